@@ -1,0 +1,79 @@
+# Tillsammans forum. `make run` serves the forum; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+export FLASK_APP := forum:create_app
+
+.PHONY: run dev test translations compile-translations setup db bench chromium clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+instance/secret_key:
+	@mkdir -p instance
+	@if [ -z "$$FORUM_SECRET_KEY" ]; then \
+	  umask 077; $(PY) -c 'import secrets; print(secrets.token_hex(32))' > $@; \
+	  echo "Generated a secret key in $@"; \
+	else touch $@; fi
+
+compile-translations: | $(PY)
+	@$(BIN)/pybabel -q compile -d forum/translations
+
+translations: | $(PY)
+	@mkdir -p forum/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output --project "Tillsammans forum" .
+	@for lang in sv en; do \
+	  if [ ! -f forum/translations/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q init -i forum/translations/messages.pot -d forum/translations -l $$lang; \
+	  fi; \
+	done
+	$(BIN)/pybabel -q update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
+	$(PY) -m forum.catalogues fill-en
+	$(PY) -m forum.catalogues check || echo "Translate the entries above in forum/translations/sv/LC_MESSAGES/messages.po"
+	$(BIN)/pybabel -q compile -d forum/translations
+
+db: $(VENV)/.installed instance/secret_key compile-translations
+	$(BIN)/alembic upgrade head
+	$(BIN)/flask forum seed
+
+setup: db
+
+run: setup
+	@echo "Tillsammans forum: http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'forum:create_app()'
+
+dev: setup
+	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+test: $(VENV)/.installed-test compile-translations chromium node_modules/.package-lock.json
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache
+
+# Rewrite migrations/versions/0001_initial.py from the models (pre-release only, see forum/schema.py).
+schema: | $(PY)
+	$(PY) -m forum.schema

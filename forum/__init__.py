@@ -1,0 +1,93 @@
+"""Tillsammans forum: the application factory."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlmodel import SQLModel
+
+# Stable constraint names, so Alembic can alter tables on SQLite and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | type | None = None) -> Flask:
+    """Build the application. ``config`` is a Config class or a dict of overrides."""
+    from . import db, errors, models  # noqa: F401  (models fills the metadata)
+    from .config import Config, ConfigError
+    from .extensions import babel, csrf, htmx, limiter, login_manager
+    from .accounts.session import load_user
+    from .i18n import remember_language_choice, select_locale
+
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    if isinstance(config, type):
+        app.config.update({k: getattr(config, k) for k in dir(config) if k.isupper()})
+    else:
+        app.config.update(Config.from_environment())
+        if config:
+            app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        raise ConfigError(
+            "No secret key: set FORUM_SECRET_KEY or run `make run`, which writes one to instance/secret_key."
+        )
+    logging.basicConfig(level=logging.INFO)
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    _prepare_directories(app)
+
+    app.before_request(remember_language_choice)
+    errors.register_error_handlers(app)
+    _register_template_helpers(app)
+
+    from .cli import forum_cli
+    from .core.views import bp as core_bp
+
+    app.register_blueprint(core_bp)
+    app.cli.add_command(forum_cli)
+    return app
+
+
+def _prepare_directories(app: Flask) -> None:
+    """Create the search directory if possible; a failure is reported by /healthz, not fatal."""
+    for key in ("SEARCH_DIR",):
+        try:
+            Path(app.config[key]).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            app.logger.warning("cannot create %s=%s: %s", key, app.config[key], exc)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import format_date, format_datetime
+
+    from .i18n import current_language, localized, time_ago
+    from .permissions import TEMPLATE_PREDICATES
+    from .web import current_path_with
+
+    app.jinja_env.globals.update(
+        current_language=current_language,
+        localized=localized,
+        time_ago=time_ago,
+        format_date=format_date,
+        format_datetime=format_datetime,
+        current_path_with=current_path_with,
+        languages=app.config["LANGUAGES"],
+        **TEMPLATE_PREDICATES,
+    )

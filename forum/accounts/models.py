@@ -1,0 +1,84 @@
+"""Users and their roles."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import Column, Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+from ..i18n import utcnow
+
+
+class Role(str, enum.Enum):
+    member = "member"
+    moderator = "moderator"
+    admin = "admin"
+
+
+class ActorType(str, enum.Enum):
+    public = "public"
+    private = "private"
+    nonprofit = "nonprofit"
+    academia = "academia"
+    civil_society = "civil_society"
+    individual = "individual"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    display_name: str = Field(max_length=80)
+    # Stored lower-cased, so uniqueness is case-insensitive. NULL once the account is deleted
+    # (GDPR): posts stay, attributed to "deleted user".
+    email: Optional[str] = Field(default=None, max_length=254, unique=True)
+    password_hash: Optional[str] = Field(default=None, max_length=255)
+    organisation: Optional[str] = Field(default=None, max_length=120)
+    actor_type: ActorType = Field(
+        default=ActorType.individual,
+        sa_column=Column(SAEnum(ActorType, name="actor_type", native_enum=False, length=20), nullable=False),
+    )
+    bio: str = Field(default="", max_length=2000)
+    bio_html: str = Field(default="")
+    locale: str = Field(default="sv", max_length=5)
+    role: Role = Field(
+        default=Role.member,
+        sa_column=Column(SAEnum(Role, name="role", native_enum=False, length=20), nullable=False),
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+    confirmed_at: Optional[datetime] = Field(default=None)
+    suspended_until: Optional[datetime] = Field(default=None)
+    deleted_at: Optional[datetime] = Field(default=None)
+    # Changing it invalidates every session and remember-me cookie of the user.
+    session_token: str = Field(max_length=64)
+    is_placeholder: bool = Field(default=False)  # imported authors: cannot log in
+
+    # flask-login protocol
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None and not self.is_placeholder
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.role in (Role.moderator, Role.admin)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.admin

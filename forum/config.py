@@ -1,0 +1,104 @@
+"""Configuration: defaults here, overrides from the environment (prefix ``FORUM_``).
+
+No secret has a default outside tests. ``make run`` writes a random key into
+``instance/secret_key`` when ``FORUM_SECRET_KEY`` is unset.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_PATH = Path(os.environ.get("FORUM_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot start a safe application."""
+
+
+def _read_secret_file() -> str | None:
+    path = INSTANCE_PATH / "secret_key"
+    if path.is_file():
+        value = path.read_text(encoding="utf-8").strip()
+        return value or None
+    return None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Production-leaning defaults; everything can be overridden by ``FORUM_*``."""
+
+    TESTING = False
+    INSTANCE_DIR = str(INSTANCE_PATH)
+    SECRET_KEY: str | None = None
+    DATABASE_URL = f"sqlite:///{INSTANCE_PATH / 'forum.db'}"
+    SQL_ECHO = False
+    SEARCH_DIR = str(PROJECT_ROOT / "search_index")
+    SEARCH_LOCK_TIMEOUT = 10.0
+
+    LANGUAGES = ("sv", "en")
+    BABEL_DEFAULT_LOCALE = "sv"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
+    BABEL_TRANSLATION_DIRECTORIES = str(Path(__file__).parent / "translations")
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_SENDER = "Tillsammans forum <no-reply@localhost>"
+    MAIL_DIR = str(INSTANCE_PATH / "mail")
+    MAIL_TIMEOUT = 10.0
+
+    SERVER_URL = "http://127.0.0.1:5000"
+
+    @classmethod
+    def from_environment(cls) -> dict:
+        """Collect the settings of this class, overridden by ``FORUM_<NAME>`` variables."""
+        settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        for key, default in list(settings.items()):
+            raw = os.environ.get(f"FORUM_{key}")
+            if raw is None:
+                continue
+            if isinstance(default, bool):
+                settings[key] = _env_bool(f"FORUM_{key}", default)
+            elif isinstance(default, int):
+                settings[key] = int(raw)
+            elif isinstance(default, float):
+                settings[key] = float(raw)
+            elif isinstance(default, tuple):
+                settings[key] = tuple(part.strip() for part in raw.split(",") if part.strip())
+            else:
+                settings[key] = raw
+        if not settings.get("SECRET_KEY"):
+            settings["SECRET_KEY"] = _read_secret_file()
+        return settings
+
+
+class TestConfig(Config):
+    """Used by the test-suite: a fixed secret, no rate limits unless a test turns them on."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    RATELIMIT_ENABLED = False
+    WTF_CSRF_ENABLED = False

@@ -1,0 +1,1 @@
+"""Site-wide pieces: themes, goals (SDGs), home page, health check, language switch."""

@@ -1,0 +1,1 @@
+"""Discussions: threads per theme, posts, revisions, useful marks, solutions."""

@@ -1,0 +1,52 @@
+"""Locale selection and small formatting helpers shared by views and templates."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app, request, session
+from flask_babel import format_timedelta, get_locale
+from flask_login import current_user
+
+
+def supported_languages() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def select_locale() -> str:
+    """User setting, then the explicit choice in the session, then Accept-Language, then sv."""
+    languages = supported_languages()
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in languages and getattr(current_user, "is_authenticated", False):
+        return user_locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language_choice() -> None:
+    """``?lang=xx`` on any URL stores the choice; an unsupported value is ignored quietly."""
+    wanted = request.args.get("lang")
+    if wanted and wanted in supported_languages():
+        session["lang"] = wanted
+
+
+def current_language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def localized(obj, field: str) -> str:
+    """``obj.<field>_<lang>`` for the current language, falling back to Swedish."""
+    lang = current_language()
+    return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_sv")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def time_ago(moment: datetime | None) -> str:
+    """'för 3 timmar sedan' / '3 hours ago' through Babel."""
+    if moment is None:
+        return ""
+    return format_timedelta(moment - utcnow(), add_direction=True, granularity="minute")

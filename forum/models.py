@@ -1,0 +1,8 @@
+"""Imports every table so ``SQLModel.metadata`` is complete (Alembic, tests)."""
+from sqlmodel import SQLModel
+
+from .accounts.models import User  # noqa: F401
+from .core.models import Goal, Theme  # noqa: F401
+from .discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal  # noqa: F401
+
+metadata = SQLModel.metadata

@@ -1,0 +1,43 @@
+"""The home page in a real browser: Swedish first, English on request, accessible."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+
+def test_home_shows_three_themes_in_swedish(page, live_server):
+    page.goto(live_server.url + "/")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator(".theme-card h3")).to_have_text(
+        ["Klimatneutral framtid", "Resilienta och hälsosamma samhällen", "Rättvisa och inkluderande samhällen"]
+    )
+
+
+def test_switching_to_english_changes_the_page(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator(".theme-card h3").first).to_have_text("Climate-neutral future")
+    page.reload()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("link", name="Svenska").click()
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+
+
+def test_header_search_submits_get(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("searchbox").fill("dagvatten")
+    page.get_by_role("searchbox").press("Enter")
+    page.wait_for_url("**/search?q=dagvatten")
+
+
+def test_home_page_is_accessible(page, live_server, axe):
+    for lang in ("sv", "en"):
+        page.goto(f"{live_server.url}/?lang={lang}")
+        assert axe(page) == []
+
+
+def test_home_page_fits_a_small_screen(page, live_server):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(live_server.url + "/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360

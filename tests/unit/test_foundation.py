@@ -1,0 +1,123 @@
+"""Configuration, migrations, seeding and the translation catalogues."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from babel.messages.extract import extract_from_dir
+from sqlmodel import Session, func, select
+
+from forum import PROJECT_ROOT, create_app
+from forum.catalogues import catalogue_path, problems
+from forum.config import Config, ConfigError
+from forum.core.models import Goal, Theme
+from forum.core.seed import seed_reference_data
+from forum.db import make_engine
+from forum.migrate import upgrade
+from forum.models import metadata
+from forum.web import is_safe_redirect
+
+
+def test_models_and_migrations_agree(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    upgrade(url)
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+        diff = compare_metadata(context, metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_seed_is_idempotent(app, db_session):
+    # the template database is already seeded: a second run changes nothing
+    assert seed_reference_data(db_session) == 0
+    assert db_session.exec(select(func.count()).select_from(Theme)).one() == 3
+    goals = db_session.exec(select(Goal).order_by(Goal.number)).all()
+    assert [g.number for g in goals] == list(range(1, 18))
+    assert all(g.colour.startswith("#") and len(g.colour) == 7 for g in goals)
+
+
+def test_seed_restores_edited_reference_data(app, db_session):
+    theme = db_session.exec(select(Theme).where(Theme.position == 1)).one()
+    theme.name_en = "Changed by hand"
+    db_session.flush()
+    assert seed_reference_data(db_session) == 1
+    assert theme.name_en == "Climate-neutral future"
+
+
+def test_no_secret_default_outside_tests(monkeypatch, tmp_path):
+    monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    monkeypatch.setattr("forum.config.INSTANCE_PATH", tmp_path)
+    assert Config.from_environment()["SECRET_KEY"] is None
+    with pytest.raises(ConfigError):
+        create_app({"SECRET_KEY": None, "DATABASE_URL": "sqlite://"})
+
+
+def test_secret_is_read_from_instance_file(monkeypatch, tmp_path):
+    monkeypatch.delenv("FORUM_SECRET_KEY", raising=False)
+    monkeypatch.setattr("forum.config.INSTANCE_PATH", tmp_path)
+    (tmp_path / "secret_key").write_text("from-the-file\n")
+    assert Config.from_environment()["SECRET_KEY"] == "from-the-file"
+
+
+def test_environment_overrides_are_typed(monkeypatch):
+    monkeypatch.setenv("FORUM_RATELIMIT_ENABLED", "false")
+    monkeypatch.setenv("FORUM_MAIL_PORT", "2525")
+    monkeypatch.setenv("FORUM_DATABASE_URL", "postgresql+psycopg://u@127.0.0.1/forum")
+    settings = Config.from_environment()
+    assert settings["RATELIMIT_ENABLED"] is False
+    assert settings["MAIL_PORT"] == 2525
+    assert settings["DATABASE_URL"].startswith("postgresql")
+
+
+@pytest.mark.parametrize(
+    ("target", "safe"),
+    [
+        ("/t/klimat", True),
+        ("/threads/1-x?page=2#post-3", True),
+        ("//evil.example/", False),
+        ("https://evil.example/", False),
+        ("/\\evil.example", False),
+        ("", False),
+        (None, False),
+        ("/ok\r\nSet-Cookie: x", False),
+    ],
+)
+def test_safe_redirects(target, safe):
+    assert is_safe_redirect(target) is safe
+
+
+def _source_message_ids() -> set[str]:
+    method_map = [("forum/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
+    found = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        str(PROJECT_ROOT), method_map=method_map, keywords=keywords
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_catalogue_is_complete_and_current(lang):
+    """Every message in the source is in the catalogue, translated and not fuzzy."""
+    from babel.messages.pofile import read_po
+
+    assert problems(lang) == []
+    with catalogue_path(lang).open("rb") as fh:
+        catalogue = read_po(fh, locale=lang)
+    missing = sorted(m for m in _source_message_ids() if m and m not in catalogue)
+    assert missing == [], f"run `make translations`; missing in {lang}: {missing[:10]}"
+
+
+def test_swedish_catalogue_really_is_swedish():
+    from babel.messages.pofile import read_po
+
+    with catalogue_path("sv").open("rb") as fh:
+        catalogue = read_po(fh, locale="sv")
+    same_in_both = {"Tillsammans forum"}  # the name of the forum
+    same = [m.id for m in catalogue if m.id and m.string == m.id and len(m.id) > 12 and m.id not in same_in_both]
+    assert same == [], f"copied, not translated: {same[:10]}"
