@@ -9,7 +9,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := forum:create_app
 
-.PHONY: run dev test translations compile-translations setup db bench chromium clean
+.PHONY: run dev test test-pg translations compile-translations setup db bench chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,10 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 test: $(VENV)/.installed-test compile-translations chromium node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The unit and HTTP tests again, on a real PostgreSQL server started for the run (.ci/with-postgres).
+test-pg: $(VENV)/.installed-test compile-translations
+	.ci/with-postgres $(BIN)/pytest tests/unit tests/http $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,6 +1,12 @@
-"""Shared fixtures: an app on a temporary SQLite file (migrated by Alembic) and search directory."""
+"""Shared fixtures: an app on a fresh database (migrated by Alembic) and a temporary search directory.
+
+SQLite by default: each test gets a copy of one migrated and seeded template file. With
+``FORUM_TEST_DATABASE_URL`` set (``make test-pg`` starts a real PostgreSQL server and sets it),
+the schema is migrated once and every test starts from truncated, re-seeded tables.
+"""
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +18,9 @@ from forum.config import TestConfig
 from forum.core.seed import seed_reference_data
 from forum.db import make_engine
 from forum.migrate import upgrade
+from forum.models import metadata
+
+POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 
 
 def test_settings(**overrides) -> dict:
@@ -34,12 +43,41 @@ def migrated_db_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def postgres_engine():
+    """The PostgreSQL test database, emptied and migrated once per run."""
+    from sqlalchemy import text
+
+    engine = make_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(POSTGRES_URL)
+    yield engine
+    engine.dispose()
+
+
+def fresh_database_url(tmp_path: Path, request) -> str:
+    if not POSTGRES_URL:
+        db_path = tmp_path / "forum.db"
+        shutil.copy(request.getfixturevalue("migrated_db_template"), db_path)
+        return f"sqlite:///{db_path}"
+    from sqlalchemy import text
+
+    engine = request.getfixturevalue("postgres_engine")
+    tables = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    with Session(engine) as session:
+        seed_reference_data(session)
+        session.commit()
+    return POSTGRES_URL
+
+
 @pytest.fixture
-def app_settings(tmp_path, migrated_db_template) -> dict:
-    db_path = tmp_path / "forum.db"
-    shutil.copy(migrated_db_template, db_path)
+def app_settings(tmp_path, request) -> dict:
     return test_settings(
-        DATABASE_URL=f"sqlite:///{db_path}",
+        DATABASE_URL=fresh_database_url(tmp_path, request),
         SEARCH_DIR=str(tmp_path / "search_index"),
         INSTANCE_DIR=str(tmp_path / "instance"),
         MAIL_DIR=str(tmp_path / "instance" / "mail"),

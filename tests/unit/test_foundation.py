@@ -18,6 +18,7 @@ from forum.db import make_engine
 from forum.migrate import upgrade
 from forum.models import metadata
 from forum.web import is_safe_redirect
+from tests.conftest import POSTGRES_URL
 
 
 def test_models_and_migrations_agree(tmp_path):
@@ -29,6 +30,13 @@ def test_models_and_migrations_agree(tmp_path):
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="runs in `make test-pg`, against the real PostgreSQL server")
+def test_models_and_migrations_agree_on_postgresql(postgres_engine):
+    with postgres_engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, metadata) == []
 
 
 def test_seed_is_idempotent(app, db_session):
