@@ -4,5 +4,6 @@ from sqlmodel import SQLModel
 from .accounts.models import User  # noqa: F401
 from .core.models import Goal, Theme  # noqa: F401
 from .discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal  # noqa: F401
+from .moderation.models import ModerationAction, Report, Suspension, ThreadRedirect, UserNote, UserWarning  # noqa: F401
 
 metadata = SQLModel.metadata

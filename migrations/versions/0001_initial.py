@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:41:44.240358
+Create Date: 2026-11-22 07:46:49.917026
 """
 from typing import Sequence, Union
 
@@ -63,6 +63,67 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email'))
     )
+    op.create_table('moderation_action',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('target_type', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('target_id', sa.Integer(), nullable=True),
+    sa.Column('target_user_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_moderation_action_actor_id_user_account')),
+    sa.ForeignKeyConstraint(['target_user_id'], ['user_account.id'], name=op.f('fk_moderation_action_target_user_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_action'))
+    )
+    with op.batch_alter_table('moderation_action', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_moderation_action_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_action_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_action_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_moderation_action_target_user_id'), ['target_user_id'], unique=False)
+
+    op.create_table('report',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('reporter_id', sa.Integer(), nullable=False),
+    sa.Column('item_type', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Enum('spam', 'off_topic', 'harassment', 'misinformation', 'personal_data', 'other', name='report_reason', native_enum=False, length=20), nullable=False),
+    sa.Column('comment', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('status', sa.Enum('open', 'dismissed', 'resolved', 'withdrawn', name='report_status', native_enum=False, length=20), nullable=False),
+    sa.Column('resolved_by_id', sa.Integer(), nullable=True),
+    sa.Column('resolution_note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('resolved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['reporter_id'], ['user_account.id'], name=op.f('fk_report_reporter_id_user_account'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['resolved_by_id'], ['user_account.id'], name=op.f('fk_report_resolved_by_id_user_account')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report'))
+    )
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_report_created_at'), ['created_at'], unique=False)
+        batch_op.create_index('ix_report_item', ['item_type', 'item_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_report_reporter_id'), ['reporter_id'], unique=False)
+        batch_op.create_index('uq_report_open_per_user_item', ['reporter_id', 'item_type', 'item_id'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+
+    op.create_table('suspension',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('lifted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('lifted_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['user_account.id'], name=op.f('fk_suspension_issued_by_id_user_account')),
+    sa.ForeignKeyConstraint(['lifted_by_id'], ['user_account.id'], name=op.f('fk_suspension_lifted_by_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_suspension_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_suspension'))
+    )
+    with op.batch_alter_table('suspension', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_suspension_user_id'), ['user_id'], unique=False)
+
     op.create_table('thread',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -92,6 +153,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_thread_last_post_at'), ['last_post_at'], unique=False)
         batch_op.create_index('ix_thread_theme_activity', ['theme_id', 'pinned', 'last_post_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_thread_theme_id'), ['theme_id'], unique=False)
+
+    op.create_table('user_note',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_user_note_author_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_user_note_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_note'))
+    )
+    with op.batch_alter_table('user_note', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_note_user_id'), ['user_id'], unique=False)
+
+    op.create_table('user_warning',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('issued_by_id', sa.Integer(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('acknowledged_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['issued_by_id'], ['user_account.id'], name=op.f('fk_user_warning_issued_by_id_user_account')),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_user_warning_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_warning'))
+    )
+    with op.batch_alter_table('user_warning', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_user_warning_user_id'), ['user_id'], unique=False)
 
     op.create_table('post',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -128,6 +216,16 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_thread_goal_thread_id_thread'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('thread_id', 'goal_id', name=op.f('pk_thread_goal'))
     )
+    op.create_table('thread_redirect',
+    sa.Column('old_thread_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('new_thread_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['new_thread_id'], ['thread.id'], name=op.f('fk_thread_redirect_new_thread_id_thread'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('old_thread_id', name=op.f('pk_thread_redirect'))
+    )
+    with op.batch_alter_table('thread_redirect', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_thread_redirect_new_thread_id'), ['new_thread_id'], unique=False)
+
     op.create_table('post_revision',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('post_id', sa.Integer(), nullable=False),
@@ -171,6 +269,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_post_revision_post_id'))
 
     op.drop_table('post_revision')
+    with op.batch_alter_table('thread_redirect', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_thread_redirect_new_thread_id'))
+
+    op.drop_table('thread_redirect')
     op.drop_table('thread_goal')
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.drop_index('ix_post_thread_id_id')
@@ -178,6 +280,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_post_author_id'))
 
     op.drop_table('post')
+    with op.batch_alter_table('user_warning', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_warning_user_id'))
+
+    op.drop_table('user_warning')
+    with op.batch_alter_table('user_note', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_user_note_user_id'))
+
+    op.drop_table('user_note')
     with op.batch_alter_table('thread', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_thread_theme_id'))
         batch_op.drop_index('ix_thread_theme_activity')
@@ -187,6 +297,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_thread_author_id'))
 
     op.drop_table('thread')
+    with op.batch_alter_table('suspension', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_suspension_user_id'))
+
+    op.drop_table('suspension')
+    with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.drop_index('uq_report_open_per_user_item', sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+        batch_op.drop_index(batch_op.f('ix_report_reporter_id'))
+        batch_op.drop_index('ix_report_item')
+        batch_op.drop_index(batch_op.f('ix_report_created_at'))
+
+    op.drop_table('report')
+    with op.batch_alter_table('moderation_action', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_moderation_action_target_user_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_action_created_at'))
+        batch_op.drop_index(batch_op.f('ix_moderation_action_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_moderation_action_action'))
+
+    op.drop_table('moderation_action')
     op.drop_table('user_account')
     with op.batch_alter_table('theme', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_theme_slug'))
