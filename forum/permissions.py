@@ -31,9 +31,178 @@ def can_participate(user) -> bool:
     return is_member(user) and bool(getattr(user, "is_confirmed", False)) and not is_suspended(user)
 
 
+# --- discussions (issue 4) -------------------------------------------------------------------
+def _is_author(user, obj) -> bool:
+    return is_member(user) and obj is not None and obj.author_id is not None and obj.author_id == user.id
+
+
+def can_view_thread(user, thread) -> bool:
+    """Hidden threads are visible to moderators only."""
+    return thread is not None and (thread.hidden_at is None or is_moderator(user))
+
+
+def can_start_thread(user) -> bool:
+    return can_participate(user)
+
+
+def can_reply(user, thread) -> bool:
+    """Locked threads take no replies from anybody (moderators unlock first)."""
+    return can_participate(user) and can_view_thread(user, thread) and not thread.locked
+
+
+def can_edit_post(user, post, thread=None) -> bool:
+    """Authors edit their own visible posts (not in a locked thread); moderators edit any post."""
+    if not can_participate(user) or post is None:
+        return False
+    if is_moderator(user):
+        return True
+    if not _is_author(user, post) or post.deleted_at is not None or post.hidden_at is not None:
+        return False
+    return thread is None or not thread.locked
+
+
+def can_delete_post(user, post, thread=None) -> bool:
+    """Only the author deletes (softly); moderators hide instead (issue 7)."""
+    if not can_participate(user) or not _is_author(user, post) or post.deleted_at is not None:
+        return False
+    return thread is None or not thread.locked
+
+
+def can_mark_useful(user, post) -> bool:
+    """Any participant, on a visible post of somebody else."""
+    return (
+        can_participate(user)
+        and post is not None
+        and post.deleted_at is None
+        and post.hidden_at is None
+        and not _is_author(user, post)
+    )
+
+
+def can_mark_solution(user, thread) -> bool:
+    """The thread's author or a moderator chooses the reply that solved it."""
+    return can_participate(user) and thread is not None and (_is_author(user, thread) or is_moderator(user))
+
+
+def can_view_revisions(user, post) -> bool:
+    return post is not None and (is_moderator(user) or _is_author(user, post))
+
+
+def can_view_hidden_post(user, post) -> bool:
+    return post is not None and (post.hidden_at is None or is_moderator(user))
+
+
+# --- moderation (issue 7) ---------------------------------------------------------------
+
+def can_moderate(user) -> bool:
+    """Reach the review queue, the audit log and every curation action: moderators and admins
+    whose account is active and not suspended."""
+    return (
+        is_moderator(user)
+        and bool(getattr(user, "is_active", True))
+        and not is_suspended(user)
+    )
+
+
+def can_delete_permanently(user) -> bool:
+    """Erase a post for good (the audit entry stays): admins only."""
+    return can_moderate(user) and is_admin(user)
+
+
+def can_suspend(actor, target) -> bool:
+    """Warn or suspend ``target``: a moderator only members; an admin also moderators; nobody
+    an admin or themselves."""
+    if not can_moderate(actor) or target is None or getattr(target, "id", None) == getattr(actor, "id", None):
+        return False
+    if is_admin(target):
+        return False
+    if is_moderator(target):
+        return is_admin(actor)
+    return True
+
+
+def can_change_role(actor, target) -> bool:
+    """Only admins change roles, never their own."""
+    return can_delete_permanently(actor) and target is not None and getattr(target, "id", None) != getattr(actor, "id", None)
+
+
+def can_report(user) -> bool:
+    """Report a post, lesson or project: the same people who may post."""
+    return can_participate(user)
+
+
+# --- projects and lessons (issue 6) -----------------------------------------------------------
+def can_create_project(user) -> bool:
+    """Any confirmed, unsuspended member."""
+    return can_participate(user)
+
+
+def can_edit_project(user, project) -> bool:
+    """The project's creator and moderators."""
+    if project is None or not can_participate(user):
+        return False
+    return is_moderator(user) or (project.creator_id is not None and project.creator_id == user.id)
+
+
+def can_write_lesson(user) -> bool:
+    """Any participant may add a lesson to any project."""
+    return can_participate(user)
+
+
+def can_view_lesson(user, lesson) -> bool:
+    """Published lessons are public; a draft is visible to its author only."""
+    if lesson is None:
+        return False
+    if lesson.status == "published":
+        return True
+    return is_member(user) and lesson.author_id is not None and lesson.author_id == user.id
+
+
+def can_edit_lesson(user, lesson) -> bool:
+    """Its author; moderators may edit published lessons (never somebody's draft)."""
+    if lesson is None or not can_participate(user) or not can_view_lesson(user, lesson):
+        return False
+    return (lesson.author_id is not None and lesson.author_id == user.id) or is_moderator(user)
+
+
+def can_feature_lesson(user, lesson) -> bool:
+    return lesson is not None and lesson.status == "published" and can_participate(user) and is_moderator(user)
+
+
+def can_mark_lesson_useful(user, lesson) -> bool:
+    """Any participant, on a published lesson of somebody else."""
+    return (
+        lesson is not None
+        and lesson.status == "published"
+        and can_participate(user)
+        and lesson.author_id != user.id
+    )
+
+
 # Exposed to Jinja templates as globals by create_app.
 TEMPLATE_PREDICATES = {
     "is_moderator": is_moderator,
     "is_admin": is_admin,
     "can_participate": can_participate,
+    "can_moderate": can_moderate,
+    "can_delete_permanently": can_delete_permanently,
+    "can_suspend": can_suspend,
+    "can_change_role": can_change_role,
+    "can_report": can_report,
+    "can_view_thread": can_view_thread,
+    "can_start_thread": can_start_thread,
+    "can_reply": can_reply,
+    "can_edit_post": can_edit_post,
+    "can_delete_post": can_delete_post,
+    "can_mark_useful": can_mark_useful,
+    "can_mark_solution": can_mark_solution,
+    "can_view_revisions": can_view_revisions,
+    "can_view_hidden_post": can_view_hidden_post,
+    "can_create_project": can_create_project,
+    "can_edit_project": can_edit_project,
+    "can_write_lesson": can_write_lesson,
+    "can_view_lesson": can_view_lesson,
+    "can_edit_lesson": can_edit_lesson,
+    "can_feature_lesson": can_feature_lesson,
+    "can_mark_lesson_useful": can_mark_lesson_useful,
 }

@@ -1,0 +1,50 @@
+"""Content language detection (Swedish or English) with lingua.
+
+The detector is built once, lazily, for just the two languages the forum supports: that keeps it
+small and fast. Short or ambiguous text falls back to the language the writer chose, then Swedish.
+"""
+from __future__ import annotations
+
+import threading
+
+SUPPORTED = ("sv", "en")
+DEFAULT = "sv"
+MIN_CONFIDENCE = 0.6
+MIN_LETTERS = 12
+
+_detector = None
+_lock = threading.Lock()
+
+
+def _get_detector():
+    global _detector
+    if _detector is None:
+        with _lock:
+            if _detector is None:
+                from lingua import Language, LanguageDetectorBuilder
+
+                _detector = LanguageDetectorBuilder.from_languages(Language.SWEDISH, Language.ENGLISH).build()
+    return _detector
+
+
+def normalise_language(value: str | None) -> str | None:
+    """``'sv'``/``'en'`` (also from ``'sv-SE'``), or None for anything else."""
+    if not value:
+        return None
+    code = str(value).strip().lower().replace("_", "-").split("-")[0]
+    return code if code in SUPPORTED else None
+
+
+def detect_language(text: str | None) -> str | None:
+    """The language of ``text`` when lingua is confident enough, else None."""
+    if not text or sum(ch.isalpha() for ch in text) < MIN_LETTERS:
+        return None
+    values = _get_detector().compute_language_confidence_values(text)
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return None
+    return values[0].language.iso_code_639_1.name.lower()
+
+
+def choose_language(text: str | None, chosen: str | None = None, fallback: str | None = None) -> str:
+    """An explicit choice wins; otherwise detect; otherwise the fallback; otherwise Swedish."""
+    return normalise_language(chosen) or detect_language(text) or normalise_language(fallback) or DEFAULT
