@@ -1,0 +1,98 @@
+"""Optional approval: posts by new accounts or with many links wait in the queue (off by default).
+
+A waiting post is hidden (``hidden_at`` set, ``hidden_by_id`` empty, ``hidden_reason`` =
+``AWAITING_APPROVAL``), so it stays out of lists, counters and search with no special case; a
+waiting first post keeps its whole thread hidden.
+"""
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from .. import permissions
+from ..discussions.models import Post, Thread
+from ..i18n import utcnow
+from .audit import record
+from .errors import InvalidAction
+from .service import _clean_reason, _is_first_post, _refresh_counters, _require_moderator
+
+AWAITING_APPROVAL = "awaiting approval"
+_LINK = re.compile(r"<a\s", re.IGNORECASE)
+
+
+def is_awaiting_approval(post: Post) -> bool:
+    return post.hidden_at is not None and post.hidden_by_id is None and post.hidden_reason == AWAITING_APPROVAL
+
+
+def approval_reasons(*, author, post: Post, config=None) -> list[str]:
+    """Why ``post`` must wait ([] when it may be public at once). Moderators never wait."""
+    config = config if config is not None else current_app.config
+    if not config.get("MODERATION_APPROVAL_ENABLED") or permissions.is_moderator(author):
+        return []
+    reasons = []
+    max_age = config.get("MODERATION_APPROVAL_MAX_ACCOUNT_AGE_HOURS", 24)
+    created = getattr(author, "created_at", None)
+    if created is not None and utcnow() - created < timedelta(hours=max_age):
+        reasons.append("new_account")
+    if len(_LINK.findall(post.body_html or "")) > config.get("MODERATION_APPROVAL_MAX_LINKS", 2):
+        reasons.append("links")
+    return reasons
+
+
+def hold_for_approval(*, session: Session, author, post: Post) -> bool:
+    """The hook of the reply and new-thread flows: hide ``post`` until approved if it must wait.
+
+    Call it after the post is flushed. Returns True when the post waits.
+    """
+    reasons = approval_reasons(author=author, post=post)
+    if not reasons:
+        return False
+    thread = session.get(Thread, post.thread_id)
+    post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), None, AWAITING_APPROVAL
+    first = _is_first_post(session, post)
+    if first:
+        thread.hidden_at = post.hidden_at
+    _refresh_counters(session, thread)
+    record(session=session, actor=None, action="post.hold", target_type="post", target_id=post.id,
+           target_user_id=post.author_id, reason=", ".join(reasons), after={"thread_hidden": first})
+    return True
+
+
+def pending_posts(*, session: Session, limit: int = 100) -> list[Post]:
+    return list(session.exec(select(Post).where(
+        Post.hidden_at.is_not(None), Post.hidden_by_id.is_(None), Post.hidden_reason == AWAITING_APPROVAL,
+        Post.deleted_at.is_(None),
+    ).order_by(Post.id).limit(limit)))
+
+
+def approve_post(*, session: Session, actor, post: Post) -> Post:
+    _require_moderator(actor)
+    if not is_awaiting_approval(post):
+        raise InvalidAction(_l("This post is not waiting for approval."))
+    thread = session.get(Thread, post.thread_id)
+    post.hidden_at, post.hidden_reason = None, None
+    first = _is_first_post(session, post)
+    if first:
+        thread.hidden_at = None
+    _refresh_counters(session, thread)
+    record(session=session, actor=actor, action="post.approve", target_type="post", target_id=post.id,
+           target_user_id=post.author_id, before={"hidden": True}, after={"hidden": False})
+    return post
+
+
+def reject_post(*, session: Session, actor, post: Post, reason: str) -> Post:
+    """Keep it hidden, now as a moderator's decision with a reason the author sees."""
+    _require_moderator(actor)
+    reason = _clean_reason(reason)
+    if not is_awaiting_approval(post):
+        raise InvalidAction(_l("This post is not waiting for approval."))
+    post.hidden_by_id, post.hidden_reason = actor.id, reason
+    session.flush()
+    record(session=session, actor=actor, action="post.reject", target_type="post", target_id=post.id,
+           target_user_id=post.author_id, reason=reason, before={"awaiting_approval": True},
+           after={"hidden": True})
+    return post

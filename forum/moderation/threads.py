@@ -1,0 +1,179 @@
+"""Thread curation: pin, feature, lock, move, rename, merge and split.
+
+Same contract as ``service.py``: keyword-only, permission-checked, flush only, one audit entry.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from ..core.models import Theme
+from ..discussions.models import Post, Thread, ThreadGoal
+from .audit import record
+from .errors import InvalidAction, InvalidInput
+from .models import ThreadRedirect
+from .service import _clean_reason, _refresh_counters, _require_moderator
+
+# (attribute, value) -> (audit action, message when the thread is already in that state)
+FLAG_ACTIONS = {
+    "pin": ("pinned", True, _l("This thread is already pinned.")),
+    "unpin": ("pinned", False, _l("This thread is not pinned.")),
+    "feature": ("featured", True, _l("This thread is already featured on the home page.")),
+    "unfeature": ("featured", False, _l("This thread is not featured on the home page.")),
+    "lock": ("locked", True, _l("This thread is already locked.")),
+    "unlock": ("locked", False, _l("This thread is not locked.")),
+}
+
+
+def set_thread_flag(*, session: Session, actor, thread: Thread, action: str, reason: str = "") -> Thread:
+    """pin/unpin (within its theme), feature/unfeature (on the home page), lock/unlock."""
+    _require_moderator(actor)
+    if action not in FLAG_ACTIONS:
+        raise InvalidInput()
+    attribute, value, already = FLAG_ACTIONS[action]
+    if getattr(thread, attribute) == value:
+        raise InvalidAction(already)
+    reason = _clean_reason(reason, required=False)
+    setattr(thread, attribute, value)
+    session.flush()
+    record(session=session, actor=actor, action=f"thread.{action}", target_type="thread", target_id=thread.id,
+           target_user_id=thread.author_id, reason=reason, before={attribute: not value}, after={attribute: value})
+    return thread
+
+
+def pin_thread(*, session, actor, thread, reason=""):
+    return set_thread_flag(session=session, actor=actor, thread=thread, action="pin", reason=reason)
+
+
+def unpin_thread(*, session, actor, thread, reason=""):
+    return set_thread_flag(session=session, actor=actor, thread=thread, action="unpin", reason=reason)
+
+
+def feature_thread(*, session, actor, thread, reason=""):
+    return set_thread_flag(session=session, actor=actor, thread=thread, action="feature", reason=reason)
+
+
+def unfeature_thread(*, session, actor, thread, reason=""):
+    return set_thread_flag(session=session, actor=actor, thread=thread, action="unfeature", reason=reason)
+
+
+def lock_thread(*, session, actor, thread, reason=""):
+    return set_thread_flag(session=session, actor=actor, thread=thread, action="lock", reason=reason)
+
+
+def unlock_thread(*, session, actor, thread, reason=""):
+    return set_thread_flag(session=session, actor=actor, thread=thread, action="unlock", reason=reason)
+
+
+def move_thread(*, session: Session, actor, thread: Thread, theme: Theme | None, reason: str = "") -> Thread:
+    """Move to another theme; the audit entry keeps the old and the new theme."""
+    _require_moderator(actor)
+    if theme is None or theme.id is None:
+        raise InvalidInput(_l("Choose a theme."))
+    if theme.id == thread.theme_id:
+        raise InvalidAction(_l("The thread is already in this theme."))
+    reason = _clean_reason(reason, required=False)
+    old = session.get(Theme, thread.theme_id)
+    thread.theme_id = theme.id
+    session.flush()
+    record(session=session, actor=actor, action="thread.move", target_type="thread", target_id=thread.id,
+           target_user_id=thread.author_id, reason=reason,
+           before={"theme_id": old.id, "theme": old.slug}, after={"theme_id": theme.id, "theme": theme.slug})
+    return thread
+
+
+def rename_thread(*, session: Session, actor, thread: Thread, title: str, reason: str = "") -> Thread:
+    from ..discussions.service import TITLE_MAX, TITLE_MIN, thread_slug
+
+    _require_moderator(actor)
+    title = " ".join((title or "").split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise InvalidInput(_l("The title must be between %(min)d and %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX))
+    if title == thread.title:
+        raise InvalidAction(_l("The thread already has this title."))
+    reason = _clean_reason(reason, required=False)
+    before = {"title": thread.title}
+    thread.title, thread.slug = title, thread_slug(title)
+    session.flush()
+    record(session=session, actor=actor, action="thread.rename", target_type="thread", target_id=thread.id,
+           target_user_id=thread.author_id, reason=reason, before=before, after={"title": title})
+    return thread
+
+
+def resolve_thread_redirect(*, session: Session, thread_id: int) -> int | None:
+    """The thread that took the posts of merged thread ``thread_id``, if any (for the thread route)."""
+    redirect = session.get(ThreadRedirect, thread_id)
+    return redirect.new_thread_id if redirect else None
+
+
+def merge_thread(*, session: Session, actor, source: Thread, target: Thread | None, reason: str) -> Thread:
+    """Move every post of ``source`` into ``target`` (posts keep their dates) and remove ``source``;
+    its URL redirects to ``target`` from then on."""
+    _require_moderator(actor)
+    reason = _clean_reason(reason)
+    if target is None:
+        raise InvalidInput(_l("Choose the thread to merge into."))
+    if target.id == source.id:
+        raise InvalidInput(_l("A thread cannot be merged into itself."))
+    if source.kind != "discussion":
+        raise InvalidAction(_l("The discussion of a lesson cannot be merged away."))
+    posts = list(session.exec(select(Post).where(Post.thread_id == source.id).order_by(Post.id)))
+    before = {"thread_id": source.id, "title": source.title, "theme_id": source.theme_id,
+              "post_ids": [p.id for p in posts]}
+    source_author_id = source.author_id
+    for post in posts:
+        post.thread_id = target.id
+    target_goals = set(session.exec(select(ThreadGoal.goal_id).where(ThreadGoal.thread_id == target.id)))
+    for link in session.exec(select(ThreadGoal).where(ThreadGoal.thread_id == source.id)):
+        if link.goal_id not in target_goals:
+            session.add(ThreadGoal(thread_id=target.id, goal_id=link.goal_id))
+        session.delete(link)
+    for earlier in session.exec(select(ThreadRedirect).where(ThreadRedirect.new_thread_id == source.id)):
+        earlier.new_thread_id = target.id
+    session.flush()
+    session.add(ThreadRedirect(old_thread_id=source.id, new_thread_id=target.id))
+    session.delete(source)
+    session.flush()
+    _refresh_counters(session, target)
+    record(session=session, actor=actor, action="thread.merge", target_type="thread", target_id=before["thread_id"],
+           target_user_id=source_author_id, reason=reason, before=before,
+           after={"thread_id": target.id, "title": target.title})
+    return target
+
+
+def split_thread(*, session: Session, actor, thread: Thread, post_ids, title: str, reason: str = "",
+                 theme: Theme | None = None) -> Thread:
+    """Move the selected replies (never the first post) into a new thread; they keep their dates."""
+    from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
+
+    _require_moderator(actor)
+    reason = _clean_reason(reason, required=False)
+    title = " ".join((title or "").split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise InvalidInput(_l("The title must be between %(min)d and %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX))
+    wanted = {int(pid) for pid in post_ids or ()}
+    if not wanted:
+        raise InvalidInput(_l("Select at least one reply to move."))
+    posts = list(session.exec(select(Post).where(Post.id.in_(wanted)).order_by(Post.id)))
+    if len(posts) != len(wanted) or any(p.thread_id != thread.id for p in posts):
+        raise InvalidInput(_l("Select replies of this thread only."))
+    if first_post_id(session=session, thread=thread) in wanted:
+        raise InvalidInput(_l("The first post stays in its thread."))
+    opener = min(posts, key=lambda p: (p.created_at, p.id))
+    new = Thread(kind="discussion", theme_id=(theme.id if theme else thread.theme_id), title=title,
+                 slug=thread_slug(title), author_id=opener.author_id, language=opener.language,
+                 created_at=opener.created_at, last_post_at=opener.created_at)
+    session.add(new)
+    session.flush()
+    for post in posts:
+        post.thread_id = new.id
+    if thread.solution_post_id in wanted:
+        thread.solution_post_id = None
+    session.flush()
+    _refresh_counters(session, thread)
+    _refresh_counters(session, new)
+    record(session=session, actor=actor, action="thread.split", target_type="thread", target_id=thread.id,
+           target_user_id=thread.author_id, reason=reason,
+           before={"thread_id": thread.id, "post_ids": sorted(wanted)},
+           after={"thread_id": new.id, "title": title})
+    return new
