@@ -59,8 +59,10 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     from .cli import forum_cli
     from .core.views import bp as core_bp
+    from .discussions.views import bp as discussions_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(discussions_bp)
     app.cli.add_command(forum_cli)
     return app
 

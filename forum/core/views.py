@@ -7,18 +7,24 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
-from sqlmodel import select
 
 from ..db import get_session
-from .models import Theme
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
 def home():
-    themes = get_session().exec(select(Theme).order_by(Theme.position)).all()
-    return render_template("core/home.html", themes=themes)
+    from ..discussions.queries import latest_threads, theme_overview
+
+    session = get_session()
+    overview = theme_overview(session=session)
+    return render_template(
+        "core/home.html",
+        themes=[stats.theme for stats in overview],
+        overview=overview,
+        listing=latest_threads(session=session),
+    )
 
 
 @bp.get("/healthz")

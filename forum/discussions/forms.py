@@ -1,0 +1,92 @@
+"""Forms of the discussions area. Every form carries a one-time submission key (double submits)."""
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .service import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def language_choices():
+    return [("", _l("Detect from the text")), ("sv", _l("Swedish")), ("en", _l("English"))]
+
+
+def _body_field(label):
+    return TextAreaField(
+        label,
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Write some text.")),
+            Length(min=BODY_MIN, max=BODY_MAX, message=_l("The text must be between %(min)d and %(max)d characters.")),
+        ],
+    )
+
+
+def _key_field():
+    return HiddenField(
+        validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("This form is out of date. Reload the page."))],
+        default=new_submission_key,
+    )
+
+
+class ThreadForm(FlaskForm):
+    theme = SelectField(_l("Theme"), validators=[DataRequired(message=_l("Choose a theme."))], choices=[])
+    title = StringField(
+        _l("Title"),
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[
+            DataRequired(message=_l("Give the thread a title.")),
+            Length(min=TITLE_MIN, max=TITLE_MAX, message=_l("The title must be between %(min)d and %(max)d characters.")),
+        ],
+    )
+    body = _body_field(_l("Text"))
+    goals = SelectMultipleField(
+        _l("Sustainable Development Goals"), coerce=int, choices=[],
+        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+    )
+    language = SelectField(_l("Language of the text"), choices=language_choices(), default="")
+    submission_key = _key_field()
+
+
+class ReplyForm(FlaskForm):
+    """Fields are prefixed (``reply-body``) so ids never clash with an inline edit form."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "reply")
+        super().__init__(*args, **kwargs)
+
+    body = _body_field(_l("Your reply"))
+    language = SelectField(_l("Language of the text"), choices=language_choices(), default="")
+    submission_key = _key_field()
+
+
+class EditPostForm(FlaskForm):
+    """Prefixed per post (``edit-12-body``): several can be open on one page."""
+
+    title = StringField(
+        _l("Title"),
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[
+            Optional(),
+            Length(min=TITLE_MIN, max=TITLE_MAX, message=_l("The title must be between %(min)d and %(max)d characters.")),
+        ],
+    )
+    body = _body_field(_l("Text"))
+    language = SelectField(_l("Language of the text"), choices=language_choices()[1:])
+
+
+class ActionForm(FlaskForm):
+    """Buttons that change something (useful, solution, delete): only the CSRF token."""
