@@ -1,0 +1,121 @@
+"""GDPR: "Download my data" and "Delete my account".
+
+``export_data`` collects the profile and everything the person wrote. Each kind of content is one
+entry of ``EXPORT_SECTIONS`` (name -> function(session, user) -> list of dicts): an area that adds
+user-written content (projects, lessons, reports...) adds its own section there.
+
+``delete_account`` anonymises the account in place: the e-mail address, password hash,
+organisation and biography are removed, the name is replaced and every session ends. The row
+stays, so posts keep their author id and show "deleted user".
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from sqlmodel import Session, select
+
+from ..discussions.models import Post, Reaction, Thread
+from ..i18n import utcnow
+from . import passwords
+from .models import Role, User
+
+DELETED_NAME = "deleted user"
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") + "Z" if moment else None
+
+
+def _profile(user: User) -> dict:
+    return {
+        "id": user.id,
+        "display_name": user.display_name,
+        "email": user.email,
+        "organisation": user.organisation,
+        "actor_type": user.actor_type.value,
+        "bio": user.bio,
+        "locale": user.locale,
+        "role": user.role.value,
+        "created_at": _iso(user.created_at),
+        "confirmed_at": _iso(user.confirmed_at),
+    }
+
+
+def _threads(session: Session, user: User) -> list[dict]:
+    threads = session.exec(select(Thread).where(Thread.author_id == user.id).order_by(Thread.id)).all()
+    return [
+        {
+            "id": t.id,
+            "kind": t.kind,
+            "title": t.title,
+            "language": t.language,
+            "created_at": _iso(t.created_at),
+            "url": f"/threads/{t.id}-{t.slug}",
+        }
+        for t in threads
+    ]
+
+
+def _posts(session: Session, user: User) -> list[dict]:
+    rows = session.exec(
+        select(Post, Thread.title).join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user.id).order_by(Post.id)
+    ).all()
+    return [
+        {
+            "id": post.id,
+            "thread_id": post.thread_id,
+            "thread_title": title,
+            "body": post.body,
+            "language": post.language,
+            "created_at": _iso(post.created_at),
+            "edited_at": _iso(post.edited_at),
+            "deleted_at": _iso(post.deleted_at),
+        }
+        for post, title in rows
+    ]
+
+
+def _reactions(session: Session, user: User) -> list[dict]:
+    reactions = session.exec(select(Reaction).where(Reaction.user_id == user.id).order_by(Reaction.id)).all()
+    return [{"post_id": r.post_id, "kind": r.kind, "created_at": _iso(r.created_at)} for r in reactions]
+
+
+EXPORT_SECTIONS: dict[str, Callable[[Session, User], list[dict]]] = {
+    "threads": _threads,
+    "posts": _posts,
+    "reactions": _reactions,
+}
+
+
+def export_data(*, session: Session, actor: User) -> dict:
+    """Everything about ``actor`` as JSON-ready data."""
+    data: dict = {
+        "format": "tillsammans-forum-export/1",
+        "exported_at": _iso(utcnow()),
+        "profile": _profile(actor),
+    }
+    for name, collect in EXPORT_SECTIONS.items():
+        data[name] = collect(session, actor)
+    return data
+
+
+def delete_account(*, session: Session, actor: User, password: str) -> User:
+    """Remove the person from the account after checking their password (GDPR erasure)."""
+    from .service import WrongPassword, new_session_token
+
+    if not passwords.verify_password(actor.password_hash, password):
+        raise WrongPassword()
+    actor.email = None
+    actor.password_hash = None
+    actor.display_name = DELETED_NAME
+    actor.organisation = None
+    actor.bio = ""
+    actor.bio_html = ""
+    actor.suspended_until = None
+    actor.role = Role.member
+    actor.deleted_at = utcnow()
+    actor.session_token = new_session_token()
+    session.flush()
+    return actor

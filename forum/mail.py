@@ -1,0 +1,150 @@
+"""Outgoing mail: plain text + HTML in the recipient's language, over SMTP or into ``.eml`` files.
+
+* ``compose(...)`` renders ``templates/mail/<name>.txt`` and ``.html`` with the recipient's locale.
+* ``deliver(message)`` sends it through ``FORUM_MAIL_SERVER`` (smtplib; STARTTLS or SSL and login
+  when configured). Without a server it writes ``<MAIL_DIR>/<time>-<id>.eml`` and logs the path,
+  so a newcomer running ``make run`` can open the confirmation link.
+* ``send_after_commit(session, message)`` queues a message on a database session: it is delivered
+  only when that session commits (and dropped on rollback), so no mail announces a change that
+  never happened. Delivery errors are logged, never raised into the request.
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from email.utils import formataddr, format_datetime, make_msgid, parseaddr
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger("forum.mail")
+QUEUE_KEY = "forum_outgoing_mail"
+
+
+class MailError(RuntimeError):
+    """The message could not be delivered."""
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    server: str | None
+    port: int
+    username: str | None
+    password: str | None
+    use_tls: bool
+    use_ssl: bool
+    sender: str
+    directory: str
+    timeout: float
+
+    @classmethod
+    def from_config(cls, config) -> "MailSettings":
+        return cls(
+            server=config.get("MAIL_SERVER") or None,
+            port=int(config.get("MAIL_PORT") or 25),
+            username=config.get("MAIL_USERNAME") or None,
+            password=config.get("MAIL_PASSWORD") or None,
+            use_tls=bool(config.get("MAIL_USE_TLS")),
+            use_ssl=bool(config.get("MAIL_USE_SSL")),
+            sender=config["MAIL_SENDER"],
+            directory=config["MAIL_DIR"],
+            timeout=float(config.get("MAIL_TIMEOUT") or 10.0),
+        )
+
+
+def compose(*, to: str, to_name: str | None = None, subject, template: str, locale: str, **context) -> EmailMessage:
+    """Build a message from ``mail/<template>.txt`` and ``.html`` in ``locale``.
+
+    ``subject`` may be a lazy string; it is translated in the recipient's language.
+    """
+    settings = MailSettings.from_config(current_app.config)
+    with force_locale(locale):
+        subject_text = str(subject)
+        context = {**context, "subject": subject_text, "locale": locale}
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+    message = EmailMessage()
+    message["Subject"] = subject_text
+    message["From"] = settings.sender
+    message["To"] = formataddr((to_name, to)) if to_name else to
+    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    sender_domain = parseaddr(settings.sender)[1].partition("@")[2] or "localhost"
+    message["Message-ID"] = make_msgid(domain=sender_domain)
+    message["Content-Language"] = locale
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def deliver(message: EmailMessage, settings: MailSettings | None = None) -> str:
+    """Send ``message`` now. Returns where it went (``smtp://host:port`` or the file path)."""
+    settings = settings or MailSettings.from_config(current_app.config)
+    if not settings.server:
+        return str(_write_eml(message, Path(settings.directory)))
+    try:
+        if settings.use_ssl:
+            smtp = smtplib.SMTP_SSL(
+                settings.server, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
+        with smtp:
+            if settings.use_tls and not settings.use_ssl:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.username:
+                smtp.login(settings.username, settings.password or "")
+            smtp.send_message(message)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise MailError(f"could not send mail via {settings.server}:{settings.port}: {exc}") from exc
+    log.info("Mail to %s sent via %s:%s", message["To"], settings.server, settings.port)
+    return f"smtp://{settings.server}:{settings.port}"
+
+
+def _write_eml(message: EmailMessage, directory: Path) -> Path:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        path = directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+        path.write_bytes(bytes(message))
+    except OSError as exc:
+        raise MailError(f"could not write mail to {directory}: {exc}") from exc
+    log.warning(
+        "Mail to %s (%s) written to %s: no SMTP server configured (FORUM_MAIL_SERVER)",
+        message["To"], message["Subject"], path,
+    )
+    return path
+
+
+def send_after_commit(session: Session, message: EmailMessage) -> None:
+    """Deliver ``message`` once ``session`` commits; forget it if the session rolls back."""
+    settings = MailSettings.from_config(current_app.config)
+    session.info.setdefault(QUEUE_KEY, []).append((message, settings))
+
+
+def pending_mail(session: Session) -> list[EmailMessage]:
+    """Messages queued on ``session`` and not yet delivered."""
+    return [message for message, _settings in session.info.get(QUEUE_KEY, [])]
+
+
+@event.listens_for(Session, "after_commit")
+def _deliver_queued(session: Session) -> None:
+    queued = session.info.pop(QUEUE_KEY, [])
+    for message, settings in queued:
+        try:
+            deliver(message, settings)
+        except MailError as exc:
+            log.error("%s (to %s, subject %r)", exc, message["To"], message["Subject"])
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queued(session: Session) -> None:
+    session.info.pop(QUEUE_KEY, None)
