@@ -1,0 +1,50 @@
+"""Search (issue 5): a Whoosh index kept consistent with the database.
+
+API for other areas
+-------------------
+- Nothing to call when you write content: changes to ``Thread``, ``Post``, ``ThreadGoal``,
+  ``Project`` (+ ``ProjectTheme``/``ProjectGoal``/``ProjectPartner``) and ``Lesson`` (+ ``LessonGoal``)
+  are caught by SQLAlchemy session events on flush (``sync.py``), written to ``search_outbox`` in
+  the same transaction and applied to the index after the commit. Just ``flush``/``commit`` as usual.
+- Visibility rules the index follows (``documents.py``, ``providers_projects.py``): a post with
+  ``deleted_at`` or ``hidden_at`` set, a thread with ``hidden_at`` set (with all its replies), a
+  lesson that is not ``published`` (and the replies of its discussion thread) are never indexed;
+  e-mail addresses are stripped from indexed text.
+- A new searchable type: write a ``documents.Provider`` (how to apply changes for a list of ids,
+  how to iterate every document, which ids are visible) and ``documents.register`` it; link tables
+  go into ``documents.LINKS``. Result rows are built in ``service._reload``.
+- ``get_search_service(app)`` -> ``SearchService`` (``apply_pending()``, ``rebuild()``,
+  ``available()``); ``service.run_search(session=, service=, params=SearchParams(q=...))`` for a
+  page of results reloaded from the database.
+- Links to results: threads ``/threads/<id>-<slug>``, replies ``...#post-<id>``, lessons
+  ``/lessons/<id>``, projects ``/projects/<slug>``.
+
+Configuration: ``SEARCH_DIR``, ``SEARCH_LOCK_TIMEOUT`` (seconds a writer waits for Whoosh's lock),
+``SEARCH_RETRY_INTERVAL`` (seconds between background retries of pending changes; 0 turns the
+background loop off, the default in tests) and ``SEARCH_BACKGROUND_REBUILD``.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app
+
+
+def init_app(app: Flask) -> None:
+    from .index import IndexStore
+    from .sync import SearchService, listen
+
+    listen()
+    store = IndexStore(app.config["SEARCH_DIR"], lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)))
+    retry = float(app.config.get("SEARCH_RETRY_INTERVAL", 0.0 if app.testing else 5.0))
+    service = SearchService(app.extensions["forum_engine"], store, retry_interval=retry)
+    app.extensions["search"] = service
+    try:
+        state = service.ensure_index(background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)))
+        if state == "ok":
+            service.apply_pending()
+    except Exception as exc:  # the forum serves on without search; /search says so
+        app.logger.error("search index unavailable at start: %s", exc)
+    service.start_retry_loop()
+
+
+def get_search_service(app: Flask | None = None):
+    return (app or current_app).extensions["search"]

@@ -1,0 +1,201 @@
+"""Text analysis for the search index: Swedish and English, å/ä/ö kept, compounds split.
+
+Chains (Whoosh analyzers) are built by :func:`language_analyzer`:
+
+``tokenize -> lower-case -> fold accents (but keep å ä ö) -> stop words -> [decompound] -> stem``
+
+- Accent folding keeps the three Swedish letters distinct ("säl" is not "sal"), folds every other
+  accent ("café" = "cafe", "Müller" = "muller") and maps the Danish/Norwegian spellings of the
+  same letters onto them (æ -> ä, ø -> ö).
+- Swedish compounds: :class:`DecompoundFilter` adds the parts of a compound at the same position
+  as the whole word ("hållbarhetskongress" -> + "hållbarhet", "kongress"), using the Swedish word
+  list of the ``wordfreq`` package and the linking letters of Swedish compounds (-s-, -e-, -a-...).
+  The alternative, n-gram subfields, is :func:`ngram_analyzer`; ``bench/search_eval.py`` measures
+  both (see README, *Search*).
+"""
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+
+from whoosh.analysis import (
+    Filter,
+    LowercaseFilter,
+    NgramFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.lang import stopwords_for_language
+
+LANGUAGES = ("sv", "en")
+# Words are runs of letters and digits (with inner apostrophes or hyphen-less joins).
+TOKEN_PATTERN = r"\w+(?:['’]\w+)*"
+KEEP_LETTERS = {"å", "ä", "ö"}
+EXTRA_FOLDS = {"æ": "ä", "ø": "ö", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th", "ł": "l"}
+
+STOP_WORDS = {lang: frozenset(stopwords_for_language(lang)) for lang in LANGUAGES}
+
+# Decompounding parameters: parts of at least MIN_PART letters, words of at least MIN_WORD.
+MIN_PART = 3
+MIN_WORD = 7
+MIN_ZIPF = 2.5  # how common (wordfreq's Zipf scale) a part must be to count as a word
+LINKING = ("s", "e", "a", "o", "u")
+COMMON_WORD = 10 ** (3.5 - 9)  # a word this common is left whole
+
+
+def fold_accents(text: str) -> str:
+    """Remove accents except on å, ä, ö (lower-case input)."""
+    if text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if ch in KEEP_LETTERS or ch.isascii():
+            out.append(ch)
+        elif ch in EXTRA_FOLDS:
+            out.append(EXTRA_FOLDS[ch])
+        else:
+            decomposed = unicodedata.normalize("NFD", ch)
+            base = "".join(c for c in decomposed if not unicodedata.combining(c))
+            # å/ä/ö written with combining marks (NFD input) compose back to the kept letter
+            composed = unicodedata.normalize("NFC", decomposed)
+            out.append(composed if composed in KEEP_LETTERS else base)
+    return "".join(out)
+
+
+class AccentFoldFilter(Filter):
+    """Folds accents except å, ä, ö."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            token.text = fold_accents(unicodedata.normalize("NFC", token.text))
+            yield token
+
+
+class _Lexicon:
+    """The Swedish word list (wordfreq), loaded once per process on first use."""
+
+    _words: dict[str, float] | None = None
+    _lock = threading.Lock()
+
+    @classmethod
+    def words(cls) -> dict[str, float]:
+        """Folded word -> frequency, for words at least as common as ``MIN_ZIPF``."""
+        if cls._words is None:
+            with cls._lock:
+                if cls._words is None:
+                    from wordfreq import get_frequency_dict
+
+                    threshold = 10 ** (MIN_ZIPF - 9)  # zipf = log10(frequency per billion words)
+                    cls._words = {
+                        fold_accents(w): freq
+                        for w, freq in get_frequency_dict("sv", wordlist="best").items()
+                        if freq >= threshold and len(w) >= MIN_PART and w.isalpha()
+                        and w not in STOP_WORDS["sv"]
+                    }
+        return cls._words
+
+
+@lru_cache(maxsize=200_000)
+def split_compound(word: str) -> tuple[str, ...]:
+    """The parts of a Swedish compound, or ``()`` when it is not one we can split.
+
+    >>> split_compound("hållbarhetskongress")
+    ('hållbarhet', 'kongress')
+    """
+    if len(word) < MIN_WORD or not word.isalpha():
+        return ()
+    words = _Lexicon.words()
+    if words.get(word, 0.0) >= COMMON_WORD:
+        return ()  # an everyday word ("regeringen", "lägenhet") is not split
+    best = _best_split(word, words)
+    return best if best and len(best) > 1 else ()
+
+
+def _best_split(word: str, lexicon: dict[str, float], depth: int = 0) -> tuple[str, ...] | None:
+    """Split into known words, preferring the fewest and longest parts (at most 3 parts)."""
+    if word in lexicon and depth > 0:
+        return (word,)
+    if depth >= 2:
+        return None
+    candidates: list[tuple[str, ...]] = []
+    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, rest = word[:cut], word[cut:]
+        heads = [head]
+        if head[-1] in LINKING and len(head) > MIN_PART:
+            heads.insert(0, head[:-1])  # hållbarhet+s+kongress, bostad+s+område, kvinn+o ...
+        known_head = next((h for h in heads if h in lexicon), None)
+        if known_head is None:
+            continue
+        tail = _best_split(rest, lexicon, depth + 1)
+        if tail:
+            candidates.append((known_head, *tail))
+    if not candidates:
+        return None
+    return min(candidates, key=lambda parts: (len(parts), -max(len(p) for p in parts)))
+
+
+class DecompoundFilter(Filter):
+    """After each Swedish compound token, add its parts at the same position."""
+
+    def __init__(self, keep_compound: bool = True):
+        self.keep_compound = keep_compound
+
+    def __eq__(self, other):
+        return isinstance(other, DecompoundFilter) and other.keep_compound == self.keep_compound
+
+    def __call__(self, tokens):
+        for token in tokens:
+            parts = split_compound(token.text)
+            if not parts or (token.mode == "query" and not getattr(token, "decompound_query", False)):
+                yield token
+                continue
+            if self.keep_compound:
+                yield token
+            for part in parts:
+                token.text = part
+                yield token
+
+
+def language_analyzer(lang: str, *, stem: bool = True, decompound: bool = True):
+    """The analyzer of the ``*_sv`` / ``*_en`` text fields."""
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+    chain = chain | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
+    if decompound and lang == "sv":
+        chain = chain | DecompoundFilter()
+    if stem:
+        chain = chain | StemFilter(lang="sv" if lang == "sv" else "en", cachesize=100_000)
+    return chain
+
+
+def plain_analyzer():
+    """Lower-case and fold, no stop words, no stemming: author names, spelling suggestions."""
+    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+
+
+def ngram_analyzer(lang: str):
+    """The n-gram alternative to decompounding: 4- to 6-letter grams of every word."""
+    return (
+        RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+        | StopFilter(stoplist=STOP_WORDS[lang], minsize=1) | NgramFilter(minsize=4, maxsize=6)
+    )
+
+
+_WORD = re.compile(TOKEN_PATTERN)
+
+
+def normalise_word(word: str) -> str:
+    """Lower-case and fold a word the way the index does (before stemming)."""
+    return fold_accents(unicodedata.normalize("NFC", word.lower()))
+
+
+def is_stop_word(word: str) -> bool:
+    """A stop word of either language: it does not count towards ranking."""
+    word = normalise_word(word)
+    return any(word in STOP_WORDS[lang] for lang in LANGUAGES)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text)

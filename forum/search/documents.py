@@ -1,0 +1,246 @@
+"""The registry of searchable entity types: how to load one, whether it is visible, its documents.
+
+An entity provider answers, for one entity id, "which index documents should exist now?"
+(an empty list when it is hidden, deleted, a draft or gone) and the ``group`` term under which
+its documents live, so applying a change is always: delete the group, add the current documents.
+That makes applying idempotent and independent of the order of changes.
+
+Providers for threads and posts live here; projects and lessons in ``providers_projects.py``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from ..accounts.models import User
+from ..core.models import Goal, Theme
+from ..discussions.models import Post, Thread, ThreadGoal
+from ..markup import plain_text
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MAX_BODY = 20_000  # characters of a body that are indexed
+
+
+def public_text(markdown_source: str | None) -> str:
+    """Plain text of Markdown with every e-mail address removed: what the index may hold."""
+    return EMAIL.sub(" ", plain_text(markdown_source or ""))[:MAX_BODY]
+
+
+@dataclass
+class Provider:
+    """How one entity type becomes index documents.
+
+    ``apply(session, writer, ids, done)`` removes the entity's documents from the index and adds the
+    ones that should exist now (none when it is hidden, deleted, a draft or gone): idempotent,
+    so the order in which changes are applied does not matter. ``iter_documents(session)`` yields
+    every document of the type for a full rebuild; ``visible(session, ids)`` is the subset of ids
+    a reader may see now (search results are reloaded through it).
+    """
+
+    entity: str
+    model: type
+    apply: Callable[[Session, object, list[int], set], None]  # (session, writer, ids, done)
+    iter_documents: Callable[[Session], Iterable[dict]]
+    visible: Callable[[Session, list[int]], set[int]]
+    # attribute names whose change requires re-indexing (None: any change)
+    watched: frozenset[str] | None = None
+    # (obj) -> [(entity, id)] other entities affected by a change of this object
+    cascades: Callable[[object], list[tuple[str, int]]] = field(default=lambda obj: [])
+
+
+REGISTRY: dict[str, Provider] = {}
+# Rows of link tables whose insertion/deletion changes an entity: model -> (entity, id attribute)
+LINKS: dict[type, tuple[str, str]] = {}
+
+
+def register(provider: Provider) -> Provider:
+    REGISTRY[provider.entity] = provider
+    return provider
+
+
+def document(**values) -> dict:
+    """Drop empty values (Whoosh rejects None)."""
+    return {k: v for k, v in values.items() if v not in (None, "")}
+
+
+def text_fields(lang: str, title: str, body: str) -> dict:
+    lang = lang if lang in ("sv", "en") else "sv"
+    return {f"title_{lang}": title, f"body_{lang}": body, "lang": lang, "spell": f"{title} {body}"}
+
+
+def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+# -- threads and posts --------------------------------------------------------------------------
+def thread_is_public(session: Session, thread: Thread) -> bool:
+    """A thread is public unless hidden; a lesson's thread follows its lesson (drafts never)."""
+    if thread.hidden_at is not None:
+        return False
+    if thread.kind == "lesson":
+        from .providers_projects import lesson_of_thread_is_public
+
+        return lesson_of_thread_is_public(session, thread.id)
+    return True
+
+
+def _theme_slugs(session: Session) -> dict[int, str]:
+    return {t.id: t.slug for t in session.exec(select(Theme)).all()}
+
+
+def _thread_goals(session: Session, thread_ids: list[int]) -> dict[int, list[int]]:
+    rows = session.exec(
+        select(ThreadGoal.thread_id, Goal.number).join(Goal, Goal.id == ThreadGoal.goal_id)
+        .where(ThreadGoal.thread_id.in_(thread_ids))
+    ).all()
+    goals: dict[int, list[int]] = {}
+    for thread_id, number in rows:
+        goals.setdefault(thread_id, []).append(number)
+    return goals
+
+
+def thread_documents(session: Session, ids: list[int]) -> dict[int, list[dict]]:
+    """Each thread's documents: the thread (title + first post) and each visible reply."""
+    out: dict[int, list[dict]] = {i: [] for i in ids}
+    themes = _theme_slugs(session)
+    for chunk in _chunks(ids):
+        threads = [t for t in session.exec(select(Thread).where(Thread.id.in_(chunk))).all()
+                   if thread_is_public(session, t)]
+        if not threads:
+            continue
+        goals = _thread_goals(session, [t.id for t in threads])
+        posts = session.exec(
+            select(Post).where(Post.thread_id.in_([t.id for t in threads])).order_by(Post.thread_id, Post.id)
+        ).all()
+        by_thread: dict[int, list[Post]] = {}
+        for post in posts:
+            by_thread.setdefault(post.thread_id, []).append(post)
+        for thread in threads:
+            out[thread.id] = _documents_of_thread(thread, by_thread.get(thread.id, []), themes, goals)
+    return out
+
+
+def apply_threads(session: Session, writer, ids: list[int], done: set[str]) -> None:
+    """Whoosh cannot delete what the same writer added, so ``done`` records the groups already
+    re-derived by this writer: each is applied once."""
+    ids = [i for i in ids if f"thread:{i}" not in done]
+    done.update(f"thread:{i}" for i in ids)
+    for thread_id, docs in thread_documents(session, ids).items():
+        writer.delete_by_term("group", f"thread:{thread_id}")
+        for doc in docs:
+            writer.add_document(**doc)
+
+
+def iter_thread_documents(session: Session) -> Iterator[dict]:
+    ids = list(session.exec(select(Thread.id).order_by(Thread.id)).all())
+    for chunk in _chunks(ids, 200):
+        for docs in thread_documents(session, chunk).values():
+            yield from docs
+        session.expunge_all()
+
+
+def apply_posts(session: Session, writer, ids: list[int], done: set[str]) -> None:
+    """A first post lives in its thread's document: re-derive the thread; replies one by one.
+    Replies of a thread already re-derived by this writer are skipped (it wrote them)."""
+    posts = session.exec(select(Post).where(Post.id.in_(ids))).all()
+    thread_ids = {p.thread_id for p in posts}
+    first_ids = dict(session.exec(
+        select(Post.thread_id, func.min(Post.id)).where(Post.thread_id.in_(thread_ids)).group_by(Post.thread_id)
+    ).all()) if thread_ids else {}
+    threads_to_redo = sorted({p.thread_id for p in posts if first_ids.get(p.thread_id) == p.id})
+    known = {p.id for p in posts}
+    for post_id in ids:
+        if post_id not in known and f"post:{post_id}" not in done:  # gone from the database
+            writer.delete_by_term("key", f"post:{post_id}")
+            done.add(f"post:{post_id}")
+    if threads_to_redo:
+        apply_threads(session, writer, threads_to_redo, done)
+    replies = [p for p in posts if f"thread:{p.thread_id}" not in done and f"post:{p.id}" not in done]
+    done.update(f"post:{p.id}" for p in replies)
+    if not replies:
+        return
+    themes = _theme_slugs(session)
+    threads = {t.id: t for t in session.exec(
+        select(Thread).where(Thread.id.in_({p.thread_id for p in replies}))).all()}
+    goals = _thread_goals(session, list(threads))
+    for post in replies:
+        writer.delete_by_term("key", f"post:{post.id}")
+        thread = threads.get(post.thread_id)
+        if thread is None or not post.is_visible or not thread_is_public(session, thread):
+            continue
+        writer.add_document(**_post_document(thread, post, themes, goals))
+
+
+def _documents_of_thread(thread: Thread, posts: list[Post], themes: dict, goals: dict) -> list[dict]:
+    shared = _shared_fields(thread, themes, goals)
+    docs = []
+    first, replies = (posts[0], posts[1:]) if posts else (None, [])
+    if thread.kind != "lesson":  # a lesson's thread is represented by the lesson document
+        body = public_text(first.body) if first is not None and first.is_visible else ""
+        docs.append(document(
+            key=f"thread:{thread.id}", kind="thread", author=str(thread.author_id or ""),
+            created=thread.created_at, **shared, **text_fields(thread.language, thread.title, body),
+        ))
+    else:
+        replies = posts
+    docs.extend(_post_document(thread, post, themes, goals) for post in replies if post.is_visible)
+    return docs
+
+
+def _shared_fields(thread: Thread, themes: dict, goals: dict) -> dict:
+    return dict(
+        group=f"thread:{thread.id}",
+        theme=themes.get(thread.theme_id),
+        project=str(thread.project_id) if getattr(thread, "project_id", None) else None,
+        sdg=",".join(str(n) for n in sorted(goals.get(thread.id, []))),
+    )
+
+
+def _post_document(thread: Thread, post: Post, themes: dict, goals: dict) -> dict:
+    return document(
+        key=f"post:{post.id}", kind="post", author=str(post.author_id or ""), created=post.created_at,
+        **_shared_fields(thread, themes, goals), **text_fields(post.language, "", public_text(post.body)),
+    )
+
+
+def _visible_threads(session: Session, ids: list[int]) -> set[int]:
+    threads = session.exec(select(Thread).where(Thread.id.in_(ids))).all()
+    return {t.id for t in threads if thread_is_public(session, t)}
+
+
+def _visible_posts(session: Session, ids: list[int]) -> set[int]:
+    rows = session.exec(
+        select(Post, Thread).join(Thread, Thread.id == Post.thread_id)
+        .where(Post.id.in_(ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    ).all()
+    return {post.id for post, thread in rows if thread_is_public(session, thread)}
+
+
+register(Provider(
+    entity="thread", model=Thread, apply=apply_threads, iter_documents=iter_thread_documents,
+    visible=_visible_threads,
+    watched=frozenset({"title", "theme_id", "hidden_at", "kind", "language", "author_id", "project_id",
+                       "created_at"}),
+))
+register(Provider(
+    entity="post", model=Post, apply=apply_posts, iter_documents=lambda session: iter(()),
+    visible=_visible_posts,
+    watched=frozenset({"body", "deleted_at", "hidden_at", "language", "thread_id", "author_id"}),
+))
+LINKS[ThreadGoal] = ("thread", "thread_id")
+
+
+def author_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    ids = [i for i in set(ids) if i]
+    if not ids:
+        return {}
+    return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+
+
+# Projects and lessons register themselves (imported last: they build on the helpers above).
+from . import providers_projects  # noqa: E402,F401

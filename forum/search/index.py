@@ -1,0 +1,223 @@
+"""The Whoosh index on disk: schema, opening, writers with a lock timeout, build-beside-and-swap.
+
+Layout of ``SEARCH_DIR``::
+
+    current -> index-20261122T080102-4f3a   (a symlink, replaced atomically on a rebuild)
+    index-20261122T080102-4f3a/             (a Whoosh index)
+    .rebuild.lock                           (flock: one process rebuilds at a time)
+
+Readers resolve ``current`` when they open a searcher; writers take Whoosh's own write lock
+(``MAIN_WRITELOCK``) with a timeout, so several gunicorn workers can write safely.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import shutil
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+from whoosh.writing import LockError
+
+from .analysis import language_analyzer, ngram_analyzer, plain_analyzer
+
+LIVE_LINK = "current"
+LANGS = ("sv", "en")
+
+# Compound handling variants (see bench/search_eval.py): "decompound" is the production choice.
+VARIANTS = ("decompound", "ngram", "nostem")
+DEFAULT_VARIANT = "decompound"
+
+
+class IndexUnavailable(RuntimeError):
+    """The index is missing, corrupt or being rebuilt."""
+
+
+class IndexBusy(RuntimeError):
+    """Another process held the write lock longer than the timeout."""
+
+
+def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
+    stem = variant != "nostem"
+    decompound = variant == "decompound"
+    fields = {
+        "key": ID(stored=True, unique=True),  # "post:12"
+        "group": ID,  # "thread:3" for a thread and its replies, else the key
+        "kind": ID(stored=True, sortable=True),  # thread | post | lesson | project
+        "lang": ID(stored=True, sortable=True),
+        "theme": ID(stored=True, sortable=True),  # theme slug
+        "project": ID(stored=True),  # project id
+        "author": ID,  # author user id
+        "sdg": KEYWORD(commas=True, stored=True),  # "7,11"
+        "created": DATETIME(stored=True, sortable=True),
+        "spell": TEXT(analyzer=plain_analyzer(), phrase=False),
+    }
+    for lang in LANGS:
+        analyzer = language_analyzer(lang, stem=stem, decompound=decompound)
+        fields[f"title_{lang}"] = TEXT(analyzer=analyzer)
+        fields[f"body_{lang}"] = TEXT(analyzer=analyzer)
+    if variant == "ngram":
+        fields["title_sv_ng"] = TEXT(analyzer=ngram_analyzer("sv"), phrase=False)
+        fields["body_sv_ng"] = TEXT(analyzer=ngram_analyzer("sv"), phrase=False)
+    return Schema(**fields)
+
+
+class IndexStore:
+    """Opens, writes and rebuilds the index in one directory."""
+
+    def __init__(self, root: str | Path, *, lock_timeout: float = 10.0, variant: str = DEFAULT_VARIANT):
+        self.root = Path(root)
+        self.lock_timeout = lock_timeout
+        self.variant = variant
+        self._cached = None  # (resolved path, Index)
+        self._cache_lock = threading.Lock()
+
+    # -- reading ----------------------------------------------------------------------------------
+    @property
+    def live_link(self) -> Path:
+        return self.root / LIVE_LINK
+
+    def live_path(self) -> Path | None:
+        try:
+            target = os.readlink(self.live_link)
+        except OSError:
+            return None
+        path = self.root / target
+        return path if path.is_dir() else None
+
+    def exists(self) -> bool:
+        path = self.live_path()
+        return path is not None and whoosh_index.exists_in(str(path))
+
+    def open(self):
+        """The live index (cached per process until the link is swapped); IndexUnavailable if not."""
+        path = self.live_path()
+        if path is None:
+            raise IndexUnavailable("no live index")
+        with self._cache_lock:
+            if self._cached and self._cached[0] == path:
+                return self._cached[1]
+            try:
+                ix = whoosh_index.open_dir(str(path))
+            except Exception as exc:  # EmptyIndexError, unpickling errors, missing segment files
+                raise IndexUnavailable(f"cannot open the index: {exc.__class__.__name__}: {exc}") from exc
+            self._cached = (path, ix)
+            return ix
+
+    def check(self) -> None:
+        """Open the index and read it once; IndexUnavailable if it is missing or corrupt."""
+        ix = self.open()
+        try:
+            with ix.searcher() as searcher:
+                searcher.doc_count()
+                list(searcher.lexicon("kind"))
+        except Exception as exc:
+            raise IndexUnavailable(f"corrupt index: {exc.__class__.__name__}: {exc}") from exc
+
+    # -- writing ----------------------------------------------------------------------------------
+    @contextmanager
+    def writer(self, *, timeout: float | None = None, bulk: bool = False) -> Iterator:
+        """A Whoosh writer holding the index lock; commits on success, cancels on error."""
+        ix = self.open()
+        try:
+            writer = ix.writer(timeout=self.lock_timeout if timeout is None else timeout, delay=0.05,
+                               limitmb=256 if bulk else 32)
+        except LockError as exc:
+            raise IndexBusy("the search index is locked by another writer") from exc
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        else:
+            writer.commit(merge=not bulk)
+
+    def create_empty(self) -> Path:
+        """Create and publish an empty index (first start on an empty database)."""
+        path = self._new_directory()
+        whoosh_index.create_in(str(path), build_schema(self.variant))
+        self._publish(path)
+        return path
+
+    # -- rebuilding -------------------------------------------------------------------------------
+    @contextmanager
+    def rebuild_lock(self, *, blocking: bool = False) -> Iterator[bool]:
+        """Across processes: True while this process holds the rebuild lock."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        handle = open(self.root / ".rebuild.lock", "a+")
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        finally:
+            handle.close()
+
+    def is_rebuilding(self) -> bool:
+        with self.rebuild_lock() as mine:
+            return not mine
+
+    @contextmanager
+    def build_beside(self) -> Iterator:
+        """A writer on a new index next to the live one; published (swapped in) on success."""
+        path = self._new_directory()
+        ix = whoosh_index.create_in(str(path), build_schema(self.variant))
+        writer = ix.writer(limitmb=256)
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            ix.close()
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        writer.commit(optimize=True)
+        ix.close()
+        self._publish(path)
+
+    def _new_directory(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        path = self.root / f"index-{stamp}-{secrets.token_hex(3)}"
+        path.mkdir()
+        return path
+
+    def _publish(self, path: Path) -> None:
+        """Point ``current`` at ``path`` atomically, then remove older index directories.
+
+        The previous index is kept one generation, so searchers other processes have open on it
+        finish their request; the one before it is removed.
+        """
+        old = self.live_path()
+        tmp_link = self.root / f".{LIVE_LINK}-{secrets.token_hex(4)}"
+        os.symlink(path.name, tmp_link)
+        os.replace(tmp_link, self.live_link)
+        with self._cache_lock:
+            self._cached = None
+        for child in self.root.iterdir():
+            if child.is_dir() and child.name.startswith("index-") and child not in (path, old):
+                shutil.rmtree(child, ignore_errors=True)
+
+    def discard_live(self) -> None:
+        """Move a corrupt live index out of the way (kept as ``corrupt-*`` for inspection)."""
+        path = self.live_path()
+        try:
+            self.live_link.unlink()
+        except OSError:
+            pass
+        if path is not None:
+            for older in self.root.glob("corrupt-*"):
+                shutil.rmtree(older, ignore_errors=True)
+            path.rename(self.root / f"corrupt-{path.name}")
+        with self._cache_lock:
+            self._cached = None

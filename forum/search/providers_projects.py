@@ -1,0 +1,150 @@
+"""Search providers for projects and lessons (issue 6's ``forum/projects/models.py``).
+
+A project is always public; a lesson only once published (drafts are never indexed), and the
+replies in a lesson's discussion thread follow the lesson.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from sqlmodel import Session, select
+
+from ..core.models import Goal, Theme
+from ..language import detect_language
+from ..projects.models import (
+    LESSON_SECTIONS,
+    Lesson,
+    LessonGoal,
+    LessonStatus,
+    Project,
+    ProjectGoal,
+    ProjectPartner,
+    ProjectTheme,
+)
+from .documents import LINKS, Provider, document, public_text, register, text_fields
+
+
+def lesson_of_thread_is_public(session: Session, thread_id: int) -> bool:
+    status = session.exec(select(Lesson.status).where(Lesson.thread_id == thread_id)).first()
+    return status == LessonStatus.published
+
+
+def _goal_numbers(session: Session, link, key: str, ids: Iterable[int]) -> dict[int, list[int]]:
+    column = getattr(link, key)
+    rows = session.exec(
+        select(column, Goal.number).join(Goal, Goal.id == link.goal_id).where(column.in_(list(ids)))
+    ).all()
+    out: dict[int, list[int]] = {}
+    for owner, number in rows:
+        out.setdefault(owner, []).append(number)
+    return out
+
+
+def _themes(session: Session) -> dict[int, str]:
+    return {t.id: t.slug for t in session.exec(select(Theme)).all()}
+
+
+# -- lessons ------------------------------------------------------------------------------------
+def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
+    lessons = session.exec(
+        select(Lesson).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published)
+    ).all()
+    goals = _goal_numbers(session, LessonGoal, "lesson_id", [lesson.id for lesson in lessons])
+    themes = _themes(session)
+    out: dict[int, dict | None] = {i: None for i in ids}
+    for lesson in lessons:
+        body = "\n\n".join(public_text(getattr(lesson, section)) for section in LESSON_SECTIONS)
+        out[lesson.id] = document(
+            key=f"lesson:{lesson.id}", group=f"lesson:{lesson.id}", kind="lesson",
+            author=str(lesson.author_id or ""), created=lesson.published_at or lesson.created_at,
+            theme=themes.get(lesson.theme_id), project=str(lesson.project_id),
+            sdg=",".join(str(n) for n in sorted(goals.get(lesson.id, []))),
+            **text_fields(lesson.language, lesson.title, body),
+        )
+    return out
+
+
+def apply_lessons(session: Session, writer, ids: list[int], done: set[str]) -> None:
+    ids = [i for i in ids if f"lesson:{i}" not in done]
+    done.update(f"lesson:{i}" for i in ids)
+    for lesson_id, doc in lesson_documents(session, ids).items():
+        writer.delete_by_term("group", f"lesson:{lesson_id}")
+        if doc:
+            writer.add_document(**doc)
+
+
+def iter_lesson_documents(session: Session) -> Iterator[dict]:
+    ids = list(session.exec(select(Lesson.id).where(Lesson.status == LessonStatus.published)).all())
+    for start in range(0, len(ids), 200):
+        yield from (d for d in lesson_documents(session, ids[start : start + 200]).values() if d)
+
+
+def _visible_lessons(session: Session, ids: list[int]) -> set[int]:
+    return set(session.exec(
+        select(Lesson.id).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published)
+    ).all())
+
+
+def _lesson_cascades(lesson: Lesson) -> list[tuple[str, int]]:
+    return [("thread", lesson.thread_id)] if lesson.thread_id else []
+
+
+# -- projects -----------------------------------------------------------------------------------
+def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
+    projects = session.exec(select(Project).where(Project.id.in_(ids))).all()
+    found = [p.id for p in projects]
+    goals = _goal_numbers(session, ProjectGoal, "project_id", found)
+    themes = _themes(session)
+    first_theme: dict[int, int] = {}
+    for project_id, theme_id in session.exec(
+        select(ProjectTheme.project_id, ProjectTheme.theme_id).where(ProjectTheme.project_id.in_(found))
+        .order_by(ProjectTheme.theme_id)
+    ).all():
+        first_theme.setdefault(project_id, theme_id)
+    partners: dict[int, list[str]] = {}
+    for partner in session.exec(select(ProjectPartner).where(ProjectPartner.project_id.in_(found))).all():
+        partners.setdefault(partner.project_id, []).append(partner.organisation)
+    out: dict[int, dict | None] = {i: None for i in ids}
+    for project in projects:
+        summary = public_text(project.summary)
+        body = " ".join([project.district, project.municipality, summary, *partners.get(project.id, [])])
+        lang = detect_language(summary) or "sv"
+        out[project.id] = document(
+            key=f"project:{project.id}", group=f"project:{project.id}", kind="project",
+            created=project.created_at, theme=themes.get(first_theme.get(project.id)),
+            project=str(project.id), sdg=",".join(str(n) for n in sorted(goals.get(project.id, []))),
+            **text_fields(lang, project.name, body),
+        )
+    return out
+
+
+def apply_projects(session: Session, writer, ids: list[int], done: set[str]) -> None:
+    ids = [i for i in ids if f"project:{i}" not in done]
+    done.update(f"project:{i}" for i in ids)
+    for project_id, doc in project_documents(session, ids).items():
+        writer.delete_by_term("group", f"project:{project_id}")
+        if doc:
+            writer.add_document(**doc)
+
+
+def iter_project_documents(session: Session) -> Iterator[dict]:
+    ids = list(session.exec(select(Project.id)).all())
+    for start in range(0, len(ids), 200):
+        yield from (d for d in project_documents(session, ids[start : start + 200]).values() if d)
+
+
+register(Provider(
+    entity="lesson", model=Lesson, apply=apply_lessons, iter_documents=iter_lesson_documents,
+    visible=_visible_lessons, cascades=_lesson_cascades,
+    watched=frozenset({"title", "theme_id", "language", "status", "author_id", "project_id", "published_at",
+                       *LESSON_SECTIONS}),
+))
+register(Provider(
+    entity="project", model=Project, apply=apply_projects, iter_documents=iter_project_documents,
+    visible=lambda session, ids: set(session.exec(select(Project.id).where(Project.id.in_(ids))).all()),
+    watched=frozenset({"name", "district", "municipality", "summary", "created_at"}),
+))
+LINKS[LessonGoal] = ("lesson", "lesson_id")
+LINKS[ProjectGoal] = ("project", "project_id")
+LINKS[ProjectTheme] = ("project", "project_id")
+LINKS[ProjectPartner] = ("project", "project_id")

@@ -1,0 +1,171 @@
+"""Turning a parsed query into Whoosh queries, running it, and shaping the results.
+
+Ranking: each query word becomes one sub-query over the Swedish and English title and body
+fields (titles weigh more) plus its glossary equivalents (weighted lower than the word itself);
+the sub-queries are OR-ed with a coordination bonus, so documents that match more of the words
+rank higher while none is required. Stop words are not counted. Phrases, prefixes, exclusions and
+filters come from :mod:`forum.search.parsing`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from whoosh import query as Q
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+
+from .analysis import split_compound
+from .parsing import ParsedQuery
+
+LANGS = ("sv", "en")
+TITLE_BOOST = 2.5
+COORDINATION = 2.0  # scale of the bonus for matching more of the query's words
+SYNONYM_WEIGHT = 0.45  # glossary equivalents count less than the words typed
+COMPOUND_PART_WEIGHT = 0.5  # "klimatkontrakt" typed: its parts together, weighted lower
+KINDS = ("thread", "post", "lesson", "project")
+FACET_FIELDS = ("kind", "theme", "lang", "sdg")
+MAX_PREFIX_EXPANSION = 64
+
+
+def _analyzed(schema, fieldname: str, text: str, mode: str = "query") -> list[str]:
+    if fieldname not in schema:
+        return []
+    return [t for t in schema[fieldname].process_text(text, mode=mode) if t]
+
+
+def word_query(schema, word: str, boost: float = 1.0) -> Q.Query | None:
+    """One word over every language field (and its n-gram subfield when the schema has one)."""
+    subs: list[Q.Query] = []
+    for lang in LANGS:
+        for name, weight in ((f"title_{lang}", TITLE_BOOST), (f"body_{lang}", 1.0)):
+            for term in dict.fromkeys(_analyzed(schema, name, word)):
+                subs.append(Q.Term(name, term, boost=weight))
+    if "body_sv_ng" in schema and len(word) >= 5:
+        grams = _analyzed(schema, "body_sv_ng", word)
+        if grams:
+            subs.append(Q.And([Q.Term("body_sv_ng", g) for g in dict.fromkeys(grams)], boost=0.3))
+    parts = split_compound(word) if "body_sv_ng" not in schema else ()
+    if parts and "title_sv" in schema:
+        part_terms = [_analyzed(schema, "body_sv", p) for p in parts]
+        if all(part_terms):
+            subs.append(Q.And([Q.Term("body_sv", t[0]) for t in part_terms], boost=COMPOUND_PART_WEIGHT))
+    if not subs:
+        return None
+    return Q.Or(subs, boost=boost)
+
+
+def phrase_query(schema, words: list[str]) -> Q.Query | None:
+    subs = []
+    for lang in LANGS:
+        for name, weight in ((f"title_{lang}", TITLE_BOOST), (f"body_{lang}", 1.0)):
+            terms = _analyzed(schema, name, " ".join(words))
+            if len(terms) > 1:
+                subs.append(Q.Phrase(name, terms, boost=weight))
+            elif len(terms) == 1:
+                subs.append(Q.Term(name, terms[0], boost=weight))
+    return Q.Or(subs) if subs else None
+
+
+def prefix_query(schema, prefix: str) -> Q.Query:
+    return Q.Or([
+        Q.Prefix(f"{part}_{lang}", prefix, boost=TITLE_BOOST if part == "title" else 1.0)
+        for lang in LANGS for part in ("title", "body")
+    ])
+
+
+def expansion_query(schema, term: str) -> Q.Query | None:
+    """A glossary term (one word or several, matched as a phrase)."""
+    words = term.split()
+    if len(words) == 1:
+        return word_query(schema, words[0], boost=SYNONYM_WEIGHT)
+    inner = phrase_query(schema, words)
+    return Q.Or([inner], boost=SYNONYM_WEIGHT) if inner else None
+
+
+@dataclass
+class BuiltQuery:
+    scored: Q.Query | None  # None: no text, list by filters only
+    mask: Q.Query | None
+    highlight_terms: set[str] = field(default_factory=set)
+
+
+def build_query(schema, parsed: ParsedQuery, expansions: dict[int, list[str]] | None = None) -> BuiltQuery:
+    """``expansions`` maps the index of a word in ``parsed.words`` to its glossary equivalents."""
+    expansions = expansions or {}
+    subs: list[Q.Query] = []
+    for position, word in enumerate(parsed.words):
+        alternatives = [q for q in [word_query(schema, word)] if q is not None]
+        for term in expansions.get(position, []):
+            extra = expansion_query(schema, term)
+            if extra is not None:
+                alternatives.append(extra)
+        if alternatives:
+            subs.append(alternatives[0] if len(alternatives) == 1 else Q.Or(alternatives))
+    for words in parsed.phrases:
+        phrase = phrase_query(schema, words)
+        if phrase is not None:
+            subs.append(Q.Or([phrase], boost=2.0))
+    for prefix in parsed.prefixes:
+        subs.append(prefix_query(schema, prefix))
+    negatives = [q for q in (
+        [word_query(schema, w) for w in parsed.excluded_words]
+        + [phrase_query(schema, p) for p in parsed.excluded_phrases]
+    ) if q is not None]
+    scored = None
+    if subs:
+        scored = subs[0] if len(subs) == 1 else Q.Or(subs, scale=COORDINATION)
+    return BuiltQuery(scored=scored, mask=Q.Or(negatives) if negatives else None)
+
+
+def filter_query(*, kinds=(), themes=(), projects=(), sdgs=(), langs=(), authors=(),
+                 date_from: datetime | None = None, date_to: datetime | None = None) -> Q.Query | None:
+    """Restricting filters (they never change scores). Each argument is a list of allowed values;
+    an empty list allows nothing (``author:nobody``), ``None`` or ``()`` means no filter."""
+    parts: list[Q.Query] = []
+    for fieldname, values in (("kind", kinds), ("theme", themes), ("project", projects), ("sdg", sdgs),
+                              ("lang", langs), ("author", authors)):
+        if values is None or values == ():
+            continue
+        values = [str(v) for v in values]
+        parts.append(Q.Or([Q.Term(fieldname, v) for v in dict.fromkeys(values)]) if values
+                     else Q.Term(fieldname, "\u0000nothing"))
+    if date_from or date_to:
+        parts.append(Q.DateRange("created", date_from, date_to))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Q.And(parts)
+
+
+FRAGMENTER = ContextFragmenter(maxchars=220, surround=70)
+FORMATTER = HtmlFormatter(tagname="mark", classname="hit", termclass="", between=" … ")
+
+
+def snippet(schema, text: str, lang: str, terms: set[str], *, fallback: int = 220) -> str:
+    """HTML with matched words in <mark> (the text is escaped by Whoosh's formatter)."""
+    fieldname = f"body_{lang if lang in LANGS else 'sv'}"
+    if terms and text:
+        html = highlight(text, frozenset(terms), schema[fieldname].analyzer, FRAGMENTER, FORMATTER,
+                         top=2, mode="index")
+        if html:
+            return html
+    from markupsafe import escape
+
+    short = text[:fallback].rsplit(" ", 1)[0] + " …" if len(text) > fallback else text
+    return str(escape(short))
+
+
+def query_terms(query: Q.Query | None, reader, lang: str) -> set[str]:
+    """The index terms of the query in the body/title fields of one language (prefixes expanded)."""
+    if query is None:
+        return set()
+    wanted = {f"body_{lang}", f"title_{lang}"}
+    terms = set()
+    try:
+        for fieldname, text in query.existing_terms(reader, phrases=True, expand=True):
+            if fieldname in wanted:
+                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                if len(terms) > MAX_PREFIX_EXPANSION:
+                    break
+    except Exception:  # highlighting is a nicety; a query it cannot list terms for just has none
+        return set()
+    return terms

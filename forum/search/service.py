@@ -1,0 +1,294 @@
+"""``run_search``: one search page, from the query string to result rows reloaded from the DB."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, time as dtime
+
+from sqlmodel import Session, select
+from whoosh import query as Q, sorting
+
+from ..accounts.models import User
+from ..core.models import Theme
+from ..discussions.models import Post, Thread
+from .documents import REGISTRY, public_text
+from .index import IndexUnavailable
+from .parsing import ParsedQuery, parse_query
+from .query import FACET_FIELDS, KINDS, build_query, filter_query, query_terms, snippet
+from .glossary import expansions_for
+
+PER_PAGE = 20
+FEW_RESULTS = 3
+KIND_ALIASES = {"thread": "thread", "tråd": "thread", "trådar": "thread", "threads": "thread",
+                "post": "post", "reply": "post", "svar": "post", "inlägg": "post", "posts": "post",
+                "lesson": "lesson", "lärdom": "lesson", "lessons": "lesson",
+                "project": "project", "projekt": "project", "projects": "project"}
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    kinds: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    langs: list[str] = field(default_factory=list)
+    sdgs: list[int] = field(default_factory=list)
+    project: str = ""
+    author: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "relevance"  # relevance | newest
+    page: int = 1
+
+
+@dataclass
+class ResultItem:
+    kind: str
+    title: str
+    url: str
+    snippet_html: str
+    lang: str
+    created: datetime | None
+    author: str | None = None
+    theme: Theme | None = None
+    project: object | None = None
+
+
+@dataclass
+class SearchPage:
+    params: SearchParams
+    parsed: ParsedQuery
+    items: list[ResultItem] = field(default_factory=list)
+    total: int = 0
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+    unavailable: bool = False
+    searched: bool = False  # False: nothing to search for (empty box, no filters)
+    no_terms: bool = False  # words given, but only ones the index ignores
+    elapsed_ms: float = 0.0
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PER_PAGE))
+
+
+def run_search(*, session: Session, service, params: SearchParams) -> SearchPage:
+    started = time.perf_counter()
+    parsed = parse_query(params.q)
+    page = SearchPage(params=params, parsed=parsed)
+    try:
+        ix = service.store.open()
+    except IndexUnavailable:
+        page.unavailable = True
+        return page
+    filters = _resolve_filters(session, parsed, params)
+    if parsed.is_empty and not any(v is not None for v in filters.values()):
+        page.elapsed_ms = (time.perf_counter() - started) * 1000
+        return page
+    page.searched = True
+    built = build_query(ix.schema, parsed, expansions_for(session, parsed.words))
+    if built.scored is None and parsed.has_text:
+        page.no_terms = True
+    scored = built.scored if built.scored is not None else Q.Every()
+    restrict = filter_query(**filters)
+    newest = params.sort == "newest" or built.scored is None
+    facets = {name: sorting.FieldFacet(name, allow_overlap=(name == "sdg"), maptype=sorting.Count)
+              for name in FACET_FIELDS}
+    with ix.searcher() as searcher:
+        try:
+            results = searcher.search_page(
+                scored, max(1, params.page), pagelen=PER_PAGE, filter=restrict, mask=built.mask,
+                groupedby=facets, sortedby="created" if newest else None, reverse=newest,
+            )
+        except ValueError:  # a page number past the end
+            results = searcher.search_page(scored, 1, pagelen=PER_PAGE, filter=restrict, mask=built.mask,
+                                           groupedby=facets)
+        page.total = results.total
+        page.facets = {name: dict(results.results.groups(name)) for name in FACET_FIELDS}
+        hits = [(hit["key"], hit.get("lang", "sv")) for hit in results]
+        terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
+        page.items, dropped = _reload(session, ix.schema, hits, terms)
+        page.total = max(0, page.total - dropped)
+        if page.total < FEW_RESULTS and parsed.words:
+            page.suggestion = _did_you_mean(searcher, ix.schema, parsed, page.total, restrict)
+    page.elapsed_ms = (time.perf_counter() - started) * 1000
+    return page
+
+
+def _resolve_filters(session: Session, parsed: ParsedQuery, params: SearchParams) -> dict:
+    """Filters from the form and from the query (``theme:``...), as index values."""
+    f = parsed.filters
+    kinds = [KIND_ALIASES.get(k.lower(), "") for k in [*params.kinds, *f.get("type", [])]]
+    langs = [lang.lower()[:2] for lang in [*params.langs, *f.get("lang", [])]]
+    themes = [t.lower() for t in [*params.themes, *f.get("theme", [])]]
+    sdgs = [s for s in [*params.sdgs, *(_int(v) for v in f.get("sdg", []))] if s is not None]
+    out = {
+        "kinds": [k for k in kinds if k] if kinds else None,
+        "langs": [lang for lang in langs if lang in ("sv", "en")] if langs else None,
+        "themes": themes or None,
+        "sdgs": [s for s in sdgs if 1 <= s <= 17] if sdgs or f.get("sdg") else None,
+        "projects": None,
+        "authors": None,
+        "date_from": datetime.combine(params.date_from, dtime.min) if params.date_from else None,
+        "date_to": datetime.combine(params.date_to, dtime.max) if params.date_to else None,
+    }
+    projects = [p for p in [params.project, *f.get("project", [])] if p]
+    if projects:
+        out["projects"] = _project_ids(session, projects)
+    authors = [a for a in [params.author, *f.get("author", [])] if a]
+    if authors:
+        ids: list[int] = []
+        for name in authors:
+            pattern = "%" + name.replace("\\", "").replace("%", "").replace("_", "") + "%"
+            ids += session.exec(select(User.id).where(User.display_name.ilike(pattern)).limit(50)).all()
+        out["authors"] = ids
+    return out
+
+
+def _project_ids(session: Session, values: list[str]) -> list[int]:
+    from ..projects.models import Project
+
+    ids = [int(v) for v in values if v.isdigit()]
+    slugs = [v.lower() for v in values if not v.isdigit()]
+    if slugs:
+        ids += session.exec(select(Project.id).where(Project.slug.in_(slugs))).all()
+        for slug in slugs:  # "project:hyllie" also finds "hyllie-klimatkontrakt"
+            ids += session.exec(select(Project.id).where(Project.slug.ilike(f"{slug.replace('%', '')}%")).limit(20)).all()
+    return ids
+
+
+def _int(value: str) -> int | None:
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return int(digits) if digits and len(digits) < 4 else None
+
+
+def _reload(session: Session, schema, hits: list[tuple[str, str]], terms: dict) -> tuple[list[ResultItem], int]:
+    """Reload hits from the database through each type's visibility filter, keeping rank order."""
+    wanted: dict[str, list[int]] = {}
+    for key, _lang in hits:
+        kind, _, raw_id = key.partition(":")
+        if kind in REGISTRY and raw_id.isdigit():
+            wanted.setdefault(kind, []).append(int(raw_id))
+    visible = {kind: REGISTRY[kind].visible(session, ids) for kind, ids in wanted.items()}
+    loaders = {"thread": _load_threads, "post": _load_posts, "lesson": _load_lessons, "project": _load_projects}
+    loaded: dict[str, dict] = {}
+    for kind, ids in visible.items():
+        loaded.update(loaders[kind](session, sorted(ids)) if ids else {})
+    items, dropped = [], 0
+    theme_by_id = {t.id: t for t in session.exec(select(Theme)).all()}
+    for key, lang in hits:
+        row = loaded.get(key)
+        if row is None:
+            dropped += 1
+            continue
+        values = {k: v for k, v in row.items() if k not in ("text", "theme_id")}
+        items.append(ResultItem(snippet_html=snippet(schema, row["text"], lang, terms.get(lang, set())),
+                                theme=theme_by_id.get(row.get("theme_id")), **values))
+    return items, dropped
+
+
+def _names(session: Session, ids) -> dict[int, str]:
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return dict(session.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def _projects_by_id(session: Session, ids) -> dict[int, object]:
+    from ..projects.models import Project
+
+    ids = {i for i in ids if i}
+    return {p.id: p for p in session.exec(select(Project).where(Project.id.in_(ids))).all()} if ids else {}
+
+
+def thread_url(thread: Thread) -> str:
+    return f"/threads/{thread.id}-{thread.slug}"
+
+
+def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
+    threads = session.exec(select(Thread).where(Thread.id.in_(ids))).all()
+    firsts = {}
+    for thread in threads:
+        firsts[thread.id] = session.exec(
+            select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)).first()
+    names = _names(session, [t.author_id for t in threads])
+    projects = _projects_by_id(session, [getattr(t, "project_id", None) for t in threads])
+    out = {}
+    for t in threads:
+        first = firsts.get(t.id)
+        out[f"thread:{t.id}"] = dict(
+            kind="thread", title=t.title, url=thread_url(t), lang=t.language, created=t.created_at,
+            author=names.get(t.author_id), theme_id=t.theme_id, project=projects.get(getattr(t, "project_id", None)),
+            text=public_text(first.body) if first is not None and first.is_visible else "",
+        )
+    return out
+
+
+def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
+    rows = session.exec(select(Post, Thread).join(Thread, Thread.id == Post.thread_id).where(Post.id.in_(ids))).all()
+    names = _names(session, [p.author_id for p, _ in rows])
+    projects = _projects_by_id(session, [getattr(t, "project_id", None) for _, t in rows])
+    return {
+        f"post:{p.id}": dict(
+            kind="post", title=t.title, url=f"{thread_url(t)}#post-{p.id}", lang=p.language, created=p.created_at,
+            author=names.get(p.author_id), theme_id=t.theme_id, project=projects.get(getattr(t, "project_id", None)),
+            text=public_text(p.body),
+        )
+        for p, t in rows
+    }
+
+
+def _load_lessons(session: Session, ids: list[int]) -> dict[str, dict]:
+    from ..projects.models import LESSON_SECTIONS, Lesson
+
+    lessons = session.exec(select(Lesson).where(Lesson.id.in_(ids))).all()
+    names = _names(session, [lesson.author_id for lesson in lessons])
+    projects = _projects_by_id(session, [lesson.project_id for lesson in lessons])
+    return {
+        f"lesson:{lesson.id}": dict(
+            kind="lesson", title=lesson.title, url=f"/lessons/{lesson.id}", lang=lesson.language,
+            created=lesson.published_at or lesson.created_at, author=names.get(lesson.author_id),
+            theme_id=lesson.theme_id, project=projects.get(lesson.project_id),
+            text=" ".join(public_text(getattr(lesson, s)) for s in LESSON_SECTIONS),
+        )
+        for lesson in lessons
+    }
+
+
+def _load_projects(session: Session, ids: list[int]) -> dict[str, dict]:
+    from ..projects.models import Project, ProjectTheme
+
+    projects = session.exec(select(Project).where(Project.id.in_(ids))).all()
+    themes = dict(session.exec(select(ProjectTheme.project_id, ProjectTheme.theme_id)
+                               .where(ProjectTheme.project_id.in_(ids))).all())
+    return {
+        f"project:{p.id}": dict(
+            kind="project", title=p.name, url=f"/projects/{p.slug}", lang="sv", created=p.created_at,
+            theme_id=themes.get(p.id), project=None,
+            text=" ".join(x for x in (p.district, p.municipality, public_text(p.summary)) if x),
+        )
+        for p in projects
+    }
+
+
+def _did_you_mean(searcher, schema, parsed: ParsedQuery, total: int, restrict) -> str | None:
+    """A respelling of the words that finds more, or None."""
+    corrector = searcher.corrector("spell")
+    changed, words = False, []
+    for word in parsed.words:
+        best = word
+        if len(word) >= 3 and not word.isdigit() and not searcher.reader().frequency("spell", word):
+            suggestions = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 4 else 2)
+            if suggestions:
+                best, changed = suggestions[0], True
+        words.append(best)
+    if not changed:
+        return None
+    candidate = ParsedQuery(raw=" ".join(words), words=words)
+    built = build_query(schema, candidate)
+    if built.scored is None:
+        return None
+    found = searcher.search(built.scored, limit=1, filter=restrict)
+    return " ".join(words) if len(found) > total else None
+
+
+__all__ = ["SearchParams", "SearchPage", "ResultItem", "run_search", "PER_PAGE", "KINDS"]

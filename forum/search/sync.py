@@ -1,0 +1,273 @@
+"""Keeping the index consistent with the database.
+
+1. On every flush of any SQLAlchemy session, changes to registered models (threads, posts,
+   lessons, projects and their link rows) are written as ``SearchOutbox`` rows on the same
+   connection, so they commit or roll back together with the content.
+2. After the commit, the pending outbox rows are applied to Whoosh (under its write lock with a
+   timeout) and marked applied. A failure leaves them pending with ``attempts``/``last_error``.
+3. Pending rows are retried on the next commit, by a background thread in each process and at
+   start-up. Applying re-reads the current database state, so it is idempotent and order-free.
+4. A missing or corrupt index at start: the forum serves on, search reports that the index is being
+   rebuilt, and one process (flock) rebuilds it in a background thread.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import weakref
+from typing import Callable
+
+from sqlalchemy import event, func, inspect as sa_inspect, insert, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from ..i18n import utcnow
+from .documents import LINKS, REGISTRY
+from .index import IndexBusy, IndexStore, IndexUnavailable
+from .models import SearchOutbox
+
+log = logging.getLogger("forum.search")
+_services: "weakref.WeakKeyDictionary[Engine, SearchService]" = weakref.WeakKeyDictionary()
+_MODELS = {}  # model class -> entity
+APPLY_ORDER = {"thread": 0, "lesson": 1, "project": 2, "post": 3}
+
+
+def _entity_of(obj) -> str | None:
+    if not _MODELS:
+        _MODELS.update({provider.model: name for name, provider in REGISTRY.items()})
+    return _MODELS.get(type(obj))
+
+
+def _changed(obj, watched: frozenset[str] | None) -> bool:
+    state = sa_inspect(obj)
+    names = watched if watched is not None else [attr.key for attr in state.mapper.column_attrs]
+    return any(state.attrs[name].history.has_changes() for name in names if name in state.attrs)
+
+
+def changes_in(session) -> list[tuple[str, int, str]]:
+    """(entity, id, operation) for the registered objects this flush touches."""
+    found: dict[tuple[str, int], str] = {}
+
+    def add(entity: str, entity_id, operation: str = "upsert") -> None:
+        if entity_id is not None:
+            found.setdefault((entity, int(entity_id)), operation)
+
+    for obj in list(session.new) + list(session.dirty):
+        entity = _entity_of(obj)
+        if entity is not None:
+            provider = REGISTRY[entity]
+            if obj in session.new or _changed(obj, provider.watched):
+                add(entity, obj.id)
+                for other, other_id in provider.cascades(obj):
+                    add(other, other_id)
+        elif type(obj) in LINKS:
+            link_entity, attr = LINKS[type(obj)]
+            add(link_entity, getattr(obj, attr))
+    for obj in session.deleted:
+        entity = _entity_of(obj)
+        if entity is not None:
+            found[(entity, int(obj.id))] = "delete"
+        elif type(obj) in LINKS:
+            link_entity, attr = LINKS[type(obj)]
+            add(link_entity, getattr(obj, attr))
+    return [(entity, entity_id, op) for (entity, entity_id), op in found.items()]
+
+
+def _after_flush(session, _flush_context) -> None:
+    rows = [
+        {"entity": entity, "entity_id": entity_id, "operation": op, "created_at": utcnow(),
+         "applied": False, "attempts": 0}
+        for entity, entity_id, op in changes_in(session)
+    ]
+    if rows:
+        session.connection().execute(insert(SearchOutbox.__table__), rows)
+        session.info["search_outbox_pending"] = True
+
+
+def _after_commit(session) -> None:
+    if not session.info.pop("search_outbox_pending", False):
+        return
+    bind = session.get_bind()
+    engine = getattr(bind, "engine", bind)
+    service = _services.get(engine)
+    if service is not None and not session.info.get("search_defer_apply"):
+        service.apply_pending()
+
+
+def _after_rollback(session) -> None:
+    session.info.pop("search_outbox_pending", None)
+
+
+_listening = False
+
+
+def listen() -> None:
+    """Install the session listeners once per process (they serve every app and engine)."""
+    global _listening
+    if not _listening:
+        event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_soft_rollback", lambda session, _tx: _after_rollback(session))
+        _listening = True
+
+
+class SearchService:
+    """One per application: the index store, the outbox applier and the background jobs."""
+
+    def __init__(self, engine: Engine, store: IndexStore, *, retry_interval: float = 0.0):
+        self.engine = engine
+        self.store = store
+        self.retry_interval = retry_interval
+        self.rebuild_thread: threading.Thread | None = None
+        self._apply_lock = threading.Lock()
+        self._stop = threading.Event()
+        _services[engine] = self
+
+    # -- state ------------------------------------------------------------------------------------
+    def available(self) -> bool:
+        """The index can be searched (it exists and no rebuild of a missing one is running)."""
+        try:
+            self.store.open()
+        except IndexUnavailable:
+            return False
+        return True
+
+    def pending_count(self) -> int:
+        with Session(self.engine) as session:
+            return session.exec(select(func.count()).where(SearchOutbox.applied == False)).one()  # noqa: E712
+
+    # -- applying the outbox ----------------------------------------------------------------------
+    def apply_pending(self, *, limit: int = 1000, timeout: float | None = None) -> int:
+        """Apply pending outbox rows; returns how many were applied (0 on failure, logged)."""
+        with self._apply_lock, Session(self.engine, expire_on_commit=False) as session:
+            rows = session.exec(
+                select(SearchOutbox).where(SearchOutbox.applied == False)  # noqa: E712
+                .order_by(SearchOutbox.id).limit(limit)
+            ).all()
+            if not rows:
+                return 0
+            ids = [row.id for row in rows]
+            try:
+                self._apply_rows(session, rows, timeout=timeout)
+            except Exception as exc:  # busy, unavailable or broken: keep the rows pending
+                session.rollback()
+                log.warning("search: %d change(s) left pending: %s", len(ids), exc)
+                session.execute(
+                    update(SearchOutbox).where(SearchOutbox.id.in_(ids))
+                    .values(attempts=SearchOutbox.attempts + 1, last_error=str(exc)[:500])
+                )
+                session.commit()
+                return 0
+            session.execute(
+                update(SearchOutbox).where(SearchOutbox.id.in_(ids)).values(applied=True, applied_at=utcnow())
+            )
+            session.commit()
+            return len(ids)
+
+    def _apply_rows(self, session: Session, rows, *, timeout: float | None) -> None:
+        by_entity: dict[str, list[int]] = {}
+        for row in rows:
+            ids = by_entity.setdefault(row.entity, [])
+            if row.entity_id not in ids:
+                ids.append(row.entity_id)
+        done: set[str] = set()
+        with self.store.writer(timeout=timeout) as writer:
+            # containers first: a thread re-derives its replies, so a reply applied after it is skipped
+            for entity in sorted(by_entity, key=lambda e: APPLY_ORDER.get(e, 9)):
+                provider = REGISTRY.get(entity)
+                if provider is not None:
+                    provider.apply(session, writer, by_entity[entity], done)
+            session.rollback()  # only reads happened; release the read transaction
+
+    def reapply_since(self, sequence: int) -> None:
+        """Re-apply changes recorded after ``sequence`` (they may have gone to a replaced index)."""
+        with Session(self.engine) as session:
+            session.execute(
+                update(SearchOutbox).where(SearchOutbox.id > sequence).values(applied=False)
+            )
+            session.commit()
+        while self.apply_pending():
+            pass
+
+    # -- rebuilding -------------------------------------------------------------------------------
+    def rebuild(self, *, progress: Callable[[int], None] | None = None, total_hint: Callable[[int], None] | None = None) -> int:
+        """Build a complete index beside the live one from the database, then swap it in."""
+        with Session(self.engine) as session:
+            sequence = session.exec(select(func.coalesce(func.max(SearchOutbox.id), 0))).one()
+            if total_hint is not None:
+                total_hint(count_documents(session))
+            count = 0
+            with self.store.build_beside() as writer:
+                for provider in REGISTRY.values():
+                    for doc in provider.iter_documents(session):
+                        writer.add_document(**doc)
+                        count += 1
+                        if progress is not None:
+                            progress(1)
+        self.reapply_since(sequence)
+        return count
+
+    def ensure_index(self, *, background: bool = True) -> str:
+        """At start: 'ok', 'created' (empty database), 'rebuilding' (started in the background)."""
+        try:
+            self.store.check()
+            return "ok"
+        except IndexUnavailable as exc:
+            if self.store.exists():
+                log.error("search: %s; moving it aside and rebuilding", exc)
+                with self.store.rebuild_lock() as mine:
+                    if mine:
+                        self.store.discard_live()
+        with Session(self.engine) as session:
+            empty = count_documents(session) == 0
+        if empty:
+            with self.store.rebuild_lock(blocking=True):
+                if not self.store.exists():
+                    self.store.create_empty()
+            return "created"
+        if background:
+            self.rebuild_thread = threading.Thread(target=self._rebuild_if_first, name="search-rebuild", daemon=True)
+            self.rebuild_thread.start()
+        else:
+            self._rebuild_if_first()
+        return "rebuilding"
+
+    def _rebuild_if_first(self) -> None:
+        with self.store.rebuild_lock() as mine:
+            if not mine:
+                return  # another process rebuilds; this one will see the swapped index
+            if self.store.exists():
+                return
+            started = time.monotonic()
+            try:
+                count = self.rebuild()
+            except Exception:  # logged; search keeps saying it is being rebuilt
+                log.exception("search: background rebuild failed")
+                return
+            log.info("search: rebuilt %d documents in %.1fs", count, time.monotonic() - started)
+
+    def start_retry_loop(self) -> None:
+        if self.retry_interval <= 0:
+            return
+        threading.Thread(target=self._retry_loop, name="search-outbox", daemon=True).start()
+
+    def _retry_loop(self) -> None:
+        while not self._stop.wait(self.retry_interval):
+            try:
+                if self.available():
+                    self.apply_pending()
+            except Exception:  # never let the loop die
+                log.exception("search: retry failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def count_documents(session: Session) -> int:
+    """An upper bound of the documents a full rebuild writes."""
+    return sum(session.exec(select(func.count()).select_from(provider.model)).one()
+               for provider in REGISTRY.values())
+
+
+__all__ = ["SearchService", "listen", "changes_in", "IndexBusy", "IndexUnavailable"]
