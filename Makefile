@@ -48,7 +48,7 @@ translations: | $(PY)
 
 db: $(VENV)/.installed instance/secret_key compile-translations
 	$(BIN)/alembic upgrade head
-	$(BIN)/flask forum seed
+	$(BIN)/flask forum seed --demo-if-empty
 
 setup: db
 

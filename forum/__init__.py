@@ -57,11 +57,13 @@ def create_app(config: dict | type | None = None) -> Flask:
     errors.register_error_handlers(app)
     _register_template_helpers(app)
 
+    from .accounts.views import bp as accounts_bp
     from .cli import forum_cli
     from .core.views import bp as core_bp
     from .discussions.views import bp as discussions_bp
 
     app.register_blueprint(core_bp)
+    app.register_blueprint(accounts_bp)
     app.register_blueprint(discussions_bp)
     app.cli.add_command(forum_cli)
     return app

@@ -4,16 +4,31 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from .accounts.cli import create_user_command
 from .db import session_scope
 
 forum_cli = AppGroup("forum", help="Tillsammans forum administration.")
+forum_cli.add_command(create_user_command)
 
 
 @forum_cli.command("seed")
-def seed_command() -> None:
-    """Insert the themes and the 17 SDGs (safe to run again)."""
-    from .core.seed import seed_reference_data
+@click.option("--demo", is_flag=True, help="Also create demo accounts and content (see forum/demo.py).")
+@click.option("--demo-if-empty", is_flag=True, help="Create the demo only when there are no users yet.")
+def seed_command(demo: bool, demo_if_empty: bool) -> None:
+    """Insert the themes and the 17 SDGs (safe to run again); optionally the demo content."""
+    from sqlmodel import func, select
 
+    from .accounts.models import User
+    from .core.seed import seed_reference_data
+    from .demo import seed_demo
+
+    lines: list[str] = []
     with session_scope() as session:
         changed = seed_reference_data(session)
+        if demo_if_empty and not demo:
+            demo = session.exec(select(func.count()).select_from(User)).one() == 0
+        if demo:
+            lines = seed_demo(session)
     click.echo(f"Reference data: {changed} change(s).")
+    for line in lines:
+        click.echo(line)

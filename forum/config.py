@@ -72,6 +72,19 @@ class Config:
 
     SERVER_URL = "http://127.0.0.1:5000"
 
+    # Accounts: argon2id cost (argon2-cffi's defaults), token lifetimes in seconds, rate limits.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 4
+    CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 3600
+    RATELIMIT_LOGIN = "10 per minute;60 per hour"
+    RATELIMIT_LOGIN_ACCOUNT = "5 per minute;20 per hour"
+    RATELIMIT_REGISTER = "5 per hour;20 per day"
+    RATELIMIT_RESET = "5 per hour"
+    RATELIMIT_RESET_ACCOUNT = "3 per hour"
+    RATELIMIT_CONFIRM_MAIL = "3 per hour"
+
     @classmethod
     def from_environment(cls) -> dict:
         """Collect the settings of this class, overridden by ``FORUM_<NAME>`` variables."""
@@ -102,3 +115,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False
+    # cheap hashing: tests hash many passwords
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1

@@ -117,7 +117,7 @@ def _write_eml(message: EmailMessage, directory: Path) -> Path:
         path.write_bytes(bytes(message))
     except OSError as exc:
         raise MailError(f"could not write mail to {directory}: {exc}") from exc
-    log.warning(
+    log.info(
         "Mail to %s (%s) written to %s: no SMTP server configured (FORUM_MAIL_SERVER)",
         message["To"], message["Subject"], path,
     )

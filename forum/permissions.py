@@ -179,11 +179,18 @@ def can_mark_lesson_useful(user, lesson) -> bool:
     )
 
 
+# --- accounts (issue 3) -----------------------------------------------------------------------
+def can_manage_users(user) -> bool:
+    """The user administration (/admin/users): admins (roles change through can_change_role)."""
+    return is_admin(user) and bool(getattr(user, "is_active", True))
+
+
 # Exposed to Jinja templates as globals by create_app.
 TEMPLATE_PREDICATES = {
     "is_moderator": is_moderator,
     "is_admin": is_admin,
     "can_participate": can_participate,
+    "can_manage_users": can_manage_users,
     "can_moderate": can_moderate,
     "can_delete_permanently": can_delete_permanently,
     "can_suspend": can_suspend,

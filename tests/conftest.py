@@ -19,6 +19,7 @@ from forum.core.seed import seed_reference_data
 from forum.db import make_engine
 from forum.migrate import upgrade
 from forum.models import metadata
+from tests.mail_fixtures import smtp_server, smtp_server_session  # noqa: F401  (fixtures)
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 

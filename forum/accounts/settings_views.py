@@ -1,0 +1,152 @@
+"""``/settings``: profile, language, e-mail, password; ``Download my data``; ``Delete my account``.
+
+Each section is its own form posting to its own URL. A plain browser gets a 303 back to
+``/settings``; an htmx request (the sections use ``hx-post``) gets the section fragment back.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import current_app, flash, make_response, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..db import get_session
+from ..web import render, wants_fragment
+from . import service
+from .forms import ActionForm, DeleteAccountForm, EmailChangeForm, LanguageForm, PasswordChangeForm, ProfileForm
+from .views import apply_error, bp, commit, see_other
+
+SECTIONS = ("profile", "language", "email", "password")
+
+
+def _forms(**given) -> dict:
+    """Every settings form, prefilled from the account, except those given (posted) ones."""
+    user = current_user
+    forms = {
+        "profile": given.get("profile") or ProfileForm(
+            formdata=None, display_name=user.display_name, organisation=user.organisation or "",
+            actor_type=user.actor_type.value, bio=user.bio,
+        ),
+        "language": given.get("language") or LanguageForm(formdata=None, locale=user.locale),
+        "email": given.get("email") or EmailChangeForm(formdata=None),
+        "password": given.get("password") or PasswordChangeForm(formdata=None),
+    }
+    return forms
+
+
+def _settings_page(status: int = 200, section: str | None = None, done: str | None = None, **given):
+    forms = _forms(**given)
+    context = {"forms": forms, "done": {section: done} if section and done else {}, "resend_form": ActionForm()}
+    fragment = f"accounts/_settings_{section}.html" if section else None
+    return render("accounts/settings.html", fragment, status=status, **context)
+
+
+def _saved(section: str, message: str):
+    """Success: the section fragment for htmx, else flash and 303 back to the section."""
+    if wants_fragment():
+        return _settings_page(section=section, done=message)
+    flash(message, "success")
+    return see_other(url_for("accounts.settings") + f"#settings-{section}")
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    return _settings_page()
+
+
+@bp.post("/settings/profile")
+@login_required
+def settings_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        service.update_profile(
+            session=get_session(), actor=current_user, display_name=form.display_name.data,
+            organisation=form.organisation.data, actor_type=form.actor_type.data, bio=form.bio.data,
+        )
+        commit()
+        return _saved("profile", _("Your profile is saved."))
+    return _settings_page(422, "profile", profile=form)
+
+
+@bp.post("/settings/language")
+@login_required
+def settings_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        service.set_language(session=get_session(), actor=current_user, locale=form.locale.data,
+                             languages=tuple(current_app.config["LANGUAGES"]))
+        commit()
+        session["lang"] = form.locale.data
+        flash(_("Your language is saved."), "success")
+        # the whole page changes language: always a full navigation
+        return see_other(url_for("accounts.settings") + "#settings-language")
+    return _settings_page(422, "language", language=form)
+
+
+@bp.post("/settings/email")
+@login_required
+def settings_email():
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            service.change_email(session=get_session(), actor=current_user, new_email=form.email.data,
+                                 password=form.password.data)
+        except service.AccountError as error:
+            apply_error(form, error)
+        else:
+            commit()
+            return _saved("email", _("We sent a confirmation link to %(email)s. Your address changes when you "
+                                     "open it.", email=form.email.data))
+    return _settings_page(422, "email", email=form)
+
+
+@bp.post("/settings/password")
+@login_required
+def settings_password():
+    form = PasswordChangeForm(account_email=current_user.email)
+    if form.validate_on_submit():
+        try:
+            user = service.change_password(session=get_session(), actor=current_user,
+                                           current_password=form.current_password.data,
+                                           new_password=form.new_password.data)
+        except service.AccountError as error:
+            apply_error(form, error)
+        else:
+            commit()
+            remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+            session.clear()
+            login_user(user, remember=remember)  # this session continues with the new session token
+            return _saved("password", _("Your password is changed. Other devices have been logged out."))
+    return _settings_page(422, "password", password=form)
+
+
+@bp.get("/settings/export")
+@login_required
+def settings_export():
+    data = service.export_data(session=get_session(), actor=current_user)
+    response = make_response(json.dumps(data, ensure_ascii=False, indent=2))
+    response.mimetype = "application/json"
+    response.headers["Content-Disposition"] = f'attachment; filename="tillsammans-forum-{current_user.id}.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+def settings_delete():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        try:
+            service.delete_account(session=get_session(), actor=current_user, password=form.password.data)
+        except service.AccountError as error:
+            apply_error(form, error)
+        else:
+            commit()
+            logout_user()
+            session.clear()
+            flash(_("Your account is deleted. Your posts remain, shown as written by a deleted user."), "success")
+            return see_other(url_for("core.home"))
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/delete.html", "accounts/_delete_form.html", status=status, form=form)

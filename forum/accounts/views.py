@@ -1,0 +1,279 @@
+"""Accounts blueprint: registration, confirmation, login/logout, password reset, terms.
+
+Settings and privacy routes live in ``settings_views.py``, profiles and the user administration in
+``profile_views.py``; all of them register on this blueprint.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, make_response, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..db import get_session
+from ..extensions import limiter, login_manager
+from ..web import fail, is_safe_redirect, render, wants_fragment
+from . import service
+from .forms import ACTOR_TYPE_LABELS, ROLE_LABELS, ActionForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from .urls import profile_path, public_name
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.record_once
+def _configure_login_manager(state) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Log in to see that page.")
+    login_manager.login_message_category = "info"
+
+
+@bp.app_template_global()
+def actor_type_label(value) -> str:
+    value = getattr(value, "value", value)
+    return str(ACTOR_TYPE_LABELS.get(value, value))
+
+
+@bp.app_template_global()
+def role_label(value) -> str:
+    value = getattr(value, "value", value)
+    return str(ROLE_LABELS.get(value, value))
+
+
+@bp.app_context_processor
+def _account_helpers() -> dict:
+    return {"public_name": public_name, "profile_path": profile_path, "action_form": ActionForm}
+
+
+# --- helpers shared by the account views -------------------------------------------------------
+
+
+def limits_off() -> bool:
+    return not current_app.config.get("RATELIMIT_ENABLED", True)
+
+
+def form_email_key() -> str:
+    """Rate-limit key per account: the e-mail address typed into the form."""
+    return "email:" + service.normalize_email(request.form.get("email", ""))
+
+
+def user_key() -> str:
+    return f"user:{current_user.get_id().partition(':')[0]}" if current_user.is_authenticated else "anonymous"
+
+
+def failed(response) -> bool:
+    """Count only refused attempts (the form came back with errors)."""
+    return response.status_code >= 400
+
+
+def see_other(url: str):
+    """After a successful POST: 303 for a browser, ``HX-Redirect`` for an htmx fragment request."""
+    if wants_fragment():
+        response = make_response("", 204)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+def commit() -> None:
+    get_session().commit()
+
+
+def apply_error(form, error: service.AccountError) -> None:
+    """Show a domain error next to its field, or above the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error.message)]
+    else:
+        form.form_errors.append(str(error.message))
+
+
+def safe_next(target: str | None) -> str | None:
+    return target if is_safe_redirect(target) else None
+
+
+# --- registration and confirmation -------------------------------------------------------------
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"], exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"], key_func=form_email_key,
+               exempt_when=limits_off)
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.home"))
+    form = RegisterForm()
+    if request.method == "GET":
+        form.locale.data = _current_locale()
+    if form.validate_on_submit():
+        if form.website.data:  # the honeypot was filled in: a bot
+            fail(400, _("Your registration could not be accepted."))
+        try:
+            user = service.register(
+                session=get_session(), display_name=form.display_name.data, email=form.email.data,
+                password=form.password.data, organisation=form.organisation.data,
+                actor_type=form.actor_type.data, locale=form.locale.data,
+            )
+        except service.AccountError as error:
+            apply_error(form, error)
+        else:
+            commit()
+            flash(_("Welcome! We sent a confirmation link to %(email)s. You can log in now; "
+                    "confirm your address to start posting.", email=user.email), "success")
+            return see_other(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/register.html", "accounts/_register_form.html", status=status, form=form)
+
+
+def _current_locale() -> str:
+    from ..i18n import current_language
+
+    return current_language()
+
+
+@bp.get("/confirm/<token>")
+def confirm(token: str):
+    try:
+        user, address = service.check_confirm_token(session=get_session(), token=token)
+    except service.AccountError as error:
+        return _token_problem(error)
+    already = address == user.email and user.is_confirmed
+    return render("accounts/confirm.html", "accounts/_confirm_form.html", form=ActionForm(),
+                  token=token, address=address, already=already)
+
+
+@bp.post("/confirm/<token>")
+def confirm_post(token: str):
+    form = ActionForm()
+    if not form.validate_on_submit():
+        fail(400, _("The form has expired. Open the link again."))
+    try:
+        user, outcome = service.confirm(session=get_session(), token=token)
+    except service.EmailTaken as error:
+        fail(409, str(error.message))
+    except service.AccountError as error:
+        return _token_problem(error)
+    commit()
+    messages = {
+        "confirmed": _("Thank you, your e-mail address is confirmed."),
+        "already_confirmed": _("Your e-mail address is already confirmed."),
+        "email_changed": _("Your new e-mail address %(email)s is confirmed.", email=user.email),
+    }
+    flash(messages[outcome], "success")
+    return see_other(url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.login"))
+
+
+def _token_problem(error: service.AccountError):
+    return render("accounts/token_problem.html", "accounts/_token_problem.html", status=error.status,
+                  message=str(error.message), expired=isinstance(error, service.ExpiredToken))
+
+
+@bp.post("/confirm/resend")
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"], exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"], key_func=user_key, exempt_when=limits_off)
+def resend_confirmation():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        fail(400, _("The form has expired. Reload the page and try again."))
+    try:
+        service.send_confirmation(session=get_session(), actor=current_user)
+    except service.AlreadyConfirmed as error:
+        message, category = str(error.message), "info"
+    else:
+        commit()
+        message = _("We sent a new confirmation link to %(email)s.", email=current_user.email)
+        category = "success"
+    if wants_fragment():
+        return render("accounts/_confirm_notice.html", "accounts/_confirm_notice.html", sent_message=message)
+    flash(message, category)
+    return see_other(safe_next(request.form.get("next")) or url_for("core.home"))
+
+
+# --- login and logout --------------------------------------------------------------------------
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], methods=["POST"], key_func=form_email_key,
+               deduct_when=failed, exempt_when=limits_off)
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        if current_user.is_authenticated:
+            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if form.validate_on_submit():
+        try:
+            user = service.authenticate(session=get_session(), email=form.email.data, password=form.password.data)
+        except service.AccountError as error:
+            form.form_errors.append(str(error.message))
+        else:
+            commit()  # a password hash may have been upgraded
+            session.clear()  # a new session (and CSRF token) on login: no session fixation
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
+            return see_other(safe_next(form.next.data) or url_for("core.home"))
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/login.html", "accounts/_login_form.html", status=status, form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        fail(400, _("The form has expired. Reload the page and try again."))
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "success")
+    return see_other(url_for("core.home"))
+
+
+# --- password reset ----------------------------------------------------------------------------
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"], exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET_ACCOUNT"], methods=["POST"], key_func=form_email_key,
+               exempt_when=limits_off)
+def reset_request():
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        service.request_reset(session=get_session(), email=form.email.data)
+        commit()
+        flash(_("If an account uses %(email)s, we have sent it a link to choose a new password. "
+                "The link is valid for one hour.", email=form.email.data), "success")
+        return see_other(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/reset_request.html", "accounts/_reset_request_form.html", status=status, form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = service.check_reset_token(session=get_session(), token=token)
+    except service.AccountError as error:
+        return _token_problem(error)
+    form = ResetPasswordForm(account_email=user.email)
+    if form.validate_on_submit():
+        try:
+            service.reset_password(session=get_session(), token=token, password=form.password.data)
+        except service.AccountError as error:
+            apply_error(form, error)
+        else:
+            commit()
+            if current_user.is_authenticated:
+                logout_user()
+            session.clear()
+            flash(_("Your new password is set and you are logged out everywhere. Log in with the new password."),
+                  "success")
+            return see_other(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render("accounts/reset_password.html", "accounts/_reset_password_form.html", status=status,
+                  form=form, token=token)
+
+
+@bp.get("/terms")
+def terms():
+    return render("accounts/terms.html", "accounts/_terms.html")
+
+
+from . import profile_views, settings_views  # noqa: E402,F401  (routes on this blueprint)

@@ -1,0 +1,29 @@
+"""Demo content for ``flask forum seed --demo`` (and ``make run`` on an empty database).
+
+``SEEDERS`` runs in order; each takes the session and returns lines describing what it created.
+An area adds its seeder by importing it here and appending it to the list (accounts come first:
+the other seeders use ``forum.accounts.demo.demo_user(session, "admin")`` and friends as authors).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlmodel import Session
+
+from .accounts.demo import seed_demo_accounts
+from .projects.demo import seed_demo_projects
+
+SEEDERS: list[Callable[[Session], list[str]]] = [
+    seed_demo_accounts,  # issue 3: one admin, one moderator, two members
+    # discussions (issue 4)... append here, in dependency order
+    seed_demo_projects,  # issue 6: four Malmö projects with lessons (uses the demo accounts)
+]
+
+
+def seed_demo(session: Session) -> list[str]:
+    """Run every area's demo seeder; return the lines to print."""
+    lines: list[str] = []
+    for seeder in SEEDERS:
+        lines.extend(seeder(session))
+        session.flush()
+    return lines

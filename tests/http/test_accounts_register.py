@@ -1,0 +1,206 @@
+"""Registration, the confirmation mail (received by a real SMTP server) and confirming."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlmodel import select
+
+from forum.accounts.models import ActorType, User
+from tests.accounts_fixtures import REGISTRATION, field_error, link_path, login, register, text
+from tests.accounts_fixtures import mail_app, mail_client  # noqa: F401  (fixtures)
+from tests.factories import login_as, make_user
+from tests.mail_fixtures import body_html, body_text
+
+
+def _user(db_session, email="anna@example.org") -> User:
+    db_session.expire_all()
+    return db_session.exec(select(User).where(User.email == email)).one()
+
+
+def test_register_page_plain_and_fragment(client):
+    page = client.get("/register")
+    assert page.status_code == 200
+    html = text(page)
+    assert "<html" in html and 'name="display_name"' in html and 'name="accept_terms"' in html
+    assert 'href="/terms"' in html
+    for name in ("display_name", "email", "password", "password_confirm", "organisation", "actor_type", "locale"):
+        assert f'for="{name}"' in html  # every field has a label
+    fragment = client.get("/register", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in text(fragment) and 'id="register-form"' in text(fragment)
+    assert "HX-Request" in fragment.headers["Vary"]
+
+
+def test_register_creates_unconfirmed_user_and_mails_a_link(mail_client, smtp_server, db_session):
+    response = register(mail_client, email="  Anna@Example.ORG ", locale="en", actor_type="academia")
+    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    user = _user(db_session)
+    assert user.confirmed_at is None and user.actor_type == ActorType.academia and user.locale == "en"
+    assert user.password_hash.startswith("$argon2id$") and REGISTRATION["password"] not in user.password_hash
+    [message] = smtp_server.to("anna@example.org")
+    assert message["Subject"] == "Confirm your e-mail address"  # in the recipient's language
+    assert message.is_multipart() and "/confirm/" in body_text(message) and "/confirm/" in body_html(message)
+    assert "<html" in body_html(message) and 'lang="en"' in body_html(message)
+
+
+def test_confirmation_mail_is_swedish_for_swedish_users(mail_client, smtp_server):
+    register(mail_client, locale="sv")
+    [message] = smtp_server.to("anna@example.org")
+    assert message["Subject"] == "Bekräfta din e-postadress"
+    assert "Hej Anna Lindqvist" in body_text(message)
+
+
+def test_confirm_link_shows_a_button_and_post_confirms(mail_client, smtp_server, db_session):
+    register(mail_client)
+    path = link_path(smtp_server.to("anna@example.org")[0], "/confirm/")
+    page = mail_client.get(path)
+    assert page.status_code == 200 and "anna@example.org" in text(page)
+    assert _user(db_session).confirmed_at is None  # GET never writes
+    done = mail_client.post(path)
+    assert done.status_code == 303
+    assert _user(db_session).confirmed_at is not None
+    again = mail_client.post(path)  # double click on the button
+    assert again.status_code == 303
+    assert "redan bekräftad" in text(mail_client.get("/login"))
+    assert "redan bekräftad" in text(mail_client.get(path))
+
+
+def test_confirm_fragment_for_htmx(mail_client, smtp_server):
+    register(mail_client)
+    path = link_path(smtp_server.to("anna@example.org")[0], "/confirm/")
+    fragment = mail_client.get(path, headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in text(fragment)
+    done = mail_client.post(path, headers={"HX-Request": "true"})
+    assert done.status_code == 204 and done.headers["HX-Redirect"] == "/login"
+
+
+@pytest.mark.parametrize("mangle", [lambda t: t[:-3] + "xyz", lambda t: "garbage", lambda t: t.rsplit(".", 1)[0]])
+def test_tampered_confirmation_link_is_400(mail_client, smtp_server, db_session, mangle):
+    register(mail_client)
+    token = link_path(smtp_server.to("anna@example.org")[0], "/confirm/").rsplit("/", 1)[1]
+    for method in (mail_client.get, mail_client.post):
+        response = method(f"/confirm/{mangle(token)}?lang=en")
+        assert response.status_code == 400
+        assert "This link is not valid" in text(response)
+    assert _user(db_session).confirmed_at is None
+
+
+def test_expired_confirmation_link_says_so(mail_client, smtp_server, monkeypatch):
+    register(mail_client)
+    path = link_path(smtp_server.to("anna@example.org")[0], "/confirm/")
+    later = time.time() + 3 * 24 * 3600 + 60
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    response = mail_client.get(path + "?lang=en")
+    assert response.status_code == 400 and "This link has expired" in text(response)
+    assert mail_client.post(path).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"display_name": "A" * 81}, "display_name", "between 2 and 80"),
+        ({"display_name": " "}, "display_name", "Enter a display name"),
+        ({"email": "not-an-address"}, "email", "valid e-mail address"),
+        ({"email": ""}, "email", "Enter your e-mail address"),
+        ({"password_confirm": "something else entirely"}, "password_confirm", "do not match"),
+        ({"password": "short", "password_confirm": "short"}, "password", "at least 10"),
+        ({"password": "password123", "password_confirm": "password123"}, "password", "too common"),
+        ({"password": "anna@example.org", "password_confirm": "anna@example.org"}, "password", "e-mail address"),
+        ({"accept_terms": ""}, "accept_terms", "accept the terms"),
+        ({"organisation": "O" * 121}, "organisation", "At most 120"),
+        ({"actor_type": "pirate"}, "actor_type", "Not a valid choice"),
+    ],
+)
+def test_invalid_registration_is_422_with_message_and_refilled_form(client, db_session, overrides, field, message):
+    data = {**overrides}
+    response = client.post("/register?lang=en", data={**REGISTRATION, **data})
+    assert response.status_code == 422
+    assert message in (field_error(response, field) or "")
+    html = text(response)
+    if field != "organisation":
+        assert 'value="Malmö stad"' in html  # what the user typed comes back
+    assert REGISTRATION["password"] not in html  # ... never the password
+    assert db_session.exec(select(User)).all() == []
+
+
+def test_invalid_registration_fragment_for_htmx(client):
+    response = client.post("/register", data={**REGISTRATION, "email": "nope"}, headers={"HX-Request": "true"})
+    assert response.status_code == 422 and "<html" not in text(response) and 'id="register-form"' in text(response)
+
+
+def test_email_is_unique_case_insensitively(client, db_session):
+    make_user(db_session, email="anna@example.org")
+    response = client.post("/register?lang=en", data={**REGISTRATION, "email": "ANNA@example.org"})
+    assert response.status_code == 422
+    assert "already exists" in field_error(response, "email")
+
+
+def test_double_submit_creates_one_account(mail_client, smtp_server, db_session):
+    first, second = register(mail_client), register(mail_client)
+    assert first.status_code == 303 and second.status_code == 422
+    assert len(db_session.exec(select(User)).all()) == 1
+    assert len(smtp_server.to("anna@example.org")) == 1
+
+
+def test_honeypot_rejects_bots(client, db_session):
+    response = client.post("/register?lang=en", data={**REGISTRATION, "website": "http://spam.example"})
+    assert response.status_code == 400 and "could not be accepted" in text(response)
+    assert db_session.exec(select(User)).all() == []
+
+
+def test_logged_in_user_is_sent_home_from_register(client, db_session):
+    login_as(client, make_user(db_session))
+    assert client.get("/register").status_code == 302
+
+
+def test_unconfirmed_user_can_log_in_and_sees_the_notice(mail_client, smtp_server):
+    register(mail_client)
+    assert login(mail_client).status_code == 303
+    html = text(mail_client.get("/?lang=en"))  # the account's language (sv) wins over ?lang
+    assert 'id="confirm-notice"' in html and "Skicka länken igen" in html
+    assert 'action="/confirm/resend"' in html
+
+
+def test_send_again_mails_a_new_link(mail_client, smtp_server, db_session):
+    register(mail_client)
+    login(mail_client)
+    response = mail_client.post("/confirm/resend", data={"next": "/terms"})
+    assert response.status_code == 303 and response.headers["Location"] == "/terms"
+    assert len(smtp_server.to("anna@example.org")) == 2
+    fragment = mail_client.post("/confirm/resend", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in text(fragment)
+    assert 'id="confirm-notice"' in text(fragment) and "anna@example.org" in text(fragment)
+    # the newest link works
+    mail_client.post(link_path(smtp_server.to("anna@example.org")[-1], "/confirm/"))
+    assert _user(db_session).confirmed_at is not None
+
+
+def test_send_again_ignores_an_external_next(mail_client):
+    register(mail_client)
+    login(mail_client)
+    response = mail_client.post("/confirm/resend", data={"next": "https://evil.example/"})
+    assert response.headers["Location"] == "/"
+
+
+def test_send_again_when_confirmed_sends_nothing(mail_client, smtp_server, db_session):
+    login_as(mail_client, make_user(db_session, confirmed=True))
+    response = mail_client.post("/confirm/resend")
+    assert response.status_code == 303 and smtp_server.messages == []
+    assert 'id="confirm-notice"' not in text(mail_client.get("/"))
+
+
+def test_send_again_needs_login(client):
+    response = client.post("/confirm/resend")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_resend_needs_post(mail_client, smtp_server, db_session):
+    login_as(mail_client, make_user(db_session, confirmed=False))
+    assert mail_client.get("/confirm/resend").status_code == 400  # read as a (bad) confirmation link
+    assert smtp_server.messages == []
+
+
+def test_terms_page(client):
+    assert "Villkor" in text(client.get("/terms"))
+    fragment = client.get("/terms?lang=en", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in text(fragment) and "Terms of the forum" in text(fragment)
