@@ -52,6 +52,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     _prepare_directories(app)
+    from . import search
+
+    search.init_app(app)
 
     app.before_request(remember_language_choice)
     errors.register_error_handlers(app)
@@ -61,10 +64,16 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .cli import forum_cli
     from .core.views import bp as core_bp
     from .discussions.views import bp as discussions_bp
+    from .moderation.views import bp as moderation_bp
+    from .projects.views import bp as projects_bp
+    from .search.views import bp as search_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(discussions_bp)
+    app.register_blueprint(moderation_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(search_bp)
     app.cli.add_command(forum_cli)
     return app
 
