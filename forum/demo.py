@@ -11,11 +11,12 @@ from typing import Callable
 from sqlmodel import Session
 
 from .accounts.demo import seed_demo_accounts
+from .discussions.demo import seed_demo_discussions
 from .projects.demo import seed_demo_projects
 
 SEEDERS: list[Callable[[Session], list[str]]] = [
     seed_demo_accounts,  # issue 3: one admin, one moderator, two members
-    # discussions (issue 4)... append here, in dependency order
+    seed_demo_discussions,  # issue 4: six threads with replies in Swedish and English
     seed_demo_projects,  # issue 6: four Malmö projects with lessons (uses the demo accounts)
 ]
 

@@ -6,6 +6,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -21,7 +22,7 @@ def new_submission_key() -> str:
 
 
 def language_choices():
-    return [("", _l("Detect from the text")), ("sv", _l("Swedish")), ("en", _l("English"))]
+    return [SelectChoice("", _l("Detect from the text")), SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
 
 
 def _body_field(label):

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
 
 from ..db import get_session
 from ..i18n import localized
@@ -127,8 +128,8 @@ def _thread_form(theme_slug: str | None = None) -> ThreadForm:
     session = get_session()
     form = ThreadForm()
     themes = queries.all_themes(session)
-    form.theme.choices = [(t.slug, localized(t, "name")) for t in themes]
-    form.goals.choices = [(g.id, f"{g.number}. {localized(g, 'name')}") for g in queries.all_goals(session)]
+    form.theme.choices = [SelectChoice(t.slug, localized(t, "name")) for t in themes]
+    form.goals.choices = [SelectChoice(g.id, f"{g.number}. {localized(g, 'name')}") for g in queries.all_goals(session)]
     if request.method == "GET" and theme_slug:
         form.theme.data = theme_slug
     return form
