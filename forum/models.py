@@ -5,5 +5,10 @@ from .accounts.models import User  # noqa: F401
 from .core.models import Goal, Theme  # noqa: F401
 from .discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal  # noqa: F401
 from .moderation.models import ModerationAction, Report, Suspension, ThreadRedirect, UserNote, UserWarning  # noqa: F401
+from .projects.models import (  # noqa: F401
+    Lesson, LessonGoal, LessonOutcome, LessonReaction, LessonRevision,
+    Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectTheme,
+)
+from .search.models import GlossaryGroup, GlossaryTerm, ImportedItem, SearchOutbox  # noqa: F401
 
 metadata = SQLModel.metadata

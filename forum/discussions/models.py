@@ -44,6 +44,8 @@ class Thread(SQLModel, table=True):
     locked: bool = Field(default=False)
     hidden_at: Optional[datetime] = Field(default=None)
     solution_post_id: Optional[int] = Field(default=None)
+    # the project this thread is about (issue 6), optional
+    project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True, ondelete="SET NULL")
     # counters kept up to date on write
     post_count: int = Field(default=0)  # visible posts including the first one
     useful_count: int = Field(default=0)

@@ -134,7 +134,7 @@ class LessonForm(FlaskForm):
             project_id=self.project_id.data, title=self.title.data or "", lesson_type=self.lesson_type.data or "",
             theme_id=self.theme_id.data, language=self.language.data or "",
             goal_ids=list(self.goal_ids.data or []), links=self.links.data or "",
-            outcomes=[OutcomeInput(r.label.data or "", r.value.data or "", r.unit.data or "") for r in self.outcomes],
+            outcomes=[OutcomeInput(r.form.label.data or "", r.form.value.data or "", r.form.unit.data or "") for r in self.outcomes],
             **{name: getattr(self, name).data or "" for name in SECTION_HINTS},
         )
 

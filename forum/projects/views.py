@@ -26,13 +26,14 @@ from .models import Project, ProjectStatus
 bp = Blueprint("projects", __name__)
 
 
-@bp.app_context_processor
-def _project_helpers():
-    return {
+@bp.record_once
+def _template_globals(state):
+    """Label helpers and ``featured_lessons`` as Jinja globals (macros see globals, not context)."""
+    state.app.jinja_env.globals.update(
         **labels.TEMPLATE_HELPERS,
-        "featured_lessons": _featured_lessons_for_template,
-        "lesson_excerpt": lambda lesson, limit=220: plain_text(lesson.context, limit),
-    }
+        featured_lessons=_featured_lessons_for_template,
+        lesson_excerpt=lambda lesson, limit=220: plain_text(lesson.context, limit),
+    )
 
 
 def _featured_lessons_for_template(theme=None, limit: int = 3):
