@@ -14,7 +14,7 @@ from . import service
 from .forms import ROLE_LABELS, RoleForm
 from .models import Role, User
 from .urls import profile_path, user_slug
-from .views import bp, see_other
+from .views import bp, me, see_other
 
 PROFILE_ITEMS = 20
 USERS_PER_PAGE = 50
@@ -59,17 +59,17 @@ def admin_users():
     _require_admin()
     query = request.args.get("q", "").strip()[:100]
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    users, total = service.search_users(session=get_session(), actor=current_user, query=query,
+    users, total = service.search_users(session=get_session(), actor=me(), query=query,
                                         limit=USERS_PER_PAGE, offset=(page - 1) * USERS_PER_PAGE)
     pages = max((total + USERS_PER_PAGE - 1) // USERS_PER_PAGE, 1)
     return render("accounts/admin_users.html", "accounts/_admin_users_table.html", users=users, total=total,
-                  query=query, page=page, pages=pages, roles=ROLE_LABELS)
+                  query=query, page_number=page, pages=pages, roles=ROLE_LABELS)
 
 
 def _role_target(user_id: int) -> tuple[User, RoleForm]:
     _require_admin()
     user = get_user_or_404(user_id)
-    if not permissions.can_change_role(current_user, user):
+    if not permissions.can_change_role(me(), user):
         fail(403, _("You cannot change your own role."))
     return user, RoleForm()
 
@@ -94,7 +94,7 @@ def admin_user_role_post(user_id: int):
     if not form.validate_on_submit():
         fail(400, _("Choose one of the roles."))
     try:
-        service.set_role(session=get_session(), actor=current_user, user=user, role=Role(form.role.data))
+        service.set_role(session=get_session(), actor=me(), user=user, role=Role(form.role.data))
     except service.AccountError as error:
         fail(error.status, str(error.message))
     get_session().commit()

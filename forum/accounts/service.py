@@ -343,11 +343,12 @@ def search_users(*, session: Session, actor: User, query: str = "", limit: int =
     statement = select(User).where(User.deleted_at.is_(None))
     query = (query or "").strip().lower()
     if query:
-        pattern = f"%{query.replace('%', '').replace('_', '')}%"
+        escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         statement = statement.where(
-            func.lower(User.display_name).like(pattern)
-            | func.lower(User.email).like(pattern)
-            | func.lower(func.coalesce(User.organisation, "")).like(pattern)
+            func.lower(User.display_name).like(pattern, escape="\\")
+            | func.lower(User.email).like(pattern, escape="\\")
+            | func.lower(func.coalesce(User.organisation, "")).like(pattern, escape="\\")
         )
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     users = session.exec(statement.order_by(User.display_name, User.id).offset(offset).limit(limit)).all()

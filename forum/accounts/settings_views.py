@@ -15,7 +15,7 @@ from ..db import get_session
 from ..web import render, wants_fragment
 from . import service
 from .forms import ActionForm, DeleteAccountForm, EmailChangeForm, LanguageForm, PasswordChangeForm, ProfileForm
-from .views import apply_error, bp, commit, see_other
+from .views import apply_error, bp, commit, me, see_other
 
 SECTIONS = ("profile", "language", "email", "password")
 
@@ -62,7 +62,7 @@ def settings_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         service.update_profile(
-            session=get_session(), actor=current_user, display_name=form.display_name.data,
+            session=get_session(), actor=me(), display_name=form.display_name.data,
             organisation=form.organisation.data, actor_type=form.actor_type.data, bio=form.bio.data,
         )
         commit()
@@ -75,7 +75,7 @@ def settings_profile():
 def settings_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        service.set_language(session=get_session(), actor=current_user, locale=form.locale.data,
+        service.set_language(session=get_session(), actor=me(), locale=form.locale.data,
                              languages=tuple(current_app.config["LANGUAGES"]))
         commit()
         session["lang"] = form.locale.data
@@ -91,7 +91,7 @@ def settings_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
         try:
-            service.change_email(session=get_session(), actor=current_user, new_email=form.email.data,
+            service.change_email(session=get_session(), actor=me(), new_email=form.email.data,
                                  password=form.password.data)
         except service.AccountError as error:
             apply_error(form, error)
@@ -108,7 +108,7 @@ def settings_password():
     form = PasswordChangeForm(account_email=current_user.email)
     if form.validate_on_submit():
         try:
-            user = service.change_password(session=get_session(), actor=current_user,
+            user = service.change_password(session=get_session(), actor=me(),
                                            current_password=form.current_password.data,
                                            new_password=form.new_password.data)
         except service.AccountError as error:
@@ -125,7 +125,7 @@ def settings_password():
 @bp.get("/settings/export")
 @login_required
 def settings_export():
-    data = service.export_data(session=get_session(), actor=current_user)
+    data = service.export_data(session=get_session(), actor=me())
     response = make_response(json.dumps(data, ensure_ascii=False, indent=2))
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = f'attachment; filename="tillsammans-forum-{current_user.id}.json"'
@@ -139,7 +139,7 @@ def settings_delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            service.delete_account(session=get_session(), actor=current_user, password=form.password.data)
+            service.delete_account(session=get_session(), actor=me(), password=form.password.data)
         except service.AccountError as error:
             apply_error(form, error)
         else:

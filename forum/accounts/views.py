@@ -62,7 +62,12 @@ def user_key() -> str:
 
 def failed(response) -> bool:
     """Count only refused attempts (the form came back with errors)."""
-    return response.status_code >= 400
+    return response.status_code == 422
+
+
+def me():
+    """The logged-in ``User`` itself (not flask-login's proxy), for services and ``login_user``."""
+    return current_user._get_current_object()
 
 
 def see_other(url: str):
@@ -175,7 +180,7 @@ def resend_confirmation():
     if not form.validate_on_submit():
         fail(400, _("The form has expired. Reload the page and try again."))
     try:
-        service.send_confirmation(session=get_session(), actor=current_user)
+        service.send_confirmation(session=get_session(), actor=me())
     except service.AlreadyConfirmed as error:
         message, category = str(error.message), "info"
     else:
