@@ -346,4 +346,4 @@ def test_suspended_user_cannot_post(client, db_session, author):
     suspended = make_user(db_session, suspended_until=utcnow().replace(year=utcnow().year + 1))
     login_as(client, suspended)
     response = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Hej"})
-    assert response.status_code == 403 and "suspended" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "Ditt konto är avstängt" in response.get_data(as_text=True)
