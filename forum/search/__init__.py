@@ -32,18 +32,24 @@ def init_app(app: Flask) -> None:
     from .index import IndexStore
     from .sync import SearchService, listen
 
+    import click
+
     listen()
+    # Under `flask forum ...` the command decides (reindex builds; nothing starts in the background).
+    in_cli = click.get_current_context(silent=True) is not None
     store = IndexStore(app.config["SEARCH_DIR"], lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)))
     retry = float(app.config.get("SEARCH_RETRY_INTERVAL", 0.0 if app.testing else 5.0))
     service = SearchService(app.extensions["forum_engine"], store, retry_interval=retry)
     app.extensions["search"] = service
     try:
-        state = service.ensure_index(background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)))
+        state = service.ensure_index(background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)),
+                                     rebuild=not in_cli)
         if state == "ok":
             service.apply_pending()
     except Exception as exc:  # the forum serves on without search; /search says so
         app.logger.error("search index unavailable at start: %s", exc)
-    service.start_retry_loop()
+    if not in_cli:
+        service.start_retry_loop()
 
 
 def get_search_service(app: Flask | None = None):

@@ -25,7 +25,6 @@ from whoosh.analysis import (
     LowercaseFilter,
     NgramFilter,
     RegexTokenizer,
-    StemFilter,
     StopFilter,
 )
 from whoosh.lang import stopwords_for_language
@@ -70,7 +69,51 @@ class AccentFoldFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = fold_accents(unicodedata.normalize("NFC", token.text))
+            text = token.text
+            if not text.isascii():
+                token.text = fold_accents(unicodedata.normalize("NFC", text))
+            yield token
+
+
+class SnowballStemFilter(Filter):
+    """Snowball stemming through PyStemmer (C), with a per-process cache of stems.
+
+    The stemmer is created lazily and left out when Whoosh pickles the schema into the index.
+    """
+
+    NAMES = {"sv": "swedish", "en": "english"}
+    CACHE_LIMIT = 300_000
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self._stemmer = None
+        self._cache: dict[str, str] = {}
+
+    def __getstate__(self):
+        return {"lang": self.lang}
+
+    def __setstate__(self, state):
+        self.__init__(state["lang"])
+
+    def __eq__(self, other):
+        return isinstance(other, SnowballStemFilter) and other.lang == self.lang
+
+    def stem(self, word: str) -> str:
+        stem = self._cache.get(word)
+        if stem is None:
+            if self._stemmer is None:
+                import Stemmer
+
+                self._stemmer = Stemmer.Stemmer(self.NAMES[self.lang])
+            stem = self._stemmer.stemWord(word)
+            if len(self._cache) < self.CACHE_LIMIT:
+                self._cache[word] = stem
+        return stem
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                token.text = self.stem(token.text)
             yield token
 
 
@@ -108,28 +151,31 @@ def split_compound(word: str) -> tuple[str, ...]:
     if len(word) < MIN_WORD or not word.isalpha():
         return ()
     words = _Lexicon.words()
-    if words.get(word, 0.0) >= COMMON_WORD:
+    frequency = words.get(word, 0.0)
+    if frequency >= COMMON_WORD:
         return ()  # an everyday word ("regeringen", "lägenhet") is not split
-    best = _best_split(word, words)
+    # A word of the dictionary splits only into parts of 4+ letters ("kompost" is not kom+post);
+    # an unknown one ("hållbarhetskongress", "klimatkontrakt") into parts of 3+.
+    best = _best_split(word, words, min_part=MIN_PART + 1 if frequency else MIN_PART)
     return best if best and len(best) > 1 else ()
 
 
-def _best_split(word: str, lexicon: dict[str, float], depth: int = 0) -> tuple[str, ...] | None:
+def _best_split(word: str, lexicon: dict[str, float], depth: int = 0, min_part: int = MIN_PART) -> tuple[str, ...] | None:
     """Split into known words, preferring the fewest and longest parts (at most 3 parts)."""
     if word in lexicon and depth > 0:
         return (word,)
     if depth >= 2:
         return None
     candidates: list[tuple[str, ...]] = []
-    for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+    for cut in range(min_part, len(word) - min_part + 1):
         head, rest = word[:cut], word[cut:]
         heads = [head]
-        if head[-1] in LINKING and len(head) > MIN_PART:
+        if head[-1] in LINKING and len(head) > min_part:
             heads.insert(0, head[:-1])  # hållbarhet+s+kongress, bostad+s+område, kvinn+o ...
         known_head = next((h for h in heads if h in lexicon), None)
         if known_head is None:
             continue
-        tail = _best_split(rest, lexicon, depth + 1)
+        tail = _best_split(rest, lexicon, depth + 1, min_part)
         if tail:
             candidates.append((known_head, *tail))
     if not candidates:
@@ -166,7 +212,7 @@ def language_analyzer(lang: str, *, stem: bool = True, decompound: bool = True):
     if decompound and lang == "sv":
         chain = chain | DecompoundFilter()
     if stem:
-        chain = chain | StemFilter(lang="sv" if lang == "sv" else "en", cachesize=100_000)
+        chain = chain | SnowballStemFilter(lang)
     return chain
 
 

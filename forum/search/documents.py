@@ -9,7 +9,9 @@ Providers for threads and posts live here; projects and lessons in ``providers_p
 """
 from __future__ import annotations
 
+import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -19,15 +21,20 @@ from sqlmodel import Session, select
 from ..accounts.models import User
 from ..core.models import Goal, Theme
 from ..discussions.models import Post, Thread, ThreadGoal
-from ..markup import plain_text
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MAX_BODY = 20_000  # characters of a body that are indexed
+SPELL_CHARS = 600  # characters of a body that feed spelling suggestions
 
 
-def public_text(markdown_source: str | None) -> str:
-    """Plain text of Markdown with every e-mail address removed: what the index may hold."""
-    return EMAIL.sub(" ", plain_text(markdown_source or ""))[:MAX_BODY]
+_TAG = re.compile(r"<[^>]*>")
+
+
+def public_text(stored_html: str | None) -> str:
+    """Plain text of sanitized, stored HTML (``body_html``...) without e-mail addresses:
+    what the index may hold (and what snippets are cut from)."""
+    text = unicodedata.normalize("NFC", html.unescape(_TAG.sub(" ", stored_html or "")))
+    return " ".join(EMAIL.sub(" ", text).split())[:MAX_BODY]
 
 
 @dataclass
@@ -69,7 +76,7 @@ def document(**values) -> dict:
 
 def text_fields(lang: str, title: str, body: str) -> dict:
     lang = lang if lang in ("sv", "en") else "sv"
-    return {f"title_{lang}": title, f"body_{lang}": body, "lang": lang, "spell": f"{title} {body}"}
+    return {f"title_{lang}": title, f"body_{lang}": body, "lang": lang, "spell": f"{title} {body[:SPELL_CHARS]}"}
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
@@ -181,7 +188,7 @@ def _documents_of_thread(thread: Thread, posts: list[Post], themes: dict, goals:
     docs = []
     first, replies = (posts[0], posts[1:]) if posts else (None, [])
     if thread.kind != "lesson":  # a lesson's thread is represented by the lesson document
-        body = public_text(first.body) if first is not None and first.is_visible else ""
+        body = public_text(first.body_html) if first is not None and first.is_visible else ""
         docs.append(document(
             key=f"thread:{thread.id}", kind="thread", author=str(thread.author_id or ""),
             created=thread.created_at, **shared, **text_fields(thread.language, thread.title, body),
@@ -204,7 +211,7 @@ def _shared_fields(thread: Thread, themes: dict, goals: dict) -> dict:
 def _post_document(thread: Thread, post: Post, themes: dict, goals: dict) -> dict:
     return document(
         key=f"post:{post.id}", kind="post", author=str(post.author_id or ""), created=post.created_at,
-        **_shared_fields(thread, themes, goals), **text_fields(post.language, "", public_text(post.body)),
+        **_shared_fields(thread, themes, goals), **text_fields(post.language, "", public_text(post.body_html)),
     )
 
 

@@ -57,7 +57,7 @@ SEED_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Waste management", [("sv", "avfallshantering"), ("en", "waste management")]),
     ("Textile sorting", [("sv", "textilsortering"), ("sv", "textilåtervinning"), ("en", "textile sorting"), ("en", "textile recycling")]),
     ("Housing", [("sv", "bostad"), ("sv", "boende"), ("en", "housing")]),
-    ("Segregation", [("sv", "segregation"), ("sv", "boendesegregation"), ("en", "segregation")]),
+    ("Segregation", [("sv", "segregation"), ("sv", "boendesegregation"), ("en", "residential segregation")]),
     ("Inclusion", [("sv", "inkludering"), ("en", "inclusion")]),
     ("Public health", [("sv", "folkhälsa"), ("en", "public health")]),
     ("Municipality", [("sv", "kommun"), ("en", "municipality")]),
@@ -167,8 +167,11 @@ def seed_glossary(session: Session) -> int:
         group = GlossaryGroup(note=note)
         session.add(group)
         session.flush()
+        seen: set[str] = set()
         for language, term in terms:
-            session.add(GlossaryTerm(group_id=group.id, term=term, language=language))
+            if term not in seen:
+                seen.add(term)
+                session.add(GlossaryTerm(group_id=group.id, term=term, language=language))
         added += 1
     session.flush()
     return added

@@ -56,6 +56,8 @@ def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
         "author": ID,  # author user id
         "sdg": KEYWORD(commas=True, stored=True),  # "7,11"
         "created": DATETIME(stored=True, sortable=True),
+        # words for "did you mean": titles and the start of bodies (the whole text would double
+        # the index for little gain)
         "spell": TEXT(analyzer=plain_analyzer(), phrase=False),
     }
     for lang in LANGS:
@@ -171,24 +173,26 @@ class IndexStore:
     @contextmanager
     def build_beside(self) -> Iterator:
         """A writer on a new index next to the live one; published (swapped in) on success."""
-        path = self._new_directory()
-        ix = whoosh_index.create_in(str(path), build_schema(self.variant))
+        building = self._new_directory(prefix="building-")
+        ix = whoosh_index.create_in(str(building), build_schema(self.variant))
         writer = ix.writer(limitmb=256)
         try:
             yield writer
         except BaseException:
             writer.cancel()
             ix.close()
-            shutil.rmtree(path, ignore_errors=True)
+            shutil.rmtree(building, ignore_errors=True)
             raise
         writer.commit(optimize=True)
         ix.close()
+        path = building.with_name(building.name.replace("building-", "index-", 1))
+        building.rename(path)
         self._publish(path)
 
-    def _new_directory(self) -> Path:
+    def _new_directory(self, prefix: str = "index-") -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        path = self.root / f"index-{stamp}-{secrets.token_hex(3)}"
+        path = self.root / f"{prefix}{stamp}-{secrets.token_hex(3)}"
         path.mkdir()
         return path
 

@@ -53,7 +53,7 @@ def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]
     themes = _themes(session)
     out: dict[int, dict | None] = {i: None for i in ids}
     for lesson in lessons:
-        body = "\n\n".join(public_text(getattr(lesson, section)) for section in LESSON_SECTIONS)
+        body = "\n\n".join(public_text(getattr(lesson, f"{section}_html")) for section in LESSON_SECTIONS)
         out[lesson.id] = document(
             key=f"lesson:{lesson.id}", group=f"lesson:{lesson.id}", kind="lesson",
             author=str(lesson.author_id or ""), created=lesson.published_at or lesson.created_at,
@@ -106,7 +106,7 @@ def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None
         partners.setdefault(partner.project_id, []).append(partner.organisation)
     out: dict[int, dict | None] = {i: None for i in ids}
     for project in projects:
-        summary = public_text(project.summary)
+        summary = public_text(project.summary_html)
         body = " ".join([project.district, project.municipality, summary, *partners.get(project.id, [])])
         lang = detect_language(summary) or "sv"
         out[project.id] = document(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from whoosh import query as Q
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlight
 
 from .analysis import split_compound
 from .parsing import ParsedQuery
@@ -137,7 +137,14 @@ def filter_query(*, kinds=(), themes=(), projects=(), sdgs=(), langs=(), authors
 
 
 FRAGMENTER = ContextFragmenter(maxchars=220, surround=70)
-FORMATTER = HtmlFormatter(tagname="mark", classname="hit", termclass="", between=" … ")
+class MarkFormatter(HtmlFormatter):
+    """Matched words as plain ``<mark>`` (text between them is escaped by Whoosh)."""
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
+
+
+FORMATTER = MarkFormatter(between=" … ")
 
 
 def snippet(schema, text: str, lang: str, terms: set[str], *, fallback: int = 220) -> str:
@@ -159,13 +166,19 @@ def query_terms(query: Q.Query | None, reader, lang: str) -> set[str]:
     if query is None:
         return set()
     wanted = {f"body_{lang}", f"title_{lang}"}
-    terms = set()
+    terms: set[str] = set()
     try:
-        for fieldname, text in query.existing_terms(reader, phrases=True, expand=True):
-            if fieldname in wanted:
-                terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-                if len(terms) > MAX_PREFIX_EXPANSION:
-                    break
+        for leaf in query.leaves():
+            if isinstance(leaf, Q.Prefix):
+                if leaf.fieldname in wanted:
+                    for n, text in enumerate(reader.expand_prefix(leaf.fieldname, leaf.text)):
+                        if n >= MAX_PREFIX_EXPANSION:
+                            break
+                        terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+                continue
+            for fieldname, text in leaf.iter_all_terms(phrases=True):
+                if fieldname in wanted:
+                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
     except Exception:  # highlighting is a nicety; a query it cannot list terms for just has none
         return set()
     return terms

@@ -218,7 +218,7 @@ def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
         out[f"thread:{t.id}"] = dict(
             kind="thread", title=t.title, url=thread_url(t), lang=t.language, created=t.created_at,
             author=names.get(t.author_id), theme_id=t.theme_id, project=projects.get(getattr(t, "project_id", None)),
-            text=public_text(first.body) if first is not None and first.is_visible else "",
+            text=public_text(first.body_html) if first is not None and first.is_visible else "",
         )
     return out
 
@@ -231,7 +231,7 @@ def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
         f"post:{p.id}": dict(
             kind="post", title=t.title, url=f"{thread_url(t)}#post-{p.id}", lang=p.language, created=p.created_at,
             author=names.get(p.author_id), theme_id=t.theme_id, project=projects.get(getattr(t, "project_id", None)),
-            text=public_text(p.body),
+            text=public_text(p.body_html),
         )
         for p, t in rows
     }
@@ -248,7 +248,7 @@ def _load_lessons(session: Session, ids: list[int]) -> dict[str, dict]:
             kind="lesson", title=lesson.title, url=f"/lessons/{lesson.id}", lang=lesson.language,
             created=lesson.published_at or lesson.created_at, author=names.get(lesson.author_id),
             theme_id=lesson.theme_id, project=projects.get(lesson.project_id),
-            text=" ".join(public_text(getattr(lesson, s)) for s in LESSON_SECTIONS),
+            text=" ".join(public_text(getattr(lesson, f"{s}_html")) for s in LESSON_SECTIONS),
         )
         for lesson in lessons
     }
@@ -264,7 +264,7 @@ def _load_projects(session: Session, ids: list[int]) -> dict[str, dict]:
         f"project:{p.id}": dict(
             kind="project", title=p.name, url=f"/projects/{p.slug}", lang="sv", created=p.created_at,
             theme_id=themes.get(p.id), project=None,
-            text=" ".join(x for x in (p.district, p.municipality, public_text(p.summary)) if x),
+            text=" ".join(x for x in (p.district, p.municipality, public_text(p.summary_html)) if x),
         )
         for p in projects
     }

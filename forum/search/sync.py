@@ -208,8 +208,9 @@ class SearchService:
         self.reapply_since(sequence)
         return count
 
-    def ensure_index(self, *, background: bool = True) -> str:
-        """At start: 'ok', 'created' (empty database), 'rebuilding' (started in the background)."""
+    def ensure_index(self, *, background: bool = True, rebuild: bool = True) -> str:
+        """At start: 'ok', 'created' (empty database), 'rebuilding' (started in the background),
+        or 'missing' (``rebuild=False``: left to the caller, e.g. ``flask forum reindex``)."""
         try:
             self.store.check()
             return "ok"
@@ -226,6 +227,8 @@ class SearchService:
                 if not self.store.exists():
                     self.store.create_empty()
             return "created"
+        if not rebuild:
+            return "missing"
         if background:
             self.rebuild_thread = threading.Thread(target=self._rebuild_if_first, name="search-rebuild", daemon=True)
             self.rebuild_thread.start()

@@ -1,0 +1,94 @@
+"""Search commands on ``flask forum``: reindex, import, search-status, seed-glossary, search-eval."""
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+from sqlmodel import Session
+
+from ..cli import forum_cli
+from ..db import get_engine, session_scope
+from . import get_search_service
+
+
+@forum_cli.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the search index from the database beside the live one, then swap it in."""
+    from .sync import count_documents
+
+    service = get_search_service()
+    with Session(get_engine()) as session:
+        total = count_documents(session)
+    started = time.monotonic()
+    with service.store.rebuild_lock(blocking=True):
+        with click.progressbar(length=total, label="Indexing", show_pos=True) as bar:
+            count = service.rebuild(progress=bar.update)
+    click.echo(f"Indexed {count} documents in {time.monotonic() - started:.1f}s.")
+
+
+@forum_cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--theme", "theme_slug", required=True, help="Slug of the theme the threads go into.")
+def import_command(path: str, theme_slug: str) -> None:
+    """Import threads and replies from a JSON Lines file (.jsonl or .jsonl.gz)."""
+    from .importer import ImportError_, count_records, import_file
+
+    service = get_search_service()
+    engine = get_engine()
+    try:
+        total = count_records(path)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot read {path}: {exc}") from exc
+    started = time.monotonic()
+
+    def apply_index() -> None:
+        while service.apply_pending(limit=5000):
+            pass
+
+    try:
+        with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
+            report = import_file(session_factory=lambda: Session(engine, expire_on_commit=False), path=path,
+                                 theme_slug=theme_slug, apply_index=apply_index, progress=bar.update)
+    except ImportError_ as exc:
+        raise click.ClickException(str(exc)) from exc
+    elapsed = time.monotonic() - started
+    rate = report.posts / elapsed if elapsed else 0.0
+    click.echo(
+        f"Imported {report.threads} threads and {report.posts} posts ({report.users} new placeholder authors, "
+        f"{report.skipped} already imported, {report.invalid} invalid lines) in {elapsed:.1f}s ({rate:.0f} posts/s)."
+    )
+    if not service.available():
+        click.echo("The search index was missing; rebuilding it.")
+        with service.store.rebuild_lock(blocking=True):
+            service.rebuild()
+    left = service.pending_count()
+    if left:
+        click.echo(f"{left} index change(s) are still pending; they are retried automatically.")
+
+
+@forum_cli.command("search-status")
+def status_command() -> None:
+    """Show whether the index is available and how many changes wait for it."""
+    service = get_search_service()
+    state = "available" if service.available() else "unavailable (being rebuilt?)"
+    click.echo(f"Index {current_app.config['SEARCH_DIR']}: {state}; pending changes: {service.pending_count()}")
+
+
+@forum_cli.command("seed-glossary")
+def seed_glossary_command() -> None:
+    """Add the built-in sustainability glossary groups that are not there yet."""
+    from .glossary import seed_glossary
+
+    with session_scope() as session:
+        added = seed_glossary(session)
+    click.echo(f"Glossary: {added} group(s) added.")
+
+
+@forum_cli.command("search-eval")
+@click.option("--corpus", "corpora", multiple=True, help="Only these corpora (default: all labelled).")
+def search_eval_command(corpora: tuple[str, ...]) -> None:
+    """Print nDCG@10 and Recall@10 per corpus and variant (see bench/search_eval.py)."""
+    from bench.search_eval import main
+
+    main(list(corpora) or None)
