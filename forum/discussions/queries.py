@@ -5,7 +5,7 @@ GET requests only ever call these functions: nothing here writes.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -75,7 +75,6 @@ class ThreadView:
     page: int
     total_posts: int
     per_page: int = POSTS_PER_PAGE
-    extra: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
