@@ -49,6 +49,7 @@ translations: | $(PY)
 db: $(VENV)/.installed instance/secret_key compile-translations
 	$(BIN)/alembic upgrade head
 	$(BIN)/flask forum seed --demo-if-empty
+	$(BIN)/flask forum seed-glossary
 
 setup: db
 

@@ -32,3 +32,6 @@ def seed_command(demo: bool, demo_if_empty: bool) -> None:
     click.echo(f"Reference data: {changed} change(s).")
     for line in lines:
         click.echo(line)
+
+
+from .search import cli as _search_cli  # noqa: E402,F401  (registers reindex, import, search-eval...)

@@ -185,6 +185,11 @@ def can_manage_users(user) -> bool:
     return is_admin(user) and bool(getattr(user, "is_active", True))
 
 
+def can_manage_glossary(user) -> bool:
+    """The search glossary (/admin/glossary): administrators only."""
+    return is_admin(user) and bool(getattr(user, "is_active", True))
+
+
 # Exposed to Jinja templates as globals by create_app.
 TEMPLATE_PREDICATES = {
     "is_moderator": is_moderator,
@@ -212,4 +217,5 @@ TEMPLATE_PREDICATES = {
     "can_edit_lesson": can_edit_lesson,
     "can_feature_lesson": can_feature_lesson,
     "can_mark_lesson_useful": can_mark_lesson_useful,
+    "can_manage_glossary": can_manage_glossary,
 }

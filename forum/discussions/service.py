@@ -25,6 +25,13 @@ from .errors import (  # noqa: F401  (re-exported for views and other areas)
 )
 from .models import Post, PostRevision, Reaction, Thread, ThreadGoal
 
+
+def hold_for_approval(*, session: Session, author, post: Post) -> bool:
+    """Moderation's optional approval (issue 7): may hide a new post until a moderator approves it."""
+    from ..moderation.approval import hold_for_approval as hold
+
+    return hold(session=session, author=author, post=post)
+
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 50_000
 POSTS_PER_PAGE = 30
@@ -124,6 +131,8 @@ def create_thread(
     session.flush()
     thread.post_count, thread.last_post_id = 1, post.id
     session.flush()
+    if kind == "discussion":
+        hold_for_approval(session=session, author=actor, post=post)  # issue 7: optional approval
     return thread
 
 
@@ -167,6 +176,7 @@ def reply(
     session.add(post)
     session.flush()
     refresh_thread_counters(session=session, thread=thread)
+    hold_for_approval(session=session, author=actor, post=post)  # issue 7: optional approval
     return post
 
 

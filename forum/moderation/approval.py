@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
@@ -30,7 +30,10 @@ def is_awaiting_approval(post: Post) -> bool:
 
 def approval_reasons(*, author, post: Post, config=None) -> list[str]:
     """Why ``post`` must wait ([] when it may be public at once). Moderators never wait."""
-    config = config if config is not None else current_app.config
+    if config is None:
+        if not has_app_context():
+            return []
+        config = current_app.config
     if not config.get("MODERATION_APPROVAL_ENABLED") or permissions.is_moderator(author):
         return []
     reasons = []
