@@ -37,8 +37,9 @@ def _is_author(user, obj) -> bool:
 
 
 def can_view_thread(user, thread) -> bool:
-    """Hidden threads are visible to moderators only."""
-    return thread is not None and (thread.hidden_at is None or is_moderator(user))
+    """Hidden threads are visible to moderators, and to their author (who sees why, or that the
+    thread waits for approval: issue 7)."""
+    return thread is not None and (thread.hidden_at is None or is_moderator(user) or _is_author(user, thread))
 
 
 def can_start_thread(user) -> bool:
