@@ -78,10 +78,10 @@ def compose(*, to: str, to_name: str | None = None, subject, template: str, loca
     message["Date"] = format_datetime(datetime.now(timezone.utc))
     sender_domain = parseaddr(settings.sender)[1].partition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=sender_domain)
-    message["Content-Language"] = locale
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = locale  # after set_content, which clears Content-* headers
     return message
 
 

@@ -37,7 +37,7 @@ class AccountError(Exception):
             self.message = message
         if field is not None:
             self.field = field
-        super().__init__(str(self.message))
+        super().__init__(self.message)
 
 
 class EmailTaken(AccountError):
