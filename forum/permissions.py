@@ -191,6 +191,13 @@ def can_manage_glossary(user) -> bool:
     return is_admin(user) and bool(getattr(user, "is_active", True))
 
 
+def can_link_thread_project(user, thread) -> bool:
+    """Naming the project a thread is about: its author or a moderator (discussion threads only)."""
+    if thread is None or getattr(thread, "kind", "discussion") != "discussion" or not can_participate(user):
+        return False
+    return is_moderator(user) or (thread.author_id is not None and thread.author_id == user.id)
+
+
 # Exposed to Jinja templates as globals by create_app.
 TEMPLATE_PREDICATES = {
     "is_moderator": is_moderator,
@@ -218,5 +225,6 @@ TEMPLATE_PREDICATES = {
     "can_edit_lesson": can_edit_lesson,
     "can_feature_lesson": can_feature_lesson,
     "can_mark_lesson_useful": can_mark_lesson_useful,
+    "can_link_thread_project": can_link_thread_project,
     "can_manage_glossary": can_manage_glossary,
 }

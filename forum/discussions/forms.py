@@ -59,6 +59,7 @@ class ThreadForm(FlaskForm):
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
     )
     language = SelectField(_l("Language of the text"), choices=language_choices(), default="")
+    project = SelectField(_l("Project"), choices=[], default="")  # choices: forum.projects (issue 6)
     submission_key = _key_field()
 
 

@@ -26,6 +26,8 @@ from .loaders import (
     thread_url,
 )
 from .models import Post, Thread
+from ..projects.service import set_thread_project
+from ..projects.thread_views import project_field_choices
 
 bp = Blueprint("discussions", __name__)
 
@@ -130,6 +132,7 @@ def _thread_form(theme_slug: str | None = None) -> ThreadForm:
     themes = queries.all_themes(session)
     form.theme.choices = [SelectChoice(t.slug, localized(t, "name")) for t in themes]
     form.goals.choices = [SelectChoice(g.id, f"{g.number}. {localized(g, 'name')}") for g in queries.all_goals(session)]
+    form.project.choices = project_field_choices(session)
     if request.method == "GET" and theme_slug:
         form.theme.data = theme_slug
     return form
@@ -175,6 +178,8 @@ def new_thread():
             language=form.language.data or None, goal_ids=form.goals.data,
             submission_key=key,
         )
+        if created and form.project.data:
+            set_thread_project(session=session, actor=current_user, thread=thread, project_id=int(form.project.data))
         session.commit()
     except service.InvalidContent as error:
         session.rollback()

@@ -21,7 +21,7 @@ from ..core.models import Goal, Theme
 from ..discussions.models import Thread
 from ..i18n import utcnow
 from ..markup import render_markdown
-from .errors import DuplicateSlug, InvalidInput, NotAllowed
+from .errors import DuplicateSlug, InvalidInput, NotAllowed, UnknownProject
 from .models import (
     Lesson, LessonStatus, Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectStatus, ProjectTheme,
 )
@@ -252,6 +252,17 @@ def touch_project(*, session: Session, project_id: int, moment: datetime | None 
     if project is not None:
         project.last_activity_at = moment or utcnow()
         session.flush()
+
+
+def set_thread_project(*, session: Session, actor, thread: Thread, project_id: int | None) -> Thread:
+    """Name the project a discussion thread is about (or none). Its author or a moderator."""
+    if not permissions.can_link_thread_project(actor, thread):
+        raise NotAllowed()
+    if project_id is not None and session.get(Project, project_id) is None:
+        raise UnknownProject(field="project")
+    thread.project_id = project_id
+    session.flush()
+    return thread
 
 
 # --- reads ----------------------------------------------------------------------------------------

@@ -33,7 +33,14 @@ def _template_globals(state):
         **labels.TEMPLATE_HELPERS,
         featured_lessons=_featured_lessons_for_template,
         lesson_excerpt=lambda lesson, limit=220: plain_text(lesson.context, limit),
+        project_of_thread=_project_of_thread,
     )
+
+
+def _project_of_thread(thread):
+    """The project a thread names (for ``projects/_thread_project.html``), or None."""
+    project_id = getattr(thread, "project_id", None)
+    return get_session().get(Project, project_id) if project_id else None
 
 
 def _featured_lessons_for_template(theme=None, limit: int = 3):
@@ -257,3 +264,4 @@ def _form_data(session, project: Project) -> dict:
 
 
 from . import lesson_views  # noqa: E402,F401  (registers the lesson routes on ``bp``)
+from . import thread_views  # noqa: E402,F401  (registers the thread-project route on ``bp``)

@@ -412,3 +412,48 @@ def test_exports_parse_back_and_match_the_database(client, app, db_session, memb
     row = next(r for r in rows if r["id"] == str(lesson.id))
     assert row["outcomes"] == "Förnybar andel: 100 %" and row["goals"] == "7"
     assert client.get("/lessons.csv?type=gossip").status_code == 400
+
+
+# --- threads that name a project --------------------------------------------------------------
+def test_new_thread_can_name_a_project(client, db_session, member, project):
+    login_as(client, member)
+    form = client.get(f"/threads/new?theme={db_session.get(Theme, theme_id(db_session)).slug}")
+    assert 'name="project"' in form.text and "Västra Hamnen (Malmö)" in form.text
+    data = {"theme": db_session.get(Theme, theme_id(db_session)).slug, "title": "Hur mår akviferlagret idag?",
+            "body": "Någon som vet hur det går?", "language": "sv", "project": str(project.id)}
+    assert client.post("/threads/new", data={**data, "project": "9999"}).status_code == 422
+    response = client.post("/threads/new", data=data)
+    assert response.status_code == 303
+    thread = db_session.exec(select(Thread).where(Thread.title == "Hur mår akviferlagret idag?")).one()
+    assert thread.project_id == project.id
+    assert "Hur mår akviferlagret idag?" in client.get("/projects/vastra-hamnen").text
+    assert "Västra Hamnen" in client.get(response.headers["Location"]).text
+
+
+@pytest.mark.parametrize(("who", "status"), [("author", 303), ("moderator", 303), ("other member", 403), ("anonymous", 302)])
+def test_thread_project_can_be_changed_by_author_or_moderator(app, client, db_session, member, project, who, status):
+    with app.test_request_context("/"):
+        from forum.discussions import service as discussions
+        thread = discussions.create_thread(session=db_session, actor=member, theme=db_session.get(Theme, theme_id(db_session)),
+                                           title="En tråd utan projekt", body="Text.", language="sv")
+        db_session.commit()
+    users = {"author": lambda: member, "moderator": lambda: make_user(db_session, role=Role.moderator),
+             "other member": lambda: make_user(db_session)}
+    if who in users:
+        login_as(client, users[who]())
+    response = client.post(f"/threads/{thread.id}/project", data={"project": str(project.id)})
+    assert response.status_code in ((302, 401) if status == 302 else (status,))
+    db_session.refresh(thread)
+    assert thread.project_id == (project.id if status == 303 else None)
+    if status == 303:
+        assert client.get(f"/threads/{thread.id}/project").status_code == 200
+        assert client.post(f"/threads/{thread.id}/project", data={"project": "9999"}).status_code == 422
+        assert client.post(f"/threads/{thread.id}/project", data={"project": ""}, headers=HX).status_code == 204
+        db_session.refresh(thread)
+        assert thread.project_id is None
+
+
+def test_lesson_threads_keep_their_lesson_project(app, client, db_session, member, project):
+    lesson = publish_lesson(app, db_session, member, project)
+    login_as(client, member)
+    assert client.post(f"/threads/{lesson.thread_id}/project", data={"project": ""}).status_code == 403
