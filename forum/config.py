@@ -59,6 +59,9 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # Posting in discussions (flask-limiter syntax), per user; the second for accounts younger than a day.
+    DISCUSSIONS_POST_LIMIT = "8 per minute;60 per hour"
+    DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT = "2 per minute;10 per hour"
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
