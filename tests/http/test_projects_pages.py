@@ -457,3 +457,15 @@ def test_lesson_threads_keep_their_lesson_project(app, client, db_session, membe
     lesson = publish_lesson(app, db_session, member, project)
     login_as(client, member)
     assert client.post(f"/threads/{lesson.thread_id}/project", data={"project": ""}).status_code == 403
+
+
+def test_lessons_and_projects_are_searchable_drafts_never(client, db_session, member, project):
+    login_as(client, member)
+    form = lesson_form(db_session, project, what_did_not_work="Akviferpumparna frös fast i januari.")
+    client.post("/lessons/new", data=form)
+    lesson = db_session.exec(select(Lesson)).one()
+    assert lesson.title not in client.get("/search?q=akviferpumparna").text
+    client.post(f"/lessons/{lesson.id}/publish")
+    found = client.get("/search?q=akviferpumparna").text
+    assert lesson.title in found and f"/lessons/{lesson.id}" in found
+    assert "/projects/vastra-hamnen" in client.get("/search?q=Bo01").text
