@@ -94,8 +94,9 @@ class IndexStore:
         return path if path.is_dir() else None
 
     def exists(self) -> bool:
+        """There is a live index (possibly corrupt: ``check()`` tells)."""
         path = self.live_path()
-        return path is not None and whoosh_index.exists_in(str(path))
+        return path is not None and any(path.glob("*.toc"))
 
     def open(self):
         """The live index (cached per process until the link is swapped); IndexUnavailable if not."""

@@ -1,0 +1,80 @@
+"""A missing or corrupt index at start: the forum serves on, search says it is rebuilt, and it is."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from forum import create_app
+from forum.search import get_search_service
+from tests.factories import make_user
+from tests.search_helpers import make_thread
+
+
+def _make_content(app, db_session):
+    author = make_user(db_session)
+    make_thread(db_session, author, "Vindkraft i Öresund", "Vindkraftverk utanför Malmö.")
+
+
+def _restart(app_settings, **extra):
+    return create_app({**app_settings, **extra})
+
+
+def test_missing_index_is_rebuilt_in_the_background(app, app_settings, db_session):
+    _make_content(app, db_session)
+    shutil.rmtree(app_settings["SEARCH_DIR"])
+    restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)  # rebuilt inline: deterministic
+    client = restarted.test_client()
+    assert "Vindkraft i Öresund" in client.get("/search?q=vindkraft").get_data(as_text=True)
+    assert client.get("/").status_code == 200
+
+
+def test_while_rebuilding_search_says_so_and_the_forum_serves(app, app_settings, db_session, monkeypatch):
+    _make_content(app, db_session)
+    shutil.rmtree(app_settings["SEARCH_DIR"])
+    from forum.search.sync import SearchService
+
+    started = []
+    monkeypatch.setattr(SearchService, "_rebuild_if_first", lambda self: started.append(self))
+    restarted = _restart(app_settings)
+    service = get_search_service(restarted)
+    service.rebuild_thread.join(timeout=30)
+    client = restarted.test_client()
+    response = client.get("/search?q=vindkraft")
+    assert response.status_code == 200
+    assert "being rebuilt" in response.get_data(as_text=True) or "byggs om" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 200
+    assert started == [service]
+    monkeypatch.undo()
+    service._rebuild_if_first()
+    assert "Vindkraft i Öresund" in client.get("/search?q=vindkraft").get_data(as_text=True)
+
+
+def test_background_rebuild_thread_restores_the_index(app, app_settings, db_session):
+    _make_content(app, db_session)
+    shutil.rmtree(app_settings["SEARCH_DIR"])
+    restarted = _restart(app_settings)
+    service = get_search_service(restarted)
+    assert service.rebuild_thread is not None
+    service.rebuild_thread.join(timeout=60)
+    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+
+
+def test_corrupt_index_is_moved_aside_and_rebuilt(app, app_settings, db_session):
+    _make_content(app, db_session)
+    live = get_search_service(app).store.live_path()
+    for toc in Path(live).glob("*.toc"):
+        toc.write_bytes(b"garbage")
+    restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)
+    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert list(Path(app_settings["SEARCH_DIR"]).glob("corrupt-*"))
+
+
+def test_reindex_command_swaps_in_a_new_index(app, runner, db_session):
+    _make_content(app, db_session)
+    before = get_search_service(app).store.live_path()
+    result = runner.invoke(args=["forum", "reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 1 documents" in result.output
+    after = get_search_service(app).store.live_path()
+    assert after != before
+    assert "Vindkraft i Öresund" in app.test_client().get("/search?q=vindkraft").get_data(as_text=True)
