@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..core.models import Goal, Theme
-from .lessons import LessonFilters, published_lessons_query, reply_counts
+from .lessons import LessonFilters, format_value, published_lessons_query, reply_counts
 from .models import LESSON_SECTIONS, LessonGoal, LessonOutcome, Project
 
 LICENCE_NAME = "CC BY 4.0"
@@ -88,9 +88,7 @@ def as_json_document(records: list[dict]) -> dict:
 
 
 def _format_outcome(outcome: dict) -> str:
-    value = outcome["value"]
-    number = str(int(value)) if float(value).is_integer() else repr(float(value))
-    return f"{outcome['label']}: {number} {outcome['unit']}".strip()
+    return f"{outcome['label']}: {format_value(outcome['value'])} {outcome['unit']}".strip()
 
 
 def as_csv(records: list[dict]) -> str:

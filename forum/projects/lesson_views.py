@@ -139,7 +139,7 @@ def lesson_context(session, lesson: Lesson) -> dict:
         "outcomes": lessons.lesson_outcomes(session=session, lesson=lesson),
         "author": author if author is not None and author.deleted_at is None else None,
         "marked_useful": lessons.has_marked_useful(session=session, user=current_user, lesson=lesson),
-        "licence_url": exports.LICENCE_URL, "format_value": lessons.format_value,
+        "licence_url": exports.LICENCE_URL,
     }
 
 

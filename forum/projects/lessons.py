@@ -325,8 +325,8 @@ def lesson_input_from(session: Session, lesson: Lesson) -> LessonInput:
 
 
 def format_value(value: float) -> str:
-    """12.0 -> "12", 12.5 -> "12.5" (the stored number, without a needless ".0")."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
+    """12.0 -> "12", 12.5 -> "12.5": the stored number for forms and exports (no needless ".0")."""
+    return f"{float(value):.12g}"
 
 
 @dataclass

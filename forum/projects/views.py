@@ -8,6 +8,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
@@ -34,6 +35,7 @@ def _template_globals(state):
         featured_lessons=_featured_lessons_for_template,
         lesson_excerpt=lambda lesson, limit=220: plain_text(lesson.context, limit),
         project_of_thread=_project_of_thread,
+        outcome_number=lambda value: format_decimal(value, format="#,##0.###"),
     )
 
 
