@@ -331,8 +331,14 @@ def change_password(*, session: Session, actor: User, current_password: str, new
 def set_role(*, session: Session, actor: User, user: User, role: Role | str) -> User:
     if not permissions.can_change_role(actor, user) or not user.is_active:
         raise NotAllowed()
+    before = user.role
     user.role = Role(role)
     session.flush()
+    if user.role != before:  # accountable like every moderation action (issue 7)
+        from ..moderation.audit import record
+
+        record(session=session, actor=actor, action="user.role", target_type="user", target_id=user.id,
+               target_user_id=user.id, before={"role": Role(before).value}, after={"role": user.role.value})
     return user
 
 

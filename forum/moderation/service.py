@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from .. import permissions
-from ..accounts.models import Role, User
+from ..accounts.models import User
 from ..discussions.models import Post, Thread
 from ..i18n import utcnow
 from .audit import record
@@ -337,25 +337,6 @@ def add_user_note(*, session: Session, actor, user: User, body: str) -> UserNote
     record(session=session, actor=actor, action="user.note", target_type="user", target_id=user.id,
            target_user_id=user.id, after={"note_id": note.id})
     return note
-
-
-def change_role(*, session: Session, actor, user: User, role: str, reason: str = "") -> User:
-    """Only admins change roles, never their own."""
-    if not permissions.can_change_role(actor, user):
-        raise NotAllowed()
-    try:
-        new_role = Role(role)
-    except ValueError:
-        raise InvalidInput(_l("Choose a role from the list.")) from None
-    if new_role == user.role:
-        raise InvalidAction(_l("The user already has this role."))
-    before = {"role": user.role.value}
-    user.role = new_role
-    session.flush()
-    record(session=session, actor=actor, action="user.role", target_type="user", target_id=user.id,
-           target_user_id=user.id, reason=_clean_reason(reason, required=False), before=before,
-           after={"role": new_role.value})
-    return user
 
 
 def _iso(moment: datetime | None) -> str | None:

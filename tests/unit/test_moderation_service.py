@@ -321,8 +321,10 @@ def test_notes_and_roles(db_session, mod):
     n = audit_count(db_session)
     service.add_user_note(session=db_session, actor=mod, user=member, body="Har fått muntlig varning")
     one_new_entry(db_session, n, "user.note")
-    with pytest.raises(NotAllowed):
-        service.change_role(session=db_session, actor=mod, user=member, role="moderator")
-    service.change_role(session=db_session, actor=admin, user=member, role="moderator")
+    from forum.accounts import service as accounts
+
+    with pytest.raises(accounts.NotAllowed):
+        accounts.set_role(session=db_session, actor=mod, user=member, role="moderator")
+    accounts.set_role(session=db_session, actor=admin, user=member, role="moderator")
     entry = one_new_entry(db_session, n + 1, "user.role")
     assert entry.before == {"role": "member"} and entry.after == {"role": "moderator"}
