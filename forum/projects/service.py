@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
-from sqlalchemy import case, func
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, select
 
 from .. import permissions
@@ -155,13 +155,11 @@ def _contact_id(session: Session, name: str | None) -> int | None:
     name = " ".join((name or "").split())
     if not name:
         return None
-    users = session.exec(
-        select(User).where(
-            func.lower(User.display_name) == name.lower(),
-            User.deleted_at.is_(None),
-            User.is_placeholder.is_(False),
-        ).limit(2)
-    ).all()
+    active = (User.deleted_at.is_(None), User.is_placeholder.is_(False))
+    # exact first: SQLite's lower() leaves Å, Ä and Ö alone, so "åsa" would never find "Åsa"
+    users = session.exec(select(User).where(User.display_name == name, *active).limit(2)).all()
+    if not users:
+        users = session.exec(select(User).where(func.lower(User.display_name) == name.lower(), *active).limit(2)).all()
     if not users:
         raise InvalidInput(_l("No forum member has that name."), field="contact_name")
     if len(users) > 1:
@@ -341,7 +339,8 @@ def list_projects(*, session: Session, filters: ProjectFilters, page: int = 1,
     if filters.status:
         query = query.where(Project.status == ProjectStatus(filters.status))
     if filters.municipality:
-        query = query.where(func.lower(Project.municipality) == filters.municipality.lower())
+        wanted = filters.municipality
+        query = query.where(or_(Project.municipality == wanted, func.lower(Project.municipality) == wanted.lower()))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     if filters.sort == "activity":
         query = query.order_by(activity_expression().desc(), Project.id.desc())

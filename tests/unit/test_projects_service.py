@@ -282,3 +282,11 @@ def test_featured_lessons_by_moderators_only(db_session, member, project):
 
 def test_project_choices_for_thread_forms(db_session, member, project):
     assert service.project_choices(db_session) == [(str(project.id), "Västra Hamnen (Malmö)")]
+
+
+def test_names_with_swedish_capitals_are_found(db_session, member):
+    contact = make_user(db_session, display_name="Åsa Öberg")
+    created = service.create_project(session=db_session, actor=member, data=project_input(
+        db_session, name="Örebro resecentrum", municipality="Örebro", contact_name="Åsa Öberg"))
+    assert created.contact_user_id == contact.id
+    assert service.list_projects(session=db_session, filters=ProjectFilters(municipality="Örebro")).items == [created]
