@@ -9,13 +9,13 @@ import json
 
 from flask import current_app, flash, make_response, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from ..db import get_session
 from ..web import render, wants_fragment
 from . import service
 from .forms import ActionForm, DeleteAccountForm, EmailChangeForm, LanguageForm, PasswordChangeForm, ProfileForm
-from .views import apply_error, bp, commit, me, see_other
+from .views import apply_error, bp, commit, end_session, me, see_other
 
 SECTIONS = ("profile", "language", "email", "password")
 
@@ -144,8 +144,7 @@ def settings_delete():
             apply_error(form, error)
         else:
             commit()
-            logout_user()
-            session.clear()
+            end_session()
             flash(_("Your account is deleted. Your posts remain, shown as written by a deleted user."), "success")
             return see_other(url_for("core.home"))
     status = 422 if request.method == "POST" else 200

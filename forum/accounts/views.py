@@ -79,6 +79,13 @@ def see_other(url: str):
     return redirect(url, code=303)
 
 
+def end_session() -> None:
+    """Forget everything in the session, then log out: flask-login's order matters, it marks the
+    remember-me cookie for deletion in the (new) session."""
+    session.clear()
+    logout_user()
+
+
 def commit() -> None:
     get_session().commit()
 
@@ -226,8 +233,7 @@ def logout():
     form = ActionForm()
     if not form.validate_on_submit():
         fail(400, _("The form has expired. Reload the page and try again."))
-    logout_user()
-    session.clear()
+    end_session()
     flash(_("You are logged out."), "success")
     return see_other(url_for("core.home"))
 
@@ -265,9 +271,7 @@ def reset_password(token: str):
             apply_error(form, error)
         else:
             commit()
-            if current_user.is_authenticated:
-                logout_user()
-            session.clear()
+            end_session()
             flash(_("Your new password is set and you are logged out everywhere. Log in with the new password."),
                   "success")
             return see_other(url_for("accounts.login"))

@@ -50,7 +50,7 @@ class LiveServer:
 
 
 @pytest.fixture(scope="session")
-def live_app_settings(tmp_path_factory, migrated_db_template) -> dict:
+def live_app_settings(tmp_path_factory, migrated_db_template, smtp_server_session) -> dict:
     base = tmp_path_factory.mktemp("live")
     db_path = base / "forum.db"
     shutil.copy(migrated_db_template, db_path)
@@ -60,6 +60,8 @@ def live_app_settings(tmp_path_factory, migrated_db_template) -> dict:
         INSTANCE_DIR=str(base / "instance"),
         MAIL_DIR=str(base / "instance" / "mail"),
         WTF_CSRF_ENABLED=True,  # the browser goes through the real forms
+        # mail goes to a real SMTP server (aiosmtpd on 127.0.0.1): read it with smtp_server_session
+        **smtp_server_session.settings,
     )
 
 
@@ -71,6 +73,7 @@ def live_app(live_app_settings):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     server = LiveServer(live_app).start()
+    live_app.config["SERVER_URL"] = server.url  # links in e-mails point at this server
     yield server
     server.stop()
 

@@ -202,3 +202,19 @@ def test_login_with_csrf_token_works(csrf_client, db_session):
 
 def test_valid_password_constant_is_not_common():
     assert passwords.password_problems(VALID_PASSWORD) == []
+
+
+def test_logout_also_forgets_the_remember_me_cookie(client, db_session):
+    make_user(db_session, email="anna@example.org")
+    login(client, email="anna@example.org", password=DEFAULT_PASSWORD, remember="y")
+    assert client.get_cookie("remember_token") is not None
+    client.post("/logout")
+    assert client.get_cookie("remember_token") is None
+    assert client.get("/settings").status_code == 302
+
+
+def test_remember_me_cookie_logs_in_a_new_browser_session(client, db_session):
+    make_user(db_session, email="anna@example.org")
+    login(client, email="anna@example.org", password=DEFAULT_PASSWORD, remember="y")
+    client.delete_cookie("session")  # the browser was closed
+    assert client.get("/settings").status_code == 200
