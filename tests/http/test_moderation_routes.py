@@ -260,8 +260,10 @@ def test_suspended_user_reads_sees_why_and_cannot_report(client, world, db_sessi
     assert "Upprepad spam" in notices
     response = client.post("/report", data={"item_type": "post", "item_id": str(world["posts"][1].id), "reason": "spam"})
     assert response.status_code == 403
-    reply = client.post(f"/threads/{thread.id}/replies", data={"body": "Ett svar"})
+    reply = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Ett svar"})
     assert reply.status_code == 403
+    assert client.post(f"/posts/{world['posts'][1].id}/useful").status_code == 403
+    assert f'id="report-post-{world["posts"][1].id}"' not in page.get_data(as_text=True)
 
 
 def test_warning_shown_until_acknowledged(client, world, db_session, app):
