@@ -75,6 +75,12 @@ class Config:
 
     SERVER_URL = "http://127.0.0.1:5000"
 
+    # Optional approval (issue 7): posts by accounts younger than the age, or with more links
+    # than the maximum, wait in the moderation queue before they are public.
+    MODERATION_APPROVAL_ENABLED = False
+    MODERATION_APPROVAL_MAX_ACCOUNT_AGE_HOURS = 24
+    MODERATION_APPROVAL_MAX_LINKS = 2
+
     # Accounts: argon2id cost (argon2-cffi's defaults), token lifetimes in seconds, rate limits.
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536  # KiB
