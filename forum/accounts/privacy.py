@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from ..discussions.models import Post, Reaction, Thread
 from ..i18n import utcnow
+from ..projects.models import Lesson, Project
 from . import passwords
 from .models import Role, User
 
@@ -82,10 +83,43 @@ def _reactions(session: Session, user: User) -> list[dict]:
     return [{"post_id": r.post_id, "kind": r.kind, "created_at": _iso(r.created_at)} for r in reactions]
 
 
+_LESSON_TEXTS = ("context", "what_was_done", "results", "what_worked", "what_did_not_work", "advice", "links")
+
+
+def _lessons(session: Session, user: User) -> list[dict]:
+    lessons = session.exec(select(Lesson).where(Lesson.author_id == user.id).order_by(Lesson.id)).all()
+    return [
+        {
+            "id": lesson.id,
+            "project_id": lesson.project_id,
+            "title": lesson.title,
+            "lesson_type": getattr(lesson.lesson_type, "value", lesson.lesson_type),
+            "language": lesson.language,
+            "status": getattr(lesson.status, "value", lesson.status),
+            **{field: getattr(lesson, field) for field in _LESSON_TEXTS},
+            "created_at": _iso(lesson.created_at),
+            "published_at": _iso(lesson.published_at),
+            "url": f"/lessons/{lesson.id}-{lesson.slug}",
+        }
+        for lesson in lessons
+    ]
+
+
+def _projects(session: Session, user: User) -> list[dict]:
+    projects = session.exec(select(Project).where(Project.creator_id == user.id).order_by(Project.id)).all()
+    return [
+        {"id": p.id, "name": p.name, "municipality": p.municipality, "summary": p.summary,
+         "created_at": _iso(p.created_at), "url": f"/projects/{p.slug}"}
+        for p in projects
+    ]
+
+
 EXPORT_SECTIONS: dict[str, Callable[[Session, User], list[dict]]] = {
     "threads": _threads,
     "posts": _posts,
     "reactions": _reactions,
+    "lessons": _lessons,
+    "projects_created": _projects,
 }
 
 

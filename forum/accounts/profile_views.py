@@ -9,6 +9,7 @@ from sqlmodel import select
 from .. import permissions
 from ..db import get_session
 from ..discussions.models import Post, Thread
+from ..projects.models import Lesson, LessonStatus
 from ..web import fail, render
 from . import service
 from .forms import ROLE_LABELS, RoleForm
@@ -34,7 +35,9 @@ def profile(user_id: int, slug: str | None = None):
     if slug != user_slug(user):
         return redirect(profile_path(user), code=301)
     db = get_session()
-    visible_threads = select(Thread).where(Thread.author_id == user.id, Thread.hidden_at.is_(None))
+    visible_threads = select(Thread).where(
+        Thread.author_id == user.id, Thread.hidden_at.is_(None), Thread.kind == "discussion"
+    )
     threads = db.exec(visible_threads.order_by(Thread.created_at.desc()).limit(PROFILE_ITEMS)).all()
     posts = db.exec(
         select(Post, Thread).join(Thread, Thread.id == Post.thread_id)
@@ -42,7 +45,12 @@ def profile(user_id: int, slug: str | None = None):
                Thread.hidden_at.is_(None))
         .order_by(Post.created_at.desc()).limit(PROFILE_ITEMS)
     ).all()
-    return render("accounts/profile.html", "accounts/_profile.html", user=user, threads=threads, posts=posts)
+    lessons = db.exec(
+        select(Lesson).where(Lesson.author_id == user.id, Lesson.status == LessonStatus.published)
+        .order_by(Lesson.published_at.desc()).limit(PROFILE_ITEMS)
+    ).all()
+    return render("accounts/profile.html", "accounts/_profile.html", user=user, threads=threads, posts=posts,
+                  lessons=lessons)
 
 
 # --- user administration -----------------------------------------------------------------------

@@ -284,3 +284,39 @@ def test_profile_slug_is_canonical(client, member):
 def test_unknown_profile_is_404(client):
     assert client.get("/u/9999-nobody").status_code == 404
     assert client.get("/u/abc").status_code == 404
+
+
+def _write_lesson(db_session, author, status="published"):
+    from forum.i18n import utcnow
+    from forum.projects.models import Lesson, LessonStatus, Project
+
+    theme = db_session.exec(select(Theme)).first()
+    project = Project(slug="augustenborg", name="Ekostaden Augustenborg", municipality="Malmö", creator_id=author.id)
+    db_session.add(project)
+    db_session.flush()
+    lesson = Lesson(project_id=project.id, title="Öppna dagvattensystem", slug="oppna-dagvattensystem",
+                    theme_id=theme.id, context="Översvämningar.", context_html="<p>Översvämningar.</p>",
+                    what_was_done="Kanaler och dammar.", what_was_done_html="<p>Kanaler och dammar.</p>",
+                    advice="Börja med de boende.", advice_html="<p>Börja med de boende.</p>", author_id=author.id,
+                    status=LessonStatus(status), published_at=utcnow() if status == "published" else None)
+    db_session.add(lesson)
+    db_session.commit()
+    return lesson
+
+
+def test_profile_lists_published_lessons_only(client, member, db_session):
+    lesson = _write_lesson(db_session, member)
+    html = text(client.get(f"/u/{member.id}-anna-lindqvist"))
+    assert f'href="/lessons/{lesson.id}-oppna-dagvattensystem"' in html
+    lesson.status = "draft"
+    db_session.commit()
+    assert "oppna-dagvattensystem" not in text(client.get(f"/u/{member.id}-anna-lindqvist"))
+
+
+def test_export_includes_lessons_and_projects(client, member, db_session):
+    _write_lesson(db_session, member, status="draft")
+    login_as(client, member)
+    data = client.get("/settings/export").get_json()
+    assert [lesson["title"] for lesson in data["lessons"]] == ["Öppna dagvattensystem"]
+    assert data["lessons"][0]["advice"] == "Börja med de boende." and data["lessons"][0]["status"] == "draft"
+    assert [p["name"] for p in data["projects_created"]] == ["Ekostaden Augustenborg"]
