@@ -51,7 +51,7 @@ def _params(problems: list[str]) -> SearchParams:
         q=args.get("q", "")[:5000],
         kinds=[k for k in args.getlist("type") if k in KINDS],
         themes=[t[:80] for t in args.getlist("theme") if t][:10],
-        langs=[lang for lang in args.getlist("lang") if lang in ("sv", "en")],
+        langs=[lang for lang in args.getlist("language") if lang in ("sv", "en")],
         sdgs=_int_args("sdg", 1, 17),
         project=args.get("project", "")[:120].strip(),
         author=args.get("author", "")[:80].strip(),

@@ -115,7 +115,7 @@ def test_filters_and_syntax(client, db_session, author):
     make_thread(db_session, author, "Kompost på gården", "Kompost med maskar.")
     make_thread(db_session, other, "Compost in the yard", "Compost with worms.", language="en")
     assert titles(search(client, "kompost author:anna")) == ["Kompost på gården"]
-    assert titles(search(client, "compost", lang="en")) == ["Compost in the yard"]
+    assert titles(search(client, "compost", language="en")) == ["Compost in the yard"]
     assert titles(search(client, "kompost lang:sv")) == ["Kompost på gården"]
     assert titles(search(client, '"med maskar"')) == ["Kompost på gården"]
     assert titles(search(client, "kompost -maskar")) == []

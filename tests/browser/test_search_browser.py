@@ -1,0 +1,70 @@
+"""Active search in Chromium: with htmx (debounced, URL pushed, no reload) and without JavaScript."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlmodel import Session
+
+from tests.factories import make_user
+from tests.search_helpers import make_reply, make_thread
+
+
+@pytest.fixture(scope="module")
+def search_content(live_app):
+    with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
+        author = make_user(session, display_name="Sökare Svensson")
+        thread, _ = make_thread(session, author, "Bokashi och kompost i lägenheten",
+                                "Matrester kan komposteras i en bokashihink under diskbänken.")
+        make_reply(session, thread, author, "We compost food scraps on the balcony with worms.", language="en")
+        make_thread(session, author, "Solceller på bostadsrättens tak", "Föreningen köpte solceller.")
+    return True
+
+
+def test_active_search_updates_results_as_one_types(page, live_server, search_content):
+    page.goto(live_server.url + "/search")
+    page.evaluate("window.__sameDocument = true")
+    page.locator("#search-q").press_sequentially("bokashi worms", delay=30)
+    expect(page.locator(".search-hit")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"/search\?q=bokashi(\+|%20)worms"))
+    assert page.evaluate("window.__sameDocument") is True  # htmx swapped the results, no reload
+    expect(page.locator(".search-snippet mark").first).to_be_visible()
+    page.locator("input[name=language][value=en]").check()
+    expect(page.locator(".search-hit")).to_have_count(1)
+    expect(page.locator(".search-hit h3")).to_have_text("Bokashi och kompost i lägenheten")
+    expect(page.locator(".search-hit .search-snippet mark")).to_have_text("worms")
+    expect(page).to_have_url(re.compile(r"language=en"))
+
+
+def test_header_box_searches_from_any_page(page, live_server, search_content):
+    page.goto(live_server.url + "/")
+    page.locator("#header-q").press_sequentially("solceller", delay=30)
+    expect(page.locator(".search-hit h3").first).to_have_text("Solceller på bostadsrättens tak")
+    expect(page).to_have_url(re.compile(r"/search\?q=solceller"))
+
+
+def test_search_works_without_javascript(browser, live_server, search_content):
+    context = browser.new_context(java_script_enabled=False, locale="sv-SE")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/search")
+        page.locator("#search-q").fill("bokashi worms")
+        page.locator("#search-q").press("Enter")
+        page.wait_for_url("**/search?q=bokashi+worms**")
+        expect(page.locator(".search-hit")).to_have_count(2)
+        page.locator("input[name=language][value=sv]").check()
+        page.locator(".search-filters button[type=submit]").click()
+        expect(page.locator(".search-hit")).to_have_count(1)
+        assert "language=sv" in page.url
+    finally:
+        context.close()
+
+
+def test_search_page_is_accessible(page, live_server, axe, search_content):
+    for lang in ("sv", "en"):
+        page.goto(f"{live_server.url}/search?q=kompost&lang={lang}")
+        expect(page.locator(".search-hit").first).to_be_visible()
+        assert axe(page) == []
+    page.goto(f"{live_server.url}/search?q=nothing-matches-this")
+    assert axe(page) == []
