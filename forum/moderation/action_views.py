@@ -6,7 +6,7 @@ htmx with the changed controls or post (or ``HX-Redirect`` when the thread itsel
 """
 from __future__ import annotations
 
-from flask import make_response, request, url_for
+from flask import flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -111,16 +111,11 @@ def _action_page(form, *, title, submit, action_url, cancel_url, danger=False, s
 def _navigate(message: str, location: str):
     """After moving a thread away from under the page: reload there (htmx) or 303 (plain)."""
     get_session().commit()
+    flash(message, "success")
     if wants_fragment():
-        from flask import flash
-
-        flash(message, "success")
         response = make_response("", 200)
         response.headers["HX-Redirect"] = location
         return response
-    from flask import flash
-
-    flash(message, "success")
     return redirect_303(location)
 
 
@@ -184,8 +179,6 @@ def _post_done(post: Post, message: str):
                           **post_context(post, thread))
         except ImportError:  # pragma: no cover - discussions not installed
             pass
-    from flask import flash
-
     flash(message, "success")
     return redirect_303(back_to(post_link(post)))
 

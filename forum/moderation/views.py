@@ -21,7 +21,7 @@ from .audit import ACTIONS
 from .errors import ModerationError
 from .forms import LogFilterForm, NoteForm, OptionalReasonForm, ReasonForm, ReportForm, SuspendForm, WarnForm
 from .items import ITEM_TYPES, load_item
-from .models import Report, ReportStatus
+from .models import Report, ReportStatus, UserWarning
 from .loaders import (
     ACTION_LABELS, ITEM_TYPE_LABELS, back_to, fail_for, get_report_or_404, get_user_or_404, get_warning_or_404,
     redirect_303, require_member, require_moderator,
@@ -331,10 +331,6 @@ def notices_page():
     if denied is not None:
         return denied
     session = get_session()
-    from sqlmodel import select
-
-    from .models import UserWarning
-
     warnings = list(session.exec(select(UserWarning).where(UserWarning.user_id == current_user.id)
                                  .order_by(UserWarning.id.desc())))
     return render("moderation/notices.html", None, warnings=warnings,
