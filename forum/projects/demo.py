@@ -180,7 +180,7 @@ def seed_demo_projects(session: Session) -> list[str]:
                 what_worked=item["what_worked"], what_did_not_work=item["what_did_not_work"], advice=item["advice"],
                 outcomes=[OutcomeInput(label, value, unit) for label, value, unit in item["outcomes"]],
             ))
-            for reader in readers:
+            for reader in readers[: 3 if item["featured"] else 1]:  # featured ones are the most useful
                 if reader is not None and reader.id != writer.id:
                     toggle_lesson_useful(session=session, actor=reader, lesson=lesson)
             if item["featured"] and moderator is not None:
