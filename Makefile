@@ -82,3 +82,11 @@ clean:
 # Rewrite migrations/versions/0001_initial.py from the models (pre-release only, see forum/schema.py).
 schema: | $(PY)
 	$(PY) -m forum.schema
+
+# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py).
+bench: $(VENV)/.installed compile-translations
+	$(PY) -m bench.search_bench
+
+# Search relevance: nDCG@10 and Recall@10 per labelled corpus and analysis variant.
+search-eval: $(VENV)/.installed
+	$(PY) -m bench.search_eval

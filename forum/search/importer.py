@@ -119,7 +119,7 @@ class Importer:
         """Import one thread's records; returns how many posts were added."""
         thread_key = f"thread:{self.source}:{source_id}"
         thread = self.session.get(Thread, self.known[thread_key]) if thread_key in self.known else None
-        added = 0
+        new_posts: list[tuple[str, Post, dict]] = []
         for record in records:
             post_key = f"post:{self.source}:{record['post_id']}"
             if post_key in self.known:
@@ -142,14 +142,19 @@ class Importer:
             post = Post(thread_id=thread.id, author_id=author, body=body, body_html=render_markdown(body),
                         language=language, created_at=created)
             self.session.add(post)
-            self.session.flush()
+            new_posts.append((post_key, post, record))
+            self.known[post_key] = 0  # a repeated post id inside the file counts once
+        if not new_posts:
+            return 0
+        self.session.flush()  # one flush for the thread's new posts
+        for post_key, post, record in new_posts:
             self._remember(post_key, "post", post.id)
             thread.post_count += 1
-            if created >= thread.last_post_at:
-                thread.last_post_at, thread.last_post_id = created, post.id
+            if post.created_at >= thread.last_post_at:
+                thread.last_post_at, thread.last_post_id = post.created_at, post.id
             if record.get("accepted") and record.get("kind") == "answer" and thread.solution_post_id is None:
                 thread.solution_post_id = post.id
-            added += 1
+        added = len(new_posts)
         self.report.posts += added
         return added
 

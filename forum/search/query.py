@@ -25,6 +25,7 @@ COMPOUND_PART_WEIGHT = 0.5  # "klimatkontrakt" typed: its parts together, weight
 KINDS = ("thread", "post", "lesson", "project")
 FACET_FIELDS = ("kind", "theme", "lang", "sdg")
 MAX_PREFIX_EXPANSION = 64
+SNIPPET_SOURCE_CHARS = 4000  # snippets are cut from the start of long texts (re-analysed per hit)
 
 
 def _analyzed(schema, fieldname: str, text: str, mode: str = "query") -> list[str]:
@@ -150,6 +151,7 @@ FORMATTER = MarkFormatter(between=" … ")
 def snippet(schema, text: str, lang: str, terms: set[str], *, fallback: int = 220) -> str:
     """HTML with matched words in <mark> (the text is escaped by Whoosh's formatter)."""
     fieldname = f"body_{lang if lang in LANGS else 'sv'}"
+    text = text[:SNIPPET_SOURCE_CHARS]
     if terms and text:
         html = highlight(text, frozenset(terms), schema[fieldname].analyzer, FRAGMENTER, FORMATTER,
                          top=2, mode="index")

@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, time as dtime
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 from whoosh import query as Q, sorting
 
@@ -206,10 +207,8 @@ def thread_url(thread: Thread) -> str:
 
 def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
     threads = session.exec(select(Thread).where(Thread.id.in_(ids))).all()
-    firsts = {}
-    for thread in threads:
-        firsts[thread.id] = session.exec(
-            select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)).first()
+    first_ids = session.exec(select(func.min(Post.id)).where(Post.thread_id.in_(ids)).group_by(Post.thread_id)).all()
+    firsts = {p.thread_id: p for p in session.exec(select(Post).where(Post.id.in_(first_ids))).all()}
     names = _names(session, [t.author_id for t in threads])
     projects = _projects_by_id(session, [getattr(t, "project_id", None) for t in threads])
     out = {}
@@ -277,7 +276,8 @@ def _did_you_mean(searcher, schema, parsed: ParsedQuery, total: int, restrict) -
     for word in parsed.words:
         best = word
         if len(word) >= 3 and not word.isdigit() and not searcher.reader().frequency("spell", word):
-            suggestions = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 4 else 2)
+            # the first letter is kept: it bounds the terms compared (Whoosh has no spelling graph here)
+            suggestions = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 4 else 2, prefix=1)
             if suggestions:
                 best, changed = suggestions[0], True
         words.append(best)
