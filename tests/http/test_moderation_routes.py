@@ -293,3 +293,16 @@ def test_moderator_cannot_suspend_admin_over_http(client, world):
     login_as(client, world["moderator"])
     response = client.post(f"/mod/users/{world['admin'].id}/suspend", data={"duration": "indefinite", "reason": "x"})
     assert response.status_code == 403
+
+
+def test_suspended_user_can_still_log_in_and_sees_the_suspension(client, world, db_session, app):
+    from tests.factories import DEFAULT_PASSWORD
+
+    member = world["member"]
+    with app.test_request_context():
+        service.suspend_user(session=db_session, actor=world["moderator"], user=member, reason="Spam i flera trådar")
+    db_session.commit()
+    response = client.post("/login", data={"email": member.email, "password": DEFAULT_PASSWORD})
+    assert response.status_code == 303
+    home = client.get("/").get_data(as_text=True)
+    assert "Ditt konto är avstängt" in home and 'href="/notices"' in home
