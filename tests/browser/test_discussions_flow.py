@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.discussions_support import assert_not_reloaded, live_user, log_in, mark_page
+from tests.browser.discussions_support import live_app_rate_limits  # noqa: F401  (autouse fixture)
 
 TEXT = {
     "sv": {
@@ -104,9 +105,7 @@ def test_thread_reply_edit_useful_and_solution(browser, live_server, live_app, l
 
 
 def test_quote_button_fills_the_reply_box(browser, live_server, live_app):
-    from tests.browser.discussions_support import live_user as make
-
-    asker, helper = make(live_app), make(live_app)
+    asker = live_user(live_app)
     context = browser.new_context(locale="sv-SE")
     try:
         page = context.new_page()
@@ -129,7 +128,7 @@ def test_quote_button_fills_the_reply_box(browser, live_server, live_app):
 
 
 def test_theme_and_thread_pages_are_accessible(page, live_server, live_app, axe):
-    asker, helper = live_user(live_app), live_user(live_app)
+    asker = live_user(live_app)
     log_in(page, live_server.url, asker)
     page.goto(live_server.url + "/threads/new?theme=rattvisa-inkluderande-samhallen")
     assert axe(page) == []
