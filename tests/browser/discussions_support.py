@@ -14,7 +14,6 @@ def live_app_rate_limits(live_app):
     rate-limited app earlier may have switched it on for the live server too. Restore the live
     app's own setting (off in the test configuration) for these tests."""
     limiter.enabled = live_app.config["RATELIMIT_ENABLED"]
-    limiter.reset()
     yield
 
 
