@@ -123,6 +123,23 @@ class IndexStore:
         except Exception as exc:
             raise IndexUnavailable(f"corrupt index: {exc.__class__.__name__}: {exc}") from exc
 
+    # -- the outbox cursor of this node -----------------------------------------------------------
+    @property
+    def cursor_path(self) -> Path:
+        return self.root / "outbox-cursor"
+
+    def read_cursor(self) -> int | None:
+        """The highest outbox sequence this node's index has (all lower ones were applied here)."""
+        try:
+            return int(self.cursor_path.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def write_cursor(self, sequence: int) -> None:
+        tmp = self.root / f".outbox-cursor-{secrets.token_hex(4)}"
+        tmp.write_text(str(int(sequence)))
+        os.replace(tmp, self.cursor_path)
+
     # -- writing ----------------------------------------------------------------------------------
     @contextmanager
     def writer(self, *, timeout: float | None = None, bulk: bool = False) -> Iterator:

@@ -7,6 +7,9 @@
    timeout) and marked applied. A failure leaves them pending with ``attempts``/``last_error``.
 3. Pending rows are retried on the next commit, by a background thread in each process and at
    start-up. Applying re-reads the current database state, so it is idempotent and order-free.
+   Each node (one ``SEARCH_DIR``) also keeps a cursor: the highest outbox sequence its index has.
+   Rows above it are applied even when another node already marked them applied, so several
+   nodes sharing one database each keep their own index current from the same change log.
 4. A missing or corrupt index at start: the forum serves on, search reports that the index is being
    rebuilt, and one process (flock) rebuilds it in a background thread.
 """
@@ -16,9 +19,10 @@ import logging
 import threading
 import time
 import weakref
+from datetime import timedelta
 from typing import Callable
 
-from sqlalchemy import event, func, inspect as sa_inspect, insert, update
+from sqlalchemy import delete, event, func, insert, inspect as sa_inspect, or_, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -30,6 +34,7 @@ from .models import SearchOutbox
 log = logging.getLogger("forum.search")
 _services: "weakref.WeakKeyDictionary[Engine, SearchService]" = weakref.WeakKeyDictionary()
 _MODELS = {}  # model class -> entity
+PRUNE_EVERY = 720  # retry rounds between prunings of old applied outbox rows (an hour at 5 s)
 APPLY_ORDER = {"thread": 0, "lesson": 1, "project": 2, "post": 3}
 
 
@@ -141,10 +146,11 @@ class SearchService:
     def apply_pending(self, *, limit: int = 1000, timeout: float | None = None) -> int:
         """Apply pending outbox rows; returns how many were applied (0 on failure, logged)."""
         with self._apply_lock, Session(self.engine, expire_on_commit=False) as session:
-            rows = session.exec(
-                select(SearchOutbox).where(SearchOutbox.applied == False)  # noqa: E712
-                .order_by(SearchOutbox.id).limit(limit)
-            ).all()
+            cursor = self.store.read_cursor()
+            wanted = SearchOutbox.applied == False  # noqa: E712
+            if cursor is not None:
+                wanted = or_(wanted, SearchOutbox.id > cursor)
+            rows = session.exec(select(SearchOutbox).where(wanted).order_by(SearchOutbox.id).limit(limit)).all()
             if not rows:
                 return 0
             ids = [row.id for row in rows]
@@ -160,9 +166,12 @@ class SearchService:
                 session.commit()
                 return 0
             session.execute(
-                update(SearchOutbox).where(SearchOutbox.id.in_(ids)).values(applied=True, applied_at=utcnow())
+                update(SearchOutbox).where(SearchOutbox.id.in_(ids), SearchOutbox.applied == False)  # noqa: E712
+                .values(applied=True, applied_at=utcnow())
             )
             session.commit()
+            if cursor is None or max(ids) > cursor:
+                self.store.write_cursor(max(ids))
             return len(ids)
 
     def _apply_rows(self, session: Session, rows, *, timeout: float | None) -> None:
@@ -182,13 +191,23 @@ class SearchService:
 
     def reapply_since(self, sequence: int) -> None:
         """Re-apply changes recorded after ``sequence`` (they may have gone to a replaced index)."""
-        with Session(self.engine) as session:
-            session.execute(
-                update(SearchOutbox).where(SearchOutbox.id > sequence).values(applied=False)
-            )
-            session.commit()
+        self.store.write_cursor(sequence)
         while self.apply_pending():
             pass
+
+    def last_sequence(self) -> int:
+        with Session(self.engine) as session:
+            return session.exec(select(func.coalesce(func.max(SearchOutbox.id), 0))).one()
+
+    def prune(self, *, older_than: timedelta = timedelta(days=7)) -> int:
+        """Delete applied outbox rows older than ``older_than`` (the index is rebuildable anyway)."""
+        with Session(self.engine) as session:
+            result = session.execute(
+                delete(SearchOutbox).where(SearchOutbox.applied == True,  # noqa: E712
+                                           SearchOutbox.created_at < utcnow() - older_than)
+            )
+            session.commit()
+            return result.rowcount or 0
 
     # -- rebuilding -------------------------------------------------------------------------------
     def rebuild(self, *, progress: Callable[[int], None] | None = None, total_hint: Callable[[int], None] | None = None) -> int:
@@ -213,6 +232,8 @@ class SearchService:
         or 'missing' (``rebuild=False``: left to the caller, e.g. ``flask forum reindex``)."""
         try:
             self.store.check()
+            if self.store.read_cursor() is None:  # an index from before cursors: take it as current
+                self.store.write_cursor(self.last_sequence())
             return "ok"
         except IndexUnavailable as exc:
             if self.store.exists():
@@ -226,6 +247,7 @@ class SearchService:
             with self.store.rebuild_lock(blocking=True):
                 if not self.store.exists():
                     self.store.create_empty()
+                    self.store.write_cursor(self.last_sequence())
             return "created"
         if not rebuild:
             return "missing"
@@ -256,10 +278,14 @@ class SearchService:
         threading.Thread(target=self._retry_loop, name="search-outbox", daemon=True).start()
 
     def _retry_loop(self) -> None:
+        rounds = 0
         while not self._stop.wait(self.retry_interval):
+            rounds += 1
             try:
                 if self.available():
                     self.apply_pending()
+                if rounds % PRUNE_EVERY == 0:
+                    self.prune()
             except Exception:  # never let the loop die
                 log.exception("search: retry failed")
 

@@ -78,3 +78,22 @@ def test_reindex_command_swaps_in_a_new_index(app, runner, db_session):
     after = get_search_service(app).store.live_path()
     assert after != before
     assert "Vindkraft i Öresund" in app.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+
+
+def test_two_nodes_sharing_a_database_each_keep_their_own_index(app, app_settings, db_session, tmp_path):
+    node_b = _restart(app_settings, SEARCH_DIR=str(tmp_path / "node-b-index"))
+    _make_content(app, db_session)  # committed and applied by node A (the test's app), rows marked applied
+    service_b = get_search_service(node_b)
+    assert "Vindkraft i Öresund" not in node_b.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert service_b.apply_pending() > 0  # B's cursor is behind: it applies the rows A already applied
+    assert "Vindkraft i Öresund" in node_b.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert service_b.apply_pending() == 0
+
+
+def test_old_applied_outbox_rows_are_pruned(app, db_session):
+    from datetime import timedelta
+
+    _make_content(app, db_session)
+    service = get_search_service(app)
+    assert service.prune(older_than=timedelta(days=7)) == 0
+    assert service.prune(older_than=timedelta(seconds=-60)) >= 2
