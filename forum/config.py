@@ -40,7 +40,9 @@ class Config:
     DATABASE_URL = f"sqlite:///{INSTANCE_PATH / 'forum.db'}"
     SQL_ECHO = False
     SEARCH_DIR = str(PROJECT_ROOT / "search_index")
-    SEARCH_LOCK_TIMEOUT = 10.0
+    SEARCH_LOCK_TIMEOUT = 10.0  # seconds a writer waits for Whoosh's index lock
+    SEARCH_RETRY_INTERVAL = 5.0  # seconds between background retries of pending index changes
+    SEARCH_BACKGROUND_REBUILD = True  # a missing/corrupt index is rebuilt in a background thread
 
     LANGUAGES = ("sv", "en")
     BABEL_DEFAULT_LOCALE = "sv"
@@ -122,6 +124,7 @@ class TestConfig(Config):
 
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
+    SEARCH_RETRY_INTERVAL = 0.0  # tests apply the outbox explicitly or on commit
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False
     # cheap hashing: tests hash many passwords

@@ -38,7 +38,7 @@ def init_app(app: Flask) -> None:
     # Under `flask forum ...` the command decides (reindex builds; nothing starts in the background).
     in_cli = click.get_current_context(silent=True) is not None
     store = IndexStore(app.config["SEARCH_DIR"], lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)))
-    retry = float(app.config.get("SEARCH_RETRY_INTERVAL", 0.0 if app.testing else 5.0))
+    retry = float(app.config.get("SEARCH_RETRY_INTERVAL", 5.0))
     service = SearchService(app.extensions["forum_engine"], store, retry_interval=retry)
     app.extensions["search"] = service
     try:
