@@ -306,3 +306,18 @@ def test_suspended_user_can_still_log_in_and_sees_the_suspension(client, world, 
     assert response.status_code == 303
     home = client.get("/").get_data(as_text=True)
     assert "Ditt konto är avstängt" in home and 'href="/notices"' in home
+
+
+def test_form_routes_answer_htmx_with_fragments(client, world):
+    login_as(client, world["admin"])
+    t, p, u = world["thread"], world["posts"], world["target_user"]
+    for url in [f"/mod/users/{u.id}", f"/mod/threads/{t.id}/move", f"/mod/threads/{t.id}/rename",
+                f"/mod/threads/{t.id}/merge", f"/mod/threads/{t.id}/split", f"/mod/posts/{p[1].id}/hide",
+                f"/mod/posts/{p[1].id}/edit", f"/mod/posts/{p[1].id}/delete"]:
+        plain, fragment = client.get(url), client.get(url, headers=HX)
+        assert plain.status_code == fragment.status_code == 200, url
+        assert "<html" in plain.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True), url
+        assert "HX-Request" in fragment.headers.get("Vary", ""), url
+    invalid = client.post(f"/mod/threads/{t.id}/rename", data={"title": "x"}, headers=HX)
+    assert invalid.status_code == 422 and invalid.headers["HX-Retarget"] == "#mod-action-form"
+    assert 'value="x"' in invalid.get_data(as_text=True)  # what was typed comes back
