@@ -82,6 +82,7 @@ class Config:
     MODERATION_APPROVAL_ENABLED = False
     MODERATION_APPROVAL_MAX_ACCOUNT_AGE_HOURS = 24
     MODERATION_APPROVAL_MAX_LINKS = 2
+    MODERATION_REPORT_LIMIT = "10 per minute;30 per hour"  # reports a user may file
 
     # Accounts: argon2id cost (argon2-cffi's defaults), token lifetimes in seconds, rate limits.
     ARGON2_TIME_COST = 3

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, flash, g, request, url_for
+from flask import Blueprint, current_app, flash, g, request, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlmodel import select
 
 from .. import permissions
 from ..db import get_session
+from ..extensions import limiter
 from ..web import fail, render, wants_fragment
 from . import queries, service
 from .approval import AWAITING_APPROVAL, is_awaiting_approval, pending_posts
@@ -28,6 +30,7 @@ from .loaders import (
 )
 
 bp = Blueprint("moderation", __name__)
+DEFAULT_REPORT_LIMIT = "10 per minute;30 per hour"  # reports per user; FORUM_MODERATION_REPORT_LIMIT overrides
 
 
 @bp.app_context_processor
@@ -108,7 +111,16 @@ def report_form():
     return _report_page(form, item)
 
 
+def _report_limit() -> str:
+    return current_app.config.get("MODERATION_REPORT_LIMIT", DEFAULT_REPORT_LIMIT)
+
+
+def _reporter_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+
+
 @bp.post("/report")
+@limiter.limit(_report_limit, key_func=_reporter_key, scope="moderation-report")
 def file_report():
     denied = require_member()
     if denied is not None:

@@ -321,3 +321,14 @@ def test_form_routes_answer_htmx_with_fragments(client, world):
     invalid = client.post(f"/mod/threads/{t.id}/rename", data={"title": "x"}, headers=HX)
     assert invalid.status_code == 422 and invalid.headers["HX-Retarget"] == "#mod-action-form"
     assert 'value="x"' in invalid.get_data(as_text=True)  # what was typed comes back
+
+
+def test_reports_are_rate_limited(app_settings, db_session, world):
+    from forum import create_app
+
+    app = create_app({**app_settings, "RATELIMIT_ENABLED": True, "MODERATION_REPORT_LIMIT": "2 per hour"})
+    client = app.test_client()
+    login_as(client, world["member"])
+    statuses = [client.post("/report", data={"item_type": "post", "item_id": str(world["posts"][1].id),
+                                             "reason": "spam"}).status_code for _ in range(3)]
+    assert statuses == [303, 409, 429]
