@@ -97,3 +97,33 @@ def test_old_applied_outbox_rows_are_pruned(app, db_session):
     service = get_search_service(app)
     assert service.prune(older_than=timedelta(days=7)) == 0
     assert service.prune(older_than=timedelta(seconds=-60)) >= 2
+
+
+def test_two_workers_writing_at_once_keep_the_index_whole(app, app_settings, db_session):
+    import threading
+
+    from sqlmodel import Session
+
+    worker_b = _restart(app_settings)  # same database, same index directory: a second worker
+    author = make_user(db_session)
+    errors = []
+
+    def write(application, prefix):
+        try:
+            with Session(application.extensions["forum_engine"], expire_on_commit=False) as session:
+                for n in range(5):
+                    make_thread(session, author, f"{prefix} tråd {n}", f"Parallell skrivning {prefix} {n}.")
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(a, p)) for a, p in ((app, "Alfa"), (worker_b, "Beta"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    get_search_service(app).apply_pending()
+    ix = get_search_service(app).store.open()
+    with ix.searcher() as searcher:
+        keys = [fields["key"] for fields in searcher.all_stored_fields()]
+    assert len(keys) == len(set(keys)) == 10
