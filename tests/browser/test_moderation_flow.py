@@ -143,3 +143,38 @@ def test_hide_a_post_inline_with_and_without_javascript(browser, live_server, li
             expect(hidden).to_contain_text("Dold av en moderator: Telefonnummer i texten")
         finally:
             ctx.close()
+
+
+def test_moderation_pages_and_open_menus_are_accessible(browser, live_server, live_app, axe):
+    moderator = live_user(live_app, role="moderator")
+    member = live_user(live_app, display_name="Varnad Vera")
+    thread, posts = live_thread(live_app, "Tillgänglighet för moderatorer", replies=1)
+    ctx = browser.new_context(locale="sv-SE")
+    try:
+        page = ctx.new_page()
+        log_in(page, live_server.url, moderator)
+        page.goto(live_server.url + thread_path(thread))
+        page.locator(f"#thread-controls-{thread.id} summary").click()
+        page.locator(f"#post-{posts[1].id} .mod-post-menu summary").click()
+        page.locator(f"#post-{posts[1].id}").get_by_role("link", name="Dölj…").click()
+        expect(page.locator("#mod-action-form")).to_be_visible()
+        assert axe(page) == []
+        page.goto(live_server.url + f"/mod/users/{member.id}")
+        page.get_by_label("Meddelande till användaren").fill("Tänk på tonen")
+        page.get_by_role("button", name="Skicka varningen").click()
+        expect(page.locator("#user-panel .flash")).to_contain_text("Varnad Vera har fått en varning.")
+        assert axe(page) == []
+    finally:
+        ctx.close()
+    ctx = browser.new_context(locale="sv-SE")
+    try:
+        page = ctx.new_page()
+        log_in(page, live_server.url, member)
+        page.get_by_role("link", name="1 varning från moderatorerna").click()
+        expect(page.locator(".mod-warning")).to_contain_text("Tänk på tonen")
+        assert axe(page) == []
+        page.get_by_role("button", name="Jag har läst detta").click()
+        expect(page.locator(".flash")).to_contain_text("Tack för att du läste varningen.")
+        expect(page.get_by_role("link", name="1 varning från moderatorerna")).to_have_count(0)
+    finally:
+        ctx.close()
