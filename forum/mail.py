@@ -74,6 +74,8 @@ def compose(*, to: str, to_name: str | None = None, subject, template: str, loca
     message = EmailMessage()
     message["Subject"] = subject_text
     message["From"] = settings.sender
+    if to_name:  # a header never carries line breaks or other control characters
+        to_name = " ".join("".join(ch if ch.isprintable() else " " for ch in to_name).split())
     message["To"] = formataddr((to_name, to)) if to_name else to
     message["Date"] = format_datetime(datetime.now(timezone.utc))
     sender_domain = parseaddr(settings.sender)[1].partition("@")[2] or "localhost"

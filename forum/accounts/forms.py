@@ -42,10 +42,16 @@ def _email_validators():
     ]
 
 
+def _no_control_characters(form, field):
+    if field.data and any(ord(ch) < 32 or ord(ch) == 127 for ch in field.data):
+        raise ValidationError(_l("Use letters, digits, spaces and punctuation only."))
+
+
 def _name_validators():
     return [
         _required(_l("Enter a display name.")),
         Length(min=2, max=80, message=_l("The name must be between %(min)d and %(max)d characters long.")),
+        _no_control_characters,
     ]
 
 
@@ -95,7 +101,8 @@ class RegisterForm(FlaskForm):
                        render_kw={"autocomplete": "email", "maxlength": 254})
     password, password_confirm = _new_password_fields("email")
     organisation = StringField(_l("Organisation (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=120, message=_l("At most %(max)d characters."))], render_kw={"autocomplete": "organization", "maxlength": 120})
+        Optional(), Length(max=120, message=_l("At most %(max)d characters.")), _no_control_characters],
+        render_kw={"autocomplete": "organization", "maxlength": 120})
     actor_type = SelectField(_l("You speak for"), choices=_choices(ACTOR_TYPE_LABELS),
                              default=ActorType.individual.value)
     locale = SelectField(_l("Language of the forum and of e-mails"), choices=[SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()], default="sv")
@@ -143,7 +150,8 @@ class ProfileForm(FlaskForm):
     display_name = StringField(_l("Display name"), filters=[_strip], validators=_name_validators(),
                                render_kw={"autocomplete": "name", "maxlength": 80})
     organisation = StringField(_l("Organisation (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=120, message=_l("At most %(max)d characters."))], render_kw={"maxlength": 120})
+        Optional(), Length(max=120, message=_l("At most %(max)d characters.")), _no_control_characters],
+        render_kw={"maxlength": 120})
     actor_type = SelectField(_l("You speak for"), choices=_choices(ACTOR_TYPE_LABELS))
     bio = TextAreaField(_l("About you (Markdown)"), filters=[_strip], validators=[
         Optional(), Length(max=2000, message=_l("At most %(max)d characters."))], render_kw={"rows": 6})

@@ -204,3 +204,18 @@ def test_terms_page(client):
     assert "Villkor" in text(client.get("/terms"))
     fragment = client.get("/terms?lang=en", headers={"HX-Request": "true"})
     assert fragment.status_code == 200 and "<html" not in text(fragment) and "Terms of the forum" in text(fragment)
+
+
+@pytest.mark.parametrize("name", ["Anna\r\nBcc: victim@example.org", "Anna\x00Lind", "Tab\there"])
+def test_control_characters_in_names_are_refused(client, db_session, name):
+    response = client.post("/register?lang=en", data={**REGISTRATION, "display_name": name})
+    assert response.status_code == 422
+    assert "punctuation only" in field_error(response, "display_name")
+    assert db_session.exec(select(User)).all() == []
+
+
+def test_html_in_names_is_escaped_in_the_mail(mail_client, smtp_server):
+    register(mail_client, display_name="<b>Anna</b> & co")
+    [message] = smtp_server.to("anna@example.org")
+    assert "&lt;b&gt;Anna&lt;/b&gt; &amp; co" in body_html(message) and "<b>Anna</b>" not in body_html(message)
+    assert "Hej <b>Anna</b> & co," in body_text(message)

@@ -124,3 +124,11 @@ def test_delete_account_rotates_the_session_token_and_frees_the_address(app, db_
     with app.app_context():
         export = service.export_data(session=db_session, actor=user)
     assert export["profile"]["email"] is None and export["posts"] == []
+
+
+def test_recipient_name_never_breaks_the_header(app, db_session):
+    user = make_user(db_session)
+    user.display_name = "Anna\r\nBcc: victim@example.org"
+    with app.app_context():
+        message = _message(app, user)
+    assert "\n" not in str(message["To"]).strip() and message["Bcc"] is None
