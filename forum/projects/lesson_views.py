@@ -13,6 +13,7 @@ from .. import permissions
 from ..accounts.models import User
 from ..core.models import Theme
 from ..db import get_session
+from ..i18n import current_language
 from ..discussions import queries as discussion_queries
 from ..discussions.forms import ReplyForm
 from ..discussions.models import Thread
@@ -188,7 +189,7 @@ def _handle_lesson_form(form, save, *, lesson=None):
 @participant_required
 def lesson_new():
     if request.method == "GET":
-        initial = {"language": request.args.get("language") or _current_language()}
+        initial = {"language": current_language()}
         project = service.get_project_by_slug(session=get_session(), slug=request.args.get("project", ""))
         if project is not None:
             initial["project_id"] = project.id
@@ -197,12 +198,6 @@ def lesson_new():
         _lesson_form(),
         lambda data, publish: lessons.create_lesson(session=get_session(), actor=current_user, data=data, publish=publish),
     )
-
-
-def _current_language() -> str:
-    from ..i18n import current_language
-
-    return current_language()
 
 
 @bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])

@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -32,8 +32,6 @@ def project_field_choices(session) -> list[tuple[str, str]]:
 
 
 def _thread_url(thread: Thread) -> str:
-    from flask import url_for
-
     return url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug)
 
 

@@ -469,3 +469,13 @@ def test_lessons_and_projects_are_searchable_drafts_never(client, db_session, me
     found = client.get("/search?q=akviferpumparna").text
     assert lesson.title in found and f"/lessons/{lesson.id}" in found
     assert "/projects/vastra-hamnen" in client.get("/search?q=Bo01").text
+
+
+@pytest.mark.parametrize("path", ["/projects", "/projects/vastra-hamnen", "/projects/vastra-hamnen/history",
+                                  "/projects/new", "/projects/vastra-hamnen/edit", "/lessons", "/lessons/new"])
+def test_every_page_plain_and_as_fragment(client, member, project, path):
+    login_as(client, member)
+    page, fragment = client.get(path), client.get(path, headers=HX)
+    assert page.status_code == fragment.status_code == 200
+    assert "<html" in page.text and "<html" not in fragment.text
+    assert "HX-Request" in fragment.headers["Vary"]
