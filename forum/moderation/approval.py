@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import permissions
@@ -65,11 +66,19 @@ def hold_for_approval(*, session: Session, author, post: Post) -> bool:
     return True
 
 
-def pending_posts(*, session: Session, limit: int = 100) -> list[Post]:
-    return list(session.exec(select(Post).where(
+def _waiting(query):
+    return query.where(
         Post.hidden_at.is_not(None), Post.hidden_by_id.is_(None), Post.hidden_reason == AWAITING_APPROVAL,
         Post.deleted_at.is_(None),
-    ).order_by(Post.id).limit(limit)))
+    )
+
+
+def pending_posts(*, session: Session, limit: int = 100) -> list[Post]:
+    return list(session.exec(_waiting(select(Post)).order_by(Post.id).limit(limit)))
+
+
+def pending_count(*, session: Session) -> int:
+    return session.exec(_waiting(select(func.count()).select_from(Post))).one()
 
 
 def approve_post(*, session: Session, actor, post: Post) -> Post:

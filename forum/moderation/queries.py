@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..accounts.models import Role, User
-from .approval import pending_posts
+from .approval import pending_count
 from .items import ItemRef, load_item
 from .models import ModerationAction, Report, ReportStatus, Suspension, UserNote, UserWarning
 
@@ -48,7 +48,7 @@ def open_item_count(session: Session) -> int:
             .group_by(Report.item_type, Report.item_id).subquery()
         )
     ).one()
-    return items + len(pending_posts(session=session))
+    return items + pending_count(session=session)
 
 
 def queue(session: Session, limit: int = QUEUE_LIMIT) -> list[QueueEntry]:

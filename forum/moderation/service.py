@@ -68,6 +68,14 @@ def open_report_by(*, session: Session, user, item_type: str, item_id: int) -> R
     )).first()
 
 
+def open_reports_by(*, session: Session, user) -> dict[tuple[str, int], Report]:
+    """All open reports of ``user``, keyed by (item type, item id): one query for a whole page."""
+    if not permissions.is_member(user):
+        return {}
+    reports = session.exec(select(Report).where(Report.reporter_id == user.id, Report.status == ReportStatus.open))
+    return {(r.item_type, r.item_id): r for r in reports}
+
+
 def file_report(*, session: Session, actor, item_type: str, item_id: int, reason: str, comment: str = "") -> Report:
     """Report a post, lesson or project. One open report per user and item."""
     if not permissions.can_report(actor):

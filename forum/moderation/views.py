@@ -23,7 +23,7 @@ from .audit import ACTIONS
 from .errors import ModerationError
 from .forms import LogFilterForm, NoteForm, OptionalReasonForm, ReasonForm, ReportForm, SuspendForm, WarnForm
 from .items import ITEM_TYPES, load_item
-from .models import Report, ReportStatus, UserWarning
+from .models import UserWarning
 from .loaders import (
     ACTION_LABELS, ITEM_TYPE_LABELS, back_to, fail_for, get_report_or_404, get_user_or_404, get_warning_or_404,
     redirect_303, require_member, require_moderator,
@@ -51,11 +51,7 @@ def _moderation_helpers():
     def my_open_report(item_type: str, item_id: int):
         # A thread page asks once per post: load the viewer's open reports once per request (no N+1).
         if "moderation_my_open_reports" not in g:
-            g.moderation_my_open_reports = {} if not permissions.is_member(current_user) else {
-                (report.item_type, report.item_id): report
-                for report in get_session().exec(select(Report).where(
-                    Report.reporter_id == current_user.id, Report.status == ReportStatus.open).order_by(Report.id.desc()))
-            }
+            g.moderation_my_open_reports = service.open_reports_by(session=get_session(), user=current_user)
         return g.moderation_my_open_reports.get((item_type, item_id))
 
     return {
