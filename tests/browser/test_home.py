@@ -41,3 +41,18 @@ def test_home_page_fits_a_small_screen(page, live_server):
     page.goto(live_server.url + "/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360
+
+
+def test_boosted_link_to_a_missing_page_shows_the_404_page(page, live_server):
+    page.goto(live_server.url + "/")
+    page.evaluate(
+        """() => {
+            const a = document.createElement('a');
+            a.href = '/no/such/page'; a.textContent = 'broken link'; a.id = 'broken';
+            document.querySelector('main').appendChild(a);
+            htmx.process(a);
+        }"""
+    )
+    page.click("#broken")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sidan finns inte")
+    expect(page).to_have_url(live_server.url + "/no/such/page")
