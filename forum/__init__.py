@@ -23,7 +23,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     """Build the application. ``config`` is a Config class or a dict of overrides."""
     from . import db, errors, models  # noqa: F401  (models fills the metadata)
     from .config import Config, ConfigError
-    from .extensions import babel, csrf, htmx, limiter, login_manager
+    from .extensions import babel, csrf, htmx, login_manager
     from .accounts.session import load_user
     from .i18n import remember_language_choice, select_locale
 
@@ -48,7 +48,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
+    _init_limiter(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     _prepare_directories(app)
@@ -76,6 +76,18 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.cli.add_command(forum_cli)
     return app
+
+
+def _init_limiter(app: Flask) -> None:
+    """flask-limiter keeps one on/off switch per process (the last init_app wins, and a disabled
+    init registers nothing). The forum always registers it and decides per application, from its
+    own RATELIMIT_ENABLED, in the request filter of forum.extensions."""
+    from .extensions import limiter
+
+    wanted = app.config["RATELIMIT_ENABLED"]
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    app.config["RATELIMIT_ENABLED"] = wanted
 
 
 def _prepare_directories(app: Flask) -> None:

@@ -47,10 +47,6 @@ def _account_helpers() -> dict:
 # --- helpers shared by the account views -------------------------------------------------------
 
 
-def limits_off() -> bool:
-    return not current_app.config.get("RATELIMIT_ENABLED", True)
-
-
 def form_email_key() -> str:
     """Rate-limit key per account: the e-mail address typed into the form."""
     return "email:" + service.normalize_email(request.form.get("email", ""))
@@ -106,9 +102,8 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"], exempt_when=limits_off)
-@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"], key_func=form_email_key,
-               exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"], key_func=form_email_key)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -180,8 +175,8 @@ def _token_problem(error: service.AccountError):
 
 @bp.post("/confirm/resend")
 @login_required
-@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"], exempt_when=limits_off)
-@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"], key_func=user_key, exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"], key_func=user_key)
 def resend_confirmation():
     form = ActionForm()
     if not form.validate_on_submit():
@@ -204,9 +199,9 @@ def resend_confirmation():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"], exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], methods=["POST"], key_func=form_email_key,
-               deduct_when=failed, exempt_when=limits_off)
+               deduct_when=failed)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -242,9 +237,8 @@ def logout():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"], exempt_when=limits_off)
-@limiter.limit(lambda: current_app.config["RATELIMIT_RESET_ACCOUNT"], methods=["POST"], key_func=form_email_key,
-               exempt_when=limits_off)
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET_ACCOUNT"], methods=["POST"], key_func=form_email_key)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -1,20 +1,9 @@
 """Helpers for the discussion browser tests: users in the live database, a real login."""
 from __future__ import annotations
 
-import pytest
 from sqlmodel import Session
 
-from forum.extensions import limiter
 from tests.factories import DEFAULT_PASSWORD, make_user
-
-
-@pytest.fixture(autouse=True)
-def live_app_rate_limits(live_app):
-    """flask-limiter keeps its on/off switch on the global extension: a test that created a
-    rate-limited app earlier may have switched it on for the live server too. Restore the live
-    app's own setting (off in the test configuration) for these tests."""
-    limiter.enabled = live_app.config["RATELIMIT_ENABLED"]
-    yield
 
 
 def live_user(live_app, **fields):

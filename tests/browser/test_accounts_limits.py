@@ -7,14 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from forum import create_app
-from forum.extensions import limiter
 from tests.browser.conftest import LiveServer
 from tests import conftest as root_conftest
 
 
 @pytest.fixture
 def limited_server(tmp_path, migrated_db_template):
-    was_enabled = limiter.enabled  # flask-limiter's switch is global: give it back to the live app
     shutil.copy(migrated_db_template, tmp_path / "forum.db")
     app = create_app(root_conftest.test_settings(
         DATABASE_URL=f"sqlite:///{tmp_path / 'forum.db'}", SEARCH_DIR=str(tmp_path / "search"),
@@ -25,7 +23,6 @@ def limited_server(tmp_path, migrated_db_template):
     yield server
     server.stop()
     app.extensions["forum_engine"].dispose()
-    limiter.enabled = was_enabled
 
 
 def test_too_many_logins_show_the_429_page(page, limited_server):

@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.discussions_support import assert_not_reloaded, live_user, log_in, mark_page
-from tests.browser.discussions_support import live_app_rate_limits  # noqa: F401  (autouse fixture)
 
 TEXT = {
     "sv": {

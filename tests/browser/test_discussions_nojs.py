@@ -4,7 +4,6 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.browser.discussions_support import live_user, log_in
-from tests.browser.discussions_support import live_app_rate_limits  # noqa: F401  (autouse fixture)
 
 
 def test_discussion_flow_without_javascript(browser, live_server, live_app):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from forum import create_app
-from forum.extensions import limiter
 from tests.accounts_fixtures import REGISTRATION, text
 from tests.factories import DEFAULT_PASSWORD, login_as, make_user
 
@@ -24,13 +23,9 @@ LIMITS = {
 
 @pytest.fixture
 def limited_app(app_settings, smtp_server, db_session):
-    # flask-limiter keeps its on/off switch on the (global) extension object: create this app
-    # after every other one of the test (db_session's), so its RATELIMIT_ENABLED is the one in force.
-    was_enabled = limiter.enabled
     application = create_app({**app_settings, **smtp_server.settings, **LIMITS})
     yield application
     application.extensions["forum_engine"].dispose()
-    limiter.enabled = was_enabled
 
 
 def _ip(n: int) -> dict:
