@@ -17,9 +17,9 @@ def _app_with_limited_route(settings: dict, enabled: bool):
 
 
 def test_a_later_app_without_limits_does_not_switch_them_off_for_an_earlier_one(app_settings):
-    limiter.reset()
     limited = _app_with_limited_route(app_settings, True).test_client()
     unlimited = _app_with_limited_route(app_settings, False).test_client()
+    limiter.reset()
 
     assert limited.get("/limited").status_code == 200
     assert limited.get("/limited").status_code == 429
