@@ -35,13 +35,13 @@ compile-translations: | $(PY)
 
 translations: | $(PY)
 	@mkdir -p forum/translations
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output --project "Tillsammans forum" .
+	$(BIN)/pybabel -q extract -w 100 -F babel.cfg -k _l -k lazy_gettext -o forum/translations/messages.pot --no-location --sort-output --project "Tillsammans forum" .
 	@for lang in sv en; do \
 	  if [ ! -f forum/translations/$$lang/LC_MESSAGES/messages.po ]; then \
 	    $(BIN)/pybabel -q init -i forum/translations/messages.pot -d forum/translations -l $$lang; \
 	  fi; \
 	done
-	$(BIN)/pybabel -q update -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -w 100 -i forum/translations/messages.pot -d forum/translations --no-fuzzy-matching --ignore-obsolete
 	$(PY) -m forum.catalogues fill-en
 	$(PY) -m forum.catalogues check || echo "Translate the entries above in forum/translations/sv/LC_MESSAGES/messages.po"
 	$(BIN)/pybabel -q compile -d forum/translations
