@@ -1,4 +1,4 @@
-"""`flask forum import` on slices of the shared corpora."""
+"""`flask forum import` on slices of the shared corpora (committed in tests/data/corpus)."""
 from __future__ import annotations
 
 import gzip
@@ -7,7 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from sqlmodel import func, select
 
 from forum import PROJECT_ROOT
@@ -15,8 +14,7 @@ from forum.accounts.models import User
 from forum.core.models import Theme
 from forum.discussions.models import Post, Thread
 
-CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpora are not beside the project")
+CORPUS = PROJECT_ROOT / "tests" / "data" / "corpus"
 
 
 def _slice(name: str, lines: int, target: Path) -> Path:
