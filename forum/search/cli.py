@@ -43,7 +43,7 @@ def import_command(path: str, theme_slug: str) -> None:
     started = time.monotonic()
 
     def apply_index() -> None:
-        while service.apply_pending(limit=5000):
+        while service.apply_pending(limit=50_000, bulk=True):
             pass
 
     try:

@@ -5,7 +5,7 @@ author, created, tags, ...). Authors become placeholder accounts (no e-mail, can
 threads and replies keep their order and dates, and every source id is remembered in
 ``imported_item`` so running the same file again imports nothing twice (new replies of an
 already imported thread are appended). Rows are committed in batches and the search outbox is
-applied in bulk after each batch (one index writer per batch, not one per post).
+applied in bulk every few batches (one index writer for many thousand posts, not one per post).
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from ..markup import plain_text, render_markdown
 from .models import ImportedItem
 
 BATCH_POSTS = 2000
+INDEX_BATCH_POSTS = 20_000  # posts committed between two index applications (one writer each)
 TITLE_MAX = 200
 
 
@@ -111,6 +112,21 @@ class Importer:
             self.report.users += 1
         return self.known[key]
 
+    def create_authors(self, records: Iterable[dict], *, chunk: int = 1000) -> None:
+        """Create the placeholder accounts of every new author up front, a flush per ``chunk``
+        (one flush per account made the import spend its time in the ORM)."""
+        names = dict.fromkeys(str(r["author"])[:80] for r in records if r.get("author"))
+        new = [name for name in names if f"user:{name}" not in self.known]
+        for start in range(0, len(new), chunk):
+            users = [User(display_name=name, email=None, password_hash=None, is_placeholder=True,
+                          session_token=secrets.token_hex(16), bio="", bio_html="")
+                     for name in new[start : start + chunk]]
+            self.session.add_all(users)
+            self.session.flush()
+            for user in users:
+                self._remember(f"user:{user.display_name}", "user", user.id)
+            self.report.users += len(users)
+
     def _remember(self, key: str, entity: str, entity_id: int) -> None:
         self.session.add(ImportedItem(source_key=key, entity=entity, entity_id=entity_id))
         self.known[key] = entity_id
@@ -162,8 +178,11 @@ class Importer:
 def import_file(
     *, session_factory: Callable[[], Session], path: str | Path, theme_slug: str, apply_index: Callable[[], None],
     progress: Callable[[int], None] | None = None, batch_posts: int = BATCH_POSTS,
+    index_batch_posts: int = INDEX_BATCH_POSTS,
 ) -> ImportReport:
-    """Import ``path`` into theme ``theme_slug``; commits per batch, then applies the index in bulk."""
+    """Import ``path`` into theme ``theme_slug``; commits per batch of ``batch_posts``, and applies
+    the index in bulk every ``index_batch_posts`` (a writer per application costs a segment and a
+    merge, so fewer and larger ones are faster; the changes wait as pending outbox rows meanwhile)."""
     path = Path(path)
     if not path.is_file():
         raise ImportError_(f"No such file: {path}")
@@ -178,17 +197,22 @@ def import_file(
             raise ImportError_(f"Unknown theme {theme_slug!r}; choose one of: {slugs}")
         importer = Importer(session, theme, source=source)
         importer.report.invalid = report.invalid
-        session.info["search_defer_apply"] = True  # applied once per batch below
-        pending = 0
+        session.info["search_defer_apply"] = True  # applied in bulk below
+        importer.create_authors(record for records in threads.values() for record in records)
+        pending = unindexed = 0
         for source_id, records in threads.items():
-            pending += importer.import_thread(source_id, records)
+            added = importer.import_thread(source_id, records)
+            pending += added
+            unindexed += added
             if progress is not None:
                 progress(len(records))
             if pending >= batch_posts:
                 session.commit()
                 session.expunge_all()
-                apply_index()
                 pending = 0
+                if unindexed >= index_batch_posts:
+                    apply_index()
+                    unindexed = 0
         session.commit()
         apply_index()
         return importer.report

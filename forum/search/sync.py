@@ -143,8 +143,9 @@ class SearchService:
             return session.exec(select(func.count()).where(SearchOutbox.applied == False)).one()  # noqa: E712
 
     # -- applying the outbox ----------------------------------------------------------------------
-    def apply_pending(self, *, limit: int = 1000, timeout: float | None = None) -> int:
-        """Apply pending outbox rows; returns how many were applied (0 on failure, logged)."""
+    def apply_pending(self, *, limit: int = 1000, timeout: float | None = None, bulk: bool = False) -> int:
+        """Apply pending outbox rows; returns how many were applied (0 on failure, logged).
+        ``bulk``: a writer with a large memory pool (an import applying thousands of rows)."""
         with self._apply_lock, Session(self.engine, expire_on_commit=False) as session:
             cursor = self.store.read_cursor()
             wanted = SearchOutbox.applied == False  # noqa: E712
@@ -155,7 +156,7 @@ class SearchService:
                 return 0
             ids = [row.id for row in rows]
             try:
-                self._apply_rows(session, rows, timeout=timeout)
+                self._apply_rows(session, rows, timeout=timeout, bulk=bulk)
             except Exception as exc:  # busy, unavailable or broken: keep the rows pending
                 session.rollback()
                 log.warning("search: %d change(s) left pending: %s", len(ids), exc)
@@ -174,14 +175,14 @@ class SearchService:
                 self.store.write_cursor(max(ids))
             return len(ids)
 
-    def _apply_rows(self, session: Session, rows, *, timeout: float | None) -> None:
+    def _apply_rows(self, session: Session, rows, *, timeout: float | None, bulk: bool = False) -> None:
         by_entity: dict[str, list[int]] = {}
         for row in rows:
             ids = by_entity.setdefault(row.entity, [])
             if row.entity_id not in ids:
                 ids.append(row.entity_id)
         done: set[str] = set()
-        with self.store.writer(timeout=timeout) as writer:
+        with self.store.writer(timeout=timeout, bulk=bulk) as writer:
             # containers first: a thread re-derives its replies, so a reply applied after it is skipped
             for entity in sorted(by_entity, key=lambda e: APPLY_ORDER.get(e, 9)):
                 provider = REGISTRY.get(entity)
