@@ -133,6 +133,11 @@ def can_report(user) -> bool:
 
 
 # --- projects and lessons (issue 6) -----------------------------------------------------------
+def is_hidden_for(user, item) -> bool:
+    """A lesson or project a moderator hid: everyone but moderators sees only the notice (issue 7)."""
+    return item is not None and getattr(item, "hidden_at", None) is not None and not is_moderator(user)
+
+
 def can_create_project(user) -> bool:
     """Any confirmed, unsuspended member."""
     return can_participate(user)
@@ -140,7 +145,7 @@ def can_create_project(user) -> bool:
 
 def can_edit_project(user, project) -> bool:
     """The project's creator and moderators."""
-    if project is None or not can_participate(user):
+    if project is None or not can_participate(user) or is_hidden_for(user, project):
         return False
     return is_moderator(user) or (project.creator_id is not None and project.creator_id == user.id)
 
@@ -161,7 +166,7 @@ def can_view_lesson(user, lesson) -> bool:
 
 def can_edit_lesson(user, lesson) -> bool:
     """Its author; moderators may edit published lessons (never somebody's draft)."""
-    if lesson is None or not can_participate(user) or not can_view_lesson(user, lesson):
+    if lesson is None or not can_participate(user) or not can_view_lesson(user, lesson) or is_hidden_for(user, lesson):
         return False
     return (lesson.author_id is not None and lesson.author_id == user.id) or is_moderator(user)
 
@@ -175,6 +180,7 @@ def can_mark_lesson_useful(user, lesson) -> bool:
     return (
         lesson is not None
         and lesson.status == "published"
+        and getattr(lesson, "hidden_at", None) is None
         and can_participate(user)
         and lesson.author_id != user.id
     )
@@ -218,6 +224,7 @@ TEMPLATE_PREDICATES = {
     "can_mark_solution": can_mark_solution,
     "can_view_revisions": can_view_revisions,
     "can_view_hidden_post": can_view_hidden_post,
+    "is_hidden_for": is_hidden_for,
     "can_create_project": can_create_project,
     "can_edit_project": can_edit_project,
     "can_write_lesson": can_write_lesson,

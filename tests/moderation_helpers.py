@@ -27,3 +27,25 @@ def make_thread(session: Session, author=None, *, replies: int = 0, title: str =
     session.commit()
     posts = list(session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)))
     return thread, posts
+
+
+def make_project_with_lesson(session: Session, author=None, *, name: str = "Solparken i Lund"):
+    """A project and one published lesson of it (by ``author``), committed. Needs a request context."""
+    from forum.core.models import Goal
+    from forum.projects import lessons as lesson_service
+    from forum.projects import service as project_service
+
+    author = author or make_user(session)
+    theme = themes(session)[0]
+    goal = session.exec(select(Goal).where(Goal.number == 7)).one()
+    project = project_service.create_project(session=session, actor=author, data=project_service.ProjectInput(
+        name=name, municipality="Lund", district="Brunnshög", status="ongoing", theme_ids=[theme.id],
+        goal_ids=[goal.id], partners=[], summary="En solpark på kommunens mark.",
+    ))
+    lesson = lesson_service.create_lesson(session=session, actor=author, publish=True, data=lesson_service.LessonInput(
+        project_id=project.id, title="Solpark med andelsägande", lesson_type="financing_model", theme_id=theme.id,
+        language="sv", context="Invånarna ville äga energin.", what_was_done="Andelar såldes till invånarna.",
+        advice="Börja med en liten första etapp.", goal_ids=[goal.id], outcomes=[],
+    ))
+    session.commit()
+    return project, lesson

@@ -46,7 +46,8 @@ def profile(user_id: int, slug: str | None = None):
         .order_by(Post.created_at.desc()).limit(PROFILE_ITEMS)
     ).all()
     lessons = db.exec(
-        select(Lesson).where(Lesson.author_id == user.id, Lesson.status == LessonStatus.published)
+        select(Lesson).where(Lesson.author_id == user.id, Lesson.status == LessonStatus.published,
+                             Lesson.hidden_at.is_(None))
         .order_by(Lesson.published_at.desc()).limit(PROFILE_ITEMS)
     ).all()
     return render("accounts/profile.html", "accounts/_profile.html", user=user, threads=threads, posts=posts,

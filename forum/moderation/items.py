@@ -63,7 +63,7 @@ def _lesson(session: Session, item_id: int) -> ItemRef | None:
         title=lesson.title,
         url=f"/lessons/{lesson.id}",
         excerpt=plain_text(lesson.context, 400),
-        hidden=not lesson.is_published,
+        hidden=not lesson.is_public,
     )
 
 
@@ -81,6 +81,7 @@ def _project(session: Session, item_id: int) -> ItemRef | None:
         title=project.name,
         url=f"/projects/{project.slug}",
         excerpt=plain_text(project.summary, 400),
+        hidden=project.hidden_at is not None,
     )
 
 

@@ -360,3 +360,4 @@ def acknowledge_warning(warning_id: int):
 
 
 from . import action_views  # noqa: E402,F401  (registers the thread and post actions on bp)
+from . import item_views  # noqa: E402,F401  (registers lesson and project hide/restore on bp)

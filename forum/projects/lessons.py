@@ -343,8 +343,8 @@ class LessonFilters:
 
 
 def published_lessons_query(filters: LessonFilters):
-    """Published lessons (never drafts) matching ``filters`` in the requested order."""
-    query = select(Lesson).where(Lesson.status == LessonStatus.published)
+    """Published lessons (never drafts nor hidden ones) matching ``filters`` in the requested order."""
+    query = select(Lesson).where(Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
     if filters.project is not None:
         query = query.where(Lesson.project_id == filters.project.id)
     if filters.theme is not None:
@@ -381,7 +381,8 @@ def drafts_of(*, session: Session, user) -> list[Lesson]:
 
 def featured_lessons(*, session: Session, theme_id: int | None = None, limit: int = 3) -> list[Lesson]:
     """Published lessons moderators featured, most useful first (optionally of one theme)."""
-    query = select(Lesson).where(Lesson.status == LessonStatus.published, Lesson.featured.is_(True))
+    query = select(Lesson).where(Lesson.status == LessonStatus.published, Lesson.featured.is_(True),
+                                 Lesson.hidden_at.is_(None))
     if theme_id is not None:
         query = query.where(Lesson.theme_id == theme_id)
     return list(session.exec(query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc()).limit(limit)))

@@ -17,7 +17,8 @@ Field names are meant to be read by other areas (search, moderation, exports):
     ``what_worked``, ``what_did_not_work``, ``advice`` (Markdown, each with a ``*_html`` twin),
     ``links`` (one http(s) URL per line), ``author_id``, ``status`` (draft | published: drafts are
     visible to their author only and never indexed), ``featured``, ``useful_count`` (number of
-    ``LessonReaction`` rows), ``created_at``/``published_at``/``updated_at``, ``thread_id`` (the
+    ``LessonReaction`` rows), ``hidden_at``/``hidden_by_id``/``hidden_reason`` (also on ``Project``:
+    hidden by a moderator), ``created_at``/``published_at``/``updated_at``, ``thread_id`` (the
     discussion ``Thread`` of kind ``lesson``, created at publication), ``is_demo``. Measured
     outcomes are ``LessonOutcome`` rows (label, value, unit) and SDGs ``LessonGoal`` rows.
 """
@@ -88,6 +89,10 @@ class Project(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     last_activity_at: datetime = Field(default_factory=utcnow, index=True)
     is_demo: bool = Field(default=False)
+    # Hidden by a moderator (issue 7): gone from lists and search; members see the reason.
+    hidden_at: Optional[datetime] = Field(default=None, index=True)
+    hidden_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    hidden_reason: Optional[str] = Field(default=None, max_length=1000)
 
 
 class ProjectPartner(SQLModel, table=True):
@@ -171,10 +176,19 @@ class Lesson(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     thread_id: Optional[int] = Field(default=None, foreign_key="thread.id", unique=True, ondelete="SET NULL")
     is_demo: bool = Field(default=False)
+    # Hidden by a moderator (issue 7): gone from lists, exports and search; members see the reason.
+    hidden_at: Optional[datetime] = Field(default=None, index=True)
+    hidden_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    hidden_reason: Optional[str] = Field(default=None, max_length=1000)
 
     @property
     def is_published(self) -> bool:
         return self.status == LessonStatus.published
+
+    @property
+    def is_public(self) -> bool:
+        """Published and not hidden by a moderator: listed, exported and indexed."""
+        return self.status == LessonStatus.published and self.hidden_at is None
 
     @property
     def link_list(self) -> list[str]:

@@ -293,10 +293,13 @@ def project_details(*, session: Session, project: Project) -> ProjectDetails:
 
 
 def project_lessons(*, session: Session, project: Project, viewer=None) -> list[Lesson]:
-    """Published lessons of the project, plus the viewer's own drafts, newest first."""
+    """Published lessons of the project, plus the viewer's own drafts, newest first. Hidden
+    lessons only for moderators (shown greyed)."""
     visible = Lesson.status == LessonStatus.published
+    if not permissions.is_moderator(viewer):
+        visible = visible & Lesson.hidden_at.is_(None)
     if permissions.is_member(viewer):
-        visible = visible | (Lesson.author_id == viewer.id)
+        visible = visible | ((Lesson.author_id == viewer.id) & (Lesson.status == LessonStatus.draft))
     query = select(Lesson).where(Lesson.project_id == project.id, visible)
     return list(session.exec(query.order_by(Lesson.published_at.desc(), Lesson.id.desc())))
 
@@ -331,7 +334,7 @@ def activity_expression():
 
 def list_projects(*, session: Session, filters: ProjectFilters, page: int = 1,
                   per_page: int = PROJECTS_PER_PAGE) -> Page:
-    query = select(Project)
+    query = select(Project).where(Project.hidden_at.is_(None))
     if filters.theme is not None:
         query = query.where(Project.id.in_(select(ProjectTheme.project_id).where(ProjectTheme.theme_id == filters.theme.id)))
     if filters.goal is not None:
@@ -357,14 +360,16 @@ def lesson_counts(*, session: Session, project_ids: list[int]) -> dict[int, int]
         return {}
     rows = session.exec(
         select(Lesson.project_id, func.count(Lesson.id))
-        .where(Lesson.project_id.in_(project_ids), Lesson.status == LessonStatus.published)
+        .where(Lesson.project_id.in_(project_ids), Lesson.status == LessonStatus.published,
+               Lesson.hidden_at.is_(None))
         .group_by(Lesson.project_id)
     ).all()
     return dict(rows)
 
 
 def municipality_choices(*, session: Session) -> list[str]:
-    return list(session.exec(select(Project.municipality).distinct().order_by(Project.municipality)))
+    return list(session.exec(select(Project.municipality).where(Project.hidden_at.is_(None))
+                             .distinct().order_by(Project.municipality)))
 
 
 def project_choices(session: Session) -> list[tuple[str, str]]:
@@ -375,7 +380,8 @@ def project_choices(session: Session) -> list[tuple[str, str]]:
 
 def project_slug_choices(*, session: Session) -> list[tuple[str, str]]:
     """``(slug, name)`` pairs sorted by name, for the lesson list's project filter."""
-    return list(session.exec(select(Project.slug, Project.name).order_by(func.lower(Project.name))).all())
+    return list(session.exec(select(Project.slug, Project.name).where(Project.hidden_at.is_(None))
+                             .order_by(func.lower(Project.name))).all())
 
 
 def get_project_by_slug(*, session: Session, slug: str) -> Project | None:

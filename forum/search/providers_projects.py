@@ -1,7 +1,7 @@
 """Search providers for projects and lessons (issue 6's ``forum/projects/models.py``).
 
-A project is always public; a lesson only once published (drafts are never indexed), and the
-replies in a lesson's discussion thread follow the lesson.
+A project is public unless a moderator hid it; a lesson only once published and not hidden
+(drafts are never indexed), and the replies in a lesson's discussion thread follow the lesson.
 """
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from .documents import LINKS, Provider, document, public_text, register, text_fi
 
 
 def lesson_of_thread_is_public(session: Session, thread_id: int) -> bool:
-    status = session.exec(select(Lesson.status).where(Lesson.thread_id == thread_id)).first()
-    return status == LessonStatus.published
+    row = session.exec(select(Lesson.status, Lesson.hidden_at).where(Lesson.thread_id == thread_id)).first()
+    return row is not None and row[0] == LessonStatus.published and row[1] is None
 
 
 def _goal_numbers(session: Session, link, key: str, ids: Iterable[int]) -> dict[int, list[int]]:
@@ -47,7 +47,7 @@ def _themes(session: Session) -> dict[int, str]:
 # -- lessons ------------------------------------------------------------------------------------
 def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
     lessons = session.exec(
-        select(Lesson).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published)
+        select(Lesson).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
     ).all()
     goals = _goal_numbers(session, LessonGoal, "lesson_id", [lesson.id for lesson in lessons])
     themes = _themes(session)
@@ -74,14 +74,14 @@ def apply_lessons(session: Session, writer, ids: list[int], done: set[str]) -> N
 
 
 def iter_lesson_documents(session: Session) -> Iterator[dict]:
-    ids = list(session.exec(select(Lesson.id).where(Lesson.status == LessonStatus.published)).all())
+    ids = list(session.exec(select(Lesson.id).where(Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))).all())
     for start in range(0, len(ids), 200):
         yield from (d for d in lesson_documents(session, ids[start : start + 200]).values() if d)
 
 
 def _visible_lessons(session: Session, ids: list[int]) -> set[int]:
     return set(session.exec(
-        select(Lesson.id).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published)
+        select(Lesson.id).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
     ).all())
 
 
@@ -91,7 +91,7 @@ def _lesson_cascades(lesson: Lesson) -> list[tuple[str, int]]:
 
 # -- projects -----------------------------------------------------------------------------------
 def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
-    projects = session.exec(select(Project).where(Project.id.in_(ids))).all()
+    projects = session.exec(select(Project).where(Project.id.in_(ids), Project.hidden_at.is_(None))).all()
     found = [p.id for p in projects]
     goals = _goal_numbers(session, ProjectGoal, "project_id", found)
     themes = _themes(session)
@@ -128,7 +128,7 @@ def apply_projects(session: Session, writer, ids: list[int], done: set[str]) -> 
 
 
 def iter_project_documents(session: Session) -> Iterator[dict]:
-    ids = list(session.exec(select(Project.id)).all())
+    ids = list(session.exec(select(Project.id).where(Project.hidden_at.is_(None))).all())
     for start in range(0, len(ids), 200):
         yield from (d for d in project_documents(session, ids[start : start + 200]).values() if d)
 
@@ -137,12 +137,13 @@ register(Provider(
     entity="lesson", model=Lesson, apply=apply_lessons, iter_documents=iter_lesson_documents,
     visible=_visible_lessons, cascades=_lesson_cascades,
     watched=frozenset({"title", "theme_id", "language", "status", "author_id", "project_id", "published_at",
-                       *LESSON_SECTIONS}),
+                       "hidden_at", *LESSON_SECTIONS}),
 ))
 register(Provider(
     entity="project", model=Project, apply=apply_projects, iter_documents=iter_project_documents,
-    visible=lambda session, ids: set(session.exec(select(Project.id).where(Project.id.in_(ids))).all()),
-    watched=frozenset({"name", "district", "municipality", "summary", "created_at"}),
+    visible=lambda session, ids: set(session.exec(
+        select(Project.id).where(Project.id.in_(ids), Project.hidden_at.is_(None))).all()),
+    watched=frozenset({"name", "district", "municipality", "summary", "created_at", "hidden_at"}),
 ))
 LINKS[LessonGoal] = ("lesson", "lesson_id")
 LINKS[ProjectGoal] = ("project", "project_id")

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:59:42.553763
+Create Date: 2026-11-22 09:26:49.820215
 """
 from typing import Sequence, Union
 
@@ -146,12 +146,17 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('last_activity_at', sa.DateTime(), nullable=False),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('hidden_at', sa.DateTime(), nullable=True),
+    sa.Column('hidden_by_id', sa.Integer(), nullable=True),
+    sa.Column('hidden_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
     sa.ForeignKeyConstraint(['contact_user_id'], ['user_account.id'], name=op.f('fk_project_contact_user_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['creator_id'], ['user_account.id'], name=op.f('fk_project_creator_id_user_account')),
+    sa.ForeignKeyConstraint(['hidden_by_id'], ['user_account.id'], name=op.f('fk_project_hidden_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_project'))
     )
     with op.batch_alter_table('project', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_creator_id'), ['creator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_hidden_at'), ['hidden_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_last_activity_at'), ['last_activity_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_municipality'), ['municipality'], unique=False)
         batch_op.create_index(batch_op.f('ix_project_slug'), ['slug'], unique=True)
@@ -327,7 +332,11 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('thread_id', sa.Integer(), nullable=True),
     sa.Column('is_demo', sa.Boolean(), nullable=False),
+    sa.Column('hidden_at', sa.DateTime(), nullable=True),
+    sa.Column('hidden_by_id', sa.Integer(), nullable=True),
+    sa.Column('hidden_reason', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
     sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_lesson_author_id_user_account')),
+    sa.ForeignKeyConstraint(['hidden_by_id'], ['user_account.id'], name=op.f('fk_lesson_hidden_by_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_lesson_project_id_project'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['theme_id'], ['theme.id'], name=op.f('fk_lesson_theme_id_theme')),
     sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_lesson_thread_id_thread'), ondelete='SET NULL'),
@@ -337,6 +346,7 @@ def upgrade() -> None:
     with op.batch_alter_table('lesson', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_author_id'), ['author_id'], unique=False)
         batch_op.create_index('ix_lesson_featured_theme', ['featured', 'theme_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lesson_hidden_at'), ['hidden_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_lesson_project_id'), ['project_id'], unique=False)
         batch_op.create_index('ix_lesson_status_published', ['status', 'published_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_lesson_theme_id'), ['theme_id'], unique=False)
@@ -506,6 +516,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_lesson_theme_id'))
         batch_op.drop_index('ix_lesson_status_published')
         batch_op.drop_index(batch_op.f('ix_lesson_project_id'))
+        batch_op.drop_index(batch_op.f('ix_lesson_hidden_at'))
         batch_op.drop_index('ix_lesson_featured_theme')
         batch_op.drop_index(batch_op.f('ix_lesson_author_id'))
 
@@ -553,6 +564,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_project_slug'))
         batch_op.drop_index(batch_op.f('ix_project_municipality'))
         batch_op.drop_index(batch_op.f('ix_project_last_activity_at'))
+        batch_op.drop_index(batch_op.f('ix_project_hidden_at'))
         batch_op.drop_index(batch_op.f('ix_project_creator_id'))
 
     op.drop_table('project')

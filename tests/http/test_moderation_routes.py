@@ -11,7 +11,7 @@ from forum.discussions.models import Post, Thread
 from forum.moderation import service
 from forum.moderation.models import ModerationAction, Report, ReportStatus
 from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_thread, themes
+from tests.moderation_helpers import make_project_with_lesson, make_thread, themes
 
 HX = {"HX-Request": "true"}
 
@@ -29,8 +29,10 @@ def world(app, db_session):
     with app.test_request_context():
         service.file_report(session=db_session, actor=make_user(db_session), item_type="post",
                             item_id=posts[2].id, reason="spam", comment="Reklam för solpaneler")
+        project, lesson = make_project_with_lesson(db_session)
     db_session.commit()
-    return {"thread": thread, "posts": posts, "other": other, "target_user": make_user(db_session), **people}
+    return {"thread": thread, "posts": posts, "other": other, "target_user": make_user(db_session),
+            "project": project, "lesson": lesson, **people}
 
 
 def audit_count(session) -> int:
@@ -65,6 +67,12 @@ def routes(w) -> list[tuple[str, str, dict, bool]]:
         ("GET", f"/mod/posts/{p[2].id}/delete", {}, True),
         ("POST", f"/mod/posts/{p[2].id}/delete", {"reason": "Personuppgifter", "confirm": "y"}, True),
         ("POST", f"/mod/threads/{w['other'].id}/merge", {"target": str(t.id), "reason": "Samma fråga"}, False),
+        ("GET", f"/mod/lessons/{w['lesson'].id}/hide", {}, False),
+        ("POST", f"/mod/lessons/{w['lesson'].id}/hide", {"reason": "Reklam"}, False),
+        ("POST", f"/mod/lessons/{w['lesson'].id}/restore", {}, False),
+        ("GET", f"/mod/projects/{w['project'].id}/hide", {}, False),
+        ("POST", f"/mod/projects/{w['project'].id}/hide", {"reason": "Påhittat projekt"}, False),
+        ("POST", f"/mod/projects/{w['project'].id}/restore", {"reason": "Det fanns"}, False),
     ]
 
 

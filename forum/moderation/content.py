@@ -1,0 +1,75 @@
+"""Hide and restore a lesson or a project (issue 7's "hide the item" for things that are not posts).
+
+Same contract as ``service.py``: keyword-only, permission-checked, ``flush`` only, exactly one
+audit entry per call. A hidden lesson also hides its discussion thread (so its replies leave
+lists, counts and search with it); restoring clears the thread again unless its first post is
+itself hidden. A hidden project hides the project only: its lessons come from other people and
+are hidden one by one if they must go too.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
+
+from ..discussions.models import Post, Thread
+from ..i18n import utcnow
+from ..projects.models import Lesson, Project
+from .audit import record
+from .errors import InvalidAction
+from .models import ReportStatus
+from .service import _clean_reason, _close_reports, _require_moderator
+
+
+def _kind(item) -> str:
+    return "lesson" if isinstance(item, Lesson) else "project"
+
+
+def _author_id(item) -> int | None:
+    return item.author_id if isinstance(item, Lesson) else item.creator_id
+
+
+def _first_post_hidden(session: Session, thread: Thread) -> bool:
+    first = session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)).first()
+    return first is not None and first.hidden_at is not None
+
+
+def hide_item(*, session: Session, actor, item: Lesson | Project, reason: str) -> Lesson | Project:
+    """Hide a lesson or a project with a reason; its open reports are resolved."""
+    _require_moderator(actor)
+    reason = _clean_reason(reason)
+    kind = _kind(item)
+    if item.hidden_at is not None:
+        raise InvalidAction(_l("This is already hidden."))
+    now = utcnow()
+    item.hidden_at, item.hidden_by_id, item.hidden_reason = now, actor.id, reason
+    thread_hidden = False
+    if kind == "lesson" and item.thread_id:
+        thread = session.get(Thread, item.thread_id)
+        if thread is not None and thread.hidden_at is None:
+            thread.hidden_at, thread_hidden = now, True
+    session.flush()
+    closed = _close_reports(session, actor, kind, item.id, ReportStatus.resolved, reason)
+    record(session=session, actor=actor, action=f"{kind}.hide", target_type=kind, target_id=item.id,
+           target_user_id=_author_id(item), reason=reason, before={"hidden": False},
+           after={"hidden": True, "thread_hidden": thread_hidden, "report_ids": closed})
+    return item
+
+
+def restore_item(*, session: Session, actor, item: Lesson | Project, reason: str = "") -> Lesson | Project:
+    _require_moderator(actor)
+    reason = _clean_reason(reason, required=False)
+    kind = _kind(item)
+    if item.hidden_at is None:
+        raise InvalidAction(_l("This is not hidden."))
+    before = {"hidden": True, "hidden_reason": item.hidden_reason}
+    item.hidden_at, item.hidden_by_id, item.hidden_reason = None, None, None
+    thread_restored = False
+    if kind == "lesson" and item.thread_id:
+        thread = session.get(Thread, item.thread_id)
+        if thread is not None and thread.hidden_at is not None and not _first_post_hidden(session, thread):
+            thread.hidden_at, thread_restored = None, True
+    session.flush()
+    record(session=session, actor=actor, action=f"{kind}.restore", target_type=kind, target_id=item.id,
+           target_user_id=_author_id(item), reason=reason, before=before,
+           after={"hidden": False, "thread_restored": thread_restored})
+    return item
