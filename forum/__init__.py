@@ -26,12 +26,14 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .extensions import babel, csrf, htmx, login_manager
     from .accounts.session import load_user
     from .i18n import remember_language_choice, select_locale
+    from .web import DatabaseIntConverter
 
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.url_map.converters["int"] = DatabaseIntConverter
     if isinstance(config, type):
         app.config.update({k: getattr(config, k) for k in dir(config) if k.isupper()})
     else:

@@ -6,9 +6,21 @@ from urllib.parse import urlencode
 
 from flask import make_response, render_template, request
 from werkzeug.exceptions import default_exceptions
+from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
 
 from .extensions import htmx
+
+
+# The largest id SQLite and PostgreSQL (BIGINT) can store; a larger one cannot name a row.
+MAX_DATABASE_INT = 2**63 - 1
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number too large for the database is a 404, not an overflow."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_DATABASE_INT, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
 def wants_fragment() -> bool:
