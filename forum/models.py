@@ -7,7 +7,7 @@ from .discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal
 from .moderation.models import ModerationAction, Report, Suspension, ThreadRedirect, UserNote, UserWarning  # noqa: F401
 from .projects.models import (  # noqa: F401
     Lesson, LessonGoal, LessonOutcome, LessonReaction, LessonRevision,
-    Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectTheme,
+    Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectSlugHistory, ProjectTheme,
 )
 from .search.models import GlossaryGroup, GlossaryTerm, ImportedItem, SearchOutbox  # noqa: F401
 

@@ -95,6 +95,20 @@ class Project(SQLModel, table=True):
     hidden_reason: Optional[str] = Field(default=None, max_length=1000)
 
 
+class ProjectSlugHistory(SQLModel, table=True):
+    """An address a project had before its slug changed: ``/projects/<old slug>`` answers 301.
+
+    A slug lives in at most one row, and never while a live project has it (the live project wins).
+    """
+
+    __tablename__ = "project_slug_history"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=120, unique=True, index=True)
+    project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class ProjectPartner(SQLModel, table=True):
     __tablename__ = "project_partner"
 

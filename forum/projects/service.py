@@ -23,7 +23,8 @@ from ..i18n import utcnow
 from ..markup import render_markdown
 from .errors import DuplicateSlug, InvalidInput, NotAllowed, UnknownProject
 from .models import (
-    Lesson, LessonStatus, Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectStatus, ProjectTheme,
+    Lesson, LessonStatus, Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectSlugHistory, ProjectStatus,
+    ProjectTheme,
 )
 
 NAME_MAX, PLACE_MAX, SLUG_MAX = 160, 120, 120
@@ -175,13 +176,25 @@ def _check_slug_free(session: Session, slug: str, project_id: int | None) -> Non
         raise DuplicateSlug(field="slug")
 
 
+def _record_slug(session: Session, project: Project, old_slug: str | None) -> None:
+    """Keep ``old_slug`` as a redirect to ``project`` and free the slug the project now has."""
+    for row in session.exec(select(ProjectSlugHistory).where(ProjectSlugHistory.slug == project.slug)):
+        session.delete(row)
+    session.flush()
+    if old_slug and old_slug != project.slug:
+        session.add(ProjectSlugHistory(slug=old_slug, project_id=project.id))
+        session.flush()
+
+
 def _apply(session: Session, project: Project, values: dict) -> None:
+    old_slug = project.slug if project.id is not None else None
     for key in ("name", "municipality", "district", "slug", "status", "start_year", "end_year",
                 "summary", "website", "contact_user_id"):
         setattr(project, key, values[key])
     project.summary_html = render_markdown(values["summary"])
     session.add(project)
     session.flush()
+    _record_slug(session, project, old_slug)
     for model, key, ids in ((ProjectTheme, "theme_id", values["theme_ids"]), (ProjectGoal, "goal_id", values["goal_ids"])):
         for row in session.exec(select(model).where(model.project_id == project.id)):
             session.delete(row)
@@ -386,3 +399,9 @@ def project_slug_choices(*, session: Session) -> list[tuple[str, str]]:
 
 def get_project_by_slug(*, session: Session, slug: str) -> Project | None:
     return session.exec(select(Project).where(Project.slug == slug)).first()
+
+
+def project_by_old_slug(*, session: Session, slug: str) -> Project | None:
+    """The project that had ``slug`` before it was renamed (for a 301), or None."""
+    row = session.exec(select(ProjectSlugHistory).where(ProjectSlugHistory.slug == slug)).first()
+    return session.get(Project, row.project_id) if row is not None else None

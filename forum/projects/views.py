@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -77,8 +77,17 @@ def all_goals():
 
 
 def get_project_or_404(slug: str) -> Project:
-    project = service.get_project_by_slug(session=get_session(), slug=slug)
+    """The project at ``slug``; an old slug of a renamed project answers 301 (308 for a POST) to
+    the same page at the current address."""
+    session = get_session()
+    project = service.get_project_by_slug(session=session, slug=slug)
     if project is None:
+        renamed = service.project_by_old_slug(session=session, slug=slug)
+        if renamed is not None:
+            target = url_for(request.endpoint, **{**(request.view_args or {}), "slug": renamed.slug})
+            if request.query_string:
+                target += "?" + request.query_string.decode("latin-1")
+            abort(redirect(target, 301 if request.method in ("GET", "HEAD") else 308))
         fail(404, _("There is no project at this address."))
     return project
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 09:26:49.820215
+Create Date: 2026-11-22 09:32:44.989870
 """
 from typing import Sequence, Union
 
@@ -261,6 +261,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('project_revision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_revision_project_id'), ['project_id'], unique=False)
+
+    op.create_table('project_slug_history',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_project_slug_history_project_id_project'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_project_slug_history'))
+    )
+    with op.batch_alter_table('project_slug_history', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_slug_history_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_slug_history_slug'), ['slug'], unique=True)
 
     op.create_table('project_theme',
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -532,6 +544,11 @@ def downgrade() -> None:
 
     op.drop_table('thread')
     op.drop_table('project_theme')
+    with op.batch_alter_table('project_slug_history', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_slug_history_slug'))
+        batch_op.drop_index(batch_op.f('ix_project_slug_history_project_id'))
+
+    op.drop_table('project_slug_history')
     with op.batch_alter_table('project_revision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_project_revision_project_id'))
 
