@@ -55,6 +55,21 @@ def _location(post: Post, thread: Thread) -> str:
     return post_location(post, thread, service.page_of_post(session=get_session(), post=post))
 
 
+def _reply_location(post: Post, thread: Thread) -> str:
+    """Where a plain reply lands: a lesson's discussion on its first page is shown below the lesson,
+    so the reply goes back there (``/lessons/<id>-<slug>#post-<id>``); otherwise the thread page."""
+    page = service.page_of_post(session=get_session(), post=post)
+    if thread.kind == "lesson" and page == 1:
+        from flask import url_for
+
+        from ..projects.models import Lesson
+
+        lesson = get_session().exec(select(Lesson).where(Lesson.thread_id == thread.id)).first()
+        if lesson is not None:
+            return url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug) + f"#post-{post.id}"
+    return post_location(post, thread, page)
+
+
 def _denied_or_none():
     return require_participant()
 
@@ -118,7 +133,7 @@ def reply(thread_id: int):
     if wants_fragment():
         return render("discussions/_reply_result.html", "discussions/_reply_result.html",
                       form=ReplyForm(formdata=None), **post_context(post, thread))
-    return redirect(_location(post, thread), 303)
+    return redirect(_reply_location(post, thread), 303)
 
 
 # --- edit and revisions -------------------------------------------------------------------------
