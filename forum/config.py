@@ -64,6 +64,9 @@ class Config:
     # Posting in discussions (flask-limiter syntax), per user; the second for accounts younger than a day.
     DISCUSSIONS_POST_LIMIT = "8 per minute;60 per hour"
     DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT = "2 per minute;10 per hour"
+    # Creating projects and lessons, per user (issue 6); only a real creation counts.
+    PROJECTS_CREATE_LIMIT = "5 per hour;20 per day"
+    LESSONS_CREATE_LIMIT = "10 per hour;40 per day"
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25

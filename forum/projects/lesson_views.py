@@ -18,13 +18,14 @@ from ..discussions import queries as discussion_queries
 from ..discussions.forms import ReplyForm
 from ..discussions.models import Thread
 from ..markup import render_markdown
-from ..web import fail, render, wants_fragment
+from ..web import fail, page_arg, render, wants_fragment
 from . import exports, lessons, service
 from .errors import ProjectsError
 from .forms import LessonForm, add_row, remove_row
+from .limits import lesson_create_limit, mark_created
 from .models import LESSON_SECTIONS, Lesson, LessonType, Project
 from .views import (
-    all_goals, all_themes, attach_error, bp, done, filter_options, goal_by_number, page_number, page_params,
+    all_goals, all_themes, attach_error, bp, done, filter_options, goal_by_number, page_params,
     participant_required, theme_by_slug,
 )
 
@@ -78,7 +79,7 @@ def lesson_list():
     session = get_session()
     themes, goals = all_themes(), all_goals()
     filters = _lesson_filters(themes, goals)
-    listing = lessons.list_lessons(session=session, filters=filters, page=page_number())
+    listing = lessons.list_lessons(session=session, filters=filters, page=page_arg())
     projects = {p.id: p for p in session.exec(select(Project).where(Project.id.in_({x.project_id for x in listing.items})))}
     return render(
         "projects/lessons.html", "projects/_lesson_results.html",
@@ -179,6 +180,7 @@ def _handle_lesson_form(form, save, *, lesson=None):
         attach_error(form, exc)
         return _form_page(form, lesson=lesson, status=exc.status)
     session.commit()
+    mark_created()  # counts against the creation limit on /lessons/new only
     message = _("The lesson was published.") if saved.is_published and action == "publish" else _("The lesson was saved.")
     if not saved.is_published:
         message = _("The draft was saved. Only you can see it until you publish it.")
@@ -186,6 +188,7 @@ def _handle_lesson_form(form, save, *, lesson=None):
 
 
 @bp.route("/lessons/new", methods=["GET", "POST"])
+@lesson_create_limit
 @participant_required
 def lesson_new():
     if request.method == "GET":

@@ -18,10 +18,11 @@ from ..accounts.models import User
 from ..core.models import Goal, Theme
 from ..db import get_session
 from ..markup import plain_text
-from ..web import fail, render, wants_fragment
+from ..web import fail, page_arg, render, wants_fragment
 from . import labels, lessons, service
 from .errors import ProjectsError
 from .forms import ProjectForm, add_row, remove_row
+from .limits import mark_created, project_create_limit
 from .models import Project, ProjectStatus
 
 bp = Blueprint("projects", __name__)
@@ -146,13 +147,6 @@ def page_params() -> dict:
     return {key: value for key, value in request.args.items() if key != "page"}
 
 
-def page_number() -> int:
-    raw = request.args.get("page", "1") or "1"
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
-        fail(400, _("The page number must be a whole number from 1 upwards."))
-    return int(raw)
-
-
 # --- list -----------------------------------------------------------------------------------------
 @bp.get("/projects")
 def project_list():
@@ -169,7 +163,7 @@ def project_list():
         theme=theme_by_slug(themes, args.get("theme")), goal=goal_by_number(goals, args.get("sdg")),
         status=status or None, municipality=(args.get("municipality") or "").strip()[:120] or None, sort=sort,
     )
-    listing = service.list_projects(session=session, filters=filters, page=page_number())
+    listing = service.list_projects(session=session, filters=filters, page=page_arg())
     return render(
         "projects/list.html", "projects/_project_results.html",
         listing=listing, filters=filters, page_params=page_params(),
@@ -228,6 +222,7 @@ def _handle_project_form(form, save, *, project=None):
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
+@project_create_limit
 @participant_required
 def project_new():
     form = ProjectForm(themes=all_themes(), goals=all_goals())
@@ -238,6 +233,7 @@ def project_new():
     )
     if not isinstance(result, Project):
         return result
+    mark_created()
     return done(url_for(".project_detail", slug=result.slug), _("The project was created."))
 
 
