@@ -79,6 +79,7 @@ class IndexStore:
         self.variant = variant
         self._cached = None  # (resolved path, Index)
         self._cache_lock = threading.Lock()
+        self._local = threading.local()  # each thread's searcher
 
     # -- reading ----------------------------------------------------------------------------------
     @property
@@ -112,6 +113,20 @@ class IndexStore:
                 raise IndexUnavailable(f"cannot open the index: {exc.__class__.__name__}: {exc}") from exc
             self._cached = (path, ix)
             return ix
+
+    def searcher(self):
+        """This thread's searcher of the live index, kept open between requests and reopened when
+        the index changed; do not close it.
+        IndexUnavailable if there is no index."""
+        ix = self.open()
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        if searcher is None or local.index is not ix or not searcher.up_to_date():
+            if searcher is not None:
+                searcher.close()
+            searcher = ix.searcher()
+        local.searcher, local.index = searcher, ix
+        return searcher
 
     def check(self) -> None:
         """Open the index and read it once; IndexUnavailable if it is missing or corrupt."""

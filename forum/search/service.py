@@ -7,7 +7,7 @@ from datetime import date, datetime, time as dtime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
-from whoosh import query as Q, sorting
+from whoosh import query as Q
 
 from ..accounts.models import User
 from ..core.models import Theme
@@ -15,7 +15,8 @@ from ..discussions.models import Post, Thread
 from .documents import REGISTRY, public_text
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
-from .query import FACET_FIELDS, KINDS, build_query, filter_query, query_terms, snippet
+from .facets import facet_counts, search as search_all
+from .query import KINDS, build_query, filter_query, query_terms, snippet
 from .glossary import expansions_for
 
 PER_PAGE = 20
@@ -92,25 +93,20 @@ def run_search(*, session: Session, service, params: SearchParams) -> SearchPage
     scored = built.scored if built.scored is not None else Q.Every()
     restrict = filter_query(**filters)
     newest = params.sort == "newest" or built.scored is None
-    facets = {name: sorting.FieldFacet(name, allow_overlap=(name == "sdg"), maptype=sorting.Count)
-              for name in FACET_FIELDS}
-    with ix.searcher() as searcher:
-        try:
-            results = searcher.search_page(
-                scored, max(1, params.page), pagelen=PER_PAGE, filter=restrict, mask=built.mask,
-                groupedby=facets, sortedby="created" if newest else None, reverse=newest,
-            )
-        except ValueError:  # a page number past the end
-            results = searcher.search_page(scored, 1, pagelen=PER_PAGE, filter=restrict, mask=built.mask,
-                                           groupedby=facets)
-        page.total = results.total
-        page.facets = {name: dict(results.results.groups(name)) for name in FACET_FIELDS}
-        hits = [(hit["key"], hit.get("lang", "sv")) for hit in results]
-        terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
-        page.items, dropped = _reload(session, ix.schema, hits, terms)
-        page.total = max(0, page.total - dropped)
-        if page.total < FEW_RESULTS and parsed.words:
-            page.suggestion = _did_you_mean(searcher, ix.schema, parsed, page.total, restrict)
+    searcher = service.store.searcher()
+    number = max(1, params.page)
+    results, matched = search_all(searcher, scored, limit=number * PER_PAGE, restrict=restrict,
+                                  mask=built.mask, newest=newest)
+    page.total = len(matched)
+    page.facets = facet_counts(searcher, matched)
+    if (number - 1) * PER_PAGE >= page.total:  # a page number past the end: the first page
+        number = 1
+    hits = [(hit["key"], hit.get("lang", "sv")) for hit in results[(number - 1) * PER_PAGE : number * PER_PAGE]]
+    terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
+    page.items, dropped = _reload(session, ix.schema, hits, terms)
+    page.total = max(0, page.total - dropped)
+    if page.total < FEW_RESULTS and parsed.words:
+        page.suggestion = _did_you_mean(searcher, ix.schema, parsed, page.total, restrict)
     page.elapsed_ms = (time.perf_counter() - started) * 1000
     return page
 
