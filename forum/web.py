@@ -56,6 +56,14 @@ def current_path_with(**params: str) -> str:
     return f"{request.path}?{query}" if query else request.path
 
 
+def page_arg(name: str = "page") -> int:
+    """``?page=N`` as a whole number from 1 to 999999; anything else is a 400 with a clear message."""
+    raw = request.args.get(name, "1") or "1"
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+        fail(400, _("The page number must be a whole number from 1 upwards."))
+    return int(raw)
+
+
 def refuse_nul_characters() -> None:
     """``before_request``: a NUL character in the path, the query or a form is refused with 400.
 

@@ -10,7 +10,7 @@ from .. import permissions
 from ..db import get_session
 from ..discussions.models import Post, Thread
 from ..projects.models import Lesson, LessonStatus
-from ..web import fail, render
+from ..web import fail, page_arg, render
 from . import service
 from .forms import ROLE_LABELS, RoleForm
 from .models import Role, User
@@ -67,7 +67,7 @@ def _require_admin() -> None:
 def admin_users():
     _require_admin()
     query = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = page_arg()
     users, total = service.search_users(session=get_session(), actor=me(), query=query,
                                         limit=USERS_PER_PAGE, offset=(page - 1) * USERS_PER_PAGE)
     pages = max((total + USERS_PER_PAGE - 1) // USERS_PER_PAGE, 1)

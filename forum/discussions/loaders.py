@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -15,7 +15,7 @@ from ..core.models import Theme
 from ..db import get_session
 from ..extensions import limiter
 from ..i18n import utcnow
-from ..web import fail
+from ..web import fail, page_arg  # noqa: F401  (page_arg: used by the views through this module)
 from .errors import DiscussionError
 from .models import Post, Thread
 
@@ -47,14 +47,6 @@ def get_post_or_404(post_id: int) -> tuple[Post, Thread]:
     if thread is None or not permissions.can_view_thread(current_user, thread):
         fail(404, _("This post does not exist or has been removed."))
     return post, thread
-
-
-def page_arg(name: str = "page") -> int:
-    """``?page=N`` as a positive integer; anything else is a 400 with a clear message."""
-    raw = request.args.get(name, "1")
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
-        fail(400, _("The page number must be a whole number from 1 upwards."))
-    return int(raw)
 
 
 def require_participant():

@@ -1,6 +1,8 @@
 """Theme lists, thread pages and starting threads. Posting actions live in ``post_views``."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -120,7 +122,8 @@ def thread_page(thread_id: int, slug: str | None = None):
             return moved
     thread = get_thread_or_404(thread_id)
     if slug != thread.slug:
-        return redirect(thread_url(thread, **request.args.to_dict()), 301)
+        query = urlencode(list(request.args.items(multi=True)))  # as sent: never url_for's own keywords
+        return redirect(thread_url(thread) + (f"?{query}" if query else ""), 301)
     context = thread_context(thread, page=page_arg(), quote_id=request.args.get("quote"))
     return render("discussions/thread.html", "discussions/_post_list.html", **context)
 

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import utcnow
+from ..web import MAX_DATABASE_INT
 from .service import REASON_MAX
 
 
@@ -153,6 +154,6 @@ class LogFilterForm(FlaskForm):
 
     moderator = SelectField(_l("Moderator"), coerce=int, choices=[], validators=[Optional()])
     action = SelectField(_l("Action"), choices=[], validators=[Optional()])
-    user = IntegerField(_l("User number"), validators=[Optional(), NumberRange(min=1)])
+    user = IntegerField(_l("User number"), validators=[Optional(), NumberRange(min=1, max=MAX_DATABASE_INT)])
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])

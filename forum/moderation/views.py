@@ -16,7 +16,7 @@ from sqlmodel import select
 from .. import permissions
 from ..db import get_session
 from ..extensions import limiter
-from ..web import fail, render, wants_fragment
+from ..web import MAX_DATABASE_INT, fail, render, wants_fragment
 from . import queries, service
 from .approval import AWAITING_APPROVAL, is_awaiting_approval, pending_posts
 from .audit import ACTIONS
@@ -218,7 +218,7 @@ def log_page():
         entries, more = queries.log_entries(
             session, moderator_id=form.moderator.data or None, action=form.action.data or None,
             user_id=form.user.data, since=form.since.data, until=form.until.data,
-            before_id=int(before) if before.isdigit() else None,
+            before_id=int(before) if before.isdigit() and int(before) <= MAX_DATABASE_INT else None,
         )
         status = 200
     people = queries.users_by_id(session, [e.actor_id for e in entries] + [e.target_user_id for e in entries])
