@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .web import wants_fragment
@@ -20,6 +21,8 @@ MESSAGES = {
     503: (_l("Temporarily unavailable"), _l("The forum is temporarily unavailable. Try again shortly.")),
 }
 
+CSRF_MESSAGE = _l("This form has expired or did not come from this site. Reload the page and try again.")
+
 
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
@@ -32,6 +35,8 @@ def register_error_handlers(app: Flask) -> None:
     def _http_error(exc: HTTPException):
         status = exc.code or 500
         detail = exc.description if getattr(exc, "forum_message", False) else None
+        if isinstance(exc, CSRFError):
+            detail = str(CSRF_MESSAGE)
         return render_error(status, detail)
 
     @app.errorhandler(Exception)
