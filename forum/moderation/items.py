@@ -25,6 +25,8 @@ class ItemRef:
     excerpt: str
     hidden: bool = False
     thread: Thread | None = None
+    language: str | None = None  # of the excerpt (sv/en); None when unknown (projects)
+    title_language: str | None = None
 
 
 def thread_url(thread: Thread) -> str:
@@ -46,6 +48,8 @@ def _post(session: Session, item_id: int) -> ItemRef | None:
         excerpt=plain_text(post.body, 400),
         hidden=post.hidden_at is not None or post.deleted_at is not None,
         thread=thread,
+        language=post.language,
+        title_language=thread.language if thread else None,
     )
 
 
@@ -64,6 +68,8 @@ def _lesson(session: Session, item_id: int) -> ItemRef | None:
         url=f"/lessons/{lesson.id}",
         excerpt=plain_text(lesson.context, 400),
         hidden=not lesson.is_public,
+        language=lesson.language,
+        title_language=lesson.language,
     )
 
 
