@@ -26,7 +26,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .extensions import babel, csrf, htmx, login_manager
     from .accounts.session import load_user
     from .i18n import remember_language_choice, select_locale
-    from .web import DatabaseIntConverter, refuse_nul_characters
+    from .web import DatabaseIntConverter
 
     app = Flask(
         __name__,
@@ -58,7 +58,6 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     search.init_app(app)
 
-    app.before_request(refuse_nul_characters)
     app.before_request(remember_language_choice)
     errors.register_error_handlers(app)
     _register_template_helpers(app)

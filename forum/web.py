@@ -64,19 +64,6 @@ def page_arg(name: str = "page") -> int:
     return int(raw)
 
 
-def refuse_nul_characters() -> None:
-    """``before_request``: a NUL character in the path, the query or a form is refused with 400.
-
-    No text the forum stores may hold one (PostgreSQL refuses it, HTML cannot show it), and a
-    person never types it; refusing it here keeps every view and service free of the check.
-    """
-    values = [request.path, *request.args.keys(), *request.args.values()]
-    if request.method == "POST":
-        values += [*request.form.keys(), *request.form.values()]
-    if any("\x00" in value for value in values):
-        fail(400, _("What you sent contains a NUL character (an invisible control character). Remove it and try again."))
-
-
 def fail(status: int, message: str) -> NoReturn:
     """Abort with ``status`` and a translated, user-facing ``message`` shown on the error page."""
     exc = default_exceptions[status](description=str(message))
