@@ -30,7 +30,9 @@ def value_sets(searcher) -> dict[str, dict[str, frozenset[int]]]:
 
 class _TopAndAllCollector(collectors.TopCollector):
     """The best ``limit`` documents by score, remembering every matching one (for the total and
-    the facets) as it goes; no block skipping, so every match is visited once."""
+    the facets) as it goes. No block skipping and no matcher replacement (``replace=0``): both
+    prune sub-queries by their maximum score, which ignores the coordination bonus, so they would
+    drop matches from the count and change the ranking."""
 
     def _use_block_quality(self):
         return False
@@ -48,7 +50,7 @@ def search(searcher, scored, *, limit: int, restrict=None, mask=None, newest: bo
     if newest:
         top = collectors.SortingCollector("created", limit=limit, reverse=True)
     else:
-        top = _TopAndAllCollector(limit=limit)
+        top = _TopAndAllCollector(limit=limit, usequality=False, replace=0)
     collector = collectors.FilterCollector(top, restrict, mask) if restrict is not None or mask is not None else top
     searcher.search_with_collector(scored, collector)
     return collector.results(), top.docset
