@@ -26,7 +26,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .extensions import babel, csrf, htmx, login_manager
     from .accounts.session import load_user
     from .i18n import remember_language_choice, select_locale
-    from .web import DatabaseIntConverter
+    from .web import DatabaseIntConverter, ForumRequest
 
     app = Flask(
         __name__,
@@ -34,6 +34,7 @@ def create_app(config: dict | type | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.url_map.converters["int"] = DatabaseIntConverter
+    app.request_class = ForumRequest
     if isinstance(config, type):
         app.config.update({k: getattr(config, k) for k in dir(config) if k.isupper()})
     else:

@@ -4,8 +4,9 @@ from __future__ import annotations
 from typing import NoReturn
 from urllib.parse import urlencode
 
-from flask import make_response, render_template, request
+from flask import Request, make_response, render_template, request
 from flask_babel import gettext as _
+from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.exceptions import default_exceptions
 from werkzeug.routing import IntegerConverter
 from werkzeug.wrappers import Response
@@ -22,6 +23,24 @@ class DatabaseIntConverter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_DATABASE_INT, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class NulFreeParameters(ImmutableMultiDict):
+    """Query and form parameters without NUL characters: no database text column can hold one
+    (PostgreSQL refuses it), so it is dropped where input enters the application."""
+
+    def __init__(self, mapping=None):
+        if mapping is not None:
+            mapping = [(_without_nul(key), _without_nul(value)) for key, value in iter_multi_items(mapping)]
+        super().__init__(mapping)
+
+
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class ForumRequest(Request):
+    parameter_storage_class = NulFreeParameters
 
 
 def wants_fragment() -> bool:
