@@ -50,6 +50,12 @@ def init_app(app: Flask) -> None:
         app.logger.error("search index unavailable at start: %s", exc)
     if not in_cli:
         service.start_retry_loop()
+        if not app.testing:
+            # Load the Swedish word list (about a second) while the worker boots, not on the
+            # first search a visitor makes.
+            from .analysis import _Lexicon
+
+            _Lexicon.words()
 
 
 def get_search_service(app: Flask | None = None):
