@@ -14,8 +14,9 @@ from werkzeug.wrappers import Response
 from .extensions import htmx
 
 
-# The largest id SQLite and PostgreSQL (BIGINT) can store; a larger one cannot name a row.
-MAX_DATABASE_INT = 2**63 - 1
+# The largest value of an INTEGER column on PostgreSQL (every id column is INTEGER); a larger
+# number cannot name a row, and PostgreSQL would refuse to compare it with an integer column.
+MAX_DATABASE_INT = 2**31 - 1
 
 
 class DatabaseIntConverter(IntegerConverter):

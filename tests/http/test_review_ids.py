@@ -34,5 +34,6 @@ def test_post_with_a_too_large_id_is_a_404(client, db_session, path):
 
 
 def test_the_largest_storable_id_is_still_routed(client):
-    assert client.get(f"/threads/{2**63 - 1}", headers=EN).status_code == 404
+    assert client.get(f"/threads/{2**31 - 1}", headers=EN).status_code == 404
+    assert client.get(f"/threads/{2**31}", headers=EN).status_code == 404
     assert client.get(f"/threads/{2**63}", headers=EN).status_code == 404
