@@ -3,16 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..domain import DomainError
 
-class ModerationError(Exception):
-    """Base class: ``status`` is the HTTP status a view answers with, ``message`` is translated."""
 
-    status = 400
-    default_message = _l("That could not be done.")
-
-    def __init__(self, message=None):
-        self.message = message or self.default_message
-        super().__init__(str(self.message))
+class ModerationError(DomainError):
+    """Base class of the area's domain errors."""
 
 
 class NotAllowed(ModerationError):

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ..domain import DomainError
 
-class ProjectsError(Exception):
+
+class ProjectsError(DomainError):
     status = 422
     default_message = _l("Some of what you entered needs fixing.")
-
-    def __init__(self, message=None, *, field: str | None = None):
-        self.message = message or self.default_message
-        self.field = field
-        super().__init__(str(self.message))
 
 
 class NotAllowed(ProjectsError):
