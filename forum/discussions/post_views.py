@@ -238,18 +238,24 @@ def _action(post_id: int):
     return post, thread, None
 
 
+def _commit_action(call):
+    """Run one service call and commit; a domain error rolls back and answers its 4xx."""
+    session = get_session()
+    try:
+        result = call(session)
+        session.commit()
+    except service.DiscussionError as error:
+        session.rollback()
+        fail_for(error)
+    return result
+
+
 @bp.post("/posts/<int:post_id>/delete")
 def delete_post(post_id: int):
     post, thread, denied = _action(post_id)
     if denied is not None:
         return denied
-    session = get_session()
-    try:
-        service.delete_post(session=session, actor=current_user, post=post)
-        session.commit()
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
+    _commit_action(lambda session: service.delete_post(session=session, actor=current_user, post=post))
     if wants_fragment():
         return render("discussions/_post.html", "discussions/_post.html", **post_context(post, thread))
     return redirect(_location(post, thread), 303)
@@ -281,13 +287,7 @@ def mark_solution(post_id: int):
     post, thread, denied = _action(post_id)
     if denied is not None:
         return denied
-    session = get_session()
-    try:
-        service.mark_solution(session=session, actor=current_user, post=post)
-        session.commit()
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
+    _commit_action(lambda session: service.mark_solution(session=session, actor=current_user, post=post))
     return redirect(thread_url(thread) + "#solution", 303)
 
 
@@ -299,13 +299,7 @@ def unmark_solution(thread_id: int):
         return denied
     if not ActionForm().validate_on_submit():
         fail(400, _("This form is out of date. Reload the page and try again."))
-    session = get_session()
-    try:
-        service.unmark_solution(session=session, actor=current_user, thread=thread)
-        session.commit()
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
+    _commit_action(lambda session: service.unmark_solution(session=session, actor=current_user, thread=thread))
     return redirect(thread_url(thread), 303)
 
 
