@@ -21,6 +21,7 @@ import unicodedata
 from functools import lru_cache
 
 from whoosh.analysis import (
+    Analyzer,
     Filter,
     LowercaseFilter,
     NgramFilter,
@@ -205,20 +206,90 @@ class DecompoundFilter(Filter):
                 yield token
 
 
-def language_analyzer(lang: str, *, stem: bool = True, decompound: bool = True):
-    """The analyzer of the ``*_sv`` / ``*_en`` text fields."""
-    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
-    chain = chain | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
-    if decompound and lang == "sv":
-        chain = chain | DecompoundFilter()
-    if stem:
-        chain = chain | SnowballStemFilter(lang)
-    return chain
+class WordAnalyzer(Analyzer):
+    """A chain whose filters look at one word at a time, with a fast path for indexing.
+
+    ``__call__`` runs the Whoosh chain (queries, highlighting). :meth:`positions` gives the same
+    terms and positions for indexing without a token stream: what each distinct word becomes
+    (its terms after folding, stop words, decompounding and stemming) is worked out once per
+    process and remembered, so a document costs one dictionary lookup per word.
+    ``kind`` is "language" (with ``lang``, ``stem``, ``decompound``) or "plain".
+    """
+
+    CACHE_LIMIT = 500_000
+
+    def __init__(self, kind: str, lang: str = "sv", *, stem: bool = True, decompound: bool = True):
+        self.options = {"kind": kind, "lang": lang, "stem": stem, "decompound": decompound}
+        chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+        if kind == "language":
+            chain = chain | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
+            if decompound and lang == "sv":
+                chain = chain | DecompoundFilter()
+            if stem:
+                chain = chain | SnowballStemFilter(lang)
+        self.chain = chain
+        self._words: dict[str, tuple[str, ...]] = {}
+
+    def __getstate__(self):  # Whoosh pickles the schema into the index: the options suffice
+        return self.options
+
+    def __setstate__(self, options):
+        options = dict(options)
+        self.__init__(options.pop("kind"), options.pop("lang"), **options)
+
+    def __eq__(self, other):
+        return isinstance(other, WordAnalyzer) and other.options == self.options
+
+    def __repr__(self):
+        return f"WordAnalyzer({self.options!r})"
+
+    def __call__(self, value, **kwargs):
+        return self.chain(value, **kwargs)
+
+    def clean(self):
+        self.chain.clean()
+
+    def has_morph(self):
+        return self.chain.has_morph()
+
+    def terms_of_word(self, word: str) -> tuple[str, ...]:
+        """The index terms one word becomes (empty for a stop word)."""
+        terms = self._words.get(word)
+        if terms is None:
+            terms = tuple(token.text for token in self.chain(word, mode="index"))
+            if len(self._words) < self.CACHE_LIMIT:
+                self._words[word] = terms
+        return terms
+
+    def positions(self, text: str) -> dict[str, list[int]]:
+        """term -> its positions, exactly as the chain numbers them in index mode (stop words
+        removed and the following words renumbered; compound parts at the compound's position)."""
+        found: dict[str, list[int]] = {}
+        terms_of_word = self.terms_of_word
+        position = -1
+        for index, word in enumerate(_WORD.findall(text)):
+            terms = terms_of_word(word)
+            if not terms:
+                continue
+            position = index if position < 0 else position + 1
+            for term in terms:
+                places = found.get(term)
+                if places is None:
+                    found[term] = [position]
+                else:
+                    places.append(position)
+        return found
 
 
-def plain_analyzer():
+def language_analyzer(lang: str, *, stem: bool = True, decompound: bool = True) -> WordAnalyzer:
+    """The analyzer of the ``*_sv`` / ``*_en`` text fields:
+    ``tokenize -> lower-case -> fold accents -> stop words -> [decompound] -> stem``."""
+    return WordAnalyzer("language", lang, stem=stem, decompound=decompound)
+
+
+def plain_analyzer() -> WordAnalyzer:
     """Lower-case and fold, no stop words, no stemming: author names, spelling suggestions."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+    return WordAnalyzer("plain")
 
 
 def ngram_analyzer(lang: str):
@@ -245,3 +316,8 @@ def is_stop_word(word: str) -> bool:
 
 def words_of(text: str) -> list[str]:
     return _WORD.findall(text)
+
+
+def words_in(text: str):
+    """The words of ``text`` as regular-expression matches (with their positions)."""
+    return _WORD.finditer(text)

@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import func
@@ -74,9 +75,24 @@ def document(**values) -> dict:
     return {k: v for k, v in values.items() if v not in (None, "")}
 
 
-def text_fields(lang: str, title: str, body: str) -> dict:
+def text_fields(lang: str, title: str, body: str, *, spell: bool = True) -> dict:
+    """The text in the fields of its language; ``spell``: also feeds spelling suggestions."""
     lang = lang if lang in ("sv", "en") else "sv"
-    return {f"title_{lang}": title, f"body_{lang}": body, "lang": lang, "spell": f"{title} {body[:SPELL_CHARS]}"}
+    fields = {f"title_{lang}": title, f"body_{lang}": body, "lang": lang}
+    if spell:
+        fields["spell"] = f"{title} {body[:SPELL_CHARS]}"
+    return fields
+
+
+EPOCH = datetime(1970, 1, 1)
+
+
+def moment_fields(moment: datetime | None) -> dict:
+    """``created`` (microseconds) and ``day`` (days) since 1970 of a naive UTC datetime."""
+    if moment is None:
+        return {}
+    since = moment - EPOCH
+    return {"created": since // timedelta(microseconds=1), "day": max(0, since.days)}
 
 
 def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
@@ -191,7 +207,7 @@ def _documents_of_thread(thread: Thread, posts: list[Post], themes: dict, goals:
         body = public_text(first.body_html) if first is not None and first.is_visible else ""
         docs.append(document(
             key=f"thread:{thread.id}", kind="thread", author=str(thread.author_id or ""),
-            created=thread.created_at, **shared, **text_fields(thread.language, thread.title, body),
+            **moment_fields(thread.created_at), **shared, **text_fields(thread.language, thread.title, body),
         ))
     else:
         replies = posts
@@ -210,8 +226,9 @@ def _shared_fields(thread: Thread, themes: dict, goals: dict) -> dict:
 
 def _post_document(thread: Thread, post: Post, themes: dict, goals: dict) -> dict:
     return document(
-        key=f"post:{post.id}", kind="post", author=str(post.author_id or ""), created=post.created_at,
-        **_shared_fields(thread, themes, goals), **text_fields(post.language, "", public_text(post.body_html)),
+        key=f"post:{post.id}", kind="post", author=str(post.author_id or ""), **moment_fields(post.created_at),
+        **_shared_fields(thread, themes, goals),
+        **text_fields(post.language, "", public_text(post.body_html), spell=False),
     )
 
 

@@ -4,21 +4,29 @@ The format is the one of ``shared/corpus/`` (thread_id, post_id, parent_id, kind
 author, created, tags, ...). Authors become placeholder accounts (no e-mail, cannot log in),
 threads and replies keep their order and dates, and every source id is remembered in
 ``imported_item`` so running the same file again imports nothing twice (new replies of an
-already imported thread are appended). Rows are committed in batches and the search outbox is
-applied in bulk every few batches (one index writer for many thousand posts, not one per post).
+already imported thread are appended).
+
+Speed: the Markdown of the bodies is rendered by a pool of processes while this one writes; rows
+are inserted in batches with multi-row statements (not one ORM object at a time); each batch
+records one search outbox row per thread it touched, in its own transaction, and a separate
+process applies the outbox to the index meanwhile (see :class:`forum.search.sync.OutboxApplier`).
 """
 from __future__ import annotations
 
 import gzip
 import io
 import json
+import multiprocessing
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from pydantic_core import PydanticUndefined
 from slugify import slugify
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
 from ..accounts.models import User
@@ -28,9 +36,9 @@ from ..i18n import utcnow
 from ..language import normalise_language
 from ..markup import plain_text, render_markdown
 from .models import ImportedItem
+from .sync import record_changes
 
-BATCH_POSTS = 2000
-INDEX_BATCH_POSTS = 20_000  # posts committed between two index applications (one writer each)
+BATCH_POSTS = 2000  # posts per transaction
 TITLE_MAX = 200
 
 
@@ -89,6 +97,57 @@ def _group_threads(records: Iterable[dict | None], report: ImportReport) -> dict
     return ordered
 
 
+def row_builder(model) -> Callable[..., dict]:
+    """``build(**values)``: a row for a multi-row insert into ``model``'s table with the model's
+    defaults filled in (``default_factory`` called per row), as constructing the object would."""
+    columns = set(model.__table__.columns.keys())
+    static, factories = {}, {}
+    for name, info in model.model_fields.items():
+        if name not in columns:
+            continue
+        if info.default_factory is not None:
+            factories[name] = info.default_factory
+        elif info.default is not PydanticUndefined and not (model.__table__.c[name].primary_key and info.default is None):
+            static[name] = info.default
+
+    def build(**values) -> dict:
+        row = dict(static)
+        row.update({name: make() for name, make in factories.items() if name not in values})
+        row.update(values)
+        return row
+
+    return build
+
+
+def _insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int]:
+    """Insert ``rows`` in one multi-row statement; their new ids in the order of ``rows``."""
+    if not rows:
+        return []
+    table = model.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(statement, rows).scalars())
+
+
+@dataclass
+class _Source:
+    """One thread of the file, with each record's rendered HTML (from the rendering pool)."""
+
+    source_id: str
+    records: list[dict]
+    html: list[str] = field(default_factory=list)
+    title: str = ""
+
+
+def _render(items: list[_Source]) -> list[_Source]:
+    """In a pool process: the HTML of every body, and the title of a thread that has none."""
+    for item in items:
+        item.html = [render_markdown(str(record["body"])) for record in item.records]
+        first = item.records[0]
+        title = (first.get("title") or "").strip() or plain_text(str(first["body"]), limit=90)
+        item.title = " ".join(title.split())[:TITLE_MAX] or item.source_id
+    return items
+
+
 class Importer:
     def __init__(self, session: Session, theme: Theme, *, source: str):
         self.session = session
@@ -97,92 +156,122 @@ class Importer:
         known = session.exec(select(ImportedItem.source_key, ImportedItem.entity_id)).all()
         self.known: dict[str, int] = dict(known)
         self.report = ImportReport()
+        self._user = row_builder(User)
+        self._thread = row_builder(Thread)
+        self._post = row_builder(Post)
+        self._item = row_builder(ImportedItem)
 
-    def author_id(self, pseudonym) -> int | None:
-        if not pseudonym:
-            return None
-        name = str(pseudonym)[:80]
-        key = f"user:{name}"
-        if key not in self.known:
-            user = User(display_name=name, email=None, password_hash=None, is_placeholder=True,
-                        session_token=secrets.token_hex(16), bio="", bio_html="")
-            self.session.add(user)
-            self.session.flush()
-            self._remember(key, "user", user.id)
-            self.report.users += 1
-        return self.known[key]
+    def _remember(self, entity: str, pairs: list[tuple[str, int]]) -> None:
+        self.session.execute(insert(ImportedItem.__table__),
+                             [self._item(source_key=key, entity=entity, entity_id=i) for key, i in pairs])
+        self.known.update(pairs)
 
     def create_authors(self, records: Iterable[dict], *, chunk: int = 1000) -> None:
-        """Create the placeholder accounts of every new author up front, a flush per ``chunk``
-        (one flush per account made the import spend its time in the ORM)."""
+        """The placeholder account of every author not imported before."""
         names = dict.fromkeys(str(r["author"])[:80] for r in records if r.get("author"))
         new = [name for name in names if f"user:{name}" not in self.known]
         for start in range(0, len(new), chunk):
-            users = [User(display_name=name, email=None, password_hash=None, is_placeholder=True,
-                          session_token=secrets.token_hex(16), bio="", bio_html="")
-                     for name in new[start : start + chunk]]
-            self.session.add_all(users)
-            self.session.flush()
-            for user in users:
-                self._remember(f"user:{user.display_name}", "user", user.id)
-            self.report.users += len(users)
+            names_chunk = new[start : start + chunk]
+            ids = _insert_returning_ids(self.session, User, [
+                self._user(display_name=name, email=None, password_hash=None, is_placeholder=True,
+                           session_token=secrets.token_hex(16), bio="", bio_html="")
+                for name in names_chunk])
+            self._remember("user", [(f"user:{name}", i) for name, i in zip(names_chunk, ids)])
+            self.report.users += len(ids)
 
-    def _remember(self, key: str, entity: str, entity_id: int) -> None:
-        self.session.add(ImportedItem(source_key=key, entity=entity, entity_id=entity_id))
-        self.known[key] = entity_id
+    def author_id(self, pseudonym) -> int | None:
+        return self.known.get(f"user:{str(pseudonym)[:80]}") if pseudonym else None
 
-    def import_thread(self, source_id: str, records: list[dict]) -> int:
-        """Import one thread's records; returns how many posts were added."""
-        thread_key = f"thread:{self.source}:{source_id}"
-        thread = self.session.get(Thread, self.known[thread_key]) if thread_key in self.known else None
-        new_posts: list[tuple[str, Post, dict]] = []
-        for record in records:
-            post_key = f"post:{self.source}:{record['post_id']}"
-            if post_key in self.known:
-                self.report.skipped += 1
-                continue
-            language = normalise_language(record.get("lang")) or "sv"
-            created = _date(record.get("created")) or (thread.created_at if thread else utcnow())
-            author = self.author_id(record.get("author"))
-            if thread is None:
-                title = (record.get("title") or "").strip() or plain_text(record["body"], limit=90)
-                title = " ".join(title.split())[:TITLE_MAX] or source_id
-                thread = Thread(kind="discussion", theme_id=self.theme.id, title=title,
-                                slug=slugify(title, max_length=200) or "trad", author_id=author,
-                                language=language, created_at=created, last_post_at=created, post_count=0)
-                self.session.add(thread)
-                self.session.flush()
-                self._remember(thread_key, "thread", thread.id)
-                self.report.threads += 1
-            body = str(record["body"])
-            post = Post(thread_id=thread.id, author_id=author, body=body, body_html=render_markdown(body),
-                        language=language, created_at=created)
-            self.session.add(post)
-            new_posts.append((post_key, post, record))
-            self.known[post_key] = 0  # a repeated post id inside the file counts once
-        if not new_posts:
+    def import_batch(self, items: list[_Source]) -> int:
+        """Insert the new threads and posts of ``items`` (rendered); returns how many posts."""
+        plans = []  # (item, thread key, [(post key, record, html)])
+        for item in items:
+            fresh = []
+            for record, html in zip(item.records, item.html):
+                post_key = f"post:{self.source}:{record['post_id']}"
+                if post_key in self.known:
+                    self.report.skipped += 1
+                    continue
+                self.known[post_key] = 0  # a repeated post id inside the file counts once
+                fresh.append((post_key, record, html))
+            if fresh:
+                plans.append((item, f"thread:{self.source}:{item.source_id}", fresh))
+        if not plans:
             return 0
-        self.session.flush()  # one flush for the thread's new posts
-        for post_key, post, record in new_posts:
-            self._remember(post_key, "post", post.id)
-            thread.post_count += 1
-            if post.created_at >= thread.last_post_at:
-                thread.last_post_at, thread.last_post_id = post.created_at, post.id
-            if record.get("accepted") and record.get("kind") == "answer" and thread.solution_post_id is None:
-                thread.solution_post_id = post.id
-        added = len(new_posts)
-        self.report.posts += added
-        return added
+        self._create_threads([(item, key, fresh) for item, key, fresh in plans if key not in self.known])
+        threads = {key: self.known[key] for _, key, _ in plans}
+        post_rows, keys = [], []
+        for _, key, fresh in plans:
+            for post_key, record, html in fresh:
+                post_rows.append(self._post(
+                    thread_id=threads[key], author_id=self.author_id(record.get("author")), body=str(record["body"]),
+                    body_html=html, language=normalise_language(record.get("lang")) or "sv",
+                    created_at=_date(record.get("created")) or utcnow()))
+                keys.append(post_key)
+        ids = _insert_returning_ids(self.session, Post, post_rows)
+        self._remember("post", list(zip(keys, ids)))
+        self._update_threads(plans, post_rows, ids)
+        record_changes(self.session, [("thread", thread_id, "upsert") for thread_id in threads.values()])
+        self.report.posts += len(ids)
+        return len(ids)
+
+    def _create_threads(self, plans) -> None:
+        rows = []
+        for item, _key, fresh in plans:
+            first = fresh[0][1]
+            created = _date(first.get("created")) or utcnow()
+            rows.append(self._thread(
+                kind="discussion", theme_id=self.theme.id, title=item.title,
+                slug=slugify(item.title, max_length=200) or "trad", author_id=self.author_id(first.get("author")),
+                language=normalise_language(first.get("lang")) or "sv", created_at=created, last_post_at=created,
+                post_count=0))
+        ids = _insert_returning_ids(self.session, Thread, rows)
+        self._remember("thread", [(key, i) for (_, key, _), i in zip(plans, ids)])
+        self.report.threads += len(ids)
+
+    def _update_threads(self, plans, post_rows: list[dict], post_ids: list[int]) -> None:
+        """Counters, last post and accepted answer of every thread that got posts."""
+        thread_ids = sorted({row["thread_id"] for row in post_rows})
+        table = Thread.__table__
+        state = {row.id: dict(row._mapping) for row in self.session.execute(
+            select(table.c.id, table.c.post_count, table.c.last_post_at, table.c.last_post_id,
+                   table.c.solution_post_id).where(table.c.id.in_(thread_ids)))}
+        records = [record for _, _, fresh in plans for _, record, _ in fresh]
+        for row, post_id, record in zip(post_rows, post_ids, records):
+            thread = state[row["thread_id"]]
+            thread["post_count"] += 1
+            if thread["last_post_id"] is None or row["created_at"] >= thread["last_post_at"]:
+                thread["last_post_at"], thread["last_post_id"] = row["created_at"], post_id
+            if record.get("accepted") and record.get("kind") == "answer" and thread["solution_post_id"] is None:
+                thread["solution_post_id"] = post_id
+        statement = (update(table).where(table.c.id == bindparam("tid"))
+                     .values(post_count=bindparam("count"), last_post_at=bindparam("at"),
+                             last_post_id=bindparam("last"), solution_post_id=bindparam("solution")))
+        self.session.connection().execute(statement, [
+            {"tid": i, "count": s["post_count"], "at": s["last_post_at"], "last": s["last_post_id"],
+             "solution": s["solution_post_id"]} for i, s in state.items()])
+
+
+def _batches(threads: dict[str, list[dict]], size: int) -> Iterator[list[_Source]]:
+    batch, count = [], 0
+    for source_id, records in threads.items():
+        batch.append(_Source(source_id, records))
+        count += len(records)
+        if count >= size:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
 
 
 def import_file(
-    *, session_factory: Callable[[], Session], path: str | Path, theme_slug: str, apply_index: Callable[[], None],
-    progress: Callable[[int], None] | None = None, batch_posts: int = BATCH_POSTS,
-    index_batch_posts: int = INDEX_BATCH_POSTS,
+    *, session_factory: Callable[[], Session], path: str | Path, theme_slug: str,
+    progress: Callable[[int], None] | None = None, batch_posts: int = BATCH_POSTS, processes: int = 2,
+    after_commit: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Import ``path`` into theme ``theme_slug``; commits per batch of ``batch_posts``, and applies
-    the index in bulk every ``index_batch_posts`` (a writer per application costs a segment and a
-    merge, so fewer and larger ones are faster; the changes wait as pending outbox rows meanwhile)."""
+    """Import ``path`` into theme ``theme_slug``, committing per batch of about ``batch_posts``
+    posts. ``processes`` render Markdown in parallel (1: in this process); ``after_commit`` is
+    called after each batch (the index is kept current from the outbox by the caller)."""
     path = Path(path)
     if not path.is_file():
         raise ImportError_(f"No such file: {path}")
@@ -190,6 +279,7 @@ def import_file(
     threads = _group_threads(read_records(path), report)
     source = path.name.split(".")[0]
     session = session_factory()
+    pool = None
     try:
         theme = session.exec(select(Theme).where(Theme.slug == theme_slug)).first()
         if theme is None:
@@ -197,26 +287,30 @@ def import_file(
             raise ImportError_(f"Unknown theme {theme_slug!r}; choose one of: {slugs}")
         importer = Importer(session, theme, source=source)
         importer.report.invalid = report.invalid
-        session.info["search_defer_apply"] = True  # applied in bulk below
+        session.info["search_defer_apply"] = True  # the caller applies the outbox
         importer.create_authors(record for records in threads.values() for record in records)
-        pending = unindexed = 0
-        for source_id, records in threads.items():
-            added = importer.import_thread(source_id, records)
-            pending += added
-            unindexed += added
-            if progress is not None:
-                progress(len(records))
-            if pending >= batch_posts:
-                session.commit()
-                session.expunge_all()
-                pending = 0
-                if unindexed >= index_batch_posts:
-                    apply_index()
-                    unindexed = 0
         session.commit()
-        apply_index()
+        # smaller batches for the pool keep both processes busy while this one writes
+        chunks = _batches(threads, max(1, batch_posts // 4))
+        if processes > 1:
+            pool = multiprocessing.get_context("fork").Pool(processes)
+            rendered = pool.imap(_render, chunks)
+        else:
+            rendered = map(_render, chunks)
+        while True:
+            batch = [item for chunk in islice(rendered, 4) for item in chunk]
+            if not batch:
+                break
+            importer.import_batch(batch)
+            session.commit()
+            if progress is not None:
+                progress(sum(len(item.records) for item in batch))
+            if after_commit is not None:
+                after_commit()
         return importer.report
     finally:
+        if pool is not None:
+            pool.terminate()
         session.close()
 
 

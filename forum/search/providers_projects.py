@@ -21,7 +21,7 @@ from ..projects.models import (
     ProjectPartner,
     ProjectTheme,
 )
-from .documents import LINKS, Provider, document, public_text, register, text_fields
+from .documents import LINKS, Provider, document, moment_fields, public_text, register, text_fields
 
 
 def lesson_of_thread_is_public(session: Session, thread_id: int) -> bool:
@@ -56,7 +56,7 @@ def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]
         body = "\n\n".join(public_text(getattr(lesson, f"{section}_html")) for section in LESSON_SECTIONS)
         out[lesson.id] = document(
             key=f"lesson:{lesson.id}", group=f"lesson:{lesson.id}", kind="lesson",
-            author=str(lesson.author_id or ""), created=lesson.published_at or lesson.created_at,
+            author=str(lesson.author_id or ""), **moment_fields(lesson.published_at or lesson.created_at),
             theme=themes.get(lesson.theme_id), project=str(lesson.project_id),
             sdg=",".join(str(n) for n in sorted(goals.get(lesson.id, []))),
             **text_fields(lesson.language, lesson.title, body),
@@ -111,7 +111,7 @@ def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None
         lang = detect_language(summary) or "sv"
         out[project.id] = document(
             key=f"project:{project.id}", group=f"project:{project.id}", kind="project",
-            created=project.created_at, theme=themes.get(first_theme.get(project.id)),
+            **moment_fields(project.created_at), theme=themes.get(first_theme.get(project.id)),
             project=str(project.id), sdg=",".join(str(n) for n in sorted(goals.get(project.id, []))),
             **text_fields(lang, project.name, body),
         )

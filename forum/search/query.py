@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from whoosh import query as Q
-from whoosh.highlight import ContextFragmenter, HtmlFormatter, get_text, highlight
+from markupsafe import Markup, escape
 
-from .analysis import split_compound
+from .analysis import split_compound, words_in
+from .documents import moment_fields
 from .parsing import ParsedQuery
 
 LANGS = ("sv", "en")
@@ -130,36 +131,53 @@ def filter_query(*, kinds=(), themes=(), projects=(), sdgs=(), langs=(), authors
         parts.append(Q.Or([Q.Term(fieldname, v) for v in dict.fromkeys(values)]) if values
                      else Q.Term(fieldname, "\u0000nothing"))
     if date_from or date_to:
-        parts.append(Q.DateRange("created", date_from, date_to))
+        days = [moment_fields(d).get("day") for d in (date_from, date_to)]
+        parts.append(Q.NumericRange("day", *days))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
 
 
-FRAGMENTER = ContextFragmenter(maxchars=220, surround=70)
-class MarkFormatter(HtmlFormatter):
-    """Matched words as plain ``<mark>`` (text between them is escaped by Whoosh)."""
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{self._text(get_text(text, token, replace))}</mark>"
+SNIPPET_CHARS = 220  # the length of one fragment
+SNIPPET_CONTEXT = 70  # characters shown before the first matched word of a fragment
+SNIPPET_FRAGMENTS = 2
 
 
-FORMATTER = MarkFormatter(between=" … ")
-
-
-def snippet(schema, text: str, lang: str, terms: set[str], *, fallback: int = 220) -> str:
-    """HTML with matched words in <mark> (the text is escaped by Whoosh's formatter)."""
-    fieldname = f"body_{lang if lang in LANGS else 'sv'}"
+def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
+    """Up to two fragments of ``text`` around the words whose index terms are in ``terms``
+    (those in ``<mark>``, everything escaped), the fragments with most matched words first
+    chosen, shown in text order; the start of the text when nothing matches."""
     text = text[:SNIPPET_SOURCE_CHARS]
-    if terms and text:
-        html = highlight(text, frozenset(terms), schema[fieldname].analyzer, FRAGMENTER, FORMATTER,
-                         top=2, mode="index")
-        if html:
-            return html
-    from markupsafe import escape
-
-    short = text[:fallback].rsplit(" ", 1)[0] + " …" if len(text) > fallback else text
-    return str(escape(short))
+    analyzer = schema[f"body_{lang if lang in LANGS else 'sv'}"].analyzer
+    terms_of = getattr(analyzer, "terms_of_word", None) or (
+        lambda word: [t.text for t in analyzer(word, mode="index")])
+    spans = [(m.start(), m.end()) for m in words_in(text) if terms and any(t in terms for t in terms_of(m.group()))]
+    if not spans:
+        short = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …" if len(text) > SNIPPET_CHARS else text
+        return str(escape(short))
+    fragments = []  # (start, end, matched spans)
+    for span in spans:
+        if fragments and span[1] - fragments[-1][0] <= SNIPPET_CHARS:
+            fragments[-1][1] = span[1]
+            fragments[-1][2].append(span)
+        else:
+            fragments.append([max(0, span[0] - SNIPPET_CONTEXT), span[1], [span]])
+    chosen = sorted(sorted(fragments, key=lambda f: -len(f[2]))[:SNIPPET_FRAGMENTS], key=lambda f: f[0])
+    parts = []
+    for start, end, matched in chosen:
+        end = min(len(text), max(end, start + SNIPPET_CHARS))
+        if start > 0:  # begin and end on whole words
+            start = text.find(" ", start, matched[0][0]) + 1 or start
+        if end < len(text):
+            cut = text.rfind(" ", matched[-1][1], end)
+            end = cut if cut > 0 else end
+        out, at = [], start
+        for left, right in matched:
+            out += [escape(text[at:left]), Markup("<mark>"), escape(text[left:right]), Markup("</mark>")]
+            at = right
+        out.append(escape(text[at:end]))
+        parts.append(("… " if start > 0 else "") + "".join(map(str, out)) + (" …" if end < len(text) else ""))
+    return " ".join(parts)
 
 
 def query_terms(query: Q.Query | None, reader, lang: str) -> set[str]:

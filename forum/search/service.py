@@ -15,7 +15,7 @@ from ..discussions.models import Post, Thread
 from .documents import REGISTRY, public_text
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
-from .facets import facet_counts, search as search_all
+from . import engine
 from .query import KINDS, build_query, filter_query, query_terms, snippet
 from .glossary import expansions_for
 
@@ -95,13 +95,14 @@ def run_search(*, session: Session, service, params: SearchParams) -> SearchPage
     newest = params.sort == "newest" or built.scored is None
     searcher = service.store.searcher()
     number = max(1, params.page)
-    results, matched = search_all(searcher, scored, limit=number * PER_PAGE, restrict=restrict,
-                                  mask=built.mask, newest=newest)
-    page.total = len(matched)
-    page.facets = facet_counts(searcher, matched)
+    found = engine.search(searcher, scored, limit=number * PER_PAGE, restrict=restrict, mask=built.mask,
+                          newest=newest)
+    page.total = len(found.matched)
+    page.facets = engine.view_of(searcher).facet_counts(found.matched)
     if (number - 1) * PER_PAGE >= page.total:  # a page number past the end: the first page
         number = 1
-    hits = [(hit["key"], hit.get("lang", "sv")) for hit in results[(number - 1) * PER_PAGE : number * PER_PAGE]]
+    stored = [searcher.stored_fields(docnum) for docnum in found.top[(number - 1) * PER_PAGE : number * PER_PAGE]]
+    hits = [(fields["key"], fields.get("lang", "sv")) for fields in stored]
     terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
     page.items, dropped = _reload(session, ix.schema, hits, terms)
     page.total = max(0, page.total - dropped)
@@ -283,8 +284,7 @@ def _did_you_mean(searcher, schema, parsed: ParsedQuery, total: int, restrict) -
     built = build_query(schema, candidate)
     if built.scored is None:
         return None
-    found = searcher.search(built.scored, limit=1, filter=restrict)
-    return " ".join(words) if len(found) > total else None
+    return " ".join(words) if engine.count(searcher, built.scored, restrict=restrict) > total else None
 
 
 __all__ = ["SearchParams", "SearchPage", "ResultItem", "run_search", "PER_PAGE", "KINDS"]

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import threading
 import time
 import weakref
@@ -79,15 +80,21 @@ def changes_in(session) -> list[tuple[str, int, str]]:
     return [(entity, entity_id, op) for (entity, entity_id), op in found.items()]
 
 
-def _after_flush(session, _flush_context) -> None:
-    rows = [
-        {"entity": entity, "entity_id": entity_id, "operation": op, "created_at": utcnow(),
-         "applied": False, "attempts": 0}
-        for entity, entity_id, op in changes_in(session)
-    ]
-    if rows:
-        session.connection().execute(insert(SearchOutbox.__table__), rows)
+def record_changes(session, changes: list[tuple[str, int, str]]) -> None:
+    """Write outbox rows for ``(entity, id, operation)`` changes in the session's transaction
+    (for writes that bypass the ORM's flush, like the bulk import)."""
+    if changes:
+        now = utcnow()
+        session.connection().execute(insert(SearchOutbox.__table__), [
+            {"entity": entity, "entity_id": entity_id, "operation": op, "created_at": now, "applied": False,
+             "attempts": 0}
+            for entity, entity_id, op in changes
+        ])
         session.info["search_outbox_pending"] = True
+
+
+def _after_flush(session, _flush_context) -> None:
+    record_changes(session, changes_in(session))
 
 
 def _after_commit(session) -> None:
@@ -211,14 +218,17 @@ class SearchService:
             return result.rowcount or 0
 
     # -- rebuilding -------------------------------------------------------------------------------
-    def rebuild(self, *, progress: Callable[[int], None] | None = None, total_hint: Callable[[int], None] | None = None) -> int:
-        """Build a complete index beside the live one from the database, then swap it in."""
+    def rebuild(self, *, progress: Callable[[int], None] | None = None, total_hint: Callable[[int], None] | None = None,
+                procs: int = 1) -> int:
+        """Build a complete index beside the live one from the database, then swap it in.
+        ``procs`` > 1 analyses documents in that many processes (the command line; a web worker
+        rebuilding in a background thread uses one)."""
         with Session(self.engine) as session:
             sequence = session.exec(select(func.coalesce(func.max(SearchOutbox.id), 0))).one()
             if total_hint is not None:
                 total_hint(count_documents(session))
             count = 0
-            with self.store.build_beside() as writer:
+            with self.store.build_beside(procs=procs) as writer:
                 for provider in REGISTRY.values():
                     for doc in provider.iter_documents(session):
                         writer.add_document(**doc)
@@ -292,6 +302,45 @@ class SearchService:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+class OutboxApplier:
+    """Applies the outbox in a child process while this one keeps writing (the bulk import uses
+    it, so indexing runs on the second core instead of after the import).
+
+    Each round takes every pending change (at least ``min_round`` of them, unless stopping) into
+    one bulk writer. ``close()`` lets the child finish a last round and waits for it; changes it
+    did not apply stay pending (the caller or the retry loop applies them)."""
+
+    def __init__(self, service: SearchService, *, interval: float = 0.5, min_round: int = 200):
+        self.service = service
+        self.interval = interval
+        self.min_round = min_round
+        context = multiprocessing.get_context("fork")
+        self._stop = context.Event()
+        self._process = context.Process(target=self._run, name="search-import-applier", daemon=True)
+
+    def __enter__(self) -> "OutboxApplier":
+        self._process.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._process.join()
+
+    def _run(self) -> None:
+        self.service.engine.dispose(close=False)  # the parent's connections stay the parent's
+        while True:
+            stopping = self._stop.is_set()
+            if stopping or self.service.pending_count() >= self.min_round:
+                if self.service.apply_pending(limit=100_000, bulk=True):
+                    continue
+                if stopping:
+                    return
+            self._stop.wait(self.interval)
 
 
 def count_documents(session: Session) -> int:
