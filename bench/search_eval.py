@@ -25,6 +25,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from forum import PROJECT_ROOT
+from forum.search import engine
 from forum.search.documents import text_fields
 from forum.search.index import VARIANTS, build_schema
 from forum.search.parsing import parse_query
@@ -49,16 +50,17 @@ def corpus_documents(name: str, *, index_questions: bool = True):
             if is_opening and not index_questions:
                 continue
             title = (record.get("title") or "") if is_opening else ""
-            yield {"key": f"{'thread' if is_opening else 'post'}:{record['post_id']}", "group": record["thread_id"],
-                   "kind": "thread" if is_opening else "post", **text_fields(lang, title, record.get("body") or "")}
+            # the key keeps the source thread: "<thread id>|thread:<post id>"
+            kind = "thread" if is_opening else "post"
+            yield {"key": f"{record['thread_id']}|{kind}:{record['post_id']}", "kind": kind,
+                   **text_fields(lang, title, record.get("body") or "")}
 
 
 def build_index(directory: Path, variant: str, docs) -> object:
     ix = whoosh_index.create_in(str(directory), build_schema(variant))
     writer = ix.writer(limitmb=256)
     for doc in docs:
-        group = doc.pop("group")
-        writer.add_document(**doc, theme=group)  # the eval keeps the source thread id in "theme"
+        writer.add_document(**doc)
     writer.commit()
     return ix
 
@@ -68,8 +70,8 @@ def ranked_threads(searcher, schema, query_text: str) -> list[str]:
     if built.scored is None:
         return []
     threads: list[str] = []
-    for hit in searcher.search(built.scored, limit=K * 5, mask=built.mask):
-        thread = hit["theme"]
+    for docnum in engine.search(searcher, built.scored, limit=K * 5, mask=built.mask).top:
+        thread = searcher.stored_fields(docnum)["key"].split("|")[0]
         if thread not in threads:
             threads.append(thread)
         if len(threads) == K:
