@@ -33,10 +33,11 @@ def reindex_command(procs: int) -> None:
 @forum_cli.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--theme", "theme_slug", required=True, help="Slug of the theme the threads go into.")
-def import_command(path: str, theme_slug: str) -> None:
+@click.option("--procs", type=click.IntRange(1, 16), default=lambda: min(2, os.cpu_count() or 1), show_default="2",
+              help="Processes rendering Markdown and analysing documents in parallel.")
+def import_command(path: str, theme_slug: str, procs: int) -> None:
     """Import threads and replies from a JSON Lines file (.jsonl or .jsonl.gz)."""
     from .importer import ImportError_, count_records, import_file
-    from .sync import OutboxApplier
 
     service = get_search_service()
     engine = get_engine()
@@ -46,16 +47,17 @@ def import_command(path: str, theme_slug: str) -> None:
         raise click.ClickException(f"Cannot read {path}: {exc}") from exc
     started = time.monotonic()
     try:
-        with click.progressbar(length=total, label="Importing", show_pos=True) as bar, OutboxApplier(service):
+        with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
             report = import_file(session_factory=lambda: Session(engine, expire_on_commit=False), path=path,
-                                 theme_slug=theme_slug, progress=bar.update)
+                                 theme_slug=theme_slug, progress=bar.update, processes=procs)
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from exc
     if not service.available():
         click.echo("The search index was missing; rebuilding it.")
         with service.store.rebuild_lock(blocking=True):
             service.rebuild()
-    while service.apply_pending(limit=100_000, bulk=True):  # what the applier left, if anything
+    click.echo(f"Indexing {service.pending_count()} changed thread(s)...")
+    while service.apply_pending(limit=100_000, bulk=True, procs=procs):
         pass
     elapsed = time.monotonic() - started
     rate = report.posts / elapsed if elapsed else 0.0

@@ -8,8 +8,8 @@ already imported thread are appended).
 
 Speed: the Markdown of the bodies is rendered by a pool of processes while this one writes; rows
 are inserted in batches with multi-row statements (not one ORM object at a time); each batch
-records one search outbox row per thread it touched, in its own transaction, and a separate
-process applies the outbox to the index meanwhile (see :class:`forum.search.sync.OutboxApplier`).
+records one search outbox row per thread it touched, in its own transaction. The command then
+applies the outbox in one bulk index writer (``SearchService.apply_pending(bulk=True)``).
 """
 from __future__ import annotations
 
@@ -267,11 +267,10 @@ def _batches(threads: dict[str, list[dict]], size: int) -> Iterator[list[_Source
 def import_file(
     *, session_factory: Callable[[], Session], path: str | Path, theme_slug: str,
     progress: Callable[[int], None] | None = None, batch_posts: int = BATCH_POSTS, processes: int = 2,
-    after_commit: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Import ``path`` into theme ``theme_slug``, committing per batch of about ``batch_posts``
-    posts. ``processes`` render Markdown in parallel (1: in this process); ``after_commit`` is
-    called after each batch (the index is kept current from the outbox by the caller)."""
+    posts. ``processes`` render Markdown in parallel (1: in this process). The changes wait in the
+    search outbox for the caller to apply."""
     path = Path(path)
     if not path.is_file():
         raise ImportError_(f"No such file: {path}")
@@ -305,8 +304,6 @@ def import_file(
             session.commit()
             if progress is not None:
                 progress(sum(len(item.records) for item in batch))
-            if after_commit is not None:
-                after_commit()
         return importer.report
     finally:
         if pool is not None:

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import threading
 import time
 import weakref
@@ -150,9 +149,11 @@ class SearchService:
             return session.exec(select(func.count()).where(SearchOutbox.applied == False)).one()  # noqa: E712
 
     # -- applying the outbox ----------------------------------------------------------------------
-    def apply_pending(self, *, limit: int = 1000, timeout: float | None = None, bulk: bool = False) -> int:
+    def apply_pending(self, *, limit: int = 1000, timeout: float | None = None, bulk: bool = False,
+                      procs: int = 1) -> int:
         """Apply pending outbox rows; returns how many were applied (0 on failure, logged).
-        ``bulk``: a writer with a large memory pool (an import applying thousands of rows)."""
+        ``bulk``: a writer with a large memory pool (an import applying thousands of rows), whose
+        documents are analysed by ``procs`` processes."""
         with self._apply_lock, Session(self.engine, expire_on_commit=False) as session:
             cursor = self.store.read_cursor()
             wanted = SearchOutbox.applied == False  # noqa: E712
@@ -163,7 +164,7 @@ class SearchService:
                 return 0
             ids = [row.id for row in rows]
             try:
-                self._apply_rows(session, rows, timeout=timeout, bulk=bulk)
+                self._apply_rows(session, rows, timeout=timeout, bulk=bulk, procs=procs)
             except Exception as exc:  # busy, unavailable or broken: keep the rows pending
                 session.rollback()
                 log.warning("search: %d change(s) left pending: %s", len(ids), exc)
@@ -182,14 +183,14 @@ class SearchService:
                 self.store.write_cursor(max(ids))
             return len(ids)
 
-    def _apply_rows(self, session: Session, rows, *, timeout: float | None, bulk: bool = False) -> None:
+    def _apply_rows(self, session: Session, rows, *, timeout: float | None, bulk: bool = False, procs: int = 1) -> None:
         by_entity: dict[str, list[int]] = {}
         for row in rows:
             ids = by_entity.setdefault(row.entity, [])
             if row.entity_id not in ids:
                 ids.append(row.entity_id)
         done: set[str] = set()
-        with self.store.writer(timeout=timeout, bulk=bulk) as writer:
+        with self.store.writer(timeout=timeout, bulk=bulk, procs=procs) as writer:
             # containers first: a thread re-derives its replies, so a reply applied after it is skipped
             for entity in sorted(by_entity, key=lambda e: APPLY_ORDER.get(e, 9)):
                 provider = REGISTRY.get(entity)
@@ -302,45 +303,6 @@ class SearchService:
 
     def stop(self) -> None:
         self._stop.set()
-
-
-class OutboxApplier:
-    """Applies the outbox in a child process while this one keeps writing (the bulk import uses
-    it, so indexing runs on the second core instead of after the import).
-
-    Each round takes every pending change (at least ``min_round`` of them, unless stopping) into
-    one bulk writer. ``close()`` lets the child finish a last round and waits for it; changes it
-    did not apply stay pending (the caller or the retry loop applies them)."""
-
-    def __init__(self, service: SearchService, *, interval: float = 0.5, min_round: int = 200):
-        self.service = service
-        self.interval = interval
-        self.min_round = min_round
-        context = multiprocessing.get_context("fork")
-        self._stop = context.Event()
-        self._process = context.Process(target=self._run, name="search-import-applier", daemon=True)
-
-    def __enter__(self) -> "OutboxApplier":
-        self._process.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._process.join()
-
-    def _run(self) -> None:
-        self.service.engine.dispose(close=False)  # the parent's connections stay the parent's
-        while True:
-            stopping = self._stop.is_set()
-            if stopping or self.service.pending_count() >= self.min_round:
-                if self.service.apply_pending(limit=100_000, bulk=True):
-                    continue
-                if stopping:
-                    return
-            self._stop.wait(self.interval)
 
 
 def count_documents(session: Session) -> int:
