@@ -45,22 +45,22 @@ _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 # -- per segment: arrays that never change once the segment is written ----------------------------
 class SegmentArrays:
     """Field lengths, columns and postings of one segment (segments are immutable in Whoosh;
-    deletions are applied separately, from the reader of the current generation)."""
+    deletions are applied separately, from the reader of the current generation). The arrays
+    outlive the readers they were read with, so every method is given the current reader."""
 
     POSTINGS_LIMIT = 4_000_000  # postings kept in memory per segment (about 50 MB)
 
-    def __init__(self, reader):
-        self.reader = reader
-        self.count = reader.doc_count_all()
+    def __init__(self, count: int):
+        self.count = count
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
         self._postings: OrderedDict = OrderedDict()
         self._held = 0
         self._lock = threading.Lock()
 
-    def _raw_column(self, name: str, column, dtype) -> np.ndarray:
+    def _raw_column(self, reader, name: str, column, dtype) -> np.ndarray:
         values = np.zeros(self.count, dtype=dtype)
-        perdoc = self.reader._perdoc
+        perdoc = reader._perdoc
         if not perdoc.has_column(name):
             return values
         column_reader = perdoc.column_reader(name, column)
@@ -69,22 +69,22 @@ class SegmentArrays:
         values[:stored] = np.frombuffer(raw, dtype=dtype)
         return values
 
-    def lengths(self, fieldname: str) -> np.ndarray:
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
         if found is None:
-            codes = self._raw_column(_lenfield(fieldname), LENGTHS_COLUMN, np.uint8)
+            codes = self._raw_column(reader, _lenfield(fieldname), LENGTHS_COLUMN, np.uint8)
             found = self._lengths[fieldname] = _BYTE_LENGTHS[codes]
         return found
 
-    def column(self, fieldname: str) -> np.ndarray:
+    def column(self, reader, fieldname: str) -> np.ndarray:
         """A numeric column (``created``) as int64, 0 where a document has none."""
         found = self._columns.get(fieldname)
         if found is None:
-            column = self.reader.schema[fieldname].column_type
-            found = self._columns[fieldname] = self._raw_column(fieldname, column, ">i8").astype(np.int64)
+            column = reader.schema[fieldname].column_type
+            found = self._columns[fieldname] = self._raw_column(reader, fieldname, column, ">i8").astype(np.int64)
         return found
 
-    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of a term in this segment, deleted ones included."""
         key = (fieldname, btext)
         with self._lock:
@@ -92,11 +92,11 @@ class SegmentArrays:
             if found is not None:
                 self._postings.move_to_end(key)
                 return found
-        terms = self.reader._terms
+        terms = reader._terms
         if key not in terms:
             found = (_EMPTY_IDS, np.zeros(0, dtype=np.float32))
         else:
-            matcher = terms.matcher(fieldname, btext, self.reader.schema[fieldname].format)
+            matcher = terms.matcher(fieldname, btext, reader.schema[fieldname].format)
             ids, weights = [], []
             while matcher.is_active():  # a block (up to 128 postings) at a time
                 matcher._read_ids()
@@ -127,7 +127,7 @@ def segment_arrays(reader) -> SegmentArrays:
         if found is not None:
             _segments.move_to_end(key)
             return found
-        found = _segments[key] = SegmentArrays(reader)
+        found = _segments[key] = SegmentArrays(reader.doc_count_all())
         while len(_segments) > SEGMENTS_KEPT:
             _segments.popitem(last=False)
         return found
@@ -149,13 +149,13 @@ class IndexView:
     def __init__(self, searcher):
         self.searcher = searcher
         self.total = searcher.doc_count_all()
-        self.leaves = []  # (SegmentArrays, offset)
+        self.leaves = []  # (SegmentArrays, segment reader, offset)
         self.alive = np.ones(self.total, dtype=bool)
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             if getattr(reader, "segment", lambda: None)() is None:  # an empty index
                 continue
-            self.leaves.append((segment_arrays(reader), offset))
+            self.leaves.append((segment_arrays(reader), reader, offset))
             if reader.has_deletions():
                 deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
                 self.alive[deleted + offset] = False
@@ -166,7 +166,7 @@ class IndexView:
 
     # -- arrays over the whole index --------------------------------------------------------------
     def _joined(self, part) -> np.ndarray:
-        arrays = [part(segment) for segment, _ in self.leaves]
+        arrays = [part(segment, reader) for segment, reader, _ in self.leaves]
         if not arrays:
             return np.zeros(0)
         return np.concatenate(arrays) if len(arrays) != 1 else arrays[0]
@@ -174,16 +174,16 @@ class IndexView:
     def lengths(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
         if found is None:
-            found = self._lengths[fieldname] = self._joined(lambda s: s.lengths(fieldname))
+            found = self._lengths[fieldname] = self._joined(lambda s, r: s.lengths(r, fieldname))
         return found
 
     def column(self, fieldname: str) -> np.ndarray:
-        return self._joined(lambda s: s.column(fieldname))
+        return self._joined(lambda s, r: s.column(r, fieldname))
 
     def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = [], []
-        for segment, offset in self.leaves:
-            seg_ids, seg_weights = segment.postings(fieldname, btext)
+        for segment, reader, offset in self.leaves:
+            seg_ids, seg_weights = segment.postings(reader, fieldname, btext)
             if len(seg_ids):
                 ids.append(seg_ids + offset if offset else seg_ids)
                 weights.append(seg_weights)
