@@ -217,6 +217,9 @@ class WordAnalyzer(Analyzer):
     """
 
     CACHE_LIMIT = 500_000
+    # word -> terms, per set of options: shared by every instance (Whoosh unpickles a new schema,
+    # and so new analyzers, whenever it reads an index's table of contents)
+    _caches: dict[tuple, dict[str, tuple[str, ...]]] = {}
 
     def __init__(self, kind: str, lang: str = "sv", *, stem: bool = True, decompound: bool = True):
         self.options = {"kind": kind, "lang": lang, "stem": stem, "decompound": decompound}
@@ -228,7 +231,7 @@ class WordAnalyzer(Analyzer):
             if stem:
                 chain = chain | SnowballStemFilter(lang)
         self.chain = chain
-        self._words: dict[str, tuple[str, ...]] = {}
+        self._words = self._caches.setdefault(tuple(sorted(self.options.items())), {})
 
     def __getstate__(self):  # Whoosh pickles the schema into the index: the options suffice
         return self.options

@@ -162,6 +162,8 @@ class Importer:
         self._item = row_builder(ImportedItem)
 
     def _remember(self, entity: str, pairs: list[tuple[str, int]]) -> None:
+        if not pairs:  # (an insert given no rows would insert one row of defaults)
+            return
         self.session.execute(insert(ImportedItem.__table__),
                              [self._item(source_key=key, entity=entity, entity_id=i) for key, i in pairs])
         self.known.update(pairs)
@@ -216,6 +218,8 @@ class Importer:
         return len(ids)
 
     def _create_threads(self, plans) -> None:
+        if not plans:
+            return
         rows = []
         for item, _key, fresh in plans:
             first = fresh[0][1]

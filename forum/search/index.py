@@ -170,6 +170,14 @@ class IndexStore:
         local.searcher, local.index = searcher, ix
         return searcher
 
+    def is_current(self) -> bool:
+        """The live index has the fields (names and kinds) this version of the forum writes; an
+        index written by an older version is searched until a rebuild replaces it."""
+        expected = build_schema(self.variant)
+        schema = self.open().schema
+        return sorted(schema.names()) == sorted(expected.names()) and all(
+            type(schema[name]) is type(expected[name]) for name in expected.names())
+
     def check(self) -> None:
         """Open the index and read it once; IndexUnavailable if it is missing or corrupt."""
         ix = self.open()

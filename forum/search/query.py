@@ -14,7 +14,7 @@ from datetime import datetime
 from whoosh import query as Q
 from markupsafe import Markup, escape
 
-from .analysis import split_compound, words_in
+from .analysis import split_compound, words_in, words_of
 from .documents import moment_fields
 from .parsing import ParsedQuery
 
@@ -151,7 +151,8 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
     analyzer = schema[f"body_{lang if lang in LANGS else 'sv'}"].analyzer
     terms_of = getattr(analyzer, "terms_of_word", None) or (
         lambda word: [t.text for t in analyzer(word, mode="index")])
-    spans = [(m.start(), m.end()) for m in words_in(text) if terms and any(t in terms for t in terms_of(m.group()))]
+    matched_words = {word for word in set(words_of(text)) if any(t in terms for t in terms_of(word))} if terms else ()
+    spans = [(m.start(), m.end()) for m in words_in(text) if m.group() in matched_words] if matched_words else []
     if not spans:
         short = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …" if len(text) > SNIPPET_CHARS else text
         return str(escape(short))

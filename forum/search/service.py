@@ -78,22 +78,22 @@ def run_search(*, session: Session, service, params: SearchParams) -> SearchPage
     parsed = parse_query(params.q)
     page = SearchPage(params=params, parsed=parsed)
     try:
-        ix = service.store.open()
+        searcher = service.store.searcher()
     except IndexUnavailable:
         page.unavailable = True
         return page
+    schema = searcher.schema  # (an index's ``schema`` property reads its table of contents again)
     filters = _resolve_filters(session, parsed, params)
     if parsed.is_empty and not any(v is not None for v in filters.values()):
         page.elapsed_ms = (time.perf_counter() - started) * 1000
         return page
     page.searched = True
-    built = build_query(ix.schema, parsed, expansions_for(session, parsed.words))
+    built = build_query(schema, parsed, expansions_for(session, parsed.words))
     if built.scored is None and parsed.has_text:
         page.no_terms = True
     scored = built.scored if built.scored is not None else Q.Every()
     restrict = filter_query(**filters)
     newest = params.sort == "newest" or built.scored is None
-    searcher = service.store.searcher()
     number = max(1, params.page)
     found = engine.search(searcher, scored, limit=number * PER_PAGE, restrict=restrict, mask=built.mask,
                           newest=newest)
@@ -104,10 +104,10 @@ def run_search(*, session: Session, service, params: SearchParams) -> SearchPage
     stored = [searcher.stored_fields(docnum) for docnum in found.top[(number - 1) * PER_PAGE : number * PER_PAGE]]
     hits = [(fields["key"], fields.get("lang", "sv")) for fields in stored]
     terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
-    page.items, dropped = _reload(session, ix.schema, hits, terms)
+    page.items, dropped = _reload(session, schema, hits, terms)
     page.total = max(0, page.total - dropped)
     if page.total < FEW_RESULTS and parsed.words:
-        page.suggestion = _did_you_mean(searcher, ix.schema, parsed, page.total, restrict)
+        page.suggestion = _did_you_mean(searcher, schema, parsed, page.total, restrict)
     page.elapsed_ms = (time.perf_counter() - started) * 1000
     return page
 

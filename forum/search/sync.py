@@ -241,12 +241,19 @@ class SearchService:
 
     def ensure_index(self, *, background: bool = True, rebuild: bool = True) -> str:
         """At start: 'ok', 'created' (empty database), 'rebuilding' (started in the background),
-        or 'missing' (``rebuild=False``: left to the caller, e.g. ``flask forum reindex``)."""
+        'outdated' (written by an older version: searched, and rebuilt beside it in the
+        background), or 'missing' (``rebuild=False``: left to the caller, e.g. ``flask forum
+        reindex``; 'outdated' is reported the same way)."""
         try:
             self.store.check()
             if self.store.read_cursor() is None:  # an index from before cursors: take it as current
                 self.store.write_cursor(self.last_sequence())
-            return "ok"
+            if self.store.is_current():
+                return "ok"
+            log.warning("search: the index was written by an older version; rebuilding it beside the live one")
+            if rebuild:
+                self._start_rebuild(background, replace=True)
+            return "outdated"
         except IndexUnavailable as exc:
             if self.store.exists():
                 log.error("search: %s; moving it aside and rebuilding", exc)
@@ -263,18 +270,23 @@ class SearchService:
             return "created"
         if not rebuild:
             return "missing"
-        if background:
-            self.rebuild_thread = threading.Thread(target=self._rebuild_if_first, name="search-rebuild", daemon=True)
-            self.rebuild_thread.start()
-        else:
-            self._rebuild_if_first()
+        self._start_rebuild(background, replace=False)
         return "rebuilding"
 
-    def _rebuild_if_first(self) -> None:
+    def _start_rebuild(self, background: bool, *, replace: bool) -> None:
+        if background:
+            self.rebuild_thread = threading.Thread(target=self._rebuild_if_first, kwargs={"replace": replace},
+                                                   name="search-rebuild", daemon=True)
+            self.rebuild_thread.start()
+        else:
+            self._rebuild_if_first(replace=replace)
+
+    def _rebuild_if_first(self, replace: bool = False) -> None:
+        """Rebuild unless another process does (or, without ``replace``, did: the index exists)."""
         with self.store.rebuild_lock() as mine:
             if not mine:
                 return  # another process rebuilds; this one will see the swapped index
-            if self.store.exists():
+            if self.store.exists() and not (replace and not self.store.is_current()):
                 return
             started = time.monotonic()
             try:

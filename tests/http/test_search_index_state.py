@@ -34,7 +34,7 @@ def test_while_rebuilding_search_says_so_and_the_forum_serves(app, app_settings,
     from forum.search.sync import SearchService
 
     started = []
-    monkeypatch.setattr(SearchService, "_rebuild_if_first", lambda self: started.append(self))
+    monkeypatch.setattr(SearchService, "_rebuild_if_first", lambda self, replace=False: started.append(self))
     restarted = _restart(app_settings)
     service = get_search_service(restarted)
     service.rebuild_thread.join(timeout=30)
@@ -67,6 +67,30 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(app, app_settings, db_session)
     restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)
     assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(as_text=True)
     assert list(Path(app_settings["SEARCH_DIR"]).glob("corrupt-*"))
+
+
+def test_index_of_an_older_version_is_searched_then_replaced(app, app_settings, db_session):
+    """An index whose fields differ from this version's (here: the date as Whoosh's DATETIME,
+    as version 1 wrote it) is rebuilt beside the live one."""
+    from whoosh import index as whoosh_index
+    from whoosh.fields import DATETIME
+
+    from forum.search.index import build_schema
+
+    _make_content(app, db_session)
+    store = get_search_service(app).store
+    old_schema = build_schema()
+    old_schema.remove("day")
+    old_schema.remove("created")
+    old_schema.add("created", DATETIME(stored=True, sortable=True))
+    old = store._new_directory()
+    whoosh_index.create_in(str(old), old_schema)
+    store._publish(old)
+    assert not store.is_current()
+    restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)
+    service = get_search_service(restarted)
+    assert service.store.is_current() and service.store.live_path() != old
+    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(as_text=True)
 
 
 def test_reindex_command_swaps_in_a_new_index(app, runner, db_session):

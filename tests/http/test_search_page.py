@@ -175,3 +175,15 @@ def test_rolled_back_changes_leave_no_outbox_rows(db_session, author):
     make_thread(db_session, author, "Ångrad tråd", "Text.", commit=False)
     db_session.rollback()
     assert len(db_session.exec(select(SearchOutbox)).all()) == before
+
+
+def test_date_range_filter_keeps_the_days_asked_for(client, db_session, author):
+    from datetime import datetime
+
+    for title, moment in (("Vindkraft 2019", datetime(2019, 6, 1, 23, 30)), ("Vindkraft 2021", datetime(2021, 3, 2, 0, 15)),
+                          ("Vindkraft 2024", datetime(2024, 1, 1, 12, 0))):
+        make_thread(db_session, author, title, "Om vindkraft.", created_at=moment)
+    assert sorted(titles(search(client, "vindkraft", **{"from": "2019-06-01", "to": "2021-03-02"}))) == [
+        "Vindkraft 2019", "Vindkraft 2021"]
+    assert titles(search(client, "vindkraft", **{"from": "2021-03-03"})) == ["Vindkraft 2024"]
+    assert titles(search(client, "vindkraft", to="2019-05-31")) == []

@@ -80,3 +80,30 @@ def test_invalid_lines_are_counted_not_fatal(runner, db_session, tmp_path):
     result = runner.invoke(args=["forum", "import", str(path), "--theme", _theme(db_session)])
     assert result.exit_code == 0, result.output
     assert "1 posts" in result.output and "2 invalid lines" in result.output
+
+
+def test_reimport_appends_new_replies_and_keeps_the_accepted_answer(runner, db_session, client, tmp_path):
+    def write(records):
+        path = tmp_path / "qa.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+        return path
+
+    question = {"thread_id": "q1", "post_id": "q1", "parent_id": None, "kind": "question", "title": "Regnbäddar i kvarteret",
+                "body": "Hur dimensionerar man regnbäddar?", "lang": "sv", "author": "ulla", "created": "2020-05-01T10:00:00"}
+    answer = {"thread_id": "q1", "post_id": "a1", "parent_id": "q1", "kind": "answer", "accepted": True,
+              "body": "Räkna med tio procent av takytan.", "lang": "sv", "author": "bo", "created": "2020-05-02T10:00:00"}
+    later = {"thread_id": "q1", "post_id": "a2", "parent_id": "q1", "kind": "answer",
+             "body": "Skelettjord fungerar också för dagvattnet.", "lang": "sv", "author": "ulla",
+             "created": "2020-05-03T10:00:00"}
+    theme = _theme(db_session)
+    assert runner.invoke(args=["forum", "import", str(write([question, answer])), "--theme", theme]).exit_code == 0
+    result = runner.invoke(args=["forum", "import", str(write([question, answer, later])), "--theme", theme,
+                                 "--procs", "1"])
+    assert result.exit_code == 0 and "Imported 0 threads and 1 posts" in result.output, result.output
+    db_session.expire_all()
+    thread = db_session.exec(select(Thread).where(Thread.title == "Regnbäddar i kvarteret")).one()
+    posts = db_session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)).all()
+    assert [p.body for p in posts] == [question["body"], answer["body"], later["body"]]
+    assert thread.post_count == 3 and thread.last_post_id == posts[2].id and thread.solution_post_id == posts[1].id
+    assert db_session.exec(select(func.count()).select_from(User).where(User.is_placeholder == True)).one() == 2  # noqa: E712
+    assert "Regnbäddar i kvarteret" in client.get("/search?q=skelettjord").get_data(as_text=True)
