@@ -48,7 +48,7 @@ class SegmentArrays:
     deletions are applied separately, from the reader of the current generation). The arrays
     outlive the readers they were read with, so every method is given the current reader."""
 
-    POSTINGS_LIMIT = 4_000_000  # postings kept in memory per segment (about 50 MB)
+    POSTINGS_LIMIT = 2_000_000  # postings kept in memory per segment (about 24 MB), least recent dropped
 
     def __init__(self, count: int):
         self.count = count
@@ -116,12 +116,13 @@ class SegmentArrays:
 
 _segments: OrderedDict = OrderedDict()
 _segments_lock = threading.Lock()
-SEGMENTS_KEPT = 64
+SEGMENTS_KEPT = 16
 
 
 def segment_arrays(reader) -> SegmentArrays:
     """The arrays of a segment reader's segment, shared by every searcher that includes it."""
-    key = (id(reader.storage()), getattr(reader.storage(), "folder", ""), reader.segment().segment_id())
+    storage = reader.storage()
+    key = (getattr(storage, "folder", None) or id(storage), reader.segment().segment_id())
     with _segments_lock:
         found = _segments.get(key)
         if found is not None:
