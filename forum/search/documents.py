@@ -80,7 +80,7 @@ def text_fields(lang: str, title: str, body: str, *, spell: bool = True) -> dict
     lang = lang if lang in ("sv", "en") else "sv"
     fields = {f"title_{lang}": title, f"body_{lang}": body, "lang": lang}
     if spell:
-        fields["spell"] = f"{title} {body[:SPELL_CHARS]}"
+        fields[f"spell_{lang}"] = f"{title} {body[:SPELL_CHARS]}"
     return fields
 
 

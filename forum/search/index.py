@@ -98,11 +98,11 @@ def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
         # day is fine enough, and a 16-bit number costs two terms per document, not eight)
         "created": COLUMN(NumericColumn("q")),
         "day": NUMERIC(int, bits=16, signed=False, shift_step=8),
-        # words for "did you mean": titles and the start of opening posts, lessons and projects
-        # (every reply as well would double the index for little gain)
-        "spell": WordText(analyzer=plain_analyzer(), phrase=False),
     }
     for lang in LANGS:
+        # words for "did you mean", per language: titles and the start of opening posts, lessons
+        # and projects (every reply as well would double the index for little gain)
+        fields[f"spell_{lang}"] = WordText(analyzer=plain_analyzer(), phrase=False)
         analyzer = language_analyzer(lang, stem=stem, decompound=decompound)
         fields[f"title_{lang}"] = WordText(analyzer=analyzer)
         fields[f"body_{lang}"] = WordText(analyzer=analyzer)

@@ -12,6 +12,7 @@ from whoosh import query as Q
 from ..accounts.models import User
 from ..core.models import Theme
 from ..discussions.models import Post, Thread
+from ..language import detect_language
 from .documents import REGISTRY, public_text
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
@@ -267,24 +268,33 @@ def _load_projects(session: Session, ids: list[int]) -> dict[str, dict]:
 
 
 def _did_you_mean(searcher, schema, parsed: ParsedQuery, total: int, restrict) -> str | None:
-    """A respelling of the words that finds more, or None."""
-    corrector = searcher.corrector("spell")
-    changed, words = False, []
-    for word in parsed.words:
-        best = word
-        if len(word) >= 3 and not word.isdigit() and not searcher.reader().frequency("spell", word):
+    """A respelling of the unknown words that finds at least as much, or None. Words are respelled from one
+    language's vocabulary at a time: first the language most of the known words are in (on a tie,
+    the one lingua detects, then Swedish), so "compost heat" is not respelled into Swedish."""
+    reader = searcher.reader()
+    fields = {lang: f"spell_{lang}" for lang in ("sv", "en") if f"spell_{lang}" in schema}
+    known = {lang: sum(1 for w in parsed.words if reader.frequency(name, w)) for lang, name in fields.items()}
+    order = sorted(fields, key=lambda lang: -known[lang])
+    if len(set(known.values())) == 1:
+        detected = detect_language(parsed.raw)
+        order.sort(key=lambda lang: lang != detected)
+    unknown = [len(w) >= 3 and not w.isdigit() and not any(reader.frequency(name, w) for name in fields.values())
+               for w in parsed.words]
+    if not any(unknown):
+        return None
+    for lang in order:
+        corrector = searcher.corrector(fields[lang])
+        words = []
+        for word, respell in zip(parsed.words, unknown):
             # the first letter is kept: it bounds the terms compared (Whoosh has no spelling graph here)
-            suggestions = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 4 else 2, prefix=1)
-            if suggestions:
-                best, changed = suggestions[0], True
-        words.append(best)
-    if not changed:
-        return None
-    candidate = ParsedQuery(raw=" ".join(words), words=words)
-    built = build_query(schema, candidate)
-    if built.scored is None:
-        return None
-    return " ".join(words) if engine.count(searcher, built.scored, restrict=restrict) > total else None
+            found = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 4 else 2, prefix=1) if respell else []
+            words.append(found[0] if found else word)
+        if words == parsed.words:
+            continue
+        built = build_query(schema, ParsedQuery(raw=" ".join(words), words=words))
+        if built.scored is not None and engine.count(searcher, built.scored, restrict=restrict) >= max(total, 1):
+            return " ".join(words)
+    return None
 
 
 __all__ = ["SearchParams", "SearchPage", "ResultItem", "run_search", "PER_PAGE", "KINDS"]

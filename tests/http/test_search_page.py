@@ -138,6 +138,18 @@ def test_did_you_mean(client, db_session, author):
     assert "search-suggestion" in html and "fjärrvärme" in html
 
 
+def test_did_you_mean_respells_in_the_language_of_the_other_words(client, db_session, author):
+    make_thread(db_session, author, "Helt ny kompost på gården", "Komposten är helt ny.")
+    make_thread(db_session, author, "Compost heat in winter", "The compost keeps its heat.", language="en")
+
+    def suggestion(q):
+        found = re.search(r'class="search-suggestion"[^>]*>.*?<a [^>]*>([^<]+)</a>', search(client, q).get_data(as_text=True), re.S)
+        return found.group(1) if found else None
+
+    assert suggestion("compost heet") == "compost heat"
+    assert suggestion("kompost hellt") == "kompost helt"
+
+
 @pytest.mark.parametrize("q", ['"unbalanced', "-", "*", "a" * 5000, "\x00\x01\x1b[31m", "author:", "sdg:abc",
                                "((((", "NOT AND OR", "ü" * 600, "kompost\u202e"])
 def test_hostile_queries_never_error(client, q):

@@ -17,9 +17,9 @@ def _ram_index():
     ix = RamStorage().create_index(SCHEMA)
     with ix.writer() as writer:
         writer.add_document(key="thread:1", kind="thread", lang="sv", title_sv="Kompost i lägenhet",
-                            body_sv="Kan man kompostera matrester? Ja, med bokashi.", spell="kompost lägenhet")
+                            body_sv="Kan man kompostera matrester? Ja, med bokashi.", spell_sv="kompost lägenhet")
         writer.add_document(key="post:2", kind="post", lang="en", body_en="Put meat in the compost? No.",
-                            spell="meat compost")
+                            spell_en="meat compost")
     return ix
 
 
