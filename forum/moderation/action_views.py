@@ -108,6 +108,25 @@ def _action_page(form, *, title, submit, action_url, cancel_url, danger=False, s
     return response
 
 
+def _run_form(form, page: dict, act):
+    """The flow of every moderation form: its page on GET; the page again with 422 when the input
+    is invalid or the service refuses (what was typed stays, the refusal is shown on the form);
+    otherwise the response ``act(session)`` gives. Other refusals answer their 4xx page."""
+    if request.method == "GET":
+        return _action_page(form, **page)
+    if not form.validate_on_submit():
+        return _action_page(form, status=422, **page)
+    session = get_session()
+    try:
+        return act(session)
+    except ModerationError as exc:
+        if exc.status != 422:
+            fail_for(exc)
+        session.rollback()
+        form.form_errors.append(str(exc.message))
+        return _action_page(form, status=422, **page)
+
+
 def _navigate(message: str, location: str):
     """After moving a thread away from under the page: reload there (htmx) or 303 (plain)."""
     get_session().commit()
@@ -130,12 +149,8 @@ def thread_form_action(thread_id: int, action: str):
     page = dict(title=title, submit=submit, subject=thread.title, danger=action in ("merge", "split"),
                 action_url=url_for("moderation.thread_form_action", thread_id=thread.id, action=action),
                 cancel_url=thread_link(thread))
-    if request.method == "GET":
-        return _action_page(form, **page)
-    if not form.validate_on_submit():
-        return _action_page(form, status=422, **page)
-    session = get_session()
-    try:
+
+    def act(session):
         if action == "move":
             threads.move_thread(session=session, actor=current_user, thread=thread,
                                 theme=session.get(Theme, form.theme.data), reason=form.reason.data or "")
@@ -155,12 +170,8 @@ def thread_form_action(thread_id: int, action: str):
         new = threads.split_thread(session=session, actor=current_user, thread=thread, post_ids=form.post_ids.data,
                                    title=form.title.data, reason=form.reason.data or "")
         return _navigate(_("The replies are moved to a new thread."), thread_link(new))
-    except ModerationError as exc:
-        if exc.status == 422:
-            session.rollback()
-            form.form_errors.append(str(exc.message))
-            return _action_page(form, status=422, **page)
-        fail_for(exc)
+
+    return _run_form(form, page, act)
 
 
 # --- post actions -----------------------------------------------------------------------------------
@@ -206,11 +217,7 @@ def post_form_action(post_id: int, action: str):
     page = dict(title=title, submit=submit, danger=danger, subject=thread.title if thread else None,
                 action_url=url_for("moderation.post_form_action", post_id=post.id, action=action),
                 cancel_url=post_link(post), hx_target=f"#post-{post.id}" if action != "delete" else None)
-    if request.method == "GET":
-        return _action_page(form, **page)
-    if not form.validate_on_submit():
-        return _action_page(form, status=422, **page)
-    try:
+    def act(session):
         if action == "hide":
             service.hide_post(session=session, actor=current_user, post=post, reason=form.reason.data)
             return _post_done(post, _("The post is hidden."))
@@ -229,12 +236,8 @@ def post_form_action(post_id: int, action: str):
                          "moderation/_queue_done.html")
         location = thread_link(session.get(Thread, remaining)) if remaining and not first else url_for("core.home")
         return _navigate(_("The post is deleted permanently."), location)
-    except ModerationError as exc:
-        if exc.status == 422:
-            session.rollback()
-            form.form_errors.append(str(exc.message))
-            return _action_page(form, status=422, **page)
-        fail_for(exc)
+
+    return _run_form(form, page, act)
 
 
 def _is_first(post: Post) -> bool:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..web import fail
 from . import content, service
-from .action_views import _action_page, _navigate
+from .action_views import _navigate, _run_form
 from .errors import ModerationError
 from .forms import OptionalReasonForm, ReasonForm
 from .loaders import back_to, fail_for, require_moderator
@@ -53,20 +53,12 @@ def item_hide(kind: str, item_id: int):
     form = ReasonForm() if request.method == "POST" else ReasonForm(formdata=None)
     page = dict(title=HIDE_TITLES[KINDS[kind]], submit=_("Hide"), danger=True, subject=title,
                 action_url=url_for("moderation.item_hide", kind=kind, item_id=item_id), cancel_url=location)
-    if request.method == "GET":
-        return _action_page(form, **page)
-    if not form.validate_on_submit():
-        return _action_page(form, status=422, **page)
-    session = get_session()
-    try:
+
+    def act(session):
         content.hide_item(session=session, actor=current_user, item=item, reason=form.reason.data)
-    except ModerationError as exc:
-        if exc.status == 422:
-            session.rollback()
-            form.form_errors.append(str(exc.message))
-            return _action_page(form, status=422, **page)
-        fail_for(exc)
-    return _finish(str(HIDDEN_MESSAGES[KINDS[kind]]), location)
+        return _finish(str(HIDDEN_MESSAGES[KINDS[kind]]), location)
+
+    return _run_form(form, page, act)
 
 
 @bp.post("/mod/<any(lessons, projects):kind>/<int:item_id>/restore")
