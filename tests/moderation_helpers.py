@@ -1,11 +1,13 @@
 """Builders shared by the moderation tests: threads with replies, through the discussions services."""
 from __future__ import annotations
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from forum.core.models import Theme
 from forum.discussions import service as discussions
 from forum.discussions.models import Post, Thread
+from forum.moderation.models import ModerationAction
 from tests.factories import make_user
 
 
@@ -49,3 +51,7 @@ def make_project_with_lesson(session: Session, author=None, *, name: str = "Solp
     ))
     session.commit()
     return project, lesson
+
+
+def audit_count(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(ModerationAction)).one()

@@ -4,14 +4,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import func
 from sqlmodel import select
 
 from forum.discussions.models import Post, Thread
 from forum.moderation import service
-from forum.moderation.models import ModerationAction, Report, ReportStatus
+from forum.moderation.models import Report, ReportStatus
 from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_project_with_lesson, make_thread, themes
+from tests.moderation_helpers import audit_count, make_project_with_lesson, make_thread, themes
 
 HX = {"HX-Request": "true"}
 
@@ -33,10 +32,6 @@ def world(app, db_session):
     db_session.commit()
     return {"thread": thread, "posts": posts, "other": other, "target_user": make_user(db_session),
             "project": project, "lesson": lesson, **people}
-
-
-def audit_count(session) -> int:
-    return session.exec(select(func.count()).select_from(ModerationAction)).one()
 
 
 def routes(w) -> list[tuple[str, str, dict, bool]]:

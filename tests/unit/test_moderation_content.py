@@ -3,7 +3,6 @@ follows, reports are resolved, members cannot act."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func
 from sqlmodel import select
 
 from forum import permissions
@@ -14,22 +13,7 @@ from forum.moderation.models import ModerationAction, Report, ReportStatus
 from forum.projects import lessons as lesson_service
 from forum.projects import service as project_service
 from tests.factories import make_user
-from tests.moderation_helpers import make_project_with_lesson
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def mod(db_session, ctx):
-    return make_user(db_session, role="moderator")
-
-
-def audit_count(session) -> int:
-    return session.exec(select(func.count()).select_from(ModerationAction)).one()
+from tests.moderation_helpers import audit_count, make_project_with_lesson
 
 
 def last_entry(session) -> ModerationAction:

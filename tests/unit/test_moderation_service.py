@@ -16,22 +16,7 @@ from forum.moderation.models import (
     INDEFINITE, AuditLogIsAppendOnly, ModerationAction, Report, ReportStatus, ThreadRedirect, UserWarning,
 )
 from tests.factories import make_user
-from tests.moderation_helpers import make_thread, themes
-
-
-@pytest.fixture
-def ctx(app):
-    with app.test_request_context():
-        yield
-
-
-@pytest.fixture
-def mod(db_session, ctx):
-    return make_user(db_session, role="moderator")
-
-
-def audit_count(session) -> int:
-    return session.exec(select(func.count()).select_from(ModerationAction)).one()
+from tests.moderation_helpers import audit_count, make_thread, themes
 
 
 def one_new_entry(session, before: int, action: str) -> ModerationAction:
