@@ -217,6 +217,7 @@ def post_form_action(post_id: int, action: str):
     page = dict(title=title, submit=submit, danger=danger, subject=thread.title if thread else None,
                 action_url=url_for("moderation.post_form_action", post_id=post.id, action=action),
                 cancel_url=post_link(post), hx_target=f"#post-{post.id}" if action != "delete" else None)
+
     def act(session):
         if action == "hide":
             service.hide_post(session=session, actor=current_user, post=post, reason=form.reason.data)
