@@ -6,12 +6,14 @@ Steps (everything in a temporary directory, removed at the end; nothing is commi
    paragraphs recombined into threads of 2-20 posts, dated over ten years);
 2. ``flask forum import`` it (posts per second, including indexing);
 3. ``flask forum reindex`` (full rebuild beside the live index, then swap);
-4. serve it with gunicorn (2 workers) on 127.0.0.1 and request ``/search`` pages with natural-language
-   queries (snippets and facets on): median and p95 of the server-side time (``Server-Timing``);
+4. serve it with gunicorn (2 workers) on 127.0.0.1 and request ``/search`` pages with
+   natural-language queries (snippets and facets on): median and p95 of the server-side time
+   (``Server-Timing``);
 5. a reply with its index update, in-process: median commit time with and without the index update.
 
 The script stops by itself (a time limit per step; gunicorn is stopped at the end). Measuring only.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -60,7 +62,7 @@ def corpus_text() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
 def generate(path: Path, posts: int, seed: int = 5) -> int:
     rng = random.Random(seed)
     titles, paragraphs = corpus_text()
-    by_lang = {lang: [p for l, p in paragraphs if l == lang] for lang in ("sv", "en")}
+    by_lang = {lang: [p for p_lang, p in paragraphs if p_lang == lang] for lang in ("sv", "en")}
     written, thread_no = 0, 0
     start = time.mktime((2015, 1, 1, 0, 0, 0, 0, 0, -1))
     with gzip.open(path, "wt", encoding="utf-8") as out:
@@ -71,23 +73,44 @@ def generate(path: Path, posts: int, seed: int = 5) -> int:
             moment = start + rng.random() * 10 * 365 * 86400
             for n in range(min(rng.randint(2, 20), posts - written)):
                 body = "\n\n".join(rng.sample(pool, k=rng.randint(1, 3)))
-                out.write(json.dumps({
-                    "thread_id": f"b{thread_no}", "post_id": f"b{thread_no}-{n}",
-                    "parent_id": None if n == 0 else f"b{thread_no}-0", "title": title if n == 0 else None,
-                    "body": body, "lang": lang, "author": f"bench_{rng.randint(1, 2000)}",
-                    "created": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment + n * 3600)), "tags": [],
-                }, ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "thread_id": f"b{thread_no}",
+                            "post_id": f"b{thread_no}-{n}",
+                            "parent_id": None if n == 0 else f"b{thread_no}-0",
+                            "title": title if n == 0 else None,
+                            "body": body,
+                            "lang": lang,
+                            "author": f"bench_{rng.randint(1, 2000)}",
+                            "created": time.strftime(
+                                "%Y-%m-%dT%H:%M:%S", time.gmtime(moment + n * 3600)
+                            ),
+                            "tags": [],
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
                 written += 1
     return written
 
 
 def run(env: dict, *args: str) -> tuple[float, str]:
     started = time.monotonic()
-    done = subprocess.run([str(BIN / "flask"), *args], env=env, capture_output=True, text=True,
-                          timeout=STEP_TIMEOUT, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [str(BIN / "flask"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        cwd=PROJECT_ROOT,
+    )
     if done.returncode != 0:
         raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return time.monotonic() - started, done.stdout.strip().splitlines()[-1] if done.stdout.strip() else ""
+    return time.monotonic() - started, done.stdout.strip().splitlines()[
+        -1
+    ] if done.stdout.strip() else ""
 
 
 def free_port() -> int:
@@ -100,8 +123,21 @@ def queries(rng: random.Random) -> list[str]:
     labelled = []
     for path in (PROJECT_ROOT / "tests" / "search").glob("labels_*.json"):
         labelled += [q["q"] for q in json.loads(path.read_text(encoding="utf-8"))["queries"]]
-    extra = ["kompost", "klimatneutral", "hållbarhet", "solceller", "dagvatten", "recycling", "energy",
-             "bostad", "kollektivtrafik", "heat pump", '"förnybar energi"', "kompost*", "vatten -avlopp"]
+    extra = [
+        "kompost",
+        "klimatneutral",
+        "hållbarhet",
+        "solceller",
+        "dagvatten",
+        "recycling",
+        "energy",
+        "bostad",
+        "kollektivtrafik",
+        "heat pump",
+        '"förnybar energi"',
+        "kompost*",
+        "vatten -avlopp",
+    ]
     items = labelled + extra
     return [rng.choice(items) for _ in range(SEARCHES)]
 
@@ -120,8 +156,12 @@ def measure_search(base: str) -> dict:
         if n >= 10:  # the first requests warm the workers' caches
             client.append(elapsed)
             server.append(float(match.group(1)) if match else elapsed)
-    return {"server_median_ms": statistics.median(server), "server_p95_ms": _p95(server),
-            "client_median_ms": statistics.median(client), "client_p95_ms": _p95(client)}
+    return {
+        "server_median_ms": statistics.median(server),
+        "server_p95_ms": _p95(server),
+        "client_median_ms": statistics.median(client),
+        "client_p95_ms": _p95(client),
+    }
 
 
 def _p95(values: list[float]) -> float:
@@ -143,7 +183,9 @@ def reply(thread_id, defer):
     with Session(engine) as session:
         session.info["search_defer_apply"] = defer
         body = "Ett svar om kompost och solceller i bostadsrättsföreningen, tack för tipsen."
-        session.add(Post(thread_id=thread_id, body=body, body_html=render_markdown(body), language="sv"))
+        session.add(
+            Post(thread_id=thread_id, body=body, body_html=render_markdown(body), language="sv")
+        )
         started = time.perf_counter()
         session.commit()
         return (time.perf_counter() - started) * 1000
@@ -153,8 +195,14 @@ app.extensions["search"].apply_pending()
 print(json.dumps({{"reply_commit_with_index_median_ms": statistics.median(with_index),
                   "reply_commit_without_index_median_ms": statistics.median(without)}}))
 """
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=STEP_TIMEOUT, cwd=PROJECT_ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT,
+        cwd=PROJECT_ROOT,
+    )
     if done.returncode != 0:
         raise SystemExit(f"reply measurement failed:\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -162,16 +210,28 @@ print(json.dumps({{"reply_commit_with_index_median_ms": statistics.median(with_i
 
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="forum-bench-"))
-    env = {**os.environ, "FORUM_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "FORUM_SEARCH_DIR": str(tmp / "index"),
-           "FORUM_INSTANCE_DIR": str(tmp / "instance"), "FORUM_SECRET_KEY": "bench-only-secret",
-           "FLASK_APP": "forum:create_app", "FORUM_RATELIMIT_ENABLED": "false"}
+    env = {
+        **os.environ,
+        "FORUM_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "FORUM_SEARCH_DIR": str(tmp / "index"),
+        "FORUM_INSTANCE_DIR": str(tmp / "instance"),
+        "FORUM_SECRET_KEY": "bench-only-secret",
+        "FLASK_APP": "forum:create_app",
+        "FORUM_RATELIMIT_ENABLED": "false",
+    }
     gunicorn = None
     figures: dict[str, float | int | str] = {}
     try:
         data = tmp / "bench.jsonl.gz"
         figures["posts"] = generate(data, POSTS)
-        subprocess.run([str(BIN / "alembic"), "upgrade", "head"], env=env, check=True, cwd=PROJECT_ROOT,
-                       capture_output=True, timeout=STEP_TIMEOUT)
+        subprocess.run(
+            [str(BIN / "alembic"), "upgrade", "head"],
+            env=env,
+            check=True,
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            timeout=STEP_TIMEOUT,
+        )
         run(env, "forum", "seed")
         run(env, "forum", "seed-glossary")
         elapsed, line = run(env, "forum", "import", str(data), "--theme", THEME)
@@ -183,8 +243,19 @@ def main() -> None:
         print("reindex:", line, flush=True)
         port = free_port()
         gunicorn = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "forum:create_app()"],
-            env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                str(BIN / "gunicorn"),
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "forum:create_app()",
+            ],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

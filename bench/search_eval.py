@@ -13,6 +13,7 @@ Labels are in ``tests/search/labels_*.json`` (see each file's ``about``): derive
 structure (a SweFAQ question -> the thread of its answer; a hand-written paraphrase of a Stack
 Exchange title -> its thread), never from the engine's output.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -37,7 +38,9 @@ K = 10
 
 
 def load_labels() -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DIR.glob("labels_*.json"))]
+    return [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted(LABELS_DIR.glob("labels_*.json"))
+    ]
 
 
 def corpus_documents(name: str, *, index_questions: bool = True):
@@ -52,8 +55,11 @@ def corpus_documents(name: str, *, index_questions: bool = True):
             title = (record.get("title") or "") if is_opening else ""
             # the key keeps the source thread: "<thread id>|thread:<post id>"
             kind = "thread" if is_opening else "post"
-            yield {"key": f"{record['thread_id']}|{kind}:{record['post_id']}", "kind": kind,
-                   **text_fields(lang, title, record.get("body") or "")}
+            yield {
+                "key": f"{record['thread_id']}|{kind}:{record['post_id']}",
+                "kind": kind,
+                **text_fields(lang, title, record.get("body") or ""),
+            }
 
 
 def build_index(directory: Path, variant: str, docs) -> object:
@@ -91,7 +97,9 @@ def recall_at_k(ranking: list[str], relevant: set[str]) -> float:
 
 def evaluate(label_set: dict, variant: str) -> tuple[float, float]:
     with tempfile.TemporaryDirectory(prefix="search-eval-") as tmp:
-        docs = corpus_documents(label_set["corpus"], index_questions=label_set.get("index_questions", True))
+        docs = corpus_documents(
+            label_set["corpus"], index_questions=label_set.get("index_questions", True)
+        )
         ix = build_index(Path(tmp), variant, docs)
         ndcgs, recalls = [], []
         with ix.searcher() as searcher:
@@ -111,13 +119,20 @@ def main(corpora: list[str] | None = None) -> list[tuple]:
     rows = []
     print(f"{'corpus':34} {'queries':>7} {'variant':>11} {'nDCG@10':>8} {'Recall@10':>10}")
     for label_set in load_labels():
-        if corpora and label_set["corpus"].split(".")[0] not in corpora and label_set["corpus"] not in corpora:
+        if (
+            corpora
+            and label_set["corpus"].split(".")[0] not in corpora
+            and label_set["corpus"] not in corpora
+        ):
             continue
         for variant in VARIANTS:
             ndcg, recall = evaluate(label_set, variant)
             rows.append((label_set["corpus"], len(label_set["queries"]), variant, ndcg, recall))
-            print(f"{label_set['corpus']:34} {len(label_set['queries']):>7} {variant:>11} {ndcg:>8.3f} {recall:>10.3f}",
-                  flush=True)
+            print(
+                f"{label_set['corpus']:34} {len(label_set['queries']):>7} {variant:>11} "
+                f"{ndcg:>8.3f} {recall:>10.3f}",
+                flush=True,
+            )
     return rows
 
 

@@ -1,4 +1,5 @@
 """Tillsammans forum: the application factory."""
+
 from __future__ import annotations
 
 import logging
@@ -22,9 +23,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(config: dict | type | None = None) -> Flask:
     """Build the application. ``config`` is a Config class or a dict of overrides."""
     from . import db, errors, models  # noqa: F401  (models fills the metadata)
+    from .accounts.session import load_user
     from .config import Config, ConfigError
     from .extensions import babel, csrf, htmx, login_manager
-    from .accounts.session import load_user
     from .i18n import remember_language_choice, select_locale
     from .web import DatabaseIntConverter, ForumRequest
 
@@ -43,7 +44,8 @@ def create_app(config: dict | type | None = None) -> Flask:
             app.config.update(config)
     if not app.config.get("SECRET_KEY"):
         raise ConfigError(
-            "No secret key: set FORUM_SECRET_KEY or run `make run`, which writes one to instance/secret_key."
+            "No secret key: set FORUM_SECRET_KEY or run `make run`, "
+            "which writes one to instance/secret_key."
         )
     logging.basicConfig(level=logging.INFO)
 

@@ -8,6 +8,7 @@ and checked alike); the ``sv`` catalogue holds the Swedish text.
     python -m forum.catalogues missing sv  # the untranslated msgids as a JSON object to fill in
     python -m forum.catalogues merge sv F  # merge {msgid: translation} from JSON file F
 """
+
 from __future__ import annotations
 
 import json
@@ -65,7 +66,9 @@ def problems(lang: str) -> list[str]:
 def untranslated(lang: str) -> dict[str, str]:
     with catalogue_path(lang).open("rb") as fh:
         catalog = read_po(fh, locale=lang)
-    return {m.id: "" for m in catalog if m.id and isinstance(m.id, str) and (m.fuzzy or not m.string)}
+    return {
+        m.id: "" for m in catalog if m.id and isinstance(m.id, str) and (m.fuzzy or not m.string)
+    }
 
 
 def merge_translations(lang: str, translations: dict[str, str]) -> int:

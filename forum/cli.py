@@ -1,4 +1,5 @@
 """``flask forum ...`` commands."""
+
 from __future__ import annotations
 
 import click
@@ -12,8 +13,12 @@ forum_cli.add_command(create_user_command)
 
 
 @forum_cli.command("seed")
-@click.option("--demo", is_flag=True, help="Also create demo accounts and content (see forum/demo.py).")
-@click.option("--demo-if-empty", is_flag=True, help="Create the demo only when there are no users yet.")
+@click.option(
+    "--demo", is_flag=True, help="Also create demo accounts and content (see forum/demo.py)."
+)
+@click.option(
+    "--demo-if-empty", is_flag=True, help="Create the demo only when there are no users yet."
+)
 def seed_command(demo: bool, demo_if_empty: bool) -> None:
     """Insert the themes and the 17 SDGs (safe to run again); optionally the demo content."""
     from sqlmodel import func, select

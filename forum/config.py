@@ -3,6 +3,7 @@
 No secret has a default outside tests. ``make run`` writes a random key into
 ``instance/secret_key`` when ``FORUM_SECRET_KEY`` is unset.
 """
+
 from __future__ import annotations
 
 import os
@@ -61,10 +62,11 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
-    # Posting in discussions (flask-limiter syntax), per user; the second for accounts younger than a day.
+    # Posting in discussions (flask-limiter syntax), per user; the second for accounts younger than
+    # a day.
     DISCUSSIONS_POST_LIMIT = "8 per minute;60 per hour"
     DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT = "2 per minute;10 per hour"
-    # Creating projects and lessons, per user (issue 6); only a real creation counts.
+    # Creating projects and lessons, per user; only a real creation counts.
     PROJECTS_CREATE_LIMIT = "5 per hour;20 per day"
     LESSONS_CREATE_LIMIT = "10 per hour;40 per day"
 
@@ -80,7 +82,7 @@ class Config:
 
     SERVER_URL = "http://127.0.0.1:5000"
 
-    # Optional approval (issue 7): posts by accounts younger than the age, or with more links
+    # Optional approval: posts by accounts younger than the age, or with more links
     # than the maximum, wait in the moderation queue before they are public.
     MODERATION_APPROVAL_ENABLED = False
     MODERATION_APPROVAL_MAX_ACCOUNT_AGE_HOURS = 24

@@ -1,8 +1,9 @@
 """Database engine per application and one session per request (on ``g``)."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import event

@@ -4,9 +4,10 @@
 An area adds its seeder by importing it here and appending it to the list (accounts come first:
 the other seeders use ``forum.accounts.demo.demo_user(session, "admin")`` and friends as authors).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from sqlmodel import Session
 
@@ -15,9 +16,9 @@ from .discussions.demo import seed_demo_discussions
 from .projects.demo import seed_demo_projects
 
 SEEDERS: list[Callable[[Session], list[str]]] = [
-    seed_demo_accounts,  # issue 3: one admin, one moderator, two members
-    seed_demo_discussions,  # issue 4: six threads with replies in Swedish and English
-    seed_demo_projects,  # issue 6: four Malmö projects with lessons (uses the demo accounts)
+    seed_demo_accounts,  # one admin, one moderator, two members
+    seed_demo_discussions,  # six threads with replies in Swedish and English
+    seed_demo_projects,  # four Malmö projects with lessons (uses the demo accounts)
 ]
 
 

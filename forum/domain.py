@@ -1,4 +1,6 @@
-"""The base of every area's domain errors: views turn them into a 4xx with the translated message."""
+"""The base of every area's domain errors: views turn them into a 4xx with the translated
+message."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

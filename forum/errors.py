@@ -1,4 +1,5 @@
 """Styled, translated error pages (and htmx fragments) for every 4xx/5xx."""
+
 from __future__ import annotations
 
 from flask import Flask, render_template
@@ -9,25 +10,41 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from .web import wants_fragment
 
 MESSAGES = {
-    400: (_l("Bad request"), _l("The request could not be understood. Check what you entered and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The request could not be understood. Check what you entered and try again."),
+    ),
     403: (_l("Not allowed"), _l("You do not have permission to do that.")),
     404: (_l("Page not found"), _l("The page you asked for does not exist or has been moved.")),
     405: (_l("Method not allowed"), _l("That action cannot be done this way.")),
     409: (_l("Conflict"), _l("Someone else changed this at the same time. Reload and try again.")),
     413: (_l("Too large"), _l("What you sent is too large.")),
     422: (_l("Could not process"), _l("Some of what you entered needs fixing.")),
-    429: (_l("Too many requests"), _l("You have done that too often. Wait a moment and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error occurred on our side. It has been logged.")),
-    503: (_l("Temporarily unavailable"), _l("The forum is temporarily unavailable. Try again shortly.")),
+    429: (
+        _l("Too many requests"),
+        _l("You have done that too often. Wait a moment and try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l("An unexpected error occurred on our side. It has been logged."),
+    ),
+    503: (
+        _l("Temporarily unavailable"),
+        _l("The forum is temporarily unavailable. Try again shortly."),
+    ),
 }
 
-CSRF_MESSAGE = _l("This form has expired or did not come from this site. Reload the page and try again.")
+CSRF_MESSAGE = _l(
+    "This form has expired or did not come from this site. Reload the page and try again."
+)
 
 
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     template = "errors/_error.html" if wants_fragment() else "errors/error.html"
-    return render_template(template, status=status, title=title, message=message, detail=detail), status
+    return render_template(
+        template, status=status, title=title, message=message, detail=detail
+    ), status
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """Flask extensions, created here and initialised in ``create_app``."""
+
 from __future__ import annotations
 
 from flask import current_app

@@ -1,7 +1,8 @@
 """Locale selection and small formatting helpers shared by views and templates."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, request, session
 from flask_babel import format_timedelta, get_locale
@@ -21,7 +22,9 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def remember_language_choice() -> None:
@@ -42,7 +45,7 @@ def localized(obj, field: str) -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def time_ago(moment: datetime | None) -> str:

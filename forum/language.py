@@ -3,6 +3,7 @@
 The detector is built once, lazily, for just the two languages the forum supports: that keeps it
 small and fast. Short or ambiguous text falls back to the language the writer chose, then Swedish.
 """
+
 from __future__ import annotations
 
 import threading
@@ -23,7 +24,9 @@ def _get_detector():
             if _detector is None:
                 from lingua import Language, LanguageDetectorBuilder
 
-                _detector = LanguageDetectorBuilder.from_languages(Language.SWEDISH, Language.ENGLISH).build()
+                _detector = LanguageDetectorBuilder.from_languages(
+                    Language.SWEDISH, Language.ENGLISH
+                ).build()
     return _detector
 
 
@@ -45,6 +48,13 @@ def detect_language(text: str | None) -> str | None:
     return values[0].language.iso_code_639_1.name.lower()
 
 
-def choose_language(text: str | None, chosen: str | None = None, fallback: str | None = None) -> str:
+def choose_language(
+    text: str | None, chosen: str | None = None, fallback: str | None = None
+) -> str:
     """An explicit choice wins; otherwise detect; otherwise the fallback; otherwise Swedish."""
-    return normalise_language(chosen) or detect_language(text) or normalise_language(fallback) or DEFAULT
+    return (
+        normalise_language(chosen)
+        or detect_language(text)
+        or normalise_language(fallback)
+        or DEFAULT
+    )

@@ -8,6 +8,7 @@
   only when that session commits (and dropped on rollback), so no mail announces a change that
   never happened. Delivery errors are logged, never raised into the request.
 """
+
 from __future__ import annotations
 
 import logging
@@ -15,9 +16,9 @@ import smtplib
 import ssl
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template
@@ -46,7 +47,7 @@ class MailSettings:
     timeout: float
 
     @classmethod
-    def from_config(cls, config) -> "MailSettings":
+    def from_config(cls, config) -> MailSettings:
         return cls(
             server=config.get("MAIL_SERVER") or None,
             port=int(config.get("MAIL_PORT") or 25),
@@ -60,7 +61,9 @@ class MailSettings:
         )
 
 
-def compose(*, to: str, to_name: str | None = None, subject, template: str, locale: str, **context) -> EmailMessage:
+def compose(
+    *, to: str, to_name: str | None = None, subject, template: str, locale: str, **context
+) -> EmailMessage:
     """Build a message from ``mail/<template>.txt`` and ``.html`` in ``locale``.
 
     ``subject`` may be a lazy string; it is translated in the recipient's language.
@@ -77,7 +80,7 @@ def compose(*, to: str, to_name: str | None = None, subject, template: str, loca
     if to_name:  # a header never carries line breaks or other control characters
         to_name = " ".join("".join(ch if ch.isprintable() else " " for ch in to_name).split())
     message["To"] = formataddr((to_name, to)) if to_name else to
-    message["Date"] = format_datetime(datetime.now(timezone.utc))
+    message["Date"] = format_datetime(datetime.now(UTC))
     sender_domain = parseaddr(settings.sender)[1].partition("@")[2] or "localhost"
     message["Message-ID"] = make_msgid(domain=sender_domain)
     message["Auto-Submitted"] = "auto-generated"
@@ -95,7 +98,10 @@ def deliver(message: EmailMessage, settings: MailSettings | None = None) -> str:
     try:
         if settings.use_ssl:
             smtp = smtplib.SMTP_SSL(
-                settings.server, settings.port, timeout=settings.timeout, context=ssl.create_default_context()
+                settings.server,
+                settings.port,
+                timeout=settings.timeout,
+                context=ssl.create_default_context(),
             )
         else:
             smtp = smtplib.SMTP(settings.server, settings.port, timeout=settings.timeout)
@@ -106,7 +112,9 @@ def deliver(message: EmailMessage, settings: MailSettings | None = None) -> str:
                 smtp.login(settings.username, settings.password or "")
             smtp.send_message(message)
     except (smtplib.SMTPException, OSError) as exc:
-        raise MailError(f"could not send mail via {settings.server}:{settings.port}: {exc}") from exc
+        raise MailError(
+            f"could not send mail via {settings.server}:{settings.port}: {exc}"
+        ) from exc
     log.info("Mail to %s sent via %s:%s", message["To"], settings.server, settings.port)
     return f"smtp://{settings.server}:{settings.port}"
 
@@ -114,14 +122,16 @@ def deliver(message: EmailMessage, settings: MailSettings | None = None) -> str:
 def _write_eml(message: EmailMessage, directory: Path) -> Path:
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
         path.write_bytes(bytes(message))
     except OSError as exc:
         raise MailError(f"could not write mail to {directory}: {exc}") from exc
     log.info(
         "Mail to %s (%s) written to %s: no SMTP server configured (FORUM_MAIL_SERVER)",
-        message["To"], message["Subject"], path,
+        message["To"],
+        message["Subject"],
+        path,
     )
     return path
 

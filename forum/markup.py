@@ -4,6 +4,7 @@ Decisions: raw HTML in the source is never passed through (it is shown as text);
 http, https or mailto and get ``rel="nofollow ugc noopener"``; images are allowed only over https
 (anything else is dropped); code blocks are escaped by the renderer.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -13,9 +14,33 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
-    "ul", "ol", "li", "a", "img", "h1", "h2", "h3", "h4", "h5", "h6",
-    "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "del",
+    "s",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "img",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -30,9 +55,8 @@ LINK_REL = "nofollow ugc noopener"
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return (
-        MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
-        .enable(["table", "strikethrough", "linkify"])
+    return MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False}).enable(
+        ["table", "strikethrough", "linkify"]
     )
 
 
@@ -40,9 +64,18 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         return value if value.lower().startswith("https://") else None
     if attribute == "style":  # tables align columns with text-align only
-        return value if value.replace(" ", "") in {"text-align:left", "text-align:right", "text-align:center"} else None
+        return (
+            value
+            if value.replace(" ", "")
+            in {"text-align:left", "text-align:right", "text-align:center"}
+            else None
+        )
     if tag == "code" and attribute == "class":
-        return value if value.startswith("language-") and value[9:].replace("-", "").isalnum() else None
+        return (
+            value
+            if value.startswith("language-") and value[9:].replace("-", "").isalnum()
+            else None
+        )
     return value
 
 

@@ -1,4 +1,5 @@
 """Run the Alembic migrations from Python (tests, CLI)."""
+
 from __future__ import annotations
 
 from alembic import command

@@ -1,13 +1,30 @@
 """Imports every table so ``SQLModel.metadata`` is complete (Alembic, tests)."""
+
 from sqlmodel import SQLModel
 
 from .accounts.models import User  # noqa: F401
 from .core.models import Goal, Theme  # noqa: F401
 from .discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal  # noqa: F401
-from .moderation.models import ModerationAction, Report, Suspension, ThreadRedirect, UserNote, UserWarning  # noqa: F401
+from .moderation.models import (  # noqa: F401
+    ModerationAction,
+    Report,
+    Suspension,
+    ThreadRedirect,
+    UserNote,
+    UserWarning,
+)
 from .projects.models import (  # noqa: F401
-    Lesson, LessonGoal, LessonOutcome, LessonReaction, LessonRevision,
-    Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectSlugHistory, ProjectTheme,
+    Lesson,
+    LessonGoal,
+    LessonOutcome,
+    LessonReaction,
+    LessonRevision,
+    Project,
+    ProjectGoal,
+    ProjectPartner,
+    ProjectRevision,
+    ProjectSlugHistory,
+    ProjectTheme,
 )
 from .search.models import GlossaryGroup, GlossaryTerm, ImportedItem, SearchOutbox  # noqa: F401
 

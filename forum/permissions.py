@@ -2,6 +2,7 @@
 
 Every predicate accepts flask-login's anonymous user as well as a ``User``.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -31,15 +32,22 @@ def can_participate(user) -> bool:
     return is_member(user) and bool(getattr(user, "is_confirmed", False)) and not is_suspended(user)
 
 
-# --- discussions (issue 4) -------------------------------------------------------------------
+# --- discussions -----------------------------------------------------------------------------
 def _is_author(user, obj) -> bool:
-    return is_member(user) and obj is not None and obj.author_id is not None and obj.author_id == user.id
+    return (
+        is_member(user)
+        and obj is not None
+        and obj.author_id is not None
+        and obj.author_id == user.id
+    )
 
 
 def can_view_thread(user, thread) -> bool:
     """Hidden threads are visible to moderators, and to their author (who sees why, or that the
-    thread waits for approval: issue 7)."""
-    return thread is not None and (thread.hidden_at is None or is_moderator(user) or _is_author(user, thread))
+    thread waits for approval)."""
+    return thread is not None and (
+        thread.hidden_at is None or is_moderator(user) or _is_author(user, thread)
+    )
 
 
 def can_start_thread(user) -> bool:
@@ -63,7 +71,7 @@ def can_edit_post(user, post, thread=None) -> bool:
 
 
 def can_delete_post(user, post, thread=None) -> bool:
-    """Only the author deletes (softly); moderators hide instead (issue 7)."""
+    """Only the author deletes (softly); moderators hide instead."""
     if not can_participate(user) or not _is_author(user, post) or post.deleted_at is not None:
         return False
     return thread is None or not thread.locked
@@ -82,7 +90,11 @@ def can_mark_useful(user, post) -> bool:
 
 def can_mark_solution(user, thread) -> bool:
     """The thread's author or a moderator chooses the reply that solved it."""
-    return can_participate(user) and thread is not None and (_is_author(user, thread) or is_moderator(user))
+    return (
+        can_participate(user)
+        and thread is not None
+        and (_is_author(user, thread) or is_moderator(user))
+    )
 
 
 def can_view_revisions(user, post) -> bool:
@@ -93,16 +105,13 @@ def can_view_hidden_post(user, post) -> bool:
     return post is not None and (post.hidden_at is None or is_moderator(user))
 
 
-# --- moderation (issue 7) ---------------------------------------------------------------
+# --- moderation -------------------------------------------------------------------------
+
 
 def can_moderate(user) -> bool:
     """Reach the review queue, the audit log and every curation action: moderators and admins
     whose account is active and not suspended."""
-    return (
-        is_moderator(user)
-        and bool(getattr(user, "is_active", True))
-        and not is_suspended(user)
-    )
+    return is_moderator(user) and bool(getattr(user, "is_active", True)) and not is_suspended(user)
 
 
 def can_delete_permanently(user) -> bool:
@@ -113,7 +122,11 @@ def can_delete_permanently(user) -> bool:
 def can_suspend(actor, target) -> bool:
     """Warn or suspend ``target``: a moderator only members; an admin also moderators; nobody
     an admin or themselves."""
-    if not can_moderate(actor) or target is None or getattr(target, "id", None) == getattr(actor, "id", None):
+    if (
+        not can_moderate(actor)
+        or target is None
+        or getattr(target, "id", None) == getattr(actor, "id", None)
+    ):
         return False
     if is_admin(target):
         return False
@@ -124,7 +137,11 @@ def can_suspend(actor, target) -> bool:
 
 def can_change_role(actor, target) -> bool:
     """Only admins change roles, never their own."""
-    return can_delete_permanently(actor) and target is not None and getattr(target, "id", None) != getattr(actor, "id", None)
+    return (
+        can_delete_permanently(actor)
+        and target is not None
+        and getattr(target, "id", None) != getattr(actor, "id", None)
+    )
 
 
 def can_report(user) -> bool:
@@ -132,10 +149,12 @@ def can_report(user) -> bool:
     return can_participate(user)
 
 
-# --- projects and lessons (issue 6) -----------------------------------------------------------
+# --- projects and lessons ---------------------------------------------------------------------
 def is_hidden_for(user, item) -> bool:
-    """A lesson or project a moderator hid: everyone but moderators sees only the notice (issue 7)."""
-    return item is not None and getattr(item, "hidden_at", None) is not None and not is_moderator(user)
+    """A lesson or project a moderator hid: everyone but moderators sees only the notice."""
+    return (
+        item is not None and getattr(item, "hidden_at", None) is not None and not is_moderator(user)
+    )
 
 
 def can_create_project(user) -> bool:
@@ -166,13 +185,23 @@ def can_view_lesson(user, lesson) -> bool:
 
 def can_edit_lesson(user, lesson) -> bool:
     """Its author; moderators may edit published lessons (never somebody's draft)."""
-    if lesson is None or not can_participate(user) or not can_view_lesson(user, lesson) or is_hidden_for(user, lesson):
+    if (
+        lesson is None
+        or not can_participate(user)
+        or not can_view_lesson(user, lesson)
+        or is_hidden_for(user, lesson)
+    ):
         return False
     return (lesson.author_id is not None and lesson.author_id == user.id) or is_moderator(user)
 
 
 def can_feature_lesson(user, lesson) -> bool:
-    return lesson is not None and lesson.status == "published" and can_participate(user) and is_moderator(user)
+    return (
+        lesson is not None
+        and lesson.status == "published"
+        and can_participate(user)
+        and is_moderator(user)
+    )
 
 
 def can_mark_lesson_useful(user, lesson) -> bool:
@@ -186,7 +215,7 @@ def can_mark_lesson_useful(user, lesson) -> bool:
     )
 
 
-# --- accounts (issue 3) -----------------------------------------------------------------------
+# --- accounts ---------------------------------------------------------------------------------
 def can_manage_users(user) -> bool:
     """The user administration (/admin/users): admins (roles change through can_change_role)."""
     return is_admin(user) and bool(getattr(user, "is_active", True))
@@ -199,7 +228,11 @@ def can_manage_glossary(user) -> bool:
 
 def can_link_thread_project(user, thread) -> bool:
     """Naming the project a thread is about: its author or a moderator (discussion threads only)."""
-    if thread is None or getattr(thread, "kind", "discussion") != "discussion" or not can_participate(user):
+    if (
+        thread is None
+        or getattr(thread, "kind", "discussion") != "discussion"
+        or not can_participate(user)
+    ):
         return False
     return is_moderator(user) or (thread.author_id is not None and thread.author_id == user.id)
 

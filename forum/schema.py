@@ -4,6 +4,7 @@ Until the first production release the schema is one migration, ``0001_initial``
 Alembic's autogenerate against an empty database. After the first release, add ordinary
 revisions instead (``alembic revision --autogenerate -m ...``).
 """
+
 from __future__ import annotations
 
 import tempfile

@@ -1,4 +1,5 @@
 """Rendering helpers: one URL serves a full page or, for htmx, a fragment."""
+
 from __future__ import annotations
 
 from typing import NoReturn
@@ -13,14 +14,14 @@ from werkzeug.wrappers import Response
 
 from .extensions import htmx
 
-
 # The largest value of an INTEGER column on PostgreSQL (every id column is INTEGER); a larger
 # number cannot name a row, and PostgreSQL would refuse to compare it with an integer column.
 MAX_DATABASE_INT = 2**31 - 1
 
 
 class DatabaseIntConverter(IntegerConverter):
-    """``<int:...>`` in every route: a number too large for the database is a 404, not an overflow."""
+    """``<int:...>`` in every route: a number too large for the database is a 404, not an
+    overflow."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_DATABASE_INT, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
@@ -32,7 +33,9 @@ class NulFreeParameters(ImmutableMultiDict):
 
     def __init__(self, mapping=None):
         if mapping is not None:
-            mapping = [(_without_nul(key), _without_nul(value)) for key, value in iter_multi_items(mapping)]
+            mapping = [
+                (_without_nul(key), _without_nul(value)) for key, value in iter_multi_items(mapping)
+            ]
         super().__init__(mapping)
 
 
@@ -77,7 +80,8 @@ def current_path_with(**params: str) -> str:
 
 
 def page_arg(name: str = "page") -> int:
-    """``?page=N`` as a whole number from 1 to 999999; anything else is a 400 with a clear message."""
+    """``?page=N`` as a whole number from 1 to 999999; anything else is a 400 with a clear
+    message."""
     raw = request.args.get(name, "1") or "1"
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
         fail(400, _("The page number must be a whole number from 1 upwards."))

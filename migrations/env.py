@@ -1,4 +1,5 @@
 """Alembic environment: the URL comes from the forum configuration, the metadata from the models."""
+
 from __future__ import annotations
 
 from logging.config import fileConfig
@@ -15,11 +16,17 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 
 def database_url() -> str:
-    return config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url") or Config.from_environment()["DATABASE_URL"]
+    return (
+        config.attributes.get("database_url")
+        or config.get_main_option("sqlalchemy.url")
+        or Config.from_environment()["DATABASE_URL"]
+    )
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True)
+    context.configure(
+        url=database_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -1,4 +1,5 @@
 """Fixtures and helpers for the accounts tests (imported by tests/*/test_accounts_*.py)."""
+
 from __future__ import annotations
 
 import re

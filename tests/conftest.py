@@ -1,9 +1,11 @@
-"""Shared fixtures: an app on a fresh database (migrated by Alembic) and a temporary search directory.
+"""Shared fixtures: an app on a fresh database (migrated by Alembic) and a temporary search
+directory.
 
 SQLite by default: each test gets a copy of one migrated and seeded template file. With
 ``FORUM_TEST_DATABASE_URL`` set (``make test-pg`` starts a real PostgreSQL server and sets it),
 the schema is migrated once and every test starts from truncated, re-seeded tables.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,7 +21,9 @@ from forum.core.seed import seed_reference_data
 from forum.db import make_engine
 from forum.migrate import upgrade
 from forum.models import metadata
-from tests.mail_fixtures import smtp_server, smtp_server_session  # noqa: F401  (fixtures)
+
+# Fixture modules shared by several test directories, registered once for the whole suite.
+pytest_plugins = ["tests.mail_fixtures", "tests.accounts_fixtures"]
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 

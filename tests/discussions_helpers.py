@@ -1,4 +1,5 @@
 """Builders for discussion tests (threads with posts) on top of tests.factories."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -11,11 +12,25 @@ def a_theme(session: Session, position: int = 1) -> Theme:
     return session.exec(select(Theme).where(Theme.position == position)).one()
 
 
-def a_thread(session: Session, author, *, title="Dagvatten i Västra Hamnen", body="Hur hanterar ni skyfall och dagvatten?",
-             theme=None, goal_ids=(), language=None, replies=()):
+def a_thread(
+    session: Session,
+    author,
+    *,
+    title="Dagvatten i Västra Hamnen",
+    body="Hur hanterar ni skyfall och dagvatten?",
+    theme=None,
+    goal_ids=(),
+    language=None,
+    replies=(),
+):
     thread = service.create_thread(
-        session=session, actor=author, theme=theme or a_theme(session), title=title, body=body,
-        language=language, goal_ids=goal_ids,
+        session=session,
+        actor=author,
+        theme=theme or a_theme(session),
+        title=title,
+        body=body,
+        language=language,
+        goal_ids=goal_ids,
     )
     for replier, text in replies:
         service.reply(session=session, actor=replier, thread=thread, body=text)

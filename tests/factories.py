@@ -1,4 +1,5 @@
 """Test data builders shared by every area's tests."""
+
 from __future__ import annotations
 
 import itertools

@@ -4,6 +4,7 @@
 browser tests' live app) are imported by ``tests/conftest.py`` so every area can use them.
 Point an app at it with ``{**app_settings, **smtp_server.settings}``.
 """
+
 from __future__ import annotations
 
 import email
@@ -28,7 +29,7 @@ class _Recorder:
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         with self.lock:
@@ -46,7 +47,12 @@ class SMTPServer:
 
     @property
     def settings(self) -> dict:
-        return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_USE_TLS": False, "MAIL_USE_SSL": False}
+        return {
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": self.port,
+            "MAIL_USE_TLS": False,
+            "MAIL_USE_SSL": False,
+        }
 
     @property
     def messages(self) -> list[EmailMessage]:
@@ -62,7 +68,7 @@ class SMTPServer:
         with self.recorder.lock:
             self.recorder.messages.clear()
 
-    def start(self) -> "SMTPServer":
+    def start(self) -> SMTPServer:
         self.controller.start()
         return self
 

@@ -1,11 +1,12 @@
 """``flask forum create-user``: make an account from the command line (confirmed at once)."""
+
 from __future__ import annotations
 
 import secrets
 
 import click
-from flask.cli import with_appcontext
 from email_validator import EmailNotValidError, validate_email
+from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from ..db import session_scope
@@ -20,14 +21,30 @@ def generate_password() -> str:
 @click.command("create-user")
 @click.option("--email", required=True, help="E-mail address (the login).")
 @click.option("--name", "display_name", required=True, help="Display name shown with posts.")
-@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.member.value, show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role]),
+    default=Role.member.value,
+    show_default=True,
+)
 @click.option("--organisation", default=None, help="Organisation the person speaks for.")
-@click.option("--actor-type", type=click.Choice([a.value for a in ActorType]), default=ActorType.individual.value,
-              show_default=True)
+@click.option(
+    "--actor-type",
+    type=click.Choice([a.value for a in ActorType]),
+    default=ActorType.individual.value,
+    show_default=True,
+)
 @click.option("--locale", type=click.Choice(["sv", "en"]), default="sv", show_default=True)
-@click.option("--generate-password", "generate", is_flag=True, help="Generate a password and print it instead of asking.")
+@click.option(
+    "--generate-password",
+    "generate",
+    is_flag=True,
+    help="Generate a password and print it instead of asking.",
+)
 @with_appcontext
-def create_user_command(email, display_name, role, organisation, actor_type, locale, generate) -> None:
+def create_user_command(
+    email, display_name, role, organisation, actor_type, locale, generate
+) -> None:
     """Create a confirmed account; the password is asked for (twice) unless generated."""
     from . import service
 
@@ -37,17 +54,28 @@ def create_user_command(email, display_name, role, organisation, actor_type, loc
         raise click.BadParameter(str(exc), param_hint="--email") from exc
     if not 2 <= len(display_name.strip()) <= 80:
         raise click.BadParameter("between 2 and 80 characters", param_hint="--name")
-    password = generate_password() if generate else click.prompt(
-        "Password", hide_input=True, confirmation_prompt=True
+    password = (
+        generate_password()
+        if generate
+        else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
     with force_locale("en"):
         try:
             with session_scope() as session:
                 user = service.create_user(
-                    session=session, display_name=display_name, email=email, password=password,
-                    organisation=organisation, actor_type=actor_type, locale=locale, role=role, confirmed=True,
+                    session=session,
+                    display_name=display_name,
+                    email=email,
+                    password=password,
+                    organisation=organisation,
+                    actor_type=actor_type,
+                    locale=locale,
+                    role=role,
+                    confirmed=True,
                 )
-                summary = f"Created {user.role.value} {user.display_name} <{user.email}> (id {user.id})."
+                summary = (
+                    f"Created {user.role.value} {user.display_name} <{user.email}> (id {user.id})."
+                )
         except service.AccountError as error:
             raise click.ClickException(str(error.message)) from error
     click.echo(summary)

@@ -1,10 +1,19 @@
 """Account forms. Every field has a translated label; passwords are never re-rendered."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from . import passwords
@@ -38,7 +47,10 @@ def _email_validators():
     return [
         _required(_l("Enter your e-mail address.")),
         Length(max=254, message=_l("The e-mail address can be at most %(max)d characters long.")),
-        Email(message=_l("Enter a valid e-mail address, like name@example.org."), check_deliverability=False),
+        Email(
+            message=_l("Enter a valid e-mail address, like name@example.org."),
+            check_deliverability=False,
+        ),
     ]
 
 
@@ -50,7 +62,11 @@ def _no_control_characters(form, field):
 def _name_validators():
     return [
         _required(_l("Enter a display name.")),
-        Length(min=2, max=80, message=_l("The name must be between %(min)d and %(max)d characters long.")),
+        Length(
+            min=2,
+            max=80,
+            message=_l("The name must be between %(min)d and %(max)d characters long."),
+        ),
         _no_control_characters,
     ]
 
@@ -95,21 +111,48 @@ def _new_password_fields(email_field: str | None = None, label=None):
 
 
 class RegisterForm(FlaskForm):
-    display_name = StringField(_l("Display name"), filters=[_strip], validators=_name_validators(),
-                               render_kw={"autocomplete": "name", "maxlength": 80})
-    email = EmailField(_l("E-mail address"), filters=[_lower], validators=_email_validators(),
-                       render_kw={"autocomplete": "email", "maxlength": 254})
+    display_name = StringField(
+        _l("Display name"),
+        filters=[_strip],
+        validators=_name_validators(),
+        render_kw={"autocomplete": "name", "maxlength": 80},
+    )
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[_lower],
+        validators=_email_validators(),
+        render_kw={"autocomplete": "email", "maxlength": 254},
+    )
     password, password_confirm = _new_password_fields("email")
-    organisation = StringField(_l("Organisation (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=120, message=_l("At most %(max)d characters.")), _no_control_characters],
-        render_kw={"autocomplete": "organization", "maxlength": 120})
-    actor_type = SelectField(_l("You speak for"), choices=_choices(ACTOR_TYPE_LABELS),
-                             default=ActorType.individual.value)
-    locale = SelectField(_l("Language of the forum and of e-mails"), choices=[SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()], default="sv")
-    accept_terms = BooleanField(_l("I accept the forum's terms"), validators=[
-        DataRequired(message=_l("You need to accept the terms to register."))])
+    organisation = StringField(
+        _l("Organisation (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=120, message=_l("At most %(max)d characters.")),
+            _no_control_characters,
+        ],
+        render_kw={"autocomplete": "organization", "maxlength": 120},
+    )
+    actor_type = SelectField(
+        _l("You speak for"), choices=_choices(ACTOR_TYPE_LABELS), default=ActorType.individual.value
+    )
+    locale = SelectField(
+        _l("Language of the forum and of e-mails"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGE_NAMES.items()
+        ],
+        default="sv",
+    )
+    accept_terms = BooleanField(
+        _l("I accept the forum's terms"),
+        validators=[DataRequired(message=_l("You need to accept the terms to register."))],
+    )
     # Honeypot: hidden from people (and from assistive technology); naive bots fill it in.
-    website = StringField(_l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"})
+    website = StringField(
+        _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
+    )
 
     def validate_password_confirm(self, field):
         if field.data != self.password.data:
@@ -117,10 +160,17 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), filters=[_lower], validators=[_required(_l("Enter your e-mail address."))],
-                       render_kw={"autocomplete": "username"})
-    password = PasswordField(_l("Password"), validators=[InputRequired(message=_l("Enter your password."))],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[_lower],
+        validators=[_required(_l("Enter your e-mail address."))],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(message=_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField(_l("Remember me on this device"))
     next = HiddenField()
 
@@ -130,8 +180,12 @@ class ActionForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), filters=[_lower], validators=_email_validators(),
-                       render_kw={"autocomplete": "email"})
+    email = EmailField(
+        _l("E-mail address"),
+        filters=[_lower],
+        validators=_email_validators(),
+        render_kw={"autocomplete": "email"},
+    )
 
 
 class ResetPasswordForm(FlaskForm):
@@ -147,30 +201,61 @@ class ResetPasswordForm(FlaskForm):
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Display name"), filters=[_strip], validators=_name_validators(),
-                               render_kw={"autocomplete": "name", "maxlength": 80})
-    organisation = StringField(_l("Organisation (optional)"), filters=[_strip], validators=[
-        Optional(), Length(max=120, message=_l("At most %(max)d characters.")), _no_control_characters],
-        render_kw={"maxlength": 120})
+    display_name = StringField(
+        _l("Display name"),
+        filters=[_strip],
+        validators=_name_validators(),
+        render_kw={"autocomplete": "name", "maxlength": 80},
+    )
+    organisation = StringField(
+        _l("Organisation (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=120, message=_l("At most %(max)d characters.")),
+            _no_control_characters,
+        ],
+        render_kw={"maxlength": 120},
+    )
     actor_type = SelectField(_l("You speak for"), choices=_choices(ACTOR_TYPE_LABELS))
-    bio = TextAreaField(_l("About you (Markdown)"), filters=[_strip], validators=[
-        Optional(), Length(max=2000, message=_l("At most %(max)d characters."))], render_kw={"rows": 6})
+    bio = TextAreaField(
+        _l("About you (Markdown)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=2000, message=_l("At most %(max)d characters."))],
+        render_kw={"rows": 6},
+    )
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language of the forum and of e-mails"), choices=[SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGE_NAMES.items()])
+    locale = SelectField(
+        _l("Language of the forum and of e-mails"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGE_NAMES.items()
+        ],
+    )
 
 
 class EmailChangeForm(FlaskForm):
-    email = EmailField(_l("New e-mail address"), filters=[_lower], validators=_email_validators(),
-                       render_kw={"autocomplete": "email"})
-    password = PasswordField(_l("Your current password"), validators=[InputRequired(message=_l("Enter your password."))],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("New e-mail address"),
+        filters=[_lower],
+        validators=_email_validators(),
+        render_kw={"autocomplete": "email"},
+    )
+    password = PasswordField(
+        _l("Your current password"),
+        validators=[InputRequired(message=_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[
-        InputRequired(message=_l("Enter your password."))], render_kw={"autocomplete": "current-password"})
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(message=_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
     new_password, new_password_confirm = _new_password_fields(label=_l("New password"))
 
     def __init__(self, *args, account_email: str | None = None, **kwargs):
@@ -183,10 +268,15 @@ class PasswordChangeForm(FlaskForm):
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[InputRequired(message=_l("Enter your password."))],
-                             render_kw={"autocomplete": "current-password"})
-    understood = BooleanField(_l("I understand that this cannot be undone"), validators=[
-        DataRequired(message=_l("Tick the box to confirm."))])
+    password = PasswordField(
+        _l("Your password"),
+        validators=[InputRequired(message=_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    understood = BooleanField(
+        _l("I understand that this cannot be undone"),
+        validators=[DataRequired(message=_l("Tick the box to confirm."))],
+    )
 
 
 class RoleForm(FlaskForm):

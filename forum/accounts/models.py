@@ -1,11 +1,12 @@
 """Users and their roles."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
-from sqlalchemy import Column, Enum as SAEnum
+from sqlalchemy import Column
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from ..i18n import utcnow
@@ -29,16 +30,18 @@ class ActorType(str, enum.Enum):
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(max_length=80)
     # Stored lower-cased, so uniqueness is case-insensitive. NULL once the account is deleted
     # (GDPR): posts stay, attributed to "deleted user".
-    email: Optional[str] = Field(default=None, max_length=254, unique=True)
-    password_hash: Optional[str] = Field(default=None, max_length=255)
-    organisation: Optional[str] = Field(default=None, max_length=120)
+    email: str | None = Field(default=None, max_length=254, unique=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    organisation: str | None = Field(default=None, max_length=120)
     actor_type: ActorType = Field(
         default=ActorType.individual,
-        sa_column=Column(SAEnum(ActorType, name="actor_type", native_enum=False, length=20), nullable=False),
+        sa_column=Column(
+            SAEnum(ActorType, name="actor_type", native_enum=False, length=20), nullable=False
+        ),
     )
     bio: str = Field(default="", max_length=2000)
     bio_html: str = Field(default="")
@@ -48,9 +51,9 @@ class User(SQLModel, table=True):
         sa_column=Column(SAEnum(Role, name="role", native_enum=False, length=20), nullable=False),
     )
     created_at: datetime = Field(default_factory=utcnow)
-    confirmed_at: Optional[datetime] = Field(default=None)
-    suspended_until: Optional[datetime] = Field(default=None)
-    deleted_at: Optional[datetime] = Field(default=None)
+    confirmed_at: datetime | None = Field(default=None)
+    suspended_until: datetime | None = Field(default=None)
+    deleted_at: datetime | None = Field(default=None)
     # Changing it invalidates every session and remember-me cookie of the user.
     session_token: str = Field(max_length=64)
     is_placeholder: bool = Field(default=False)  # imported authors: cannot log in

@@ -5,6 +5,7 @@ passwords shipped in ``forum/data/common_passwords.txt``, and not the account's 
 (nor its local part). Hashing costs come from the app config (``ARGON2_*``); a hash made with
 other costs still verifies and is upgraded at the next login (``needs_rehash``).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,7 +30,9 @@ SAME_AS_EMAIL = _l("The password must not be your e-mail address.")
 def common_passwords() -> frozenset[str]:
     """The shipped list, lower-cased; lines starting with ``#`` are comments."""
     lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
-    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(
+        line.strip().lower() for line in lines if line.strip() and not line.startswith("#")
+    )
 
 
 def password_problems(password: str, *, email: str | None = None) -> list[str]:
@@ -89,7 +92,9 @@ def needs_rehash(password_hash: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _dummy_hash(time_cost: int, memory_cost: int, parallelism: int) -> str:
-    return _hasher_for(time_cost, memory_cost, parallelism).hash("dummy password for unknown accounts")
+    return _hasher_for(time_cost, memory_cost, parallelism).hash(
+        "dummy password for unknown accounts"
+    )
 
 
 def verify_dummy(password: str) -> bool:

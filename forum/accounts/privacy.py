@@ -8,10 +8,11 @@ user-written content (projects, lessons, reports...) adds its own section there.
 organisation and biography are removed, the name is replaced and every session ends. The row
 stays, so posts keep their author id and show "deleted user".
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from sqlmodel import Session, select
 
@@ -44,7 +45,9 @@ def _profile(user: User) -> dict:
 
 
 def _threads(session: Session, user: User) -> list[dict]:
-    threads = session.exec(select(Thread).where(Thread.author_id == user.id).order_by(Thread.id)).all()
+    threads = session.exec(
+        select(Thread).where(Thread.author_id == user.id).order_by(Thread.id)
+    ).all()
     return [
         {
             "id": t.id,
@@ -60,8 +63,10 @@ def _threads(session: Session, user: User) -> list[dict]:
 
 def _posts(session: Session, user: User) -> list[dict]:
     rows = session.exec(
-        select(Post, Thread.title).join(Thread, Thread.id == Post.thread_id)
-        .where(Post.author_id == user.id).order_by(Post.id)
+        select(Post, Thread.title)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(Post.author_id == user.id)
+        .order_by(Post.id)
     ).all()
     return [
         {
@@ -79,15 +84,29 @@ def _posts(session: Session, user: User) -> list[dict]:
 
 
 def _reactions(session: Session, user: User) -> list[dict]:
-    reactions = session.exec(select(Reaction).where(Reaction.user_id == user.id).order_by(Reaction.id)).all()
-    return [{"post_id": r.post_id, "kind": r.kind, "created_at": _iso(r.created_at)} for r in reactions]
+    reactions = session.exec(
+        select(Reaction).where(Reaction.user_id == user.id).order_by(Reaction.id)
+    ).all()
+    return [
+        {"post_id": r.post_id, "kind": r.kind, "created_at": _iso(r.created_at)} for r in reactions
+    ]
 
 
-_LESSON_TEXTS = ("context", "what_was_done", "results", "what_worked", "what_did_not_work", "advice", "links")
+_LESSON_TEXTS = (
+    "context",
+    "what_was_done",
+    "results",
+    "what_worked",
+    "what_did_not_work",
+    "advice",
+    "links",
+)
 
 
 def _lessons(session: Session, user: User) -> list[dict]:
-    lessons = session.exec(select(Lesson).where(Lesson.author_id == user.id).order_by(Lesson.id)).all()
+    lessons = session.exec(
+        select(Lesson).where(Lesson.author_id == user.id).order_by(Lesson.id)
+    ).all()
     return [
         {
             "id": lesson.id,
@@ -106,10 +125,18 @@ def _lessons(session: Session, user: User) -> list[dict]:
 
 
 def _projects(session: Session, user: User) -> list[dict]:
-    projects = session.exec(select(Project).where(Project.creator_id == user.id).order_by(Project.id)).all()
+    projects = session.exec(
+        select(Project).where(Project.creator_id == user.id).order_by(Project.id)
+    ).all()
     return [
-        {"id": p.id, "name": p.name, "municipality": p.municipality, "summary": p.summary,
-         "created_at": _iso(p.created_at), "url": f"/projects/{p.slug}"}
+        {
+            "id": p.id,
+            "name": p.name,
+            "municipality": p.municipality,
+            "summary": p.summary,
+            "created_at": _iso(p.created_at),
+            "url": f"/projects/{p.slug}",
+        }
         for p in projects
     ]
 

@@ -1,4 +1,6 @@
-"""Public profiles (``/u/<id>-<slug>``) and the user administration (``/admin/users``, admins only)."""
+"""Public profiles (``/u/<id>-<slug>``) and the user administration (``/admin/users``, admins
+only)."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
@@ -40,18 +42,35 @@ def profile(user_id: int, slug: str | None = None):
     )
     threads = db.exec(visible_threads.order_by(Thread.created_at.desc()).limit(PROFILE_ITEMS)).all()
     posts = db.exec(
-        select(Post, Thread).join(Thread, Thread.id == Post.thread_id)
-        .where(Post.author_id == user.id, Post.deleted_at.is_(None), Post.hidden_at.is_(None),
-               Thread.hidden_at.is_(None))
-        .order_by(Post.created_at.desc()).limit(PROFILE_ITEMS)
+        select(Post, Thread)
+        .join(Thread, Thread.id == Post.thread_id)
+        .where(
+            Post.author_id == user.id,
+            Post.deleted_at.is_(None),
+            Post.hidden_at.is_(None),
+            Thread.hidden_at.is_(None),
+        )
+        .order_by(Post.created_at.desc())
+        .limit(PROFILE_ITEMS)
     ).all()
     lessons = db.exec(
-        select(Lesson).where(Lesson.author_id == user.id, Lesson.status == LessonStatus.published,
-                             Lesson.hidden_at.is_(None))
-        .order_by(Lesson.published_at.desc()).limit(PROFILE_ITEMS)
+        select(Lesson)
+        .where(
+            Lesson.author_id == user.id,
+            Lesson.status == LessonStatus.published,
+            Lesson.hidden_at.is_(None),
+        )
+        .order_by(Lesson.published_at.desc())
+        .limit(PROFILE_ITEMS)
     ).all()
-    return render("accounts/profile.html", "accounts/_profile.html", user=user, threads=threads, posts=posts,
-                  lessons=lessons)
+    return render(
+        "accounts/profile.html",
+        "accounts/_profile.html",
+        user=user,
+        threads=threads,
+        posts=posts,
+        lessons=lessons,
+    )
 
 
 # --- user administration -----------------------------------------------------------------------
@@ -68,11 +87,24 @@ def admin_users():
     _require_admin()
     query = request.args.get("q", "").strip()[:100]
     page = page_arg()
-    users, total = service.search_users(session=get_session(), actor=me(), query=query,
-                                        limit=USERS_PER_PAGE, offset=(page - 1) * USERS_PER_PAGE)
+    users, total = service.search_users(
+        session=get_session(),
+        actor=me(),
+        query=query,
+        limit=USERS_PER_PAGE,
+        offset=(page - 1) * USERS_PER_PAGE,
+    )
     pages = max((total + USERS_PER_PAGE - 1) // USERS_PER_PAGE, 1)
-    return render("accounts/admin_users.html", "accounts/_admin_users_table.html", users=users, total=total,
-                  query=query, page_number=page, pages=pages, roles=ROLE_LABELS)
+    return render(
+        "accounts/admin_users.html",
+        "accounts/_admin_users_table.html",
+        users=users,
+        total=total,
+        query=query,
+        page_number=page,
+        pages=pages,
+        roles=ROLE_LABELS,
+    )
 
 
 def _role_target(user_id: int) -> tuple[User, RoleForm]:
@@ -92,8 +124,13 @@ def admin_user_role(user_id: int):
     if wanted not in ROLE_LABELS:
         fail(400, _("Choose one of the roles."))
     form.role.data = wanted
-    return render("accounts/admin_role.html", "accounts/_admin_role_form.html", user=user, form=form,
-                  wanted=wanted)
+    return render(
+        "accounts/admin_role.html",
+        "accounts/_admin_role_form.html",
+        user=user,
+        form=form,
+        wanted=wanted,
+    )
 
 
 @bp.post("/admin/users/<int:user_id>/role")
@@ -107,5 +144,8 @@ def admin_user_role_post(user_id: int):
     except service.AccountError as error:
         fail(error.status, str(error.message))
     get_session().commit()
-    flash(_("%(name)s is now: %(role)s.", name=user.display_name, role=ROLE_LABELS[user.role.value]), "success")
+    flash(
+        _("%(name)s is now: %(role)s.", name=user.display_name, role=ROLE_LABELS[user.role.value]),
+        "success",
+    )
     return see_other(url_for("accounts.admin_users", q=request.args.get("q") or None))

@@ -6,6 +6,7 @@ it belongs to, if any). Mails are queued with ``send_after_commit``: they leave 
 caller's transaction commits. Privacy (export, deletion) lives in ``privacy.py`` and is
 re-exported here.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -41,7 +42,9 @@ class AccountError(Exception):
 
 
 class EmailTaken(AccountError):
-    message = _l("An account with this e-mail address already exists. Log in or reset your password.")
+    message = _l(
+        "An account with this e-mail address already exists. Log in or reset your password."
+    )
     field = "email"
 
 
@@ -59,7 +62,9 @@ class WrongPassword(AccountError):
 
 
 class InvalidToken(AccountError):
-    message = _l("This link is not valid. It may have been used already or replaced by a newer one.")
+    message = _l(
+        "This link is not valid. It may have been used already or replaced by a newer one."
+    )
     status = 400
 
 
@@ -150,8 +155,13 @@ def register(
 ) -> User:
     """A new, unconfirmed member; the confirmation mail leaves when the caller commits."""
     user = create_user(
-        session=session, display_name=display_name, email=email, password=password,
-        organisation=organisation, actor_type=actor_type, locale=locale,
+        session=session,
+        display_name=display_name,
+        email=email,
+        password=password,
+        organisation=organisation,
+        actor_type=actor_type,
+        locale=locale,
     )
     _queue_confirmation(session, user, user.email, template="confirm")
     return user
@@ -167,12 +177,23 @@ def send_confirmation(*, session: Session, actor: User) -> None:
 def _queue_confirmation(session: Session, user: User, address: str, *, template: str) -> None:
     link = absolute_url("accounts.confirm", token=tokens.make_confirm_token(user, address))
     subject = (
-        _l("Confirm your e-mail address") if template == "confirm" else _l("Confirm your new e-mail address")
+        _l("Confirm your e-mail address")
+        if template == "confirm"
+        else _l("Confirm your new e-mail address")
     )
-    send_after_commit(session, compose(
-        to=address, to_name=user.display_name, subject=subject, template=template,
-        locale=user.locale, user=user, link=link, max_age_hours=_confirm_hours(),
-    ))
+    send_after_commit(
+        session,
+        compose(
+            to=address,
+            to_name=user.display_name,
+            subject=subject,
+            template=template,
+            locale=user.locale,
+            user=user,
+            link=link,
+            max_age_hours=_confirm_hours(),
+        ),
+    )
 
 
 def _confirm_hours() -> int:
@@ -236,10 +257,19 @@ def request_reset(*, session: Session, email: str) -> None:
         return
     link = absolute_url("accounts.reset_password", token=tokens.make_reset_token(user))
     minutes = int(current_app.config["RESET_TOKEN_MAX_AGE"]) // 60
-    send_after_commit(session, compose(
-        to=user.email, to_name=user.display_name, subject=_l("Reset your password"), template="reset",
-        locale=user.locale, user=user, link=link, max_age_minutes=minutes,
-    ))
+    send_after_commit(
+        session,
+        compose(
+            to=user.email,
+            to_name=user.display_name,
+            subject=_l("Reset your password"),
+            template="reset",
+            locale=user.locale,
+            user=user,
+            link=link,
+            max_age_minutes=minutes,
+        ),
+    )
 
 
 def check_reset_token(*, session: Session, token: str) -> User:
@@ -308,13 +338,23 @@ def change_email(*, session: Session, actor: User, new_email: str, password: str
     if find_by_email(session, new_email) is not None:
         raise EmailTaken()
     _queue_confirmation(session, actor, new_email, template="email_change")
-    send_after_commit(session, compose(
-        to=actor.email, to_name=actor.display_name, subject=_l("Your e-mail address is being changed"),
-        template="email_change_notice", locale=actor.locale, user=actor, new_email=new_email,
-    ))
+    send_after_commit(
+        session,
+        compose(
+            to=actor.email,
+            to_name=actor.display_name,
+            subject=_l("Your e-mail address is being changed"),
+            template="email_change_notice",
+            locale=actor.locale,
+            user=actor,
+            new_email=new_email,
+        ),
+    )
 
 
-def change_password(*, session: Session, actor: User, current_password: str, new_password: str) -> User:
+def change_password(
+    *, session: Session, actor: User, current_password: str, new_password: str
+) -> User:
     """Set a new password; other sessions end (the caller logs the current one in again)."""
     if not passwords.verify_password(actor.password_hash, current_password):
         raise WrongPassword(field="current_password")
@@ -334,15 +374,25 @@ def set_role(*, session: Session, actor: User, user: User, role: Role | str) -> 
     before = user.role
     user.role = Role(role)
     session.flush()
-    if user.role != before:  # accountable like every moderation action (issue 7)
+    if user.role != before:  # accountable like every moderation action
         from ..moderation.audit import record
 
-        record(session=session, actor=actor, action="user.role", target_type="user", target_id=user.id,
-               target_user_id=user.id, before={"role": Role(before).value}, after={"role": user.role.value})
+        record(
+            session=session,
+            actor=actor,
+            action="user.role",
+            target_type="user",
+            target_id=user.id,
+            target_user_id=user.id,
+            before={"role": Role(before).value},
+            after={"role": user.role.value},
+        )
     return user
 
 
-def search_users(*, session: Session, actor: User, query: str = "", limit: int = 50, offset: int = 0) -> tuple[list[User], int]:
+def search_users(
+    *, session: Session, actor: User, query: str = "", limit: int = 50, offset: int = 0
+) -> tuple[list[User], int]:
     """Admins only: accounts (not deleted) whose name, e-mail or organisation contains ``query``."""
     if not permissions.can_manage_users(actor):
         raise NotAllowed()
@@ -357,16 +407,40 @@ def search_users(*, session: Session, actor: User, query: str = "", limit: int =
             | func.lower(func.coalesce(User.organisation, "")).like(pattern, escape="\\")
         )
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
-    users = session.exec(statement.order_by(User.display_name, User.id).offset(offset).limit(limit)).all()
+    users = session.exec(
+        statement.order_by(User.display_name, User.id).offset(offset).limit(limit)
+    ).all()
     return list(users), total
 
 
 from .privacy import delete_account, export_data  # noqa: E402  (re-exported: one service API)
 
 __all__ = [
-    "AccountError", "AlreadyConfirmed", "EmailTaken", "ExpiredToken", "InvalidCredentials",
-    "InvalidToken", "NotAllowed", "WeakPassword", "WrongPassword",
-    "authenticate", "change_email", "change_password", "check_confirm_token", "check_reset_token", "confirm", "create_user",
-    "delete_account", "export_data", "find_by_email", "register", "request_reset", "reset_password",
-    "search_users", "send_confirmation", "set_language", "set_role", "update_profile",
+    "AccountError",
+    "AlreadyConfirmed",
+    "EmailTaken",
+    "ExpiredToken",
+    "InvalidCredentials",
+    "InvalidToken",
+    "NotAllowed",
+    "WeakPassword",
+    "WrongPassword",
+    "authenticate",
+    "change_email",
+    "change_password",
+    "check_confirm_token",
+    "check_reset_token",
+    "confirm",
+    "create_user",
+    "delete_account",
+    "export_data",
+    "find_by_email",
+    "register",
+    "request_reset",
+    "reset_password",
+    "search_users",
+    "send_confirmation",
+    "set_language",
+    "set_role",
+    "update_profile",
 ]

@@ -3,6 +3,7 @@
 Rotating ``User.session_token`` (password reset, "log out everywhere", account deletion)
 invalidates every session and remember-me cookie of that user at once.
 """
+
 from __future__ import annotations
 
 from ..db import get_session

@@ -3,6 +3,7 @@
 Each section is its own form posting to its own URL. A plain browser gets a 303 back to
 ``/settings``; an htmx request (the sections use ``hx-post``) gets the section fragment back.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,14 @@ from flask_login import current_user, login_required, login_user
 from ..db import get_session
 from ..web import render, wants_fragment
 from . import service
-from .forms import ActionForm, DeleteAccountForm, EmailChangeForm, LanguageForm, PasswordChangeForm, ProfileForm
+from .forms import (
+    ActionForm,
+    DeleteAccountForm,
+    EmailChangeForm,
+    LanguageForm,
+    PasswordChangeForm,
+    ProfileForm,
+)
 from .views import apply_error, bp, commit, end_session, me, see_other
 
 SECTIONS = ("profile", "language", "email", "password")
@@ -24,9 +32,13 @@ def _forms(**given) -> dict:
     """Every settings form, prefilled from the account, except those given (posted) ones."""
     user = current_user
     forms = {
-        "profile": given.get("profile") or ProfileForm(
-            formdata=None, display_name=user.display_name, organisation=user.organisation or "",
-            actor_type=user.actor_type.value, bio=user.bio,
+        "profile": given.get("profile")
+        or ProfileForm(
+            formdata=None,
+            display_name=user.display_name,
+            organisation=user.organisation or "",
+            actor_type=user.actor_type.value,
+            bio=user.bio,
         ),
         "language": given.get("language") or LanguageForm(formdata=None, locale=user.locale),
         "email": given.get("email") or EmailChangeForm(formdata=None),
@@ -37,7 +49,11 @@ def _forms(**given) -> dict:
 
 def _settings_page(status: int = 200, section: str | None = None, done: str | None = None, **given):
     forms = _forms(**given)
-    context = {"forms": forms, "done": {section: done} if section and done else {}, "resend_form": ActionForm()}
+    context = {
+        "forms": forms,
+        "done": {section: done} if section and done else {},
+        "resend_form": ActionForm(),
+    }
     fragment = f"accounts/_settings_{section}.html" if section else None
     return render("accounts/settings.html", fragment, status=status, **context)
 
@@ -62,8 +78,12 @@ def settings_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         service.update_profile(
-            session=get_session(), actor=me(), display_name=form.display_name.data,
-            organisation=form.organisation.data, actor_type=form.actor_type.data, bio=form.bio.data,
+            session=get_session(),
+            actor=me(),
+            display_name=form.display_name.data,
+            organisation=form.organisation.data,
+            actor_type=form.actor_type.data,
+            bio=form.bio.data,
         )
         commit()
         return _saved("profile", _("Your profile is saved."))
@@ -75,8 +95,12 @@ def settings_profile():
 def settings_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        service.set_language(session=get_session(), actor=me(), locale=form.locale.data,
-                             languages=tuple(current_app.config["LANGUAGES"]))
+        service.set_language(
+            session=get_session(),
+            actor=me(),
+            locale=form.locale.data,
+            languages=tuple(current_app.config["LANGUAGES"]),
+        )
         commit()
         session["lang"] = form.locale.data
         flash(_("Your language is saved."), "success")
@@ -91,14 +115,24 @@ def settings_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
         try:
-            service.change_email(session=get_session(), actor=me(), new_email=form.email.data,
-                                 password=form.password.data)
+            service.change_email(
+                session=get_session(),
+                actor=me(),
+                new_email=form.email.data,
+                password=form.password.data,
+            )
         except service.AccountError as error:
             apply_error(form, error)
         else:
             commit()
-            return _saved("email", _("We sent a confirmation link to %(email)s. Your address changes when you "
-                                     "open it.", email=form.email.data))
+            return _saved(
+                "email",
+                _(
+                    "We sent a confirmation link to %(email)s. Your address changes when you "
+                    "open it.",
+                    email=form.email.data,
+                ),
+            )
     return _settings_page(422, "email", email=form)
 
 
@@ -108,17 +142,26 @@ def settings_password():
     form = PasswordChangeForm(account_email=current_user.email)
     if form.validate_on_submit():
         try:
-            user = service.change_password(session=get_session(), actor=me(),
-                                           current_password=form.current_password.data,
-                                           new_password=form.new_password.data)
+            user = service.change_password(
+                session=get_session(),
+                actor=me(),
+                current_password=form.current_password.data,
+                new_password=form.new_password.data,
+            )
         except service.AccountError as error:
             apply_error(form, error)
         else:
             commit()
-            remember = bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")))
+            remember = bool(
+                request.cookies.get(
+                    current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+                )
+            )
             session.clear()
             login_user(user, remember=remember)  # this session continues with the new session token
-            return _saved("password", _("Your password is changed. Other devices have been logged out."))
+            return _saved(
+                "password", _("Your password is changed. Other devices have been logged out.")
+            )
     return _settings_page(422, "password", password=form)
 
 
@@ -128,7 +171,9 @@ def settings_export():
     data = service.export_data(session=get_session(), actor=me())
     response = make_response(json.dumps(data, ensure_ascii=False, indent=2))
     response.mimetype = "application/json"
-    response.headers["Content-Disposition"] = f'attachment; filename="tillsammans-forum-{current_user.id}.json"'
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="tillsammans-forum-{current_user.id}.json"'
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -145,7 +190,13 @@ def settings_delete():
         else:
             commit()
             end_session()
-            flash(_("Your account is deleted. Your posts remain, shown as written by a deleted user."), "success")
+            flash(
+                _(
+                    "Your account is deleted. "
+                    "Your posts remain, shown as written by a deleted user."
+                ),
+                "success",
+            )
             return see_other(url_for("core.home"))
     status = 422 if request.method == "POST" else 200
     return render("accounts/delete.html", "accounts/_delete_form.html", status=status, form=form)

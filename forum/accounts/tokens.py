@@ -7,6 +7,7 @@
 * Reset tokens carry a fingerprint of the current password hash and session token, so a link
   works once: setting the new password changes both and every earlier link becomes invalid.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,7 +62,9 @@ def make_confirm_token(user, email: str | None = None) -> str:
 
 
 def make_reset_token(user) -> str:
-    return make_token(RESET, {"u": user.id, "f": account_fingerprint(user.password_hash, user.session_token)})
+    return make_token(
+        RESET, {"u": user.id, "f": account_fingerprint(user.password_hash, user.session_token)}
+    )
 
 
 def read_confirm_token(token: str) -> dict:

@@ -1,4 +1,5 @@
 """Names and addresses of users: profile slugs, absolute links for mail, the public name."""
+
 from __future__ import annotations
 
 from flask import current_app

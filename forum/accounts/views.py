@@ -3,6 +3,7 @@
 Settings and privacy routes live in ``settings_views.py``, profiles and the user administration in
 ``profile_views.py``; all of them register on this blueprint.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, make_response, redirect, request, session, url_for
@@ -14,7 +15,15 @@ from ..db import get_session
 from ..extensions import limiter, login_manager
 from ..web import fail, is_safe_redirect, render, wants_fragment
 from . import service
-from .forms import ACTOR_TYPE_LABELS, ROLE_LABELS, ActionForm, LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from .forms import (
+    ACTOR_TYPE_LABELS,
+    ROLE_LABELS,
+    ActionForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from .urls import profile_path, public_name
 
 bp = Blueprint("accounts", __name__)
@@ -53,7 +62,11 @@ def form_email_key() -> str:
 
 
 def user_key() -> str:
-    return f"user:{current_user.get_id().partition(':')[0]}" if current_user.is_authenticated else "anonymous"
+    return (
+        f"user:{current_user.get_id().partition(':')[0]}"
+        if current_user.is_authenticated
+        else "anonymous"
+    )
 
 
 def failed(response) -> bool:
@@ -103,7 +116,9 @@ def safe_next(target: str | None) -> str | None:
 
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"], key_func=form_email_key)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"], key_func=form_email_key
+)
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
@@ -115,19 +130,31 @@ def register():
             fail(400, _("Your registration could not be accepted."))
         try:
             user = service.register(
-                session=get_session(), display_name=form.display_name.data, email=form.email.data,
-                password=form.password.data, organisation=form.organisation.data,
-                actor_type=form.actor_type.data, locale=form.locale.data,
+                session=get_session(),
+                display_name=form.display_name.data,
+                email=form.email.data,
+                password=form.password.data,
+                organisation=form.organisation.data,
+                actor_type=form.actor_type.data,
+                locale=form.locale.data,
             )
         except service.AccountError as error:
             apply_error(form, error)
         else:
             commit()
-            flash(_("Welcome! We sent a confirmation link to %(email)s. You can log in now; "
-                    "confirm your address to start posting.", email=user.email), "success")
+            flash(
+                _(
+                    "Welcome! We sent a confirmation link to %(email)s. You can log in now; "
+                    "confirm your address to start posting.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return see_other(url_for("accounts.login"))
     status = 422 if request.method == "POST" else 200
-    return render("accounts/register.html", "accounts/_register_form.html", status=status, form=form)
+    return render(
+        "accounts/register.html", "accounts/_register_form.html", status=status, form=form
+    )
 
 
 def _current_locale() -> str:
@@ -143,8 +170,14 @@ def confirm(token: str):
     except service.AccountError as error:
         return _token_problem(error)
     already = address == user.email and user.is_confirmed
-    return render("accounts/confirm.html", "accounts/_confirm_form.html", form=ActionForm(),
-                  token=token, address=address, already=already)
+    return render(
+        "accounts/confirm.html",
+        "accounts/_confirm_form.html",
+        form=ActionForm(),
+        token=token,
+        address=address,
+        already=already,
+    )
 
 
 @bp.post("/confirm/<token>")
@@ -165,12 +198,19 @@ def confirm_post(token: str):
         "email_changed": _("Your new e-mail address %(email)s is confirmed.", email=user.email),
     }
     flash(messages[outcome], "success")
-    return see_other(url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.login"))
+    return see_other(
+        url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.login")
+    )
 
 
 def _token_problem(error: service.AccountError):
-    return render("accounts/token_problem.html", "accounts/_token_problem.html", status=error.status,
-                  message=str(error.message), expired=isinstance(error, service.ExpiredToken))
+    return render(
+        "accounts/token_problem.html",
+        "accounts/_token_problem.html",
+        status=error.status,
+        message=str(error.message),
+        expired=isinstance(error, service.ExpiredToken),
+    )
 
 
 @bp.post("/confirm/resend")
@@ -190,7 +230,9 @@ def resend_confirmation():
         message = _("We sent a new confirmation link to %(email)s.", email=current_user.email)
         category = "success"
     if wants_fragment():
-        return render("accounts/_confirm_notice.html", "accounts/_confirm_notice.html", sent_message=message)
+        return render(
+            "accounts/_confirm_notice.html", "accounts/_confirm_notice.html", sent_message=message
+        )
     flash(message, category)
     return see_other(safe_next(request.form.get("next")) or url_for("core.home"))
 
@@ -200,8 +242,12 @@ def resend_confirmation():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], methods=["POST"], key_func=form_email_key,
-               deduct_when=failed)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"],
+    methods=["POST"],
+    key_func=form_email_key,
+    deduct_when=failed,
+)
 def login():
     form = LoginForm()
     if request.method == "GET":
@@ -210,7 +256,9 @@ def login():
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         try:
-            user = service.authenticate(session=get_session(), email=form.email.data, password=form.password.data)
+            user = service.authenticate(
+                session=get_session(), email=form.email.data, password=form.password.data
+            )
         except service.AccountError as error:
             form.form_errors.append(str(error.message))
         else:
@@ -238,17 +286,27 @@ def logout():
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_RESET"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_RESET_ACCOUNT"], methods=["POST"], key_func=form_email_key)
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_RESET_ACCOUNT"], methods=["POST"], key_func=form_email_key
+)
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         service.request_reset(session=get_session(), email=form.email.data)
         commit()
-        flash(_("If an account uses %(email)s, we have sent it a link to choose a new password. "
-                "The link is valid for one hour.", email=form.email.data), "success")
+        flash(
+            _(
+                "If an account uses %(email)s, we have sent it a link to choose a new password. "
+                "The link is valid for one hour.",
+                email=form.email.data,
+            ),
+            "success",
+        )
         return see_other(url_for("accounts.login"))
     status = 422 if request.method == "POST" else 200
-    return render("accounts/reset_request.html", "accounts/_reset_request_form.html", status=status, form=form)
+    return render(
+        "accounts/reset_request.html", "accounts/_reset_request_form.html", status=status, form=form
+    )
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -266,12 +324,22 @@ def reset_password(token: str):
         else:
             commit()
             end_session()
-            flash(_("Your new password is set and you are logged out everywhere. Log in with the new password."),
-                  "success")
+            flash(
+                _(
+                    "Your new password is set and you are logged out everywhere. "
+                    "Log in with the new password."
+                ),
+                "success",
+            )
             return see_other(url_for("accounts.login"))
     status = 422 if request.method == "POST" else 200
-    return render("accounts/reset_password.html", "accounts/_reset_password_form.html", status=status,
-                  form=form, token=token)
+    return render(
+        "accounts/reset_password.html",
+        "accounts/_reset_password_form.html",
+        status=status,
+        form=form,
+        token=token,
+    )
 
 
 @bp.get("/terms")

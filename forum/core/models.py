@@ -1,7 +1,6 @@
 """Themes and the 17 UN Sustainable Development Goals."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
@@ -9,7 +8,7 @@ from sqlmodel import Field, SQLModel
 class Theme(SQLModel, table=True):
     __tablename__ = "theme"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True, index=True)
     name_sv: str = Field(max_length=120)
     name_en: str = Field(max_length=120)
@@ -23,7 +22,7 @@ class Goal(SQLModel, table=True):
 
     __tablename__ = "goal"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True, index=True)
     name_sv: str = Field(max_length=120)
     name_en: str = Field(max_length=120)

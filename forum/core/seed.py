@@ -1,4 +1,5 @@
 """Reference data every forum needs: the three themes and the 17 SDGs (idempotent)."""
+
 from __future__ import annotations
 
 from sqlmodel import Session, select
@@ -10,7 +11,8 @@ THEMES = [
         "slug": "klimatneutral-framtid",
         "name_sv": "Klimatneutral framtid",
         "name_en": "Climate-neutral future",
-        "description_sv": "Energi, mobilitet, byggande och konsumtion på vägen mot nettonollutsläpp: "
+        "description_sv": "Energi, mobilitet, byggande och konsumtion "
+        "på vägen mot nettonollutsläpp: "
         "klimatkontrakt, förnybar energi och cirkulära flöden.",
         "description_en": "Energy, mobility, construction and consumption on the way to net-zero "
         "emissions: climate contracts, renewable energy and circular flows.",
@@ -22,7 +24,8 @@ THEMES = [
         "name_en": "Resilient and healthy communities",
         "description_sv": "Klimatanpassning, dagvatten, grönska, luftkvalitet och folkhälsa: "
         "städer som klarar skyfall och hetta och där människor mår bra.",
-        "description_en": "Climate adaptation, stormwater, greenery, air quality and public health: "
+        "description_en": "Climate adaptation, stormwater, greenery, air quality "
+        "and public health: "
         "cities that cope with cloudbursts and heat and where people thrive.",
         "position": 2,
     },
@@ -47,15 +50,30 @@ GOALS = [
     (5, "Jämställdhet", "Gender equality", "#FF3A21"),
     (6, "Rent vatten och sanitet för alla", "Clean water and sanitation", "#26BDE2"),
     (7, "Hållbar energi för alla", "Affordable and clean energy", "#FCC30B"),
-    (8, "Anständiga arbetsvillkor och ekonomisk tillväxt", "Decent work and economic growth", "#A21942"),
-    (9, "Hållbar industri, innovationer och infrastruktur", "Industry, innovation and infrastructure", "#FD6925"),
+    (
+        8,
+        "Anständiga arbetsvillkor och ekonomisk tillväxt",
+        "Decent work and economic growth",
+        "#A21942",
+    ),
+    (
+        9,
+        "Hållbar industri, innovationer och infrastruktur",
+        "Industry, innovation and infrastructure",
+        "#FD6925",
+    ),
     (10, "Minskad ojämlikhet", "Reduced inequalities", "#DD1367"),
     (11, "Hållbara städer och samhällen", "Sustainable cities and communities", "#FD9D24"),
     (12, "Hållbar konsumtion och produktion", "Responsible consumption and production", "#BF8B2E"),
     (13, "Bekämpa klimatförändringarna", "Climate action", "#3F7E44"),
     (14, "Hav och marina resurser", "Life below water", "#0A97D9"),
     (15, "Ekosystem och biologisk mångfald", "Life on land", "#56C02B"),
-    (16, "Fredliga och inkluderande samhällen", "Peace, justice and strong institutions", "#00689D"),
+    (
+        16,
+        "Fredliga och inkluderande samhällen",
+        "Peace, justice and strong institutions",
+        "#00689D",
+    ),
     (17, "Genomförande och globalt partnerskap", "Partnerships for the goals", "#19486A"),
 ]
 

@@ -1,4 +1,5 @@
 """Home page, language switch and the health check."""
+
 from __future__ import annotations
 
 import os

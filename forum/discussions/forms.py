@@ -1,4 +1,5 @@
 """Forms of the discussions area. Every form carries a one-time submission key (double submits)."""
+
 from __future__ import annotations
 
 import secrets
@@ -22,7 +23,11 @@ def new_submission_key() -> str:
 
 
 def language_choices():
-    return [SelectChoice("", _l("Detect from the text")), SelectChoice("sv", _l("Swedish")), SelectChoice("en", _l("English"))]
+    return [
+        SelectChoice("", _l("Detect from the text")),
+        SelectChoice("sv", _l("Swedish")),
+        SelectChoice("en", _l("English")),
+    ]
 
 
 def _body_field(label):
@@ -31,35 +36,54 @@ def _body_field(label):
         filters=[_strip],
         validators=[
             DataRequired(message=_l("Write some text.")),
-            Length(min=BODY_MIN, max=BODY_MAX, message=_l("The text must be between %(min)d and %(max)d characters.")),
+            Length(
+                min=BODY_MIN,
+                max=BODY_MAX,
+                message=_l("The text must be between %(min)d and %(max)d characters."),
+            ),
         ],
     )
 
 
 def _key_field():
     return HiddenField(
-        validators=[Optional(), Regexp(r"^[A-Za-z0-9_-]{16,64}$", message=_l("This form is out of date. Reload the page."))],
+        validators=[
+            Optional(),
+            Regexp(
+                r"^[A-Za-z0-9_-]{16,64}$", message=_l("This form is out of date. Reload the page.")
+            ),
+        ],
         default=new_submission_key,
     )
 
 
 class ThreadForm(FlaskForm):
-    theme = SelectField(_l("Theme"), validators=[DataRequired(message=_l("Choose a theme."))], choices=[])
+    theme = SelectField(
+        _l("Theme"), validators=[DataRequired(message=_l("Choose a theme."))], choices=[]
+    )
     title = StringField(
         _l("Title"),
         filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
         validators=[
             DataRequired(message=_l("Give the thread a title.")),
-            Length(min=TITLE_MIN, max=TITLE_MAX, message=_l("The title must be between %(min)d and %(max)d characters.")),
+            Length(
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+                message=_l("The title must be between %(min)d and %(max)d characters."),
+            ),
         ],
     )
     body = _body_field(_l("Text"))
     goals = SelectMultipleField(
-        _l("Sustainable Development Goals"), coerce=int, choices=[],
-        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
+        _l("Sustainable Development Goals"),
+        coerce=int,
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
     )
     language = SelectField(_l("Language of the text"), choices=language_choices(), default="")
-    project = SelectField(_l("Project"), choices=[], default="")  # choices: forum.projects (issue 6)
+    # the choices are the projects, filled in by the view (forum.projects owns them)
+    project = SelectField(_l("Project"), choices=[], default="")
     submission_key = _key_field()
 
 
@@ -83,7 +107,11 @@ class EditPostForm(FlaskForm):
         filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
         validators=[
             Optional(),
-            Length(min=TITLE_MIN, max=TITLE_MAX, message=_l("The title must be between %(min)d and %(max)d characters.")),
+            Length(
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+                message=_l("The title must be between %(min)d and %(max)d characters."),
+            ),
         ],
     )
     body = _body_field(_l("Text"))

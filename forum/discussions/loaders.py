@@ -1,4 +1,5 @@
 """What the discussion views share: loaders that 404/403 in one place, paging, rate limits, URLs."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -19,7 +20,8 @@ from ..web import fail, page_arg  # noqa: F401  (page_arg: used by the views thr
 from .errors import DiscussionError
 from .models import Post, Thread
 
-# "N per minute;M per hour" strings of flask-limiter; new accounts (younger than a day) get the strict one.
+# "N per minute;M per hour" strings of flask-limiter; new accounts (younger than a day) get the
+# strict one.
 DEFAULT_POST_LIMIT = "8 per minute;60 per hour"
 DEFAULT_NEW_ACCOUNT_POST_LIMIT = "2 per minute;10 per hour"
 NEW_ACCOUNT_AGE = timedelta(days=1)
@@ -68,7 +70,9 @@ def fail_for(error: DiscussionError):
 def posting_limit() -> str:
     created = getattr(current_user, "created_at", None)
     if created is not None and utcnow() - created < NEW_ACCOUNT_AGE:
-        return current_app.config.get("DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT", DEFAULT_NEW_ACCOUNT_POST_LIMIT)
+        return current_app.config.get(
+            "DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT", DEFAULT_NEW_ACCOUNT_POST_LIMIT
+        )
     return current_app.config.get("DISCUSSIONS_POST_LIMIT", DEFAULT_POST_LIMIT)
 
 

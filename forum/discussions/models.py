@@ -1,14 +1,14 @@
 """Threads, posts, revisions and reactions.
 
-A ``Thread`` of kind ``lesson`` is the discussion of a lesson (issue 6): its replies are ordinary
-posts, so replies, edits, reactions, moderation and search are written once for both kinds.
+A ``Thread`` of kind ``lesson`` is the discussion of a lesson: its replies are ordinary posts, so
+replies, edits, reactions, moderation and search are written once for both kinds.
 Counters (``post_count``, ``last_post_at``...) are kept current by the services on every write,
 so list pages never count rows.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -30,27 +30,29 @@ class Thread(SQLModel, table=True):
         Index("ix_thread_featured_activity", "featured", "last_post_at"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(default="discussion", max_length=20, index=True)  # discussion | lesson
     theme_id: int = Field(foreign_key="theme.id", index=True)
     title: str = Field(max_length=200)
     slug: str = Field(max_length=220)
-    author_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     language: str = Field(default="sv", max_length=5)
     created_at: datetime = Field(default_factory=utcnow)
-    # moderation-controlled state (issue 7); the fields exist from the start
+    # moderation-controlled state; the fields exist from the start
     pinned: bool = Field(default=False)
     featured: bool = Field(default=False)
     locked: bool = Field(default=False)
-    hidden_at: Optional[datetime] = Field(default=None)
-    solution_post_id: Optional[int] = Field(default=None)
-    # the project this thread is about (issue 6), optional
-    project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True, ondelete="SET NULL")
+    hidden_at: datetime | None = Field(default=None)
+    solution_post_id: int | None = Field(default=None)
+    # the project this thread is about, optional
+    project_id: int | None = Field(
+        default=None, foreign_key="project.id", index=True, ondelete="SET NULL"
+    )
     # counters kept up to date on write
     post_count: int = Field(default=0)  # visible posts including the first one
     useful_count: int = Field(default=0)
     last_post_at: datetime = Field(default_factory=utcnow, index=True)
-    last_post_id: Optional[int] = Field(default=None)
+    last_post_id: int | None = Field(default=None)
 
     @property
     def reply_count(self) -> int:
@@ -65,22 +67,22 @@ class Post(SQLModel, table=True):
     __tablename__ = "post"
     __table_args__ = (Index("ix_post_thread_id_id", "thread_id", "id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     thread_id: int = Field(foreign_key="thread.id", ondelete="CASCADE")
-    author_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     body: str = Field(sa_column=Column(Text, nullable=False))
     body_html: str = Field(sa_column=Column(Text, nullable=False))
     language: str = Field(default="sv", max_length=5)
     created_at: datetime = Field(default_factory=utcnow, index=True)
-    edited_at: Optional[datetime] = Field(default=None)
-    edited_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
-    deleted_at: Optional[datetime] = Field(default=None)  # soft delete by the author
-    hidden_at: Optional[datetime] = Field(default=None)  # hidden by a moderator (issue 7)
-    hidden_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
-    hidden_reason: Optional[str] = Field(default=None, max_length=500)
+    edited_at: datetime | None = Field(default=None)
+    edited_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    deleted_at: datetime | None = Field(default=None)  # soft delete by the author
+    hidden_at: datetime | None = Field(default=None)  # hidden by a moderator
+    hidden_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    hidden_reason: str | None = Field(default=None, max_length=500)
     useful_count: int = Field(default=0)
     # idempotency key of the form that created it: a double submit creates one post
-    submission_key: Optional[str] = Field(default=None, max_length=64, unique=True)
+    submission_key: str | None = Field(default=None, max_length=64, unique=True)
 
     @property
     def is_visible(self) -> bool:
@@ -92,11 +94,11 @@ class PostRevision(SQLModel, table=True):
 
     __tablename__ = "post_revision"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True, ondelete="CASCADE")
     body: str = Field(sa_column=Column(Text, nullable=False))
-    title: Optional[str] = Field(default=None, max_length=200)  # the thread title, for first posts
-    edited_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    title: str | None = Field(default=None, max_length=200)  # the thread title, for first posts
+    edited_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -104,9 +106,11 @@ class Reaction(SQLModel, table=True):
     """A "useful" mark: one per user and post."""
 
     __tablename__ = "reaction"
-    __table_args__ = (UniqueConstraint("post_id", "user_id", "kind", name="uq_reaction_post_user_kind"),)
+    __table_args__ = (
+        UniqueConstraint("post_id", "user_id", "kind", name="uq_reaction_post_user_kind"),
+    )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     kind: str = Field(default="useful", max_length=20)

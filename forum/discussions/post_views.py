@@ -3,6 +3,7 @@
 Each POST answers a plain browser with a 303 to the post's permalink and an htmx request with the
 fragment to swap in. Validation errors come back as the filled form with status 422.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -37,11 +38,16 @@ def post_context(post: Post, thread: Thread) -> dict:
     session = get_session()
     marked = False
     if current_user.is_authenticated:
-        marked = session.exec(
-            select(Reaction.id).where(
-                Reaction.post_id == post.id, Reaction.user_id == current_user.id, Reaction.kind == service.USEFUL
-            )
-        ).first() is not None
+        marked = (
+            session.exec(
+                select(Reaction.id).where(
+                    Reaction.post_id == post.id,
+                    Reaction.user_id == current_user.id,
+                    Reaction.kind == service.USEFUL,
+                )
+            ).first()
+            is not None
+        )
     return {
         "post": post,
         "thread": thread,
@@ -66,7 +72,10 @@ def _reply_location(post: Post, thread: Thread) -> str:
 
         lesson = get_session().exec(select(Lesson).where(Lesson.thread_id == thread.id)).first()
         if lesson is not None:
-            return url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug) + f"#post-{post.id}"
+            return (
+                url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug)
+                + f"#post-{post.id}"
+            )
     return post_location(post, thread, page)
 
 
@@ -80,21 +89,30 @@ def post_permalink(post_id: int):
     """Plain: redirect to the page that shows the post. htmx: the post itself (cancel an edit)."""
     post, thread = get_post_or_404(post_id)
     if wants_fragment():
-        return render("discussions/_post.html", "discussions/_post.html", **post_context(post, thread))
+        return render(
+            "discussions/_post.html", "discussions/_post.html", **post_context(post, thread)
+        )
     return redirect(_location(post, thread))
 
 
 # --- reply --------------------------------------------------------------------------------------
 def _reply_invalid(thread: Thread, form: ReplyForm):
     if wants_fragment():
-        response = render("discussions/_reply_form.html", "discussions/_reply_form.html", status=422,
-                          thread=thread, form=form)
+        response = render(
+            "discussions/_reply_form.html",
+            "discussions/_reply_form.html",
+            status=422,
+            thread=thread,
+            form=form,
+        )
         response.headers["HX-Retarget"] = "#reply-form"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
     session = get_session()
     last_page = queries.thread_view(session=session, thread=thread, viewer=current_user).pages
-    return render("discussions/thread.html", status=422, **thread_context(thread, page=last_page, form=form))
+    return render(
+        "discussions/thread.html", status=422, **thread_context(thread, page=last_page, form=form)
+    )
 
 
 @bp.post("/threads/<int:thread_id>/replies")
@@ -113,8 +131,14 @@ def reply(thread_id: int):
     key = form.submission_key.data or None
     created = service.find_submission(session=session, submission_key=key) is None
     try:
-        post = service.reply(session=session, actor=current_user, thread=thread, body=form.body.data,
-                             language=form.language.data or None, submission_key=key)
+        post = service.reply(
+            session=session,
+            actor=current_user,
+            thread=thread,
+            body=form.body.data,
+            language=form.language.data or None,
+            submission_key=key,
+        )
         session.commit()
     except service.InvalidContent as error:
         session.rollback()
@@ -131,8 +155,12 @@ def reply(thread_id: int):
     if created:
         mark_posted()
     if wants_fragment():
-        return render("discussions/_reply_result.html", "discussions/_reply_result.html",
-                      form=ReplyForm(formdata=None), **post_context(post, thread))
+        return render(
+            "discussions/_reply_result.html",
+            "discussions/_reply_result.html",
+            form=ReplyForm(formdata=None),
+            **post_context(post, thread),
+        )
     return redirect(_reply_location(post, thread), 303)
 
 
@@ -146,7 +174,13 @@ def _edit_allowed(post: Post, thread: Thread) -> None:
 
 def _render_edit(post: Post, thread: Thread, form: EditPostForm, *, status: int = 200):
     context = post_context(post, thread)
-    return render("discussions/edit_post.html", "discussions/_edit_form.html", status=status, form=form, **context)
+    return render(
+        "discussions/edit_post.html",
+        "discussions/_edit_form.html",
+        status=status,
+        form=form,
+        **context,
+    )
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
@@ -160,7 +194,11 @@ def edit_post(post_id: int):
     is_first = service.is_first_post(session=session, post=post)
     form = EditPostForm(
         prefix=f"edit-{post.id}",
-        data={"body": post.body, "language": post.language, "title": thread.title if is_first else ""},
+        data={
+            "body": post.body,
+            "language": post.language,
+            "title": thread.title if is_first else "",
+        },
     )
     if request.method == "GET":
         return _render_edit(post, thread, form)
@@ -171,8 +209,14 @@ def edit_post(post_id: int):
     if not valid:
         return _render_edit(post, thread, form, status=422)
     try:
-        service.edit_post(session=session, actor=current_user, post=post, body=form.body.data,
-                          title=form.title.data if is_first else None, language=form.language.data)
+        service.edit_post(
+            session=session,
+            actor=current_user,
+            post=post,
+            body=form.body.data,
+            title=form.title.data if is_first else None,
+            language=form.language.data,
+        )
         session.commit()
     except service.InvalidContent as error:
         session.rollback()
@@ -182,7 +226,9 @@ def edit_post(post_id: int):
         session.rollback()
         fail_for(error)
     if wants_fragment():
-        return render("discussions/_post.html", "discussions/_edit_result.html", **post_context(post, thread))
+        return render(
+            "discussions/_post.html", "discussions/_edit_result.html", **post_context(post, thread)
+        )
     return redirect(_location(post, thread), 303)
 
 
@@ -206,24 +252,37 @@ def post_revisions(post_id: int):
     session = get_session()
     revisions = service.revisions_of(session=session, post=post)
     bodies = [r.body for r in revisions] + [post.body]
-    titles = [r.title for r in revisions] + [thread.title if revisions and revisions[0].title is not None else None]
+    titles = [r.title for r in revisions] + [
+        thread.title if revisions and revisions[0].title is not None else None
+    ]
     written = [post.created_at] + [r.created_at for r in revisions]
     editors = queries.users_by_id(session, [r.edited_by_id for r in revisions] + [post.author_id])
     versions = []
     for index, body in enumerate(bodies):
         previous = bodies[index - 1] if index else ""
-        versions.append({
-            "number": index + 1,
-            "written_at": written[index],
-            "editor": editors.get(revisions[index - 1].edited_by_id if index else post.author_id),
-            "title": titles[index],
-            "title_changed": bool(index and titles[index] != titles[index - 1]),
-            "diff": readable_diff(previous, body) if index else [("same", line) for line in body.splitlines()],
-            "current": index == len(bodies) - 1,
-        })
+        versions.append(
+            {
+                "number": index + 1,
+                "written_at": written[index],
+                "editor": editors.get(
+                    revisions[index - 1].edited_by_id if index else post.author_id
+                ),
+                "title": titles[index],
+                "title_changed": bool(index and titles[index] != titles[index - 1]),
+                "diff": readable_diff(previous, body)
+                if index
+                else [("same", line) for line in body.splitlines()],
+                "current": index == len(bodies) - 1,
+            }
+        )
     versions.reverse()
-    return render("discussions/revisions.html", post=post, thread=thread, versions=versions,
-                  location=_location(post, thread))
+    return render(
+        "discussions/revisions.html",
+        post=post,
+        thread=thread,
+        versions=versions,
+        location=_location(post, thread),
+    )
 
 
 # --- delete, useful, solution -------------------------------------------------------------------
@@ -255,9 +314,13 @@ def delete_post(post_id: int):
     post, thread, denied = _action(post_id)
     if denied is not None:
         return denied
-    _commit_action(lambda session: service.delete_post(session=session, actor=current_user, post=post))
+    _commit_action(
+        lambda session: service.delete_post(session=session, actor=current_user, post=post)
+    )
     if wants_fragment():
-        return render("discussions/_post.html", "discussions/_post.html", **post_context(post, thread))
+        return render(
+            "discussions/_post.html", "discussions/_post.html", **post_context(post, thread)
+        )
     return redirect(_location(post, thread), 303)
 
 
@@ -278,7 +341,13 @@ def toggle_useful(post_id: int):
         session.refresh(post)
         marked = True
     if wants_fragment():
-        return render("discussions/_useful.html", "discussions/_useful.html", post=post, thread=thread, marked=marked)
+        return render(
+            "discussions/_useful.html",
+            "discussions/_useful.html",
+            post=post,
+            thread=thread,
+            marked=marked,
+        )
     return redirect(_location(post, thread), 303)
 
 
@@ -287,7 +356,9 @@ def mark_solution(post_id: int):
     post, thread, denied = _action(post_id)
     if denied is not None:
         return denied
-    _commit_action(lambda session: service.mark_solution(session=session, actor=current_user, post=post))
+    _commit_action(
+        lambda session: service.mark_solution(session=session, actor=current_user, post=post)
+    )
     return redirect(thread_url(thread) + "#solution", 303)
 
 
@@ -299,7 +370,9 @@ def unmark_solution(thread_id: int):
         return denied
     if not ActionForm().validate_on_submit():
         fail(400, _("This form is out of date. Reload the page and try again."))
-    _commit_action(lambda session: service.unmark_solution(session=session, actor=current_user, thread=thread))
+    _commit_action(
+        lambda session: service.unmark_solution(session=session, actor=current_user, thread=thread)
+    )
     return redirect(thread_url(thread), 303)
 
 
@@ -328,4 +401,6 @@ def quote_into_reply(post_id: int):
     key = request.args.get("reply-submission_key", "")
     if 16 <= len(key) <= 64 and key.replace("-", "").replace("_", "").isalnum():
         form.submission_key.data = key
-    return render("discussions/_reply_form.html", "discussions/_reply_form.html", thread=thread, form=form)
+    return render(
+        "discussions/_reply_form.html", "discussions/_reply_form.html", thread=thread, form=form
+    )

@@ -3,6 +3,7 @@
 Rows are loaded first, then authors, goals and themes in one batch each (no lazy loading, no N+1).
 GET requests only ever call these functions: nothing here writes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -117,7 +118,12 @@ def _listed(query):
 
 
 def list_threads(
-    *, session: Session, theme: Theme | None, filters: ThreadFilters, page: int = 1, per_page: int = THREADS_PER_PAGE
+    *,
+    session: Session,
+    theme: Theme | None,
+    filters: ThreadFilters,
+    page: int = 1,
+    per_page: int = THREADS_PER_PAGE,
 ) -> ThreadListPage:
     """One page of a theme's threads: pinned first, then by the chosen sort."""
     query = _listed(select(Thread))
@@ -126,7 +132,9 @@ def list_threads(
     if filters.goal:
         query = query.where(
             Thread.id.in_(
-                select(ThreadGoal.thread_id).join(Goal, Goal.id == ThreadGoal.goal_id).where(Goal.number == filters.goal)
+                select(ThreadGoal.thread_id)
+                .join(Goal, Goal.id == ThreadGoal.goal_id)
+                .where(Goal.number == filters.goal)
             )
         )
     if filters.language:
@@ -137,7 +145,9 @@ def list_threads(
         query = query.where(Thread.solution_post_id.is_(None))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = (Thread.pinned.desc(), *SORTS.get(filters.sort, SORTS["activity"]))
-    threads = list(session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page)))
+    threads = list(
+        session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page))
+    )
     return _list_page(session, threads, page=page, total=total, per_page=per_page)
 
 
@@ -150,7 +160,9 @@ def latest_threads(*, session: Session, limit: int = 10) -> ThreadListPage:
     return _list_page(session, threads, page=1, total=len(threads), per_page=limit)
 
 
-def _list_page(session: Session, threads: list[Thread], *, page: int, total: int, per_page: int) -> ThreadListPage:
+def _list_page(
+    session: Session, threads: list[Thread], *, page: int, total: int, per_page: int
+) -> ThreadListPage:
     return ThreadListPage(
         threads=threads,
         authors=users_by_id(session, [t.author_id for t in threads]),
@@ -174,19 +186,29 @@ def theme_overview(*, session: Session) -> list[ThemeStats]:
     """The themes with thread and post counts and latest activity, in one grouped statement."""
     rows = session.exec(
         _listed(
-            select(Thread.theme_id, func.count(Thread.id), func.coalesce(func.sum(Thread.post_count), 0),
-                   func.max(Thread.last_post_at))
+            select(
+                Thread.theme_id,
+                func.count(Thread.id),
+                func.coalesce(func.sum(Thread.post_count), 0),
+                func.max(Thread.last_post_at),
+            )
         ).group_by(Thread.theme_id)
     ).all()
     stats = {theme_id: (count, posts, last) for theme_id, count, posts, last in rows}
     return [ThemeStats(theme, *stats.get(theme.id, (0, 0, None))) for theme in all_themes(session)]
 
 
-def thread_view(*, session: Session, thread: Thread, viewer, page: int = 1, per_page: int = POSTS_PER_PAGE) -> ThreadView:
+def thread_view(
+    *, session: Session, thread: Thread, viewer, page: int = 1, per_page: int = POSTS_PER_PAGE
+) -> ThreadView:
     """Everything the thread page shows, in a fixed number of statements."""
     posts = list(
         session.exec(
-            select(Post).where(Post.thread_id == thread.id).order_by(Post.id).offset((page - 1) * per_page).limit(per_page)
+            select(Post)
+            .where(Post.thread_id == thread.id)
+            .order_by(Post.id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
         )
     )
     total, first_id = session.exec(
@@ -200,7 +222,11 @@ def thread_view(*, session: Session, thread: Thread, viewer, page: int = 1, per_
         )
         if solution is not None and (solution.thread_id != thread.id or not solution.is_visible):
             solution = None
-    author_ids = [p.author_id for p in posts] + [thread.author_id] + ([solution.author_id] if solution else [])
+    author_ids = (
+        [p.author_id for p in posts]
+        + [thread.author_id]
+        + ([solution.author_id] if solution else [])
+    )
     marked: set[int] = set()
     viewer_id = getattr(viewer, "id", None) if getattr(viewer, "is_authenticated", False) else None
     post_ids = [p.id for p in posts] + ([solution.id] if solution else [])
@@ -208,7 +234,9 @@ def thread_view(*, session: Session, thread: Thread, viewer, page: int = 1, per_
         marked = set(
             session.exec(
                 select(Reaction.post_id).where(
-                    Reaction.user_id == viewer_id, Reaction.kind == USEFUL, Reaction.post_id.in_(post_ids)
+                    Reaction.user_id == viewer_id,
+                    Reaction.kind == USEFUL,
+                    Reaction.post_id.in_(post_ids),
                 )
             )
         )

@@ -3,6 +3,7 @@
 Every function is keyword-only ``(*, session, actor, ...)``, owns its rules, raises the domain
 errors of ``forum.discussions.errors`` and only ``flush``es: the view commits once.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -27,10 +28,11 @@ from .models import Post, PostRevision, Reaction, Thread, ThreadGoal
 
 
 def hold_for_approval(*, session: Session, author, post: Post) -> bool:
-    """Moderation's optional approval (issue 7): may hide a new post until a moderator approves it."""
+    """Moderation's optional approval: may hide a new post until a moderator approves it."""
     from ..moderation.approval import hold_for_approval as hold
 
     return hold(session=session, author=author, post=post)
+
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 50_000
@@ -47,14 +49,26 @@ def thread_slug(title: str) -> str:
 def _clean_title(title: str | None) -> str:
     title = " ".join((title or "").split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidContent(_l("The title must be between %(min)d and %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX))
+        raise InvalidContent(
+            _l(
+                "The title must be between %(min)d and %(max)d characters.",
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+            )
+        )
     return title
 
 
 def _clean_body(body: str | None) -> str:
     body = (body or "").strip()
     if not BODY_MIN <= len(body) <= BODY_MAX:
-        raise InvalidContent(_l("The text must be between %(min)d and %(max)d characters.", min=BODY_MIN, max=BODY_MAX))
+        raise InvalidContent(
+            _l(
+                "The text must be between %(min)d and %(max)d characters.",
+                min=BODY_MIN,
+                max=BODY_MAX,
+            )
+        )
     return body
 
 
@@ -77,7 +91,10 @@ def first_post_id(*, session: Session, thread: Thread) -> int | None:
 
 
 def is_first_post(*, session: Session, post: Post) -> bool:
-    return session.exec(select(func.min(Post.id)).where(Post.thread_id == post.thread_id)).one() == post.id
+    return (
+        session.exec(select(func.min(Post.id)).where(Post.thread_id == post.thread_id)).one()
+        == post.id
+    )
 
 
 def _visible(query):
@@ -97,7 +114,8 @@ def create_thread(
     kind: str = "discussion",
     submission_key: str | None = None,
 ) -> Thread:
-    """Start a thread with its first post. A repeated ``submission_key`` returns the earlier thread."""
+    """Start a thread with its first post. A repeated ``submission_key`` returns the earlier
+    thread."""
     if not permissions.can_start_thread(actor):
         raise NotAllowed()
     existing = _earlier_submission(session, actor, submission_key)
@@ -116,30 +134,44 @@ def create_thread(
     lang = choose_language(f"{title}\n{body}", language)
     now = utcnow()
     thread = Thread(
-        kind=kind, theme_id=theme.id, title=title, slug=thread_slug(title), author_id=actor.id,
-        language=lang, created_at=now, last_post_at=now,
+        kind=kind,
+        theme_id=theme.id,
+        title=title,
+        slug=thread_slug(title),
+        author_id=actor.id,
+        language=lang,
+        created_at=now,
+        last_post_at=now,
     )
     session.add(thread)
     session.flush()
     for goal_id in goal_ids:
         session.add(ThreadGoal(thread_id=thread.id, goal_id=goal_id))
     post = Post(
-        thread_id=thread.id, author_id=actor.id, body=body, body_html=render_markdown(body),
-        language=lang, created_at=now, submission_key=submission_key or None,
+        thread_id=thread.id,
+        author_id=actor.id,
+        body=body,
+        body_html=render_markdown(body),
+        language=lang,
+        created_at=now,
+        submission_key=submission_key or None,
     )
     session.add(post)
     session.flush()
     thread.post_count, thread.last_post_id = 1, post.id
     session.flush()
     if kind == "discussion":
-        hold_for_approval(session=session, author=actor, post=post)  # issue 7: optional approval
+        hold_for_approval(session=session, author=actor, post=post)  # may wait for a moderator
     return thread
 
 
 def set_thread_goals(*, session: Session, thread: Thread, goal_ids) -> None:
     """Replace the SDGs of a thread (used when a lesson's goals change)."""
     wanted = {int(g) for g in goal_ids or ()}
-    current = {tg.goal_id: tg for tg in session.exec(select(ThreadGoal).where(ThreadGoal.thread_id == thread.id))}
+    current = {
+        tg.goal_id: tg
+        for tg in session.exec(select(ThreadGoal).where(ThreadGoal.thread_id == thread.id))
+    }
     for goal_id, link in current.items():
         if goal_id not in wanted:
             session.delete(link)
@@ -157,7 +189,8 @@ def reply(
     language: str | None = None,
     submission_key: str | None = None,
 ) -> Post:
-    """Add a reply. Locked threads refuse; a repeated ``submission_key`` returns the earlier post."""
+    """Add a reply. Locked threads refuse; a repeated ``submission_key`` returns the earlier
+    post."""
     existing = _earlier_submission(session, actor, submission_key)
     if existing is not None and existing.thread_id == thread.id:
         return existing
@@ -169,14 +202,18 @@ def reply(
         raise NotAllowed()
     body = _clean_body(body)
     post = Post(
-        thread_id=thread.id, author_id=actor.id, body=body, body_html=render_markdown(body),
-        language=choose_language(body, language, thread.language), created_at=utcnow(),
+        thread_id=thread.id,
+        author_id=actor.id,
+        body=body,
+        body_html=render_markdown(body),
+        language=choose_language(body, language, thread.language),
+        created_at=utcnow(),
         submission_key=submission_key or None,
     )
     session.add(post)
     session.flush()
     refresh_thread_counters(session=session, thread=thread)
-    hold_for_approval(session=session, author=actor, post=post)  # issue 7: optional approval
+    hold_for_approval(session=session, author=actor, post=post)  # may wait for a moderator
     return post
 
 
@@ -203,10 +240,15 @@ def edit_post(
     title_changed = new_title is not None and new_title != thread.title
     if body == post.body and not title_changed and lang == post.language:
         return post
-    session.add(PostRevision(
-        post_id=post.id, body=post.body, title=thread.title if first else None,
-        edited_by_id=actor.id, created_at=utcnow(),
-    ))
+    session.add(
+        PostRevision(
+            post_id=post.id,
+            body=post.body,
+            title=thread.title if first else None,
+            edited_by_id=actor.id,
+            created_at=utcnow(),
+        )
+    )
     post.body, post.body_html, post.language = body, render_markdown(body), lang
     post.edited_at, post.edited_by_id = utcnow(), actor.id
     if title_changed:
@@ -219,7 +261,11 @@ def edit_post(
 
 def revisions_of(*, session: Session, post: Post) -> list[PostRevision]:
     """Earlier versions, oldest first."""
-    return list(session.exec(select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)))
+    return list(
+        session.exec(
+            select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)
+        )
+    )
 
 
 def delete_post(*, session: Session, actor, post: Post) -> Post:
@@ -241,7 +287,9 @@ def toggle_useful(*, session: Session, actor, post: Post) -> bool:
     if not permissions.can_mark_useful(actor, post):
         raise NotAllowed()
     mark = session.exec(
-        select(Reaction).where(Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == USEFUL)
+        select(Reaction).where(
+            Reaction.post_id == post.id, Reaction.user_id == actor.id, Reaction.kind == USEFUL
+        )
     ).first()
     if mark is None:
         session.add(Reaction(post_id=post.id, user_id=actor.id, kind=USEFUL))
@@ -249,7 +297,9 @@ def toggle_useful(*, session: Session, actor, post: Post) -> bool:
         session.delete(mark)
     session.flush()
     post.useful_count = session.exec(
-        select(func.count()).select_from(Reaction).where(Reaction.post_id == post.id, Reaction.kind == USEFUL)
+        select(func.count())
+        .select_from(Reaction)
+        .where(Reaction.post_id == post.id, Reaction.kind == USEFUL)
     ).one()
     session.flush()
     refresh_thread_counters(session=session, thread=session.get(Thread, post.thread_id))
@@ -257,7 +307,8 @@ def toggle_useful(*, session: Session, actor, post: Post) -> bool:
 
 
 def mark_solution(*, session: Session, actor, post: Post) -> Thread:
-    """The thread author or a moderator marks one visible reply (never the first post) as the solution."""
+    """The thread author or a moderator marks one visible reply (never the first post) as the
+    solution."""
     thread = session.get(Thread, post.thread_id)
     if not permissions.can_mark_solution(actor, thread):
         raise NotAllowed()
@@ -285,8 +336,11 @@ def refresh_thread_counters(*, session: Session, thread: Thread) -> Thread:
     session.flush()
     count, useful, last_id = session.exec(
         _visible(
-            select(func.count(Post.id), func.coalesce(func.sum(Post.useful_count), 0), func.max(Post.id))
-            .where(Post.thread_id == thread.id)
+            select(
+                func.count(Post.id),
+                func.coalesce(func.sum(Post.useful_count), 0),
+                func.max(Post.id),
+            ).where(Post.thread_id == thread.id)
         )
     ).one()
     thread.post_count, thread.useful_count, thread.last_post_id = count, useful, last_id
@@ -301,6 +355,8 @@ def refresh_thread_counters(*, session: Session, thread: Thread) -> Thread:
 def page_of_post(*, session: Session, post: Post, per_page: int = POSTS_PER_PAGE) -> int:
     """The page of the thread that shows ``post`` (every post keeps its place, deleted or not)."""
     before = session.exec(
-        select(func.count()).select_from(Post).where(Post.thread_id == post.thread_id, Post.id < post.id)
+        select(func.count())
+        .select_from(Post)
+        .where(Post.thread_id == post.thread_id, Post.id < post.id)
     ).one()
     return before // per_page + 1

@@ -1,4 +1,5 @@
 """Theme lists, thread pages and starting threads. Posting actions live in ``post_views``."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -11,8 +12,10 @@ from wtforms.fields.choices import SelectChoice
 
 from ..db import get_session
 from ..i18n import localized
-from ..markup import plain_text, render_markdown
 from ..language import choose_language
+from ..markup import plain_text, render_markdown
+from ..projects.service import set_thread_project
+from ..projects.thread_views import project_field_choices
 from ..web import fail, render, wants_fragment
 from . import queries, service
 from .forms import ReplyForm, ThreadForm
@@ -28,8 +31,6 @@ from .loaders import (
     thread_url,
 )
 from .models import Post, Thread
-from ..projects.service import set_thread_project
-from ..projects.thread_views import project_field_choices
 
 bp = Blueprint("discussions", __name__)
 
@@ -73,16 +74,22 @@ def theme_page(slug: str):
     page = page_arg()
     listing = queries.list_threads(session=get_session(), theme=theme, filters=filters, page=page)
     if page > listing.pages:
-        fail(404, _("This page does not exist: the list has %(pages)d page(s).", pages=listing.pages))
+        fail(
+            404, _("This page does not exist: the list has %(pages)d page(s).", pages=listing.pages)
+        )
     return render(
-        "discussions/theme.html", "discussions/_thread_rows.html",
-        theme=theme, listing=listing, filters=filters, goals=queries.all_goals(get_session()),
+        "discussions/theme.html",
+        "discussions/_thread_rows.html",
+        theme=theme,
+        listing=listing,
+        filters=filters,
+        goals=queries.all_goals(get_session()),
     )
 
 
 # --- thread page --------------------------------------------------------------------------------
 def _redirect_merged(thread_id: int):
-    """A thread merged away by moderation (issue 7) leads to the one that took its posts."""
+    """A thread merged away by moderation leads to the one that took its posts."""
     try:
         from ..moderation.models import ThreadRedirect
     except ImportError:  # pragma: no cover - moderation not installed
@@ -93,16 +100,24 @@ def _redirect_merged(thread_id: int):
 
 
 def quote_text(post: Post, author) -> str:
-    name = author.display_name if author is not None and author.deleted_at is None else _("Deleted user")
+    name = (
+        author.display_name
+        if author is not None and author.deleted_at is None
+        else _("Deleted user")
+    )
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
     return f"> **{name}** ([#{post.id}](/posts/{post.id})):\n{quoted}\n\n"
 
 
-def thread_context(thread: Thread, *, page: int, form: ReplyForm | None = None, quote_id: str | None = None) -> dict:
+def thread_context(
+    thread: Thread, *, page: int, form: ReplyForm | None = None, quote_id: str | None = None
+) -> dict:
     session = get_session()
     view = queries.thread_view(session=session, thread=thread, viewer=current_user, page=page)
     if page > view.pages:
-        fail(404, _("This page does not exist: the thread has %(pages)d page(s).", pages=view.pages))
+        fail(
+            404, _("This page does not exist: the thread has %(pages)d page(s).", pages=view.pages)
+        )
     form = form or ReplyForm()
     if quote_id and quote_id.isdigit() and not form.body.data:
         quoted = session.get(Post, int(quote_id))
@@ -122,7 +137,9 @@ def thread_page(thread_id: int, slug: str | None = None):
             return moved
     thread = get_thread_or_404(thread_id)
     if slug != thread.slug:
-        query = urlencode(list(request.args.items(multi=True)))  # as sent: never url_for's own keywords
+        query = urlencode(
+            list(request.args.items(multi=True))
+        )  # as sent: never url_for's own keywords
         return redirect(thread_url(thread) + (f"?{query}" if query else ""), 301)
     context = thread_context(thread, page=page_arg(), quote_id=request.args.get("quote"))
     return render("discussions/thread.html", "discussions/_post_list.html", **context)
@@ -134,17 +151,27 @@ def _thread_form(theme_slug: str | None = None) -> ThreadForm:
     form = ThreadForm()
     themes = queries.all_themes(session)
     form.theme.choices = [SelectChoice(t.slug, localized(t, "name")) for t in themes]
-    form.goals.choices = [SelectChoice(g.id, f"{g.number}. {localized(g, 'name')}") for g in queries.all_goals(session)]
+    form.goals.choices = [
+        SelectChoice(g.id, f"{g.number}. {localized(g, 'name')}")
+        for g in queries.all_goals(session)
+    ]
     form.project.choices = project_field_choices(session)
     if request.method == "GET" and theme_slug:
         form.theme.data = theme_slug
     return form
 
 
-def _render_thread_form(form: ThreadForm, *, status: int = 200, preview: str | None = None, detected=None):
+def _render_thread_form(
+    form: ThreadForm, *, status: int = 200, preview: str | None = None, detected=None
+):
     return render(
-        "discussions/new_thread.html", "discussions/_thread_form.html", status=status,
-        form=form, preview=preview, detected=detected, error=None,
+        "discussions/new_thread.html",
+        "discussions/_thread_form.html",
+        status=status,
+        form=form,
+        preview=preview,
+        detected=detected,
+        error=None,
     )
 
 
@@ -167,7 +194,9 @@ def new_thread():
         form.validate()
         body = form.body.data or ""
         return _render_thread_form(
-            form, preview=render_markdown(body), detected=choose_language(f"{form.title.data or ''}\n{body}")
+            form,
+            preview=render_markdown(body),
+            detected=choose_language(f"{form.title.data or ''}\n{body}"),
         )
     if not form.validate_on_submit():
         return _render_thread_form(form, status=422)
@@ -177,12 +206,22 @@ def new_thread():
     created = service.find_submission(session=session, submission_key=key) is None
     try:
         thread = service.create_thread(
-            session=session, actor=current_user, theme=theme, title=form.title.data, body=form.body.data,
-            language=form.language.data or None, goal_ids=form.goals.data,
+            session=session,
+            actor=current_user,
+            theme=theme,
+            title=form.title.data,
+            body=form.body.data,
+            language=form.language.data or None,
+            goal_ids=form.goals.data,
             submission_key=key,
         )
         if created and form.project.data:
-            set_thread_project(session=session, actor=current_user, thread=thread, project_id=int(form.project.data))
+            set_thread_project(
+                session=session,
+                actor=current_user,
+                thread=thread,
+                project_id=int(form.project.data),
+            )
         session.commit()
     except service.InvalidContent as error:
         session.rollback()
@@ -213,8 +252,10 @@ def preview():
     if not wants_fragment():
         abort(400)
     return render(
-        "discussions/_preview.html", "discussions/_preview.html",
-        preview=render_markdown(body), detected=choose_language(f"{title}\n{body}"),
+        "discussions/_preview.html",
+        "discussions/_preview.html",
+        preview=render_markdown(body),
+        detected=choose_language(f"{title}\n{body}"),
         excerpt=plain_text(body, 80),
     )
 

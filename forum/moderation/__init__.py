@@ -1,1 +1,1 @@
-"""Moderation: reports, the review queue, curation actions and the audit trail (issue 7)."""
+"""Moderation: reports, the review queue, curation actions and the audit trail."""

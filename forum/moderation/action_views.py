@@ -4,6 +4,7 @@ GET on an action that needs input (move, rename, merge, split, hide, edit, delet
 its form as a page, or as a fragment for htmx menus. POST answers a plain browser with a 303 and
 htmx with the changed controls or post (or ``HX-Redirect`` when the thread itself moved away).
 """
+
 from __future__ import annotations
 
 from flask import flash, make_response, request, url_for
@@ -21,10 +22,25 @@ from ..web import fail, render, wants_fragment
 from . import approval, service, threads
 from .errors import ModerationError
 from .forms import (
-    ConfirmedReasonForm, EditPostForm, MergeForm, MoveForm, OptionalReasonForm, ReasonForm, RenameForm, SplitForm,
+    ConfirmedReasonForm,
+    EditPostForm,
+    MergeForm,
+    MoveForm,
+    OptionalReasonForm,
+    ReasonForm,
+    RenameForm,
+    SplitForm,
 )
 from .items import thread_url as plain_thread_url
-from .loaders import back_to, fail_for, get_post_or_404, get_thread_or_404, redirect_303, require_admin, require_moderator
+from .loaders import (
+    back_to,
+    fail_for,
+    get_post_or_404,
+    get_thread_or_404,
+    redirect_303,
+    require_admin,
+    require_moderator,
+)
 from .views import _done, bp
 
 
@@ -42,7 +58,7 @@ def post_link(post: Post) -> str:
         return f"/posts/{post.id}"
 
 
-# --- thread actions ---------------------------------------------------------------------------------
+# --- thread actions -------------------------------------------------------------------------------
 FLAG_MESSAGES = {
     "pin": _l("The thread is pinned in its theme."),
     "unpin": _l("The thread is no longer pinned."),
@@ -63,12 +79,21 @@ def thread_flag(thread_id: int, action: str):
     if not form.validate_on_submit():
         fail(422, _("Keep the reason under %(max)d characters.", max=service.REASON_MAX))
     try:
-        threads.set_thread_flag(session=get_session(), actor=current_user, thread=thread, action=action,
-                                reason=form.reason.data or "")
+        threads.set_thread_flag(
+            session=get_session(),
+            actor=current_user,
+            thread=thread,
+            action=action,
+            reason=form.reason.data or "",
+        )
     except ModerationError as exc:
         fail_for(exc)
-    return _done(str(FLAG_MESSAGES[action]), back_to(thread_link(thread)), "moderation/_thread_controls.html",
-                 thread=thread)
+    return _done(
+        str(FLAG_MESSAGES[action]),
+        back_to(thread_link(thread)),
+        "moderation/_thread_controls.html",
+        thread=thread,
+    )
 
 
 THREAD_FORMS = {
@@ -85,23 +110,48 @@ def _thread_form(action: str, thread: Thread, *, submitted: bool):
     session = get_session()
     if action == "move":
         themes = session.exec(select(Theme).order_by(Theme.position)).all()
-        form.theme.choices = [(t.id, localized(t, "name")) for t in themes if t.id != thread.theme_id]
+        form.theme.choices = [
+            (t.id, localized(t, "name")) for t in themes if t.id != thread.theme_id
+        ]
     elif action == "rename" and not form.title.data:
         form.title.data = thread.title
     elif action == "split":
         from ..discussions.service import first_post_id
 
         first = first_post_id(session=session, thread=thread)
-        replies = session.exec(select(Post).where(Post.thread_id == thread.id, Post.id != first).order_by(Post.id)).all()
+        replies = session.exec(
+            select(Post).where(Post.thread_id == thread.id, Post.id != first).order_by(Post.id)
+        ).all()
         form.post_ids.choices = [(p.id, f"#{p.id}: {plain_text(p.body, 120)}") for p in replies]
     return form
 
 
-def _action_page(form, *, title, submit, action_url, cancel_url, danger=False, status=200, subject=None,
-                 hx_target=None):
-    response = render("moderation/action.html", "moderation/_action_form.html", status=status, form=form,
-                      title=title, submit=submit, action_url=action_url, cancel_url=cancel_url, danger=danger,
-                      subject=subject, next=back_to(cancel_url), hx_target=hx_target)
+def _action_page(
+    form,
+    *,
+    title,
+    submit,
+    action_url,
+    cancel_url,
+    danger=False,
+    status=200,
+    subject=None,
+    hx_target=None,
+):
+    response = render(
+        "moderation/action.html",
+        "moderation/_action_form.html",
+        status=status,
+        form=form,
+        title=title,
+        submit=submit,
+        action_url=action_url,
+        cancel_url=cancel_url,
+        danger=danger,
+        subject=subject,
+        next=back_to(cancel_url),
+        hx_target=hx_target,
+    )
     if status == 422 and wants_fragment():
         response.headers["HX-Retarget"] = "#mod-action-form"
         response.headers["HX-Reswap"] = "outerHTML"
@@ -138,7 +188,9 @@ def _navigate(message: str, location: str):
     return redirect_303(location)
 
 
-@bp.route("/mod/threads/<int:thread_id>/<any(move, rename, merge, split):action>", methods=["GET", "POST"])
+@bp.route(
+    "/mod/threads/<int:thread_id>/<any(move, rename, merge, split):action>", methods=["GET", "POST"]
+)
 def thread_form_action(thread_id: int, action: str):
     denied = require_moderator()
     if denied is not None:
@@ -146,48 +198,80 @@ def thread_form_action(thread_id: int, action: str):
     thread = get_thread_or_404(thread_id)
     form = _thread_form(action, thread, submitted=request.method == "POST")
     _form_class, title, submit = THREAD_FORMS[action]
-    page = dict(title=title, submit=submit, subject=thread.title, danger=action in ("merge", "split"),
-                action_url=url_for("moderation.thread_form_action", thread_id=thread.id, action=action),
-                cancel_url=thread_link(thread))
+    page = dict(
+        title=title,
+        submit=submit,
+        subject=thread.title,
+        danger=action in ("merge", "split"),
+        action_url=url_for("moderation.thread_form_action", thread_id=thread.id, action=action),
+        cancel_url=thread_link(thread),
+    )
 
     def act(session):
         if action == "move":
-            threads.move_thread(session=session, actor=current_user, thread=thread,
-                                theme=session.get(Theme, form.theme.data), reason=form.reason.data or "")
+            threads.move_thread(
+                session=session,
+                actor=current_user,
+                thread=thread,
+                theme=session.get(Theme, form.theme.data),
+                reason=form.reason.data or "",
+            )
             return _navigate(_("The thread is moved."), thread_link(thread))
         if action == "rename":
-            threads.rename_thread(session=session, actor=current_user, thread=thread, title=form.title.data,
-                                  reason=form.reason.data or "")
+            threads.rename_thread(
+                session=session,
+                actor=current_user,
+                thread=thread,
+                title=form.title.data,
+                reason=form.reason.data or "",
+            )
             return _navigate(_("The thread is renamed."), thread_link(thread))
         if action == "merge":
             target = session.get(Thread, form.target_id())
             if target is None:
                 form.target.errors = [_("There is no thread with that number.")]
                 return _action_page(form, status=422, **page)
-            threads.merge_thread(session=session, actor=current_user, source=thread, target=target,
-                                 reason=form.reason.data)
+            threads.merge_thread(
+                session=session,
+                actor=current_user,
+                source=thread,
+                target=target,
+                reason=form.reason.data,
+            )
             return _navigate(_("The threads are merged."), thread_link(target))
-        new = threads.split_thread(session=session, actor=current_user, thread=thread, post_ids=form.post_ids.data,
-                                   title=form.title.data, reason=form.reason.data or "")
+        new = threads.split_thread(
+            session=session,
+            actor=current_user,
+            thread=thread,
+            post_ids=form.post_ids.data,
+            title=form.title.data,
+            reason=form.reason.data or "",
+        )
         return _navigate(_("The replies are moved to a new thread."), thread_link(new))
 
     return _run_form(form, page, act)
 
 
-# --- post actions -----------------------------------------------------------------------------------
+# --- post actions ---------------------------------------------------------------------------------
 def _post_done(post: Post, message: str):
     """Queue: the settled entry; thread page via htmx: the post again; plain: 303 back."""
     session = get_session()
     if request.form.get("context") == "queue":
-        return _done(message, back_to(url_for("moderation.queue_page")), "moderation/_queue_done.html")
+        return _done(
+            message, back_to(url_for("moderation.queue_page")), "moderation/_queue_done.html"
+        )
     session.commit()
     thread = session.get(Thread, post.thread_id)
     if wants_fragment() and thread is not None:
         try:
             from ..discussions.post_views import post_context
 
-            return render("discussions/_post.html", "discussions/_post.html", message=message,
-                          **post_context(post, thread))
+            return render(
+                "discussions/_post.html",
+                "discussions/_post.html",
+                message=message,
+                **post_context(post, thread),
+            )
         except ImportError:  # pragma: no cover - discussions not installed
             pass
     flash(message, "success")
@@ -197,12 +281,19 @@ def _post_done(post: Post, message: str):
 POST_FORMS = {
     "hide": (ReasonForm, _l("Hide the post"), _l("Hide"), True),
     "edit": (EditPostForm, _l("Edit the post as a moderator"), _l("Save"), False),
-    "delete": (ConfirmedReasonForm, _l("Delete the post permanently"), _l("Delete permanently"), True),
+    "delete": (
+        ConfirmedReasonForm,
+        _l("Delete the post permanently"),
+        _l("Delete permanently"),
+        True,
+    ),
     "reject": (ReasonForm, _l("Reject the post"), _l("Reject"), True),
 }
 
 
-@bp.route("/mod/posts/<int:post_id>/<any(hide, edit, delete, reject):action>", methods=["GET", "POST"])
+@bp.route(
+    "/mod/posts/<int:post_id>/<any(hide, edit, delete, reject):action>", methods=["GET", "POST"]
+)
 def post_form_action(post_id: int, action: str):
     denied = require_admin() if action == "delete" else require_moderator()
     if denied is not None:
@@ -214,28 +305,51 @@ def post_form_action(post_id: int, action: str):
         form.body.data = post.body
     session = get_session()
     thread = session.get(Thread, post.thread_id)
-    page = dict(title=title, submit=submit, danger=danger, subject=thread.title if thread else None,
-                action_url=url_for("moderation.post_form_action", post_id=post.id, action=action),
-                cancel_url=post_link(post), hx_target=f"#post-{post.id}" if action != "delete" else None)
+    page = dict(
+        title=title,
+        submit=submit,
+        danger=danger,
+        subject=thread.title if thread else None,
+        action_url=url_for("moderation.post_form_action", post_id=post.id, action=action),
+        cancel_url=post_link(post),
+        hx_target=f"#post-{post.id}" if action != "delete" else None,
+    )
 
     def act(session):
         if action == "hide":
-            service.hide_post(session=session, actor=current_user, post=post, reason=form.reason.data)
+            service.hide_post(
+                session=session, actor=current_user, post=post, reason=form.reason.data
+            )
             return _post_done(post, _("The post is hidden."))
         if action == "edit":
-            service.moderator_edit_post(session=session, actor=current_user, post=post, body=form.body.data,
-                                        reason=form.reason.data)
+            service.moderator_edit_post(
+                session=session,
+                actor=current_user,
+                post=post,
+                body=form.body.data,
+                reason=form.reason.data,
+            )
             return _post_done(post, _("The post is edited."))
         if action == "reject":
-            approval.reject_post(session=session, actor=current_user, post=post, reason=form.reason.data)
+            approval.reject_post(
+                session=session, actor=current_user, post=post, reason=form.reason.data
+            )
             return _post_done(post, _("The post is rejected and stays hidden."))
         first = thread is not None and _is_first(post)
-        remaining = service.delete_post_permanently(session=session, actor=current_user, post=post,
-                                                    reason=form.reason.data)
+        remaining = service.delete_post_permanently(
+            session=session, actor=current_user, post=post, reason=form.reason.data
+        )
         if request.form.get("context") == "queue":
-            return _done(_("The post is deleted permanently."), url_for("moderation.queue_page"),
-                         "moderation/_queue_done.html")
-        location = thread_link(session.get(Thread, remaining)) if remaining and not first else url_for("core.home")
+            return _done(
+                _("The post is deleted permanently."),
+                url_for("moderation.queue_page"),
+                "moderation/_queue_done.html",
+            )
+        location = (
+            thread_link(session.get(Thread, remaining))
+            if remaining and not first
+            else url_for("core.home")
+        )
         return _navigate(_("The post is deleted permanently."), location)
 
     return _run_form(form, page, act)
@@ -258,7 +372,9 @@ def post_simple_action(post_id: int, action: str):
         fail(422, _("Keep the reason under %(max)d characters.", max=service.REASON_MAX))
     try:
         if action == "restore":
-            service.restore_post(session=get_session(), actor=current_user, post=post, reason=form.reason.data or "")
+            service.restore_post(
+                session=get_session(), actor=current_user, post=post, reason=form.reason.data or ""
+            )
             return _post_done(post, _("The post is visible again."))
         approval.approve_post(session=get_session(), actor=current_user, post=post)
         return _post_done(post, _("The post is approved and now public."))

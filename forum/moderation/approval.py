@@ -4,6 +4,7 @@ A waiting post is hidden (``hidden_at`` set, ``hidden_by_id`` empty, ``hidden_re
 ``AWAITING_APPROVAL``), so it stays out of lists, counters and search with no special case; a
 waiting first post keeps its whole thread hidden.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,11 @@ _LINK = re.compile(r"<a\s", re.IGNORECASE)
 
 
 def is_awaiting_approval(post: Post) -> bool:
-    return post.hidden_at is not None and post.hidden_by_id is None and post.hidden_reason == AWAITING_APPROVAL
+    return (
+        post.hidden_at is not None
+        and post.hidden_by_id is None
+        and post.hidden_reason == AWAITING_APPROVAL
+    )
 
 
 def approval_reasons(*, author, post: Post, config=None) -> list[str]:
@@ -61,14 +66,24 @@ def hold_for_approval(*, session: Session, author, post: Post) -> bool:
     if first:
         thread.hidden_at = post.hidden_at
     _refresh_counters(session, thread)
-    record(session=session, actor=None, action="post.hold", target_type="post", target_id=post.id,
-           target_user_id=post.author_id, reason=", ".join(reasons), after={"thread_hidden": first})
+    record(
+        session=session,
+        actor=None,
+        action="post.hold",
+        target_type="post",
+        target_id=post.id,
+        target_user_id=post.author_id,
+        reason=", ".join(reasons),
+        after={"thread_hidden": first},
+    )
     return True
 
 
 def _waiting(query):
     return query.where(
-        Post.hidden_at.is_not(None), Post.hidden_by_id.is_(None), Post.hidden_reason == AWAITING_APPROVAL,
+        Post.hidden_at.is_not(None),
+        Post.hidden_by_id.is_(None),
+        Post.hidden_reason == AWAITING_APPROVAL,
         Post.deleted_at.is_(None),
     )
 
@@ -91,8 +106,16 @@ def approve_post(*, session: Session, actor, post: Post) -> Post:
     if first:
         thread.hidden_at = None
     _refresh_counters(session, thread)
-    record(session=session, actor=actor, action="post.approve", target_type="post", target_id=post.id,
-           target_user_id=post.author_id, before={"hidden": True}, after={"hidden": False})
+    record(
+        session=session,
+        actor=actor,
+        action="post.approve",
+        target_type="post",
+        target_id=post.id,
+        target_user_id=post.author_id,
+        before={"hidden": True},
+        after={"hidden": False},
+    )
     return post
 
 
@@ -104,7 +127,15 @@ def reject_post(*, session: Session, actor, post: Post, reason: str) -> Post:
         raise InvalidAction(_l("This post is not waiting for approval."))
     post.hidden_by_id, post.hidden_reason = actor.id, reason
     session.flush()
-    record(session=session, actor=actor, action="post.reject", target_type="post", target_id=post.id,
-           target_user_id=post.author_id, reason=reason, before={"awaiting_approval": True},
-           after={"hidden": True})
+    record(
+        session=session,
+        actor=actor,
+        action="post.reject",
+        target_type="post",
+        target_id=post.id,
+        target_user_id=post.author_id,
+        reason=reason,
+        before={"awaiting_approval": True},
+        after={"hidden": True},
+    )
     return post

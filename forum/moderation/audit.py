@@ -1,4 +1,5 @@
 """The audit trail: one ``ModerationAction`` per action, added in the caller's transaction."""
+
 from __future__ import annotations
 
 from typing import Any

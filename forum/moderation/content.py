@@ -1,4 +1,4 @@
-"""Hide and restore a lesson or a project (issue 7's "hide the item" for things that are not posts).
+"""Hide and restore a lesson or a project: moderation's "hide the item" for what is not a post.
 
 Same contract as ``service.py``: keyword-only, permission-checked, ``flush`` only, exactly one
 audit entry per call. A hidden lesson also hides its discussion thread (so its replies leave
@@ -6,6 +6,7 @@ lists, counts and search with it); restoring clears the thread again unless its 
 itself hidden. A hidden project hides the project only: its lessons come from other people and
 are hidden one by one if they must go too.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -29,7 +30,9 @@ def _author_id(item) -> int | None:
 
 
 def _first_post_hidden(session: Session, thread: Thread) -> bool:
-    first = session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)).first()
+    first = session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)
+    ).first()
     return first is not None and first.hidden_at is not None
 
 
@@ -49,13 +52,23 @@ def hide_item(*, session: Session, actor, item: Lesson | Project, reason: str) -
             thread.hidden_at, thread_hidden = now, True
     session.flush()
     closed = _close_reports(session, actor, kind, item.id, ReportStatus.resolved, reason)
-    record(session=session, actor=actor, action=f"{kind}.hide", target_type=kind, target_id=item.id,
-           target_user_id=_author_id(item), reason=reason, before={"hidden": False},
-           after={"hidden": True, "thread_hidden": thread_hidden, "report_ids": closed})
+    record(
+        session=session,
+        actor=actor,
+        action=f"{kind}.hide",
+        target_type=kind,
+        target_id=item.id,
+        target_user_id=_author_id(item),
+        reason=reason,
+        before={"hidden": False},
+        after={"hidden": True, "thread_hidden": thread_hidden, "report_ids": closed},
+    )
     return item
 
 
-def restore_item(*, session: Session, actor, item: Lesson | Project, reason: str = "") -> Lesson | Project:
+def restore_item(
+    *, session: Session, actor, item: Lesson | Project, reason: str = ""
+) -> Lesson | Project:
     _require_moderator(actor)
     reason = _clean_reason(reason, required=False)
     kind = _kind(item)
@@ -66,10 +79,22 @@ def restore_item(*, session: Session, actor, item: Lesson | Project, reason: str
     thread_restored = False
     if kind == "lesson" and item.thread_id:
         thread = session.get(Thread, item.thread_id)
-        if thread is not None and thread.hidden_at is not None and not _first_post_hidden(session, thread):
+        if (
+            thread is not None
+            and thread.hidden_at is not None
+            and not _first_post_hidden(session, thread)
+        ):
             thread.hidden_at, thread_restored = None, True
     session.flush()
-    record(session=session, actor=actor, action=f"{kind}.restore", target_type=kind, target_id=item.id,
-           target_user_id=_author_id(item), reason=reason, before=before,
-           after={"hidden": False, "thread_restored": thread_restored})
+    record(
+        session=session,
+        actor=actor,
+        action=f"{kind}.restore",
+        target_type=kind,
+        target_id=item.id,
+        target_user_id=_author_id(item),
+        reason=reason,
+        before=before,
+        after={"hidden": False, "thread_restored": thread_restored},
+    )
     return item

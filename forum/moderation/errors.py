@@ -1,4 +1,5 @@
 """Domain errors of moderation. Views turn them into a 4xx with the translated message."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,13 +1,29 @@
-"""Forms of moderation. Every POST form carries CSRF (Flask-WTF); the log filter is a plain GET form."""
+"""Forms of moderation. Every POST form carries CSRF (Flask-WTF); the log filter is a plain GET
+form."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
-    StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import utcnow
@@ -33,17 +49,28 @@ def reason_labels() -> dict[str, str]:
 def _reason(label=None, *, required: bool = True, hint_max: int = REASON_MAX):
     validators = [Length(max=hint_max, message=_l("Keep it under %(max)d characters."))]
     validators.insert(0, DataRequired(message=_l("Give a reason.")) if required else Optional())
-    return TextAreaField(label or (_l("Reason") if required else _l("Reason (optional)")), filters=[_strip],
-                         validators=validators, render_kw={"rows": 2})
+    return TextAreaField(
+        label or (_l("Reason") if required else _l("Reason (optional)")),
+        filters=[_strip],
+        validators=validators,
+        render_kw={"rows": 2},
+    )
 
 
 class ReportForm(FlaskForm):
     item_type = HiddenField(validators=[DataRequired()])
     item_id = HiddenField(validators=[DataRequired()])
-    reason = RadioField(_l("Why are you reporting this?"), choices=[],
-                        validators=[InputRequired(message=_l("Choose a reason."))])
-    comment = TextAreaField(_l("Comment for the moderators (optional)"), filters=[_strip],
-                            validators=[Optional(), Length(max=REASON_MAX)], render_kw={"rows": 3})
+    reason = RadioField(
+        _l("Why are you reporting this?"),
+        choices=[],
+        validators=[InputRequired(message=_l("Choose a reason."))],
+    )
+    comment = TextAreaField(
+        _l("Comment for the moderators (optional)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=REASON_MAX)],
+        render_kw={"rows": 3},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,30 +93,47 @@ class ConfirmedReasonForm(FlaskForm):
     """Permanent deletion: a reason and an explicit confirmation."""
 
     reason = _reason()
-    confirm = BooleanField(_l("I understand that this cannot be undone"),
-                           validators=[DataRequired(message=_l("Confirm that you want to delete this for good."))])
+    confirm = BooleanField(
+        _l("I understand that this cannot be undone"),
+        validators=[DataRequired(message=_l("Confirm that you want to delete this for good."))],
+    )
 
 
 class EditPostForm(FlaskForm):
-    body = TextAreaField(_l("Text"), filters=[_strip], validators=[DataRequired(message=_l("Write some text."))],
-                         render_kw={"rows": 10})
+    body = TextAreaField(
+        _l("Text"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Write some text."))],
+        render_kw={"rows": 10},
+    )
     reason = _reason(_l("Reason for the edit"))
 
 
 class MoveForm(FlaskForm):
-    theme = SelectField(_l("New theme"), coerce=int, choices=[], validators=[DataRequired(message=_l("Choose a theme."))])
+    theme = SelectField(
+        _l("New theme"),
+        coerce=int,
+        choices=[],
+        validators=[DataRequired(message=_l("Choose a theme."))],
+    )
     reason = _reason(required=False)
 
 
 class RenameForm(FlaskForm):
-    title = StringField(_l("New title"), filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
-                        validators=[DataRequired(message=_l("Give the thread a title.")), Length(min=5, max=200)])
+    title = StringField(
+        _l("New title"),
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[DataRequired(message=_l("Give the thread a title.")), Length(min=5, max=200)],
+    )
     reason = _reason(required=False)
 
 
 class MergeForm(FlaskForm):
-    target = StringField(_l("Merge into thread (its number or address)"), filters=[_strip],
-                         validators=[DataRequired(message=_l("Give the number or the address of the thread."))])
+    target = StringField(
+        _l("Merge into thread (its number or address)"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Give the number or the address of the thread."))],
+    )
     reason = _reason()
 
     def target_id(self) -> int | None:
@@ -105,11 +149,19 @@ class MergeForm(FlaskForm):
 
 
 class SplitForm(FlaskForm):
-    post_ids = SelectMultipleField(_l("Replies to move"), coerce=int, choices=[],
-                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
-                                   validators=[DataRequired(message=_l("Select at least one reply to move."))])
-    title = StringField(_l("Title of the new thread"), filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
-                        validators=[DataRequired(message=_l("Give the thread a title.")), Length(min=5, max=200)])
+    post_ids = SelectMultipleField(
+        _l("Replies to move"),
+        coerce=int,
+        choices=[],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(message=_l("Select at least one reply to move."))],
+    )
+    title = StringField(
+        _l("Title of the new thread"),
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[DataRequired(message=_l("Give the thread a title.")), Length(min=5, max=200)],
+    )
     reason = _reason(required=False)
 
 
@@ -121,14 +173,21 @@ class _ItemContext:
 
 
 class WarnForm(_ItemContext, FlaskForm):
-    message = TextAreaField(_l("Message to the user"), filters=[_strip],
-                            validators=[DataRequired(message=_l("Write the warning.")), Length(max=REASON_MAX)],
-                            render_kw={"rows": 3})
+    message = TextAreaField(
+        _l("Message to the user"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Write the warning.")), Length(max=REASON_MAX)],
+        render_kw={"rows": 3},
+    )
 
 
 class SuspendForm(_ItemContext, FlaskForm):
-    duration = RadioField(_l("How long?"), choices=[("until", _l("Until a date")), ("indefinite", _l("Indefinitely"))],
-                          default="until", validators=[InputRequired()])
+    duration = RadioField(
+        _l("How long?"),
+        choices=[("until", _l("Until a date")), ("indefinite", _l("Indefinitely"))],
+        default="until",
+        validators=[InputRequired()],
+    )
     until = DateField(_l("Suspended until (end of the day)"), validators=[Optional()])
     reason = _reason(_l("Reason (the user sees it)"))
 
@@ -141,9 +200,12 @@ class SuspendForm(_ItemContext, FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Private note (moderators only)"), filters=[_strip],
-                         validators=[DataRequired(message=_l("Write the note.")), Length(max=5000)],
-                         render_kw={"rows": 3})
+    body = TextAreaField(
+        _l("Private note (moderators only)"),
+        filters=[_strip],
+        validators=[DataRequired(message=_l("Write the note.")), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
 
 
 class LogFilterForm(FlaskForm):
@@ -154,6 +216,8 @@ class LogFilterForm(FlaskForm):
 
     moderator = SelectField(_l("Moderator"), coerce=int, choices=[], validators=[Optional()])
     action = SelectField(_l("Action"), choices=[], validators=[Optional()])
-    user = IntegerField(_l("User number"), validators=[Optional(), NumberRange(min=1, max=MAX_DATABASE_INT)])
+    user = IntegerField(
+        _l("User number"), validators=[Optional(), NumberRange(min=1, max=MAX_DATABASE_INT)]
+    )
     since = DateField(_l("From"), validators=[Optional()])
     until = DateField(_l("To"), validators=[Optional()])

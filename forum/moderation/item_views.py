@@ -1,5 +1,6 @@
 """Hide and restore a lesson or a project: a real form first (page, or htmx fragment in the
 inline menu), POST answers 303 (plain), reloads the page (htmx) or settles the queue entry."""
+
 from __future__ import annotations
 
 from flask import request, url_for
@@ -19,7 +20,10 @@ from .views import _done, bp
 KINDS = {"lessons": "lesson", "projects": "project"}
 HIDE_TITLES = {"lesson": _l("Hide the lesson"), "project": _l("Hide the project")}
 HIDDEN_MESSAGES = {"lesson": _l("The lesson is hidden."), "project": _l("The project is hidden.")}
-RESTORED_MESSAGES = {"lesson": _l("The lesson is visible again."), "project": _l("The project is visible again.")}
+RESTORED_MESSAGES = {
+    "lesson": _l("The lesson is visible again."),
+    "project": _l("The project is visible again."),
+}
 
 
 def _load(kind: str, item_id: int):
@@ -31,7 +35,11 @@ def _load(kind: str, item_id: int):
         lesson = session.get(Lesson, item_id)
         if lesson is None or not lesson.is_published:
             fail(404, _("This lesson does not exist or is not published."))
-        return lesson, lesson.title, url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug)
+        return (
+            lesson,
+            lesson.title,
+            url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug),
+        )
     project = session.get(Project, item_id)
     if project is None:
         fail(404, _("There is no project at this address."))
@@ -40,7 +48,9 @@ def _load(kind: str, item_id: int):
 
 def _finish(message: str, location: str):
     if request.form.get("context") == "queue":
-        return _done(message, back_to(url_for("moderation.queue_page")), "moderation/_queue_done.html")
+        return _done(
+            message, back_to(url_for("moderation.queue_page")), "moderation/_queue_done.html"
+        )
     return _navigate(message, back_to(location))
 
 
@@ -51,8 +61,14 @@ def item_hide(kind: str, item_id: int):
         return denied
     item, title, location = _load(kind, item_id)
     form = ReasonForm() if request.method == "POST" else ReasonForm(formdata=None)
-    page = dict(title=HIDE_TITLES[KINDS[kind]], submit=_("Hide"), danger=True, subject=title,
-                action_url=url_for("moderation.item_hide", kind=kind, item_id=item_id), cancel_url=location)
+    page = dict(
+        title=HIDE_TITLES[KINDS[kind]],
+        submit=_("Hide"),
+        danger=True,
+        subject=title,
+        action_url=url_for("moderation.item_hide", kind=kind, item_id=item_id),
+        cancel_url=location,
+    )
 
     def act(session):
         content.hide_item(session=session, actor=current_user, item=item, reason=form.reason.data)
@@ -71,7 +87,9 @@ def item_restore(kind: str, item_id: int):
     if not form.validate_on_submit():
         fail(422, _("Keep the reason under %(max)d characters.", max=service.REASON_MAX))
     try:
-        content.restore_item(session=get_session(), actor=current_user, item=item, reason=form.reason.data or "")
+        content.restore_item(
+            session=get_session(), actor=current_user, item=item, reason=form.reason.data or ""
+        )
     except ModerationError as exc:
         fail_for(exc)
     return _finish(str(RESTORED_MESSAGES[KINDS[kind]]), location)

@@ -1,4 +1,5 @@
 """What can be reported: posts, lessons and projects, looked up by (type, id)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -97,4 +98,3 @@ _LOADERS = {"post": _post, "lesson": _lesson, "project": _project}
 def load_item(session: Session, item_type: str, item_id: int) -> ItemRef | None:
     loader = _LOADERS.get(item_type)
     return loader(session, item_id) if loader else None
-

@@ -1,4 +1,5 @@
 """What the moderation views share: access checks and loaders that 404/403 in one place."""
+
 from __future__ import annotations
 
 from flask import current_app, redirect, request

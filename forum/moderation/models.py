@@ -1,11 +1,13 @@
 """Reports, the append-only audit log, moderator notes, warnings and thread redirects."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import JSON, Column, Enum as SAEnum, Index, Text, event, text
+from sqlalchemy import JSON, Column, Index, Text, event, text
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from ..i18n import utcnow
@@ -44,23 +46,27 @@ class Report(SQLModel, table=True):
         ),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     reporter_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     item_type: str = Field(max_length=20)  # post | lesson | project
     item_id: int
     reason: ReportReason = Field(
-        sa_column=Column(SAEnum(ReportReason, name="report_reason", native_enum=False, length=20), nullable=False)
+        sa_column=Column(
+            SAEnum(ReportReason, name="report_reason", native_enum=False, length=20), nullable=False
+        )
     )
     comment: str = Field(default="", max_length=1000)
     status: ReportStatus = Field(
         default=ReportStatus.open,
-        sa_column=Column(SAEnum(ReportStatus, name="report_status", native_enum=False, length=20), nullable=False),
+        sa_column=Column(
+            SAEnum(ReportStatus, name="report_status", native_enum=False, length=20), nullable=False
+        ),
     )
-    resolved_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    resolved_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     resolution_note: str = Field(default="", max_length=1000)
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
-    resolved_at: Optional[datetime] = Field(default=None)
+    resolved_at: datetime | None = Field(default=None)
 
 
 class ModerationAction(SQLModel, table=True):
@@ -68,15 +74,15 @@ class ModerationAction(SQLModel, table=True):
 
     __tablename__ = "moderation_action"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
-    actor_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     action: str = Field(max_length=40, index=True)
     target_type: str = Field(max_length=20)  # post | thread | user | report | lesson | project
-    target_id: Optional[int] = Field(default=None)
-    target_user_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    target_id: int | None = Field(default=None)
+    target_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     reason: str = Field(default="", max_length=1000)
-    before: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
-    after: Optional[dict[str, Any]] = Field(default=None, sa_column=Column(JSON))
+    before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
@@ -99,9 +105,9 @@ class UserNote(SQLModel, table=True):
 
     __tablename__ = "user_note"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
-    author_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    author_id: int | None = Field(default=None, foreign_key="user_account.id")
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -111,12 +117,12 @@ class UserWarning(SQLModel, table=True):
 
     __tablename__ = "user_warning"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
-    issued_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    issued_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     message: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
-    acknowledged_at: Optional[datetime] = Field(default=None)
+    acknowledged_at: datetime | None = Field(default=None)
 
 
 class ThreadRedirect(SQLModel, table=True):
@@ -138,14 +144,14 @@ class Suspension(SQLModel, table=True):
 
     __tablename__ = "suspension"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
-    issued_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    issued_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     reason: str = Field(max_length=1000)
-    until: Optional[datetime] = Field(default=None)
+    until: datetime | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
-    lifted_at: Optional[datetime] = Field(default=None)
-    lifted_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    lifted_at: datetime | None = Field(default=None)
+    lifted_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
 
 # An indefinite suspension, stored in User.suspended_until so can_participate needs no join.

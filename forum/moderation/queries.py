@@ -1,4 +1,5 @@
 """Read-only queries of moderation: the review queue, the audit log, a user's record."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ LOG_PAGE = 50
 
 @dataclass
 class QueueEntry:
-    """One reported item: the item in context, its open reports, and the count that sets priority."""
+    """One reported item: the item in context, its open reports, and the count that sets
+    priority."""
 
     item_type: str
     item_id: int
@@ -44,8 +46,10 @@ def open_item_count(session: Session) -> int:
     """Distinct reported items plus posts waiting for approval: the header badge."""
     items = session.exec(
         select(func.count()).select_from(
-            select(Report.item_type, Report.item_id).where(Report.status == ReportStatus.open)
-            .group_by(Report.item_type, Report.item_id).subquery()
+            select(Report.item_type, Report.item_id)
+            .where(Report.status == ReportStatus.open)
+            .group_by(Report.item_type, Report.item_id)
+            .subquery()
         )
     ).one()
     return items + pending_count(session=session)
@@ -62,27 +66,60 @@ def queue(session: Session, limit: int = QUEUE_LIMIT) -> list[QueueEntry]:
     ).all()
     entries = []
     for item_type, item_id, _count, first in groups:
-        reports = list(session.exec(select(Report).where(
-            Report.item_type == item_type, Report.item_id == item_id, Report.status == ReportStatus.open,
-        ).order_by(Report.id)))
+        reports = list(
+            session.exec(
+                select(Report)
+                .where(
+                    Report.item_type == item_type,
+                    Report.item_id == item_id,
+                    Report.status == ReportStatus.open,
+                )
+                .order_by(Report.id)
+            )
+        )
         reasons: dict[str, int] = {}
         for report in reports:
             reasons[report.reason.value] = reasons.get(report.reason.value, 0) + 1
-        entries.append(QueueEntry(item_type, item_id, load_item(session, item_type, item_id), reports, first,
-                                  reasons=reasons))
-    people = users_by_id(session, [r.reporter_id for e in entries for r in e.reports]
-                         + [e.item.author_id for e in entries if e.item])
+        entries.append(
+            QueueEntry(
+                item_type,
+                item_id,
+                load_item(session, item_type, item_id),
+                reports,
+                first,
+                reasons=reasons,
+            )
+        )
+    people = users_by_id(
+        session,
+        [r.reporter_id for e in entries for r in e.reports]
+        + [e.item.author_id for e in entries if e.item],
+    )
     for entry in entries:
         entry.author = people.get(entry.item.author_id) if entry.item else None
     return entries
 
 
 def moderators(session: Session) -> list[User]:
-    return list(session.exec(select(User).where(User.role.in_([Role.moderator, Role.admin])).order_by(User.display_name)))
+    return list(
+        session.exec(
+            select(User)
+            .where(User.role.in_([Role.moderator, Role.admin]))
+            .order_by(User.display_name)
+        )
+    )
 
 
-def log_entries(session: Session, *, moderator_id=None, action=None, user_id=None,
-                since: date | None = None, until: date | None = None, before_id: int | None = None):
+def log_entries(
+    session: Session,
+    *,
+    moderator_id=None,
+    action=None,
+    user_id=None,
+    since: date | None = None,
+    until: date | None = None,
+    before_id: int | None = None,
+):
     """Newest first, ``LOG_PAGE`` at a time (keyset paging on the id)."""
     query = select(ModerationAction)
     if moderator_id:
@@ -94,7 +131,9 @@ def log_entries(session: Session, *, moderator_id=None, action=None, user_id=Non
     if since:
         query = query.where(ModerationAction.created_at >= datetime.combine(since, time.min))
     if until:
-        query = query.where(ModerationAction.created_at < datetime.combine(until + timedelta(days=1), time.min))
+        query = query.where(
+            ModerationAction.created_at < datetime.combine(until + timedelta(days=1), time.min)
+        )
     if before_id:
         query = query.where(ModerationAction.id < before_id)
     rows = list(session.exec(query.order_by(ModerationAction.id.desc()).limit(LOG_PAGE + 1)))
@@ -103,11 +142,42 @@ def log_entries(session: Session, *, moderator_id=None, action=None, user_id=Non
 
 def user_record(session: Session, user: User) -> dict:
     """Everything the user moderation page shows."""
-    notes = list(session.exec(select(UserNote).where(UserNote.user_id == user.id).order_by(UserNote.id.desc())))
-    warnings = list(session.exec(select(UserWarning).where(UserWarning.user_id == user.id).order_by(UserWarning.id.desc())))
-    suspensions = list(session.exec(select(Suspension).where(Suspension.user_id == user.id).order_by(Suspension.id.desc())))
-    actions = list(session.exec(select(ModerationAction).where(ModerationAction.target_user_id == user.id)
-                                .order_by(ModerationAction.id.desc()).limit(20)))
-    people = users_by_id(session, [n.author_id for n in notes] + [w.issued_by_id for w in warnings]
-                         + [s.issued_by_id for s in suspensions] + [a.actor_id for a in actions])
-    return {"notes": notes, "warnings": warnings, "suspensions": suspensions, "actions": actions, "people": people}
+    notes = list(
+        session.exec(
+            select(UserNote).where(UserNote.user_id == user.id).order_by(UserNote.id.desc())
+        )
+    )
+    warnings = list(
+        session.exec(
+            select(UserWarning)
+            .where(UserWarning.user_id == user.id)
+            .order_by(UserWarning.id.desc())
+        )
+    )
+    suspensions = list(
+        session.exec(
+            select(Suspension).where(Suspension.user_id == user.id).order_by(Suspension.id.desc())
+        )
+    )
+    actions = list(
+        session.exec(
+            select(ModerationAction)
+            .where(ModerationAction.target_user_id == user.id)
+            .order_by(ModerationAction.id.desc())
+            .limit(20)
+        )
+    )
+    people = users_by_id(
+        session,
+        [n.author_id for n in notes]
+        + [w.issued_by_id for w in warnings]
+        + [s.issued_by_id for s in suspensions]
+        + [a.actor_id for a in actions],
+    )
+    return {
+        "notes": notes,
+        "warnings": warnings,
+        "suspensions": suspensions,
+        "actions": actions,
+        "people": people,
+    }

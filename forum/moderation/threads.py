@@ -2,6 +2,7 @@
 
 Same contract as ``service.py``: keyword-only, permission-checked, flush only, one audit entry.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -25,7 +26,9 @@ FLAG_ACTIONS = {
 }
 
 
-def set_thread_flag(*, session: Session, actor, thread: Thread, action: str, reason: str = "") -> Thread:
+def set_thread_flag(
+    *, session: Session, actor, thread: Thread, action: str, reason: str = ""
+) -> Thread:
     """pin/unpin (within its theme), feature/unfeature (on the home page), lock/unlock."""
     _require_moderator(actor)
     if action not in FLAG_ACTIONS:
@@ -36,8 +39,17 @@ def set_thread_flag(*, session: Session, actor, thread: Thread, action: str, rea
     reason = _clean_reason(reason, required=False)
     setattr(thread, attribute, value)
     session.flush()
-    record(session=session, actor=actor, action=f"thread.{action}", target_type="thread", target_id=thread.id,
-           target_user_id=thread.author_id, reason=reason, before={attribute: not value}, after={attribute: value})
+    record(
+        session=session,
+        actor=actor,
+        action=f"thread.{action}",
+        target_type="thread",
+        target_id=thread.id,
+        target_user_id=thread.author_id,
+        reason=reason,
+        before={attribute: not value},
+        after={attribute: value},
+    )
     return thread
 
 
@@ -46,26 +58,38 @@ def pin_thread(*, session, actor, thread, reason=""):
 
 
 def unpin_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(session=session, actor=actor, thread=thread, action="unpin", reason=reason)
+    return set_thread_flag(
+        session=session, actor=actor, thread=thread, action="unpin", reason=reason
+    )
 
 
 def feature_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(session=session, actor=actor, thread=thread, action="feature", reason=reason)
+    return set_thread_flag(
+        session=session, actor=actor, thread=thread, action="feature", reason=reason
+    )
 
 
 def unfeature_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(session=session, actor=actor, thread=thread, action="unfeature", reason=reason)
+    return set_thread_flag(
+        session=session, actor=actor, thread=thread, action="unfeature", reason=reason
+    )
 
 
 def lock_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(session=session, actor=actor, thread=thread, action="lock", reason=reason)
+    return set_thread_flag(
+        session=session, actor=actor, thread=thread, action="lock", reason=reason
+    )
 
 
 def unlock_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(session=session, actor=actor, thread=thread, action="unlock", reason=reason)
+    return set_thread_flag(
+        session=session, actor=actor, thread=thread, action="unlock", reason=reason
+    )
 
 
-def move_thread(*, session: Session, actor, thread: Thread, theme: Theme | None, reason: str = "") -> Thread:
+def move_thread(
+    *, session: Session, actor, thread: Thread, theme: Theme | None, reason: str = ""
+) -> Thread:
     """Move to another theme; the audit entry keeps the old and the new theme."""
     _require_moderator(actor)
     if theme is None or theme.id is None:
@@ -76,37 +100,65 @@ def move_thread(*, session: Session, actor, thread: Thread, theme: Theme | None,
     old = session.get(Theme, thread.theme_id)
     thread.theme_id = theme.id
     session.flush()
-    record(session=session, actor=actor, action="thread.move", target_type="thread", target_id=thread.id,
-           target_user_id=thread.author_id, reason=reason,
-           before={"theme_id": old.id, "theme": old.slug}, after={"theme_id": theme.id, "theme": theme.slug})
+    record(
+        session=session,
+        actor=actor,
+        action="thread.move",
+        target_type="thread",
+        target_id=thread.id,
+        target_user_id=thread.author_id,
+        reason=reason,
+        before={"theme_id": old.id, "theme": old.slug},
+        after={"theme_id": theme.id, "theme": theme.slug},
+    )
     return thread
 
 
-def rename_thread(*, session: Session, actor, thread: Thread, title: str, reason: str = "") -> Thread:
+def rename_thread(
+    *, session: Session, actor, thread: Thread, title: str, reason: str = ""
+) -> Thread:
     from ..discussions.service import TITLE_MAX, TITLE_MIN, thread_slug
 
     _require_moderator(actor)
     title = " ".join((title or "").split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidInput(_l("The title must be between %(min)d and %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX))
+        raise InvalidInput(
+            _l(
+                "The title must be between %(min)d and %(max)d characters.",
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+            )
+        )
     if title == thread.title:
         raise InvalidAction(_l("The thread already has this title."))
     reason = _clean_reason(reason, required=False)
     before = {"title": thread.title}
     thread.title, thread.slug = title, thread_slug(title)
     session.flush()
-    record(session=session, actor=actor, action="thread.rename", target_type="thread", target_id=thread.id,
-           target_user_id=thread.author_id, reason=reason, before=before, after={"title": title})
+    record(
+        session=session,
+        actor=actor,
+        action="thread.rename",
+        target_type="thread",
+        target_id=thread.id,
+        target_user_id=thread.author_id,
+        reason=reason,
+        before=before,
+        after={"title": title},
+    )
     return thread
 
 
 def resolve_thread_redirect(*, session: Session, thread_id: int) -> int | None:
-    """The thread that took the posts of merged thread ``thread_id``, if any (for the thread route)."""
+    """The thread that took the posts of merged thread ``thread_id``, if any (for the thread
+    route)."""
     redirect = session.get(ThreadRedirect, thread_id)
     return redirect.new_thread_id if redirect else None
 
 
-def merge_thread(*, session: Session, actor, source: Thread, target: Thread | None, reason: str) -> Thread:
+def merge_thread(
+    *, session: Session, actor, source: Thread, target: Thread | None, reason: str
+) -> Thread:
     """Move every post of ``source`` into ``target`` (posts keep their dates) and remove ``source``;
     its URL redirects to ``target`` from then on."""
     _require_moderator(actor)
@@ -118,31 +170,55 @@ def merge_thread(*, session: Session, actor, source: Thread, target: Thread | No
     if source.kind != "discussion":
         raise InvalidAction(_l("The discussion of a lesson cannot be merged away."))
     posts = list(session.exec(select(Post).where(Post.thread_id == source.id).order_by(Post.id)))
-    before = {"thread_id": source.id, "title": source.title, "theme_id": source.theme_id,
-              "post_ids": [p.id for p in posts]}
+    before = {
+        "thread_id": source.id,
+        "title": source.title,
+        "theme_id": source.theme_id,
+        "post_ids": [p.id for p in posts],
+    }
     source_author_id = source.author_id
     for post in posts:
         post.thread_id = target.id
-    target_goals = set(session.exec(select(ThreadGoal.goal_id).where(ThreadGoal.thread_id == target.id)))
+    target_goals = set(
+        session.exec(select(ThreadGoal.goal_id).where(ThreadGoal.thread_id == target.id))
+    )
     for link in session.exec(select(ThreadGoal).where(ThreadGoal.thread_id == source.id)):
         if link.goal_id not in target_goals:
             session.add(ThreadGoal(thread_id=target.id, goal_id=link.goal_id))
         session.delete(link)
-    for earlier in session.exec(select(ThreadRedirect).where(ThreadRedirect.new_thread_id == source.id)):
+    for earlier in session.exec(
+        select(ThreadRedirect).where(ThreadRedirect.new_thread_id == source.id)
+    ):
         earlier.new_thread_id = target.id
     session.flush()
     session.add(ThreadRedirect(old_thread_id=source.id, new_thread_id=target.id))
     session.delete(source)
     session.flush()
     _refresh_counters(session, target)
-    record(session=session, actor=actor, action="thread.merge", target_type="thread", target_id=before["thread_id"],
-           target_user_id=source_author_id, reason=reason, before=before,
-           after={"thread_id": target.id, "title": target.title})
+    record(
+        session=session,
+        actor=actor,
+        action="thread.merge",
+        target_type="thread",
+        target_id=before["thread_id"],
+        target_user_id=source_author_id,
+        reason=reason,
+        before=before,
+        after={"thread_id": target.id, "title": target.title},
+    )
     return target
 
 
-def split_thread(*, session: Session, actor, thread: Thread, post_ids, title: str, reason: str = "",
-                 theme: Theme | None = None) -> Thread:
+def split_thread(
+    *,
+    session: Session,
+    actor,
+    thread: Thread,
+    post_ids,
+    title: str,
+    reason: str = "",
+    theme: Theme | None = None,
+) -> Thread:
     """Move the selected replies (never the first post) into a new thread; they keep their dates."""
     from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
 
@@ -150,7 +226,13 @@ def split_thread(*, session: Session, actor, thread: Thread, post_ids, title: st
     reason = _clean_reason(reason, required=False)
     title = " ".join((title or "").split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidInput(_l("The title must be between %(min)d and %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX))
+        raise InvalidInput(
+            _l(
+                "The title must be between %(min)d and %(max)d characters.",
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+            )
+        )
     wanted = {int(pid) for pid in post_ids or ()}
     if not wanted:
         raise InvalidInput(_l("Select at least one reply to move."))
@@ -160,9 +242,16 @@ def split_thread(*, session: Session, actor, thread: Thread, post_ids, title: st
     if first_post_id(session=session, thread=thread) in wanted:
         raise InvalidInput(_l("The first post stays in its thread."))
     opener = min(posts, key=lambda p: (p.created_at, p.id))
-    new = Thread(kind="discussion", theme_id=(theme.id if theme else thread.theme_id), title=title,
-                 slug=thread_slug(title), author_id=opener.author_id, language=opener.language,
-                 created_at=opener.created_at, last_post_at=opener.created_at)
+    new = Thread(
+        kind="discussion",
+        theme_id=(theme.id if theme else thread.theme_id),
+        title=title,
+        slug=thread_slug(title),
+        author_id=opener.author_id,
+        language=opener.language,
+        created_at=opener.created_at,
+        last_post_at=opener.created_at,
+    )
     session.add(new)
     session.flush()
     for post in posts:
@@ -172,8 +261,15 @@ def split_thread(*, session: Session, actor, thread: Thread, post_ids, title: st
     session.flush()
     _refresh_counters(session, thread)
     _refresh_counters(session, new)
-    record(session=session, actor=actor, action="thread.split", target_type="thread", target_id=thread.id,
-           target_user_id=thread.author_id, reason=reason,
-           before={"thread_id": thread.id, "post_ids": sorted(wanted)},
-           after={"thread_id": new.id, "title": title})
+    record(
+        session=session,
+        actor=actor,
+        action="thread.split",
+        target_type="thread",
+        target_id=thread.id,
+        target_user_id=thread.author_id,
+        reason=reason,
+        before={"thread_id": thread.id, "post_ids": sorted(wanted)},
+        after={"thread_id": new.id, "title": title},
+    )
     return new

@@ -3,6 +3,7 @@
 Thread and post actions are in ``action_views.py`` (same blueprint). Views are thin: load, check,
 validate, call one service, commit once, then 303 (plain) or a fragment (htmx).
 """
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
@@ -21,22 +22,42 @@ from . import queries, service
 from .approval import AWAITING_APPROVAL, is_awaiting_approval, pending_posts
 from .audit import ACTIONS
 from .errors import ModerationError
-from .forms import LogFilterForm, NoteForm, OptionalReasonForm, ReasonForm, ReportForm, SuspendForm, WarnForm
-from .items import ITEM_TYPES, load_item
-from .models import UserWarning
-from .loaders import (
-    ACTION_LABELS, ITEM_TYPE_LABELS, back_to, fail_for, get_report_or_404, get_user_or_404, get_warning_or_404,
-    redirect_303, require_member, require_moderator,
+from .forms import (
+    LogFilterForm,
+    NoteForm,
+    OptionalReasonForm,
+    ReasonForm,
+    ReportForm,
+    SuspendForm,
+    WarnForm,
 )
+from .items import ITEM_TYPES, load_item
+from .loaders import (
+    ACTION_LABELS,
+    ITEM_TYPE_LABELS,
+    back_to,
+    fail_for,
+    get_report_or_404,
+    get_user_or_404,
+    get_warning_or_404,
+    redirect_303,
+    require_member,
+    require_moderator,
+)
+from .models import UserWarning
 
 bp = Blueprint("moderation", __name__)
-DEFAULT_REPORT_LIMIT = "10 per minute;30 per hour"  # reports per user; FORUM_MODERATION_REPORT_LIMIT overrides
+DEFAULT_REPORT_LIMIT = (
+    "10 per minute;30 per hour"  # reports per user; FORUM_MODERATION_REPORT_LIMIT overrides
+)
 
 
 @bp.app_context_processor
 def _moderation_helpers():
     def queue_count() -> int:
-        return queries.open_item_count(get_session()) if permissions.can_moderate(current_user) else 0
+        return (
+            queries.open_item_count(get_session()) if permissions.can_moderate(current_user) else 0
+        )
 
     def my_notices() -> dict:
         if not current_user.is_authenticated:
@@ -49,9 +70,12 @@ def _moderation_helpers():
         }
 
     def my_open_report(item_type: str, item_id: int):
-        # A thread page asks once per post: load the viewer's open reports once per request (no N+1).
+        # A thread page asks once per post: load the viewer's open reports once per request
+        # (no N+1).
         if "moderation_my_open_reports" not in g:
-            g.moderation_my_open_reports = service.open_reports_by(session=get_session(), user=current_user)
+            g.moderation_my_open_reports = service.open_reports_by(
+                session=get_session(), user=current_user
+            )
         return g.moderation_my_open_reports.get((item_type, item_id))
 
     return {
@@ -84,8 +108,14 @@ def _item_from_args(source) -> tuple[str, int]:
 
 
 def _report_page(form: ReportForm, item, status: int = 200):
-    return render("moderation/report.html", "moderation/_report_form.html", status=status, form=form, item=item,
-                  next=back_to(item.url))
+    return render(
+        "moderation/report.html",
+        "moderation/_report_form.html",
+        status=status,
+        form=form,
+        item=item,
+        next=back_to(item.url),
+    )
 
 
 @bp.get("/report")
@@ -99,10 +129,18 @@ def report_form():
         fail(404, _("The reported item does not exist any more."))
     if not permissions.can_report(current_user):
         fail(403, _("You cannot report right now."))
-    existing = service.open_report_by(session=get_session(), user=current_user, item_type=item_type, item_id=item_id)
+    existing = service.open_report_by(
+        session=get_session(), user=current_user, item_type=item_type, item_id=item_id
+    )
     if existing is not None:
-        return render("moderation/report.html", "moderation/_report_status.html", form=None, item=item,
-                      report=existing, next=back_to(item.url))
+        return render(
+            "moderation/report.html",
+            "moderation/_report_status.html",
+            form=None,
+            item=item,
+            report=existing,
+            next=back_to(item.url),
+        )
     form = ReportForm(data={"item_type": item_type, "item_id": str(item_id)})
     return _report_page(form, item)
 
@@ -112,7 +150,9 @@ def _report_limit() -> str:
 
 
 def _reporter_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+    return (
+        f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+    )
 
 
 @bp.post("/report")
@@ -130,12 +170,24 @@ def file_report():
     if not form.validate_on_submit():
         return _report_page(form, item, status=422)
     try:
-        report = service.file_report(session=session, actor=current_user, item_type=item_type, item_id=item_id,
-                                     reason=form.reason.data, comment=form.comment.data or "")
+        report = service.file_report(
+            session=session,
+            actor=current_user,
+            item_type=item_type,
+            item_id=item_id,
+            reason=form.reason.data,
+            comment=form.comment.data or "",
+        )
     except ModerationError as exc:
         fail_for(exc)
-    return _done(_("Thank you. The moderators will look at your report."), back_to(item.url),
-                 "moderation/_report_status.html", report=report, item=item, next=back_to(item.url))
+    return _done(
+        _("Thank you. The moderators will look at your report."),
+        back_to(item.url),
+        "moderation/_report_status.html",
+        report=report,
+        item=item,
+        next=back_to(item.url),
+    )
 
 
 @bp.post("/reports/<int:report_id>/withdraw")
@@ -151,8 +203,14 @@ def withdraw_report(report_id: int):
     except ModerationError as exc:
         fail_for(exc)
     location = back_to(item.url if item else url_for("core.home"))
-    return _done(_("Your report is withdrawn."), location, "moderation/_report_link.html",
-                 item_type=report.item_type, item_id=report.item_id, next=location)
+    return _done(
+        _("Your report is withdrawn."),
+        location,
+        "moderation/_report_link.html",
+        item_type=report.item_type,
+        item_id=report.item_id,
+        next=location,
+    )
 
 
 # --- the review queue -----------------------------------------------------------------------------
@@ -166,8 +224,15 @@ def queue_page():
     pending = pending_posts(session=session)
     authors = queries.users_by_id(session, [p.author_id for p in pending])
     reporters = queries.users_by_id(session, [r.reporter_id for e in entries for r in e.reports])
-    return render("moderation/queue.html", None, entries=entries, pending=pending, authors=authors,
-                  reporters=reporters, thread_of=lambda post: load_item(session, "post", post.id))
+    return render(
+        "moderation/queue.html",
+        None,
+        entries=entries,
+        pending=pending,
+        authors=authors,
+        reporters=reporters,
+        thread_of=lambda post: load_item(session, "post", post.id),
+    )
 
 
 def _queue_settle(item_type: str, item_id: int, action: str):
@@ -181,7 +246,13 @@ def _queue_settle(item_type: str, item_id: int, action: str):
         fail(422, _("Give a reason."))
     settle = service.dismiss_reports if action == "dismiss" else service.resolve_reports
     try:
-        settle(session=get_session(), actor=current_user, item_type=item_type, item_id=item_id, reason=form.reason.data)
+        settle(
+            session=get_session(),
+            actor=current_user,
+            item_type=item_type,
+            item_id=item_id,
+            reason=form.reason.data,
+        )
     except ModerationError as exc:
         fail_for(exc)
     message = _("Reports dismissed.") if action == "dismiss" else _("Reports resolved.")
@@ -198,7 +269,7 @@ def resolve_reports(item_type: str, item_id: int):
     return _queue_settle(item_type, item_id, "resolve")
 
 
-# --- the audit log ----------------------------------------------------------------------------------
+# --- the audit log --------------------------------------------------------------------------------
 @bp.get("/mod/log")
 def log_page():
     denied = require_moderator()
@@ -216,16 +287,30 @@ def log_page():
     else:
         before = request.args.get("before", "")
         entries, more = queries.log_entries(
-            session, moderator_id=form.moderator.data or None, action=form.action.data or None,
-            user_id=form.user.data, since=form.since.data, until=form.until.data,
+            session,
+            moderator_id=form.moderator.data or None,
+            action=form.action.data or None,
+            user_id=form.user.data,
+            since=form.since.data,
+            until=form.until.data,
             before_id=int(before) if before.isdigit() and int(before) <= MAX_DATABASE_INT else None,
         )
         status = 200
-    people = queries.users_by_id(session, [e.actor_id for e in entries] + [e.target_user_id for e in entries])
-    return render("moderation/log.html", None, status=status, form=form, entries=entries, more=more, people=people)
+    people = queries.users_by_id(
+        session, [e.actor_id for e in entries] + [e.target_user_id for e in entries]
+    )
+    return render(
+        "moderation/log.html",
+        None,
+        status=status,
+        form=form,
+        entries=entries,
+        more=more,
+        people=people,
+    )
 
 
-# --- users ------------------------------------------------------------------------------------------
+# --- users ----------------------------------------------------------------------------------------
 def _user_page(user, status: int = 200, message: str | None = None, **forms):
     session = get_session()
     context = {
@@ -234,9 +319,16 @@ def _user_page(user, status: int = 200, message: str | None = None, **forms):
         "lift_form": forms.get("lift_form") or OptionalReasonForm(),
         "note_form": forms.get("note_form") or NoteForm(),
     }
-    return render("moderation/user.html", "moderation/_user_panel.html", status=status, user=user, message=message,
-                  suspension=service.active_suspension(session=session, user=user),
-                  **queries.user_record(session, user), **context)
+    return render(
+        "moderation/user.html",
+        "moderation/_user_panel.html",
+        status=status,
+        user=user,
+        message=message,
+        suspension=service.active_suspension(session=session, user=user),
+        **queries.user_record(session, user),
+        **context,
+    )
 
 
 @bp.get("/mod/users/<int:user_id>")
@@ -273,8 +365,13 @@ def warn_user(user_id: int):
     if not form.validate_on_submit():
         return _user_page(user, status=422, warn_form=form)
     try:
-        service.warn_user(session=get_session(), actor=current_user, user=user, message=form.message.data,
-                          **_item_context(form))
+        service.warn_user(
+            session=get_session(),
+            actor=current_user,
+            user=user,
+            message=form.message.data,
+            **_item_context(form),
+        )
     except ModerationError as exc:
         fail_for(exc)
     return _user_done(user, _("%(name)s has been warned.", name=user.display_name))
@@ -293,8 +390,14 @@ def suspend_user(user_id: int):
     if form.duration.data == "until":
         until = datetime.combine(form.until.data + timedelta(days=1), time.min)
     try:
-        service.suspend_user(session=get_session(), actor=current_user, user=user, reason=form.reason.data,
-                             until=until, **_item_context(form))
+        service.suspend_user(
+            session=get_session(),
+            actor=current_user,
+            user=user,
+            reason=form.reason.data,
+            until=until,
+            **_item_context(form),
+        )
     except ModerationError as exc:
         fail_for(exc)
     return _user_done(user, _("%(name)s is suspended.", name=user.display_name))
@@ -310,7 +413,9 @@ def lift_suspension(user_id: int):
     if not form.validate_on_submit():
         return _user_page(user, status=422, lift_form=form)
     try:
-        service.lift_suspension(session=get_session(), actor=current_user, user=user, reason=form.reason.data or "")
+        service.lift_suspension(
+            session=get_session(), actor=current_user, user=user, reason=form.reason.data or ""
+        )
     except ModerationError as exc:
         fail_for(exc)
     return _user_done(user, _("The suspension of %(name)s is lifted.", name=user.display_name))
@@ -326,24 +431,36 @@ def add_note(user_id: int):
     if not form.validate_on_submit():
         return _user_page(user, status=422, note_form=form)
     try:
-        service.add_user_note(session=get_session(), actor=current_user, user=user, body=form.body.data)
+        service.add_user_note(
+            session=get_session(), actor=current_user, user=user, body=form.body.data
+        )
     except ModerationError as exc:
         fail_for(exc)
     return _user_done(user, _("Note saved."))
 
 
-# --- what the user sees: warnings and suspension ----------------------------------------------------
+# --- what the user sees: warnings and suspension --------------------------------------------------
 @bp.get("/notices")
 def notices_page():
     denied = require_member()
     if denied is not None:
         return denied
     session = get_session()
-    warnings = list(session.exec(select(UserWarning).where(UserWarning.user_id == current_user.id)
-                                 .order_by(UserWarning.id.desc())))
-    return render("moderation/notices.html", None, warnings=warnings,
-                  suspension=service.active_suspension(session=session, user=current_user),
-                  suspended=permissions.is_suspended(current_user), form=OptionalReasonForm())
+    warnings = list(
+        session.exec(
+            select(UserWarning)
+            .where(UserWarning.user_id == current_user.id)
+            .order_by(UserWarning.id.desc())
+        )
+    )
+    return render(
+        "moderation/notices.html",
+        None,
+        warnings=warnings,
+        suspension=service.active_suspension(session=session, user=current_user),
+        suspended=permissions.is_suspended(current_user),
+        form=OptionalReasonForm(),
+    )
 
 
 @bp.post("/notices/warnings/<int:warning_id>/acknowledge")
@@ -356,8 +473,11 @@ def acknowledge_warning(warning_id: int):
         service.acknowledge_warning(session=get_session(), actor=current_user, warning=warning)
     except ModerationError as exc:
         fail_for(exc)
-    return _done(_("Thank you for reading the warning."), back_to(url_for("moderation.notices_page")))
+    return _done(
+        _("Thank you for reading the warning."), back_to(url_for("moderation.notices_page"))
+    )
 
 
-from . import action_views  # noqa: E402,F401  (registers the thread and post actions on bp)
-from . import item_views  # noqa: E402,F401  (registers lesson and project hide/restore on bp)
+# Imported last: these modules import bp and helpers from here, then register their routes on it
+# (thread and post actions; lesson and project hide/restore).
+from . import action_views, item_views  # noqa: E402, F401

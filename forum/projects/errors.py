@@ -1,5 +1,6 @@
 """Domain errors of the projects area. Views turn them into a 4xx with the translated message;
 ``field`` names the form field the message belongs to (the form comes back filled)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -23,7 +24,9 @@ class InvalidInput(ProjectsError):
 
 class DuplicateSlug(ProjectsError):
     status = 422
-    default_message = _l("A project with this address already exists. Choose another name or address.")
+    default_message = _l(
+        "A project with this address already exists. Choose another name or address."
+    )
 
 
 class UnknownProject(ProjectsError):

@@ -4,6 +4,7 @@ Both formats carry the licence: JSON in a top-level ``licence`` object, CSV in a
 column on every row (CSV has no place for a header note that every parser keeps), and both
 responses send ``Link: <licence URL>; rel="license"``. Sections are the authors' Markdown.
 """
+
 from __future__ import annotations
 
 import csv
@@ -25,9 +26,25 @@ LICENCE_NOTICE = (
 )
 EXPORT_LIMIT = 5000
 CSV_COLUMNS = (
-    "id", "url", "title", "project", "project_slug", "municipality", "lesson_type", "theme", "goals",
-    "language", *LESSON_SECTIONS, "outcomes", "links", "author", "published_at", "updated_at",
-    "useful_count", "reply_count", "licence",
+    "id",
+    "url",
+    "title",
+    "project",
+    "project_slug",
+    "municipality",
+    "lesson_type",
+    "theme",
+    "goals",
+    "language",
+    *LESSON_SECTIONS,
+    "outcomes",
+    "links",
+    "author",
+    "published_at",
+    "updated_at",
+    "useful_count",
+    "reply_count",
+    "licence",
 )
 
 
@@ -35,41 +52,74 @@ def lesson_records(*, session: Session, filters: LessonFilters, base_url: str) -
     """Published lessons matching ``filters`` as plain dicts (the JSON export's ``lessons``)."""
     lessons = list(session.exec(published_lessons_query(filters).limit(EXPORT_LIMIT)))
     ids = [lesson.id for lesson in lessons]
-    projects = {p.id: p for p in session.exec(select(Project).where(Project.id.in_({lesson.project_id for lesson in lessons})))}
+    projects = {
+        p.id: p
+        for p in session.exec(
+            select(Project).where(Project.id.in_({lesson.project_id for lesson in lessons}))
+        )
+    }
     themes = {t.id: t for t in session.exec(select(Theme))}
-    authors = {u.id: u for u in session.exec(select(User).where(User.id.in_({lesson.author_id for lesson in lessons if lesson.author_id})))}
+    authors = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(
+                User.id.in_({lesson.author_id for lesson in lessons if lesson.author_id})
+            )
+        )
+    }
     goals = defaultdict(list)
     for lesson_id, number in session.exec(
-        select(LessonGoal.lesson_id, Goal.number).join(Goal, Goal.id == LessonGoal.goal_id)
-        .where(LessonGoal.lesson_id.in_(ids)).order_by(Goal.number)
+        select(LessonGoal.lesson_id, Goal.number)
+        .join(Goal, Goal.id == LessonGoal.goal_id)
+        .where(LessonGoal.lesson_id.in_(ids))
+        .order_by(Goal.number)
     ):
         goals[lesson_id].append(number)
     outcomes = defaultdict(list)
-    for outcome in session.exec(select(LessonOutcome).where(LessonOutcome.lesson_id.in_(ids)).order_by(LessonOutcome.position)):
-        outcomes[outcome.lesson_id].append({"label": outcome.label, "value": outcome.value, "unit": outcome.unit})
+    for outcome in session.exec(
+        select(LessonOutcome)
+        .where(LessonOutcome.lesson_id.in_(ids))
+        .order_by(LessonOutcome.position)
+    ):
+        outcomes[outcome.lesson_id].append(
+            {"label": outcome.label, "value": outcome.value, "unit": outcome.unit}
+        )
     replies = reply_counts(session=session, lessons=lessons)
     records = []
     for lesson in lessons:
-        project, theme, author = projects[lesson.project_id], themes[lesson.theme_id], authors.get(lesson.author_id)
-        records.append({
-            "id": lesson.id,
-            "url": f"{base_url}/lessons/{lesson.id}-{lesson.slug}",
-            "title": lesson.title,
-            "project": {"slug": project.slug, "name": project.name, "district": project.district,
-                        "municipality": project.municipality, "url": f"{base_url}/projects/{project.slug}"},
-            "lesson_type": lesson.lesson_type.value,
-            "theme": theme.slug,
-            "goals": goals[lesson.id],
-            "language": lesson.language,
-            "sections": {name: getattr(lesson, name) for name in LESSON_SECTIONS},
-            "outcomes": outcomes[lesson.id],
-            "links": lesson.link_list,
-            "author": _author_name(author),
-            "published_at": lesson.published_at.isoformat() + "Z" if lesson.published_at else None,
-            "updated_at": lesson.updated_at.isoformat() + "Z",
-            "useful_count": lesson.useful_count,
-            "reply_count": replies.get(lesson.id, 0),
-        })
+        project, theme, author = (
+            projects[lesson.project_id],
+            themes[lesson.theme_id],
+            authors.get(lesson.author_id),
+        )
+        records.append(
+            {
+                "id": lesson.id,
+                "url": f"{base_url}/lessons/{lesson.id}-{lesson.slug}",
+                "title": lesson.title,
+                "project": {
+                    "slug": project.slug,
+                    "name": project.name,
+                    "district": project.district,
+                    "municipality": project.municipality,
+                    "url": f"{base_url}/projects/{project.slug}",
+                },
+                "lesson_type": lesson.lesson_type.value,
+                "theme": theme.slug,
+                "goals": goals[lesson.id],
+                "language": lesson.language,
+                "sections": {name: getattr(lesson, name) for name in LESSON_SECTIONS},
+                "outcomes": outcomes[lesson.id],
+                "links": lesson.link_list,
+                "author": _author_name(author),
+                "published_at": lesson.published_at.isoformat() + "Z"
+                if lesson.published_at
+                else None,
+                "updated_at": lesson.updated_at.isoformat() + "Z",
+                "useful_count": lesson.useful_count,
+                "reply_count": replies.get(lesson.id, 0),
+            }
+        )
     return records
 
 
@@ -92,22 +142,34 @@ def _format_outcome(outcome: dict) -> str:
 
 
 def as_csv(records: list[dict]) -> str:
-    """One row per lesson; goals, outcomes and links are joined with "; " (outcomes as "label: value unit")."""
+    """One row per lesson; goals, outcomes and links are joined with "; " (outcomes as
+    "label: value unit")."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     licence = f"{LICENCE_NAME} {LICENCE_URL}"
     for record in records:
-        writer.writerow({
-            "id": record["id"], "url": record["url"], "title": record["title"],
-            "project": record["project"]["name"], "project_slug": record["project"]["slug"],
-            "municipality": record["project"]["municipality"], "lesson_type": record["lesson_type"],
-            "theme": record["theme"], "goals": "; ".join(str(n) for n in record["goals"]),
-            "language": record["language"], **record["sections"],
-            "outcomes": "; ".join(_format_outcome(o) for o in record["outcomes"]),
-            "links": "; ".join(record["links"]), "author": record["author"],
-            "published_at": record["published_at"], "updated_at": record["updated_at"],
-            "useful_count": record["useful_count"], "reply_count": record["reply_count"], "licence": licence,
-        })
+        writer.writerow(
+            {
+                "id": record["id"],
+                "url": record["url"],
+                "title": record["title"],
+                "project": record["project"]["name"],
+                "project_slug": record["project"]["slug"],
+                "municipality": record["project"]["municipality"],
+                "lesson_type": record["lesson_type"],
+                "theme": record["theme"],
+                "goals": "; ".join(str(n) for n in record["goals"]),
+                "language": record["language"],
+                **record["sections"],
+                "outcomes": "; ".join(_format_outcome(o) for o in record["outcomes"]),
+                "links": "; ".join(record["links"]),
+                "author": record["author"],
+                "published_at": record["published_at"],
+                "updated_at": record["updated_at"],
+                "useful_count": record["useful_count"],
+                "reply_count": record["reply_count"],
+                "licence": licence,
+            }
+        )
     return buffer.getvalue()
-

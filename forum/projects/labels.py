@@ -1,4 +1,5 @@
 """Translated labels for the enums of the projects area (also used by templates and exports)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

@@ -1,5 +1,6 @@
 """Lesson pages: list with filters, open-data exports, the lesson with its discussion, the
 one-form editor (draft, preview, publish), useful marks and featuring."""
+
 from __future__ import annotations
 
 import json
@@ -13,10 +14,10 @@ from .. import permissions
 from ..accounts.models import User
 from ..core.models import Theme
 from ..db import get_session
-from ..i18n import current_language
 from ..discussions import queries as discussion_queries
 from ..discussions.forms import ReplyForm
 from ..discussions.models import Thread
+from ..i18n import current_language
 from ..markup import render_markdown
 from ..web import fail, page_arg, render, wants_fragment
 from . import exports, lessons, service
@@ -25,8 +26,16 @@ from .forms import LessonForm, add_row, remove_row
 from .limits import lesson_create_limit, mark_created
 from .models import LESSON_SECTIONS, Lesson, LessonType, Project
 from .views import (
-    all_goals, all_themes, attach_error, bp, done, filter_options, goal_by_number, page_params,
-    participant_required, theme_by_slug,
+    all_goals,
+    all_themes,
+    attach_error,
+    bp,
+    done,
+    filter_options,
+    goal_by_number,
+    page_params,
+    participant_required,
+    theme_by_slug,
 )
 
 
@@ -60,15 +69,22 @@ def _lesson_filters(themes, goals) -> lessons.LessonFilters:
     if sort not in lessons.LESSON_SORTS:
         fail(400, _("Choose how to sort the lessons."))
     return lessons.LessonFilters(
-        project=project, theme=theme_by_slug(themes, args.get("theme")), goal=goal_by_number(goals, args.get("sdg")),
-        lesson_type=lesson_type or None, language=language or None, sort=sort,
+        project=project,
+        theme=theme_by_slug(themes, args.get("theme")),
+        goal=goal_by_number(goals, args.get("sdg")),
+        lesson_type=lesson_type or None,
+        language=language or None,
+        sort=sort,
     )
 
 
 def _filter_query(filters: lessons.LessonFilters) -> dict:
     query = {
-        "project": filters.project.slug if filters.project else None, "theme": filters.theme.slug if filters.theme else None,
-        "sdg": filters.goal.number if filters.goal else None, "type": filters.lesson_type, "language": filters.language,
+        "project": filters.project.slug if filters.project else None,
+        "theme": filters.theme.slug if filters.theme else None,
+        "sdg": filters.goal.number if filters.goal else None,
+        "type": filters.lesson_type,
+        "language": filters.language,
         "sort": filters.sort if filters.sort != "useful" else None,
     }
     return {k: v for k, v in query.items() if v}
@@ -80,11 +96,23 @@ def lesson_list():
     themes, goals = all_themes(), all_goals()
     filters = _lesson_filters(themes, goals)
     listing = lessons.list_lessons(session=session, filters=filters, page=page_arg())
-    projects = {p.id: p for p in session.exec(select(Project).where(Project.id.in_({x.project_id for x in listing.items})))}
+    projects = {
+        p.id: p
+        for p in session.exec(
+            select(Project).where(Project.id.in_({x.project_id for x in listing.items}))
+        )
+    }
     return render(
-        "projects/lessons.html", "projects/_lesson_results.html",
-        listing=listing, filters=filters, filter_query=_filter_query(filters), page_params=page_params(),
-        options=filter_options(themes, goals, projects=service.project_slug_choices(session=session)), projects=projects,
+        "projects/lessons.html",
+        "projects/_lesson_results.html",
+        listing=listing,
+        filters=filters,
+        filter_query=_filter_query(filters),
+        page_params=page_params(),
+        options=filter_options(
+            themes, goals, projects=service.project_slug_choices(session=session)
+        ),
+        projects=projects,
         reply_counts=lessons.reply_counts(session=session, lessons=listing.items),
         drafts=lessons.drafts_of(session=session, user=current_user),
     )
@@ -92,7 +120,9 @@ def lesson_list():
 
 def _export_records():
     filters = _lesson_filters(all_themes(), all_goals())
-    return exports.lesson_records(session=get_session(), filters=filters, base_url=request.host_url.rstrip("/"))
+    return exports.lesson_records(
+        session=get_session(), filters=filters, base_url=request.host_url.rstrip("/")
+    )
 
 
 def _licence_headers(response: Response) -> Response:
@@ -125,10 +155,18 @@ def lesson_detail(lesson_id: int, slug: str | None = None):
     thread = session.get(Thread, lesson.thread_id) if lesson.thread_id else None
     if thread is not None and not permissions.can_view_thread(current_user, thread):
         thread = None
-    view = discussion_queries.thread_view(session=session, thread=thread, viewer=current_user) if thread else None
+    view = (
+        discussion_queries.thread_view(session=session, thread=thread, viewer=current_user)
+        if thread
+        else None
+    )
     return render(
-        "projects/lesson.html", "projects/_lesson.html", **lesson_context(session, lesson),
-        thread=thread, view=view, form=ReplyForm(),
+        "projects/lesson.html",
+        "projects/_lesson.html",
+        **lesson_context(session, lesson),
+        thread=thread,
+        view=view,
+        form=ReplyForm(),
     )
 
 
@@ -136,28 +174,48 @@ def lesson_context(session, lesson: Lesson) -> dict:
     """What the lesson page and its fragments need."""
     author = session.get(User, lesson.author_id) if lesson.author_id else None
     return {
-        "lesson": lesson, "project": session.get(Project, lesson.project_id), "theme": session.get(Theme, lesson.theme_id),
+        "lesson": lesson,
+        "project": session.get(Project, lesson.project_id),
+        "theme": session.get(Theme, lesson.theme_id),
         "goals": lessons.lesson_goals(session=session, lesson=lesson),
         "outcomes": lessons.lesson_outcomes(session=session, lesson=lesson),
         "author": author if author is not None and author.deleted_at is None else None,
-        "marked_useful": lessons.has_marked_useful(session=session, user=current_user, lesson=lesson),
+        "marked_useful": lessons.has_marked_useful(
+            session=session, user=current_user, lesson=lesson
+        ),
         "licence_url": exports.LICENCE_URL,
     }
 
 
 # --- write: one form, draft / preview / publish ---------------------------------------------------
 def _lesson_form(**kwargs) -> LessonForm:
-    return LessonForm(projects=service.project_choices(get_session()), themes=all_themes(), goals=all_goals(), **kwargs)
+    return LessonForm(
+        projects=service.project_choices(get_session()),
+        themes=all_themes(),
+        goals=all_goals(),
+        **kwargs,
+    )
 
 
 def _preview(form: LessonForm) -> dict:
     sections = {name: render_markdown(getattr(form, name).data or "") for name in LESSON_SECTIONS}
-    return {"title": form.title.data or "", "sections": sections, "language": form.language.data or "sv"}
+    return {
+        "title": form.title.data or "",
+        "sections": sections,
+        "language": form.language.data or "sv",
+    }
 
 
 def _form_page(form, *, lesson=None, status: int = 200, preview=None):
-    return render("projects/lesson_form.html", "projects/_lesson_form.html", status=status, form=form,
-                  lesson=lesson, preview=preview, sections=LESSON_SECTIONS)
+    return render(
+        "projects/lesson_form.html",
+        "projects/_lesson_form.html",
+        status=status,
+        form=form,
+        lesson=lesson,
+        preview=preview,
+        sections=LESSON_SECTIONS,
+    )
 
 
 def _handle_lesson_form(form, save, *, lesson=None):
@@ -181,7 +239,11 @@ def _handle_lesson_form(form, save, *, lesson=None):
         return _form_page(form, lesson=lesson, status=exc.status)
     session.commit()
     mark_created()  # counts against the creation limit on /lessons/new only
-    message = _("The lesson was published.") if saved.is_published and action == "publish" else _("The lesson was saved.")
+    message = (
+        _("The lesson was published.")
+        if saved.is_published and action == "publish"
+        else _("The lesson was saved.")
+    )
     if not saved.is_published:
         message = _("The draft was saved. Only you can see it until you publish it.")
     return done(lesson_url(saved), message)
@@ -193,13 +255,17 @@ def _handle_lesson_form(form, save, *, lesson=None):
 def lesson_new():
     if request.method == "GET":
         initial = {"language": current_language()}
-        project = service.get_project_by_slug(session=get_session(), slug=request.args.get("project", ""))
+        project = service.get_project_by_slug(
+            session=get_session(), slug=request.args.get("project", "")
+        )
         if project is not None:
             initial["project_id"] = project.id
         return _form_page(_lesson_form(data=initial))
     return _handle_lesson_form(
         _lesson_form(),
-        lambda data, publish: lessons.create_lesson(session=get_session(), actor=current_user, data=data, publish=publish),
+        lambda data, publish: lessons.create_lesson(
+            session=get_session(), actor=current_user, data=data, publish=publish
+        ),
     )
 
 
@@ -216,7 +282,9 @@ def lesson_edit(lesson_id: int):
         return _form_page(_lesson_form(data=data), lesson=lesson)
     return _handle_lesson_form(
         _lesson_form(),
-        lambda data, publish: lessons.update_lesson(session=session, actor=current_user, lesson=lesson, data=data, publish=publish),
+        lambda data, publish: lessons.update_lesson(
+            session=session, actor=current_user, lesson=lesson, data=data, publish=publish
+        ),
         lesson=lesson,
     )
 
@@ -263,8 +331,13 @@ def lesson_publish(lesson_id: int):
 def lesson_useful(lesson_id: int):
     lesson = get_lesson_or_404(lesson_id)
     return _action(
-        lesson, lambda: lessons.toggle_lesson_useful(session=get_session(), actor=current_user, lesson=lesson),
-        lambda marked: _("You marked the lesson as useful.") if marked else _("Your useful mark was removed."),
+        lesson,
+        lambda: lessons.toggle_lesson_useful(
+            session=get_session(), actor=current_user, lesson=lesson
+        ),
+        lambda marked: (
+            _("You marked the lesson as useful.") if marked else _("Your useful mark was removed.")
+        ),
     )
 
 
@@ -275,6 +348,10 @@ def lesson_featured(lesson_id: int):
     featured = request.form.get("featured") == "1"
     return _action(
         lesson,
-        lambda: lessons.set_lesson_featured(session=get_session(), actor=current_user, lesson=lesson, featured=featured),
-        lambda _lesson: _("The lesson is now featured.") if featured else _("The lesson is no longer featured."),
+        lambda: lessons.set_lesson_featured(
+            session=get_session(), actor=current_user, lesson=lesson, featured=featured
+        ),
+        lambda _lesson: (
+            _("The lesson is now featured.") if featured else _("The lesson is no longer featured.")
+        ),
     )

@@ -6,6 +6,7 @@ The discussion of a lesson is an ordinary ``Thread`` of kind ``lesson`` created 
 marks on replies and moderation are the discussions area's. Its first post is a short opening
 that points back to the lesson; the lesson page shows the replies after it.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,14 @@ from ..i18n import utcnow
 from ..markup import plain_text, render_markdown
 from .errors import InvalidInput, NotAllowed, UnknownProject
 from .models import (
-    LESSON_SECTIONS, Lesson, LessonGoal, LessonOutcome, LessonReaction, LessonRevision, LessonStatus, LessonType,
+    LESSON_SECTIONS,
+    Lesson,
+    LessonGoal,
+    LessonOutcome,
+    LessonReaction,
+    LessonRevision,
+    LessonStatus,
+    LessonType,
     Project,
 )
 from .service import Page, is_http_url, touch_project
@@ -49,7 +57,11 @@ class OutcomeInput:
 
     @property
     def is_blank(self) -> bool:
-        return not (self.label or "").strip() and not str(self.value or "").strip() and not (self.unit or "").strip()
+        return (
+            not (self.label or "").strip()
+            and not str(self.value or "").strip()
+            and not (self.unit or "").strip()
+        )
 
 
 @dataclass
@@ -96,7 +108,14 @@ def _clean(data: LessonInput, session: Session) -> dict:
         raise UnknownProject(field="project_id")
     title = " ".join((data.title or "").split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidInput(_l("The title must be between %(min)d and %(max)d characters.", min=TITLE_MIN, max=TITLE_MAX), field="title")
+        raise InvalidInput(
+            _l(
+                "The title must be between %(min)d and %(max)d characters.",
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+            ),
+            field="title",
+        )
     try:
         lesson_type = LessonType(data.lesson_type)
     except ValueError:
@@ -115,17 +134,28 @@ def _clean(data: LessonInput, session: Session) -> dict:
             raise InvalidInput(_l("At most %(max)d characters.", max=SECTION_MAX), field=name)
         sections[name] = text
     goal_ids = sorted({int(g) for g in data.goal_ids or ()})
-    if goal_ids and len(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all()) != len(goal_ids):
+    if goal_ids and len(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all()) != len(
+        goal_ids
+    ):
         raise InvalidInput(_l("Choose goals from the list."), field="goal_ids")
     links = [line.strip() for line in (data.links or "").splitlines() if line.strip()]
     if len(links) > LINKS_MAX:
         raise InvalidInput(_l("At most %(max)d links.", max=LINKS_MAX), field="links")
     for link in links:
         if len(link) > LINK_MAX or not is_http_url(link):
-            raise InvalidInput(_l("Each line must be one web address starting with http:// or https://."), field="links")
+            raise InvalidInput(
+                _l("Each line must be one web address starting with http:// or https://."),
+                field="links",
+            )
     return {
-        "project": project, "title": title, "lesson_type": lesson_type, "theme_id": theme.id,
-        "language": data.language, "sections": sections, "goal_ids": goal_ids, "links": "\n".join(links),
+        "project": project,
+        "title": title,
+        "lesson_type": lesson_type,
+        "theme_id": theme.id,
+        "language": data.language,
+        "sections": sections,
+        "goal_ids": goal_ids,
+        "links": "\n".join(links),
         "outcomes": clean_outcomes(data.outcomes),
     }
 
@@ -142,19 +172,38 @@ def clean_outcomes(rows) -> list[tuple[str, float, str]]:
         if not label:
             raise InvalidInput(_l("Each measured outcome needs a label."), field="outcomes")
         if value is None:
-            raise InvalidInput(_l("“%(value)s” is not a number. Write the value as a number, e.g. -30 or 12.5.", value=str(row.value or "")[:40]), field="outcomes")
+            raise InvalidInput(
+                _l(
+                    "“%(value)s” is not a number. Write the value as a number, e.g. -30 or 12.5.",
+                    value=str(row.value or "")[:40],
+                ),
+                field="outcomes",
+            )
         if len(label) > LABEL_MAX or len(unit) > UNIT_MAX:
-            raise InvalidInput(_l("A label can have at most %(label)d characters and a unit %(unit)d.", label=LABEL_MAX, unit=UNIT_MAX), field="outcomes")
+            raise InvalidInput(
+                _l(
+                    "A label can have at most %(label)d characters and a unit %(unit)d.",
+                    label=LABEL_MAX,
+                    unit=UNIT_MAX,
+                ),
+                field="outcomes",
+            )
         cleaned.append((label, value, unit))
     if len(cleaned) > OUTCOMES_MAX:
-        raise InvalidInput(_l("At most %(max)d measured outcomes.", max=OUTCOMES_MAX), field="outcomes")
+        raise InvalidInput(
+            _l("At most %(max)d measured outcomes.", max=OUTCOMES_MAX), field="outcomes"
+        )
     return cleaned
 
 
 def _apply(session: Session, lesson: Lesson, values: dict) -> None:
     lesson.project_id = values["project"].id
     lesson.title, lesson.slug = values["title"], lesson_slug(values["title"])
-    lesson.lesson_type, lesson.theme_id, lesson.language = values["lesson_type"], values["theme_id"], values["language"]
+    lesson.lesson_type, lesson.theme_id, lesson.language = (
+        values["lesson_type"],
+        values["theme_id"],
+        values["language"],
+    )
     for name, text in values["sections"].items():
         setattr(lesson, name, text)
         setattr(lesson, f"{name}_html", render_markdown(text))
@@ -169,19 +218,34 @@ def _apply(session: Session, lesson: Lesson, values: dict) -> None:
     for goal_id in values["goal_ids"]:
         session.add(LessonGoal(lesson_id=lesson.id, goal_id=goal_id))
     for position, (label, value, unit) in enumerate(values["outcomes"]):
-        session.add(LessonOutcome(lesson_id=lesson.id, position=position, label=label, value=value, unit=unit))
+        session.add(
+            LessonOutcome(
+                lesson_id=lesson.id, position=position, label=label, value=value, unit=unit
+            )
+        )
     session.flush()
 
 
 # --- writes ---------------------------------------------------------------------------------------
-def create_lesson(*, session: Session, actor, data: LessonInput, publish: bool = False, is_demo: bool = False) -> Lesson:
+def create_lesson(
+    *, session: Session, actor, data: LessonInput, publish: bool = False, is_demo: bool = False
+) -> Lesson:
     """A new lesson, saved as a draft (visible to its author only) or published at once."""
     if not permissions.can_write_lesson(actor):
         raise NotAllowed()
     values = _clean(data, session)
     now = utcnow()
-    lesson = Lesson(author_id=actor.id, created_at=now, updated_at=now, is_demo=is_demo, status=LessonStatus.draft,
-                    title=values["title"], slug="", theme_id=values["theme_id"], project_id=values["project"].id)
+    lesson = Lesson(
+        author_id=actor.id,
+        created_at=now,
+        updated_at=now,
+        is_demo=is_demo,
+        status=LessonStatus.draft,
+        title=values["title"],
+        slug="",
+        theme_id=values["theme_id"],
+        project_id=values["project"].id,
+    )
     _apply(session, lesson, values)
     if publish:
         publish_lesson(session=session, actor=actor, lesson=lesson)
@@ -191,15 +255,23 @@ def create_lesson(*, session: Session, actor, data: LessonInput, publish: bool =
 def lesson_snapshot(session: Session, lesson: Lesson) -> dict:
     data = {name: getattr(lesson, name) for name in LESSON_SECTIONS}
     data.update(
-        project_id=lesson.project_id, title=lesson.title, lesson_type=lesson.lesson_type.value,
-        theme_id=lesson.theme_id, language=lesson.language, links=lesson.links,
+        project_id=lesson.project_id,
+        title=lesson.title,
+        lesson_type=lesson.lesson_type.value,
+        theme_id=lesson.theme_id,
+        language=lesson.language,
+        links=lesson.links,
         goal_numbers=[g.number for g in lesson_goals(session=session, lesson=lesson)],
-        outcomes=[[o.label, o.value, o.unit] for o in lesson_outcomes(session=session, lesson=lesson)],
+        outcomes=[
+            [o.label, o.value, o.unit] for o in lesson_outcomes(session=session, lesson=lesson)
+        ],
     )
     return data
 
 
-def update_lesson(*, session: Session, actor, lesson: Lesson, data: LessonInput, publish: bool = False) -> Lesson:
+def update_lesson(
+    *, session: Session, actor, lesson: Lesson, data: LessonInput, publish: bool = False
+) -> Lesson:
     """Change a lesson (keeping the previous state as a revision); publish it too if asked."""
     if not permissions.can_edit_lesson(actor, lesson):
         raise NotAllowed()
@@ -208,8 +280,15 @@ def update_lesson(*, session: Session, actor, lesson: Lesson, data: LessonInput,
     old_project_id = lesson.project_id
     _apply(session, lesson, values)
     if lesson_snapshot(session, lesson) != before:
-        session.add(LessonRevision(lesson_id=lesson.id, title=before["title"], edited_by_id=actor.id,
-                                   snapshot=json.dumps(before, ensure_ascii=False), created_at=utcnow()))
+        session.add(
+            LessonRevision(
+                lesson_id=lesson.id,
+                title=before["title"],
+                edited_by_id=actor.id,
+                snapshot=json.dumps(before, ensure_ascii=False),
+                created_at=utcnow(),
+            )
+        )
         lesson.updated_at = utcnow()
         if lesson.is_published:
             _sync_thread(session, lesson, values["goal_ids"])
@@ -235,7 +314,11 @@ def _sync_thread(session: Session, lesson: Lesson, goal_ids) -> None:
     if thread is None:
         return
     thread.title, thread.slug = lesson.title, discussions.thread_slug(lesson.title)
-    thread.theme_id, thread.project_id, thread.language = lesson.theme_id, lesson.project_id, lesson.language
+    thread.theme_id, thread.project_id, thread.language = (
+        lesson.theme_id,
+        lesson.project_id,
+        lesson.language,
+    )
     discussions.set_thread_goals(session=session, thread=thread, goal_ids=goal_ids)
 
 
@@ -252,8 +335,14 @@ def publish_lesson(*, session: Session, actor, lesson: Lesson) -> Lesson:
         goal_ids = [g.id for g in lesson_goals(session=session, lesson=lesson)]
         try:
             thread = discussions.create_thread(
-                session=session, actor=actor, theme=session.get(Theme, lesson.theme_id), title=lesson.title,
-                body=_opening_post(lesson), language=lesson.language, goal_ids=goal_ids, kind="lesson",
+                session=session,
+                actor=actor,
+                theme=session.get(Theme, lesson.theme_id),
+                title=lesson.title,
+                body=_opening_post(lesson),
+                language=lesson.language,
+                goal_ids=goal_ids,
+                kind="lesson",
             )
         except discussions.DiscussionError as exc:
             raise InvalidInput(exc.message) from exc
@@ -269,7 +358,9 @@ def toggle_lesson_useful(*, session: Session, actor, lesson: Lesson) -> bool:
     if not permissions.can_mark_lesson_useful(actor, lesson):
         raise NotAllowed()
     mark = session.exec(
-        select(LessonReaction).where(LessonReaction.lesson_id == lesson.id, LessonReaction.user_id == actor.id)
+        select(LessonReaction).where(
+            LessonReaction.lesson_id == lesson.id, LessonReaction.user_id == actor.id
+        )
     ).first()
     if mark is None:
         session.add(LessonReaction(lesson_id=lesson.id, user_id=actor.id))
@@ -277,7 +368,9 @@ def toggle_lesson_useful(*, session: Session, actor, lesson: Lesson) -> bool:
         session.delete(mark)
     session.flush()
     lesson.useful_count = session.exec(
-        select(func.count()).select_from(LessonReaction).where(LessonReaction.lesson_id == lesson.id)
+        select(func.count())
+        .select_from(LessonReaction)
+        .where(LessonReaction.lesson_id == lesson.id)
     ).one()
     session.flush()
     return mark is None
@@ -293,33 +386,53 @@ def set_lesson_featured(*, session: Session, actor, lesson: Lesson, featured: bo
 
 # --- reads ----------------------------------------------------------------------------------------
 def lesson_goals(*, session: Session, lesson: Lesson) -> list[Goal]:
-    return list(session.exec(
-        select(Goal).join(LessonGoal, LessonGoal.goal_id == Goal.id)
-        .where(LessonGoal.lesson_id == lesson.id).order_by(Goal.number)
-    ))
+    return list(
+        session.exec(
+            select(Goal)
+            .join(LessonGoal, LessonGoal.goal_id == Goal.id)
+            .where(LessonGoal.lesson_id == lesson.id)
+            .order_by(Goal.number)
+        )
+    )
 
 
 def lesson_outcomes(*, session: Session, lesson: Lesson) -> list[LessonOutcome]:
-    return list(session.exec(
-        select(LessonOutcome).where(LessonOutcome.lesson_id == lesson.id).order_by(LessonOutcome.position)
-    ))
+    return list(
+        session.exec(
+            select(LessonOutcome)
+            .where(LessonOutcome.lesson_id == lesson.id)
+            .order_by(LessonOutcome.position)
+        )
+    )
 
 
 def has_marked_useful(*, session: Session, user, lesson: Lesson) -> bool:
     if not permissions.is_member(user):
         return False
-    return session.exec(
-        select(LessonReaction.id).where(LessonReaction.lesson_id == lesson.id, LessonReaction.user_id == user.id)
-    ).first() is not None
+    return (
+        session.exec(
+            select(LessonReaction.id).where(
+                LessonReaction.lesson_id == lesson.id, LessonReaction.user_id == user.id
+            )
+        ).first()
+        is not None
+    )
 
 
 def lesson_input_from(session: Session, lesson: Lesson) -> LessonInput:
     """The current state of a lesson as form input (to fill the edit form)."""
     return LessonInput(
-        project_id=lesson.project_id, title=lesson.title, lesson_type=lesson.lesson_type.value,
-        theme_id=lesson.theme_id, language=lesson.language, links=lesson.links,
+        project_id=lesson.project_id,
+        title=lesson.title,
+        lesson_type=lesson.lesson_type.value,
+        theme_id=lesson.theme_id,
+        language=lesson.language,
+        links=lesson.links,
         goal_ids=[g.id for g in lesson_goals(session=session, lesson=lesson)],
-        outcomes=[OutcomeInput(o.label, format_value(o.value), o.unit) for o in lesson_outcomes(session=session, lesson=lesson)],
+        outcomes=[
+            OutcomeInput(o.label, format_value(o.value), o.unit)
+            for o in lesson_outcomes(session=session, lesson=lesson)
+        ],
         **{name: getattr(lesson, name) for name in LESSON_SECTIONS},
     )
 
@@ -343,14 +456,19 @@ class LessonFilters:
 
 
 def published_lessons_query(filters: LessonFilters):
-    """Published lessons (never drafts nor hidden ones) matching ``filters`` in the requested order."""
-    query = select(Lesson).where(Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
+    """Published lessons (never drafts nor hidden ones) matching ``filters`` in the requested
+    order."""
+    query = select(Lesson).where(
+        Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None)
+    )
     if filters.project is not None:
         query = query.where(Lesson.project_id == filters.project.id)
     if filters.theme is not None:
         query = query.where(Lesson.theme_id == filters.theme.id)
     if filters.goal is not None:
-        query = query.where(Lesson.id.in_(select(LessonGoal.lesson_id).where(LessonGoal.goal_id == filters.goal.id)))
+        query = query.where(
+            Lesson.id.in_(select(LessonGoal.lesson_id).where(LessonGoal.goal_id == filters.goal.id))
+        )
     if filters.lesson_type:
         query = query.where(Lesson.lesson_type == LessonType(filters.lesson_type))
     if filters.language:
@@ -359,33 +477,54 @@ def published_lessons_query(filters: LessonFilters):
         return query.order_by(Lesson.published_at.desc(), Lesson.id.desc())
     if filters.sort == "discussed":
         replies = func.coalesce(Thread.post_count, 0)
-        return (query.outerjoin(Thread, Thread.id == Lesson.thread_id)
-                .order_by(replies.desc(), Lesson.published_at.desc(), Lesson.id.desc()))
+        return query.outerjoin(Thread, Thread.id == Lesson.thread_id).order_by(
+            replies.desc(), Lesson.published_at.desc(), Lesson.id.desc()
+        )
     return query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc(), Lesson.id.desc())
 
 
-def list_lessons(*, session: Session, filters: LessonFilters, page: int = 1, per_page: int = LESSONS_PER_PAGE) -> Page:
+def list_lessons(
+    *, session: Session, filters: LessonFilters, page: int = 1, per_page: int = LESSONS_PER_PAGE
+) -> Page:
     query = published_lessons_query(filters)
     total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
     page = max(1, page)
-    return Page(list(session.exec(query.offset((page - 1) * per_page).limit(per_page))), total, page, per_page)
+    return Page(
+        list(session.exec(query.offset((page - 1) * per_page).limit(per_page))),
+        total,
+        page,
+        per_page,
+    )
 
 
 def drafts_of(*, session: Session, user) -> list[Lesson]:
     if not permissions.is_member(user):
         return []
-    return list(session.exec(
-        select(Lesson).where(Lesson.author_id == user.id, Lesson.status == LessonStatus.draft).order_by(Lesson.updated_at.desc())
-    ))
+    return list(
+        session.exec(
+            select(Lesson)
+            .where(Lesson.author_id == user.id, Lesson.status == LessonStatus.draft)
+            .order_by(Lesson.updated_at.desc())
+        )
+    )
 
 
-def featured_lessons(*, session: Session, theme_id: int | None = None, limit: int = 3) -> list[Lesson]:
+def featured_lessons(
+    *, session: Session, theme_id: int | None = None, limit: int = 3
+) -> list[Lesson]:
     """Published lessons moderators featured, most useful first (optionally of one theme)."""
-    query = select(Lesson).where(Lesson.status == LessonStatus.published, Lesson.featured.is_(True),
-                                 Lesson.hidden_at.is_(None))
+    query = select(Lesson).where(
+        Lesson.status == LessonStatus.published,
+        Lesson.featured.is_(True),
+        Lesson.hidden_at.is_(None),
+    )
     if theme_id is not None:
         query = query.where(Lesson.theme_id == theme_id)
-    return list(session.exec(query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc()).limit(limit)))
+    return list(
+        session.exec(
+            query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc()).limit(limit)
+        )
+    )
 
 
 def reply_counts(*, session: Session, lessons: list[Lesson]) -> dict[int, int]:
@@ -393,5 +532,7 @@ def reply_counts(*, session: Session, lessons: list[Lesson]) -> dict[int, int]:
     thread_ids = {lesson.thread_id: lesson.id for lesson in lessons if lesson.thread_id}
     if not thread_ids:
         return {}
-    rows = session.exec(select(Thread.id, Thread.post_count).where(Thread.id.in_(list(thread_ids)))).all()
+    rows = session.exec(
+        select(Thread.id, Thread.post_count).where(Thread.id.in_(list(thread_ids)))
+    ).all()
     return {thread_ids[tid]: max(count - 1, 0) for tid, count in rows}

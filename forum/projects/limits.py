@@ -4,6 +4,7 @@ Only a request that really created something counts: a preview, an added outcome
 sent back with errors does not. Limits come from ``PROJECTS_CREATE_LIMIT`` and
 ``LESSONS_CREATE_LIMIT`` (``FORUM_*`` overrides them); over the limit answers 429.
 """
+
 from __future__ import annotations
 
 from flask import current_app, g
@@ -17,7 +18,9 @@ DEFAULT_LESSON_LIMIT = "10 per hour;40 per day"
 
 
 def _user_key() -> str:
-    return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+    return (
+        f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+    )
 
 
 def mark_created() -> None:
@@ -30,9 +33,15 @@ def _created(_response) -> bool:
 
 project_create_limit = limiter.limit(
     lambda: current_app.config.get("PROJECTS_CREATE_LIMIT", DEFAULT_PROJECT_LIMIT),
-    key_func=_user_key, scope="projects-create", methods=["POST"], deduct_when=_created,
+    key_func=_user_key,
+    scope="projects-create",
+    methods=["POST"],
+    deduct_when=_created,
 )
 lesson_create_limit = limiter.limit(
     lambda: current_app.config.get("LESSONS_CREATE_LIMIT", DEFAULT_LESSON_LIMIT),
-    key_func=_user_key, scope="lessons-create", methods=["POST"], deduct_when=_created,
+    key_func=_user_key,
+    scope="lessons-create",
+    methods=["POST"],
+    deduct_when=_created,
 )

@@ -1,4 +1,4 @@
-"""Projects and their structured lessons (issue 6).
+"""Projects and their structured lessons.
 
 Field names are meant to be read by other areas (search, moderation, exports):
 
@@ -22,13 +22,14 @@ Field names are meant to be read by other areas (search, moderation, exports):
     discussion ``Thread`` of kind ``lesson``, created at publication), ``is_demo``. Measured
     outcomes are ``LessonOutcome`` rows (label, value, unit) and SDGs ``LessonGoal`` rows.
 """
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Optional
 
-from sqlalchemy import Column, Enum as SAEnum, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from ..accounts.models import ActorType
@@ -60,7 +61,14 @@ class LessonStatus(str, enum.Enum):
 
 
 # The text sections of a lesson, in reading order.
-LESSON_SECTIONS = ("context", "what_was_done", "results", "what_worked", "what_did_not_work", "advice")
+LESSON_SECTIONS = (
+    "context",
+    "what_was_done",
+    "results",
+    "what_worked",
+    "what_did_not_work",
+    "advice",
+)
 
 
 def _enum_column(enum_cls: type[enum.Enum], name: str) -> Column:
@@ -70,7 +78,7 @@ def _enum_column(enum_cls: type[enum.Enum], name: str) -> Column:
 class Project(SQLModel, table=True):
     __tablename__ = "project"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True, index=True)
     name: str = Field(max_length=160)
     district: str = Field(default="", max_length=120)
@@ -78,21 +86,25 @@ class Project(SQLModel, table=True):
     status: ProjectStatus = Field(
         default=ProjectStatus.ongoing, sa_column=_enum_column(ProjectStatus, "project_status")
     )
-    start_year: Optional[int] = Field(default=None)
-    end_year: Optional[int] = Field(default=None)
+    start_year: int | None = Field(default=None)
+    end_year: int | None = Field(default=None)
     summary: str = Field(default="", sa_column=Column(Text, nullable=False))
     summary_html: str = Field(default="", sa_column=Column(Text, nullable=False))
-    website: Optional[str] = Field(default=None, max_length=500)
-    contact_user_id: Optional[int] = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
-    creator_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    website: str | None = Field(default=None, max_length=500)
+    contact_user_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    creator_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     last_activity_at: datetime = Field(default_factory=utcnow, index=True)
     is_demo: bool = Field(default=False)
-    # Hidden by a moderator (issue 7): gone from lists and search; members see the reason.
-    hidden_at: Optional[datetime] = Field(default=None, index=True)
-    hidden_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
-    hidden_reason: Optional[str] = Field(default=None, max_length=1000)
+    # Hidden by a moderator: gone from lists and search; members see the reason.
+    hidden_at: datetime | None = Field(default=None, index=True)
+    hidden_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    hidden_reason: str | None = Field(default=None, max_length=1000)
 
 
 class ProjectSlugHistory(SQLModel, table=True):
@@ -103,7 +115,7 @@ class ProjectSlugHistory(SQLModel, table=True):
 
     __tablename__ = "project_slug_history"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True, index=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)
@@ -112,12 +124,14 @@ class ProjectSlugHistory(SQLModel, table=True):
 class ProjectPartner(SQLModel, table=True):
     __tablename__ = "project_partner"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     organisation: str = Field(max_length=160)
     actor_type: ActorType = Field(
         default=ActorType.public,
-        sa_column=Column(SAEnum(ActorType, name="actor_type", native_enum=False, length=20), nullable=False),
+        sa_column=Column(
+            SAEnum(ActorType, name="actor_type", native_enum=False, length=20), nullable=False
+        ),
     )
     position: int = Field(default=0)
 
@@ -141,12 +155,12 @@ class ProjectRevision(SQLModel, table=True):
 
     __tablename__ = "project_revision"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     name: str = Field(max_length=160)
     summary: str = Field(sa_column=Column(Text, nullable=False))
     snapshot: str = Field(sa_column=Column(Text, nullable=False))
-    edited_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    edited_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -157,7 +171,7 @@ class Lesson(SQLModel, table=True):
         Index("ix_lesson_featured_theme", "featured", "theme_id"),
     )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
     slug: str = Field(max_length=220)
@@ -179,21 +193,25 @@ class Lesson(SQLModel, table=True):
     advice: str = Field(sa_column=Column(Text, nullable=False))
     advice_html: str = Field(sa_column=Column(Text, nullable=False))
     links: str = Field(default="", sa_column=Column(Text, nullable=False))
-    author_id: Optional[int] = Field(default=None, foreign_key="user_account.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     status: LessonStatus = Field(
         default=LessonStatus.draft, sa_column=_enum_column(LessonStatus, "lesson_status")
     )
     featured: bool = Field(default=False)
     useful_count: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
-    published_at: Optional[datetime] = Field(default=None)
+    published_at: datetime | None = Field(default=None)
     updated_at: datetime = Field(default_factory=utcnow)
-    thread_id: Optional[int] = Field(default=None, foreign_key="thread.id", unique=True, ondelete="SET NULL")
+    thread_id: int | None = Field(
+        default=None, foreign_key="thread.id", unique=True, ondelete="SET NULL"
+    )
     is_demo: bool = Field(default=False)
-    # Hidden by a moderator (issue 7): gone from lists, exports and search; members see the reason.
-    hidden_at: Optional[datetime] = Field(default=None, index=True)
-    hidden_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
-    hidden_reason: Optional[str] = Field(default=None, max_length=1000)
+    # Hidden by a moderator: gone from lists, exports and search; members see the reason.
+    hidden_at: datetime | None = Field(default=None, index=True)
+    hidden_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    hidden_reason: str | None = Field(default=None, max_length=1000)
 
     @property
     def is_published(self) -> bool:
@@ -221,7 +239,7 @@ class LessonOutcome(SQLModel, table=True):
 
     __tablename__ = "lesson_outcome"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     lesson_id: int = Field(foreign_key="lesson.id", index=True, ondelete="CASCADE")
     position: int = Field(default=0)
     label: str = Field(max_length=160)
@@ -234,11 +252,11 @@ class LessonRevision(SQLModel, table=True):
 
     __tablename__ = "lesson_revision"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     lesson_id: int = Field(foreign_key="lesson.id", index=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
     snapshot: str = Field(sa_column=Column(Text, nullable=False))
-    edited_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
+    edited_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -246,9 +264,11 @@ class LessonReaction(SQLModel, table=True):
     """A "useful" mark on a lesson: one per user and lesson (ranks the lesson list)."""
 
     __tablename__ = "lesson_reaction"
-    __table_args__ = (UniqueConstraint("lesson_id", "user_id", name="uq_lesson_reaction_lesson_user"),)
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "user_id", name="uq_lesson_reaction_lesson_user"),
+    )
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     lesson_id: int = Field(foreign_key="lesson.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     created_at: datetime = Field(default_factory=utcnow)

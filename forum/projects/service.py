@@ -3,6 +3,7 @@
 Keyword-only functions ``(*, session, actor, ...)``; they raise ``forum.projects.errors`` and only
 ``flush``: the view commits once. Lessons live in ``forum.projects.lessons``.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,14 @@ from ..i18n import utcnow
 from ..markup import render_markdown
 from .errors import DuplicateSlug, InvalidInput, NotAllowed, UnknownProject
 from .models import (
-    Lesson, LessonStatus, Project, ProjectGoal, ProjectPartner, ProjectRevision, ProjectSlugHistory, ProjectStatus,
+    Lesson,
+    LessonStatus,
+    Project,
+    ProjectGoal,
+    ProjectPartner,
+    ProjectRevision,
+    ProjectSlugHistory,
+    ProjectStatus,
     ProjectTheme,
 )
 
@@ -100,10 +108,16 @@ def is_http_url(value: str) -> bool:
 def _clean(data: ProjectInput, session: Session) -> dict:
     name = " ".join((data.name or "").split())
     if not 2 <= len(name) <= NAME_MAX:
-        raise InvalidInput(_l("The name must be between %(min)d and %(max)d characters.", min=2, max=NAME_MAX), field="name")
+        raise InvalidInput(
+            _l("The name must be between %(min)d and %(max)d characters.", min=2, max=NAME_MAX),
+            field="name",
+        )
     municipality = " ".join((data.municipality or "").split())
     if not 1 <= len(municipality) <= PLACE_MAX:
-        raise InvalidInput(_l("Name the municipality (at most %(max)d characters).", max=PLACE_MAX), field="municipality")
+        raise InvalidInput(
+            _l("Name the municipality (at most %(max)d characters).", max=PLACE_MAX),
+            field="municipality",
+        )
     district = " ".join((data.district or "").split())
     if len(district) > PLACE_MAX:
         raise InvalidInput(_l("At most %(max)d characters.", max=PLACE_MAX), field="district")
@@ -116,7 +130,10 @@ def _clean(data: ProjectInput, session: Session) -> dict:
         raise InvalidInput(_l("Choose a status from the list."), field="status") from None
     for key, year in (("start_year", data.start_year), ("end_year", data.end_year)):
         if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
-            raise InvalidInput(_l("Enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX), field=key)
+            raise InvalidInput(
+                _l("Enter a year between %(min)d and %(max)d.", min=YEAR_MIN, max=YEAR_MAX),
+                field=key,
+            )
     if data.start_year and data.end_year and data.end_year < data.start_year:
         raise InvalidInput(_l("The end year cannot be before the start year."), field="end_year")
     summary = (data.summary or "").strip()
@@ -124,12 +141,18 @@ def _clean(data: ProjectInput, session: Session) -> dict:
         raise InvalidInput(_l("At most %(max)d characters.", max=SUMMARY_MAX), field="summary")
     website = (data.website or "").strip()
     if website and (len(website) > WEBSITE_MAX or not is_http_url(website)):
-        raise InvalidInput(_l("Enter a web address starting with http:// or https://."), field="website")
+        raise InvalidInput(
+            _l("Enter a web address starting with http:// or https://."), field="website"
+        )
     theme_ids = sorted({int(t) for t in data.theme_ids or ()})
-    if theme_ids and len(session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()) != len(theme_ids):
+    if theme_ids and len(
+        session.exec(select(Theme.id).where(Theme.id.in_(theme_ids))).all()
+    ) != len(theme_ids):
         raise InvalidInput(_l("Choose themes from the list."), field="theme_ids")
     goal_ids = sorted({int(g) for g in data.goal_ids or ()})
-    if goal_ids and len(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all()) != len(goal_ids):
+    if goal_ids and len(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all()) != len(
+        goal_ids
+    ):
         raise InvalidInput(_l("Choose goals from the list."), field="goal_ids")
     partners = []
     for partner in data.partners or ():
@@ -137,18 +160,32 @@ def _clean(data: ProjectInput, session: Session) -> dict:
         if not organisation:
             continue
         if len(organisation) > NAME_MAX:
-            raise InvalidInput(_l("A partner's name can have at most %(max)d characters.", max=NAME_MAX), field="partners")
+            raise InvalidInput(
+                _l("A partner's name can have at most %(max)d characters.", max=NAME_MAX),
+                field="partners",
+            )
         try:
             partners.append((organisation, ActorType(partner.actor_type)))
         except ValueError:
-            raise InvalidInput(_l("Choose an actor type from the list."), field="partners") from None
+            raise InvalidInput(
+                _l("Choose an actor type from the list."), field="partners"
+            ) from None
     if len(partners) > PARTNERS_MAX:
         raise InvalidInput(_l("At most %(max)d partners.", max=PARTNERS_MAX), field="partners")
     return {
-        "name": name, "municipality": municipality, "district": district, "slug": slug, "status": status,
-        "start_year": data.start_year, "end_year": data.end_year, "summary": summary,
-        "website": website or None, "contact_user_id": _contact_id(session, data.contact_name),
-        "theme_ids": theme_ids, "goal_ids": goal_ids, "partners": partners,
+        "name": name,
+        "municipality": municipality,
+        "district": district,
+        "slug": slug,
+        "status": status,
+        "start_year": data.start_year,
+        "end_year": data.end_year,
+        "summary": summary,
+        "website": website or None,
+        "contact_user_id": _contact_id(session, data.contact_name),
+        "theme_ids": theme_ids,
+        "goal_ids": goal_ids,
+        "partners": partners,
     }
 
 
@@ -160,11 +197,16 @@ def _contact_id(session: Session, name: str | None) -> int | None:
     # exact first: SQLite's lower() leaves Å, Ä and Ö alone, so "åsa" would never find "Åsa"
     users = session.exec(select(User).where(User.display_name == name, *active).limit(2)).all()
     if not users:
-        users = session.exec(select(User).where(func.lower(User.display_name) == name.lower(), *active).limit(2)).all()
+        users = session.exec(
+            select(User).where(func.lower(User.display_name) == name.lower(), *active).limit(2)
+        ).all()
     if not users:
         raise InvalidInput(_l("No forum member has that name."), field="contact_name")
     if len(users) > 1:
-        raise InvalidInput(_l("Several members have that name; ask the person to make their name unique."), field="contact_name")
+        raise InvalidInput(
+            _l("Several members have that name; ask the person to make their name unique."),
+            field="contact_name",
+        )
     return users[0].id
 
 
@@ -178,7 +220,9 @@ def _check_slug_free(session: Session, slug: str, project_id: int | None) -> Non
 
 def _record_slug(session: Session, project: Project, old_slug: str | None) -> None:
     """Keep ``old_slug`` as a redirect to ``project`` and free the slug the project now has."""
-    for row in session.exec(select(ProjectSlugHistory).where(ProjectSlugHistory.slug == project.slug)):
+    for row in session.exec(
+        select(ProjectSlugHistory).where(ProjectSlugHistory.slug == project.slug)
+    ):
         session.delete(row)
     session.flush()
     if old_slug and old_slug != project.slug:
@@ -188,14 +232,27 @@ def _record_slug(session: Session, project: Project, old_slug: str | None) -> No
 
 def _apply(session: Session, project: Project, values: dict) -> None:
     old_slug = project.slug if project.id is not None else None
-    for key in ("name", "municipality", "district", "slug", "status", "start_year", "end_year",
-                "summary", "website", "contact_user_id"):
+    for key in (
+        "name",
+        "municipality",
+        "district",
+        "slug",
+        "status",
+        "start_year",
+        "end_year",
+        "summary",
+        "website",
+        "contact_user_id",
+    ):
         setattr(project, key, values[key])
     project.summary_html = render_markdown(values["summary"])
     session.add(project)
     session.flush()
     _record_slug(session, project, old_slug)
-    for model, key, ids in ((ProjectTheme, "theme_id", values["theme_ids"]), (ProjectGoal, "goal_id", values["goal_ids"])):
+    for model, key, ids in (
+        (ProjectTheme, "theme_id", values["theme_ids"]),
+        (ProjectGoal, "goal_id", values["goal_ids"]),
+    ):
         for row in session.exec(select(model).where(model.project_id == project.id)):
             session.delete(row)
         session.flush()
@@ -205,20 +262,35 @@ def _apply(session: Session, project: Project, values: dict) -> None:
         session.delete(row)
     session.flush()
     for position, (organisation, actor_type) in enumerate(values["partners"]):
-        session.add(ProjectPartner(project_id=project.id, organisation=organisation, actor_type=actor_type, position=position))
+        session.add(
+            ProjectPartner(
+                project_id=project.id,
+                organisation=organisation,
+                actor_type=actor_type,
+                position=position,
+            )
+        )
     session.flush()
 
 
 # --- writes ---------------------------------------------------------------------------------------
-def create_project(*, session: Session, actor, data: ProjectInput, is_demo: bool = False) -> Project:
+def create_project(
+    *, session: Session, actor, data: ProjectInput, is_demo: bool = False
+) -> Project:
     if not permissions.can_create_project(actor):
         raise NotAllowed()
     values = _clean(data, session)
     _check_slug_free(session, values["slug"], None)
     now = utcnow()
     project = Project(
-        name=values["name"], slug=values["slug"], municipality=values["municipality"], creator_id=actor.id,
-        created_at=now, updated_at=now, last_activity_at=now, is_demo=is_demo,
+        name=values["name"],
+        slug=values["slug"],
+        municipality=values["municipality"],
+        creator_id=actor.id,
+        created_at=now,
+        updated_at=now,
+        last_activity_at=now,
+        is_demo=is_demo,
     )
     _apply(session, project, values)
     return project
@@ -228,11 +300,18 @@ def snapshot(session: Session, project: Project) -> dict:
     """Every editable field of ``project`` as plain JSON data (stored in revisions)."""
     details = project_details(session=session, project=project)
     return {
-        "name": project.name, "slug": project.slug, "district": project.district,
-        "municipality": project.municipality, "status": project.status.value,
-        "start_year": project.start_year, "end_year": project.end_year, "summary": project.summary,
-        "website": project.website, "contact_user_id": project.contact_user_id,
-        "theme_ids": [t.id for t in details.themes], "goal_numbers": [g.number for g in details.goals],
+        "name": project.name,
+        "slug": project.slug,
+        "district": project.district,
+        "municipality": project.municipality,
+        "status": project.status.value,
+        "start_year": project.start_year,
+        "end_year": project.end_year,
+        "summary": project.summary,
+        "website": project.website,
+        "contact_user_id": project.contact_user_id,
+        "theme_ids": [t.id for t in details.themes],
+        "goal_numbers": [g.number for g in details.goals],
         "partners": [[p.organisation, p.actor_type.value] for p in details.partners],
     }
 
@@ -248,10 +327,16 @@ def update_project(*, session: Session, actor, project: Project, data: ProjectIn
     after = snapshot(session, project)
     if after == before:
         return project
-    session.add(ProjectRevision(
-        project_id=project.id, name=before["name"], summary=before["summary"],
-        snapshot=json.dumps(before, ensure_ascii=False), edited_by_id=actor.id, created_at=utcnow(),
-    ))
+    session.add(
+        ProjectRevision(
+            project_id=project.id,
+            name=before["name"],
+            summary=before["summary"],
+            snapshot=json.dumps(before, ensure_ascii=False),
+            edited_by_id=actor.id,
+            created_at=utcnow(),
+        )
+    )
     project.updated_at = project.last_activity_at = utcnow()
     session.flush()
     return project
@@ -265,7 +350,9 @@ def touch_project(*, session: Session, project_id: int, moment: datetime | None 
         session.flush()
 
 
-def set_thread_project(*, session: Session, actor, thread: Thread, project_id: int | None) -> Thread:
+def set_thread_project(
+    *, session: Session, actor, thread: Thread, project_id: int | None
+) -> Thread:
     """Name the project a discussion thread is about (or none). Its author or a moderator."""
     if not permissions.can_link_thread_project(actor, thread):
         raise NotAllowed()
@@ -288,15 +375,21 @@ class ProjectDetails:
 
 def project_details(*, session: Session, project: Project) -> ProjectDetails:
     themes = session.exec(
-        select(Theme).join(ProjectTheme, ProjectTheme.theme_id == Theme.id)
-        .where(ProjectTheme.project_id == project.id).order_by(Theme.position)
+        select(Theme)
+        .join(ProjectTheme, ProjectTheme.theme_id == Theme.id)
+        .where(ProjectTheme.project_id == project.id)
+        .order_by(Theme.position)
     ).all()
     goals = session.exec(
-        select(Goal).join(ProjectGoal, ProjectGoal.goal_id == Goal.id)
-        .where(ProjectGoal.project_id == project.id).order_by(Goal.number)
+        select(Goal)
+        .join(ProjectGoal, ProjectGoal.goal_id == Goal.id)
+        .where(ProjectGoal.project_id == project.id)
+        .order_by(Goal.number)
     ).all()
     partners = session.exec(
-        select(ProjectPartner).where(ProjectPartner.project_id == project.id).order_by(ProjectPartner.position)
+        select(ProjectPartner)
+        .where(ProjectPartner.project_id == project.id)
+        .order_by(ProjectPartner.position)
     ).all()
     contact = session.get(User, project.contact_user_id) if project.contact_user_id else None
     creator = session.get(User, project.creator_id) if project.creator_id else None
@@ -312,12 +405,16 @@ def project_lessons(*, session: Session, project: Project, viewer=None) -> list[
     if not permissions.is_moderator(viewer):
         visible = visible & Lesson.hidden_at.is_(None)
     if permissions.is_member(viewer):
-        visible = visible | ((Lesson.author_id == viewer.id) & (Lesson.status == LessonStatus.draft))
+        visible = visible | (
+            (Lesson.author_id == viewer.id) & (Lesson.status == LessonStatus.draft)
+        )
     query = select(Lesson).where(Lesson.project_id == project.id, visible)
     return list(session.exec(query.order_by(Lesson.published_at.desc(), Lesson.id.desc())))
 
 
-def linked_threads(*, session: Session, project: Project, viewer=None, limit: int = 50) -> list[Thread]:
+def linked_threads(
+    *, session: Session, project: Project, viewer=None, limit: int = 50
+) -> list[Thread]:
     """Discussion threads that name this project (hidden ones only for moderators)."""
     query = select(Thread).where(Thread.project_id == project.id, Thread.kind == "discussion")
     if not permissions.is_moderator(viewer):
@@ -327,9 +424,13 @@ def linked_threads(*, session: Session, project: Project, viewer=None, limit: in
 
 def project_revisions(*, session: Session, project: Project) -> list[ProjectRevision]:
     """Earlier states, newest first."""
-    return list(session.exec(
-        select(ProjectRevision).where(ProjectRevision.project_id == project.id).order_by(ProjectRevision.id.desc())
-    ))
+    return list(
+        session.exec(
+            select(ProjectRevision)
+            .where(ProjectRevision.project_id == project.id)
+            .order_by(ProjectRevision.id.desc())
+        )
+    )
 
 
 def activity_expression():
@@ -337,7 +438,8 @@ def activity_expression():
     latest_thread = (
         select(func.max(Thread.last_post_at))
         .where(Thread.project_id == Project.id, Thread.hidden_at.is_(None))
-        .correlate(Project).scalar_subquery()
+        .correlate(Project)
+        .scalar_subquery()
     )
     return case(
         (latest_thread > Project.last_activity_at, latest_thread),
@@ -345,18 +447,29 @@ def activity_expression():
     )
 
 
-def list_projects(*, session: Session, filters: ProjectFilters, page: int = 1,
-                  per_page: int = PROJECTS_PER_PAGE) -> Page:
+def list_projects(
+    *, session: Session, filters: ProjectFilters, page: int = 1, per_page: int = PROJECTS_PER_PAGE
+) -> Page:
     query = select(Project).where(Project.hidden_at.is_(None))
     if filters.theme is not None:
-        query = query.where(Project.id.in_(select(ProjectTheme.project_id).where(ProjectTheme.theme_id == filters.theme.id)))
+        query = query.where(
+            Project.id.in_(
+                select(ProjectTheme.project_id).where(ProjectTheme.theme_id == filters.theme.id)
+            )
+        )
     if filters.goal is not None:
-        query = query.where(Project.id.in_(select(ProjectGoal.project_id).where(ProjectGoal.goal_id == filters.goal.id)))
+        query = query.where(
+            Project.id.in_(
+                select(ProjectGoal.project_id).where(ProjectGoal.goal_id == filters.goal.id)
+            )
+        )
     if filters.status:
         query = query.where(Project.status == ProjectStatus(filters.status))
     if filters.municipality:
         wanted = filters.municipality
-        query = query.where(or_(Project.municipality == wanted, func.lower(Project.municipality) == wanted.lower()))
+        query = query.where(
+            or_(Project.municipality == wanted, func.lower(Project.municipality) == wanted.lower())
+        )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     if filters.sort == "activity":
         query = query.order_by(activity_expression().desc(), Project.id.desc())
@@ -373,28 +486,45 @@ def lesson_counts(*, session: Session, project_ids: list[int]) -> dict[int, int]
         return {}
     rows = session.exec(
         select(Lesson.project_id, func.count(Lesson.id))
-        .where(Lesson.project_id.in_(project_ids), Lesson.status == LessonStatus.published,
-               Lesson.hidden_at.is_(None))
+        .where(
+            Lesson.project_id.in_(project_ids),
+            Lesson.status == LessonStatus.published,
+            Lesson.hidden_at.is_(None),
+        )
         .group_by(Lesson.project_id)
     ).all()
     return dict(rows)
 
 
 def municipality_choices(*, session: Session) -> list[str]:
-    return list(session.exec(select(Project.municipality).where(Project.hidden_at.is_(None))
-                             .distinct().order_by(Project.municipality)))
+    return list(
+        session.exec(
+            select(Project.municipality)
+            .where(Project.hidden_at.is_(None))
+            .distinct()
+            .order_by(Project.municipality)
+        )
+    )
 
 
 def project_choices(session: Session) -> list[tuple[str, str]]:
-    """``(id, "Name (Municipality)")`` pairs sorted by name, for a thread's or lesson's project field."""
-    rows = session.exec(select(Project.id, Project.name, Project.municipality).order_by(func.lower(Project.name))).all()
+    """``(id, "Name (Municipality)")`` pairs sorted by name, for a thread's or lesson's project
+    field."""
+    rows = session.exec(
+        select(Project.id, Project.name, Project.municipality).order_by(func.lower(Project.name))
+    ).all()
     return [(str(pid), f"{name} ({municipality})") for pid, name, municipality in rows]
 
 
 def project_slug_choices(*, session: Session) -> list[tuple[str, str]]:
     """``(slug, name)`` pairs sorted by name, for the lesson list's project filter."""
-    return list(session.exec(select(Project.slug, Project.name).where(Project.hidden_at.is_(None))
-                             .order_by(func.lower(Project.name))).all())
+    return list(
+        session.exec(
+            select(Project.slug, Project.name)
+            .where(Project.hidden_at.is_(None))
+            .order_by(func.lower(Project.name))
+        ).all()
+    )
 
 
 def get_project_by_slug(*, session: Session, slug: str) -> Project | None:

@@ -3,6 +3,7 @@
 (The new-thread form of the discussions area has its own "Project" field; both end in
 ``service.set_thread_project``.) The thread page includes ``projects/_thread_project.html``.
 """
+
 from __future__ import annotations
 
 from flask import request, url_for
@@ -50,7 +51,9 @@ def thread_project(thread_id: int):
         form.project.data = thread.project_id
     elif form.validate():
         try:
-            service.set_thread_project(session=session, actor=current_user, thread=thread, project_id=form.project.data)
+            service.set_thread_project(
+                session=session, actor=current_user, thread=thread, project_id=form.project.data
+            )
         except ProjectsError as exc:
             session.rollback()
             attach_error(form, exc)
@@ -58,5 +61,11 @@ def thread_project(thread_id: int):
             session.commit()
             return done(_thread_url(thread), _("The thread's project was saved."))
     status = 422 if form.errors else 200
-    return render("projects/thread_project.html", "projects/_thread_project_form.html", status=status,
-                  form=form, thread=thread, thread_url=_thread_url(thread))
+    return render(
+        "projects/thread_project.html",
+        "projects/_thread_project_form.html",
+        status=status,
+        form=form,
+        thread=thread,
+        thread_url=_thread_url(thread),
+    )

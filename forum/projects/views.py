@@ -3,6 +3,7 @@
 Lesson routes are in ``lesson_views`` (same blueprint). Views are thin: load (404/403 here),
 validate, call one service function, commit once, redirect (303) or render.
 """
+
 from __future__ import annotations
 
 from functools import wraps
@@ -85,7 +86,9 @@ def get_project_or_404(slug: str) -> Project:
     if project is None:
         renamed = service.project_by_old_slug(session=session, slug=slug)
         if renamed is not None:
-            target = url_for(request.endpoint, **{**(request.view_args or {}), "slug": renamed.slug})
+            target = url_for(
+                request.endpoint, **{**(request.view_args or {}), "slug": renamed.slug}
+            )
             if request.query_string:
                 target += "?" + request.query_string.decode("latin-1")
             abort(redirect(target, 301 if request.method in ("GET", "HEAD") else 308))
@@ -160,15 +163,27 @@ def project_list():
     if sort not in service.PROJECT_SORTS:
         fail(400, _("Choose how to sort the projects."))
     filters = service.ProjectFilters(
-        theme=theme_by_slug(themes, args.get("theme")), goal=goal_by_number(goals, args.get("sdg")),
-        status=status or None, municipality=(args.get("municipality") or "").strip()[:120] or None, sort=sort,
+        theme=theme_by_slug(themes, args.get("theme")),
+        goal=goal_by_number(goals, args.get("sdg")),
+        status=status or None,
+        municipality=(args.get("municipality") or "").strip()[:120] or None,
+        sort=sort,
     )
     listing = service.list_projects(session=session, filters=filters, page=page_arg())
     return render(
-        "projects/list.html", "projects/_project_results.html",
-        listing=listing, filters=filters, page_params=page_params(),
-        options=filter_options(themes, goals, municipalities=[(m, m) for m in service.municipality_choices(session=session)]),
-        lesson_counts=service.lesson_counts(session=session, project_ids=[p.id for p in listing.items]),
+        "projects/list.html",
+        "projects/_project_results.html",
+        listing=listing,
+        filters=filters,
+        page_params=page_params(),
+        options=filter_options(
+            themes,
+            goals,
+            municipalities=[(m, m) for m in service.municipality_choices(session=session)],
+        ),
+        lesson_counts=service.lesson_counts(
+            session=session, project_ids=[p.id for p in listing.items]
+        ),
     )
 
 
@@ -179,9 +194,12 @@ def project_detail(slug: str):
     project = get_project_or_404(slug)
     project_lessons = service.project_lessons(session=session, project=project, viewer=current_user)
     return render(
-        "projects/detail.html", "projects/_project_detail.html",
-        project=project, details=service.project_details(session=session, project=project),
-        lessons=project_lessons, reply_counts=lessons.reply_counts(session=session, lessons=project_lessons),
+        "projects/detail.html",
+        "projects/_project_detail.html",
+        project=project,
+        details=service.project_details(session=session, project=project),
+        lessons=project_lessons,
+        reply_counts=lessons.reply_counts(session=session, lessons=project_lessons),
         threads=service.linked_threads(session=session, project=project, viewer=current_user),
     )
 
@@ -191,13 +209,28 @@ def project_history(slug: str):
     session = get_session()
     project = get_project_or_404(slug)
     revisions = service.project_revisions(session=session, project=project)
-    editors = {u.id: u for u in session.exec(select(User).where(User.id.in_({r.edited_by_id for r in revisions})))}
-    return render("projects/history.html", "projects/_history.html", project=project, revisions=revisions, editors=editors)
+    editors = {
+        u.id: u
+        for u in session.exec(select(User).where(User.id.in_({r.edited_by_id for r in revisions})))
+    }
+    return render(
+        "projects/history.html",
+        "projects/_history.html",
+        project=project,
+        revisions=revisions,
+        editors=editors,
+    )
 
 
 # --- create and edit ------------------------------------------------------------------------------
 def _form_page(form, *, project=None, status: int = 200):
-    return render("projects/project_form.html", "projects/_project_form.html", status=status, form=form, project=project)
+    return render(
+        "projects/project_form.html",
+        "projects/_project_form.html",
+        status=status,
+        form=form,
+        project=project,
+    )
 
 
 def _handle_project_form(form, save, *, project=None):
@@ -229,7 +262,8 @@ def project_new():
     if request.method == "GET":
         return _form_page(form)
     result = _handle_project_form(
-        form, lambda data: service.create_project(session=get_session(), actor=current_user, data=data)
+        form,
+        lambda data: service.create_project(session=get_session(), actor=current_user, data=data),
     )
     if not isinstance(result, Project):
         return result
@@ -245,11 +279,16 @@ def project_edit(slug: str):
     if not permissions.can_edit_project(current_user, project):
         fail(403, _("Only the project's creator and moderators can edit it."))
     if request.method == "GET":
-        form = ProjectForm(themes=all_themes(), goals=all_goals(), data=_form_data(session, project))
+        form = ProjectForm(
+            themes=all_themes(), goals=all_goals(), data=_form_data(session, project)
+        )
         return _form_page(form, project=project)
     form = ProjectForm(themes=all_themes(), goals=all_goals())
     result = _handle_project_form(
-        form, lambda data: service.update_project(session=session, actor=current_user, project=project, data=data),
+        form,
+        lambda data: service.update_project(
+            session=session, actor=current_user, project=project, data=data
+        ),
         project=project,
     )
     if not isinstance(result, Project):
@@ -259,16 +298,26 @@ def project_edit(slug: str):
 
 def _form_data(session, project: Project) -> dict:
     details = service.project_details(session=session, project=project)
-    partners = [{"organisation": p.organisation, "actor_type": p.actor_type.value} for p in details.partners]
+    partners = [
+        {"organisation": p.organisation, "actor_type": p.actor_type.value} for p in details.partners
+    ]
     return {
-        "name": project.name, "slug": project.slug, "district": project.district,
-        "municipality": project.municipality, "status": project.status.value, "start_year": project.start_year,
-        "end_year": project.end_year, "summary": project.summary, "website": project.website or "",
+        "name": project.name,
+        "slug": project.slug,
+        "district": project.district,
+        "municipality": project.municipality,
+        "status": project.status.value,
+        "start_year": project.start_year,
+        "end_year": project.end_year,
+        "summary": project.summary,
+        "website": project.website or "",
         "contact_name": details.contact.display_name if details.contact else "",
-        "theme_ids": [t.id for t in details.themes], "goal_ids": [g.id for g in details.goals],
+        "theme_ids": [t.id for t in details.themes],
+        "goal_ids": [g.id for g in details.goals],
         "partners": partners + [{}] * 2,
     }
 
 
-from . import lesson_views  # noqa: E402,F401  (registers the lesson routes on ``bp``)
-from . import thread_views  # noqa: E402,F401  (registers the thread-project route on ``bp``)
+# Imported last: these modules import bp and helpers from here, then register their routes on it
+# (the lesson routes; the thread-project route).
+from . import lesson_views, thread_views  # noqa: E402, F401

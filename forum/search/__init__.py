@@ -1,11 +1,12 @@
-"""Search (issue 5): a Whoosh index kept consistent with the database.
+"""Search: a Whoosh index kept consistent with the database.
 
 API for other areas
 -------------------
 - Nothing to call when you write content: changes to ``Thread``, ``Post``, ``ThreadGoal``,
-  ``Project`` (+ ``ProjectTheme``/``ProjectGoal``/``ProjectPartner``) and ``Lesson`` (+ ``LessonGoal``)
-  are caught by SQLAlchemy session events on flush (``sync.py``), written to ``search_outbox`` in
-  the same transaction and applied to the index after the commit. Just ``flush``/``commit`` as usual.
+  ``Project`` (+ ``ProjectTheme``/``ProjectGoal``/``ProjectPartner``) and ``Lesson``
+  (+ ``LessonGoal``) are caught by SQLAlchemy session events on flush (``sync.py``), written to
+  ``search_outbox`` in the same transaction and applied to the index after the commit. Just
+  ``flush``/``commit`` as usual.
 - Visibility rules the index follows (``documents.py``, ``providers_projects.py``): a post with
   ``deleted_at`` or ``hidden_at`` set, a thread with ``hidden_at`` set (with all its replies), a
   lesson that is not ``published`` (and the replies of its discussion thread) are never indexed;
@@ -23,27 +24,32 @@ Configuration: ``SEARCH_DIR``, ``SEARCH_LOCK_TIMEOUT`` (seconds a writer waits f
 ``SEARCH_RETRY_INTERVAL`` (seconds between background retries of pending changes; 0 turns the
 background loop off, the default in tests) and ``SEARCH_BACKGROUND_REBUILD``.
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app
 
 
 def init_app(app: Flask) -> None:
+    import click
+
     from .index import IndexStore
     from .sync import SearchService, listen
 
-    import click
-
     listen()
-    # Under `flask forum ...` the command decides (reindex builds; nothing starts in the background).
+    # Under `flask forum ...` the command decides (reindex builds; nothing starts in the
+    # background).
     in_cli = click.get_current_context(silent=True) is not None
-    store = IndexStore(app.config["SEARCH_DIR"], lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0)))
+    store = IndexStore(
+        app.config["SEARCH_DIR"], lock_timeout=float(app.config.get("SEARCH_LOCK_TIMEOUT", 10.0))
+    )
     retry = float(app.config.get("SEARCH_RETRY_INTERVAL", 5.0))
     service = SearchService(app.extensions["forum_engine"], store, retry_interval=retry)
     app.extensions["search"] = service
     try:
-        state = service.ensure_index(background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)),
-                                     rebuild=not in_cli)
+        state = service.ensure_index(
+            background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)), rebuild=not in_cli
+        )
         if state == "ok":
             service.apply_pending()
     except Exception as exc:  # the forum serves on without search; /search says so

@@ -13,6 +13,7 @@ Chains (Whoosh analyzers) are built by :func:`language_analyzer`:
   The alternative, n-gram subfields, is :func:`ngram_analyzer`; ``bench/search_eval.py`` measures
   both (see README, *Search*).
 """
+
 from __future__ import annotations
 
 import re
@@ -136,7 +137,9 @@ class _Lexicon:
                     cls._words = {
                         fold_accents(w): freq
                         for w, freq in get_frequency_dict("sv", wordlist="best").items()
-                        if freq >= threshold and len(w) >= MIN_PART and w.isalpha()
+                        if freq >= threshold
+                        and len(w) >= MIN_PART
+                        and w.isalpha()
                         and w not in STOP_WORDS["sv"]
                     }
         return cls._words
@@ -161,7 +164,9 @@ def split_compound(word: str) -> tuple[str, ...]:
     return best if best and len(best) > 1 else ()
 
 
-def _best_split(word: str, lexicon: dict[str, float], depth: int = 0, min_part: int = MIN_PART) -> tuple[str, ...] | None:
+def _best_split(
+    word: str, lexicon: dict[str, float], depth: int = 0, min_part: int = MIN_PART
+) -> tuple[str, ...] | None:
     """Split into known words, preferring the fewest and longest parts (at most 3 parts)."""
     if word in lexicon and depth > 0:
         return (word,)
@@ -196,7 +201,9 @@ class DecompoundFilter(Filter):
     def __call__(self, tokens):
         for token in tokens:
             parts = split_compound(token.text)
-            if not parts or (token.mode == "query" and not getattr(token, "decompound_query", False)):
+            if not parts or (
+                token.mode == "query" and not getattr(token, "decompound_query", False)
+            ):
                 yield token
                 continue
             if self.keep_compound:
@@ -298,8 +305,11 @@ def plain_analyzer() -> WordAnalyzer:
 def ngram_analyzer(lang: str):
     """The n-gram alternative to decompounding: 4- to 6-letter grams of every word."""
     return (
-        RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
-        | StopFilter(stoplist=STOP_WORDS[lang], minsize=1) | NgramFilter(minsize=4, maxsize=6)
+        RegexTokenizer(TOKEN_PATTERN)
+        | LowercaseFilter()
+        | AccentFoldFilter()
+        | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
+        | NgramFilter(minsize=4, maxsize=6)
     )
 
 

@@ -1,4 +1,6 @@
-"""Search commands on ``flask forum``: reindex, import, search-status, seed-glossary, search-eval."""
+"""Search commands on ``flask forum``: reindex, import, search-status, seed-glossary,
+search-eval."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +16,13 @@ from . import get_search_service
 
 
 @forum_cli.command("reindex")
-@click.option("--procs", type=click.IntRange(1, 16), default=lambda: min(2, os.cpu_count() or 1), show_default="2",
-              help="Processes analysing documents in parallel.")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    default=lambda: min(2, os.cpu_count() or 1),
+    show_default="2",
+    help="Processes analysing documents in parallel.",
+)
 def reindex_command(procs: int) -> None:
     """Rebuild the search index from the database beside the live one, then swap it in."""
     from .sync import count_documents
@@ -33,8 +40,13 @@ def reindex_command(procs: int) -> None:
 @forum_cli.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--theme", "theme_slug", required=True, help="Slug of the theme the threads go into.")
-@click.option("--procs", type=click.IntRange(1, 16), default=lambda: min(2, os.cpu_count() or 1), show_default="2",
-              help="Processes rendering Markdown and analysing documents in parallel.")
+@click.option(
+    "--procs",
+    type=click.IntRange(1, 16),
+    default=lambda: min(2, os.cpu_count() or 1),
+    show_default="2",
+    help="Processes rendering Markdown and analysing documents in parallel.",
+)
 def import_command(path: str, theme_slug: str, procs: int) -> None:
     """Import threads and replies from a JSON Lines file (.jsonl or .jsonl.gz)."""
     from .importer import ImportError_, count_records, import_file
@@ -48,8 +60,13 @@ def import_command(path: str, theme_slug: str, procs: int) -> None:
     started = time.monotonic()
     try:
         with click.progressbar(length=total, label="Importing", show_pos=True) as bar:
-            report = import_file(session_factory=lambda: Session(engine, expire_on_commit=False), path=path,
-                                 theme_slug=theme_slug, progress=bar.update, processes=procs)
+            report = import_file(
+                session_factory=lambda: Session(engine, expire_on_commit=False),
+                path=path,
+                theme_slug=theme_slug,
+                progress=bar.update,
+                processes=procs,
+            )
     except ImportError_ as exc:
         raise click.ClickException(str(exc)) from exc
     if not service.available():
@@ -62,8 +79,9 @@ def import_command(path: str, theme_slug: str, procs: int) -> None:
     elapsed = time.monotonic() - started
     rate = report.posts / elapsed if elapsed else 0.0
     click.echo(
-        f"Imported {report.threads} threads and {report.posts} posts ({report.users} new placeholder authors, "
-        f"{report.skipped} already imported, {report.invalid} invalid lines) in {elapsed:.1f}s ({rate:.0f} posts/s, "
+        f"Imported {report.threads} threads and {report.posts} posts "
+        f"({report.users} new placeholder authors, {report.skipped} already imported, "
+        f"{report.invalid} invalid lines) in {elapsed:.1f}s ({rate:.0f} posts/s, "
         "indexing included)."
     )
     left = service.pending_count()
@@ -76,7 +94,10 @@ def status_command() -> None:
     """Show whether the index is available and how many changes wait for it."""
     service = get_search_service()
     state = "available" if service.available() else "unavailable (being rebuilt?)"
-    click.echo(f"Index {current_app.config['SEARCH_DIR']}: {state}; pending changes: {service.pending_count()}")
+    click.echo(
+        f"Index {current_app.config['SEARCH_DIR']}: {state}; "
+        f"pending changes: {service.pending_count()}"
+    )
 
 
 @forum_cli.command("seed-glossary")
@@ -90,7 +111,9 @@ def seed_glossary_command() -> None:
 
 
 @forum_cli.command("search-eval")
-@click.option("--corpus", "corpora", multiple=True, help="Only these corpora (default: all labelled).")
+@click.option(
+    "--corpus", "corpora", multiple=True, help="Only these corpora (default: all labelled)."
+)
 def search_eval_command(corpora: tuple[str, ...]) -> None:
     """Print nDCG@10 and Recall@10 per corpus and variant (see bench/search_eval.py)."""
     import sys

@@ -7,14 +7,15 @@ That makes applying idempotent and independent of the order of changes.
 
 Providers for threads and posts live here; projects and lessons in ``providers_projects.py``.
 """
+
 from __future__ import annotations
 
 import html
 import re
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -118,7 +119,8 @@ def _theme_slugs(session: Session) -> dict[int, str]:
 
 def _thread_goals(session: Session, thread_ids: list[int]) -> dict[int, list[int]]:
     rows = session.exec(
-        select(ThreadGoal.thread_id, Goal.number).join(Goal, Goal.id == ThreadGoal.goal_id)
+        select(ThreadGoal.thread_id, Goal.number)
+        .join(Goal, Goal.id == ThreadGoal.goal_id)
         .where(ThreadGoal.thread_id.in_(thread_ids))
     ).all()
     goals: dict[int, list[int]] = {}
@@ -132,19 +134,26 @@ def thread_documents(session: Session, ids: list[int]) -> dict[int, list[dict]]:
     out: dict[int, list[dict]] = {i: [] for i in ids}
     themes = _theme_slugs(session)
     for chunk in _chunks(ids):
-        threads = [t for t in session.exec(select(Thread).where(Thread.id.in_(chunk))).all()
-                   if thread_is_public(session, t)]
+        threads = [
+            t
+            for t in session.exec(select(Thread).where(Thread.id.in_(chunk))).all()
+            if thread_is_public(session, t)
+        ]
         if not threads:
             continue
         goals = _thread_goals(session, [t.id for t in threads])
         posts = session.exec(
-            select(Post).where(Post.thread_id.in_([t.id for t in threads])).order_by(Post.thread_id, Post.id)
+            select(Post)
+            .where(Post.thread_id.in_([t.id for t in threads]))
+            .order_by(Post.thread_id, Post.id)
         ).all()
         by_thread: dict[int, list[Post]] = {}
         for post in posts:
             by_thread.setdefault(post.thread_id, []).append(post)
         for thread in threads:
-            out[thread.id] = _documents_of_thread(thread, by_thread.get(thread.id, []), themes, goals)
+            out[thread.id] = _documents_of_thread(
+                thread, by_thread.get(thread.id, []), themes, goals
+            )
     return out
 
 
@@ -172,9 +181,17 @@ def apply_posts(session: Session, writer, ids: list[int], done: set[str]) -> Non
     Replies of a thread already re-derived by this writer are skipped (it wrote them)."""
     posts = session.exec(select(Post).where(Post.id.in_(ids))).all()
     thread_ids = {p.thread_id for p in posts}
-    first_ids = dict(session.exec(
-        select(Post.thread_id, func.min(Post.id)).where(Post.thread_id.in_(thread_ids)).group_by(Post.thread_id)
-    ).all()) if thread_ids else {}
+    first_ids = (
+        dict(
+            session.exec(
+                select(Post.thread_id, func.min(Post.id))
+                .where(Post.thread_id.in_(thread_ids))
+                .group_by(Post.thread_id)
+            ).all()
+        )
+        if thread_ids
+        else {}
+    )
     threads_to_redo = sorted({p.thread_id for p in posts if first_ids.get(p.thread_id) == p.id})
     known = {p.id for p in posts}
     for post_id in ids:
@@ -183,13 +200,19 @@ def apply_posts(session: Session, writer, ids: list[int], done: set[str]) -> Non
             done.add(f"post:{post_id}")
     if threads_to_redo:
         apply_threads(session, writer, threads_to_redo, done)
-    replies = [p for p in posts if f"thread:{p.thread_id}" not in done and f"post:{p.id}" not in done]
+    replies = [
+        p for p in posts if f"thread:{p.thread_id}" not in done and f"post:{p.id}" not in done
+    ]
     done.update(f"post:{p.id}" for p in replies)
     if not replies:
         return
     themes = _theme_slugs(session)
-    threads = {t.id: t for t in session.exec(
-        select(Thread).where(Thread.id.in_({p.thread_id for p in replies}))).all()}
+    threads = {
+        t.id: t
+        for t in session.exec(
+            select(Thread).where(Thread.id.in_({p.thread_id for p in replies}))
+        ).all()
+    }
     goals = _thread_goals(session, list(threads))
     for post in replies:
         writer.delete_by_term("key", f"post:{post.id}")
@@ -199,16 +222,24 @@ def apply_posts(session: Session, writer, ids: list[int], done: set[str]) -> Non
         writer.add_document(**_post_document(thread, post, themes, goals))
 
 
-def _documents_of_thread(thread: Thread, posts: list[Post], themes: dict, goals: dict) -> list[dict]:
+def _documents_of_thread(
+    thread: Thread, posts: list[Post], themes: dict, goals: dict
+) -> list[dict]:
     shared = _shared_fields(thread, themes, goals)
     docs = []
     first, replies = (posts[0], posts[1:]) if posts else (None, [])
     if thread.kind != "lesson":  # a lesson's thread is represented by the lesson document
         body = public_text(first.body_html) if first is not None and first.is_visible else ""
-        docs.append(document(
-            key=f"thread:{thread.id}", kind="thread", author=str(thread.author_id or ""),
-            **moment_fields(thread.created_at), **shared, **text_fields(thread.language, thread.title, body),
-        ))
+        docs.append(
+            document(
+                key=f"thread:{thread.id}",
+                kind="thread",
+                author=str(thread.author_id or ""),
+                **moment_fields(thread.created_at),
+                **shared,
+                **text_fields(thread.language, thread.title, body),
+            )
+        )
     else:
         replies = posts
     docs.extend(_post_document(thread, post, themes, goals) for post in replies if post.is_visible)
@@ -226,7 +257,10 @@ def _shared_fields(thread: Thread, themes: dict, goals: dict) -> dict:
 
 def _post_document(thread: Thread, post: Post, themes: dict, goals: dict) -> dict:
     return document(
-        key=f"post:{post.id}", kind="post", author=str(post.author_id or ""), **moment_fields(post.created_at),
+        key=f"post:{post.id}",
+        kind="post",
+        author=str(post.author_id or ""),
+        **moment_fields(post.created_at),
         **_shared_fields(thread, themes, goals),
         **text_fields(post.language, "", public_text(post.body_html), spell=False),
     )
@@ -239,23 +273,46 @@ def _visible_threads(session: Session, ids: list[int]) -> set[int]:
 
 def _visible_posts(session: Session, ids: list[int]) -> set[int]:
     rows = session.exec(
-        select(Post, Thread).join(Thread, Thread.id == Post.thread_id)
+        select(Post, Thread)
+        .join(Thread, Thread.id == Post.thread_id)
         .where(Post.id.in_(ids), Post.deleted_at.is_(None), Post.hidden_at.is_(None))
     ).all()
     return {post.id for post, thread in rows if thread_is_public(session, thread)}
 
 
-register(Provider(
-    entity="thread", model=Thread, apply=apply_threads, iter_documents=iter_thread_documents,
-    visible=_visible_threads,
-    watched=frozenset({"title", "theme_id", "hidden_at", "kind", "language", "author_id", "project_id",
-                       "created_at"}),
-))
-register(Provider(
-    entity="post", model=Post, apply=apply_posts, iter_documents=lambda session: iter(()),
-    visible=_visible_posts,
-    watched=frozenset({"body", "deleted_at", "hidden_at", "language", "thread_id", "author_id"}),
-))
+register(
+    Provider(
+        entity="thread",
+        model=Thread,
+        apply=apply_threads,
+        iter_documents=iter_thread_documents,
+        visible=_visible_threads,
+        watched=frozenset(
+            {
+                "title",
+                "theme_id",
+                "hidden_at",
+                "kind",
+                "language",
+                "author_id",
+                "project_id",
+                "created_at",
+            }
+        ),
+    )
+)
+register(
+    Provider(
+        entity="post",
+        model=Post,
+        apply=apply_posts,
+        iter_documents=lambda session: iter(()),
+        visible=_visible_posts,
+        watched=frozenset(
+            {"body", "deleted_at", "hidden_at", "language", "thread_id", "author_id"}
+        ),
+    )
+)
 LINKS[ThreadGoal] = ("thread", "thread_id")
 
 

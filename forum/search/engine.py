@@ -20,6 +20,7 @@ operations:
 Deleted documents (Whoosh keeps them in a segment until it is merged) never match. Facet counts
 use one value code (or SDG bit set) per document.
 """
+
 from __future__ import annotations
 
 import threading
@@ -48,7 +49,9 @@ class SegmentArrays:
     deletions are applied separately, from the reader of the current generation). The arrays
     outlive the readers they were read with, so every method is given the current reader."""
 
-    POSTINGS_LIMIT = 2_000_000  # postings kept in memory per segment (about 24 MB), least recent dropped
+    POSTINGS_LIMIT = (
+        2_000_000  # postings kept in memory per segment (about 24 MB), least recent dropped
+    )
 
     def __init__(self, count: int):
         self.count = count
@@ -81,7 +84,9 @@ class SegmentArrays:
         found = self._columns.get(fieldname)
         if found is None:
             column = reader.schema[fieldname].column_type
-            found = self._columns[fieldname] = self._raw_column(reader, fieldname, column, ">i8").astype(np.int64)
+            found = self._columns[fieldname] = self._raw_column(
+                reader, fieldname, column, ">i8"
+            ).astype(np.int64)
         return found
 
     def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -190,7 +195,11 @@ class IndexView:
                 weights.append(seg_weights)
         if not ids:
             return _EMPTY_IDS, np.zeros(0, dtype=np.float32)
-        ids, weights = (ids[0], weights[0]) if len(ids) == 1 else (np.concatenate(ids), np.concatenate(weights))
+        ids, weights = (
+            (ids[0], weights[0])
+            if len(ids) == 1
+            else (np.concatenate(ids), np.concatenate(weights))
+        )
         keep = self.alive[ids]
         return ids[keep], weights[keep]
 
@@ -227,7 +236,9 @@ class IndexView:
             return Matches(ids, np.full(len(ids), query.boost, dtype=np.float64))
         avg = self._avg.get(query.fieldname)
         if avg is None:
-            avg = self._avg[query.fieldname] = self.searcher.avg_field_length(query.fieldname) or 1.0
+            avg = self._avg[query.fieldname] = (
+                self.searcher.avg_field_length(query.fieldname) or 1.0
+            )
         idf = self.searcher.idf(query.fieldname, query.text)
         lengths = self.lengths(query.fieldname)[ids]
         scores = idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avg))
@@ -241,7 +252,9 @@ class IndexView:
             ids, scores = parts[0].ids, parts[0].scores
         else:
             ids, inverse = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
-            scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids))
+            scores = np.bincount(
+                inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids)
+            )
             if query.scale:
                 # every part adds its document once: the count is how many parts a document matched
                 matched = np.bincount(inverse, minlength=len(ids))
@@ -255,7 +268,9 @@ class IndexView:
             if ids is None:
                 ids, scores = part.ids, part.scores
             else:
-                common, left, right = np.intersect1d(ids, part.ids, assume_unique=True, return_indices=True)
+                common, left, right = np.intersect1d(
+                    ids, part.ids, assume_unique=True, return_indices=True
+                )
                 ids, scores = common, scores[left] + part.scores[right]
             if not len(ids):
                 return Matches(_EMPTY_IDS, _EMPTY_SCORES)
@@ -301,17 +316,24 @@ class IndexView:
 
     # -- facets -----------------------------------------------------------------------------------
     def _facet_codes(self) -> dict:
-        """field -> (values, per-document code: index into values, -1 for none); and the SDG bits."""
+        """field -> (values, per-document code: index into values, -1 for none); and the SDG
+        bits."""
         if self._facets is None:
             reader = self.searcher.reader()
             facets = {}
             for name in SINGLE_FACETS:
-                values = [v for v in reader.field_terms(name)] if name in self.searcher.schema else []
+                values = (
+                    [v for v in reader.field_terms(name)] if name in self.searcher.schema else []
+                )
                 codes = np.full(self.total, -1, dtype=np.int16)
                 for number, value in enumerate(values):
                     codes[self.evaluate(Q.Term(name, value)).ids] = number
                 facets[name] = (values, codes)
-            goals = [v for v in reader.field_terms(SDG_FIELD)] if SDG_FIELD in self.searcher.schema else []
+            goals = (
+                [v for v in reader.field_terms(SDG_FIELD)]
+                if SDG_FIELD in self.searcher.schema
+                else []
+            )
             bits = np.zeros((self.total, max(1, len(goals))), dtype=bool)
             for number, value in enumerate(goals):
                 bits[self.evaluate(Q.Term(SDG_FIELD, value)).ids, number] = True
@@ -348,7 +370,9 @@ class Outcome:
     matched: np.ndarray  # every matching document number
 
 
-def search(searcher, scored, *, limit: int, restrict=None, mask=None, newest: bool = False) -> Outcome:
+def search(
+    searcher, scored, *, limit: int, restrict=None, mask=None, newest: bool = False
+) -> Outcome:
     """Every document matching ``scored`` (within ``restrict``, outside ``mask``), and the first
     ``limit`` of them by score (ties: the older document first) or, with ``newest``, by date."""
     view = view_of(searcher)

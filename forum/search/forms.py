@@ -1,4 +1,5 @@
 """Forms of the search area (the search itself is a GET form without CSRF)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

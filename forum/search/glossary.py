@@ -4,6 +4,7 @@ A query word (or two or three consecutive words) that matches a term of a group 
 group's other terms, weighted lower than what was typed. Matching compares Swedish-stemmed,
 accent-folded forms, so "dagvattnet" finds the group of "dagvatten".
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -22,24 +23,55 @@ _stem = stemmer_for_language("sv")
 
 # (note, [(language, term), ...]) — seeded once by `flask forum seed-glossary` / `flask forum seed`.
 SEED_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Climate neutrality", [("sv", "klimatneutral"), ("en", "climate neutral"), ("en", "net zero"), ("en", "carbon neutral")]),
-    ("Stormwater", [("sv", "dagvatten"), ("en", "stormwater"), ("en", "storm water"), ("en", "runoff")]),
+    (
+        "Climate neutrality",
+        [
+            ("sv", "klimatneutral"),
+            ("en", "climate neutral"),
+            ("en", "net zero"),
+            ("en", "carbon neutral"),
+        ],
+    ),
+    (
+        "Stormwater",
+        [("sv", "dagvatten"), ("en", "stormwater"), ("en", "storm water"), ("en", "runoff")],
+    ),
     ("Climate contract", [("sv", "klimatkontrakt"), ("en", "climate contract")]),
     ("Sustainability", [("sv", "hållbarhet"), ("en", "sustainability")]),
     ("Sustainable", [("sv", "hållbar"), ("en", "sustainable")]),
-    ("Compost", [("sv", "kompost"), ("sv", "kompostering"), ("en", "compost"), ("en", "composting")]),
+    (
+        "Compost",
+        [("sv", "kompost"), ("sv", "kompostering"), ("en", "compost"), ("en", "composting")],
+    ),
     ("Food waste", [("sv", "matavfall"), ("sv", "matsvinn"), ("en", "food waste")]),
     ("Recycling", [("sv", "återvinning"), ("en", "recycling")]),
     ("Reuse", [("sv", "återbruk"), ("sv", "återanvändning"), ("en", "reuse")]),
     ("Circular economy", [("sv", "cirkulär ekonomi"), ("en", "circular economy")]),
     ("Renewable energy", [("sv", "förnybar energi"), ("en", "renewable energy")]),
-    ("Solar panels", [("sv", "solceller"), ("sv", "solpaneler"), ("en", "solar panels"), ("en", "photovoltaics")]),
+    (
+        "Solar panels",
+        [
+            ("sv", "solceller"),
+            ("sv", "solpaneler"),
+            ("en", "solar panels"),
+            ("en", "photovoltaics"),
+        ],
+    ),
     ("District heating", [("sv", "fjärrvärme"), ("en", "district heating")]),
     ("Heat pump", [("sv", "värmepump"), ("en", "heat pump")]),
     ("Energy efficiency", [("sv", "energieffektivisering"), ("en", "energy efficiency")]),
-    ("Public transport", [("sv", "kollektivtrafik"), ("en", "public transport"), ("en", "public transit")]),
-    ("Cycling", [("sv", "cykling"), ("sv", "cykel"), ("en", "cycling"), ("en", "bicycle"), ("en", "bike")]),
-    ("Cycle path", [("sv", "cykelväg"), ("sv", "cykelbana"), ("en", "cycle path"), ("en", "bike lane")]),
+    (
+        "Public transport",
+        [("sv", "kollektivtrafik"), ("en", "public transport"), ("en", "public transit")],
+    ),
+    (
+        "Cycling",
+        [("sv", "cykling"), ("sv", "cykel"), ("en", "cycling"), ("en", "bicycle"), ("en", "bike")],
+    ),
+    (
+        "Cycle path",
+        [("sv", "cykelväg"), ("sv", "cykelbana"), ("en", "cycle path"), ("en", "bike lane")],
+    ),
     ("Car sharing", [("sv", "bilpool"), ("en", "car sharing"), ("en", "carpool")]),
     ("Electric car", [("sv", "elbil"), ("en", "electric car"), ("en", "electric vehicle")]),
     ("Emissions", [("sv", "utsläpp"), ("en", "emissions")]),
@@ -52,12 +84,26 @@ SEED_GROUPS: list[tuple[str, list[tuple[str, str]]]] = [
     ("Urban farming", [("sv", "stadsodling"), ("en", "urban farming"), ("en", "urban gardening")]),
     ("Allotment", [("sv", "koloniträdgård"), ("sv", "odlingslott"), ("en", "allotment")]),
     ("Rainwater", [("sv", "regnvatten"), ("en", "rainwater"), ("en", "rain water")]),
-    ("Wastewater", [("sv", "avloppsvatten"), ("sv", "avlopp"), ("en", "wastewater"), ("en", "sewage")]),
+    (
+        "Wastewater",
+        [("sv", "avloppsvatten"), ("sv", "avlopp"), ("en", "wastewater"), ("en", "sewage")],
+    ),
     ("Drinking water", [("sv", "dricksvatten"), ("en", "drinking water")]),
     ("Waste management", [("sv", "avfallshantering"), ("en", "waste management")]),
-    ("Textile sorting", [("sv", "textilsortering"), ("sv", "textilåtervinning"), ("en", "textile sorting"), ("en", "textile recycling")]),
+    (
+        "Textile sorting",
+        [
+            ("sv", "textilsortering"),
+            ("sv", "textilåtervinning"),
+            ("en", "textile sorting"),
+            ("en", "textile recycling"),
+        ],
+    ),
     ("Housing", [("sv", "bostad"), ("sv", "boende"), ("en", "housing")]),
-    ("Segregation", [("sv", "segregation"), ("sv", "boendesegregation"), ("en", "residential segregation")]),
+    (
+        "Segregation",
+        [("sv", "segregation"), ("sv", "boendesegregation"), ("en", "residential segregation")],
+    ),
     ("Inclusion", [("sv", "inkludering"), ("en", "inclusion")]),
     ("Public health", [("sv", "folkhälsa"), ("en", "public health")]),
     ("Municipality", [("sv", "kommun"), ("en", "municipality")]),
@@ -94,7 +140,9 @@ def expansions_for(session: Session, words: list[str]) -> dict[int, list[str]]:
     """For the query words (stop words removed): word position -> equivalent terms to add."""
     if not words:
         return {}
-    rows = session.exec(select(GlossaryTerm.group_id, GlossaryTerm.term).order_by(GlossaryTerm.id)).all()
+    rows = session.exec(
+        select(GlossaryTerm.group_id, GlossaryTerm.term).order_by(GlossaryTerm.id)
+    ).all()
     if not rows:
         return {}
     index = _index_for(tuple(rows))
@@ -113,7 +161,8 @@ def expansions_for(session: Session, words: list[str]) -> dict[int, list[str]]:
 
 # -- administration (services: keyword-only, flush never commit) ---------------------------------
 class GlossaryError(ValueError):
-    """A glossary group that cannot be saved; the message is user-facing (translated by the view)."""
+    """A glossary group that cannot be saved; the message is user-facing (translated by the
+    view)."""
 
 
 def parse_terms(text: str) -> list[tuple[str, str]]:
@@ -131,7 +180,9 @@ def parse_terms(text: str) -> list[tuple[str, str]]:
     return terms
 
 
-def save_group(*, session: Session, actor, terms_text: str, note: str = "", group: GlossaryGroup | None = None) -> GlossaryGroup:
+def save_group(
+    *, session: Session, actor, terms_text: str, note: str = "", group: GlossaryGroup | None = None
+) -> GlossaryGroup:
     terms = parse_terms(terms_text)
     if len(terms) < 2:
         raise GlossaryError(_l("A group needs at least two different terms."))
@@ -178,7 +229,9 @@ def seed_glossary(session: Session) -> int:
 
 
 def list_groups(session: Session) -> list[tuple[GlossaryGroup, list[GlossaryTerm]]]:
-    groups = session.exec(select(GlossaryGroup).order_by(GlossaryGroup.note, GlossaryGroup.id)).all()
+    groups = session.exec(
+        select(GlossaryGroup).order_by(GlossaryGroup.note, GlossaryGroup.id)
+    ).all()
     terms: dict[int, list[GlossaryTerm]] = {}
     for term in session.exec(select(GlossaryTerm).order_by(GlossaryTerm.id)).all():
         terms.setdefault(term.group_id, []).append(term)

@@ -11,6 +11,7 @@ are inserted in batches with multi-row statements (not one ORM object at a time)
 records one search outbox row per thread it touched, in its own transaction. The command then
 applies the outbox in one bulk index writer (``SearchService.apply_pending(bulk=True)``).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -18,11 +19,11 @@ import io
 import json
 import multiprocessing
 import secrets
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from pydantic_core import PydanticUndefined
 from slugify import slugify
@@ -56,7 +57,8 @@ class ImportReport:
 
 
 def read_records(path: str | Path) -> Iterator[dict]:
-    """Records of a .jsonl or .jsonl.gz file; lines that are not JSON objects are yielded as None."""
+    """Records of a .jsonl or .jsonl.gz file; lines that are not JSON objects are yielded as
+    None."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as raw:
@@ -79,20 +81,36 @@ def _date(value) -> datetime | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
+    return (
+        moment.replace(tzinfo=None)
+        if moment.tzinfo is None
+        else moment.astimezone().replace(tzinfo=None)
+    )
 
 
 def _group_threads(records: Iterable[dict | None], report: ImportReport) -> dict[str, list[dict]]:
-    """thread_id -> its records: the opening post first, then replies by date (file order on ties)."""
+    """thread_id -> its records: the opening post first, then replies by date (file order on
+    ties)."""
     threads: dict[str, list[tuple[int, dict]]] = {}
     for position, record in enumerate(records):
-        if record is None or not record.get("thread_id") or not record.get("post_id") or not record.get("body"):
+        if (
+            record is None
+            or not record.get("thread_id")
+            or not record.get("post_id")
+            or not record.get("body")
+        ):
             report.invalid += 1
             continue
         threads.setdefault(str(record["thread_id"]), []).append((position, record))
     ordered = {}
     for thread_id, items in threads.items():
-        items.sort(key=lambda item: (item[1].get("parent_id") is not None, item[1].get("created") or "", item[0]))
+        items.sort(
+            key=lambda item: (
+                item[1].get("parent_id") is not None,
+                item[1].get("created") or "",
+                item[0],
+            )
+        )
         ordered[thread_id] = [record for _, record in items]
     return ordered
 
@@ -107,7 +125,9 @@ def row_builder(model) -> Callable[..., dict]:
             continue
         if info.default_factory is not None:
             factories[name] = info.default_factory
-        elif info.default is not PydanticUndefined and not (model.__table__.c[name].primary_key and info.default is None):
+        elif info.default is not PydanticUndefined and not (
+            model.__table__.c[name].primary_key and info.default is None
+        ):
             static[name] = info.default
 
     def build(**values) -> dict:
@@ -164,8 +184,10 @@ class Importer:
     def _remember(self, entity: str, pairs: list[tuple[str, int]]) -> None:
         if not pairs:  # (an insert given no rows would insert one row of defaults)
             return
-        self.session.execute(insert(ImportedItem.__table__),
-                             [self._item(source_key=key, entity=entity, entity_id=i) for key, i in pairs])
+        self.session.execute(
+            insert(ImportedItem.__table__),
+            [self._item(source_key=key, entity=entity, entity_id=i) for key, i in pairs],
+        )
         self.known.update(pairs)
 
     def create_authors(self, records: Iterable[dict], *, chunk: int = 1000) -> None:
@@ -174,10 +196,22 @@ class Importer:
         new = [name for name in names if f"user:{name}" not in self.known]
         for start in range(0, len(new), chunk):
             names_chunk = new[start : start + chunk]
-            ids = _insert_returning_ids(self.session, User, [
-                self._user(display_name=name, email=None, password_hash=None, is_placeholder=True,
-                           session_token=secrets.token_hex(16), bio="", bio_html="")
-                for name in names_chunk])
+            ids = _insert_returning_ids(
+                self.session,
+                User,
+                [
+                    self._user(
+                        display_name=name,
+                        email=None,
+                        password_hash=None,
+                        is_placeholder=True,
+                        session_token=secrets.token_hex(16),
+                        bio="",
+                        bio_html="",
+                    )
+                    for name in names_chunk
+                ],
+            )
             self._remember("user", [(f"user:{name}", i) for name, i in zip(names_chunk, ids)])
             self.report.users += len(ids)
 
@@ -200,20 +234,30 @@ class Importer:
                 plans.append((item, f"thread:{self.source}:{item.source_id}", fresh))
         if not plans:
             return 0
-        self._create_threads([(item, key, fresh) for item, key, fresh in plans if key not in self.known])
+        self._create_threads(
+            [(item, key, fresh) for item, key, fresh in plans if key not in self.known]
+        )
         threads = {key: self.known[key] for _, key, _ in plans}
         post_rows, keys = [], []
         for _, key, fresh in plans:
             for post_key, record, html in fresh:
-                post_rows.append(self._post(
-                    thread_id=threads[key], author_id=self.author_id(record.get("author")), body=str(record["body"]),
-                    body_html=html, language=normalise_language(record.get("lang")) or "sv",
-                    created_at=_date(record.get("created")) or utcnow()))
+                post_rows.append(
+                    self._post(
+                        thread_id=threads[key],
+                        author_id=self.author_id(record.get("author")),
+                        body=str(record["body"]),
+                        body_html=html,
+                        language=normalise_language(record.get("lang")) or "sv",
+                        created_at=_date(record.get("created")) or utcnow(),
+                    )
+                )
                 keys.append(post_key)
         ids = _insert_returning_ids(self.session, Post, post_rows)
         self._remember("post", list(zip(keys, ids)))
         self._update_threads(plans, post_rows, ids)
-        record_changes(self.session, [("thread", thread_id, "upsert") for thread_id in threads.values()])
+        record_changes(
+            self.session, [("thread", thread_id, "upsert") for thread_id in threads.values()]
+        )
         self.report.posts += len(ids)
         return len(ids)
 
@@ -224,11 +268,19 @@ class Importer:
         for item, _key, fresh in plans:
             first = fresh[0][1]
             created = _date(first.get("created")) or utcnow()
-            rows.append(self._thread(
-                kind="discussion", theme_id=self.theme.id, title=item.title,
-                slug=slugify(item.title, max_length=200) or "trad", author_id=self.author_id(first.get("author")),
-                language=normalise_language(first.get("lang")) or "sv", created_at=created, last_post_at=created,
-                post_count=0))
+            rows.append(
+                self._thread(
+                    kind="discussion",
+                    theme_id=self.theme.id,
+                    title=item.title,
+                    slug=slugify(item.title, max_length=200) or "trad",
+                    author_id=self.author_id(first.get("author")),
+                    language=normalise_language(first.get("lang")) or "sv",
+                    created_at=created,
+                    last_post_at=created,
+                    post_count=0,
+                )
+            )
         ids = _insert_returning_ids(self.session, Thread, rows)
         self._remember("thread", [(key, i) for (_, key, _), i in zip(plans, ids)])
         self.report.threads += len(ids)
@@ -237,23 +289,53 @@ class Importer:
         """Counters, last post and accepted answer of every thread that got posts."""
         thread_ids = sorted({row["thread_id"] for row in post_rows})
         table = Thread.__table__
-        state = {row.id: dict(row._mapping) for row in self.session.execute(
-            select(table.c.id, table.c.post_count, table.c.last_post_at, table.c.last_post_id,
-                   table.c.solution_post_id).where(table.c.id.in_(thread_ids)))}
+        state = {
+            row.id: dict(row._mapping)
+            for row in self.session.execute(
+                select(
+                    table.c.id,
+                    table.c.post_count,
+                    table.c.last_post_at,
+                    table.c.last_post_id,
+                    table.c.solution_post_id,
+                ).where(table.c.id.in_(thread_ids))
+            )
+        }
         records = [record for _, _, fresh in plans for _, record, _ in fresh]
         for row, post_id, record in zip(post_rows, post_ids, records):
             thread = state[row["thread_id"]]
             thread["post_count"] += 1
             if thread["last_post_id"] is None or row["created_at"] >= thread["last_post_at"]:
                 thread["last_post_at"], thread["last_post_id"] = row["created_at"], post_id
-            if record.get("accepted") and record.get("kind") == "answer" and thread["solution_post_id"] is None:
+            if (
+                record.get("accepted")
+                and record.get("kind") == "answer"
+                and thread["solution_post_id"] is None
+            ):
                 thread["solution_post_id"] = post_id
-        statement = (update(table).where(table.c.id == bindparam("tid"))
-                     .values(post_count=bindparam("count"), last_post_at=bindparam("at"),
-                             last_post_id=bindparam("last"), solution_post_id=bindparam("solution")))
-        self.session.connection().execute(statement, [
-            {"tid": i, "count": s["post_count"], "at": s["last_post_at"], "last": s["last_post_id"],
-             "solution": s["solution_post_id"]} for i, s in state.items()])
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("tid"))
+            .values(
+                post_count=bindparam("count"),
+                last_post_at=bindparam("at"),
+                last_post_id=bindparam("last"),
+                solution_post_id=bindparam("solution"),
+            )
+        )
+        self.session.connection().execute(
+            statement,
+            [
+                {
+                    "tid": i,
+                    "count": s["post_count"],
+                    "at": s["last_post_at"],
+                    "last": s["last_post_id"],
+                    "solution": s["solution_post_id"],
+                }
+                for i, s in state.items()
+            ],
+        )
 
 
 def _batches(threads: dict[str, list[dict]], size: int) -> Iterator[list[_Source]]:
@@ -269,8 +351,13 @@ def _batches(threads: dict[str, list[dict]], size: int) -> Iterator[list[_Source
 
 
 def import_file(
-    *, session_factory: Callable[[], Session], path: str | Path, theme_slug: str,
-    progress: Callable[[int], None] | None = None, batch_posts: int = BATCH_POSTS, processes: int = 2,
+    *,
+    session_factory: Callable[[], Session],
+    path: str | Path,
+    theme_slug: str,
+    progress: Callable[[int], None] | None = None,
+    batch_posts: int = BATCH_POSTS,
+    processes: int = 2,
 ) -> ImportReport:
     """Import ``path`` into theme ``theme_slug``, committing per batch of about ``batch_posts``
     posts. ``processes`` render Markdown in parallel (1: in this process). The changes wait in the

@@ -9,6 +9,7 @@ Layout of ``SEARCH_DIR``::
 Readers resolve ``current`` when they open a searcher; writers take Whoosh's own write lock
 (``MAIN_WRITELOCK``) with a timeout, so several gunicorn workers can write safely.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -16,23 +17,24 @@ import os
 import secrets
 import shutil
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.writing import LockError
-
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
+from whoosh.writing import LockError
 
 from .analysis import WordAnalyzer, language_analyzer, ngram_analyzer, plain_analyzer
 
 LIVE_LINK = "current"
+
+
 class ForumCodec(W3Codec):
     """Whoosh's codec without the per-term minimum/maximum document lengths: writing them read
     every posting's document length back from disk (a sixth of the indexing time), and they only
@@ -68,8 +70,12 @@ class WordText(TEXT):
 
     def index(self, value, **kwargs):
         analyzer, format_ = self.analyzer, self.format
-        if (not isinstance(value, str) or not isinstance(analyzer, WordAnalyzer)
-                or kwargs.get("mode", "index") != "index" or format_.field_boost != 1.0):
+        if (
+            not isinstance(value, str)
+            or not isinstance(analyzer, WordAnalyzer)
+            or kwargs.get("mode", "index") != "index"
+            or format_.field_boost != 1.0
+        ):
             yield from super().index(value, **kwargs)
             return
         positioned = type(format_) is Positions
@@ -115,7 +121,9 @@ def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
 class IndexStore:
     """Opens, writes and rebuilds the index in one directory."""
 
-    def __init__(self, root: str | Path, *, lock_timeout: float = 10.0, variant: str = DEFAULT_VARIANT):
+    def __init__(
+        self, root: str | Path, *, lock_timeout: float = 10.0, variant: str = DEFAULT_VARIANT
+    ):
         self.root = Path(root)
         self.lock_timeout = lock_timeout
         self.variant = variant
@@ -142,7 +150,8 @@ class IndexStore:
         return path is not None and any(path.glob("*.toc"))
 
     def open(self):
-        """The live index (cached per process until the link is swapped); IndexUnavailable if not."""
+        """The live index (cached per process until the link is swapped); IndexUnavailable if
+        not."""
         path = self.live_path()
         if path is None:
             raise IndexUnavailable("no live index")
@@ -152,7 +161,9 @@ class IndexStore:
             try:
                 ix = whoosh_index.open_dir(str(path))
             except Exception as exc:  # EmptyIndexError, unpickling errors, missing segment files
-                raise IndexUnavailable(f"cannot open the index: {exc.__class__.__name__}: {exc}") from exc
+                raise IndexUnavailable(
+                    f"cannot open the index: {exc.__class__.__name__}: {exc}"
+                ) from exc
             self._cached = (path, ix)
             return ix
 
@@ -176,7 +187,8 @@ class IndexStore:
         expected = build_schema(self.variant)
         schema = self.open().schema
         return sorted(schema.names()) == sorted(expected.names()) and all(
-            type(schema[name]) is type(expected[name]) for name in expected.names())
+            type(schema[name]) is type(expected[name]) for name in expected.names()
+        )
 
     def check(self) -> None:
         """Open the index and read it once; IndexUnavailable if it is missing or corrupt."""
@@ -207,13 +219,19 @@ class IndexStore:
 
     # -- writing ----------------------------------------------------------------------------------
     @contextmanager
-    def writer(self, *, timeout: float | None = None, bulk: bool = False, procs: int = 1) -> Iterator:
+    def writer(
+        self, *, timeout: float | None = None, bulk: bool = False, procs: int = 1
+    ) -> Iterator:
         """A Whoosh writer holding the index lock; commits on success, cancels on error.
         ``bulk``: a large memory pool, for thousands of documents, analysed by ``procs`` processes
         (each writes a segment of its own)."""
         ix = self.open()
-        options = {"timeout": self.lock_timeout if timeout is None else timeout, "delay": 0.05,
-                   "limitmb": 256 if bulk else 32, **WRITER_OPTIONS}
+        options = {
+            "timeout": self.lock_timeout if timeout is None else timeout,
+            "delay": 0.05,
+            "limitmb": 256 if bulk else 32,
+            **WRITER_OPTIONS,
+        }
         if bulk and procs > 1:
             options.update(procs=procs, multisegment=True, limitmb=256 // procs)
         try:
@@ -265,7 +283,9 @@ class IndexStore:
         building = self._new_directory(prefix="building-")
         ix = whoosh_index.create_in(str(building), build_schema(self.variant))
         if procs > 1:
-            writer = ix.writer(procs=procs, multisegment=True, limitmb=256 // procs, **WRITER_OPTIONS)
+            writer = ix.writer(
+                procs=procs, multisegment=True, limitmb=256 // procs, **WRITER_OPTIONS
+            )
         else:
             writer = ix.writer(limitmb=256, **WRITER_OPTIONS)
         try:
@@ -283,7 +303,7 @@ class IndexStore:
 
     def _new_directory(self, prefix: str = "index-") -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         path = self.root / f"{prefix}{stamp}-{secrets.token_hex(3)}"
         path.mkdir()
         return path

@@ -1,8 +1,8 @@
 """Tables of the search area: the change outbox, the glossary and the import map."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -22,15 +22,15 @@ class SearchOutbox(SQLModel, table=True):
     __tablename__ = "search_outbox"
     __table_args__ = (Index("ix_search_outbox_pending", "applied", "id"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     entity: str = Field(max_length=20)  # thread | post | project | lesson
     entity_id: int
     operation: str = Field(default="upsert", max_length=10)  # upsert | delete
     created_at: datetime = Field(default_factory=utcnow)
     applied: bool = Field(default=False)
-    applied_at: Optional[datetime] = Field(default=None)
+    applied_at: datetime | None = Field(default=None)
     attempts: int = Field(default=0)
-    last_error: Optional[str] = Field(default=None, max_length=500)
+    last_error: str | None = Field(default=None, max_length=500)
 
 
 class GlossaryGroup(SQLModel, table=True):
@@ -38,7 +38,7 @@ class GlossaryGroup(SQLModel, table=True):
 
     __tablename__ = "glossary_group"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     note: str = Field(default="", max_length=200)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
@@ -48,7 +48,7 @@ class GlossaryTerm(SQLModel, table=True):
     __tablename__ = "glossary_term"
     __table_args__ = (UniqueConstraint("group_id", "term", name="uq_glossary_term_group_term"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     group_id: int = Field(foreign_key="glossary_group.id", index=True, ondelete="CASCADE")
     term: str = Field(max_length=80, index=True)  # lower-case, as typed (may be several words)
     language: str = Field(default="sv", max_length=5)
@@ -59,7 +59,7 @@ class ImportedItem(SQLModel, table=True):
 
     __tablename__ = "imported_item"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     source_key: str = Field(max_length=200, unique=True)  # e.g. "post:sesust-p1"
     entity: str = Field(max_length=20)  # thread | post | user
     entity_id: int

@@ -3,8 +3,10 @@
 Syntax: plain words (natural language: every word preferred, none required), ``"exact phrase"``,
 ``-word`` / ``-"phrase"`` (exclude), ``prefix*``, and the filters ``author:``, ``theme:``,
 ``project:``, ``sdg:``, ``type:`` and ``lang:`` (a value may be quoted: ``author:"Anna S"``).
-Swedish filter names work too: ``författare:``, ``tema:``, ``projekt:``, ``mål:``, ``typ:``, ``språk:``.
+Swedish filter names work too: ``författare:``, ``tema:``, ``projekt:``, ``mål:``, ``typ:``,
+``språk:``.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,12 +20,20 @@ MAX_WORDS = 24
 MIN_PREFIX = 2
 
 FILTER_NAMES = {
-    "author": "author", "författare": "author",
-    "theme": "theme", "tema": "theme",
-    "project": "project", "projekt": "project",
-    "sdg": "sdg", "mål": "sdg", "goal": "sdg",
-    "type": "type", "typ": "type",
-    "lang": "lang", "språk": "lang", "language": "lang",
+    "author": "author",
+    "författare": "author",
+    "theme": "theme",
+    "tema": "theme",
+    "project": "project",
+    "projekt": "project",
+    "sdg": "sdg",
+    "mål": "sdg",
+    "goal": "sdg",
+    "type": "type",
+    "typ": "type",
+    "lang": "lang",
+    "språk": "lang",
+    "language": "lang",
 }
 
 _TOKEN = re.compile(
@@ -60,7 +70,13 @@ def clean(raw: str | None) -> tuple[str, bool]:
     """Drop control characters, normalise Unicode, cap the length."""
     text = unicodedata.normalize("NFC", raw or "")
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = text.replace("\u201c", '"').replace("\u201d", '"').replace("\u201e", '"').replace("\u00ab", '"').replace("\u00bb", '"')
+    text = (
+        text.replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u201e", '"')
+        .replace("\u00ab", '"')
+        .replace("\u00bb", '"')
+    )
     truncated = len(text) > MAX_QUERY_CHARS
     return " ".join(text[:MAX_QUERY_CHARS].split()), truncated
 
@@ -92,7 +108,12 @@ def parse_query(raw: str | None) -> ParsedQuery:
             (parsed.excluded_phrases if negative else parsed.phrases).append(words)
         elif negative:
             parsed.excluded_words.extend(words)
-        elif quoted is None and value.endswith("*") and len(words) == 1 and len(words[0]) >= MIN_PREFIX:
+        elif (
+            quoted is None
+            and value.endswith("*")
+            and len(words) == 1
+            and len(words[0]) >= MIN_PREFIX
+        ):
             parsed.prefixes.append(words[0])
         else:
             for word in words:

@@ -1,11 +1,12 @@
-"""Search providers for projects and lessons (issue 6's ``forum/projects/models.py``).
+"""Search providers for projects and lessons (the models of ``forum/projects/models.py``).
 
 A project is public unless a moderator hid it; a lesson only once published and not hidden
 (drafts are never indexed), and the replies in a lesson's discussion thread follow the lesson.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from sqlmodel import Session, select
 
@@ -25,7 +26,9 @@ from .documents import LINKS, Provider, document, moment_fields, public_text, re
 
 
 def lesson_of_thread_is_public(session: Session, thread_id: int) -> bool:
-    row = session.exec(select(Lesson.status, Lesson.hidden_at).where(Lesson.thread_id == thread_id)).first()
+    row = session.exec(
+        select(Lesson.status, Lesson.hidden_at).where(Lesson.thread_id == thread_id)
+    ).first()
     return row is not None and row[0] == LessonStatus.published and row[1] is None
 
 
@@ -47,17 +50,25 @@ def _themes(session: Session) -> dict[int, str]:
 # -- lessons ------------------------------------------------------------------------------------
 def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
     lessons = session.exec(
-        select(Lesson).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
+        select(Lesson).where(
+            Lesson.id.in_(ids), Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None)
+        )
     ).all()
     goals = _goal_numbers(session, LessonGoal, "lesson_id", [lesson.id for lesson in lessons])
     themes = _themes(session)
-    out: dict[int, dict | None] = {i: None for i in ids}
+    out: dict[int, dict | None] = dict.fromkeys(ids)
     for lesson in lessons:
-        body = "\n\n".join(public_text(getattr(lesson, f"{section}_html")) for section in LESSON_SECTIONS)
+        body = "\n\n".join(
+            public_text(getattr(lesson, f"{section}_html")) for section in LESSON_SECTIONS
+        )
         out[lesson.id] = document(
-            key=f"lesson:{lesson.id}", group=f"lesson:{lesson.id}", kind="lesson",
-            author=str(lesson.author_id or ""), **moment_fields(lesson.published_at or lesson.created_at),
-            theme=themes.get(lesson.theme_id), project=str(lesson.project_id),
+            key=f"lesson:{lesson.id}",
+            group=f"lesson:{lesson.id}",
+            kind="lesson",
+            author=str(lesson.author_id or ""),
+            **moment_fields(lesson.published_at or lesson.created_at),
+            theme=themes.get(lesson.theme_id),
+            project=str(lesson.project_id),
             sdg=",".join(str(n) for n in sorted(goals.get(lesson.id, []))),
             **text_fields(lesson.language, lesson.title, body),
         )
@@ -74,15 +85,27 @@ def apply_lessons(session: Session, writer, ids: list[int], done: set[str]) -> N
 
 
 def iter_lesson_documents(session: Session) -> Iterator[dict]:
-    ids = list(session.exec(select(Lesson.id).where(Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))).all())
+    ids = list(
+        session.exec(
+            select(Lesson.id).where(
+                Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None)
+            )
+        ).all()
+    )
     for start in range(0, len(ids), 200):
         yield from (d for d in lesson_documents(session, ids[start : start + 200]).values() if d)
 
 
 def _visible_lessons(session: Session, ids: list[int]) -> set[int]:
-    return set(session.exec(
-        select(Lesson.id).where(Lesson.id.in_(ids), Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
-    ).all())
+    return set(
+        session.exec(
+            select(Lesson.id).where(
+                Lesson.id.in_(ids),
+                Lesson.status == LessonStatus.published,
+                Lesson.hidden_at.is_(None),
+            )
+        ).all()
+    )
 
 
 def _lesson_cascades(lesson: Lesson) -> list[tuple[str, int]]:
@@ -91,28 +114,39 @@ def _lesson_cascades(lesson: Lesson) -> list[tuple[str, int]]:
 
 # -- projects -----------------------------------------------------------------------------------
 def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
-    projects = session.exec(select(Project).where(Project.id.in_(ids), Project.hidden_at.is_(None))).all()
+    projects = session.exec(
+        select(Project).where(Project.id.in_(ids), Project.hidden_at.is_(None))
+    ).all()
     found = [p.id for p in projects]
     goals = _goal_numbers(session, ProjectGoal, "project_id", found)
     themes = _themes(session)
     first_theme: dict[int, int] = {}
     for project_id, theme_id in session.exec(
-        select(ProjectTheme.project_id, ProjectTheme.theme_id).where(ProjectTheme.project_id.in_(found))
+        select(ProjectTheme.project_id, ProjectTheme.theme_id)
+        .where(ProjectTheme.project_id.in_(found))
         .order_by(ProjectTheme.theme_id)
     ).all():
         first_theme.setdefault(project_id, theme_id)
     partners: dict[int, list[str]] = {}
-    for partner in session.exec(select(ProjectPartner).where(ProjectPartner.project_id.in_(found))).all():
+    for partner in session.exec(
+        select(ProjectPartner).where(ProjectPartner.project_id.in_(found))
+    ).all():
         partners.setdefault(partner.project_id, []).append(partner.organisation)
-    out: dict[int, dict | None] = {i: None for i in ids}
+    out: dict[int, dict | None] = dict.fromkeys(ids)
     for project in projects:
         summary = public_text(project.summary_html)
-        body = " ".join([project.district, project.municipality, summary, *partners.get(project.id, [])])
+        body = " ".join(
+            [project.district, project.municipality, summary, *partners.get(project.id, [])]
+        )
         lang = detect_language(summary) or "sv"
         out[project.id] = document(
-            key=f"project:{project.id}", group=f"project:{project.id}", kind="project",
-            **moment_fields(project.created_at), theme=themes.get(first_theme.get(project.id)),
-            project=str(project.id), sdg=",".join(str(n) for n in sorted(goals.get(project.id, []))),
+            key=f"project:{project.id}",
+            group=f"project:{project.id}",
+            kind="project",
+            **moment_fields(project.created_at),
+            theme=themes.get(first_theme.get(project.id)),
+            project=str(project.id),
+            sdg=",".join(str(n) for n in sorted(goals.get(project.id, []))),
             **text_fields(lang, project.name, body),
         )
     return out
@@ -133,18 +167,45 @@ def iter_project_documents(session: Session) -> Iterator[dict]:
         yield from (d for d in project_documents(session, ids[start : start + 200]).values() if d)
 
 
-register(Provider(
-    entity="lesson", model=Lesson, apply=apply_lessons, iter_documents=iter_lesson_documents,
-    visible=_visible_lessons, cascades=_lesson_cascades,
-    watched=frozenset({"title", "theme_id", "language", "status", "author_id", "project_id", "published_at",
-                       "hidden_at", *LESSON_SECTIONS}),
-))
-register(Provider(
-    entity="project", model=Project, apply=apply_projects, iter_documents=iter_project_documents,
-    visible=lambda session, ids: set(session.exec(
-        select(Project.id).where(Project.id.in_(ids), Project.hidden_at.is_(None))).all()),
-    watched=frozenset({"name", "district", "municipality", "summary", "created_at", "hidden_at"}),
-))
+register(
+    Provider(
+        entity="lesson",
+        model=Lesson,
+        apply=apply_lessons,
+        iter_documents=iter_lesson_documents,
+        visible=_visible_lessons,
+        cascades=_lesson_cascades,
+        watched=frozenset(
+            {
+                "title",
+                "theme_id",
+                "language",
+                "status",
+                "author_id",
+                "project_id",
+                "published_at",
+                "hidden_at",
+                *LESSON_SECTIONS,
+            }
+        ),
+    )
+)
+register(
+    Provider(
+        entity="project",
+        model=Project,
+        apply=apply_projects,
+        iter_documents=iter_project_documents,
+        visible=lambda session, ids: set(
+            session.exec(
+                select(Project.id).where(Project.id.in_(ids), Project.hidden_at.is_(None))
+            ).all()
+        ),
+        watched=frozenset(
+            {"name", "district", "municipality", "summary", "created_at", "hidden_at"}
+        ),
+    )
+)
 LINKS[LessonGoal] = ("lesson", "lesson_id")
 LINKS[ProjectGoal] = ("project", "project_id")
 LINKS[ProjectTheme] = ("project", "project_id")

@@ -6,13 +6,14 @@ the sub-queries are OR-ed with a coordination bonus, so documents that match mor
 rank higher while none is required. Stop words are not counted. Phrases, prefixes, exclusions and
 filters come from :mod:`forum.search.parsing`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import query as Q
 from markupsafe import Markup, escape
+from whoosh import query as Q
 
 from .analysis import split_compound, words_in, words_of
 from .documents import moment_fields
@@ -49,7 +50,9 @@ def word_query(schema, word: str, boost: float = 1.0) -> Q.Query | None:
     if parts and "title_sv" in schema:
         part_terms = [_analyzed(schema, "body_sv", p) for p in parts]
         if all(part_terms):
-            subs.append(Q.And([Q.Term("body_sv", t[0]) for t in part_terms], boost=COMPOUND_PART_WEIGHT))
+            subs.append(
+                Q.And([Q.Term("body_sv", t[0]) for t in part_terms], boost=COMPOUND_PART_WEIGHT)
+            )
     if not subs:
         return None
     return Q.Or(subs, boost=boost)
@@ -68,10 +71,13 @@ def phrase_query(schema, words: list[str]) -> Q.Query | None:
 
 
 def prefix_query(schema, prefix: str) -> Q.Query:
-    return Q.Or([
-        Q.Prefix(f"{part}_{lang}", prefix, boost=TITLE_BOOST if part == "title" else 1.0)
-        for lang in LANGS for part in ("title", "body")
-    ])
+    return Q.Or(
+        [
+            Q.Prefix(f"{part}_{lang}", prefix, boost=TITLE_BOOST if part == "title" else 1.0)
+            for lang in LANGS
+            for part in ("title", "body")
+        ]
+    )
 
 
 def expansion_query(schema, term: str) -> Q.Query | None:
@@ -90,7 +96,9 @@ class BuiltQuery:
     highlight_terms: set[str] = field(default_factory=set)
 
 
-def build_query(schema, parsed: ParsedQuery, expansions: dict[int, list[str]] | None = None) -> BuiltQuery:
+def build_query(
+    schema, parsed: ParsedQuery, expansions: dict[int, list[str]] | None = None
+) -> BuiltQuery:
     """``expansions`` maps the index of a word in ``parsed.words`` to its glossary equivalents."""
     expansions = expansions or {}
     subs: list[Q.Query] = []
@@ -108,28 +116,50 @@ def build_query(schema, parsed: ParsedQuery, expansions: dict[int, list[str]] | 
             subs.append(Q.Or([phrase], boost=2.0))
     for prefix in parsed.prefixes:
         subs.append(prefix_query(schema, prefix))
-    negatives = [q for q in (
-        [word_query(schema, w) for w in parsed.excluded_words]
-        + [phrase_query(schema, p) for p in parsed.excluded_phrases]
-    ) if q is not None]
+    negatives = [
+        q
+        for q in (
+            [word_query(schema, w) for w in parsed.excluded_words]
+            + [phrase_query(schema, p) for p in parsed.excluded_phrases]
+        )
+        if q is not None
+    ]
     scored = None
     if subs:
         scored = subs[0] if len(subs) == 1 else Q.Or(subs, scale=COORDINATION)
     return BuiltQuery(scored=scored, mask=Q.Or(negatives) if negatives else None)
 
 
-def filter_query(*, kinds=(), themes=(), projects=(), sdgs=(), langs=(), authors=(),
-                 date_from: datetime | None = None, date_to: datetime | None = None) -> Q.Query | None:
+def filter_query(
+    *,
+    kinds=(),
+    themes=(),
+    projects=(),
+    sdgs=(),
+    langs=(),
+    authors=(),
+    date_from: datetime | None = None,
+    date_to: datetime | None = None,
+) -> Q.Query | None:
     """Restricting filters (they never change scores). Each argument is a list of allowed values;
     an empty list allows nothing (``author:nobody``), ``None`` or ``()`` means no filter."""
     parts: list[Q.Query] = []
-    for fieldname, values in (("kind", kinds), ("theme", themes), ("project", projects), ("sdg", sdgs),
-                              ("lang", langs), ("author", authors)):
+    for fieldname, values in (
+        ("kind", kinds),
+        ("theme", themes),
+        ("project", projects),
+        ("sdg", sdgs),
+        ("lang", langs),
+        ("author", authors),
+    ):
         if values is None or values == ():
             continue
         values = [str(v) for v in values]
-        parts.append(Q.Or([Q.Term(fieldname, v) for v in dict.fromkeys(values)]) if values
-                     else Q.Term(fieldname, "\u0000nothing"))
+        parts.append(
+            Q.Or([Q.Term(fieldname, v) for v in dict.fromkeys(values)])
+            if values
+            else Q.Term(fieldname, "\u0000nothing")
+        )
     if date_from or date_to:
         days = [moment_fields(d).get("day") for d in (date_from, date_to)]
         parts.append(Q.NumericRange("day", *days))
@@ -150,9 +180,18 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
     text = text[:SNIPPET_SOURCE_CHARS]
     analyzer = schema[f"body_{lang if lang in LANGS else 'sv'}"].analyzer
     terms_of = getattr(analyzer, "terms_of_word", None) or (
-        lambda word: [t.text for t in analyzer(word, mode="index")])
-    matched_words = {word for word in set(words_of(text)) if any(t in terms for t in terms_of(word))} if terms else ()
-    spans = [(m.start(), m.end()) for m in words_in(text) if m.group() in matched_words] if matched_words else []
+        lambda word: [t.text for t in analyzer(word, mode="index")]
+    )
+    matched_words = (
+        {word for word in set(words_of(text)) if any(t in terms for t in terms_of(word))}
+        if terms
+        else ()
+    )
+    spans = (
+        [(m.start(), m.end()) for m in words_in(text) if m.group() in matched_words]
+        if matched_words
+        else []
+    )
     if not spans:
         short = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …" if len(text) > SNIPPET_CHARS else text
         return str(escape(short))
@@ -163,7 +202,9 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
             fragments[-1][2].append(span)
         else:
             fragments.append([max(0, span[0] - SNIPPET_CONTEXT), span[1], [span]])
-    chosen = sorted(sorted(fragments, key=lambda f: -len(f[2]))[:SNIPPET_FRAGMENTS], key=lambda f: f[0])
+    chosen = sorted(
+        sorted(fragments, key=lambda f: -len(f[2]))[:SNIPPET_FRAGMENTS], key=lambda f: f[0]
+    )
     parts = []
     for start, end, matched in chosen:
         end = min(len(text), max(end, start + SNIPPET_CHARS))
@@ -174,10 +215,17 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
             end = cut if cut > 0 else end
         out, at = [], start
         for left, right in matched:
-            out += [escape(text[at:left]), Markup("<mark>"), escape(text[left:right]), Markup("</mark>")]
+            out += [
+                escape(text[at:left]),
+                Markup("<mark>"),
+                escape(text[left:right]),
+                Markup("</mark>"),
+            ]
             at = right
         out.append(escape(text[at:end]))
-        parts.append(("… " if start > 0 else "") + "".join(map(str, out)) + (" …" if end < len(text) else ""))
+        parts.append(
+            ("… " if start > 0 else "") + "".join(map(str, out)) + (" …" if end < len(text) else "")
+        )
     return " ".join(parts)
 
 

@@ -1,9 +1,11 @@
 """``run_search``: one search page, from the query string to result rows reloaded from the DB."""
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, time as dtime
+from datetime import date, datetime
+from datetime import time as dtime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -13,19 +15,32 @@ from ..accounts.models import User
 from ..core.models import Theme
 from ..discussions.models import Post, Thread
 from ..language import detect_language
+from . import engine
 from .documents import REGISTRY, public_text
+from .glossary import expansions_for
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
-from . import engine
 from .query import KINDS, build_query, filter_query, query_terms, snippet
-from .glossary import expansions_for
 
 PER_PAGE = 20
 FEW_RESULTS = 3
-KIND_ALIASES = {"thread": "thread", "tråd": "thread", "trådar": "thread", "threads": "thread",
-                "post": "post", "reply": "post", "svar": "post", "inlägg": "post", "posts": "post",
-                "lesson": "lesson", "lärdom": "lesson", "lessons": "lesson",
-                "project": "project", "projekt": "project", "projects": "project"}
+KIND_ALIASES = {
+    "thread": "thread",
+    "tråd": "thread",
+    "trådar": "thread",
+    "threads": "thread",
+    "post": "post",
+    "reply": "post",
+    "svar": "post",
+    "inlägg": "post",
+    "posts": "post",
+    "lesson": "lesson",
+    "lärdom": "lesson",
+    "lessons": "lesson",
+    "project": "project",
+    "projekt": "project",
+    "projects": "project",
+}
 
 
 @dataclass
@@ -96,13 +111,17 @@ def run_search(*, session: Session, service, params: SearchParams) -> SearchPage
     restrict = filter_query(**filters)
     newest = params.sort == "newest" or built.scored is None
     number = max(1, params.page)
-    found = engine.search(searcher, scored, limit=number * PER_PAGE, restrict=restrict, mask=built.mask,
-                          newest=newest)
+    found = engine.search(
+        searcher, scored, limit=number * PER_PAGE, restrict=restrict, mask=built.mask, newest=newest
+    )
     page.total = len(found.matched)
     page.facets = engine.view_of(searcher).facet_counts(found.matched)
     if (number - 1) * PER_PAGE >= page.total:  # a page number past the end: the first page
         number = 1
-    stored = [searcher.stored_fields(docnum) for docnum in found.top[(number - 1) * PER_PAGE : number * PER_PAGE]]
+    stored = [
+        searcher.stored_fields(docnum)
+        for docnum in found.top[(number - 1) * PER_PAGE : number * PER_PAGE]
+    ]
     hits = [(fields["key"], fields.get("lang", "sv")) for fields in stored]
     terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
     page.items, dropped = _reload(session, schema, hits, terms)
@@ -138,7 +157,9 @@ def _resolve_filters(session: Session, parsed: ParsedQuery, params: SearchParams
         ids: list[int] = []
         for name in authors:
             pattern = "%" + name.replace("\\", "").replace("%", "").replace("_", "") + "%"
-            ids += session.exec(select(User.id).where(User.display_name.ilike(pattern)).limit(50)).all()
+            ids += session.exec(
+                select(User.id).where(User.display_name.ilike(pattern)).limit(50)
+            ).all()
         out["authors"] = ids
     return out
 
@@ -151,7 +172,9 @@ def _project_ids(session: Session, values: list[str]) -> list[int]:
     if slugs:
         ids += session.exec(select(Project.id).where(Project.slug.in_(slugs))).all()
         for slug in slugs:  # "project:hyllie" also finds "hyllie-klimatkontrakt"
-            ids += session.exec(select(Project.id).where(Project.slug.ilike(f"{slug.replace('%', '')}%")).limit(20)).all()
+            ids += session.exec(
+                select(Project.id).where(Project.slug.ilike(f"{slug.replace('%', '')}%")).limit(20)
+            ).all()
     return ids
 
 
@@ -160,7 +183,9 @@ def _int(value: str) -> int | None:
     return int(digits) if digits and len(digits) < 4 else None
 
 
-def _reload(session: Session, schema, hits: list[tuple[str, str]], terms: dict) -> tuple[list[ResultItem], int]:
+def _reload(
+    session: Session, schema, hits: list[tuple[str, str]], terms: dict
+) -> tuple[list[ResultItem], int]:
     """Reload hits from the database through each type's visibility filter, keeping rank order."""
     wanted: dict[str, list[int]] = {}
     for key, _lang in hits:
@@ -168,7 +193,12 @@ def _reload(session: Session, schema, hits: list[tuple[str, str]], terms: dict) 
         if kind in REGISTRY and raw_id.isdigit():
             wanted.setdefault(kind, []).append(int(raw_id))
     visible = {kind: REGISTRY[kind].visible(session, ids) for kind, ids in wanted.items()}
-    loaders = {"thread": _load_threads, "post": _load_posts, "lesson": _load_lessons, "project": _load_projects}
+    loaders = {
+        "thread": _load_threads,
+        "post": _load_posts,
+        "lesson": _load_lessons,
+        "project": _load_projects,
+    }
     loaded: dict[str, dict] = {}
     for kind, ids in visible.items():
         loaded.update(loaders[kind](session, sorted(ids)) if ids else {})
@@ -180,8 +210,13 @@ def _reload(session: Session, schema, hits: list[tuple[str, str]], terms: dict) 
             dropped += 1
             continue
         values = {k: v for k, v in row.items() if k not in ("text", "theme_id")}
-        items.append(ResultItem(snippet_html=snippet(schema, row["text"], lang, terms.get(lang, set())),
-                                theme=theme_by_id.get(row.get("theme_id")), **values))
+        items.append(
+            ResultItem(
+                snippet_html=snippet(schema, row["text"], lang, terms.get(lang, set())),
+                theme=theme_by_id.get(row.get("theme_id")),
+                **values,
+            )
+        )
     return items, dropped
 
 
@@ -196,7 +231,11 @@ def _projects_by_id(session: Session, ids) -> dict[int, object]:
     from ..projects.models import Project
 
     ids = {i for i in ids if i}
-    return {p.id: p for p in session.exec(select(Project).where(Project.id.in_(ids))).all()} if ids else {}
+    return (
+        {p.id: p for p in session.exec(select(Project).where(Project.id.in_(ids))).all()}
+        if ids
+        else {}
+    )
 
 
 def thread_url(thread: Thread) -> str:
@@ -205,29 +244,47 @@ def thread_url(thread: Thread) -> str:
 
 def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
     threads = session.exec(select(Thread).where(Thread.id.in_(ids))).all()
-    first_ids = session.exec(select(func.min(Post.id)).where(Post.thread_id.in_(ids)).group_by(Post.thread_id)).all()
-    firsts = {p.thread_id: p for p in session.exec(select(Post).where(Post.id.in_(first_ids))).all()}
+    first_ids = session.exec(
+        select(func.min(Post.id)).where(Post.thread_id.in_(ids)).group_by(Post.thread_id)
+    ).all()
+    firsts = {
+        p.thread_id: p for p in session.exec(select(Post).where(Post.id.in_(first_ids))).all()
+    }
     names = _names(session, [t.author_id for t in threads])
     projects = _projects_by_id(session, [getattr(t, "project_id", None) for t in threads])
     out = {}
     for t in threads:
         first = firsts.get(t.id)
         out[f"thread:{t.id}"] = dict(
-            kind="thread", title=t.title, url=thread_url(t), lang=t.language, created=t.created_at,
-            author=names.get(t.author_id), theme_id=t.theme_id, project=projects.get(getattr(t, "project_id", None)),
+            kind="thread",
+            title=t.title,
+            url=thread_url(t),
+            lang=t.language,
+            created=t.created_at,
+            author=names.get(t.author_id),
+            theme_id=t.theme_id,
+            project=projects.get(getattr(t, "project_id", None)),
             text=public_text(first.body_html) if first is not None and first.is_visible else "",
         )
     return out
 
 
 def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
-    rows = session.exec(select(Post, Thread).join(Thread, Thread.id == Post.thread_id).where(Post.id.in_(ids))).all()
+    rows = session.exec(
+        select(Post, Thread).join(Thread, Thread.id == Post.thread_id).where(Post.id.in_(ids))
+    ).all()
     names = _names(session, [p.author_id for p, _ in rows])
     projects = _projects_by_id(session, [getattr(t, "project_id", None) for _, t in rows])
     return {
         f"post:{p.id}": dict(
-            kind="post", title=t.title, url=f"{thread_url(t)}#post-{p.id}", lang=p.language, created=p.created_at,
-            author=names.get(p.author_id), theme_id=t.theme_id, project=projects.get(getattr(t, "project_id", None)),
+            kind="post",
+            title=t.title,
+            url=f"{thread_url(t)}#post-{p.id}",
+            lang=p.language,
+            created=p.created_at,
+            author=names.get(p.author_id),
+            theme_id=t.theme_id,
+            project=projects.get(getattr(t, "project_id", None)),
             text=public_text(p.body_html),
         )
         for p, t in rows
@@ -242,9 +299,14 @@ def _load_lessons(session: Session, ids: list[int]) -> dict[str, dict]:
     projects = _projects_by_id(session, [lesson.project_id for lesson in lessons])
     return {
         f"lesson:{lesson.id}": dict(
-            kind="lesson", title=lesson.title, url=f"/lessons/{lesson.id}", lang=lesson.language,
-            created=lesson.published_at or lesson.created_at, author=names.get(lesson.author_id),
-            theme_id=lesson.theme_id, project=projects.get(lesson.project_id),
+            kind="lesson",
+            title=lesson.title,
+            url=f"/lessons/{lesson.id}",
+            lang=lesson.language,
+            created=lesson.published_at or lesson.created_at,
+            author=names.get(lesson.author_id),
+            theme_id=lesson.theme_id,
+            project=projects.get(lesson.project_id),
             text=" ".join(public_text(getattr(lesson, f"{s}_html")) for s in LESSON_SECTIONS),
         )
         for lesson in lessons
@@ -255,44 +317,71 @@ def _load_projects(session: Session, ids: list[int]) -> dict[str, dict]:
     from ..projects.models import Project, ProjectTheme
 
     projects = session.exec(select(Project).where(Project.id.in_(ids))).all()
-    themes = dict(session.exec(select(ProjectTheme.project_id, ProjectTheme.theme_id)
-                               .where(ProjectTheme.project_id.in_(ids))).all())
+    themes = dict(
+        session.exec(
+            select(ProjectTheme.project_id, ProjectTheme.theme_id).where(
+                ProjectTheme.project_id.in_(ids)
+            )
+        ).all()
+    )
     return {
         f"project:{p.id}": dict(
-            kind="project", title=p.name, url=f"/projects/{p.slug}", lang="sv", created=p.created_at,
-            theme_id=themes.get(p.id), project=None,
-            text=" ".join(x for x in (p.district, p.municipality, public_text(p.summary_html)) if x),
+            kind="project",
+            title=p.name,
+            url=f"/projects/{p.slug}",
+            lang="sv",
+            created=p.created_at,
+            theme_id=themes.get(p.id),
+            project=None,
+            text=" ".join(
+                x for x in (p.district, p.municipality, public_text(p.summary_html)) if x
+            ),
         )
         for p in projects
     }
 
 
 def _did_you_mean(searcher, schema, parsed: ParsedQuery, total: int, restrict) -> str | None:
-    """A respelling of the unknown words that finds at least as much, or None. Words are respelled from one
-    language's vocabulary at a time: first the language most of the known words are in (on a tie,
-    the one lingua detects, then Swedish), so "compost heat" is not respelled into Swedish."""
+    """A respelling of the unknown words that finds at least as much, or None. Words are
+    respelled from one language's vocabulary at a time: first the language most of the known words
+    are in (on a tie, the one lingua detects, then Swedish), so "compost heat" is not respelled
+    into Swedish."""
     reader = searcher.reader()
     fields = {lang: f"spell_{lang}" for lang in ("sv", "en") if f"spell_{lang}" in schema}
-    known = {lang: sum(1 for w in parsed.words if reader.frequency(name, w)) for lang, name in fields.items()}
+    known = {
+        lang: sum(1 for w in parsed.words if reader.frequency(name, w))
+        for lang, name in fields.items()
+    }
     order = sorted(fields, key=lambda lang: -known[lang])
     if len(set(known.values())) == 1:
         detected = detect_language(parsed.raw)
         order.sort(key=lambda lang: lang != detected)
-    unknown = [len(w) >= 3 and not w.isdigit() and not any(reader.frequency(name, w) for name in fields.values())
-               for w in parsed.words]
+    unknown = [
+        len(w) >= 3
+        and not w.isdigit()
+        and not any(reader.frequency(name, w) for name in fields.values())
+        for w in parsed.words
+    ]
     if not any(unknown):
         return None
     for lang in order:
         corrector = searcher.corrector(fields[lang])
         words = []
         for word, respell in zip(parsed.words, unknown):
-            # the first letter is kept: it bounds the terms compared (Whoosh has no spelling graph here)
-            found = corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 4 else 2, prefix=1) if respell else []
+            # the first letter is kept: it bounds the terms compared (Whoosh has no spelling graph
+            # here)
+            found = (
+                corrector.suggest(word, limit=1, maxdist=1 if len(word) <= 4 else 2, prefix=1)
+                if respell
+                else []
+            )
             words.append(found[0] if found else word)
         if words == parsed.words:
             continue
         built = build_query(schema, ParsedQuery(raw=" ".join(words), words=words))
-        if built.scored is not None and engine.count(searcher, built.scored, restrict=restrict) >= max(total, 1):
+        if built.scored is not None and engine.count(
+            searcher, built.scored, restrict=restrict
+        ) >= max(total, 1):
             return " ".join(words)
     return None
 

@@ -13,16 +13,18 @@
 4. A missing or corrupt index at start: the forum serves on, search reports that the index is being
    rebuilt, and one process (flock) rebuilds it in a background thread.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable
 
-from sqlalchemy import delete, event, func, insert, inspect as sa_inspect, or_, update
+from sqlalchemy import delete, event, func, insert, or_, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -32,7 +34,7 @@ from .index import IndexBusy, IndexStore, IndexUnavailable
 from .models import SearchOutbox
 
 log = logging.getLogger("forum.search")
-_services: "weakref.WeakKeyDictionary[Engine, SearchService]" = weakref.WeakKeyDictionary()
+_services: weakref.WeakKeyDictionary[Engine, SearchService] = weakref.WeakKeyDictionary()
 _MODELS = {}  # model class -> entity
 PRUNE_EVERY = 720  # retry rounds between prunings of old applied outbox rows (an hour at 5 s)
 APPLY_ORDER = {"thread": 0, "lesson": 1, "project": 2, "post": 3}
@@ -84,11 +86,20 @@ def record_changes(session, changes: list[tuple[str, int, str]]) -> None:
     (for writes that bypass the ORM's flush, like the bulk import)."""
     if changes:
         now = utcnow()
-        session.connection().execute(insert(SearchOutbox.__table__), [
-            {"entity": entity, "entity_id": entity_id, "operation": op, "created_at": now, "applied": False,
-             "attempts": 0}
-            for entity, entity_id, op in changes
-        ])
+        session.connection().execute(
+            insert(SearchOutbox.__table__),
+            [
+                {
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "operation": op,
+                    "created_at": now,
+                    "applied": False,
+                    "attempts": 0,
+                }
+                for entity, entity_id, op in changes
+            ],
+        )
         session.info["search_outbox_pending"] = True
 
 
@@ -149,8 +160,9 @@ class SearchService:
             return session.exec(select(func.count()).where(SearchOutbox.applied == False)).one()  # noqa: E712
 
     # -- applying the outbox ----------------------------------------------------------------------
-    def apply_pending(self, *, limit: int = 1000, timeout: float | None = None, bulk: bool = False,
-                      procs: int = 1) -> int:
+    def apply_pending(
+        self, *, limit: int = 1000, timeout: float | None = None, bulk: bool = False, procs: int = 1
+    ) -> int:
         """Apply pending outbox rows; returns how many were applied (0 on failure, logged).
         ``bulk``: a writer with a large memory pool (an import applying thousands of rows), whose
         documents are analysed by ``procs`` processes."""
@@ -159,7 +171,9 @@ class SearchService:
             wanted = SearchOutbox.applied == False  # noqa: E712
             if cursor is not None:
                 wanted = or_(wanted, SearchOutbox.id > cursor)
-            rows = session.exec(select(SearchOutbox).where(wanted).order_by(SearchOutbox.id).limit(limit)).all()
+            rows = session.exec(
+                select(SearchOutbox).where(wanted).order_by(SearchOutbox.id).limit(limit)
+            ).all()
             if not rows:
                 return 0
             ids = [row.id for row in rows]
@@ -169,13 +183,15 @@ class SearchService:
                 session.rollback()
                 log.warning("search: %d change(s) left pending: %s", len(ids), exc)
                 session.execute(
-                    update(SearchOutbox).where(SearchOutbox.id.in_(ids))
+                    update(SearchOutbox)
+                    .where(SearchOutbox.id.in_(ids))
                     .values(attempts=SearchOutbox.attempts + 1, last_error=str(exc)[:500])
                 )
                 session.commit()
                 return 0
             session.execute(
-                update(SearchOutbox).where(SearchOutbox.id.in_(ids), SearchOutbox.applied == False)  # noqa: E712
+                update(SearchOutbox)
+                .where(SearchOutbox.id.in_(ids), SearchOutbox.applied == False)  # noqa: E712
                 .values(applied=True, applied_at=utcnow())
             )
             session.commit()
@@ -183,7 +199,9 @@ class SearchService:
                 self.store.write_cursor(max(ids))
             return len(ids)
 
-    def _apply_rows(self, session: Session, rows, *, timeout: float | None, bulk: bool = False, procs: int = 1) -> None:
+    def _apply_rows(
+        self, session: Session, rows, *, timeout: float | None, bulk: bool = False, procs: int = 1
+    ) -> None:
         by_entity: dict[str, list[int]] = {}
         for row in rows:
             ids = by_entity.setdefault(row.entity, [])
@@ -191,7 +209,8 @@ class SearchService:
                 ids.append(row.entity_id)
         done: set[str] = set()
         with self.store.writer(timeout=timeout, bulk=bulk, procs=procs) as writer:
-            # containers first: a thread re-derives its replies, so a reply applied after it is skipped
+            # containers first: a thread re-derives its replies, so a reply applied after it is
+            # skipped
             for entity in sorted(by_entity, key=lambda e: APPLY_ORDER.get(e, 9)):
                 provider = REGISTRY.get(entity)
                 if provider is not None:
@@ -209,18 +228,26 @@ class SearchService:
             return session.exec(select(func.coalesce(func.max(SearchOutbox.id), 0))).one()
 
     def prune(self, *, older_than: timedelta = timedelta(days=7)) -> int:
-        """Delete applied outbox rows older than ``older_than`` (the index is rebuildable anyway)."""
+        """Delete applied outbox rows older than ``older_than`` (the index is rebuildable
+        anyway)."""
         with Session(self.engine) as session:
             result = session.execute(
-                delete(SearchOutbox).where(SearchOutbox.applied == True,  # noqa: E712
-                                           SearchOutbox.created_at < utcnow() - older_than)
+                delete(SearchOutbox).where(
+                    SearchOutbox.applied == True,  # noqa: E712
+                    SearchOutbox.created_at < utcnow() - older_than,
+                )
             )
             session.commit()
             return result.rowcount or 0
 
     # -- rebuilding -------------------------------------------------------------------------------
-    def rebuild(self, *, progress: Callable[[int], None] | None = None, total_hint: Callable[[int], None] | None = None,
-                procs: int = 1) -> int:
+    def rebuild(
+        self,
+        *,
+        progress: Callable[[int], None] | None = None,
+        total_hint: Callable[[int], None] | None = None,
+        procs: int = 1,
+    ) -> int:
         """Build a complete index beside the live one from the database, then swap it in.
         ``procs`` > 1 analyses documents in that many processes (the command line; a web worker
         rebuilding in a background thread uses one)."""
@@ -250,7 +277,10 @@ class SearchService:
                 self.store.write_cursor(self.last_sequence())
             if self.store.is_current():
                 return "ok"
-            log.warning("search: the index was written by an older version; rebuilding it beside the live one")
+            log.warning(
+                "search: the index was written by an older version; "
+                "rebuilding it beside the live one"
+            )
             if rebuild:
                 self._start_rebuild(background, replace=True)
             return "outdated"
@@ -275,8 +305,12 @@ class SearchService:
 
     def _start_rebuild(self, background: bool, *, replace: bool) -> None:
         if background:
-            self.rebuild_thread = threading.Thread(target=self._rebuild_if_first, kwargs={"replace": replace},
-                                                   name="search-rebuild", daemon=True)
+            self.rebuild_thread = threading.Thread(
+                target=self._rebuild_if_first,
+                kwargs={"replace": replace},
+                name="search-rebuild",
+                daemon=True,
+            )
             self.rebuild_thread.start()
         else:
             self._rebuild_if_first(replace=replace)
@@ -319,8 +353,10 @@ class SearchService:
 
 def count_documents(session: Session) -> int:
     """An upper bound of the documents a full rebuild writes."""
-    return sum(session.exec(select(func.count()).select_from(provider.model)).one()
-               for provider in REGISTRY.values())
+    return sum(
+        session.exec(select(func.count()).select_from(provider.model)).one()
+        for provider in REGISTRY.values()
+    )
 
 
 __all__ = ["SearchService", "listen", "changes_in", "IndexBusy", "IndexUnavailable"]

@@ -1,4 +1,5 @@
 """GET /search (page or htmx fragment) and the admins' glossary at /admin/glossary."""
+
 from __future__ import annotations
 
 import time
@@ -32,7 +33,9 @@ def _date_arg(name: str, problems: list[str]) -> date | None:
     try:
         return date.fromisoformat(raw[:10])
     except ValueError:
-        problems.append(_("The date “%(value)s” is not a date like 2024-05-31; it was ignored.", value=raw[:20]))
+        problems.append(
+            _("The date “%(value)s” is not a date like 2024-05-31; it was ignored.", value=raw[:20])
+        )
         return None
 
 
@@ -72,8 +75,15 @@ def search_page():
     result = run_search(session=session, service=get_search_service(), params=params)
     themes = session.exec(select(Theme).order_by(Theme.position)).all()
     goals = session.exec(select(Goal).order_by(Goal.number)).all()
-    context = dict(result=result, params=params, themes=themes, goals=goals, problems=problems,
-                   kinds=KINDS, sorts=SORTS)
+    context = dict(
+        result=result,
+        params=params,
+        themes=themes,
+        goals=goals,
+        problems=problems,
+        kinds=KINDS,
+        sorts=SORTS,
+    )
     # The page's own active search targets #search-results; the header box loads the whole page.
     if wants_fragment() and request.headers.get("HX-Target") == "search-results":
         response = render("search/_results.html", "search/_results.html", **context)
@@ -103,10 +113,19 @@ def _group_or_404(group_id: int) -> GlossaryGroup:
     return group
 
 
-def _glossary_page(form: GlossaryGroupForm, *, status: int = 200, editing: GlossaryGroup | None = None):
+def _glossary_page(
+    form: GlossaryGroupForm, *, status: int = 200, editing: GlossaryGroup | None = None
+):
     groups = list_groups(get_session())
-    return render("search/glossary.html", "search/_glossary_form.html", status=status,
-                  form=form, groups=groups, editing=editing, delete_form=GlossaryDeleteForm())
+    return render(
+        "search/glossary.html",
+        "search/_glossary_form.html",
+        status=status,
+        form=form,
+        groups=groups,
+        editing=editing,
+        delete_form=GlossaryDeleteForm(),
+    )
 
 
 @bp.get("/admin/glossary")
@@ -124,9 +143,15 @@ def glossary_create():
 @bp.get("/admin/glossary/<int:group_id>/edit")
 def glossary_edit(group_id: int):
     group = _group_or_404(group_id)
-    form = GlossaryGroupForm(note=group.note, terms="\n".join(
-        f"{lang}: {term}" for _g, terms in list_groups(get_session()) if _g.id == group.id
-        for lang, term in ((t.language, t.term) for t in terms)))
+    form = GlossaryGroupForm(
+        note=group.note,
+        terms="\n".join(
+            f"{lang}: {term}"
+            for _g, terms in list_groups(get_session())
+            if _g.id == group.id
+            for lang, term in ((t.language, t.term) for t in terms)
+        ),
+    )
     return _glossary_page(form, editing=group)
 
 
@@ -139,8 +164,13 @@ def _save(form: GlossaryGroupForm, group: GlossaryGroup | None):
     session = get_session()
     if form.validate_on_submit():
         try:
-            save_group(session=session, actor=current_user, terms_text=form.terms.data,
-                       note=form.note.data or "", group=group)
+            save_group(
+                session=session,
+                actor=current_user,
+                terms_text=form.terms.data,
+                note=form.note.data or "",
+                group=group,
+            )
         except GlossaryError as exc:
             form.terms.errors = [*form.terms.errors, str(exc)]
         else:

@@ -1,4 +1,5 @@
 """Browser tests: the real app on a free 127.0.0.1 port, driven by Debian's Chromium."""
+
 from __future__ import annotations
 
 import shutil
@@ -40,7 +41,7 @@ class LiveServer:
         self.url = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         self.thread.start()
         return self
 

@@ -1,4 +1,5 @@
 """Helpers for the discussion browser tests: users in the live database, a real login."""
+
 from __future__ import annotations
 
 from sqlmodel import Session

@@ -1,5 +1,6 @@
 """Accounts in a real browser: register, confirm from the mail received by the SMTP server, log in,
 edit the profile, log out; and axe-core on the account pages."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """A rate-limited login in a real browser (the form is hx-boosted) shows the translated 429 page."""
+
 from __future__ import annotations
 
 import shutil
@@ -7,18 +8,25 @@ import pytest
 from playwright.sync_api import expect
 
 from forum import create_app
-from tests.browser.conftest import LiveServer
 from tests import conftest as root_conftest
+from tests.browser.conftest import LiveServer
 
 
 @pytest.fixture
 def limited_server(tmp_path, migrated_db_template):
     shutil.copy(migrated_db_template, tmp_path / "forum.db")
-    app = create_app(root_conftest.test_settings(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'forum.db'}", SEARCH_DIR=str(tmp_path / "search"),
-        INSTANCE_DIR=str(tmp_path / "instance"), MAIL_DIR=str(tmp_path / "mail"), WTF_CSRF_ENABLED=True,
-        RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", RATELIMIT_LOGIN="2 per minute",
-    ))
+    app = create_app(
+        root_conftest.test_settings(
+            DATABASE_URL=f"sqlite:///{tmp_path / 'forum.db'}",
+            SEARCH_DIR=str(tmp_path / "search"),
+            INSTANCE_DIR=str(tmp_path / "instance"),
+            MAIL_DIR=str(tmp_path / "mail"),
+            WTF_CSRF_ENABLED=True,
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_STORAGE_URI="memory://",
+            RATELIMIT_LOGIN="2 per minute",
+        )
+    )
     server = LiveServer(app).start()
     yield server
     server.stop()
@@ -31,7 +39,9 @@ def test_too_many_logins_show_the_429_page(page, limited_server):
         page.get_by_label("E-postadress").fill("nobody@example.org")
         page.get_by_label("Lösenord").fill("not the password")
         page.get_by_role("button", name="Logga in").click()
-        expect(page.locator(".form-error")).to_contain_text("E-postadressen eller lösenordet är fel.")
+        expect(page.locator(".form-error")).to_contain_text(
+            "E-postadressen eller lösenordet är fel."
+        )
     page.get_by_label("E-postadress").fill("nobody@example.org")
     page.get_by_label("Lösenord").fill("not the password")
     page.get_by_role("button", name="Logga in").click()

@@ -1,5 +1,6 @@
 """The heart of the forum in Chromium: start a thread, reply without reload, edit inline,
 mark useful and solved. In Swedish, then once in English; accessible theme and thread pages."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,23 +10,53 @@ from tests.browser.discussions_support import assert_not_reloaded, live_user, lo
 
 TEXT = {
     "sv": {
-        "start": "Starta en tråd", "preview": "Förhandsgranska", "publish": "Publicera tråden", "post": "Skicka svar",
-        "edit": "Redigera", "save": "Spara", "useful": "Användbart", "solution": "Markera som lösning",
-        "solved": "Löst", "edited": "redigerat", "title": "Rubrik", "body": "Text", "reply": "Ditt svar",
+        "start": "Starta en tråd",
+        "preview": "Förhandsgranska",
+        "publish": "Publicera tråden",
+        "post": "Skicka svar",
+        "edit": "Redigera",
+        "save": "Spara",
+        "useful": "Användbart",
+        "solution": "Markera som lösning",
+        "solved": "Löst",
+        "edited": "redigerat",
+        "title": "Rubrik",
+        "body": "Text",
+        "reply": "Ditt svar",
         "detected": "Upptäckt språk: Svenska",
     },
     "en": {
-        "start": "Start a thread", "preview": "Preview", "publish": "Publish thread", "post": "Post reply",
-        "edit": "Edit", "save": "Save", "useful": "Useful", "solution": "Mark as solution",
-        "solved": "Solved", "edited": "edited", "title": "Title", "body": "Text", "reply": "Your reply",
+        "start": "Start a thread",
+        "preview": "Preview",
+        "publish": "Publish thread",
+        "post": "Post reply",
+        "edit": "Edit",
+        "save": "Save",
+        "useful": "Useful",
+        "solution": "Mark as solution",
+        "solved": "Solved",
+        "edited": "edited",
+        "title": "Title",
+        "body": "Text",
+        "reply": "Your reply",
         "detected": "Detected language: English",
     },
 }
 CONTENT = {
-    "sv": ("Hur fördröjer ni dagvatten i Västra Hamnen?", "Vi planerar **gröna tak** och öppna diken i kvarteret och undrar vad som har fungerat bäst.",
-           "Vi byggde öppna kanaler som leder regnvattnet till en damm i parken.", "Vi byggde öppna kanaler och en damm som också är lekplats."),
-    "en": ("How do you slow down stormwater in the harbour?", "We are planning **green roofs** and open ditches in the block and wonder what worked best.",
-           "We built open channels that lead the rain water to a pond in the park.", "We built open channels and a pond that doubles as a playground."),
+    "sv": (
+        "Hur fördröjer ni dagvatten i Västra Hamnen?",
+        "Vi planerar **gröna tak** och öppna diken i kvarteret "
+        "och undrar vad som har fungerat bäst.",
+        "Vi byggde öppna kanaler som leder regnvattnet till en damm i parken.",
+        "Vi byggde öppna kanaler och en damm som också är lekplats.",
+    ),
+    "en": (
+        "How do you slow down stormwater in the harbour?",
+        "We are planning **green roofs** and open ditches in the block "
+        "and wonder what worked best.",
+        "We built open channels that lead the rain water to a pond in the park.",
+        "We built open channels and a pond that doubles as a playground.",
+    ),
 }
 
 
@@ -36,7 +67,10 @@ def test_thread_reply_edit_useful_and_solution(browser, live_server, live_app, l
     asker = live_user(live_app, locale=lang, display_name=f"Asker {lang}")
     helper = live_user(live_app, locale=lang, display_name=f"Helper {lang}", organisation="VA SYD")
     locale = "sv-SE" if lang == "sv" else "en-GB"
-    asker_context, helper_context = browser.new_context(locale=locale), browser.new_context(locale=locale)
+    asker_context, helper_context = (
+        browser.new_context(locale=locale),
+        browser.new_context(locale=locale),
+    )
     try:
         page = asker_context.new_page()
         log_in(page, live_server.url, asker)
@@ -50,7 +84,9 @@ def test_thread_reply_edit_useful_and_solution(browser, live_server, live_app, l
         page.locator("#thread-form input[type=checkbox][value='6']").check()
         mark_page(page)
         page.get_by_role("button", name=t["preview"]).click()
-        expect(page.locator("#preview strong")).to_have_text("gröna tak" if lang == "sv" else "green roofs")
+        expect(page.locator("#preview strong")).to_have_text(
+            "gröna tak" if lang == "sv" else "green roofs"
+        )
         expect(page.locator("#preview")).to_contain_text(t["detected"])
         assert_not_reloaded(page)
         page.get_by_role("button", name=t["publish"]).click()
@@ -78,7 +114,9 @@ def test_thread_reply_edit_useful_and_solution(browser, live_server, live_app, l
         editor.fill(edited_answer)
         other.locator("#posts article.post-editing").get_by_role("button", name=t["save"]).click()
         expect(other.locator("#posts article.post").last).to_contain_text(edited_answer)
-        expect(other.locator("#posts article.post").last.locator(".edited")).to_have_text(t["edited"])
+        expect(other.locator("#posts article.post").last.locator(".edited")).to_have_text(
+            t["edited"]
+        )
         assert_not_reloaded(other)
 
         # ...and finds the question useful (htmx swaps only the button)
@@ -118,8 +156,10 @@ def test_quote_button_fills_the_reply_box(browser, live_server, live_app):
         mark_page(page)
         page.locator("article.post-first").get_by_role("link", name="Citera").click()
         expect(page.get_by_label("Ditt svar")).to_have_value(
-            f"Mitt utkast\n\n> **{asker.display_name}** ([#" + page.locator("article.post-first").get_attribute("id")[5:]
-            + f"](/posts/{page.locator('article.post-first').get_attribute('id')[5:]})):\n> Hur sorterade Siptex blandade fibrer?\n\n"
+            f"Mitt utkast\n\n> **{asker.display_name}** ([#"
+            + page.locator("article.post-first").get_attribute("id")[5:]
+            + f"](/posts/{page.locator('article.post-first').get_attribute('id')[5:]})):\n"
+            "> Hur sorterade Siptex blandade fibrer?\n\n"
         )
         assert_not_reloaded(page)
     finally:
@@ -139,7 +179,9 @@ def test_theme_and_thread_pages_are_accessible(page, live_server, live_app, axe)
     page.get_by_role("button", name="Skicka svar").click()
     expect(page.locator("#posts article.post")).to_have_count(2)
     assert axe(page) == []
-    page.locator("#posts article.post").last.get_by_role("link", name="Redigera", exact=True).click()
+    page.locator("#posts article.post").last.get_by_role(
+        "link", name="Redigera", exact=True
+    ).click()
     expect(page.locator("article.post-editing")).to_be_visible()
     assert axe(page) == []
     for lang in ("sv", "en"):

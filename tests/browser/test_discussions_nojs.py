@@ -1,4 +1,5 @@
 """The same discussion flow with JavaScript disabled: every action is a real link or form."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -17,12 +18,20 @@ def test_discussion_flow_without_javascript(browser, live_server, live_app):
         page.goto(live_server.url + "/t/klimatneutral-framtid")
         page.get_by_role("link", name="Starta en tråd").click()
         page.get_by_label("Rubrik", exact=True).fill("Solceller på flerbostadshus utan JavaScript")
-        page.get_by_label("Text", exact=True).fill("Hur har ni *delat* solelen mellan lägenheterna i Hyllie?")
-        page.get_by_role("button", name="Förhandsgranska").click()  # a full round trip that writes nothing
+        page.get_by_label("Text", exact=True).fill(
+            "Hur har ni *delat* solelen mellan lägenheterna i Hyllie?"
+        )
+        page.get_by_role(
+            "button", name="Förhandsgranska"
+        ).click()  # a full round trip that writes nothing
         expect(page.locator("#preview em")).to_have_text("delat")
-        expect(page.get_by_label("Rubrik", exact=True)).to_have_value("Solceller på flerbostadshus utan JavaScript")
+        expect(page.get_by_label("Rubrik", exact=True)).to_have_value(
+            "Solceller på flerbostadshus utan JavaScript"
+        )
         page.get_by_role("button", name="Publicera tråden").click()
-        expect(page.locator("#thread-title")).to_have_text("Solceller på flerbostadshus utan JavaScript")
+        expect(page.locator("#thread-title")).to_have_text(
+            "Solceller på flerbostadshus utan JavaScript"
+        )
         thread_url = page.url.split("#")[0]
 
         other = helper_context.new_page()
@@ -37,9 +46,13 @@ def test_discussion_flow_without_javascript(browser, live_server, live_app):
         expect(other.locator("#posts article.post")).to_have_count(2)
 
         # edit on its own page
-        other.locator("#posts article.post").last.get_by_role("link", name="Redigera", exact=True).click()
+        other.locator("#posts article.post").last.get_by_role(
+            "link", name="Redigera", exact=True
+        ).click()
         expect(other.locator("h1")).to_have_text("Redigera inlägget")
-        other.locator("article.post-editing textarea").fill("Vi använder en gemensam elmätare och delar upp kostnaden.")
+        other.locator("article.post-editing textarea").fill(
+            "Vi använder en gemensam elmätare och delar upp kostnaden."
+        )
         other.get_by_role("button", name="Spara").click()
         reply = other.locator("#posts article.post").last
         expect(reply).to_contain_text("delar upp kostnaden")
@@ -52,7 +65,9 @@ def test_discussion_flow_without_javascript(browser, live_server, live_app):
         answer = page.locator("#posts article.post").last
         answer.get_by_role("button", name="Användbart").click()
         expect(page.locator("#posts article.post").last.locator(".useful-count")).to_have_text("1")
-        page.locator("#posts article.post").last.get_by_role("button", name="Markera som lösning").click()
+        page.locator("#posts article.post").last.get_by_role(
+            "button", name="Markera som lösning"
+        ).click()
         expect(page.locator("#solution")).to_contain_text("delar upp kostnaden")
         expect(page.locator(".thread-header .chip-solved")).to_contain_text("Löst")
     finally:

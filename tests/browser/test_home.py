@@ -1,4 +1,5 @@
 """The home page in a real browser: Swedish first, English on request, accessible."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -8,7 +9,11 @@ def test_home_shows_three_themes_in_swedish(page, live_server):
     page.goto(live_server.url + "/")
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     expect(page.locator(".theme-card h3")).to_have_text(
-        ["Klimatneutral framtid", "Resilienta och hälsosamma samhällen", "Rättvisa och inkluderande samhällen"]
+        [
+            "Klimatneutral framtid",
+            "Resilienta och hälsosamma samhällen",
+            "Rättvisa och inkluderande samhällen",
+        ]
     )
 
 

@@ -1,5 +1,6 @@
-"""Moderators in a real browser, in Swedish: handling a report, pinning, locking and moving a thread,
-with htmx and with JavaScript off; the queue and the log pass axe-core."""
+"""Moderators in a real browser, in Swedish: handling a report, pinning, locking and moving a
+thread, with htmx and with JavaScript off; the queue and the log pass axe-core."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -31,7 +32,9 @@ def test_member_reports_and_moderator_hides_from_the_queue(browser, live_server,
         mark_page(page)
         reply.get_by_role("link", name="Anmäl").click()
         reply.get_by_label("Spam eller reklam").check()
-        reply.get_by_label("Kommentar till moderatorerna (valfri)").fill("Säljer solpaneler i varje inlägg")
+        reply.get_by_label("Kommentar till moderatorerna (valfri)").fill(
+            "Säljer solpaneler i varje inlägg"
+        )
         reply.get_by_role("button", name="Skicka anmälan").click()
         expect(reply.locator(".chip-reported")).to_have_text("Anmäld")
         assert_not_reloaded(page)
@@ -75,12 +78,18 @@ def test_pin_lock_and_move_inline_with_htmx(browser, live_server, live_app):
         controls.locator("summary").click()
         controls.get_by_role("button", name="Fäst i sitt tema").click()
         expect(page.locator(".mod-message")).to_have_text("Tråden är fäst i sitt tema.")
-        page.locator(f"#thread-controls-{thread.id}").get_by_role("button", name="Lås", exact=True).click()
+        page.locator(f"#thread-controls-{thread.id}").get_by_role(
+            "button", name="Lås", exact=True
+        ).click()
         expect(page.locator(".mod-message")).to_have_text("Tråden är låst.")
-        expect(page.locator(f"#thread-controls-{thread.id}").get_by_role("button", name="Lås upp")).to_be_visible()
+        expect(
+            page.locator(f"#thread-controls-{thread.id}").get_by_role("button", name="Lås upp")
+        ).to_be_visible()
         assert_not_reloaded(page)
 
-        page.locator(f"#thread-controls-{thread.id}").get_by_role("link", name="Flytta till ett annat tema…").click()
+        page.locator(f"#thread-controls-{thread.id}").get_by_role(
+            "link", name="Flytta till ett annat tema…"
+        ).click()
         page.get_by_label("Nytt tema").select_option(label="Rättvisa och inkluderande samhällen")
         page.get_by_role("button", name="Flytta", exact=True).click()
         expect(page.locator(".breadcrumbs")).to_contain_text("Rättvisa och inkluderande samhällen")
@@ -105,11 +114,15 @@ def test_pin_lock_and_move_without_javascript(browser, live_server, live_app):
         expect(page.locator(".flash")).to_contain_text("Tråden är fäst i sitt tema.")
         expect(page.locator(".thread-header .chip-pinned")).to_be_visible()
         page.locator(f"#thread-controls-{thread.id} summary").click()
-        page.locator(f"#thread-controls-{thread.id}").get_by_role("button", name="Lås", exact=True).click()
+        page.locator(f"#thread-controls-{thread.id}").get_by_role(
+            "button", name="Lås", exact=True
+        ).click()
         expect(page.locator(".thread-header .notice-locked")).to_be_visible()
 
         page.locator(f"#thread-controls-{thread.id} summary").click()
-        page.locator(f"#thread-controls-{thread.id}").get_by_role("link", name="Flytta till ett annat tema…").click()
+        page.locator(f"#thread-controls-{thread.id}").get_by_role(
+            "link", name="Flytta till ett annat tema…"
+        ).click()
         expect(page.locator("h1")).to_have_text("Flytta tråden till ett annat tema")
         page.get_by_label("Nytt tema").select_option(label="Resilienta och hälsosamma samhällen")
         page.get_by_role("button", name="Flytta", exact=True).click()
@@ -162,7 +175,9 @@ def test_moderation_pages_and_open_menus_are_accessible(browser, live_server, li
         page.goto(live_server.url + f"/mod/users/{member.id}")
         page.get_by_label("Meddelande till användaren").fill("Tänk på tonen")
         page.get_by_role("button", name="Skicka varningen").click()
-        expect(page.locator("#user-panel .flash")).to_contain_text("Varnad Vera har fått en varning.")
+        expect(page.locator("#user-panel .flash")).to_contain_text(
+            "Varnad Vera har fått en varning."
+        )
         assert axe(page) == []
     finally:
         ctx.close()

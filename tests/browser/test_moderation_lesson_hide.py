@@ -1,5 +1,6 @@
 """A moderator hides a lesson from the inline menu on its page (htmx, in Swedish) and restores it;
 a member sees only the reason in between; the page passes axe-core for both."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -32,7 +33,9 @@ def test_moderator_hides_and_restores_a_lesson_inline(browser, live_server, live
         mod.get_by_label("Skäl").fill("Reklam för en konsult")
         mod.get_by_role("button", name="Dölj", exact=True).click()
         expect(mod.locator("article.lesson")).to_have_class("lesson item-hidden")
-        expect(mod.locator(".lesson-header .notice")).to_have_text("Dold av en moderator: Reklam för en konsult")
+        expect(mod.locator(".lesson-header .notice")).to_have_text(
+            "Dold av en moderator: Reklam för en konsult"
+        )
         assert axe(mod) == []
 
         page = member_ctx.new_page()

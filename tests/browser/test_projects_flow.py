@@ -1,6 +1,7 @@
 """Projects and lessons in a real browser: create a project, share a lesson with a measured outcome,
 publish it, discuss it, mark it useful, find it through the filters, in Swedish and English; the
 forms also work with JavaScript off; axe-core finds nothing serious on the pages."""
+
 from __future__ import annotations
 
 import itertools
@@ -46,10 +47,18 @@ def create_project(page, base_url: str, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
 
-def test_create_project_and_lesson_discuss_mark_useful_and_find_it(page, browser, live_server, live_user, axe):
+def test_create_project_and_lesson_discuss_mark_useful_and_find_it(
+    page, browser, live_server, live_user, axe
+):
     n = next(_numbers)
-    author, reader = live_user(display_name=f"Författare {n}"), live_user(display_name=f"Läsare {n}")
-    project_name, lesson_title = f"Sofielunds energiprojekt {n}", f"Solceller på skoltak i Sofielund {n}"
+    author, reader = (
+        live_user(display_name=f"Författare {n}"),
+        live_user(display_name=f"Läsare {n}"),
+    )
+    project_name, lesson_title = (
+        f"Sofielunds energiprojekt {n}",
+        f"Solceller på skoltak i Sofielund {n}",
+    )
     log_in(page, live_server.url, author)
     create_project(page, live_server.url, project_name)
     expect(page.get_by_text("Malmö stad")).to_be_visible()
@@ -60,7 +69,9 @@ def test_create_project_and_lesson_discuss_mark_useful_and_find_it(page, browser
     page.get_by_label("Rubrik", exact=True).fill(lesson_title)
     page.get_by_label("Typ av lärdom").select_option("technical_solution")
     page.get_by_label("Tema", exact=True).select_option(label="Klimatneutral framtid")
-    page.get_by_label("Sammanhang och utmaning").fill("Skolorna hade stora tak och höga elkostnader.")
+    page.get_by_label("Sammanhang och utmaning").fill(
+        "Skolorna hade stora tak och höga elkostnader."
+    )
     page.get_by_label("Vad som gjordes").fill("Vi satte **solceller** på tre skoltak.")
     page.get_by_label("Råd till andra").fill("Börja med takens bärighet.")
     page.get_by_role("button", name="Lägg till en resultatrad").click()
@@ -74,7 +85,9 @@ def test_create_project_and_lesson_discuss_mark_useful_and_find_it(page, browser
     page.get_by_role("button", name="Publicera", exact=True).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(lesson_title)
-    expect(page.locator(".outcomes-table tbody tr")).to_have_text(re.compile(r"Egen elproduktion\s*120\s*MWh/år"))
+    expect(page.locator(".outcomes-table tbody tr")).to_have_text(
+        re.compile(r"Egen elproduktion\s*120\s*MWh/år")
+    )
     expect(page.get_by_text("CC BY 4.0")).to_be_visible()
     assert axe(page) == []
     lesson_url = page.url
@@ -90,10 +103,14 @@ def test_create_project_and_lesson_discuss_mark_useful_and_find_it(page, browser
         reader_page.goto(lesson_url)
         reader_page.locator("#reply-form textarea").fill("Hur lång var återbetalningstiden?")
         reader_page.locator("#reply-form button[type=submit]").click()
-        expect(reader_page.locator("#posts .post")).to_contain_text("Hur lång var återbetalningstiden?")
+        expect(reader_page.locator("#posts .post")).to_contain_text(
+            "Hur lång var återbetalningstiden?"
+        )
         useful = reader_page.locator("#lesson-actions .useful-button")
         useful.click()
-        expect(reader_page.locator("#lesson-actions .useful-button")).to_have_attribute("aria-pressed", "true")
+        expect(reader_page.locator("#lesson-actions .useful-button")).to_have_attribute(
+            "aria-pressed", "true"
+        )
         expect(reader_page.locator("#lesson-actions .useful-count")).to_have_text("1")
         assert axe(reader_page) == []
 
@@ -163,7 +180,9 @@ def test_lesson_form_works_without_javascript(browser, live_server, live_user):
         create_project(page, live_server.url, f"Projekt utan JS {n}")
         page.get_by_role("link", name="Lägg till en lärdom").click()
         page.get_by_label("Rubrik", exact=True).fill(f"Lärdom utan JavaScript {n}")
-        page.get_by_label("Tema", exact=True).select_option(label="Rättvisa och inkluderande samhällen")
+        page.get_by_label("Tema", exact=True).select_option(
+            label="Rättvisa och inkluderande samhällen"
+        )
         page.get_by_label("Sammanhang och utmaning").fill("Sammanhang.")
         page.get_by_label("Vad som gjordes").fill("Gjort.")
         page.get_by_label("Råd till andra").fill("Råd.")

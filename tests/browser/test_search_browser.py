@@ -1,4 +1,6 @@
-"""Active search in Chromium: with htmx (debounced, URL pushed, no reload) and without JavaScript."""
+"""Active search in Chromium: with htmx (debounced, URL pushed, no reload) and without
+JavaScript."""
+
 from __future__ import annotations
 
 import re
@@ -15,10 +17,25 @@ from tests.search_helpers import make_reply, make_thread
 def search_content(live_app):
     with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
         author = make_user(session, display_name="Sökare Svensson")
-        thread, _ = make_thread(session, author, "Bokashi och kompost i lägenheten",
-                                "Matrester kan komposteras i en bokashihink under diskbänken.")
-        make_reply(session, thread, author, "We compost food scraps on the balcony with worms.", language="en")
-        make_thread(session, author, "Vertikalodling på bostadsrättens tak", "Föreningen startade vertikalodling.")
+        thread, _ = make_thread(
+            session,
+            author,
+            "Bokashi och kompost i lägenheten",
+            "Matrester kan komposteras i en bokashihink under diskbänken.",
+        )
+        make_reply(
+            session,
+            thread,
+            author,
+            "We compost food scraps on the balcony with worms.",
+            language="en",
+        )
+        make_thread(
+            session,
+            author,
+            "Vertikalodling på bostadsrättens tak",
+            "Föreningen startade vertikalodling.",
+        )
     return True
 
 
@@ -40,7 +57,9 @@ def test_active_search_updates_results_as_one_types(page, live_server, search_co
 def test_header_box_searches_from_any_page(page, live_server, search_content):
     page.goto(live_server.url + "/")
     page.locator("#header-q").press_sequentially("vertikalodling", delay=30)
-    expect(page.locator(".search-hit h3", has_text="Vertikalodling på bostadsrättens tak")).to_be_visible()
+    expect(
+        page.locator(".search-hit h3", has_text="Vertikalodling på bostadsrättens tak")
+    ).to_be_visible()
     expect(page).to_have_url(re.compile(r"/search\?q=vertikalodling"))
 
 

@@ -1,4 +1,5 @@
 """/admin/users: list, search and change roles with a confirmation step (admins only)."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,7 +20,9 @@ def _as(client, db_session, role):
     return None
 
 
-@pytest.mark.parametrize(("role", "status"), [(None, 302), ("member", 403), ("moderator", 403), ("admin", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"), [(None, 302), ("member", 403), ("moderator", 403), ("admin", 200)]
+)
 def test_user_list_role_matrix(client, db_session, role, status):
     _as(client, db_session, role)
     response = client.get("/admin/users")
@@ -28,7 +31,9 @@ def test_user_list_role_matrix(client, db_session, role, status):
         assert response.headers["Location"] == "/login?next=%2Fadmin%2Fusers"
 
 
-@pytest.mark.parametrize(("role", "status"), [(None, 302), ("member", 403), ("moderator", 403), ("admin", 303)])
+@pytest.mark.parametrize(
+    ("role", "status"), [(None, 302), ("member", 403), ("moderator", 403), ("admin", 303)]
+)
 def test_role_change_role_matrix(client, db_session, role, status):
     target = make_user(db_session, display_name="Target Person")
     _as(client, db_session, role)
@@ -50,8 +55,15 @@ def test_admin_menu_link_only_for_admins(client, db_session):
 
 def test_list_and_search(client, db_session):
     login_as(client, make_user(db_session, role="admin", display_name="Boss", locale="en"))
-    make_user(db_session, display_name="Grace Okafor", email="grace@example.org", organisation="Odla i Rosengård")
-    make_user(db_session, display_name="Erik Johansson", email="erik@example.org", organisation="VA SYD")
+    make_user(
+        db_session,
+        display_name="Grace Okafor",
+        email="grace@example.org",
+        organisation="Odla i Rosengård",
+    )
+    make_user(
+        db_session, display_name="Erik Johansson", email="erik@example.org", organisation="VA SYD"
+    )
     make_user(db_session, display_name="Old Account", email=None, deleted_at=utcnow())
     html = text(client.get("/admin/users"))
     assert "Grace Okafor" in html and "Erik Johansson" in html and "Old Account" not in html
@@ -73,7 +85,9 @@ def test_pagination(client, db_session):
     assert "Page 1 of 2" in first and "page=2" in first
     second = text(client.get("/admin/users?page=2"))
     assert "Page 2 of 2" in second and "Person 50" in second
-    assert client.get("/admin/users?page=-3").status_code == 400  # like every other list: a clear 400
+    assert (
+        client.get("/admin/users?page=-3").status_code == 400
+    )  # like every other list: a clear 400
 
 
 def test_confirmation_step_does_not_write(client, db_session):
@@ -83,7 +97,9 @@ def test_confirmation_step_does_not_write(client, db_session):
     assert "Change the role of Target Person from Member to Administrator?" in text(page)
     db_session.refresh(target)
     assert target.role == Role.member
-    fragment = client.get(f"/admin/users/{target.id}/role?role=admin", headers={"HX-Request": "true"})
+    fragment = client.get(
+        f"/admin/users/{target.id}/role?role=admin", headers={"HX-Request": "true"}
+    )
     assert "<html" not in text(fragment) and 'id="role-confirm"' in text(fragment)
 
 
@@ -111,7 +127,12 @@ def test_unknown_role_is_400(client, db_session, query):
     login_as(client, make_user(db_session, role="admin"))
     target = make_user(db_session)
     assert client.get(f"/admin/users/{target.id}/role{query}").status_code == 400
-    assert client.post(f"/admin/users/{target.id}/role", data={"role": query.partition("=")[2]}).status_code == 400
+    assert (
+        client.post(
+            f"/admin/users/{target.id}/role", data={"role": query.partition("=")[2]}
+        ).status_code
+        == 400
+    )
 
 
 def test_unknown_or_deleted_user_is_404(client, db_session):
@@ -119,13 +140,18 @@ def test_unknown_or_deleted_user_is_404(client, db_session):
     gone = make_user(db_session, email=None, deleted_at=utcnow())
     for user_id in (9999, gone.id):
         assert client.get(f"/admin/users/{user_id}/role?role=admin").status_code == 404
-        assert client.post(f"/admin/users/{user_id}/role", data={"role": "admin"}).status_code == 404
+        assert (
+            client.post(f"/admin/users/{user_id}/role", data={"role": "admin"}).status_code == 404
+        )
 
 
 def test_double_submit_of_a_role_change_is_harmless(client, db_session):
     login_as(client, make_user(db_session, role="admin"))
     target = make_user(db_session)
     for _ in range(2):
-        assert client.post(f"/admin/users/{target.id}/role", data={"role": "moderator"}).status_code == 303
+        assert (
+            client.post(f"/admin/users/{target.id}/role", data={"role": "moderator"}).status_code
+            == 303
+        )
     db_session.refresh(target)
     assert target.role == Role.moderator

@@ -1,4 +1,5 @@
 """Log in, log out, sessions, open redirects and CSRF."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +12,17 @@ from tests.factories import DEFAULT_PASSWORD, login_as, make_user
 
 def test_login_page_plain_and_fragment(client):
     page = client.get("/login")
-    assert page.status_code == 200 and 'name="remember"' in text(page) and 'href="/reset"' in text(page)
+    assert (
+        page.status_code == 200
+        and 'name="remember"' in text(page)
+        and 'href="/reset"' in text(page)
+    )
     fragment = client.get("/login", headers={"HX-Request": "true"})
-    assert fragment.status_code == 200 and "<html" not in text(fragment) and 'id="login-form"' in text(fragment)
+    assert (
+        fragment.status_code == 200
+        and "<html" not in text(fragment)
+        and 'id="login-form"' in text(fragment)
+    )
 
 
 def test_login_with_any_case_email_and_header_shows_the_menu(client, db_session):
@@ -32,7 +41,10 @@ def test_header_for_anonymous_has_login_and_register(client):
     assert 'href="/login"' in text(client.get("/register"))  # no next back to the account pages
 
 
-@pytest.mark.parametrize(("email", "password"), [("anna@example.org", "wrong password here"), ("nobody@example.org", DEFAULT_PASSWORD)])
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [("anna@example.org", "wrong password here"), ("nobody@example.org", DEFAULT_PASSWORD)],
+)
 def test_wrong_credentials_give_one_message_and_keep_the_email(client, db_session, email, password):
     make_user(db_session, email="anna@example.org")
     response = client.post("/login?lang=en", data={"email": email, "password": password})
@@ -52,10 +64,17 @@ def test_unknown_email_still_costs_a_hash(client, db_session, monkeypatch):
 
 def test_login_fragment_errors_and_htmx_redirect(client, db_session):
     make_user(db_session, email="anna@example.org")
-    bad = client.post("/login", data={"email": "anna@example.org", "password": "nope nope nope"}, headers={"HX-Request": "true"})
+    bad = client.post(
+        "/login",
+        data={"email": "anna@example.org", "password": "nope nope nope"},
+        headers={"HX-Request": "true"},
+    )
     assert bad.status_code == 422 and "<html" not in text(bad)
-    good = client.post("/login", data={"email": "anna@example.org", "password": DEFAULT_PASSWORD, "next": "/settings"},
-                       headers={"HX-Request": "true"})
+    good = client.post(
+        "/login",
+        data={"email": "anna@example.org", "password": DEFAULT_PASSWORD, "next": "/settings"},
+        headers={"HX-Request": "true"},
+    )
     assert good.status_code == 204 and good.headers["HX-Redirect"] == "/settings"
 
 
@@ -162,6 +181,7 @@ def test_rotated_session_token_logs_the_user_out(client, db_session):
 
 # --- CSRF ----------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def csrf_client(app_settings):
     application = create_app({**app_settings, "WTF_CSRF_ENABLED": True})
@@ -171,14 +191,27 @@ def csrf_client(app_settings):
 
 def test_login_without_csrf_token_is_refused(csrf_client, db_session):
     make_user(db_session, email="anna@example.org")
-    response = csrf_client.post("/login", data={"email": "anna@example.org", "password": DEFAULT_PASSWORD},
-                                headers={"Accept-Language": "en"})
+    response = csrf_client.post(
+        "/login",
+        data={"email": "anna@example.org", "password": DEFAULT_PASSWORD},
+        headers={"Accept-Language": "en"},
+    )
     assert response.status_code == 400 and "Bad request" in text(response)
     assert csrf_client.get("/settings").status_code == 302  # not logged in
 
 
-@pytest.mark.parametrize("path", ["/register", "/logout", "/reset", "/confirm/resend", "/settings/profile",
-                                  "/settings/password", "/settings/delete"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/register",
+        "/logout",
+        "/reset",
+        "/confirm/resend",
+        "/settings/profile",
+        "/settings/password",
+        "/settings/delete",
+    ],
+)
 def test_every_account_post_needs_a_csrf_token(csrf_client, db_session, path):
     login_as(csrf_client, make_user(db_session, confirmed=False))
     assert csrf_client.post(path, data={"password": DEFAULT_PASSWORD}).status_code == 400
@@ -190,8 +223,10 @@ def test_login_with_csrf_token_works(csrf_client, db_session):
     make_user(db_session, email="anna@example.org")
     page = text(csrf_client.get("/login"))
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = csrf_client.post("/login", data={"email": "anna@example.org", "password": DEFAULT_PASSWORD,
-                                                "csrf_token": token})
+    response = csrf_client.post(
+        "/login",
+        data={"email": "anna@example.org", "password": DEFAULT_PASSWORD, "csrf_token": token},
+    )
     assert response.status_code == 303
     # a new session: the pre-login CSRF token no longer works
     assert csrf_client.post("/logout", data={"csrf_token": token}).status_code == 400

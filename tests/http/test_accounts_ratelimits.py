@@ -1,6 +1,7 @@
 """Rate limits (flask-limiter) on login, registration, reset requests and confirmation mails,
 per IP and per account, answered with the translated 429 page. TestConfig turns them off; these
 tests turn them on with small limits."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,17 +37,28 @@ def test_failed_logins_are_limited_per_account(limited_app, db_session):
     make_user(db_session, email="anna@example.org")
     client = limited_app.test_client()
     for n in range(2):  # two failures from two addresses
-        bad = client.post("/login", data={"email": "anna@example.org", "password": "guess number n"},
-                          environ_base=_ip(n))
+        bad = client.post(
+            "/login",
+            data={"email": "anna@example.org", "password": "guess number n"},
+            environ_base=_ip(n),
+        )
         assert bad.status_code == 422
-    blocked = client.post("/login", data={"email": "ANNA@example.org", "password": DEFAULT_PASSWORD},
-                          environ_base=_ip(9), headers={"Accept-Language": "en"})
+    blocked = client.post(
+        "/login",
+        data={"email": "ANNA@example.org", "password": DEFAULT_PASSWORD},
+        environ_base=_ip(9),
+        headers={"Accept-Language": "en"},
+    )
     assert blocked.status_code == 429
     html = text(blocked)
     assert "Too many requests" in html and "<html" in html and "Traceback" not in html
     # another account from the same place is not affected
     make_user(db_session, email="erik@example.org")
-    ok = client.post("/login", data={"email": "erik@example.org", "password": DEFAULT_PASSWORD}, environ_base=_ip(9))
+    ok = client.post(
+        "/login",
+        data={"email": "erik@example.org", "password": DEFAULT_PASSWORD},
+        environ_base=_ip(9),
+    )
     assert ok.status_code == 303
 
 
@@ -54,21 +66,31 @@ def test_successful_logins_do_not_use_up_the_account_limit(limited_app, db_sessi
     make_user(db_session, email="anna@example.org")
     client = limited_app.test_client()
     for n in range(3):
-        response = client.post("/login", data={"email": "anna@example.org", "password": DEFAULT_PASSWORD},
-                               environ_base=_ip(n))
+        response = client.post(
+            "/login",
+            data={"email": "anna@example.org", "password": DEFAULT_PASSWORD},
+            environ_base=_ip(n),
+        )
         assert response.status_code == 303
 
 
 def test_logins_are_limited_per_ip(limited_app):
     client = limited_app.test_client()
     statuses = [
-        client.post("/login", data={"email": f"person{n}@example.org", "password": "whatever it is"},
-                    environ_base=_ip(1)).status_code
+        client.post(
+            "/login",
+            data={"email": f"person{n}@example.org", "password": "whatever it is"},
+            environ_base=_ip(1),
+        ).status_code
         for n in range(5)
     ]
     assert statuses == [422, 422, 422, 422, 429]
-    assert client.get("/login", environ_base=_ip(1)).status_code == 200  # reading the form is not limited
-    other = client.post("/login", data={"email": "x@example.org", "password": "whatever it is"}, environ_base=_ip(2))
+    assert (
+        client.get("/login", environ_base=_ip(1)).status_code == 200
+    )  # reading the form is not limited
+    other = client.post(
+        "/login", data={"email": "x@example.org", "password": "whatever it is"}, environ_base=_ip(2)
+    )
     assert other.status_code == 422
 
 
@@ -76,22 +98,34 @@ def test_429_is_translated_and_has_an_htmx_fragment(limited_app):
     client = limited_app.test_client()
     for _ in range(4):
         client.post("/login", data={"email": "a@example.org", "password": "x"}, environ_base=_ip(3))
-    swedish = client.post("/login", data={"email": "a@example.org", "password": "x"}, environ_base=_ip(3))
+    swedish = client.post(
+        "/login", data={"email": "a@example.org", "password": "x"}, environ_base=_ip(3)
+    )
     assert swedish.status_code == 429 and "För många förfrågningar" in text(swedish)
-    fragment = client.post("/login", data={"email": "a@example.org", "password": "x"}, environ_base=_ip(3),
-                           headers={"HX-Request": "true"})
+    fragment = client.post(
+        "/login",
+        data={"email": "a@example.org", "password": "x"},
+        environ_base=_ip(3),
+        headers={"HX-Request": "true"},
+    )
     assert fragment.status_code == 429 and "<html" not in text(fragment) and "429" in text(fragment)
 
 
 def test_registrations_are_limited_per_ip_and_per_address(limited_app):
     client = limited_app.test_client()
     per_ip = [
-        client.post("/register", data={**REGISTRATION, "email": f"new{n}@example.org"}, environ_base=_ip(4)).status_code
+        client.post(
+            "/register", data={**REGISTRATION, "email": f"new{n}@example.org"}, environ_base=_ip(4)
+        ).status_code
         for n in range(3)
     ]
     assert per_ip == [303, 303, 429]
     per_address = [
-        client.post("/register", data={**REGISTRATION, "email": "same@example.org"}, environ_base=_ip(10 + n)).status_code
+        client.post(
+            "/register",
+            data={**REGISTRATION, "email": "same@example.org"},
+            environ_base=_ip(10 + n),
+        ).status_code
         for n in range(3)
     ]
     assert per_address == [303, 422, 429]
@@ -104,8 +138,10 @@ def test_reset_requests_are_limited_per_address_and_ip(limited_app, smtp_server,
     second = client.post("/reset", data={"email": "anna@example.org"}, environ_base=_ip(6))
     assert (first.status_code, second.status_code) == (303, 429)
     assert len(smtp_server.to("anna@example.org")) == 1
-    statuses = [client.post("/reset", data={"email": f"p{n}@example.org"}, environ_base=_ip(7)).status_code
-                for n in range(4)]
+    statuses = [
+        client.post("/reset", data={"email": f"p{n}@example.org"}, environ_base=_ip(7)).status_code
+        for n in range(4)
+    ]
     assert statuses == [303, 303, 303, 429]
 
 
@@ -120,6 +156,10 @@ def test_confirmation_mails_are_limited_per_account(limited_app, smtp_server, db
 
 def test_limits_are_off_in_the_test_config(client, db_session):
     make_user(db_session, email="anna@example.org")
-    statuses = {client.post("/login", data={"email": "anna@example.org", "password": "wrong one!"}).status_code
-                for _ in range(12)}
+    statuses = {
+        client.post(
+            "/login", data={"email": "anna@example.org", "password": "wrong one!"}
+        ).status_code
+        for _ in range(12)
+    }
     assert statuses == {422}

@@ -1,4 +1,5 @@
 """Registration, the confirmation mail (received by a real SMTP server) and confirming."""
+
 from __future__ import annotations
 
 import time
@@ -7,8 +8,14 @@ import pytest
 from sqlmodel import select
 
 from forum.accounts.models import ActorType, User
-from tests.accounts_fixtures import REGISTRATION, field_error, link_path, login, register, text
-from tests.accounts_fixtures import mail_app, mail_client  # noqa: F401  (fixtures)
+from tests.accounts_fixtures import (
+    REGISTRATION,
+    field_error,
+    link_path,
+    login,
+    register,
+    text,
+)
 from tests.factories import login_as, make_user
 from tests.mail_fixtures import body_html, body_text
 
@@ -24,22 +31,45 @@ def test_register_page_plain_and_fragment(client):
     html = text(page)
     assert "<html" in html and 'name="display_name"' in html and 'name="accept_terms"' in html
     assert 'href="/terms"' in html
-    for name in ("display_name", "email", "password", "password_confirm", "organisation", "actor_type", "locale"):
+    for name in (
+        "display_name",
+        "email",
+        "password",
+        "password_confirm",
+        "organisation",
+        "actor_type",
+        "locale",
+    ):
         assert f'for="{name}"' in html  # every field has a label
     fragment = client.get("/register", headers={"HX-Request": "true"})
-    assert fragment.status_code == 200 and "<html" not in text(fragment) and 'id="register-form"' in text(fragment)
+    assert (
+        fragment.status_code == 200
+        and "<html" not in text(fragment)
+        and 'id="register-form"' in text(fragment)
+    )
     assert "HX-Request" in fragment.headers["Vary"]
 
 
 def test_register_creates_unconfirmed_user_and_mails_a_link(mail_client, smtp_server, db_session):
-    response = register(mail_client, email="  Anna@Example.ORG ", locale="en", actor_type="academia")
+    response = register(
+        mail_client, email="  Anna@Example.ORG ", locale="en", actor_type="academia"
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/login"
     user = _user(db_session)
-    assert user.confirmed_at is None and user.actor_type == ActorType.academia and user.locale == "en"
-    assert user.password_hash.startswith("$argon2id$") and REGISTRATION["password"] not in user.password_hash
+    assert (
+        user.confirmed_at is None and user.actor_type == ActorType.academia and user.locale == "en"
+    )
+    assert (
+        user.password_hash.startswith("$argon2id$")
+        and REGISTRATION["password"] not in user.password_hash
+    )
     [message] = smtp_server.to("anna@example.org")
     assert message["Subject"] == "Confirm your e-mail address"  # in the recipient's language
-    assert message.is_multipart() and "/confirm/" in body_text(message) and "/confirm/" in body_html(message)
+    assert (
+        message.is_multipart()
+        and "/confirm/" in body_text(message)
+        and "/confirm/" in body_html(message)
+    )
     assert "<html" in body_html(message) and 'lang="en"' in body_html(message)
 
 
@@ -74,7 +104,9 @@ def test_confirm_fragment_for_htmx(mail_client, smtp_server):
     assert done.status_code == 204 and done.headers["HX-Redirect"] == "/login"
 
 
-@pytest.mark.parametrize("mangle", [lambda t: t[:-3] + "xyz", lambda t: "garbage", lambda t: t.rsplit(".", 1)[0]])
+@pytest.mark.parametrize(
+    "mangle", [lambda t: t[:-3] + "xyz", lambda t: "garbage", lambda t: t.rsplit(".", 1)[0]]
+)
 def test_tampered_confirmation_link_is_400(mail_client, smtp_server, db_session, mangle):
     register(mail_client)
     token = link_path(smtp_server.to("anna@example.org")[0], "/confirm/").rsplit("/", 1)[1]
@@ -105,13 +137,19 @@ def test_expired_confirmation_link_says_so(mail_client, smtp_server, monkeypatch
         ({"password_confirm": "something else entirely"}, "password_confirm", "do not match"),
         ({"password": "short", "password_confirm": "short"}, "password", "at least 10"),
         ({"password": "password123", "password_confirm": "password123"}, "password", "too common"),
-        ({"password": "anna@example.org", "password_confirm": "anna@example.org"}, "password", "e-mail address"),
+        (
+            {"password": "anna@example.org", "password_confirm": "anna@example.org"},
+            "password",
+            "e-mail address",
+        ),
         ({"accept_terms": ""}, "accept_terms", "accept the terms"),
         ({"organisation": "O" * 121}, "organisation", "At most 120"),
         ({"actor_type": "pirate"}, "actor_type", "Not a valid choice"),
     ],
 )
-def test_invalid_registration_is_422_with_message_and_refilled_form(client, db_session, overrides, field, message):
+def test_invalid_registration_is_422_with_message_and_refilled_form(
+    client, db_session, overrides, field, message
+):
     data = {**overrides}
     response = client.post("/register?lang=en", data={**REGISTRATION, **data})
     assert response.status_code == 422
@@ -124,8 +162,14 @@ def test_invalid_registration_is_422_with_message_and_refilled_form(client, db_s
 
 
 def test_invalid_registration_fragment_for_htmx(client):
-    response = client.post("/register", data={**REGISTRATION, "email": "nope"}, headers={"HX-Request": "true"})
-    assert response.status_code == 422 and "<html" not in text(response) and 'id="register-form"' in text(response)
+    response = client.post(
+        "/register", data={**REGISTRATION, "email": "nope"}, headers={"HX-Request": "true"}
+    )
+    assert (
+        response.status_code == 422
+        and "<html" not in text(response)
+        and 'id="register-form"' in text(response)
+    )
 
 
 def test_email_is_unique_case_insensitively(client, db_session):
@@ -143,7 +187,9 @@ def test_double_submit_creates_one_account(mail_client, smtp_server, db_session)
 
 
 def test_honeypot_rejects_bots(client, db_session):
-    response = client.post("/register?lang=en", data={**REGISTRATION, "website": "http://spam.example"})
+    response = client.post(
+        "/register?lang=en", data={**REGISTRATION, "website": "http://spam.example"}
+    )
     assert response.status_code == 400 and "could not be accepted" in text(response)
     assert db_session.exec(select(User)).all() == []
 
@@ -196,14 +242,20 @@ def test_send_again_needs_login(client):
 
 def test_resend_needs_post(mail_client, smtp_server, db_session):
     login_as(mail_client, make_user(db_session, confirmed=False))
-    assert mail_client.get("/confirm/resend").status_code == 400  # read as a (bad) confirmation link
+    assert (
+        mail_client.get("/confirm/resend").status_code == 400
+    )  # read as a (bad) confirmation link
     assert smtp_server.messages == []
 
 
 def test_terms_page(client):
     assert "Villkor" in text(client.get("/terms"))
     fragment = client.get("/terms?lang=en", headers={"HX-Request": "true"})
-    assert fragment.status_code == 200 and "<html" not in text(fragment) and "Terms of the forum" in text(fragment)
+    assert (
+        fragment.status_code == 200
+        and "<html" not in text(fragment)
+        and "Terms of the forum" in text(fragment)
+    )
 
 
 @pytest.mark.parametrize("name", ["Anna\r\nBcc: victim@example.org", "Anna\x01Lind", "Tab\there"])
@@ -217,5 +269,7 @@ def test_control_characters_in_names_are_refused(client, db_session, name):
 def test_html_in_names_is_escaped_in_the_mail(mail_client, smtp_server):
     register(mail_client, display_name="<b>Anna</b> & co")
     [message] = smtp_server.to("anna@example.org")
-    assert "&lt;b&gt;Anna&lt;/b&gt; &amp; co" in body_html(message) and "<b>Anna</b>" not in body_html(message)
+    assert "&lt;b&gt;Anna&lt;/b&gt; &amp; co" in body_html(
+        message
+    ) and "<b>Anna</b>" not in body_html(message)
     assert "Hej <b>Anna</b> & co," in body_text(message)

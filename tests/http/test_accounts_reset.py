@@ -1,4 +1,5 @@
 """Password reset: same answer for everyone, a one-hour link that works once, sessions end."""
+
 from __future__ import annotations
 
 import time
@@ -8,7 +9,6 @@ from sqlmodel import select
 
 from forum.accounts.models import User
 from tests.accounts_fixtures import link_path, login, text
-from tests.accounts_fixtures import mail_app, mail_client  # noqa: F401  (fixtures)
 from tests.factories import DEFAULT_PASSWORD, login_as, make_user
 
 NEW_PASSWORD = "hamnen och bron i kvällsljus"
@@ -27,7 +27,10 @@ def test_same_answer_whether_or_not_the_account_exists(mail_client, smtp_server,
     assert known.status_code == unknown.status_code == 303
     assert known.headers["Location"] == unknown.headers["Location"] == "/login"
     [message] = smtp_server.messages
-    assert "anna@example.org" in message["X-Envelope-To"] and message["Subject"] == "Reset your password"
+    assert (
+        "anna@example.org" in message["X-Envelope-To"]
+        and message["Subject"] == "Reset your password"
+    )
 
 
 def test_invalid_email_is_422(client):
@@ -42,7 +45,9 @@ def _reset_link(mail_client, smtp_server, email="anna@example.org") -> str:
     return link_path(smtp_server.to(email)[-1], "/reset/")
 
 
-def test_reset_sets_the_password_and_ends_other_sessions(mail_app, mail_client, smtp_server, db_session):
+def test_reset_sets_the_password_and_ends_other_sessions(
+    mail_app, mail_client, smtp_server, db_session
+):
     user = make_user(db_session, email="anna@example.org")
     elsewhere = mail_app.test_client()
     login_as(elsewhere, user)
@@ -53,7 +58,9 @@ def test_reset_sets_the_password_and_ends_other_sessions(mail_app, mail_client, 
     done = mail_client.post(path, data={"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
     assert done.status_code == 303 and done.headers["Location"] == "/login"
     assert elsewhere.get("/settings").status_code == 302  # the other session ended
-    assert login(mail_client, email="anna@example.org", password=DEFAULT_PASSWORD).status_code == 422
+    assert (
+        login(mail_client, email="anna@example.org", password=DEFAULT_PASSWORD).status_code == 422
+    )
     assert login(mail_client, email="anna@example.org", password=NEW_PASSWORD).status_code == 303
 
 
@@ -62,7 +69,10 @@ def test_reset_link_works_once(mail_client, smtp_server, db_session):
     path = _reset_link(mail_client, smtp_server)
     data = {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}
     assert mail_client.post(path, data=data).status_code == 303
-    for response in (mail_client.get(path + "?lang=en"), mail_client.post(path + "?lang=en", data=data)):
+    for response in (
+        mail_client.get(path + "?lang=en"),
+        mail_client.post(path + "?lang=en", data=data),
+    ):
         assert response.status_code == 400 and "may have been used already" in text(response)
 
 
@@ -92,13 +102,19 @@ def test_reset_confirms_an_unconfirmed_address(mail_client, smtp_server, db_sess
         (NEW_PASSWORD, NEW_PASSWORD + "!", "do not match"),
     ],
 )
-def test_bad_new_password_is_422_and_the_link_still_works(mail_client, smtp_server, db_session, password, again, message):
+def test_bad_new_password_is_422_and_the_link_still_works(
+    mail_client, smtp_server, db_session, password, again, message
+):
     make_user(db_session, email="anna@example.org")
     path = _reset_link(mail_client, smtp_server)
-    response = mail_client.post(path + "?lang=en", data={"password": password, "password_confirm": again})
+    response = mail_client.post(
+        path + "?lang=en", data={"password": password, "password_confirm": again}
+    )
     assert response.status_code == 422 and message in text(response)
     assert password not in text(response).replace("anna@example.org", "")
-    htmx = mail_client.post(path, data={"password": password, "password_confirm": again}, headers={"HX-Request": "true"})
+    htmx = mail_client.post(
+        path, data={"password": password, "password_confirm": again}, headers={"HX-Request": "true"}
+    )
     assert htmx.status_code == 422 and "<html" not in text(htmx)
     ok = mail_client.post(path, data={"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD})
     assert ok.status_code == 303

@@ -1,4 +1,5 @@
 """Settings (profile, language, e-mail, password), profiles, data export and account deletion."""
+
 from __future__ import annotations
 
 import json
@@ -10,7 +11,6 @@ from forum.accounts.models import ActorType, User
 from forum.core.models import Theme
 from forum.discussions.models import Post, Thread
 from tests.accounts_fixtures import field_error, link_path, login, text
-from tests.accounts_fixtures import mail_app, mail_client  # noqa: F401  (fixtures)
 from tests.factories import DEFAULT_PASSWORD, login_as, make_user
 
 NEW_PASSWORD = "skyfall över sofielund"
@@ -18,10 +18,14 @@ NEW_PASSWORD = "skyfall över sofielund"
 
 @pytest.fixture
 def member(db_session):
-    return make_user(db_session, email="anna@example.org", display_name="Anna Lindqvist", locale="en")
+    return make_user(
+        db_session, email="anna@example.org", display_name="Anna Lindqvist", locale="en"
+    )
 
 
-def _write_thread(db_session, author, title="Gröna tak i Augustenborg", body="Det här lärde vi oss."):
+def _write_thread(
+    db_session, author, title="Gröna tak i Augustenborg", body="Det här lärde vi oss."
+):
     theme = db_session.exec(select(Theme)).first()
     thread = Thread(theme_id=theme.id, title=title, slug="grona-tak", author_id=author.id)
     db_session.add(thread)
@@ -37,17 +41,29 @@ def test_settings_page_shows_every_section(client, member):
     html = text(client.get("/settings"))
     for section in ("profile", "language", "email", "password", "privacy"):
         assert f'id="settings-{section}"' in html
-    assert 'value="Anna Lindqvist"' in html and 'href="/settings/export"' in html and 'href="/settings/delete"' in html
+    assert (
+        'value="Anna Lindqvist"' in html
+        and 'href="/settings/export"' in html
+        and 'href="/settings/delete"' in html
+    )
     fragment = client.get("/settings", headers={"HX-Request": "true"})
     assert fragment.status_code == 200  # the page (no section fragment for a plain GET)
 
 
 def test_update_profile(client, member, db_session):
     login_as(client, member)
-    response = client.post("/settings/profile", data={
-        "display_name": "Anna L.", "organisation": "VA SYD", "actor_type": "public",
-        "bio": "Jobbar med **dagvatten**.<script>alert(1)</script>"})
-    assert response.status_code == 303 and response.headers["Location"] == "/settings#settings-profile"
+    response = client.post(
+        "/settings/profile",
+        data={
+            "display_name": "Anna L.",
+            "organisation": "VA SYD",
+            "actor_type": "public",
+            "bio": "Jobbar med **dagvatten**.<script>alert(1)</script>",
+        },
+    )
+    assert (
+        response.status_code == 303 and response.headers["Location"] == "/settings#settings-profile"
+    )
     db_session.refresh(member)
     assert member.display_name == "Anna L." and member.organisation == "VA SYD"
     assert member.actor_type == ActorType.public
@@ -57,22 +73,34 @@ def test_update_profile(client, member, db_session):
 
 def test_update_profile_htmx_returns_the_section(client, member):
     login_as(client, member)
-    response = client.post("/settings/profile", data={"display_name": "Anna L.", "actor_type": "academia", "bio": ""},
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        "/settings/profile",
+        data={"display_name": "Anna L.", "actor_type": "academia", "bio": ""},
+        headers={"HX-Request": "true"},
+    )
     html = text(response)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith('<section class="card settings-section" id="settings-profile"')
     assert "Your profile is saved." in html
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"display_name": "A" * 81}, "display_name", "between 2 and 80"),
-    ({"bio": "x" * 2001}, "bio", "At most 2000"),
-    ({"actor_type": "dragon"}, "actor_type", "Not a valid choice"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"display_name": "A" * 81}, "display_name", "between 2 and 80"),
+        ({"bio": "x" * 2001}, "bio", "At most 2000"),
+        ({"actor_type": "dragon"}, "actor_type", "Not a valid choice"),
+    ],
+)
 def test_invalid_profile_is_422_and_refilled(client, member, db_session, data, field, message):
     login_as(client, member)
-    form = {"display_name": "Anna Lindqvist", "organisation": "Typed organisation", "actor_type": "public", "bio": "", **data}
+    form = {
+        "display_name": "Anna Lindqvist",
+        "organisation": "Typed organisation",
+        "actor_type": "public",
+        "bio": "",
+        **data,
+    }
     for headers in ({}, {"HX-Request": "true"}):
         response = client.post("/settings/profile", data=form, headers=headers)
         assert response.status_code == 422 and message in (field_error(response, field) or "")
@@ -95,9 +123,13 @@ def test_language_setting_changes_the_interface(client, member, db_session):
     assert bad.status_code == 422
 
 
-def test_change_email_needs_confirmation_from_the_new_address(mail_client, smtp_server, member, db_session):
+def test_change_email_needs_confirmation_from_the_new_address(
+    mail_client, smtp_server, member, db_session
+):
     login_as(mail_client, member)
-    response = mail_client.post("/settings/email", data={"email": "Anna.New@Example.org", "password": DEFAULT_PASSWORD})
+    response = mail_client.post(
+        "/settings/email", data={"email": "Anna.New@Example.org", "password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 303
     db_session.refresh(member)
     assert member.email == "anna@example.org"  # unchanged until confirmed
@@ -110,23 +142,40 @@ def test_change_email_needs_confirmation_from_the_new_address(mail_client, smtp_
     db_session.refresh(member)
     assert member.email == "anna.new@example.org" and member.confirmed_at is not None
     assert mail_client.post(path).status_code == 400  # used: the account's address changed
-    assert login(mail_client, email="anna.new@example.org", password=DEFAULT_PASSWORD).status_code == 303
+    assert (
+        login(mail_client, email="anna.new@example.org", password=DEFAULT_PASSWORD).status_code
+        == 303
+    )
 
 
 def test_change_email_htmx_fragment(mail_client, smtp_server, member):
     login_as(mail_client, member)
-    response = mail_client.post("/settings/email", data={"email": "new@example.org", "password": DEFAULT_PASSWORD},
-                                headers={"HX-Request": "true"})
+    response = mail_client.post(
+        "/settings/email",
+        data={"email": "new@example.org", "password": DEFAULT_PASSWORD},
+        headers={"HX-Request": "true"},
+    )
     assert response.status_code == 200 and "<html" not in text(response)
     assert "new@example.org" in text(response)
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"email": "new@example.org", "password": "wrong password!"}, "password", "The password is wrong."),
-    ({"email": "taken@example.org", "password": DEFAULT_PASSWORD}, "email", "already exists"),
-    ({"email": "ANNA@example.org", "password": DEFAULT_PASSWORD}, "email", "already your e-mail"),
-    ({"email": "nope", "password": DEFAULT_PASSWORD}, "email", "valid e-mail address"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"email": "new@example.org", "password": "wrong password!"},
+            "password",
+            "The password is wrong.",
+        ),
+        ({"email": "taken@example.org", "password": DEFAULT_PASSWORD}, "email", "already exists"),
+        (
+            {"email": "ANNA@example.org", "password": DEFAULT_PASSWORD},
+            "email",
+            "already your e-mail",
+        ),
+        ({"email": "nope", "password": DEFAULT_PASSWORD}, "email", "valid e-mail address"),
+    ],
+)
 def test_change_email_errors(mail_client, smtp_server, member, db_session, data, field, message):
     make_user(db_session, email="taken@example.org")
     login_as(mail_client, member)
@@ -137,7 +186,9 @@ def test_change_email_errors(mail_client, smtp_server, member, db_session, data,
 
 def test_email_taken_between_request_and_confirmation(mail_client, smtp_server, member, db_session):
     login_as(mail_client, member)
-    mail_client.post("/settings/email", data={"email": "new@example.org", "password": DEFAULT_PASSWORD})
+    mail_client.post(
+        "/settings/email", data={"email": "new@example.org", "password": DEFAULT_PASSWORD}
+    )
     path = link_path(smtp_server.to("new@example.org")[0], "/confirm/")
     make_user(db_session, email="new@example.org")
     response = mail_client.post(path)
@@ -148,8 +199,14 @@ def test_change_password_keeps_this_session_and_ends_others(app, client, member)
     other = app.test_client()
     login_as(other, member)
     login_as(client, member)
-    response = client.post("/settings/password", data={
-        "current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD})
+    response = client.post(
+        "/settings/password",
+        data={
+            "current_password": DEFAULT_PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "new_password_confirm": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 303
     assert client.get("/settings").status_code == 200
     assert other.get("/settings").status_code == 302
@@ -157,23 +214,58 @@ def test_change_password_keeps_this_session_and_ends_others(app, client, member)
     assert login(client, email="anna@example.org", password=NEW_PASSWORD).status_code == 303
 
 
-@pytest.mark.parametrize(("data", "field", "message"), [
-    ({"current_password": "not my password", "new_password": NEW_PASSWORD, "new_password_confirm": NEW_PASSWORD},
-     "current_password", "The password is wrong."),
-    ({"current_password": DEFAULT_PASSWORD, "new_password": "password1234", "new_password_confirm": "password1234"},
-     "new_password", "too common"),
-    ({"current_password": DEFAULT_PASSWORD, "new_password": "anna@example.org", "new_password_confirm": "anna@example.org"},
-     "new_password", "e-mail address"),
-    ({"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD, "new_password_confirm": "different one!"},
-     "new_password_confirm", "do not match"),
-])
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {
+                "current_password": "not my password",
+                "new_password": NEW_PASSWORD,
+                "new_password_confirm": NEW_PASSWORD,
+            },
+            "current_password",
+            "The password is wrong.",
+        ),
+        (
+            {
+                "current_password": DEFAULT_PASSWORD,
+                "new_password": "password1234",
+                "new_password_confirm": "password1234",
+            },
+            "new_password",
+            "too common",
+        ),
+        (
+            {
+                "current_password": DEFAULT_PASSWORD,
+                "new_password": "anna@example.org",
+                "new_password_confirm": "anna@example.org",
+            },
+            "new_password",
+            "e-mail address",
+        ),
+        (
+            {
+                "current_password": DEFAULT_PASSWORD,
+                "new_password": NEW_PASSWORD,
+                "new_password_confirm": "different one!",
+            },
+            "new_password_confirm",
+            "do not match",
+        ),
+    ],
+)
 def test_change_password_errors(client, member, data, field, message):
     login_as(client, member)
     response = client.post("/settings/password", data=data)
     assert response.status_code == 422 and message in (field_error(response, field) or "")
     assert NEW_PASSWORD not in text(response) and DEFAULT_PASSWORD not in text(response)
     htmx = client.post("/settings/password", data=data, headers={"HX-Request": "true"})
-    assert htmx.status_code == 422 and 'id="settings-password"' in text(htmx) and "<html" not in text(htmx)
+    assert (
+        htmx.status_code == 422
+        and 'id="settings-password"' in text(htmx)
+        and "<html" not in text(htmx)
+    )
 
 
 @pytest.mark.parametrize("path", ["/settings", "/settings/export", "/settings/delete"])
@@ -182,7 +274,9 @@ def test_settings_need_login(client, path):
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=")
 
 
-@pytest.mark.parametrize("path", ["/settings/profile", "/settings/language", "/settings/email", "/settings/password"])
+@pytest.mark.parametrize(
+    "path", ["/settings/profile", "/settings/language", "/settings/email", "/settings/password"]
+)
 def test_settings_posts_need_login(client, path):
     assert client.post(path, data={}).status_code == 302
 
@@ -194,7 +288,10 @@ def test_export_contains_the_profile_and_everything_written(client, member, db_s
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))
-    assert data["profile"]["email"] == "anna@example.org" and data["profile"]["display_name"] == "Anna Lindqvist"
+    assert (
+        data["profile"]["email"] == "anna@example.org"
+        and data["profile"]["display_name"] == "Anna Lindqvist"
+    )
     assert "password_hash" not in json.dumps(data) and "session_token" not in json.dumps(data)
     assert [t["title"] for t in data["threads"]] == ["Gröna tak i Augustenborg"]
     assert [p["body"] for p in data["posts"]] == ["Det här lärde vi oss."]
@@ -209,7 +306,9 @@ def test_delete_account_page_plain_and_fragment(client, member):
 
 def test_delete_account_needs_the_password(client, member, db_session):
     login_as(client, member)
-    response = client.post("/settings/delete", data={"password": "not my password", "understood": "y"})
+    response = client.post(
+        "/settings/delete", data={"password": "not my password", "understood": "y"}
+    )
     assert response.status_code == 422 and "The password is wrong." in text(response)
     unticked = client.post("/settings/delete", data={"password": DEFAULT_PASSWORD})
     assert unticked.status_code == 422 and "Tick the box" in text(unticked)
@@ -220,11 +319,18 @@ def test_delete_account_needs_the_password(client, member, db_session):
 def test_delete_account_erases_personal_data_and_keeps_posts(client, member, db_session):
     thread, post = _write_thread(db_session, member)
     login_as(client, member)
-    response = client.post("/settings/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"})
+    response = client.post(
+        "/settings/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"}
+    )
     assert response.status_code == 303 and response.headers["Location"] == "/"
     db_session.expire_all()
     gone = db_session.get(User, member.id)
-    assert gone.email is None and gone.password_hash is None and gone.organisation is None and gone.bio == ""
+    assert (
+        gone.email is None
+        and gone.password_hash is None
+        and gone.organisation is None
+        and gone.bio == ""
+    )
     assert gone.deleted_at is not None and gone.display_name != "Anna Lindqvist"
     assert db_session.exec(select(User).where(User.email == "anna@example.org")).first() is None
     assert db_session.get(Post, post.id).author_id == member.id  # the post stays
@@ -232,9 +338,21 @@ def test_delete_account_erases_personal_data_and_keeps_posts(client, member, db_
     assert login(client, email="anna@example.org", password=DEFAULT_PASSWORD).status_code == 422
     assert client.get(f"/u/{member.id}").status_code == 404
     # the address can be used for a new account
-    assert client.post("/register", data={
-        "display_name": "Anna igen", "email": "anna@example.org", "password": NEW_PASSWORD,
-        "password_confirm": NEW_PASSWORD, "actor_type": "public", "locale": "sv", "accept_terms": "y"}).status_code == 303
+    assert (
+        client.post(
+            "/register",
+            data={
+                "display_name": "Anna igen",
+                "email": "anna@example.org",
+                "password": NEW_PASSWORD,
+                "password_confirm": NEW_PASSWORD,
+                "actor_type": "public",
+                "locale": "sv",
+                "accept_terms": "y",
+            },
+        ).status_code
+        == 303
+    )
 
 
 def test_public_name_of_a_deleted_user_is_translated(app, db_session, member):
@@ -253,14 +371,17 @@ def test_public_name_of_a_deleted_user_is_translated(app, db_session, member):
         assert profile_path(member) is None and public_name(None) == "raderad användare"
 
 
-# --- profiles --------------------------------------------------------------------------------------
+# --- profiles -------------------------------------------------------------------------------------
+
 
 def test_profile_page_shows_the_person_and_their_writing(client, member, db_session):
     thread, post = _write_thread(db_session, member)
     response = client.get(f"/u/{member.id}-anna-lindqvist?lang=en")
     html = text(response)
     assert response.status_code == 200 and "Anna Lindqvist" in html and "Malmö stad" in html
-    assert "Member since" in html and f'href="/threads/{thread.id}-grona-tak#post-{post.id}"' in html
+    assert (
+        "Member since" in html and f'href="/threads/{thread.id}-grona-tak#post-{post.id}"' in html
+    )
     assert "anna@example.org" not in html  # the address is never public
     fragment = client.get(f"/u/{member.id}-anna-lindqvist", headers={"HX-Request": "true"})
     assert "<html" not in text(fragment) and "Anna Lindqvist" in text(fragment)
@@ -278,7 +399,9 @@ def test_profile_hides_hidden_and_deleted_posts(client, member, db_session):
 def test_profile_slug_is_canonical(client, member):
     for path in (f"/u/{member.id}", f"/u/{member.id}-wrong-name"):
         response = client.get(path)
-        assert response.status_code == 301 and response.headers["Location"].endswith(f"/u/{member.id}-anna-lindqvist")
+        assert response.status_code == 301 and response.headers["Location"].endswith(
+            f"/u/{member.id}-anna-lindqvist"
+        )
 
 
 def test_unknown_profile_is_404(client):
@@ -291,14 +414,29 @@ def _write_lesson(db_session, author, status="published"):
     from forum.projects.models import Lesson, LessonStatus, Project
 
     theme = db_session.exec(select(Theme)).first()
-    project = Project(slug="augustenborg", name="Ekostaden Augustenborg", municipality="Malmö", creator_id=author.id)
+    project = Project(
+        slug="augustenborg",
+        name="Ekostaden Augustenborg",
+        municipality="Malmö",
+        creator_id=author.id,
+    )
     db_session.add(project)
     db_session.flush()
-    lesson = Lesson(project_id=project.id, title="Öppna dagvattensystem", slug="oppna-dagvattensystem",
-                    theme_id=theme.id, context="Översvämningar.", context_html="<p>Översvämningar.</p>",
-                    what_was_done="Kanaler och dammar.", what_was_done_html="<p>Kanaler och dammar.</p>",
-                    advice="Börja med de boende.", advice_html="<p>Börja med de boende.</p>", author_id=author.id,
-                    status=LessonStatus(status), published_at=utcnow() if status == "published" else None)
+    lesson = Lesson(
+        project_id=project.id,
+        title="Öppna dagvattensystem",
+        slug="oppna-dagvattensystem",
+        theme_id=theme.id,
+        context="Översvämningar.",
+        context_html="<p>Översvämningar.</p>",
+        what_was_done="Kanaler och dammar.",
+        what_was_done_html="<p>Kanaler och dammar.</p>",
+        advice="Börja med de boende.",
+        advice_html="<p>Börja med de boende.</p>",
+        author_id=author.id,
+        status=LessonStatus(status),
+        published_at=utcnow() if status == "published" else None,
+    )
     db_session.add(lesson)
     db_session.commit()
     return lesson
@@ -318,5 +456,8 @@ def test_export_includes_lessons_and_projects(client, member, db_session):
     login_as(client, member)
     data = client.get("/settings/export").get_json()
     assert [lesson["title"] for lesson in data["lessons"]] == ["Öppna dagvattensystem"]
-    assert data["lessons"][0]["advice"] == "Börja med de boende." and data["lessons"][0]["status"] == "draft"
+    assert (
+        data["lessons"][0]["advice"] == "Börja med de boende."
+        and data["lessons"][0]["status"] == "draft"
+    )
     assert [p["name"] for p in data["projects_created"]] == ["Ekostaden Augustenborg"]

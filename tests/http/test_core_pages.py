@@ -1,12 +1,21 @@
 """Home page, language choice, error pages and the health check over HTTP."""
+
 from __future__ import annotations
 
 import pytest
 
 from forum import create_app
 
-THEMES_SV = ["Klimatneutral framtid", "Resilienta och hälsosamma samhällen", "Rättvisa och inkluderande samhällen"]
-THEMES_EN = ["Climate-neutral future", "Resilient and healthy communities", "Just and inclusive communities"]
+THEMES_SV = [
+    "Klimatneutral framtid",
+    "Resilienta och hälsosamma samhällen",
+    "Rättvisa och inkluderande samhällen",
+]
+THEMES_EN = [
+    "Climate-neutral future",
+    "Resilient and healthy communities",
+    "Just and inclusive communities",
+]
 
 
 def test_home_lists_three_themes_in_swedish_by_default(client):
@@ -41,9 +50,7 @@ def test_unsupported_language_falls_back_quietly(client):
     assert '<html lang="sv">' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(
-    ("lang", "text"), [("sv", "Sidan finns inte"), ("en", "Page not found")]
-)
+@pytest.mark.parametrize(("lang", "text"), [("sv", "Sidan finns inte"), ("en", "Page not found")])
 def test_unknown_url_gives_translated_404(client, lang, text):
     response = client.get(f"/no/such/page?lang={lang}")
     assert response.status_code == 404

@@ -1,4 +1,5 @@
 """Home, theme and thread pages over HTTP: plain and htmx, filters, paging, redirects, bad input."""
+
 from __future__ import annotations
 
 import re
@@ -20,12 +21,16 @@ HX = {"HX-Request": "true"}
 
 @pytest.fixture
 def author(db_session):
-    return make_user(db_session, display_name="Anna Andersson", organisation="Malmö stad", actor_type="public")
+    return make_user(
+        db_session, display_name="Anna Andersson", organisation="Malmö stad", actor_type="public"
+    )
 
 
 @pytest.fixture
 def other(db_session):
-    return make_user(db_session, display_name="Bo Berg", organisation="Lunds universitet", actor_type="academia")
+    return make_user(
+        db_session, display_name="Bo Berg", organisation="Lunds universitet", actor_type="academia"
+    )
 
 
 def test_home_shows_theme_counts_and_latest_threads(client, db_session, author, other):
@@ -34,7 +39,9 @@ def test_home_shows_theme_counts_and_latest_threads(client, db_session, author, 
     html = client.get("/", headers=EN).get_data(as_text=True)
     assert "2 posts" in html and "1 thread" in html and "0 threads" in html
     assert 'href="/t/klimatneutral-framtid"' in html
-    assert html.index("Skyfallsplan för Malmö") < html.index("Hyllie klimatkontrakt")  # latest activity first
+    assert html.index("Skyfallsplan för Malmö") < html.index(
+        "Hyllie klimatkontrakt"
+    )  # latest activity first
 
 
 def test_home_puts_featured_and_pinned_threads_first(client, db_session, author):
@@ -48,8 +55,13 @@ def test_home_puts_featured_and_pinned_threads_first(client, db_session, author)
 
 
 def test_theme_page_lists_threads_with_details(client, db_session, author, other):
-    thread = a_thread(db_session, author, title="Dagvatten i Västra Hamnen", goal_ids=[6, 11],
-                      replies=[(other, "We built open channels in the harbour to carry the rain away.")])
+    thread = a_thread(
+        db_session,
+        author,
+        title="Dagvatten i Västra Hamnen",
+        goal_ids=[6, 11],
+        replies=[(other, "We built open channels in the harbour to carry the rain away.")],
+    )
     response = client.get("/t/klimatneutral-framtid", headers=EN)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" in html
@@ -66,10 +78,23 @@ def test_theme_page_relative_time_is_swedish_by_default(client, db_session, auth
 
 
 def test_theme_page_filters_and_sorts(client, db_session, author, other):
-    solved = a_thread(db_session, author, title="Löst fråga om biogas", goal_ids=[7], replies=[(other, "Svaret finns här")])
-    service.mark_solution(session=db_session, actor=author, post=db_session.get(Post, solved.last_post_id))
-    a_thread(db_session, author, title="English thread about district heating", body="How does district heating work in Malmö?",
-             language="en")
+    solved = a_thread(
+        db_session,
+        author,
+        title="Löst fråga om biogas",
+        goal_ids=[7],
+        replies=[(other, "Svaret finns här")],
+    )
+    service.mark_solution(
+        session=db_session, actor=author, post=db_session.get(Post, solved.last_post_id)
+    )
+    a_thread(
+        db_session,
+        author,
+        title="English thread about district heating",
+        body="How does district heating work in Malmö?",
+        language="en",
+    )
     db_session.commit()
     url = "/t/klimatneutral-framtid"
     assert "English thread" not in client.get(url + "?solved=yes").get_data(as_text=True)
@@ -82,7 +107,19 @@ def test_theme_page_filters_and_sorts(client, db_session, author, other):
     assert newest.index("English thread") < newest.index("Löst fråga")
 
 
-@pytest.mark.parametrize("query", ["sdg=18", "sdg=x", "language=de", "solved=maybe", "sort=random", "page=0", "page=abc", "page=-1"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "sdg=18",
+        "sdg=x",
+        "language=de",
+        "solved=maybe",
+        "sort=random",
+        "page=0",
+        "page=abc",
+        "page=-1",
+    ],
+)
 def test_theme_page_bad_parameters_are_400_with_a_message(client, query):
     response = client.get(f"/t/klimatneutral-framtid?{query}", headers=EN)
     assert response.status_code == 400
@@ -104,8 +141,15 @@ def test_unknown_theme_is_404_translated(client):
 def test_theme_page_load_more_with_htmx(client, db_session, author):
     theme = a_theme(db_session)
     for n in range(27):
-        service.create_thread(session=db_session, actor=author, theme=theme, title=f"Tråd nummer {n:02d}", body="text",
-                              language="sv", goal_ids=[])
+        service.create_thread(
+            session=db_session,
+            actor=author,
+            theme=theme,
+            title=f"Tråd nummer {n:02d}",
+            body="text",
+            language="sv",
+            goal_ids=[],
+        )
     db_session.commit()
     page1 = client.get("/t/klimatneutral-framtid").get_data(as_text=True)
     assert page1.count('class="thread-row') == 25
@@ -119,14 +163,23 @@ def test_theme_page_load_more_with_htmx(client, db_session, author):
 
 
 def test_thread_page_shows_posts_author_cards_and_goals(client, db_session, author, other):
-    thread = a_thread(db_session, author, goal_ids=[6], replies=[(other, "We used green roofs in Augustenborg to slow the water down.")])
+    thread = a_thread(
+        db_session,
+        author,
+        goal_ids=[6],
+        replies=[(other, "We used green roofs in Augustenborg to slow the water down.")],
+    )
     login_as(client, make_user(db_session, locale="en"))
     html = client.get(f"/threads/{thread.id}-{thread.slug}", headers=EN).get_data(as_text=True)
     assert "Anna Andersson" in html and "Public sector" in html
     assert "Bo Berg" in html and "Lunds universitet" in html and "Academia" in html
     assert "SDG 6" in html
-    assert 'class="post-body markdown" lang="en"' not in html  # reply in English, page in English: no lang
-    assert 'class="post-body markdown" lang="sv"' in html  # the Swedish first post on an English page
+    assert (
+        'class="post-body markdown" lang="en"' not in html
+    )  # reply in English, page in English: no lang
+    assert (
+        'class="post-body markdown" lang="sv"' in html
+    )  # the Swedish first post on an English page
     assert 'id="reply-form"' in html
 
 
@@ -150,7 +203,10 @@ def test_wrong_or_missing_slug_redirects_permanently(client, db_session, author)
     assert client.get(f"/threads/{thread.id}").status_code == 301
 
 
-@pytest.mark.parametrize("path", ["/threads/999999-nope", "/posts/999999", "/posts/999999/edit", "/posts/999999/revisions"])
+@pytest.mark.parametrize(
+    "path",
+    ["/threads/999999-nope", "/posts/999999", "/posts/999999/edit", "/posts/999999/revisions"],
+)
 def test_missing_threads_and_posts_are_404(client, path):
     response = client.get(path, headers=EN)
     assert response.status_code == 404
@@ -162,7 +218,9 @@ def test_thread_page_bad_page_numbers(client, db_session, author):
     url = f"/threads/{thread.id}-{thread.slug}"
     assert client.get(url + "?page=zero", headers=EN).status_code == 400
     response = client.get(url + "?page=2", headers=EN)
-    assert response.status_code == 404 and "the thread has 1 page" in response.get_data(as_text=True)
+    assert response.status_code == 404 and "the thread has 1 page" in response.get_data(
+        as_text=True
+    )
 
 
 def test_hidden_thread_is_only_for_moderators(client, db_session, author):
@@ -197,16 +255,23 @@ def test_thread_page_fragment_for_htmx(client, db_session, author):
     thread = a_thread(db_session, author)
     response = client.get(f"/threads/{thread.id}-{thread.slug}", headers=HX)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "<html" not in html and f'id="post-{thread.last_post_id}"' in html
+    assert (
+        response.status_code == 200
+        and "<html" not in html
+        and f'id="post-{thread.last_post_id}"' in html
+    )
     single = client.get(f"/posts/{thread.last_post_id}", headers=HX).get_data(as_text=True)
     assert "<html" not in single and single.strip().startswith("<article")
 
 
 def test_xss_in_title_and_body_is_inert(client, db_session, author):
     thread = a_thread(
-        db_session, author, title='<script>alert("t")</script> title',
-        body='<script>alert("b")</script> <img src=x onerror=alert(1)> [klick](javascript:alert(2)) '
-             '<a href="javascript:alert(3)">a</a>\n\n```\n<script>alert("code")</script>\n```',
+        db_session,
+        author,
+        title='<script>alert("t")</script> title',
+        body='<script>alert("b")</script> <img src=x onerror=alert(1)> '
+        "[klick](javascript:alert(2)) "
+        '<a href="javascript:alert(3)">a</a>\n\n```\n<script>alert("code")</script>\n```',
     )
     for path in (f"/threads/{thread.id}-{thread.slug}", "/t/klimatneutral-framtid", "/"):
         html = client.get(path).get_data(as_text=True)
@@ -214,7 +279,10 @@ def test_xss_in_title_and_body_is_inert(client, db_session, author):
         assert not re.search(r"""<(a|img)\b[^>]*(href|src)=["']?javascript:""", html)
         assert not re.search(r"<[a-z]+[^>]*\son\w+=", html)  # no real tag with an event handler
     html = client.get(f"/threads/{thread.id}-{thread.slug}").get_data(as_text=True)
-    assert "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; title" in html or "&lt;script&gt;alert(&quot;t&quot;)" in html
+    assert (
+        "&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; title" in html
+        or "&lt;script&gt;alert(&quot;t&quot;)" in html
+    )
 
 
 def test_quote_link_prefills_the_reply_box_without_js(client, db_session, author, other):
@@ -222,7 +290,10 @@ def test_quote_link_prefills_the_reply_box_without_js(client, db_session, author
     login_as(client, other)
     response = client.get(f"/posts/{thread.last_post_id}/quote")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/threads/{thread.id}-{thread.slug}?quote={thread.last_post_id}#reply"
+    assert (
+        response.headers["Location"]
+        == f"/threads/{thread.id}-{thread.slug}?quote={thread.last_post_id}#reply"
+    )
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "&gt; **Anna Andersson**" in html and "&gt; Första raden\n&gt; Andra raden" in html
 
@@ -248,8 +319,15 @@ def test_get_requests_never_write(client, db_session, author, other, app):
     event.listen(engine, "before_cursor_execute", spy)
     try:
         login_as(client, other)
-        for path in ("/", "/t/klimatneutral-framtid", f"/threads/{thread.id}-{thread.slug}", f"/posts/{thread.last_post_id}",
-                     f"/posts/{thread.last_post_id}/edit", f"/posts/{thread.last_post_id}/revisions", "/threads/new"):
+        for path in (
+            "/",
+            "/t/klimatneutral-framtid",
+            f"/threads/{thread.id}-{thread.slug}",
+            f"/posts/{thread.last_post_id}",
+            f"/posts/{thread.last_post_id}/edit",
+            f"/posts/{thread.last_post_id}/revisions",
+            "/threads/new",
+        ):
             client.get(path)
     finally:
         event.remove(engine, "before_cursor_execute", spy)

@@ -1,4 +1,5 @@
 """Starting threads, replying, editing, deleting, useful marks and solutions over HTTP."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,7 +37,10 @@ def count(db_session, model) -> int:
 def test_new_thread_form_preselects_theme(client, db_session, author):
     login_as(client, author)
     response = client.get("/t/resilienta-halsosamma-samhallen/new")
-    assert response.status_code == 302 and response.headers["Location"] == "/threads/new?theme=resilienta-halsosamma-samhallen"
+    assert (
+        response.status_code == 302
+        and response.headers["Location"] == "/threads/new?theme=resilienta-halsosamma-samhallen"
+    )
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<option selected value="resilienta-halsosamma-samhallen">' in html
     assert 'name="submission_key"' in html and 'hx-post="/threads/preview"' in html
@@ -45,14 +49,22 @@ def test_new_thread_form_preselects_theme(client, db_session, author):
 
 def test_create_thread_redirects_to_it(client, db_session, author):
     login_as(client, author)
-    response = client.post("/threads/new", data={
-        "theme": "klimatneutral-framtid", "title": "Hur fungerar Hyllies klimatkontrakt?",
-        "body": "Vi vill veta hur **klimatkontraktet** följs upp.", "goals": ["11", "13"], "language": "",
-        "submission_key": KEY,
-    })
+    response = client.post(
+        "/threads/new",
+        data={
+            "theme": "klimatneutral-framtid",
+            "title": "Hur fungerar Hyllies klimatkontrakt?",
+            "body": "Vi vill veta hur **klimatkontraktet** följs upp.",
+            "goals": ["11", "13"],
+            "language": "",
+            "submission_key": KEY,
+        },
+    )
     thread = db_session.exec(select(Thread)).one()
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/threads/{thread.id}-hur-fungerar-hyllies-klimatkontrakt"
+    assert (
+        response.headers["Location"] == f"/threads/{thread.id}-hur-fungerar-hyllies-klimatkontrakt"
+    )
     assert thread.language == "sv" and thread.author_id == author.id
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "<strong>klimatkontraktet</strong>" in html and "SDG 13" in html
@@ -60,7 +72,12 @@ def test_create_thread_redirects_to_it(client, db_session, author):
 
 def test_double_submitted_thread_is_created_once(client, db_session, author):
     login_as(client, author)
-    data = {"theme": "klimatneutral-framtid", "title": "Dubbelklick på publicera", "body": "En gång", "submission_key": KEY}
+    data = {
+        "theme": "klimatneutral-framtid",
+        "title": "Dubbelklick på publicera",
+        "body": "En gång",
+        "submission_key": KEY,
+    }
     first = client.post("/threads/new", data=data)
     second = client.post("/threads/new", data=data)
     assert first.status_code == second.status_code == 303
@@ -94,7 +111,9 @@ def test_bad_thread_input_comes_back_filled(client, db_session, author, data, me
 
 def test_bad_thread_input_is_translated(client, db_session):
     login_as(client, make_user(db_session, locale="sv"))
-    response = client.post("/threads/new", data={"theme": "klimatneutral-framtid", "title": "", "body": "Min text"})
+    response = client.post(
+        "/threads/new", data={"theme": "klimatneutral-framtid", "title": "", "body": "Min text"}
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Ge tråden en rubrik." in html and "Min text</textarea>" in html
@@ -102,10 +121,15 @@ def test_bad_thread_input_is_translated(client, db_session):
 
 def test_preview_without_js_writes_nothing(client, db_session, author):
     login_as(client, author)
-    response = client.post("/threads/new", data={
-        "theme": "klimatneutral-framtid", "title": "Förhandsgranskning", "body": "Det här är *kursivt* i en svensk text om dagvatten.",
-        "preview": "1",
-    })
+    response = client.post(
+        "/threads/new",
+        data={
+            "theme": "klimatneutral-framtid",
+            "title": "Förhandsgranskning",
+            "body": "Det här är *kursivt* i en svensk text om dagvatten.",
+            "preview": "1",
+        },
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<em>kursivt</em>" in html and "Swedish" in html
     assert count(db_session, Thread) == 0
@@ -113,8 +137,11 @@ def test_preview_without_js_writes_nothing(client, db_session, author):
 
 def test_preview_with_htmx_is_a_fragment(client, db_session, author):
     login_as(client, author)
-    response = client.post("/threads/preview", data={"title": "A title", "body": "Some **bold** words about stormwater in the city."},
-                           headers=HX)
+    response = client.post(
+        "/threads/preview",
+        data={"title": "A title", "body": "Some **bold** words about stormwater in the city."},
+        headers=HX,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert "<strong>bold</strong>" in html and "English" in html
@@ -124,7 +151,10 @@ def test_preview_with_htmx_is_a_fragment(client, db_session, author):
 def test_reply_without_js_redirects_to_the_permalink(client, db_session, author, other):
     thread = a_thread(db_session, author)
     login_as(client, other)
-    response = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Ett svar", "reply-submission_key": KEY})
+    response = client.post(
+        f"/threads/{thread.id}/replies",
+        data={"reply-body": "Ett svar", "reply-submission_key": KEY},
+    )
     post = db_session.exec(select(Post).order_by(Post.id.desc())).first()
     assert response.status_code == 303
     assert response.headers["Location"] == f"/threads/{thread.id}-{thread.slug}#post-{post.id}"
@@ -134,8 +164,11 @@ def test_reply_without_js_redirects_to_the_permalink(client, db_session, author,
 def test_reply_with_htmx_returns_the_post_and_a_fresh_form(client, db_session, author, other):
     thread = a_thread(db_session, author)
     login_as(client, other)
-    response = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Ett **htmx**-svar", "reply-submission_key": KEY},
-                           headers=HX)
+    response = client.post(
+        f"/threads/{thread.id}/replies",
+        data={"reply-body": "Ett **htmx**-svar", "reply-submission_key": KEY},
+        headers=HX,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith("<article") and "<strong>htmx</strong>" in html
@@ -159,7 +192,9 @@ def test_bad_reply_comes_back_as_422(client, db_session, author, other):
     login_as(client, other)
     plain = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "   "})
     assert plain.status_code == 422 and "Write some text." in plain.get_data(as_text=True)
-    htmx = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "x" * 50_001}, headers=HX)
+    htmx = client.post(
+        f"/threads/{thread.id}/replies", data={"reply-body": "x" * 50_001}, headers=HX
+    )
     assert htmx.status_code == 422 and "<html" not in htmx.get_data(as_text=True)
     assert htmx.headers["HX-Retarget"] == "#reply-form"
     assert count(db_session, Post) == 1
@@ -179,7 +214,9 @@ def test_locked_thread_shows_notice_and_refuses_replies(client, db_session, auth
     html = client.get(f"/threads/{thread.id}-{thread.slug}").get_data(as_text=True)
     assert "This thread is locked" in html and 'id="reply-form"' not in html
     response = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Hej"})
-    assert response.status_code == 403 and "This thread is locked" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "This thread is locked" in response.get_data(
+        as_text=True
+    )
     assert count(db_session, Post) == 1
 
 
@@ -189,15 +226,30 @@ def test_csrf_is_required_when_enabled(app_settings, db_session):
     app = create_app({**app_settings, "WTF_CSRF_ENABLED": True})
     client = app.test_client()
     login_as(client, user)
-    for url in (f"/threads/{thread.id}/replies", f"/posts/{thread.last_post_id}/delete", "/threads/new"):
-        assert client.post(url, data={"reply-body": "Utan token", "title": "Utan token", "body": "x"}).status_code == 400
+    for url in (
+        f"/threads/{thread.id}/replies",
+        f"/posts/{thread.last_post_id}/delete",
+        "/threads/new",
+    ):
+        assert (
+            client.post(
+                url, data={"reply-body": "Utan token", "title": "Utan token", "body": "x"}
+            ).status_code
+            == 400
+        )
     assert count(db_session, Post) == 1
     app.extensions["forum_engine"].dispose()
 
 
 def test_posting_rate_limit_is_stricter_for_new_accounts(app_settings, db_session):
-    app = create_app({**app_settings, "RATELIMIT_ENABLED": True,
-                      "DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT": "2 per hour", "DISCUSSIONS_POST_LIMIT": "4 per hour"})
+    app = create_app(
+        {
+            **app_settings,
+            "RATELIMIT_ENABLED": True,
+            "DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT": "2 per hour",
+            "DISCUSSIONS_POST_LIMIT": "4 per hour",
+        }
+    )
     limiter.reset()
     client = app.test_client()
     newcomer = make_user(db_session)  # created just now
@@ -208,7 +260,9 @@ def test_posting_rate_limit_is_stricter_for_new_accounts(app_settings, db_sessio
     thread = a_thread(db_session, veteran)
     url = f"/threads/{thread.id}/replies"
     login_as(client, newcomer)
-    assert client.post(url, data={"reply-body": ""}).status_code == 422  # a failed attempt does not count
+    assert (
+        client.post(url, data={"reply-body": ""}).status_code == 422
+    )  # a failed attempt does not count
     statuses = [client.post(url, data={"reply-body": f"Svar {n}"}).status_code for n in range(3)]
     assert statuses == [303, 303, 429]
     login_as(client, veteran)
@@ -226,11 +280,20 @@ def test_inline_edit_with_htmx(client, db_session, author):
     form = client.get(f"/posts/{post_id}/edit", headers=HX)
     html = form.get_data(as_text=True)
     assert form.status_code == 200 and "<html" not in html
-    assert f'<article id="post-{post_id}" class="post post-editing">' in html and "Första versionen</textarea>" in html
+    assert (
+        f'<article id="post-{post_id}" class="post post-editing">' in html
+        and "Första versionen</textarea>" in html
+    )
     assert f'hx-get="/posts/{post_id}"' in html  # cancel brings the post back
-    saved = client.post(f"/posts/{post_id}/edit", data={
-        f"edit-{post_id}-title": "Dagvatten i Västra Hamnen, uppdaterad", f"edit-{post_id}-body": "Andra versionen",
-        f"edit-{post_id}-language": "sv"}, headers=HX)
+    saved = client.post(
+        f"/posts/{post_id}/edit",
+        data={
+            f"edit-{post_id}-title": "Dagvatten i Västra Hamnen, uppdaterad",
+            f"edit-{post_id}-body": "Andra versionen",
+            f"edit-{post_id}-language": "sv",
+        },
+        headers=HX,
+    )
     html = saved.get_data(as_text=True)
     assert saved.status_code == 200 and "<html" not in html
     assert "Andra versionen" in html and ">edited<" in html
@@ -245,8 +308,14 @@ def test_edit_without_js_and_revisions_with_diff(client, db_session, author):
     login_as(client, author)
     page = client.get(f"/posts/{post_id}/edit").get_data(as_text=True)
     assert "<html" in page and "rad ett\nrad två</textarea>" in page
-    response = client.post(f"/posts/{post_id}/edit", data={
-        f"edit-{post_id}-title": thread.title, f"edit-{post_id}-body": "rad ett\nrad tre", f"edit-{post_id}-language": "sv"})
+    response = client.post(
+        f"/posts/{post_id}/edit",
+        data={
+            f"edit-{post_id}-title": thread.title,
+            f"edit-{post_id}-body": "rad ett\nrad tre",
+            f"edit-{post_id}-language": "sv",
+        },
+    )
     assert response.status_code == 303 and response.headers["Location"].endswith(f"#post-{post_id}")
     assert count(db_session, PostRevision) == 1
     html = client.get(f"/posts/{post_id}/revisions").get_data(as_text=True)
@@ -259,9 +328,15 @@ def test_bad_edit_comes_back_filled(client, db_session, author):
     thread = a_thread(db_session, author, body="Original")
     post_id = thread.last_post_id
     login_as(client, author)
-    response = client.post(f"/posts/{post_id}/edit", data={
-        f"edit-{post_id}-title": "", f"edit-{post_id}-body": "Ny text som ska finnas kvar", f"edit-{post_id}-language": "sv"},
-        headers=HX)
+    response = client.post(
+        f"/posts/{post_id}/edit",
+        data={
+            f"edit-{post_id}-title": "",
+            f"edit-{post_id}-body": "Ny text som ska finnas kvar",
+            f"edit-{post_id}-language": "sv",
+        },
+        headers=HX,
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "Give the thread a title." in html
     assert "Ny text som ska finnas kvar</textarea>" in html
@@ -272,8 +347,9 @@ def test_editing_someone_elses_post_is_403(client, db_session, author, other):
     thread = a_thread(db_session, author)
     login_as(client, other)
     for method in ("get", "post"):
-        response = getattr(client, method)(f"/posts/{thread.last_post_id}/edit", data={
-            f"edit-{thread.last_post_id}-body": "Kapat"})
+        response = getattr(client, method)(
+            f"/posts/{thread.last_post_id}/edit", data={f"edit-{thread.last_post_id}-body": "Kapat"}
+        )
         assert response.status_code == 403
         assert "You can only edit your own posts." in response.get_data(as_text=True)
     assert client.get(f"/posts/{thread.last_post_id}/revisions").status_code == 403
@@ -283,8 +359,14 @@ def test_moderator_edits_any_post(client, db_session, author):
     thread = a_thread(db_session, author)
     login_as(client, make_user(db_session, role=Role.moderator))
     post_id = thread.last_post_id
-    response = client.post(f"/posts/{post_id}/edit", data={
-        f"edit-{post_id}-title": thread.title, f"edit-{post_id}-body": "Modererad", f"edit-{post_id}-language": "sv"})
+    response = client.post(
+        f"/posts/{post_id}/edit",
+        data={
+            f"edit-{post_id}-title": thread.title,
+            f"edit-{post_id}-body": "Modererad",
+            f"edit-{post_id}-language": "sv",
+        },
+    )
     assert response.status_code == 303
     assert client.get(f"/posts/{post_id}/revisions").status_code == 200
 
@@ -294,7 +376,11 @@ def test_delete_own_post(client, db_session, author, other):
     login_as(client, other)
     response = client.post(f"/posts/{thread.last_post_id}/delete", headers=HX)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "deleted by the author" in html and "Det här tar jag bort" not in html
+    assert (
+        response.status_code == 200
+        and "deleted by the author" in html
+        and "Det här tar jag bort" not in html
+    )
     page = client.get(f"/threads/{thread.id}-{thread.slug}").get_data(as_text=True)
     assert "deleted by the author" in page and "Det här tar jag bort" not in page
     login_as(client, author)
@@ -318,8 +404,12 @@ def test_useful_toggle_with_and_without_htmx(client, db_session, author, other):
 
 
 def test_mark_solution_shows_it_under_the_first_post(client, db_session, author, other):
-    thread = a_thread(db_session, author, replies=[(other, "Så här löste vi det"), (other, "Och en sak till")])
-    answer = db_session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)).all()[1]
+    thread = a_thread(
+        db_session, author, replies=[(other, "Så här löste vi det"), (other, "Och en sak till")]
+    )
+    answer = db_session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+    ).all()[1]
     login_as(client, other)
     assert client.post(f"/posts/{answer.id}/solution").status_code == 403
     login_as(client, author)
@@ -346,4 +436,6 @@ def test_suspended_user_cannot_post(client, db_session, author):
     suspended = make_user(db_session, suspended_until=utcnow().replace(year=utcnow().year + 1))
     login_as(client, suspended)
     response = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Hej"})
-    assert response.status_code == 403 and "Ditt konto är avstängt" in response.get_data(as_text=True)
+    assert response.status_code == 403 and "Ditt konto är avstängt" in response.get_data(
+        as_text=True
+    )

@@ -1,4 +1,5 @@
 """The list and thread pages are built with a constant number of SQL statements (no N+1)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -29,10 +30,19 @@ def _threads(db_session, how_many: int, replies_each: int = 0):
     threads = []
     for n in range(how_many):
         author = make_user(db_session, organisation=f"Organisation {n}")
-        thread = service.create_thread(session=db_session, actor=author, theme=theme, title=f"Tråd om dagvatten {n}",
-                                       body="Fråga", language="sv", goal_ids=[6, 11, 13])
+        thread = service.create_thread(
+            session=db_session,
+            actor=author,
+            theme=theme,
+            title=f"Tråd om dagvatten {n}",
+            body="Fråga",
+            language="sv",
+            goal_ids=[6, 11, 13],
+        )
         for m in range(replies_each):
-            service.reply(session=db_session, actor=make_user(db_session), thread=thread, body=f"Svar {m}")
+            service.reply(
+                session=db_session, actor=make_user(db_session), thread=thread, body=f"Svar {m}"
+            )
         threads.append(thread)
     db_session.commit()
     return threads
@@ -51,7 +61,10 @@ def _statements_for(app, client, path) -> int:
 
 def test_thread_page_with_30_posts_uses_as_many_statements_as_with_2(app, client, db_session):
     viewer = make_user(db_session)
-    small, big = _threads(db_session, 1, replies_each=1)[0], _threads(db_session, 1, replies_each=40)[0]
+    small, big = (
+        _threads(db_session, 1, replies_each=1)[0],
+        _threads(db_session, 1, replies_each=40)[0],
+    )
     login_as(client, viewer)
     few = _statements_for(app, client, f"/threads/{small.id}-{small.slug}")
     many = _statements_for(app, client, f"/threads/{big.id}-{big.slug}")

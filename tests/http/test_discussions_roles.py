@@ -1,4 +1,5 @@
 """Protected discussion routes for every role: anonymous, unconfirmed, member, moderator, admin."""
+
 from __future__ import annotations
 
 import pytest
@@ -39,7 +40,9 @@ def test_role_matrix(client, db_session, case, role_index):
     owner = make_user(db_session)
     replier = make_user(db_session)
     thread = a_thread(db_session, owner, replies=[(replier, "Ett svar")])
-    reply = db_session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id.desc())).first()
+    reply = db_session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id.desc())
+    ).first()
     role = ROLES[role_index]
     if role != "anonymous":
         user = make_user(
@@ -49,7 +52,11 @@ def test_role_matrix(client, db_session, case, role_index):
         )
         login_as(client, user)
     url = route.format(thread=thread.id, slug=thread.slug, reply=reply.id)
-    data = {"reply-body": "Ett nytt svar", f"edit-{reply.id}-body": "Ändrad text", f"edit-{reply.id}-language": "sv"}
+    data = {
+        "reply-body": "Ett nytt svar",
+        f"edit-{reply.id}-body": "Ändrad text",
+        f"edit-{reply.id}-language": "sv",
+    }
     response = getattr(client, method)(url, data=data if method == "post" else None)
     want = expected[role_index]
     if want == LOGIN:

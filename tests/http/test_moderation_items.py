@@ -1,4 +1,6 @@
-"""Reports on lessons and projects: the report link on their pages, the queue, resolving and warning."""
+"""Reports on lessons and projects: the report link on their pages, the queue, resolving and
+warning."""
+
 from __future__ import annotations
 
 from sqlmodel import select
@@ -12,10 +14,13 @@ from tests.unit.test_projects_service import lesson_input, project_input
 
 def _project_and_lesson(app, session, author):
     with app.test_request_context("/"):
-        project = project_service.create_project(session=session, actor=author, data=project_input(session))
+        project = project_service.create_project(
+            session=session, actor=author, data=project_input(session)
+        )
         session.flush()
-        lesson = lesson_service.create_lesson(session=session, actor=author, data=lesson_input(session, project),
-                                              publish=True)
+        lesson = lesson_service.create_lesson(
+            session=session, actor=author, data=lesson_input(session, project), publish=True
+        )
         session.commit()
     return project, lesson
 
@@ -29,11 +34,28 @@ def test_lesson_and_project_can_be_reported_and_resolved(app, client, db_session
     assert f'id="report-lesson-{lesson.id}"' in lesson_page
     project_page = client.get(f"/projects/{project.slug}").get_data(as_text=True)
     assert f'id="report-project-{project.id}"' in project_page
-    assert client.post("/report", data={"item_type": "lesson", "item_id": str(lesson.id),
-                                         "reason": "misinformation"}).status_code == 303
-    assert client.post("/report", data={"item_type": "project", "item_id": str(project.id),
-                                         "reason": "personal_data", "comment": "Telefonnummer"}).status_code == 303
-    assert "Anmäld" in client.get(f"/lessons/{lesson.id}", follow_redirects=True).get_data(as_text=True)
+    assert (
+        client.post(
+            "/report",
+            data={"item_type": "lesson", "item_id": str(lesson.id), "reason": "misinformation"},
+        ).status_code
+        == 303
+    )
+    assert (
+        client.post(
+            "/report",
+            data={
+                "item_type": "project",
+                "item_id": str(project.id),
+                "reason": "personal_data",
+                "comment": "Telefonnummer",
+            },
+        ).status_code
+        == 303
+    )
+    assert "Anmäld" in client.get(f"/lessons/{lesson.id}", follow_redirects=True).get_data(
+        as_text=True
+    )
 
     moderator = make_user(db_session, role="moderator")
     mod = app.test_client()
@@ -41,10 +63,20 @@ def test_lesson_and_project_can_be_reported_and_resolved(app, client, db_session
     queue = mod.get("/mod/queue").get_data(as_text=True)
     assert f'id="queue-lesson-{lesson.id}"' in queue and f'id="queue-project-{project.id}"' in queue
     assert "Projektägare Per" in queue and "Telefonnummer" in queue
-    response = mod.post(f"/mod/queue/lesson/{lesson.id}/resolve", data={"reason": "Siffrorna rättade av författaren"})
+    response = mod.post(
+        f"/mod/queue/lesson/{lesson.id}/resolve",
+        data={"reason": "Siffrorna rättade av författaren"},
+    )
     assert response.status_code == 303
-    response = mod.post(f"/mod/users/{author.id}/warn", data={
-        "message": "Ta bort telefonnumret", "item_type": "project", "item_id": str(project.id), "context": "queue"})
+    response = mod.post(
+        f"/mod/users/{author.id}/warn",
+        data={
+            "message": "Ta bort telefonnumret",
+            "item_type": "project",
+            "item_id": str(project.id),
+            "context": "queue",
+        },
+    )
     assert response.status_code == 303
     db_session.expire_all()
     assert {r.status for r in db_session.exec(select(Report))} == {ReportStatus.resolved}

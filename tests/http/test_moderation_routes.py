@@ -1,4 +1,5 @@
 """Moderation routes over HTTP: the role matrix, plain and htmx answers, what members see."""
+
 from __future__ import annotations
 
 import re
@@ -26,12 +27,25 @@ def world(app, db_session):
     thread, posts = make_thread(db_session, replies=2)
     other, _ = make_thread(db_session, title="Cykelbanor i Malmö")
     with app.test_request_context():
-        service.file_report(session=db_session, actor=make_user(db_session), item_type="post",
-                            item_id=posts[2].id, reason="spam", comment="Reklam för solpaneler")
+        service.file_report(
+            session=db_session,
+            actor=make_user(db_session),
+            item_type="post",
+            item_id=posts[2].id,
+            reason="spam",
+            comment="Reklam för solpaneler",
+        )
         project, lesson = make_project_with_lesson(db_session)
     db_session.commit()
-    return {"thread": thread, "posts": posts, "other": other, "target_user": make_user(db_session),
-            "project": project, "lesson": lesson, **people}
+    return {
+        "thread": thread,
+        "posts": posts,
+        "other": other,
+        "target_user": make_user(db_session),
+        "project": project,
+        "lesson": lesson,
+        **people,
+    }
 
 
 def routes(w) -> list[tuple[str, str, dict, bool]]:
@@ -58,10 +72,25 @@ def routes(w) -> list[tuple[str, str, dict, bool]]:
         ("GET", f"/mod/posts/{p[1].id}/hide", {}, False),
         ("POST", f"/mod/posts/{p[1].id}/hide", {"reason": "Olämpligt"}, False),
         ("GET", f"/mod/posts/{p[1].id}/edit", {}, False),
-        ("POST", f"/mod/posts/{p[2].id}/edit", {"body": "Redigerad", "reason": "Reklam borttagen"}, False),
+        (
+            "POST",
+            f"/mod/posts/{p[2].id}/edit",
+            {"body": "Redigerad", "reason": "Reklam borttagen"},
+            False,
+        ),
         ("GET", f"/mod/posts/{p[2].id}/delete", {}, True),
-        ("POST", f"/mod/posts/{p[2].id}/delete", {"reason": "Personuppgifter", "confirm": "y"}, True),
-        ("POST", f"/mod/threads/{w['other'].id}/merge", {"target": str(t.id), "reason": "Samma fråga"}, False),
+        (
+            "POST",
+            f"/mod/posts/{p[2].id}/delete",
+            {"reason": "Personuppgifter", "confirm": "y"},
+            True,
+        ),
+        (
+            "POST",
+            f"/mod/threads/{w['other'].id}/merge",
+            {"target": str(t.id), "reason": "Samma fråga"},
+            False,
+        ),
         ("GET", f"/mod/lessons/{w['lesson'].id}/hide", {}, False),
         ("POST", f"/mod/lessons/{w['lesson'].id}/hide", {"reason": "Reklam"}, False),
         ("POST", f"/mod/lessons/{w['lesson'].id}/restore", {}, False),
@@ -102,9 +131,22 @@ def test_role_matrix(app, matrix_world, db_session, who):
             assert response.status_code == 403, (method, url, response.status_code)
         else:
             expected = 200 if method == "GET" else 303
-            assert response.status_code == expected, (method, url, response.status_code, response.get_data(as_text=True)[:400])
+            assert response.status_code == expected, (
+                method,
+                url,
+                response.status_code,
+                response.get_data(as_text=True)[:400],
+            )
         db_session.expire_all()
-        writes = 1 if (method == "POST" and who in ("moderator", "admin") and not (admin_only and who == "moderator")) else 0
+        writes = (
+            1
+            if (
+                method == "POST"
+                and who in ("moderator", "admin")
+                and not (admin_only and who == "moderator")
+            )
+            else 0
+        )
         assert audit_count(db_session) == before + writes, (method, url)
 
 
@@ -115,26 +157,51 @@ def test_member_replaying_a_form_with_csrf_on_gets_403(app_settings, db_session,
     client = app.test_client()
     login_as(client, world["member"])
     home = client.get("/").get_data(as_text=True)
-    token = re.search(r'"X-CSRFToken": "([^"]+)"', home).group(1)  # a valid token of the member's session
-    for url, data in [(f"/mod/posts/{world['posts'][1].id}/hide", {"reason": "x"}),
-                      (f"/mod/threads/{world['thread'].id}/lock", {}),
-                      (f"/mod/users/{world['target_user'].id}/suspend", {"duration": "indefinite", "reason": "x"})]:
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', home).group(
+        1
+    )  # a valid token of the member's session
+    for url, data in [
+        (f"/mod/posts/{world['posts'][1].id}/hide", {"reason": "x"}),
+        (f"/mod/threads/{world['thread'].id}/lock", {}),
+        (
+            f"/mod/users/{world['target_user'].id}/suspend",
+            {"duration": "indefinite", "reason": "x"},
+        ),
+    ]:
         response = client.post(url, data={**data, "csrf_token": token})
         assert response.status_code == 403, url
-    assert client.post(f"/mod/threads/{world['thread'].id}/lock", data={"csrf_token": "forged"}).status_code == 400
+    assert (
+        client.post(
+            f"/mod/threads/{world['thread'].id}/lock", data={"csrf_token": "forged"}
+        ).status_code
+        == 400
+    )
     assert db_session.get(Post, world["posts"][1].id).hidden_at is None
 
 
 def test_queue_lists_reports_grouped_with_priority(client, world, db_session, app):
     with app.test_request_context():
-        service.file_report(session=db_session, actor=make_user(db_session), item_type="post",
-                            item_id=world["posts"][2].id, reason="off_topic")
-        service.file_report(session=db_session, actor=make_user(db_session), item_type="post",
-                            item_id=world["posts"][1].id, reason="harassment")
+        service.file_report(
+            session=db_session,
+            actor=make_user(db_session),
+            item_type="post",
+            item_id=world["posts"][2].id,
+            reason="off_topic",
+        )
+        service.file_report(
+            session=db_session,
+            actor=make_user(db_session),
+            item_type="post",
+            item_id=world["posts"][1].id,
+            reason="harassment",
+        )
     db_session.commit()
     login_as(client, world["moderator"])
     html = client.get("/mod/queue").get_data(as_text=True)
-    first, second = html.index(f'id="queue-post-{world["posts"][2].id}"'), html.index(f'id="queue-post-{world["posts"][1].id}"')
+    first, second = (
+        html.index(f'id="queue-post-{world["posts"][2].id}"'),
+        html.index(f'id="queue-post-{world["posts"][1].id}"'),
+    )
     assert first < second  # two reports before one
     assert "Reklam för solpaneler" in html and "Spam eller reklam" in html
     assert 'class="badge" id="mod-queue-count">2' in html  # header badge: two reported items
@@ -145,7 +212,9 @@ def test_queue_dismiss_plain_and_htmx(client, world, db_session):
     post_id = world["posts"][2].id
     response = client.post(f"/mod/queue/post/{post_id}/dismiss", data={"reason": ""}, headers=HX)
     assert response.status_code == 422
-    response = client.post(f"/mod/queue/post/{post_id}/dismiss", data={"reason": "Ok", "context": "queue"}, headers=HX)
+    response = client.post(
+        f"/mod/queue/post/{post_id}/dismiss", data={"reason": "Ok", "context": "queue"}, headers=HX
+    )
     assert response.status_code == 200 and "<html" not in response.get_data(as_text=True)
     assert db_session.exec(select(Report)).one().status == ReportStatus.dismissed
     assert "Inga öppna anmälningar" in client.get("/mod/queue").get_data(as_text=True)
@@ -176,7 +245,9 @@ def app_client_as(client, user):
 
 def test_hide_via_htmx_returns_the_post(client, world):
     login_as(client, world["moderator"])
-    response = client.post(f"/mod/posts/{world['posts'][1].id}/hide", data={"reason": "Spam"}, headers=HX)
+    response = client.post(
+        f"/mod/posts/{world['posts'][1].id}/hide", data={"reason": "Spam"}, headers=HX
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert f'id="post-{world["posts"][1].id}"' in html and "post-hidden" in html
@@ -192,10 +263,15 @@ def test_hide_without_reason_comes_back_422_filled(client, world):
 def test_merge_redirects_old_url(client, world, db_session):
     login_as(client, world["moderator"])
     source, target = world["other"], world["thread"]
-    response = client.post(f"/mod/threads/{source.id}/merge", data={"target": f"/threads/{target.id}-x", "reason": "Dubblett"})
+    response = client.post(
+        f"/mod/threads/{source.id}/merge",
+        data={"target": f"/threads/{target.id}-x", "reason": "Dubblett"},
+    )
     assert response.status_code == 303
     moved = client.get(f"/threads/{source.id}")
-    assert moved.status_code == 301 and moved.headers["Location"].endswith(f"/threads/{target.id}-{target.slug}")
+    assert moved.status_code == 301 and moved.headers["Location"].endswith(
+        f"/threads/{target.id}-{target.slug}"
+    )
 
 
 def test_split_form_and_action(client, world, db_session):
@@ -203,17 +279,24 @@ def test_split_form_and_action(client, world, db_session):
     thread, posts = world["thread"], world["posts"]
     page = client.get(f"/mod/threads/{thread.id}/split").get_data(as_text=True)
     assert f'value="{posts[1].id}"' in page and f'value="{posts[0].id}"' not in page
-    response = client.post(f"/mod/threads/{thread.id}/split", data={"post_ids": [str(posts[2].id)], "title": "Egen tråd om solceller"})
+    response = client.post(
+        f"/mod/threads/{thread.id}/split",
+        data={"post_ids": [str(posts[2].id)], "title": "Egen tråd om solceller"},
+    )
     assert response.status_code == 303
     db_session.expire_all()
     new_thread = db_session.get(Post, posts[2].id).thread_id
-    assert new_thread != thread.id and response.headers["Location"].startswith(f"/threads/{new_thread}-")
+    assert new_thread != thread.id and response.headers["Location"].startswith(
+        f"/threads/{new_thread}-"
+    )
 
 
 def test_move_via_htmx_redirects(client, world, db_session):
     login_as(client, world["moderator"])
     theme = themes(db_session)[2]
-    response = client.post(f"/mod/threads/{world['thread'].id}/move", data={"theme": str(theme.id)}, headers=HX)
+    response = client.post(
+        f"/mod/threads/{world['thread'].id}/move", data={"theme": str(theme.id)}, headers=HX
+    )
     assert response.status_code == 200 and "HX-Redirect" in response.headers
     db_session.expire_all()
     assert db_session.get(Thread, world["thread"].id).theme_id == theme.id
@@ -237,12 +320,20 @@ def test_report_form_flow_and_withdraw(client, world, db_session):
     assert page.status_code == 200 and "Spam eller reklam" in page.get_data(as_text=True)
     fragment = client.get(f"/report?type=post&id={post.id}", headers=HX)
     assert "<html" not in fragment.get_data(as_text=True)
-    bad = client.post("/report", data={"item_type": "post", "item_id": str(post.id), "comment": "hmm"})
+    bad = client.post(
+        "/report", data={"item_type": "post", "item_id": str(post.id), "comment": "hmm"}
+    )
     assert bad.status_code == 422 and "hmm" in bad.get_data(as_text=True)
-    ok = client.post("/report", data={"item_type": "post", "item_id": str(post.id), "reason": "off_topic"}, headers=HX)
+    ok = client.post(
+        "/report",
+        data={"item_type": "post", "item_id": str(post.id), "reason": "off_topic"},
+        headers=HX,
+    )
     assert ok.status_code == 200 and "Anmäld" in ok.get_data(as_text=True)
     report = db_session.exec(select(Report).where(Report.reporter_id == member.id)).one()
-    twice = client.post("/report", data={"item_type": "post", "item_id": str(post.id), "reason": "spam"})
+    twice = client.post(
+        "/report", data={"item_type": "post", "item_id": str(post.id), "reason": "spam"}
+    )
     assert twice.status_code == 409
     gone = client.post(f"/reports/{report.id}/withdraw")
     assert gone.status_code == 303
@@ -253,7 +344,9 @@ def test_report_form_flow_and_withdraw(client, world, db_session):
 def test_suspended_user_reads_sees_why_and_cannot_report(client, world, db_session, app):
     member = world["member"]
     with app.test_request_context():
-        service.suspend_user(session=db_session, actor=world["moderator"], user=member, reason="Upprepad spam")
+        service.suspend_user(
+            session=db_session, actor=world["moderator"], user=member, reason="Upprepad spam"
+        )
     db_session.commit()
     login_as(client, member)
     thread = world["thread"]
@@ -261,7 +354,10 @@ def test_suspended_user_reads_sees_why_and_cannot_report(client, world, db_sessi
     assert page.status_code == 200 and "Ditt konto är avstängt" in page.get_data(as_text=True)
     notices = client.get("/notices").get_data(as_text=True)
     assert "Upprepad spam" in notices
-    response = client.post("/report", data={"item_type": "post", "item_id": str(world["posts"][1].id), "reason": "spam"})
+    response = client.post(
+        "/report",
+        data={"item_type": "post", "item_id": str(world["posts"][1].id), "reason": "spam"},
+    )
     assert response.status_code == 403
     reply = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Ett svar"})
     assert reply.status_code == 403
@@ -272,7 +368,9 @@ def test_suspended_user_reads_sees_why_and_cannot_report(client, world, db_sessi
 def test_warning_shown_until_acknowledged(client, world, db_session, app):
     member = world["member"]
     with app.test_request_context():
-        warning = service.warn_user(session=db_session, actor=world["moderator"], user=member, message="Var vänlig")
+        warning = service.warn_user(
+            session=db_session, actor=world["moderator"], user=member, message="Var vänlig"
+        )
     db_session.commit()
     login_as(client, member)
     assert "1 varning från moderatorerna" in client.get("/").get_data(as_text=True)
@@ -294,7 +392,9 @@ def test_log_filters(client, world, db_session):
 
 def test_moderator_cannot_suspend_admin_over_http(client, world):
     login_as(client, world["moderator"])
-    response = client.post(f"/mod/users/{world['admin'].id}/suspend", data={"duration": "indefinite", "reason": "x"})
+    response = client.post(
+        f"/mod/users/{world['admin'].id}/suspend", data={"duration": "indefinite", "reason": "x"}
+    )
     assert response.status_code == 403
 
 
@@ -303,7 +403,9 @@ def test_suspended_user_can_still_log_in_and_sees_the_suspension(client, world, 
 
     member = world["member"]
     with app.test_request_context():
-        service.suspend_user(session=db_session, actor=world["moderator"], user=member, reason="Spam i flera trådar")
+        service.suspend_user(
+            session=db_session, actor=world["moderator"], user=member, reason="Spam i flera trådar"
+        )
     db_session.commit()
     response = client.post("/login", data={"email": member.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 303
@@ -314,12 +416,21 @@ def test_suspended_user_can_still_log_in_and_sees_the_suspension(client, world, 
 def test_form_routes_answer_htmx_with_fragments(client, world):
     login_as(client, world["admin"])
     t, p, u = world["thread"], world["posts"], world["target_user"]
-    for url in [f"/mod/users/{u.id}", f"/mod/threads/{t.id}/move", f"/mod/threads/{t.id}/rename",
-                f"/mod/threads/{t.id}/merge", f"/mod/threads/{t.id}/split", f"/mod/posts/{p[1].id}/hide",
-                f"/mod/posts/{p[1].id}/edit", f"/mod/posts/{p[1].id}/delete"]:
+    for url in [
+        f"/mod/users/{u.id}",
+        f"/mod/threads/{t.id}/move",
+        f"/mod/threads/{t.id}/rename",
+        f"/mod/threads/{t.id}/merge",
+        f"/mod/threads/{t.id}/split",
+        f"/mod/posts/{p[1].id}/hide",
+        f"/mod/posts/{p[1].id}/edit",
+        f"/mod/posts/{p[1].id}/delete",
+    ]:
         plain, fragment = client.get(url), client.get(url, headers=HX)
         assert plain.status_code == fragment.status_code == 200, url
-        assert "<html" in plain.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True), url
+        assert "<html" in plain.get_data(as_text=True) and "<html" not in fragment.get_data(
+            as_text=True
+        ), url
         assert "HX-Request" in fragment.headers.get("Vary", ""), url
     invalid = client.post(f"/mod/threads/{t.id}/rename", data={"title": "x"}, headers=HX)
     assert invalid.status_code == 422 and invalid.headers["HX-Retarget"] == "#mod-action-form"
@@ -329,9 +440,16 @@ def test_form_routes_answer_htmx_with_fragments(client, world):
 def test_reports_are_rate_limited(app_settings, db_session, world):
     from forum import create_app
 
-    app = create_app({**app_settings, "RATELIMIT_ENABLED": True, "MODERATION_REPORT_LIMIT": "2 per hour"})
+    app = create_app(
+        {**app_settings, "RATELIMIT_ENABLED": True, "MODERATION_REPORT_LIMIT": "2 per hour"}
+    )
     client = app.test_client()
     login_as(client, world["member"])
-    statuses = [client.post("/report", data={"item_type": "post", "item_id": str(world["posts"][1].id),
-                                             "reason": "spam"}).status_code for _ in range(3)]
+    statuses = [
+        client.post(
+            "/report",
+            data={"item_type": "post", "item_id": str(world["posts"][1].id), "reason": "spam"},
+        ).status_code
+        for _ in range(3)
+    ]
     assert statuses == [303, 409, 429]

@@ -1,5 +1,6 @@
 """Search, lists and counts follow moderation at once: hidden content disappears, restored content
 comes back, moved threads are found under their new theme."""
+
 from __future__ import annotations
 
 from sqlmodel import select
@@ -16,7 +17,7 @@ def _search(client, query: str, **params) -> str:
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     start = html.find('<ol class="search-list"')
-    return html[start:html.index("</ol>", start)] if start >= 0 else ""
+    return html[start : html.index("</ol>", start)] if start >= 0 else ""
 
 
 def test_hidden_reply_leaves_search_and_comes_back(app, client, db_session):
@@ -34,7 +35,9 @@ def test_hidden_reply_leaves_search_and_comes_back(app, client, db_session):
     assert "kompostgaller" in _search(reader, "kompostgaller").lower()
 
     login_as(client, moderator)
-    assert client.post(f"/mod/posts/{posts[1].id}/hide", data={"reason": "Reklam"}).status_code == 303
+    assert (
+        client.post(f"/mod/posts/{posts[1].id}/hide", data={"reason": "Reklam"}).status_code == 303
+    )
     get_search_service(app).apply_pending()
     assert "kompostgaller" not in _search(reader, "kompostgaller").lower()
 
@@ -51,13 +54,17 @@ def test_hidden_thread_leaves_search_theme_list_and_counts(app, client, db_sessi
     reader = app.test_client()
     login_as(reader, make_user(db_session))
     assert "Regnbäddar i Augustenborg" in _search(reader, "regnbäddar")
-    assert "Regnbäddar i Augustenborg" in reader.get(f"/t/{first_theme.slug}").get_data(as_text=True)
+    assert "Regnbäddar i Augustenborg" in reader.get(f"/t/{first_theme.slug}").get_data(
+        as_text=True
+    )
 
     login_as(client, moderator)
     client.post(f"/mod/posts/{posts[0].id}/hide", data={"reason": "Spam"})
     get_search_service(app).apply_pending()
     assert "Regnbäddar i Augustenborg" not in _search(reader, "regnbäddar")
-    assert "Regnbäddar i Augustenborg" not in reader.get(f"/t/{first_theme.slug}").get_data(as_text=True)
+    assert "Regnbäddar i Augustenborg" not in reader.get(f"/t/{first_theme.slug}").get_data(
+        as_text=True
+    )
     assert reader.get(f"/threads/{thread.id}-{thread.slug}").status_code == 404
 
 
@@ -67,7 +74,10 @@ def test_moved_thread_is_found_under_its_new_theme(app, client, db_session):
     thread, _ = make_thread(db_session, title="Gröna tak på Västra Hamnen", theme=old)
     get_search_service(app).apply_pending()
     login_as(client, moderator)
-    assert client.post(f"/mod/threads/{thread.id}/move", data={"theme": str(new.id)}).status_code == 303
+    assert (
+        client.post(f"/mod/threads/{thread.id}/move", data={"theme": str(new.id)}).status_code
+        == 303
+    )
     get_search_service(app).apply_pending()
     assert "Gröna tak på Västra Hamnen" in _search(client, "gröna tak", theme=new.slug)
     assert "Gröna tak på Västra Hamnen" not in _search(client, "gröna tak", theme=old.slug)

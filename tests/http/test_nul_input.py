@@ -1,10 +1,11 @@
 """NUL characters never reach the database (PostgreSQL cannot store them)."""
+
 from __future__ import annotations
 
 from sqlmodel import select
 
-from forum.discussions.models import Post, Thread
 from forum.core.models import Theme
+from forum.discussions.models import Post, Thread
 from tests.factories import login_as, make_user
 
 

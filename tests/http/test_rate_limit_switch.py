@@ -1,4 +1,5 @@
 """Rate limits are switched on or off per application, not per process."""
+
 from __future__ import annotations
 
 from forum import create_app

@@ -1,4 +1,5 @@
 """Review: no GET route writes to the database, for any role, on the demo content."""
+
 from __future__ import annotations
 
 import re
@@ -25,9 +26,17 @@ def _paths(app, session) -> list[str]:
     group = session.exec(select(GlossaryGroup).order_by(GlossaryGroup.id)).first()
     member = demo_user(session, "member")
     values = {
-        "thread_id": thread.id, "post_id": post.id, "lesson_id": lesson.id, "user_id": member.id,
-        "group_id": group.id if group else 1, "warning_id": 1, "report_id": 1, "item_id": post.id,
-        "item_type": "post", "token": "not-a-token", "filename": "css/forum.css",
+        "thread_id": thread.id,
+        "post_id": post.id,
+        "lesson_id": lesson.id,
+        "user_id": member.id,
+        "group_id": group.id if group else 1,
+        "warning_id": 1,
+        "report_id": 1,
+        "item_id": post.id,
+        "item_type": "post",
+        "token": "not-a-token",
+        "filename": "css/forum.css",
     }
     slugs = {"theme_page": "klimatneutral-framtid", "new_thread_in_theme": "klimatneutral-framtid"}
     paths = []
@@ -41,7 +50,7 @@ def _paths(app, session) -> list[str]:
                 value = action if name == "action" else values.get(name)
                 if name == "slug":
                     value = slugs.get(rule.endpoint.split(".")[-1], project.slug)
-                path = re.sub(r"<(?:[^>:]*:)?%s>" % name, str(value), path)
+                path = re.sub(rf"<(?:[^>:]*:)?{name}>", str(value), path)
             paths.append(path)
     return paths
 

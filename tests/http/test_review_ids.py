@@ -1,4 +1,5 @@
 """Review: ids in URLs larger than the database can hold are a translated 404, never a 500."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,12 +10,23 @@ TOO_LARGE = "99999999999999999999"  # > 2**63 - 1: SQLite and PostgreSQL BIGINT 
 EN = {"Accept-Language": "en"}
 
 
-@pytest.mark.parametrize("path", [
-    f"/u/{TOO_LARGE}", f"/u/{TOO_LARGE}-somebody", f"/threads/{TOO_LARGE}", f"/threads/{TOO_LARGE}-slug",
-    f"/posts/{TOO_LARGE}", f"/posts/{TOO_LARGE}/edit", f"/posts/{TOO_LARGE}/revisions", f"/posts/{TOO_LARGE}/quote",
-    f"/lessons/{TOO_LARGE}", f"/lessons/{TOO_LARGE}/edit", f"/mod/users/{TOO_LARGE}",
-    f"/admin/users/{TOO_LARGE}/role",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/u/{TOO_LARGE}",
+        f"/u/{TOO_LARGE}-somebody",
+        f"/threads/{TOO_LARGE}",
+        f"/threads/{TOO_LARGE}-slug",
+        f"/posts/{TOO_LARGE}",
+        f"/posts/{TOO_LARGE}/edit",
+        f"/posts/{TOO_LARGE}/revisions",
+        f"/posts/{TOO_LARGE}/quote",
+        f"/lessons/{TOO_LARGE}",
+        f"/lessons/{TOO_LARGE}/edit",
+        f"/mod/users/{TOO_LARGE}",
+        f"/admin/users/{TOO_LARGE}/role",
+    ],
+)
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
 def test_get_with_a_too_large_id_is_a_translated_404(client, db_session, path, headers):
     login_as(client, make_user(db_session, role="admin", locale="en"))
@@ -23,11 +35,19 @@ def test_get_with_a_too_large_id_is_a_translated_404(client, db_session, path, h
     assert "Page not found" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", [
-    f"/threads/{TOO_LARGE}/replies", f"/posts/{TOO_LARGE}/delete", f"/posts/{TOO_LARGE}/useful",
-    f"/posts/{TOO_LARGE}/solution", f"/lessons/{TOO_LARGE}/publish", f"/mod/users/{TOO_LARGE}/warn",
-    f"/reports/{TOO_LARGE}/withdraw", f"/mod/threads/{TOO_LARGE}/lock",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/threads/{TOO_LARGE}/replies",
+        f"/posts/{TOO_LARGE}/delete",
+        f"/posts/{TOO_LARGE}/useful",
+        f"/posts/{TOO_LARGE}/solution",
+        f"/lessons/{TOO_LARGE}/publish",
+        f"/mod/users/{TOO_LARGE}/warn",
+        f"/reports/{TOO_LARGE}/withdraw",
+        f"/mod/threads/{TOO_LARGE}/lock",
+    ],
+)
 def test_post_with_a_too_large_id_is_a_404(client, db_session, path):
     login_as(client, make_user(db_session, role="admin", locale="en"))
     assert client.post(path, data={}, headers=EN).status_code == 404

@@ -1,4 +1,6 @@
-"""Review: the moderation queue and the report form mark quoted content written in another language."""
+"""Review: the moderation queue and the report form mark quoted content written in another
+language."""
+
 from __future__ import annotations
 
 from forum.moderation import service
@@ -6,11 +8,18 @@ from tests.factories import login_as, make_user
 from tests.moderation_helpers import make_thread
 
 
-def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(app, client, db_session):
+def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(
+    app, client, db_session
+):
     thread, posts = make_thread(db_session, replies=1)
     with app.test_request_context():
-        service.file_report(session=db_session, actor=make_user(db_session), item_type="post",
-                            item_id=posts[1].id, reason="spam")
+        service.file_report(
+            session=db_session,
+            actor=make_user(db_session),
+            item_type="post",
+            item_id=posts[1].id,
+            reason="spam",
+        )
     db_session.commit()
     login_as(client, make_user(db_session, role="moderator", locale="en"))
     for path in ("/mod/queue", f"/report?type=post&id={posts[1].id}"):
@@ -22,8 +31,13 @@ def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(app
 def test_queue_adds_no_lang_when_the_content_is_in_the_page_language(app, client, db_session):
     thread, posts = make_thread(db_session, replies=1)
     with app.test_request_context():
-        service.file_report(session=db_session, actor=make_user(db_session), item_type="post",
-                            item_id=posts[1].id, reason="spam")
+        service.file_report(
+            session=db_session,
+            actor=make_user(db_session),
+            item_type="post",
+            item_id=posts[1].id,
+            reason="spam",
+        )
     db_session.commit()
     login_as(client, make_user(db_session, role="moderator", locale="sv"))
     html = client.get("/mod/queue").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Review: hostile query strings on pages that used to answer 500."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,10 +18,18 @@ def admin(client, db_session):
     return user
 
 
-@pytest.mark.parametrize("query", [
-    {"thread_id": "7"}, {"slug": "other"}, {"thread": "1"}, {"_method": "POST"}, {"_external": "1"},
-    {"_anchor": "x"}, {"_scheme": "javascript"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"thread_id": "7"},
+        {"slug": "other"},
+        {"thread": "1"},
+        {"_method": "POST"},
+        {"_external": "1"},
+        {"_anchor": "x"},
+        {"_scheme": "javascript"},
+    ],
+)
 def test_thread_address_without_slug_redirects_keeping_the_query_as_sent(client, db_session, query):
     thread = a_thread(db_session, make_user(db_session))
     response = client.get(f"/threads/{thread.id}", query_string={**query, "page": "1"}, headers=EN)
@@ -43,8 +52,12 @@ def test_moderation_log_refuses_a_user_number_too_large_with_a_message(client, a
 
 
 @pytest.mark.parametrize("page", [TOO_LARGE, "abc", "-1", "0"])
-@pytest.mark.parametrize("path", ["/admin/users", "/projects", "/lessons", "/t/klimatneutral-framtid"])
+@pytest.mark.parametrize(
+    "path", ["/admin/users", "/projects", "/lessons", "/t/klimatneutral-framtid"]
+)
 def test_bad_page_numbers_are_a_translated_400(client, admin, path, page):
     response = client.get(path, query_string={"page": page}, headers=EN)
     assert response.status_code == 400
-    assert "The page number must be a whole number from 1 upwards." in response.get_data(as_text=True)
+    assert "The page number must be a whole number from 1 upwards." in response.get_data(
+        as_text=True
+    )

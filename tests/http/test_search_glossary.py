@@ -1,4 +1,5 @@
 """/admin/glossary (admins only) and query expansion through the glossary."""
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,9 @@ def titles(response) -> list[str]:
     return re.findall(r'<h3><a href="[^"]+"[^>]*>([^<]+)</a>', response.get_data(as_text=True))
 
 
-@pytest.mark.parametrize("role, status", [(None, 403), ("member", 403), ("moderator", 403), ("admin", 200)])
+@pytest.mark.parametrize(
+    "role, status", [(None, 403), ("member", 403), ("moderator", 403), ("admin", 200)]
+)
 def test_glossary_page_is_for_admins(client, db_session, role, status):
     if role:
         login_as(client, make_user(db_session, role=role))
@@ -27,16 +30,24 @@ def test_glossary_page_is_for_admins(client, db_session, role, status):
 
 def test_admin_creates_edits_and_deletes_a_group(client, db_session):
     login_as(client, make_user(db_session, role="admin"))
-    response = client.post("/admin/glossary", data={"note": "Gröna tak", "terms": "sv: gröna tak\nen: green roof"})
+    response = client.post(
+        "/admin/glossary", data={"note": "Gröna tak", "terms": "sv: gröna tak\nen: green roof"}
+    )
     assert response.status_code == 303
     group = db_session.exec(select(GlossaryGroup).where(GlossaryGroup.note == "Gröna tak")).one()
     terms = db_session.exec(select(GlossaryTerm).where(GlossaryTerm.group_id == group.id)).all()
     assert {(t.language, t.term) for t in terms} == {("sv", "gröna tak"), ("en", "green roof")}
     page = client.get(f"/admin/glossary/{group.id}/edit").get_data(as_text=True)
     assert "en: green roof" in page
-    client.post(f"/admin/glossary/{group.id}/edit", data={"note": "Tak", "terms": "sedumtak\ngreen roof\ngröna tak"})
+    client.post(
+        f"/admin/glossary/{group.id}/edit",
+        data={"note": "Tak", "terms": "sedumtak\ngreen roof\ngröna tak"},
+    )
     db_session.expire_all()
-    assert len(db_session.exec(select(GlossaryTerm).where(GlossaryTerm.group_id == group.id)).all()) == 3
+    assert (
+        len(db_session.exec(select(GlossaryTerm).where(GlossaryTerm.group_id == group.id)).all())
+        == 3
+    )
     assert client.post(f"/admin/glossary/{group.id}/delete").status_code == 303
     db_session.expunge_all()
     assert db_session.get(GlossaryGroup, group.id) is None
@@ -62,9 +73,17 @@ def test_query_expands_across_languages_with_original_terms_first(client, db_ses
     seed_glossary(db_session)
     db_session.commit()
     author = make_user(db_session)
-    make_thread(db_session, author, "Stormwater ponds", "Stormwater ponds in parks store the rain.", language="en")
+    make_thread(
+        db_session,
+        author,
+        "Stormwater ponds",
+        "Stormwater ponds in parks store the rain.",
+        language="en",
+    )
     make_thread(db_session, author, "Dagvatten i parker", "Dagvatten samlas i dammar i parken.")
     assert titles(client.get("/search?q=dagvatten")) == ["Dagvatten i parker", "Stormwater ponds"]
     assert titles(client.get("/search?q=stormwater")) == ["Stormwater ponds", "Dagvatten i parker"]
-    make_thread(db_session, author, "Net zero by 2030", "The city aims for net zero.", language="en")
+    make_thread(
+        db_session, author, "Net zero by 2030", "The city aims for net zero.", language="en"
+    )
     assert "Net zero by 2030" in titles(client.get("/search?q=klimatneutral"))

@@ -1,4 +1,6 @@
-"""A missing or corrupt index at start: the forum serves on, search says it is rebuilt, and it is."""
+"""A missing or corrupt index at start: the forum serves on, search says it is rebuilt, and it
+is."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,26 +24,34 @@ def _restart(app_settings, **extra):
 def test_missing_index_is_rebuilt_in_the_background(app, app_settings, db_session):
     _make_content(app, db_session)
     shutil.rmtree(app_settings["SEARCH_DIR"])
-    restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)  # rebuilt inline: deterministic
+    restarted = _restart(
+        app_settings, SEARCH_BACKGROUND_REBUILD=False
+    )  # rebuilt inline: deterministic
     client = restarted.test_client()
     assert "Vindkraft i Öresund" in client.get("/search?q=vindkraft").get_data(as_text=True)
     assert client.get("/").status_code == 200
 
 
-def test_while_rebuilding_search_says_so_and_the_forum_serves(app, app_settings, db_session, monkeypatch):
+def test_while_rebuilding_search_says_so_and_the_forum_serves(
+    app, app_settings, db_session, monkeypatch
+):
     _make_content(app, db_session)
     shutil.rmtree(app_settings["SEARCH_DIR"])
     from forum.search.sync import SearchService
 
     started = []
-    monkeypatch.setattr(SearchService, "_rebuild_if_first", lambda self, replace=False: started.append(self))
+    monkeypatch.setattr(
+        SearchService, "_rebuild_if_first", lambda self, replace=False: started.append(self)
+    )
     restarted = _restart(app_settings)
     service = get_search_service(restarted)
     service.rebuild_thread.join(timeout=30)
     client = restarted.test_client()
     response = client.get("/search?q=vindkraft")
     assert response.status_code == 200
-    assert "being rebuilt" in response.get_data(as_text=True) or "byggs om" in response.get_data(as_text=True)
+    assert "being rebuilt" in response.get_data(as_text=True) or "byggs om" in response.get_data(
+        as_text=True
+    )
     assert client.get("/").status_code == 200
     assert started == [service]
     monkeypatch.undo()
@@ -56,7 +66,9 @@ def test_background_rebuild_thread_restores_the_index(app, app_settings, db_sess
     service = get_search_service(restarted)
     assert service.rebuild_thread is not None
     service.rebuild_thread.join(timeout=60)
-    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(
+        as_text=True
+    )
 
 
 def test_corrupt_index_is_moved_aside_and_rebuilt(app, app_settings, db_session):
@@ -65,7 +77,9 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(app, app_settings, db_session)
     for toc in Path(live).glob("*.toc"):
         toc.write_bytes(b"garbage")
     restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)
-    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(
+        as_text=True
+    )
     assert list(Path(app_settings["SEARCH_DIR"]).glob("corrupt-*"))
 
 
@@ -90,7 +104,9 @@ def test_index_of_an_older_version_is_searched_then_replaced(app, app_settings, 
     restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)
     service = get_search_service(restarted)
     assert service.store.is_current() and service.store.live_path() != old
-    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert "Vindkraft i Öresund" in restarted.test_client().get("/search?q=vindkraft").get_data(
+        as_text=True
+    )
 
 
 def test_reindex_command_swaps_in_a_new_index(app, runner, db_session):
@@ -101,16 +117,28 @@ def test_reindex_command_swaps_in_a_new_index(app, runner, db_session):
     assert "Indexed 1 documents" in result.output
     after = get_search_service(app).store.live_path()
     assert after != before
-    assert "Vindkraft i Öresund" in app.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert "Vindkraft i Öresund" in app.test_client().get("/search?q=vindkraft").get_data(
+        as_text=True
+    )
 
 
-def test_two_nodes_sharing_a_database_each_keep_their_own_index(app, app_settings, db_session, tmp_path):
+def test_two_nodes_sharing_a_database_each_keep_their_own_index(
+    app, app_settings, db_session, tmp_path
+):
     node_b = _restart(app_settings, SEARCH_DIR=str(tmp_path / "node-b-index"))
-    _make_content(app, db_session)  # committed and applied by node A (the test's app), rows marked applied
+    _make_content(
+        app, db_session
+    )  # committed and applied by node A (the test's app), rows marked applied
     service_b = get_search_service(node_b)
-    assert "Vindkraft i Öresund" not in node_b.test_client().get("/search?q=vindkraft").get_data(as_text=True)
-    assert service_b.apply_pending() > 0  # B's cursor is behind: it applies the rows A already applied
-    assert "Vindkraft i Öresund" in node_b.test_client().get("/search?q=vindkraft").get_data(as_text=True)
+    assert "Vindkraft i Öresund" not in node_b.test_client().get("/search?q=vindkraft").get_data(
+        as_text=True
+    )
+    assert (
+        service_b.apply_pending() > 0
+    )  # B's cursor is behind: it applies the rows A already applied
+    assert "Vindkraft i Öresund" in node_b.test_client().get("/search?q=vindkraft").get_data(
+        as_text=True
+    )
     assert service_b.apply_pending() == 0
 
 
@@ -136,11 +164,15 @@ def test_two_workers_writing_at_once_keep_the_index_whole(app, app_settings, db_
         try:
             with Session(application.extensions["forum_engine"], expire_on_commit=False) as session:
                 for n in range(5):
-                    make_thread(session, author, f"{prefix} tråd {n}", f"Parallell skrivning {prefix} {n}.")
+                    make_thread(
+                        session, author, f"{prefix} tråd {n}", f"Parallell skrivning {prefix} {n}."
+                    )
         except Exception as exc:  # reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=write, args=(a, p)) for a, p in ((app, "Alfa"), (worker_b, "Beta"))]
+    threads = [
+        threading.Thread(target=write, args=(a, p)) for a, p in ((app, "Alfa"), (worker_b, "Beta"))
+    ]
     for t in threads:
         t.start()
     for t in threads:

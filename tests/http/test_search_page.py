@@ -1,4 +1,5 @@
 """GET /search: results, filters, facets, snippets, visibility and consistency with the database."""
+
 from __future__ import annotations
 
 import re
@@ -35,8 +36,11 @@ def test_empty_search_page_renders_with_the_form(client):
 
 def test_fragment_for_the_page_active_search(client, db_session, author):
     make_thread(db_session, author, "Kompost i lägenhet", "Bokashi fungerar bra.")
-    response = client.get("/search", query_string={"q": "kompost"},
-                          headers={"HX-Request": "true", "HX-Target": "search-results"})
+    response = client.get(
+        "/search",
+        query_string={"q": "kompost"},
+        headers={"HX-Request": "true", "HX-Target": "search-results"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert 'id="search-results"' in html and "Kompost i lägenhet" in html
@@ -45,8 +49,11 @@ def test_fragment_for_the_page_active_search(client, db_session, author):
 
 def test_header_box_request_gets_the_whole_page(client, db_session, author):
     make_thread(db_session, author, "Kompost i lägenhet", "Bokashi fungerar bra.")
-    response = client.get("/search", query_string={"q": "kompost"},
-                          headers={"HX-Request": "true", "HX-Target": "main"})
+    response = client.get(
+        "/search",
+        query_string={"q": "kompost"},
+        headers={"HX-Request": "true", "HX-Target": "main"},
+    )
     html = response.get_data(as_text=True)
     assert '<main id="main"' in html and "Kompost i lägenhet" in html
 
@@ -59,21 +66,35 @@ def test_new_post_is_found_as_soon_as_it_is_committed(client, db_session, author
 
 
 def test_swedish_compound_found_by_its_parts_and_stems(client, db_session, author):
-    make_thread(db_session, author, "Rapport från hållbarhetskongressen", "Malmö tecknade ett klimatkontrakt.")
+    make_thread(
+        db_session,
+        author,
+        "Rapport från hållbarhetskongressen",
+        "Malmö tecknade ett klimatkontrakt.",
+    )
     assert titles(search(client, "hållbarhet")) == ["Rapport från hållbarhetskongressen"]
     assert titles(search(client, "klimat kontrakt")) == ["Rapport från hållbarhetskongressen"]
 
 
 def test_snippet_marks_matched_words_and_escapes_html(client, db_session, author):
-    make_thread(db_session, author, "Gröna tak", "Sedumtak <script>alert(1)</script> minskar dagvatten från taken.")
+    make_thread(
+        db_session,
+        author,
+        "Gröna tak",
+        "Sedumtak <script>alert(1)</script> minskar dagvatten från taken.",
+    )
     html = search(client, "dagvatten").get_data(as_text=True)
     assert "<mark" in html and ">dagvatten</mark>" in html
     assert "<script>alert" not in html
 
 
 def test_hidden_and_deleted_content_is_never_found_nor_counted(client, db_session, author):
-    thread, first = make_thread(db_session, author, "Cykelvägar i Malmö", "Cykelvägar behöver snöröjning.")
-    reply = make_reply(db_session, thread, author, "Snöröjning av cykelvägar först, sedan bilvägar.")
+    thread, first = make_thread(
+        db_session, author, "Cykelvägar i Malmö", "Cykelvägar behöver snöröjning."
+    )
+    reply = make_reply(
+        db_session, thread, author, "Snöröjning av cykelvägar först, sedan bilvägar."
+    )
     assert len(titles(search(client, "snöröjning"))) == 2
     reply.hidden_at = utcnow()
     db_session.commit()
@@ -90,14 +111,22 @@ def test_hidden_and_deleted_content_is_never_found_nor_counted(client, db_sessio
     thread.hidden_at = None
     db_session.commit()
     assert titles(search(client, "snöröjning")) == []  # the deleted first post's words are gone
-    assert titles(search(client, "cykelvägar")) == ["Cykelvägar i Malmö"]  # the title is still public
+    assert titles(search(client, "cykelvägar")) == [
+        "Cykelvägar i Malmö"
+    ]  # the title is still public
     assert "behöver" not in search(client, "cykelvägar").get_data(as_text=True)
 
 
 def test_hidden_content_absent_from_facet_counts(client, db_session, author):
     thread, _ = make_thread(db_session, author, "Regnvatten", "Samla regnvatten i tunnor.")
-    make_thread(db_session, author, "Rainwater", "Collect rainwater in barrels.", language="en",
-                hidden_at=utcnow())
+    make_thread(
+        db_session,
+        author,
+        "Rainwater",
+        "Collect rainwater in barrels.",
+        language="en",
+        hidden_at=utcnow(),
+    )
     html = search(client, "regnvatten").get_data(as_text=True)
     assert re.search(r'value="en"[^>]*>\s*<span lang="en">English</span>', html) is None
     assert "1 " in html
@@ -140,24 +169,54 @@ def test_did_you_mean(client, db_session, author):
 
 def test_did_you_mean_respells_in_the_language_of_the_other_words(client, db_session, author):
     make_thread(db_session, author, "Helt ny kompost på gården", "Komposten är helt ny.")
-    make_thread(db_session, author, "Compost heat in winter", "The compost keeps its heat.", language="en")
+    make_thread(
+        db_session, author, "Compost heat in winter", "The compost keeps its heat.", language="en"
+    )
 
     def suggestion(q):
-        found = re.search(r'class="search-suggestion"[^>]*>.*?<a [^>]*>([^<]+)</a>', search(client, q).get_data(as_text=True), re.S)
+        found = re.search(
+            r'class="search-suggestion"[^>]*>.*?<a [^>]*>([^<]+)</a>',
+            search(client, q).get_data(as_text=True),
+            re.S,
+        )
         return found.group(1) if found else None
 
     assert suggestion("compost heet") == "compost heat"
     assert suggestion("kompost hellt") == "kompost helt"
 
 
-@pytest.mark.parametrize("q", ['"unbalanced', "-", "*", "a" * 5000, "\x00\x01\x1b[31m", "author:", "sdg:abc",
-                               "((((", "NOT AND OR", "ü" * 600, "kompost\u202e"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"unbalanced',
+        "-",
+        "*",
+        "a" * 5000,
+        "\x00\x01\x1b[31m",
+        "author:",
+        "sdg:abc",
+        "((((",
+        "NOT AND OR",
+        "ü" * 600,
+        "kompost\u202e",
+    ],
+)
 def test_hostile_queries_never_error(client, q):
     assert search(client, q).status_code == 200
 
 
-@pytest.mark.parametrize("args", [{"page": "-3"}, {"page": "x"}, {"page": "99999"}, {"from": "not-a-date"},
-                                  {"sdg": "99"}, {"type": "bogus"}, {"sort": "evil"}])
+@pytest.mark.parametrize(
+    "args",
+    [
+        {"page": "-3"},
+        {"page": "x"},
+        {"page": "99999"},
+        {"from": "not-a-date"},
+        {"sdg": "99"},
+        {"type": "bogus"},
+        {"sort": "evil"},
+    ],
+)
 def test_bad_parameters_never_error(client, db_session, author, args):
     make_thread(db_session, author, "Kompost", "Kompost.")
     assert client.get("/search", query_string={"q": "kompost", **args}).status_code == 200
@@ -192,10 +251,14 @@ def test_rolled_back_changes_leave_no_outbox_rows(db_session, author):
 def test_date_range_filter_keeps_the_days_asked_for(client, db_session, author):
     from datetime import datetime
 
-    for title, moment in (("Vindkraft 2019", datetime(2019, 6, 1, 23, 30)), ("Vindkraft 2021", datetime(2021, 3, 2, 0, 15)),
-                          ("Vindkraft 2024", datetime(2024, 1, 1, 12, 0))):
+    for title, moment in (
+        ("Vindkraft 2019", datetime(2019, 6, 1, 23, 30)),
+        ("Vindkraft 2021", datetime(2021, 3, 2, 0, 15)),
+        ("Vindkraft 2024", datetime(2024, 1, 1, 12, 0)),
+    ):
         make_thread(db_session, author, title, "Om vindkraft.", created_at=moment)
-    assert sorted(titles(search(client, "vindkraft", **{"from": "2019-06-01", "to": "2021-03-02"}))) == [
-        "Vindkraft 2019", "Vindkraft 2021"]
+    assert sorted(
+        titles(search(client, "vindkraft", **{"from": "2019-06-01", "to": "2021-03-02"}))
+    ) == ["Vindkraft 2019", "Vindkraft 2021"]
     assert titles(search(client, "vindkraft", **{"from": "2021-03-03"})) == ["Vindkraft 2024"]
     assert titles(search(client, "vindkraft", to="2019-05-31")) == []

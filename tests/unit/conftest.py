@@ -1,4 +1,5 @@
 """Fixtures shared by the unit tests of services."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Mail delivery (SMTP and .eml files, only after commit) and account service rules."""
+
 from __future__ import annotations
 
 import email
@@ -16,8 +17,16 @@ from tests.mail_fixtures import body_html, body_text, free_port
 
 
 def _message(app, user, locale="sv"):
-    return compose(to=user.email, to_name=user.display_name, subject="Test", template="reset", locale=locale,
-                   user=user, link="http://127.0.0.1:5000/reset/abc", max_age_minutes=60)
+    return compose(
+        to=user.email,
+        to_name=user.display_name,
+        subject="Test",
+        template="reset",
+        locale=locale,
+        user=user,
+        link="http://127.0.0.1:5000/reset/abc",
+        max_age_minutes=60,
+    )
 
 
 def test_without_smtp_mail_is_written_to_an_eml_file_and_logged(app, db_session, caplog):
@@ -29,8 +38,12 @@ def test_without_smtp_mail_is_written_to_an_eml_file_and_logged(app, db_session,
     assert where in caplog.text and "FORUM_MAIL_SERVER" in caplog.text
     with open(where, "rb") as fh:
         parsed = email.message_from_bytes(fh.read(), policy=email.policy.default)
-    assert parsed["To"] == f"{user.display_name} <{user.email}>" and parsed["Content-Language"] == "en"
-    assert "http://127.0.0.1:5000/reset/abc" in body_text(parsed) and 'href="http://127.0.0.1:5000/reset/abc"' in body_html(parsed)
+    assert (
+        parsed["To"] == f"{user.display_name} <{user.email}>" and parsed["Content-Language"] == "en"
+    )
+    assert "http://127.0.0.1:5000/reset/abc" in body_text(
+        parsed
+    ) and 'href="http://127.0.0.1:5000/reset/abc"' in body_html(parsed)
 
 
 def test_smtp_delivery(app, db_session, smtp_server):
@@ -66,12 +79,25 @@ def test_mail_is_sent_only_when_the_transaction_commits(app, db_session, smtp_se
 
 
 def test_mail_settings_from_config():
-    settings = MailSettings.from_config({"MAIL_SERVER": "", "MAIL_PORT": "2525", "MAIL_SENDER": "x <a@b.org>",
-                                         "MAIL_DIR": "/tmp/m", "MAIL_USE_TLS": True})
-    assert settings.server is None and settings.port == 2525 and settings.use_tls and settings.timeout == 10.0
+    settings = MailSettings.from_config(
+        {
+            "MAIL_SERVER": "",
+            "MAIL_PORT": "2525",
+            "MAIL_SENDER": "x <a@b.org>",
+            "MAIL_DIR": "/tmp/m",
+            "MAIL_USE_TLS": True,
+        }
+    )
+    assert (
+        settings.server is None
+        and settings.port == 2525
+        and settings.use_tls
+        and settings.timeout == 10.0
+    )
 
 
 # --- service rules -------------------------------------------------------------------------------
+
 
 def test_authenticate_hashes_a_dummy_for_unknown_users(app, db_session, monkeypatch):
     from forum.accounts import passwords
@@ -80,17 +106,27 @@ def test_authenticate_hashes_a_dummy_for_unknown_users(app, db_session, monkeypa
     monkeypatch.setattr(passwords, "verify_dummy", lambda p: calls.append(p) or False)
     with app.app_context():
         with pytest.raises(service.InvalidCredentials):
-            service.authenticate(session=db_session, email="ghost@example.org", password="whatever password")
+            service.authenticate(
+                session=db_session, email="ghost@example.org", password="whatever password"
+            )
     assert calls == ["whatever password"]
 
 
 def test_register_queues_the_confirmation_mail_in_the_users_language(app, db_session):
     with app.test_request_context("/"):
-        user = service.register(session=db_session, display_name="Grace Okafor", email="Grace@Example.org",
-                                password="community gardens grow", locale="en")
+        user = service.register(
+            session=db_session,
+            display_name="Grace Okafor",
+            email="Grace@Example.org",
+            password="community gardens grow",
+            locale="en",
+        )
         [message] = pending_mail(db_session)
     assert user.email == "grace@example.org" and user.confirmed_at is None and user.id is not None
-    assert message["Subject"] == "Confirm your e-mail address" and message["To"].addresses[0].addr_spec == user.email
+    assert (
+        message["Subject"] == "Confirm your e-mail address"
+        and message["To"].addresses[0].addr_spec == user.email
+    )
     db_session.rollback()
 
 

@@ -1,4 +1,5 @@
 """Password hashing, the password policy and the signed e-mail tokens."""
+
 from __future__ import annotations
 
 import time
@@ -9,8 +10,8 @@ from itsdangerous import URLSafeTimedSerializer
 from forum.accounts import passwords, tokens
 from tests.factories import make_user
 
-
 # --- hashing -----------------------------------------------------------------------------------
+
 
 def test_hash_is_argon2id_and_verifies(app):
     with app.app_context():
@@ -22,7 +23,9 @@ def test_hash_is_argon2id_and_verifies(app):
 
 def test_same_password_gives_different_hashes(app):
     with app.app_context():
-        assert passwords.hash_password("same password here") != passwords.hash_password("same password here")
+        assert passwords.hash_password("same password here") != passwords.hash_password(
+            "same password here"
+        )
 
 
 @pytest.mark.parametrize("stored", [None, "", "not-a-hash", "$argon2id$v=19$broken"])
@@ -48,6 +51,7 @@ def test_dummy_verification_is_always_false(app):
 
 
 # --- policy ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("password", "email", "expected"),
@@ -83,6 +87,7 @@ def test_common_password_list_is_shipped_and_lower_case():
 
 
 # --- tokens ------------------------------------------------------------------------------------
+
 
 def test_confirm_token_round_trip(app, db_session):
     user = make_user(db_session, confirmed=False)
@@ -121,10 +126,11 @@ def test_token_of_one_purpose_is_refused_for_another(app, db_session):
 
 def test_token_signed_with_another_secret_is_refused(app, db_session):
     user = make_user(db_session)
-    forged = URLSafeTimedSerializer("another secret", salt=tokens.RESET).dumps({"u": user.id, "f": "x" * 32})
-    with app.app_context():
-        with pytest.raises(tokens.TokenError):
-            tokens.read_reset_token(forged)
+    forged = URLSafeTimedSerializer("another secret", salt=tokens.RESET).dumps(
+        {"u": user.id, "f": "x" * 32}
+    )
+    with app.app_context(), pytest.raises(tokens.TokenError):
+        tokens.read_reset_token(forged)
 
 
 def test_expired_token_is_reported_as_expired(app, db_session, monkeypatch):

@@ -1,13 +1,12 @@
 """Configuration, migrations, seeding and the translation catalogues."""
-from __future__ import annotations
 
-from pathlib import Path
+from __future__ import annotations
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from babel.messages.extract import extract_from_dir
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from forum import PROJECT_ROOT, create_app
 from forum.catalogues import catalogue_path, problems
@@ -26,13 +25,17 @@ def test_models_and_migrations_agree(tmp_path):
     upgrade(url)
     engine = make_engine(url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "render_as_batch": True}
+        )
         diff = compare_metadata(context, metadata)
     engine.dispose()
     assert diff == []
 
 
-@pytest.mark.skipif(not POSTGRES_URL, reason="runs in `make test-pg`, against the real PostgreSQL server")
+@pytest.mark.skipif(
+    not POSTGRES_URL, reason="runs in `make test-pg`, against the real PostgreSQL server"
+)
 def test_models_and_migrations_agree_on_postgresql(postgres_engine):
     with postgres_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
@@ -127,5 +130,9 @@ def test_swedish_catalogue_really_is_swedish():
     with catalogue_path("sv").open("rb") as fh:
         catalogue = read_po(fh, locale="sv")
     same_in_both = {"Tillsammans forum"}  # the name of the forum
-    same = [m.id for m in catalogue if m.id and m.string == m.id and len(m.id) > 12 and m.id not in same_in_both]
+    same = [
+        m.id
+        for m in catalogue
+        if m.id and m.string == m.id and len(m.id) > 12 and m.id not in same_in_both
+    ]
     assert same == [], f"copied, not translated: {same[:10]}"

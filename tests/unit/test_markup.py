@@ -1,4 +1,5 @@
 """Markdown rendering is useful and inert."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -9,7 +10,9 @@ from forum.markup import plain_text, render_markdown
 
 
 def test_commonmark_tables_strikethrough_and_autolinks():
-    html = render_markdown("**fet** ~~borta~~\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nSe https://malmo.se")
+    html = render_markdown(
+        "**fet** ~~borta~~\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nSe https://malmo.se"
+    )
     assert "<strong>fet</strong>" in html
     assert "<s>borta</s>" in html or "<del>borta</del>" in html
     assert "<table>" in html and "<td>1</td>" in html
@@ -36,7 +39,9 @@ def dangerous_parts(html: str) -> list[str]:
         for name, value in attrs.items():
             if name.startswith("on") or name == "style" and "url(" in (value or ""):
                 found.append(f"{tag}[{name}]")
-            if name in {"href", "src"} and (value or "").strip().lower().startswith(("javascript:", "data:", "vbscript:")):
+            if name in {"href", "src"} and (value or "").strip().lower().startswith(
+                ("javascript:", "data:", "vbscript:")
+            ):
                 found.append(f"{tag}[{name}={value}]")
     return found
 
@@ -63,7 +68,10 @@ def test_attacks_are_inert(attack):
 
 
 def test_the_inertness_check_can_fail():
-    assert dangerous_parts('<a href="javascript:x" onclick="y">') == ["a[href=javascript:x]", "a[onclick]"]
+    assert dangerous_parts('<a href="javascript:x" onclick="y">') == [
+        "a[href=javascript:x]",
+        "a[onclick]",
+    ]
 
 
 def test_raw_html_is_shown_as_text():
@@ -71,7 +79,9 @@ def test_raw_html_is_shown_as_text():
 
 
 def test_images_only_over_https():
-    assert '<img src="https://example.org/a.png" alt="a">' in render_markdown("![a](https://example.org/a.png)")
+    assert '<img src="https://example.org/a.png" alt="a">' in render_markdown(
+        "![a](https://example.org/a.png)"
+    )
     assert "http://example.org" not in render_markdown("![a](http://example.org/a.png)")
 
 

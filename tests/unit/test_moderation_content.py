@@ -1,5 +1,6 @@
 """Hiding and restoring lessons and projects: one audit entry per action, the lesson's thread
 follows, reports are resolved, members cannot act."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,15 +23,28 @@ def last_entry(session) -> ModerationAction:
 
 def test_hide_and_restore_lesson_one_entry_each_and_thread_follows(db_session, mod):
     project, lesson = make_project_with_lesson(db_session)
-    service.file_report(session=db_session, actor=make_user(db_session), item_type="lesson", item_id=lesson.id,
-                        reason="spam")
+    service.file_report(
+        session=db_session,
+        actor=make_user(db_session),
+        item_type="lesson",
+        item_id=lesson.id,
+        reason="spam",
+    )
     n = audit_count(db_session)
     content.hide_item(session=db_session, actor=mod, item=lesson, reason="Reklam för en konsult")
     assert audit_count(db_session) == n + 1
     entry = last_entry(db_session)
-    assert (entry.action, entry.target_type, entry.target_id) == ("lesson.hide", "lesson", lesson.id)
+    assert (entry.action, entry.target_type, entry.target_id) == (
+        "lesson.hide",
+        "lesson",
+        lesson.id,
+    )
     assert entry.target_user_id == lesson.author_id and entry.after["thread_hidden"] is True
-    assert lesson.hidden_at is not None and lesson.hidden_by_id == mod.id and lesson.hidden_reason == "Reklam för en konsult"
+    assert (
+        lesson.hidden_at is not None
+        and lesson.hidden_by_id == mod.id
+        and lesson.hidden_reason == "Reklam för en konsult"
+    )
     assert db_session.get(Thread, lesson.thread_id).hidden_at is not None
     assert db_session.exec(select(Report)).one().status == ReportStatus.resolved
     member = make_user(db_session)
@@ -41,7 +55,10 @@ def test_hide_and_restore_lesson_one_entry_each_and_thread_follows(db_session, m
     content.restore_item(session=db_session, actor=mod, item=lesson)
     assert audit_count(db_session) == n + 2
     entry = last_entry(db_session)
-    assert entry.action == "lesson.restore" and entry.before["hidden_reason"] == "Reklam för en konsult"
+    assert (
+        entry.action == "lesson.restore"
+        and entry.before["hidden_reason"] == "Reklam för en konsult"
+    )
     assert lesson.hidden_at is None and lesson.hidden_reason is None
     assert db_session.get(Thread, lesson.thread_id).hidden_at is None
     with pytest.raises(InvalidAction):
@@ -56,12 +73,16 @@ def test_hide_and_restore_project_one_entry_each(db_session, mod):
     assert audit_count(db_session) == n + 1 and last_entry(db_session).action == "project.hide"
     assert last_entry(db_session).target_user_id == project.creator_id
     db_session.commit()
-    listing = project_service.list_projects(session=db_session, filters=project_service.ProjectFilters())
+    listing = project_service.list_projects(
+        session=db_session, filters=project_service.ProjectFilters()
+    )
     assert project.id not in [p.id for p in listing.items] and listing.total == 0
     assert lesson.hidden_at is None  # its lessons keep their own state
     content.restore_item(session=db_session, actor=mod, item=project, reason="Det finns")
     assert audit_count(db_session) == n + 2 and last_entry(db_session).action == "project.restore"
-    listing = project_service.list_projects(session=db_session, filters=project_service.ProjectFilters())
+    listing = project_service.list_projects(
+        session=db_session, filters=project_service.ProjectFilters()
+    )
     assert project.id in [p.id for p in listing.items]
 
 
@@ -84,8 +105,15 @@ def test_hidden_lesson_leaves_lists_featured_counts_and_project_page(db_session,
     content.hide_item(session=db_session, actor=mod, item=lesson, reason="Spam")
     db_session.commit()
     member = make_user(db_session)
-    assert lesson_service.list_lessons(session=db_session, filters=lesson_service.LessonFilters()).total == 0
+    assert (
+        lesson_service.list_lessons(
+            session=db_session, filters=lesson_service.LessonFilters()
+        ).total
+        == 0
+    )
     assert lesson_service.featured_lessons(session=db_session) == []
     assert project_service.lesson_counts(session=db_session, project_ids=[project.id]) == {}
     assert project_service.project_lessons(session=db_session, project=project, viewer=member) == []
-    assert project_service.project_lessons(session=db_session, project=project, viewer=mod) == [lesson]
+    assert project_service.project_lessons(session=db_session, project=project, viewer=mod) == [
+        lesson
+    ]

@@ -1,4 +1,5 @@
 """Moderation services: each action changes what it should and writes exactly one audit entry."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,7 +14,13 @@ from forum.i18n import utcnow
 from forum.moderation import service, threads
 from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
 from forum.moderation.models import (
-    INDEFINITE, AuditLogIsAppendOnly, ModerationAction, Report, ReportStatus, ThreadRedirect, UserWarning,
+    INDEFINITE,
+    AuditLogIsAppendOnly,
+    ModerationAction,
+    Report,
+    ReportStatus,
+    ThreadRedirect,
+    UserWarning,
 )
 from tests.factories import make_user
 from tests.moderation_helpers import audit_count, make_thread, themes
@@ -30,17 +37,31 @@ def test_report_withdraw_and_one_open_report_per_user(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
     reporter = make_user(db_session)
     n = audit_count(db_session)
-    report = service.file_report(session=db_session, actor=reporter, item_type="post", item_id=posts[1].id,
-                                 reason="spam", comment="Reklam")
+    report = service.file_report(
+        session=db_session,
+        actor=reporter,
+        item_type="post",
+        item_id=posts[1].id,
+        reason="spam",
+        comment="Reklam",
+    )
     entry = one_new_entry(db_session, n, "report.file")
     assert entry.target_user_id == posts[1].author_id
     with pytest.raises(InvalidAction):
-        service.file_report(session=db_session, actor=reporter, item_type="post", item_id=posts[1].id, reason="other")
+        service.file_report(
+            session=db_session,
+            actor=reporter,
+            item_type="post",
+            item_id=posts[1].id,
+            reason="other",
+        )
     service.withdraw_report(session=db_session, actor=reporter, report=report)
     one_new_entry(db_session, n + 1, "report.withdraw")
     assert report.status == ReportStatus.withdrawn
     # after withdrawing, a new report is allowed
-    service.file_report(session=db_session, actor=reporter, item_type="post", item_id=posts[1].id, reason="other")
+    service.file_report(
+        session=db_session, actor=reporter, item_type="post", item_id=posts[1].id, reason="other"
+    )
     db_session.commit()
 
 
@@ -48,15 +69,30 @@ def test_report_rules(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
     author = db_session.get(Post, posts[1].id).author_id
     with pytest.raises(InvalidAction):  # own post
-        service.file_report(session=db_session, actor=db_session.get(type(mod), author), item_type="post",
-                            item_id=posts[1].id, reason="spam")
+        service.file_report(
+            session=db_session,
+            actor=db_session.get(type(mod), author),
+            item_type="post",
+            item_id=posts[1].id,
+            reason="spam",
+        )
     with pytest.raises(InvalidInput):
-        service.file_report(session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="boring")
+        service.file_report(
+            session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="boring"
+        )
     suspended = make_user(db_session, suspended_until=utcnow() + timedelta(days=2))
     with pytest.raises(NotAllowed):
-        service.file_report(session=db_session, actor=suspended, item_type="post", item_id=posts[1].id, reason="spam")
+        service.file_report(
+            session=db_session,
+            actor=suspended,
+            item_type="post",
+            item_id=posts[1].id,
+            reason="spam",
+        )
     other = make_user(db_session)
-    report = service.file_report(session=db_session, actor=other, item_type="post", item_id=posts[1].id, reason="spam")
+    report = service.file_report(
+        session=db_session, actor=other, item_type="post", item_id=posts[1].id, reason="spam"
+    )
     with pytest.raises(NotAllowed):  # only the reporter withdraws
         service.withdraw_report(session=db_session, actor=mod, report=report)
 
@@ -64,11 +100,21 @@ def test_report_rules(db_session, mod):
 def test_dismiss_closes_every_open_report_with_one_entry(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
     for _ in range(3):
-        service.file_report(session=db_session, actor=make_user(db_session), item_type="post",
-                            item_id=posts[1].id, reason="off_topic")
+        service.file_report(
+            session=db_session,
+            actor=make_user(db_session),
+            item_type="post",
+            item_id=posts[1].id,
+            reason="off_topic",
+        )
     n = audit_count(db_session)
-    closed = service.dismiss_reports(session=db_session, actor=mod, item_type="post", item_id=posts[1].id,
-                                     reason="Inget regelbrott")
+    closed = service.dismiss_reports(
+        session=db_session,
+        actor=mod,
+        item_type="post",
+        item_id=posts[1].id,
+        reason="Inget regelbrott",
+    )
     entry = one_new_entry(db_session, n, "report.dismiss")
     assert entry.after["report_ids"] == closed and len(closed) == 3
     reports = db_session.exec(select(Report)).all()
@@ -76,9 +122,13 @@ def test_dismiss_closes_every_open_report_with_one_entry(db_session, mod):
     assert {r.resolved_by_id for r in reports} == {mod.id}
     assert {r.resolution_note for r in reports} == {"Inget regelbrott"}
     with pytest.raises(InvalidAction):
-        service.dismiss_reports(session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="igen")
+        service.dismiss_reports(
+            session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="igen"
+        )
     with pytest.raises(InvalidInput):
-        service.resolve_reports(session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="  ")
+        service.resolve_reports(
+            session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="  "
+        )
 
 
 def test_members_cannot_moderate(db_session, ctx):
@@ -97,8 +147,13 @@ def test_members_cannot_moderate(db_session, ctx):
 def test_hide_and_restore_keep_counters_and_resolve_reports(db_session, mod):
     thread, posts = make_thread(db_session, replies=2)
     assert thread.post_count == 3
-    service.file_report(session=db_session, actor=make_user(db_session), item_type="post", item_id=posts[2].id,
-                        reason="harassment")
+    service.file_report(
+        session=db_session,
+        actor=make_user(db_session),
+        item_type="post",
+        item_id=posts[2].id,
+        reason="harassment",
+    )
     n = audit_count(db_session)
     service.hide_post(session=db_session, actor=mod, post=posts[2], reason="Personangrepp")
     entry = one_new_entry(db_session, n, "post.hide")
@@ -128,14 +183,23 @@ def test_moderator_edit_records_revision_with_moderator(db_session, mod):
 
     thread, posts = make_thread(db_session, replies=1)
     n = audit_count(db_session)
-    service.moderator_edit_post(session=db_session, actor=mod, post=posts[1], body="Redigerad text",
-                                reason="Tog bort telefonnummer")
+    service.moderator_edit_post(
+        session=db_session,
+        actor=mod,
+        post=posts[1],
+        body="Redigerad text",
+        reason="Tog bort telefonnummer",
+    )
     entry = one_new_entry(db_session, n, "post.edit")
     assert entry.before["body"].startswith("Svar nummer 1")
-    revision = db_session.exec(select(PostRevision).where(PostRevision.post_id == posts[1].id)).one()
+    revision = db_session.exec(
+        select(PostRevision).where(PostRevision.post_id == posts[1].id)
+    ).one()
     assert revision.edited_by_id == mod.id and posts[1].edited_by_id == mod.id
     with pytest.raises(InvalidInput):
-        service.moderator_edit_post(session=db_session, actor=mod, post=posts[1], body="   ", reason="x")
+        service.moderator_edit_post(
+            session=db_session, actor=mod, post=posts[1], body="   ", reason="x"
+        )
 
 
 def test_permanent_delete_is_admin_only_and_the_entry_stays(db_session, mod):
@@ -144,13 +208,17 @@ def test_permanent_delete_is_admin_only_and_the_entry_stays(db_session, mod):
     with pytest.raises(NotAllowed):
         service.delete_post_permanently(session=db_session, actor=mod, post=posts[1], reason="x")
     n = audit_count(db_session)
-    service.delete_post_permanently(session=db_session, actor=admin, post=posts[1], reason="Personuppgifter")
+    service.delete_post_permanently(
+        session=db_session, actor=admin, post=posts[1], reason="Personuppgifter"
+    )
     db_session.commit()
     entry = one_new_entry(db_session, n, "post.delete")
     assert db_session.get(Post, posts[1].id) is None
     assert db_session.get(Thread, thread.id).post_count == 2
     # the first post takes the whole thread
-    service.delete_post_permanently(session=db_session, actor=admin, post=posts[0], reason="Spamtråd")
+    service.delete_post_permanently(
+        session=db_session, actor=admin, post=posts[0], reason="Spamtråd"
+    )
     db_session.commit()
     assert db_session.get(Thread, thread.id) is None
     assert db_session.get(ModerationAction, entry.id) is not None
@@ -190,7 +258,9 @@ def test_move_records_old_and_new_theme(db_session, mod):
     first, second, _ = themes(db_session)
     thread, _ = make_thread(db_session, theme=first)
     n = audit_count(db_session)
-    threads.move_thread(session=db_session, actor=mod, thread=thread, theme=second, reason="Fel tema")
+    threads.move_thread(
+        session=db_session, actor=mod, thread=thread, theme=second, reason="Fel tema"
+    )
     entry = one_new_entry(db_session, n, "thread.move")
     assert entry.before["theme"] == first.slug and entry.after["theme"] == second.slug
     assert thread.theme_id == second.id
@@ -200,7 +270,9 @@ def test_move_records_old_and_new_theme(db_session, mod):
 
 def test_rename_changes_title_and_slug(db_session, mod):
     thread, _ = make_thread(db_session)
-    threads.rename_thread(session=db_session, actor=mod, thread=thread, title="Bygglov för solceller")
+    threads.rename_thread(
+        session=db_session, actor=mod, thread=thread, title="Bygglov för solceller"
+    )
     assert thread.slug == "bygglov-for-solceller"
     with pytest.raises(InvalidInput):
         threads.rename_thread(session=db_session, actor=mod, thread=thread, title="ab")
@@ -214,7 +286,9 @@ def test_merge_keeps_every_post_and_its_date_and_redirects(db_session, mod):
     dates = {p.id: p.created_at for p in source_posts + target_posts}
     source_id = source.id
     n = audit_count(db_session)
-    threads.merge_thread(session=db_session, actor=mod, source=source, target=target, reason="Samma fråga")
+    threads.merge_thread(
+        session=db_session, actor=mod, source=source, target=target, reason="Samma fråga"
+    )
     db_session.commit()
     one_new_entry(db_session, n, "thread.merge")
     posts = db_session.exec(select(Post).where(Post.thread_id == target.id)).all()
@@ -223,10 +297,14 @@ def test_merge_keeps_every_post_and_its_date_and_redirects(db_session, mod):
     assert db_session.get(Thread, source_id) is None
     assert threads.resolve_thread_redirect(session=db_session, thread_id=source_id) == target.id
     assert db_session.get(Thread, target.id).post_count == 5
-    assert db_session.exec(select(ThreadGoal.goal_id).where(ThreadGoal.thread_id == target.id)).all() == [7]
+    assert db_session.exec(
+        select(ThreadGoal.goal_id).where(ThreadGoal.thread_id == target.id)
+    ).all() == [7]
     # merging the target further moves the old redirect along
     final, _ = make_thread(db_session, title="Solenergi i Malmö")
-    threads.merge_thread(session=db_session, actor=mod, source=target, target=final, reason="Samma ämne")
+    threads.merge_thread(
+        session=db_session, actor=mod, source=target, target=final, reason="Samma ämne"
+    )
     db_session.commit()
     assert threads.resolve_thread_redirect(session=db_session, thread_id=source_id) == final.id
     assert len(db_session.exec(select(ThreadRedirect)).all()) == 2
@@ -238,18 +316,34 @@ def test_split_moves_selected_replies_keeping_dates(db_session, mod):
     thread, posts = make_thread(db_session, replies=3)
     moved = [posts[2].id, posts[3].id]
     n = audit_count(db_session)
-    new = threads.split_thread(session=db_session, actor=mod, thread=thread, post_ids=moved,
-                               title="Underhåll av solceller", reason="Egen fråga")
+    new = threads.split_thread(
+        session=db_session,
+        actor=mod,
+        thread=thread,
+        post_ids=moved,
+        title="Underhåll av solceller",
+        reason="Egen fråga",
+    )
     db_session.commit()
     one_new_entry(db_session, n, "thread.split")
     assert new.created_at == posts[2].created_at and new.author_id == posts[2].author_id
     assert new.post_count == 2 and db_session.get(Thread, thread.id).post_count == 2
-    total = db_session.exec(select(func.count()).select_from(Post).where(Post.thread_id.in_([thread.id, new.id]))).one()
+    total = db_session.exec(
+        select(func.count()).select_from(Post).where(Post.thread_id.in_([thread.id, new.id]))
+    ).one()
     assert total == 4
     with pytest.raises(InvalidInput):
-        threads.split_thread(session=db_session, actor=mod, thread=thread, post_ids=[posts[0].id], title="Första inlägget")
+        threads.split_thread(
+            session=db_session,
+            actor=mod,
+            thread=thread,
+            post_ids=[posts[0].id],
+            title="Första inlägget",
+        )
     with pytest.raises(InvalidInput):
-        threads.split_thread(session=db_session, actor=mod, thread=thread, post_ids=[], title="Inga inlägg")
+        threads.split_thread(
+            session=db_session, actor=mod, thread=thread, post_ids=[], title="Inga inlägg"
+        )
 
 
 def test_warn_and_acknowledge(db_session, mod):
@@ -270,10 +364,15 @@ def test_suspension_until_a_date_indefinitely_and_lifted(db_session, mod):
     member = make_user(db_session)
     n = audit_count(db_session)
     until = utcnow() + timedelta(days=7)
-    service.suspend_user(session=db_session, actor=mod, user=member, reason="Upprepade personangrepp", until=until)
+    service.suspend_user(
+        session=db_session, actor=mod, user=member, reason="Upprepade personangrepp", until=until
+    )
     one_new_entry(db_session, n, "user.suspend")
     assert member.suspended_until == until and not permissions.can_participate(member)
-    assert service.active_suspension(session=db_session, user=member).reason == "Upprepade personangrepp"
+    assert (
+        service.active_suspension(session=db_session, user=member).reason
+        == "Upprepade personangrepp"
+    )
     service.suspend_user(session=db_session, actor=mod, user=member, reason="Spam", until=None)
     entry = one_new_entry(db_session, n + 1, "user.suspend")
     assert entry.after["indefinite"] is True and member.suspended_until == INDEFINITE
@@ -285,7 +384,13 @@ def test_suspension_until_a_date_indefinitely_and_lifted(db_session, mod):
     with pytest.raises(InvalidAction):
         service.lift_suspension(session=db_session, actor=mod, user=member)
     with pytest.raises(InvalidInput):
-        service.suspend_user(session=db_session, actor=mod, user=member, reason="x", until=utcnow() - timedelta(days=1))
+        service.suspend_user(
+            session=db_session,
+            actor=mod,
+            user=member,
+            reason="x",
+            until=utcnow() - timedelta(days=1),
+        )
 
 
 def test_moderator_cannot_suspend_admin_or_moderator(db_session, mod):
@@ -296,7 +401,9 @@ def test_moderator_cannot_suspend_admin_or_moderator(db_session, mod):
             service.suspend_user(session=db_session, actor=mod, user=target, reason="x")
         with pytest.raises(NotAllowed):
             service.warn_user(session=db_session, actor=mod, user=target, message="x")
-    service.suspend_user(session=db_session, actor=admin, user=other_mod, reason="Missbruk av rollen")
+    service.suspend_user(
+        session=db_session, actor=admin, user=other_mod, reason="Missbruk av rollen"
+    )
     assert permissions.is_suspended(other_mod) and not permissions.can_moderate(other_mod)
 
 
@@ -304,7 +411,9 @@ def test_notes_and_roles(db_session, mod):
     admin = make_user(db_session, role="admin")
     member = make_user(db_session)
     n = audit_count(db_session)
-    service.add_user_note(session=db_session, actor=mod, user=member, body="Har fått muntlig varning")
+    service.add_user_note(
+        session=db_session, actor=mod, user=member, body="Har fått muntlig varning"
+    )
     one_new_entry(db_session, n, "user.note")
     from forum.accounts import service as accounts
 

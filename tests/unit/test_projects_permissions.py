@@ -1,4 +1,5 @@
 """Who may do what with projects and lessons: the pure predicates of forum.permissions."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -13,8 +14,12 @@ from forum.i18n import utcnow
 
 def person(uid, role="member", confirmed=True, suspended=False):
     return SimpleNamespace(
-        id=uid, is_authenticated=True, is_moderator=role in ("moderator", "admin"), is_admin=role == "admin",
-        is_confirmed=confirmed, suspended_until=utcnow() + timedelta(days=1) if suspended else None,
+        id=uid,
+        is_authenticated=True,
+        is_moderator=role in ("moderator", "admin"),
+        is_admin=role == "admin",
+        is_confirmed=confirmed,
+        suspended_until=utcnow() + timedelta(days=1) if suspended else None,
     )
 
 
@@ -30,8 +35,15 @@ LESSON_THREAD = SimpleNamespace(author_id=1, kind="lesson")
 
 @pytest.mark.parametrize(
     ("user", "create", "edit"),
-    [(ANON, False, False), (UNCONFIRMED, False, False), (SUSPENDED, False, False), (OTHER, True, False),
-     (CREATOR, True, True), (MOD, True, True), (ADMIN, True, True)],
+    [
+        (ANON, False, False),
+        (UNCONFIRMED, False, False),
+        (SUSPENDED, False, False),
+        (OTHER, True, False),
+        (CREATOR, True, True),
+        (MOD, True, True),
+        (ADMIN, True, True),
+    ],
 )
 def test_projects(user, create, edit):
     assert p.can_create_project(user) is create
@@ -60,7 +72,10 @@ def test_lessons(user, view_draft, edit_draft, edit_published, feature, useful):
     assert p.can_mark_lesson_useful(user, DRAFT) is False
 
 
-@pytest.mark.parametrize(("user", "allowed"), [(ANON, False), (OTHER, False), (CREATOR, True), (MOD, True), (UNCONFIRMED, False)])
+@pytest.mark.parametrize(
+    ("user", "allowed"),
+    [(ANON, False), (OTHER, False), (CREATOR, True), (MOD, True), (UNCONFIRMED, False)],
+)
 def test_thread_project(user, allowed):
     assert p.can_link_thread_project(user, THREAD) is allowed
     assert p.can_link_thread_project(user, LESSON_THREAD) is False

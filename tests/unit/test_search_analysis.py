@@ -1,4 +1,5 @@
 """Language analysis: Swedish/English stemming, stop words, å/ä/ö, accent folding, compounds."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,10 +24,14 @@ def test_english_stemming_and_stop_words():
 
 
 def test_swedish_stop_words_are_dropped():
-    assert tokens("kan man kompostera i en lägenhet", mode="query") == tokens("kompostera lägenhet", mode="query")
+    assert tokens("kan man kompostera i en lägenhet", mode="query") == tokens(
+        "kompostera lägenhet", mode="query"
+    )
 
 
-@pytest.mark.parametrize("kept, other", [("säl", "sal"), ("får", "far"), ("öl", "ol"), ("mål", "mal")])
+@pytest.mark.parametrize(
+    "kept, other", [("säl", "sal"), ("får", "far"), ("öl", "ol"), ("mål", "mal")]
+)
 def test_a_ring_a_umlaut_o_umlaut_stay_distinct(kept, other):
     assert tokens(kept, mode="query") != tokens(other, mode="query")
 
@@ -40,12 +45,15 @@ def test_other_accents_fold():
     assert public_text("<p>sa\u030al</p>") == "sål"
 
 
-@pytest.mark.parametrize("word, parts", [
-    ("hållbarhetskongress", ("hållbarhet", "kongress")),
-    ("klimatkontrakt", ("klimat", "kontrakt")),
-    ("textilsortering", ("textil", "sortering")),
-    ("avfallshantering", ("avfall", "hantering")),
-])
+@pytest.mark.parametrize(
+    "word, parts",
+    [
+        ("hållbarhetskongress", ("hållbarhet", "kongress")),
+        ("klimatkontrakt", ("klimat", "kontrakt")),
+        ("textilsortering", ("textil", "sortering")),
+        ("avfallshantering", ("avfall", "hantering")),
+    ],
+)
 def test_compounds_split_into_known_words(word, parts):
     assert split_compound(word) == parts
 
@@ -56,7 +64,9 @@ def test_everyday_words_are_not_split(word):
 
 
 def test_compound_parts_are_indexed_at_the_same_position():
-    stream = [(t.text, t.pos) for t in language_analyzer("sv")("en hållbarhetskongress", positions=True)]
+    stream = [
+        (t.text, t.pos) for t in language_analyzer("sv")("en hållbarhetskongress", positions=True)
+    ]
     positions = {pos for _, pos in stream}
     assert len(positions) == 1
     texts = [text for text, _ in stream]

@@ -1,6 +1,7 @@
 """The array evaluation of queries (forum/search/engine.py) against Whoosh's own evaluation, on a
 small index of real corpus text with several segments and deleted documents; and the fast
 indexing path of the analyzers against the token chain."""
+
 from __future__ import annotations
 
 import gzip
@@ -9,7 +10,8 @@ import math
 from datetime import datetime, timedelta
 
 import pytest
-from whoosh import index as whoosh_index, query as Q
+from whoosh import index as whoosh_index
+from whoosh import query as Q
 from whoosh.fields import TEXT
 
 from forum import PROJECT_ROOT
@@ -41,10 +43,16 @@ def index(tmp_path_factory):
         for n, record in enumerate(records[part::3]):
             number = part + 3 * n
             writer.add_document(
-                key=f"post:{number}", group=f"thread:{record['thread_id']}", kind="thread" if number % 4 else "post",
-                theme="klimat" if number % 2 else "halsa", sdg="7,11" if number % 5 == 0 else "3",
+                key=f"post:{number}",
+                group=f"thread:{record['thread_id']}",
+                kind="thread" if number % 4 else "post",
+                theme="klimat" if number % 2 else "halsa",
+                sdg="7,11" if number % 5 == 0 else "3",
                 **moment_fields(start + timedelta(days=number)),
-                **text_fields(record.get("lang") or "sv", record.get("title") or "", record["body"]))
+                **text_fields(
+                    record.get("lang") or "sv", record.get("title") or "", record["body"]
+                ),
+            )
         writer.commit(merge=False)
     with ix.writer() as writer:
         for number in range(0, len(records), 7):
@@ -66,8 +74,17 @@ def whoosh_matches(searcher, query) -> dict[int, float]:
     return found
 
 
-QUESTIONS = ["kan man få ersättning", "vaccin barn", "solar panels energy", "förnybar energi", "vaccin*", "ener*",
-             '"renewable energy"', "compost -meat", "vård sjukvård region"]
+QUESTIONS = [
+    "kan man få ersättning",
+    "vaccin barn",
+    "solar panels energy",
+    "förnybar energi",
+    "vaccin*",
+    "ener*",
+    '"renewable energy"',
+    "compost -meat",
+    "vård sjukvård region",
+]
 
 
 def test_the_index_has_several_segments_and_deletions(index):
@@ -89,7 +106,11 @@ def test_the_same_documents_match_as_in_whoosh(index, text):
 
 def test_term_scores_are_whooshs_bm25(index):
     with index.searcher() as searcher:
-        for fieldname, text in (("body_sv", "vaccin"), ("body_en", "energi"), ("body_en", "energy")):
+        for fieldname, text in (
+            ("body_sv", "vaccin"),
+            ("body_en", "energi"),
+            ("body_en", "energy"),
+        ):
             query = Q.Term(fieldname, text, boost=2.5)
             expected = whoosh_matches(searcher, query)
             found = engine.view_of(searcher).evaluate(query)
@@ -112,17 +133,28 @@ def test_coordination_raises_documents_matching_more_of_the_words(index):
             assert math.isclose(after, before * (1 + engine.COORDINATION * share))
 
 
-@pytest.mark.parametrize("filters", [
-    {"kinds": ["post"]}, {"themes": ["klimat"], "sdgs": [7]}, {"langs": ["en"]},
-    {"date_from": datetime(2020, 2, 1), "date_to": datetime(2020, 3, 15, 23, 59)}, {"authors": []},
-])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"kinds": ["post"]},
+        {"themes": ["klimat"], "sdgs": [7]},
+        {"langs": ["en"]},
+        {"date_from": datetime(2020, 2, 1), "date_to": datetime(2020, 3, 15, 23, 59)},
+        {"authors": []},
+    ],
+)
 def test_filters_and_exclusions_agree_with_whoosh(index, filters):
     built = build_query(index.schema, parse_query("energi energy vaccin -barn"))
     restrict = filter_query(**filters)
     with index.searcher() as searcher:
         unscaled = Q.Or(built.scored.subqueries, boost=built.scored.boost)
-        expected = [hit.docnum for hit in searcher.search(unscaled, limit=None, filter=restrict, mask=built.mask)]
-        found = engine.search(searcher, built.scored, limit=10_000, restrict=restrict, mask=built.mask)
+        expected = [
+            hit.docnum
+            for hit in searcher.search(unscaled, limit=None, filter=restrict, mask=built.mask)
+        ]
+        found = engine.search(
+            searcher, built.scored, limit=10_000, restrict=restrict, mask=built.mask
+        )
         assert set(found.matched.tolist()) == set(expected)
 
 
@@ -136,14 +168,18 @@ def test_newest_first_and_facets(index):
         counts = engine.view_of(searcher).facet_counts(found.matched)
         for name in ("kind", "theme", "lang"):
             assert sum(counts[name].values()) == len(found.matched)
-        expected_seven = len(set(found.matched.tolist()) & set(searcher.docs_for_query(Q.Term("sdg", "7"))))
+        expected_seven = len(
+            set(found.matched.tolist()) & set(searcher.docs_for_query(Q.Term("sdg", "7")))
+        )
         assert counts["sdg"].get("7", 0) == expected_seven
 
 
 def test_fast_indexing_path_gives_the_chain_terms_and_positions():
     schema = build_schema()
     for record in corpus_records(80):
-        for name, value in text_fields(record.get("lang") or "sv", record.get("title") or "", record["body"]).items():
+        for name, value in text_fields(
+            record.get("lang") or "sv", record.get("title") or "", record["body"]
+        ).items():
             field = schema[name]
             if isinstance(field, TEXT):
                 assert sorted(field.index(value)) == sorted(TEXT.index(field, value)), name
@@ -151,7 +187,9 @@ def test_fast_indexing_path_gives_the_chain_terms_and_positions():
 
 def test_snippet_marks_the_words_of_the_query_terms():
     schema = build_schema()
-    text = "Inledning. " * 30 + "Kompostera matrester i lägenheten <b>går</b> bra. " + "Annat. " * 40
+    text = (
+        "Inledning. " * 30 + "Kompostera matrester i lägenheten <b>går</b> bra. " + "Annat. " * 40
+    )
     terms = {t.text for t in schema["body_sv"].analyzer("kompostera lägenhet", mode="index")}
     html = snippet(schema, text, "sv", terms)
     assert "<mark>Kompostera</mark>" in html and "<mark>lägenheten</mark>" in html

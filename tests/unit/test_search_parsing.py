@@ -1,8 +1,9 @@
 """The query language, including hostile input (property-based)."""
+
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Every
 
@@ -16,10 +17,21 @@ SCHEMA = build_schema()
 def _ram_index():
     ix = RamStorage().create_index(SCHEMA)
     with ix.writer() as writer:
-        writer.add_document(key="thread:1", kind="thread", lang="sv", title_sv="Kompost i lägenhet",
-                            body_sv="Kan man kompostera matrester? Ja, med bokashi.", spell_sv="kompost lägenhet")
-        writer.add_document(key="post:2", kind="post", lang="en", body_en="Put meat in the compost? No.",
-                            spell_en="meat compost")
+        writer.add_document(
+            key="thread:1",
+            kind="thread",
+            lang="sv",
+            title_sv="Kompost i lägenhet",
+            body_sv="Kan man kompostera matrester? Ja, med bokashi.",
+            spell_sv="kompost lägenhet",
+        )
+        writer.add_document(
+            key="post:2",
+            kind="post",
+            lang="en",
+            body_en="Put meat in the compost? No.",
+            spell_en="meat compost",
+        )
     return ix
 
 
@@ -33,7 +45,9 @@ def _run(raw: str) -> int:
 
 
 def test_words_phrases_exclusions_prefixes_and_filters():
-    parsed = parse_query('kompost "gröna tak" -plast kompost* author:"Anna S" theme:klimat sdg:11 tema:x')
+    parsed = parse_query(
+        'kompost "gröna tak" -plast kompost* author:"Anna S" theme:klimat sdg:11 tema:x'
+    )
     assert parsed.words == ["kompost"]
     assert parsed.phrases == [["gröna", "tak"]]
     assert parsed.excluded_words == ["plast"]
@@ -61,7 +75,7 @@ def test_unknown_field_names_are_text():
 
 
 def test_lone_operators_give_an_empty_query():
-    for raw in ["-", "*", '"', "- - -", "author:\"\"", '""', "-\"\""]:
+    for raw in ["-", "*", '"', "- - -", 'author:""', '""', '-""']:
         assert parse_query(raw).is_empty, raw
 
 
@@ -79,8 +93,35 @@ def test_any_text_parses_and_searches(raw):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(['"', "-", "*", ":", "author:", "sdg:", "(", ")", "AND", "OR", "NOT", "\\",
-                                 "klimat", "ö", "\x00", " ", "\u200b", "🌍", "%", "_"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                '"',
+                "-",
+                "*",
+                ":",
+                "author:",
+                "sdg:",
+                "(",
+                ")",
+                "AND",
+                "OR",
+                "NOT",
+                "\\",
+                "klimat",
+                "ö",
+                "\x00",
+                " ",
+                "\u200b",
+                "🌍",
+                "%",
+                "_",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
 def test_operator_soup_never_raises(raw):
     assert 0 <= _run(raw) <= 2
 

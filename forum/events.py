@@ -1,0 +1,49 @@
+"""Domain events: how an area reacts to another area's changes without importing it.
+
+A service sends an event after it has flushed the change, inside its caller's transaction.
+Receivers run at once, in the same session, so whatever they write commits or rolls back together
+with the change; a receiver flushes but never commits. The sender is the service module's name;
+the keyword arguments of each event are listed beside it and are the whole contract.
+
+Receivers connect when their area's package is imported (``create_app`` imports every area), so a
+lower area never needs to know who listens.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_events = Namespace()
+
+#: session, actor, post, thread, first (True for a thread's opening post)
+post_created = _events.signal("post-created")
+#: session, actor, user, before, after (the role values as strings)
+user_role_changed = _events.signal("user-role-changed")
+
+
+class Contributions:
+    """An extension point where a lower area asks and higher areas answer.
+
+    The data export asks every area for its section, the project page for what other areas show
+    on it: each answer is a dict, and ``collect`` merges them. Providers register with
+    ``@point.provide`` when their module is imported; a name given twice is a programming error.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+        self._providers: list = []
+
+    def provide(self, provider):
+        if provider not in self._providers:
+            self._providers.append(provider)
+        return provider
+
+    def collect(self, **kwargs) -> dict:
+        merged: dict = {}
+        for provider in self._providers:
+            answer = provider(**kwargs)
+            clash = merged.keys() & answer.keys()
+            if clash:
+                raise RuntimeError(f"{self.name}: {sorted(clash)} given by two providers")
+            merged.update(answer)
+        return merged

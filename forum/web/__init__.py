@@ -1,0 +1,29 @@
+"""The view toolkit every area uses: rendering, access, answers after a POST, inputs, globals."""
+
+from .access import requires
+from .answers import finish, show_on_form
+from .globals import register_template_globals
+from .inputs import (
+    MAX_DATABASE_INT,
+    DatabaseIntConverter,
+    ForumRequest,
+    is_safe_redirect,
+    page_arg,
+)
+from .rendering import current_path_with, fail, render, wants_fragment
+
+__all__ = [
+    "MAX_DATABASE_INT",
+    "DatabaseIntConverter",
+    "ForumRequest",
+    "current_path_with",
+    "fail",
+    "finish",
+    "is_safe_redirect",
+    "page_arg",
+    "register_template_globals",
+    "render",
+    "requires",
+    "show_on_form",
+    "wants_fragment",
+]
