@@ -9,7 +9,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := forum:create_app
 
-.PHONY: run dev test test-pg translations compile-translations setup db bench chromium clean
+.PHONY: run dev lint test test-pg translations compile-translations setup db bench chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,7 +69,13 @@ chromium:
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
-test: $(VENV)/.installed-test compile-translations chromium node_modules/.package-lock.json
+# Lint first: ruff (rules, import order, formatting at 100 columns) and the layer contract.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+test: lint compile-translations chromium node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The unit and HTTP tests again, on a real PostgreSQL server started for the run (.ci/with-postgres).

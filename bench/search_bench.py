@@ -33,7 +33,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from forum import PROJECT_ROOT
+from forum.config import PROJECT_ROOT
 
 CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
 BIN = Path(sys.executable).parent

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from forum import PROJECT_ROOT
+from forum.config import PROJECT_ROOT
 from forum.search import engine
 from forum.search.documents import text_fields
 from forum.search.index import VARIANTS, build_schema

@@ -17,14 +17,12 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def create_app(config: dict | type | None = None) -> Flask:
     """Build the application. ``config`` is a Config class or a dict of overrides."""
     from . import db, errors, models  # noqa: F401  (models fills the metadata)
     from .accounts.session import load_user
-    from .config import Config, ConfigError
+    from .config import PROJECT_ROOT, Config, ConfigError
     from .extensions import babel, csrf, htmx, login_manager
     from .i18n import remember_language_choice, select_locale
     from .web import DatabaseIntConverter, ForumRequest
@@ -109,15 +107,19 @@ def _register_template_helpers(app: Flask) -> None:
 
     from .i18n import current_language, localized, time_ago
     from .permissions import TEMPLATE_PREDICATES
-    from .web import current_path_with
+    from .web import current_path_with, register_template_globals
 
-    app.jinja_env.globals.update(
-        current_language=current_language,
-        localized=localized,
-        time_ago=time_ago,
-        format_date=format_date,
-        format_datetime=format_datetime,
-        current_path_with=current_path_with,
-        languages=app.config["LANGUAGES"],
-        **TEMPLATE_PREDICATES,
+    register_template_globals(
+        app,
+        "forum",
+        {
+            "current_language": current_language,
+            "localized": localized,
+            "time_ago": time_ago,
+            "format_date": format_date,
+            "format_datetime": format_datetime,
+            "current_path_with": current_path_with,
+            "languages": app.config["LANGUAGES"],
+            **TEMPLATE_PREDICATES,
+        },
     )

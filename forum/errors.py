@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from .db import get_session
+from .domain import DomainError
 from .web import wants_fragment
 
 MESSAGES = {
@@ -55,6 +57,12 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(exc, CSRFError):
             detail = str(CSRF_MESSAGE)
         return render_error(status, detail)
+
+    @app.errorhandler(DomainError)
+    def _refused(exc: DomainError):
+        # A rule of a service refused the action: nothing of it may be committed.
+        get_session().rollback()
+        return render_error(exc.status, str(exc.message))
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -5,7 +5,11 @@ Every predicate accepts flask-login's anonymous user as well as a ``User``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 
 from .i18n import utcnow
 
@@ -268,3 +272,38 @@ TEMPLATE_PREDICATES = {
     "can_link_thread_project": can_link_thread_project,
     "can_manage_glossary": can_manage_glossary,
 }
+
+
+# --- rules for views: a predicate and what a refused user reads ---------------------------------
+@dataclass(frozen=True)
+class Rule:
+    """``test(user, *objects named in on)`` must hold, else ``status`` with ``message``.
+
+    Views state their rules with ``forum.web.requires``; ``on`` names objects its loader returned
+    (``Rule(can_edit_post, _l("..."), on=("post", "thread"))``). ``sign_in``: an anonymous
+    visitor is sent to the login flow before the rule is tested.
+    """
+
+    test: Callable[..., bool]
+    message: object
+    on: tuple[str, ...] = ()
+    status: int = 403
+    sign_in: bool = True
+
+
+def _not_suspended(user) -> bool:
+    return not is_suspended(user)
+
+
+def _confirmed(user) -> bool:
+    return bool(getattr(user, "is_confirmed", False))
+
+
+SIGNED_IN = Rule(is_member, _l("You do not have permission to do that."))
+# Taking part: the suspension is named first, since confirming the address would not help then.
+PARTICIPANT = (
+    Rule(_not_suspended, _l("Your account is suspended: you cannot post right now.")),
+    Rule(_confirmed, _l("Confirm your e-mail address before you take part in discussions.")),
+)
+MODERATOR = Rule(can_moderate, _l("Only moderators can do that."))
+ADMIN = (MODERATOR, Rule(can_delete_permanently, _l("Only administrators can do that.")))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from alembic import command
 
-from . import PROJECT_ROOT
+from .config import PROJECT_ROOT
 from .migrate import alembic_config
 
 VERSIONS = PROJECT_ROOT / "migrations" / "versions"

@@ -17,21 +17,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from . import passwords
-from .models import ActorType, Role
+from .labels import ACTOR_TYPE_LABELS, ROLE_LABELS
+from .models import ActorType
 
-ACTOR_TYPE_LABELS = {
-    ActorType.public.value: _l("Public sector"),
-    ActorType.private.value: _l("Private sector"),
-    ActorType.nonprofit.value: _l("Non-profit organisation"),
-    ActorType.academia.value: _l("Academia"),
-    ActorType.civil_society.value: _l("Civil society"),
-    ActorType.individual.value: _l("Individual"),
-}
-ROLE_LABELS = {
-    Role.member.value: _l("Member"),
-    Role.moderator.value: _l("Moderator"),
-    Role.admin.value: _l("Administrator"),
-}
+# Each language named in itself, so a reader finds their own whatever the page language is.
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 
 

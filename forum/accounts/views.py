@@ -13,17 +13,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..db import get_session
 from ..extensions import limiter, login_manager
-from ..web import fail, is_safe_redirect, render, wants_fragment
+from ..web import fail, is_safe_redirect, register_template_globals, render, wants_fragment
 from . import service
 from .forms import (
-    ACTOR_TYPE_LABELS,
-    ROLE_LABELS,
     ActionForm,
     LoginForm,
     RegisterForm,
     ResetPasswordForm,
     ResetRequestForm,
 )
+from .labels import actor_type_label, role_label
 from .urls import profile_path, public_name
 
 bp = Blueprint("accounts", __name__)
@@ -36,21 +35,19 @@ def _configure_login_manager(state) -> None:
     login_manager.login_message_category = "info"
 
 
-@bp.app_template_global()
-def actor_type_label(value) -> str:
-    value = getattr(value, "value", value)
-    return str(ACTOR_TYPE_LABELS.get(value, value))
-
-
-@bp.app_template_global()
-def role_label(value) -> str:
-    value = getattr(value, "value", value)
-    return str(ROLE_LABELS.get(value, value))
-
-
-@bp.app_context_processor
-def _account_helpers() -> dict:
-    return {"public_name": public_name, "profile_path": profile_path, "action_form": ActionForm}
+@bp.record_once
+def _template_globals(state) -> None:
+    register_template_globals(
+        state.app,
+        "accounts",
+        {
+            "actor_type_label": actor_type_label,
+            "role_label": role_label,
+            "public_name": public_name,
+            "profile_path": profile_path,
+            "action_form": ActionForm,
+        },
+    )
 
 
 # --- helpers shared by the account views -------------------------------------------------------

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from .. import permissions
-from ..accounts.models import ActorType, User
+from ..accounts.models import User
 from ..core.models import Theme
 from ..db import get_session
 from ..extensions import limiter
@@ -111,21 +111,6 @@ def post_location(post: Post, thread: Thread, page: int) -> str:
     return thread_url(thread, **params) + f"#post-{post.id}"
 
 
-def actor_type_label(value) -> str:
-    labels = {
-        ActorType.public: _("Public sector"),
-        ActorType.private: _("Private sector"),
-        ActorType.nonprofit: _("Non-profit organisation"),
-        ActorType.academia: _("Academia"),
-        ActorType.civil_society: _("Civil society"),
-        ActorType.individual: _("Individual"),
-    }
-    try:
-        return labels[ActorType(value)]
-    except ValueError:
-        return ""
-
-
 def is_deleted_user(user: User | None) -> bool:
     return user is None or user.deleted_at is not None
 
@@ -137,7 +122,6 @@ def language_name(code: str | None) -> str:
 TEMPLATE_HELPERS = {
     "thread_url": thread_url,
     "post_url": post_url,
-    "actor_type_label": actor_type_label,
     "is_deleted_user": is_deleted_user,
     "language_name": language_name,
 }

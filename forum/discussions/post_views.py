@@ -29,32 +29,14 @@ from .loaders import (
     require_participant,
     thread_url,
 )
-from .models import Post, Reaction, Thread
+from .models import Post, Thread
 from .views import bp, quote_text, thread_context
 
 
-def post_context(post: Post, thread: Thread) -> dict:
-    """What ``_post.html`` needs to render one post on its own."""
-    session = get_session()
-    marked = False
-    if current_user.is_authenticated:
-        marked = (
-            session.exec(
-                select(Reaction.id).where(
-                    Reaction.post_id == post.id,
-                    Reaction.user_id == current_user.id,
-                    Reaction.kind == service.USEFUL,
-                )
-            ).first()
-            is not None
-        )
-    return {
-        "post": post,
-        "thread": thread,
-        "author": queries.users_by_id(session, [post.author_id]).get(post.author_id),
-        "marked": marked,
-        "is_first": service.is_first_post(session=session, post=post),
-    }
+def _post_context(post: Post, thread: Thread) -> dict:
+    return queries.post_context(
+        session=get_session(), viewer=current_user, post=post, thread=thread
+    )
 
 
 def _location(post: Post, thread: Thread) -> str:
@@ -90,7 +72,9 @@ def post_permalink(post_id: int):
     post, thread = get_post_or_404(post_id)
     if wants_fragment():
         return render(
-            "discussions/_post.html", "discussions/_post.html", **post_context(post, thread)
+            "discussions/_post.html",
+            "discussions/_post.html",
+            **_post_context(post, thread),
         )
     return redirect(_location(post, thread))
 
@@ -159,7 +143,7 @@ def reply(thread_id: int):
             "discussions/_reply_result.html",
             "discussions/_reply_result.html",
             form=ReplyForm(formdata=None),
-            **post_context(post, thread),
+            **_post_context(post, thread),
         )
     return redirect(_reply_location(post, thread), 303)
 
@@ -173,7 +157,7 @@ def _edit_allowed(post: Post, thread: Thread) -> None:
 
 
 def _render_edit(post: Post, thread: Thread, form: EditPostForm, *, status: int = 200):
-    context = post_context(post, thread)
+    context = _post_context(post, thread)
     return render(
         "discussions/edit_post.html",
         "discussions/_edit_form.html",
@@ -227,7 +211,9 @@ def edit_post(post_id: int):
         fail_for(error)
     if wants_fragment():
         return render(
-            "discussions/_post.html", "discussions/_edit_result.html", **post_context(post, thread)
+            "discussions/_post.html",
+            "discussions/_edit_result.html",
+            **_post_context(post, thread),
         )
     return redirect(_location(post, thread), 303)
 
@@ -319,7 +305,9 @@ def delete_post(post_id: int):
     )
     if wants_fragment():
         return render(
-            "discussions/_post.html", "discussions/_post.html", **post_context(post, thread)
+            "discussions/_post.html",
+            "discussions/_post.html",
+            **_post_context(post, thread),
         )
     return redirect(_location(post, thread), 303)
 

@@ -16,7 +16,7 @@ from ..language import choose_language
 from ..markup import plain_text, render_markdown
 from ..projects.service import set_thread_project
 from ..projects.thread_views import project_field_choices
-from ..web import fail, render, wants_fragment
+from ..web import fail, register_template_globals, render, wants_fragment
 from . import queries, service
 from .forms import ReplyForm, ThreadForm
 from .loaders import (
@@ -38,7 +38,7 @@ bp = Blueprint("discussions", __name__)
 @bp.record_once
 def _register_template_helpers(state) -> None:
     """Globals (not a context processor) so that imported macros see them too."""
-    state.app.jinja_env.globals.update(TEMPLATE_HELPERS)
+    register_template_globals(state.app, "discussions", TEMPLATE_HELPERS)
 
 
 # --- theme page ---------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlmodel import select
 from ..core.models import Theme
 from ..db import get_session
 from ..discussions.models import Post, Thread
+from ..discussions.queries import post_context
 from ..i18n import localized
 from ..markup import plain_text
 from ..web import fail, render, wants_fragment
@@ -263,17 +264,12 @@ def _post_done(post: Post, message: str):
     session.commit()
     thread = session.get(Thread, post.thread_id)
     if wants_fragment() and thread is not None:
-        try:
-            from ..discussions.post_views import post_context
-
-            return render(
-                "discussions/_post.html",
-                "discussions/_post.html",
-                message=message,
-                **post_context(post, thread),
-            )
-        except ImportError:  # pragma: no cover - discussions not installed
-            pass
+        return render(
+            "discussions/_post.html",
+            "discussions/_post.html",
+            message=message,
+            **post_context(session=session, viewer=current_user, post=post, thread=thread),
+        )
     flash(message, "success")
     return redirect_303(back_to(post_link(post)))
 

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..accounts.labels import ACTOR_TYPE_LABELS
 from ..accounts.models import ActorType
 from . import labels
 from .lessons import (
@@ -74,7 +75,7 @@ def http_url(form, field):
 class PartnerRow(Form):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=NAME_MAX)])
     actor_type = SelectField(
-        _l("Actor type"), default=ActorType.public.value, choices=labels.actor_type_choices
+        _l("Actor type"), default=ActorType.public.value, choices=list(ACTOR_TYPE_LABELS.items())
     )
 
 

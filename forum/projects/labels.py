@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import ActorType
 from ..i18n import localized
 from .models import LessonType, ProjectStatus
 
@@ -27,15 +26,6 @@ LESSON_TYPE = {
     LessonType.other: _l("Other"),
 }
 
-ACTOR_TYPE = {
-    ActorType.public: _l("Public sector"),
-    ActorType.private: _l("Private sector"),
-    ActorType.nonprofit: _l("Non-profit organisation"),
-    ActorType.academia: _l("Academia"),
-    ActorType.civil_society: _l("Civil society"),
-    ActorType.individual: _l("Individual"),
-}
-
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 
 
@@ -47,20 +37,12 @@ def lesson_type_choices() -> list[tuple[str, str]]:
     return [(key.value, label) for key, label in LESSON_TYPE.items()]
 
 
-def actor_type_choices() -> list[tuple[str, str]]:
-    return [(key.value, label) for key, label in ACTOR_TYPE.items()]
-
-
 def status_label(value) -> str:
     return str(PROJECT_STATUS.get(ProjectStatus(value), value))
 
 
 def lesson_type_label(value) -> str:
     return str(LESSON_TYPE.get(LessonType(value), value))
-
-
-def actor_type_label(value) -> str:
-    return str(ACTOR_TYPE.get(ActorType(value), value))
 
 
 def localized_name(obj) -> str:
@@ -75,7 +57,6 @@ def goal_label(goal) -> str:
 TEMPLATE_HELPERS = {
     "project_status_label": status_label,
     "lesson_type_label": lesson_type_label,
-    "partner_type_label": actor_type_label,
     "goal_label": goal_label,
     "lesson_language_name": lambda code: LANGUAGE_NAMES.get(code, code),
 }

@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..core.models import Goal, Theme
 from ..db import get_session
 from ..markup import plain_text
-from ..web import fail, page_arg, render, wants_fragment
+from ..web import fail, page_arg, register_template_globals, render, wants_fragment
 from . import labels, lessons, service
 from .errors import ProjectsError
 from .forms import ProjectForm, add_row, remove_row
@@ -32,12 +32,16 @@ bp = Blueprint("projects", __name__)
 @bp.record_once
 def _template_globals(state):
     """Label helpers and ``featured_lessons`` as Jinja globals (macros see globals, not context)."""
-    state.app.jinja_env.globals.update(
-        **labels.TEMPLATE_HELPERS,
-        featured_lessons=_featured_lessons_for_template,
-        lesson_excerpt=lambda lesson, limit=220: plain_text(lesson.context, limit),
-        project_of_thread=_project_of_thread,
-        outcome_number=lambda value: format_decimal(value, format="#,##0.###"),
+    register_template_globals(
+        state.app,
+        "projects",
+        {
+            **labels.TEMPLATE_HELPERS,
+            "featured_lessons": _featured_lessons_for_template,
+            "lesson_excerpt": lambda lesson, limit=220: plain_text(lesson.context, limit),
+            "project_of_thread": _project_of_thread,
+            "outcome_number": lambda value: format_decimal(value, format="#,##0.###"),
+        },
     )
 
 

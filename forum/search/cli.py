@@ -118,7 +118,7 @@ def search_eval_command(corpora: tuple[str, ...]) -> None:
     """Print nDCG@10 and Recall@10 per corpus and variant (see bench/search_eval.py)."""
     import sys
 
-    from .. import PROJECT_ROOT
+    from ..config import PROJECT_ROOT
 
     if str(PROJECT_ROOT) not in sys.path:  # bench/ lives beside the package, not inside it
         sys.path.insert(0, str(PROJECT_ROOT))

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from forum import PROJECT_ROOT, create_app
+from forum import create_app
+from forum.config import PROJECT_ROOT
 from tests.conftest import test_settings
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from babel.messages.extract import extract_from_dir
 from sqlmodel import func, select
 
-from forum import PROJECT_ROOT, create_app
+from forum import create_app
 from forum.catalogues import catalogue_path, problems
-from forum.config import Config, ConfigError
+from forum.config import PROJECT_ROOT, Config, ConfigError
 from forum.core.models import Goal, Theme
 from forum.core.seed import seed_reference_data
 from forum.db import make_engine

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh.fields import TEXT
 
-from forum import PROJECT_ROOT
+from forum.config import PROJECT_ROOT
 from forum.search import engine
 from forum.search.documents import moment_fields, text_fields
 from forum.search.index import CODEC, build_schema

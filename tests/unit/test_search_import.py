@@ -10,8 +10,8 @@ from pathlib import Path
 
 from sqlmodel import func, select
 
-from forum import PROJECT_ROOT
 from forum.accounts.models import User
+from forum.config import PROJECT_ROOT
 from forum.core.models import Theme
 from forum.discussions.models import Post, Thread
 

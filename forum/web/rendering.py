@@ -1,0 +1,44 @@
+"""One URL serves a full page or, for htmx, a fragment; failures carry a user-facing message."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+from urllib.parse import urlencode
+
+from flask import make_response, render_template, request
+from werkzeug.exceptions import default_exceptions
+from werkzeug.wrappers import Response
+
+from ..extensions import htmx
+
+
+def wants_fragment() -> bool:
+    """True for an htmx request that is not a boosted page navigation."""
+    return bool(htmx) and not htmx.boosted
+
+
+def render(page: str, fragment: str | None = None, *, status: int = 200, **context) -> Response:
+    """Render ``fragment`` for htmx requests and ``page`` otherwise.
+
+    Responses vary on ``HX-Request`` so caches never mix the two.
+    """
+    template = fragment if fragment and wants_fragment() else page
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def current_path_with(**params: str) -> str:
+    """The current URL with some query parameters replaced (used by the language switch)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in params.items():
+        args[key] = [value]
+    query = urlencode([(k, v) for k, values in args.items() for v in values])
+    return f"{request.path}?{query}" if query else request.path
+
+
+def fail(status: int, message: str) -> NoReturn:
+    """Abort with ``status`` and a translated, user-facing ``message`` shown on the error page."""
+    exc = default_exceptions[status](description=str(message))
+    exc.forum_message = True  # type: ignore[attr-defined]
+    raise exc
