@@ -20,7 +20,10 @@ from ..discussions.models import Post, Thread
 from ..i18n import utcnow
 from .audit import record
 from .errors import InvalidAction
-from .service import _clean_reason, _is_first_post, _refresh_counters, _require_moderator
+from .rules import clean_reason as _clean_reason
+from .rules import is_first_post as _is_first_post
+from .rules import refresh_counters as _refresh_counters
+from .rules import require_moderator as _require_moderator
 
 AWAITING_APPROVAL = "awaiting approval"
 _LINK = re.compile(r"<a\s", re.IGNORECASE)

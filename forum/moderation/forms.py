@@ -28,7 +28,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..i18n import utcnow
 from ..web import MAX_DATABASE_INT
-from .service import REASON_MAX
+from .rules import REASON_MAX
 
 
 def _strip(value):

@@ -9,13 +9,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..db import get_session
-from ..web import fail
-from . import content, service
-from .action_views import _navigate, _run_form
-from .errors import ModerationError
+from ..permissions import MODERATOR
+from ..projects.models import Lesson, Project
+from ..web import fail, finish, requires
+from . import items
+from .action_flow import run_form
 from .forms import OptionalReasonForm, ReasonForm
-from .loaders import back_to, fail_for, require_moderator
-from .views import _done, bp
+from .loaders import back_to
+from .rules import REASON_MAX
+from .views import bp
 
 KINDS = {"lessons": "lesson", "projects": "project"}
 HIDE_TITLES = {"lesson": _l("Hide the lesson"), "project": _l("Hide the project")}
@@ -26,10 +28,8 @@ RESTORED_MESSAGES = {
 }
 
 
-def _load(kind: str, item_id: int):
+def _published_item_or_404(kind: str, item_id: int):
     """The lesson or project (404 when unknown; drafts are nobody's business here) and its URL."""
-    from ..projects.models import Lesson, Project
-
     session = get_session()
     if KINDS[kind] == "lesson":
         lesson = session.get(Lesson, item_id)
@@ -46,20 +46,21 @@ def _load(kind: str, item_id: int):
     return project, project.name, url_for("projects.project_detail", slug=project.slug)
 
 
-def _finish(message: str, location: str):
+def _item_done(message: str, location: str):
     if request.form.get("context") == "queue":
-        return _done(
-            message, back_to(url_for("moderation.queue_page")), "moderation/_queue_done.html"
+        return finish(
+            back_to(url_for("moderation.queue_page")),
+            message=message,
+            fragment="moderation/_queue_done.html",
         )
-    return _navigate(message, back_to(location))
+    # The page shows the item as it was (hidden or not) in many places: htmx reloads it.
+    return finish(back_to(location), message=message, hx_status=200)
 
 
 @bp.route("/mod/<any(lessons, projects):kind>/<int:item_id>/hide", methods=["GET", "POST"])
+@requires(MODERATOR)
 def item_hide(kind: str, item_id: int):
-    denied = require_moderator()
-    if denied is not None:
-        return denied
-    item, title, location = _load(kind, item_id)
+    item, title, location = _published_item_or_404(kind, item_id)
     form = ReasonForm() if request.method == "POST" else ReasonForm(formdata=None)
     page = dict(
         title=HIDE_TITLES[KINDS[kind]],
@@ -71,25 +72,20 @@ def item_hide(kind: str, item_id: int):
     )
 
     def act(session):
-        content.hide_item(session=session, actor=current_user, item=item, reason=form.reason.data)
-        return _finish(str(HIDDEN_MESSAGES[KINDS[kind]]), location)
+        items.hide_item(session=session, actor=current_user, item=item, reason=form.reason.data)
+        return _item_done(str(HIDDEN_MESSAGES[KINDS[kind]]), location)
 
-    return _run_form(form, page, act)
+    return run_form(form, page, act)
 
 
 @bp.post("/mod/<any(lessons, projects):kind>/<int:item_id>/restore")
+@requires(MODERATOR)
 def item_restore(kind: str, item_id: int):
-    denied = require_moderator()
-    if denied is not None:
-        return denied
-    item, _title, location = _load(kind, item_id)
+    item, _title, location = _published_item_or_404(kind, item_id)
     form = OptionalReasonForm()
     if not form.validate_on_submit():
-        fail(422, _("Keep the reason under %(max)d characters.", max=service.REASON_MAX))
-    try:
-        content.restore_item(
-            session=get_session(), actor=current_user, item=item, reason=form.reason.data or ""
-        )
-    except ModerationError as exc:
-        fail_for(exc)
-    return _finish(str(RESTORED_MESSAGES[KINDS[kind]]), location)
+        fail(422, _("Keep the reason under %(max)d characters.", max=REASON_MAX))
+    items.restore_item(
+        session=get_session(), actor=current_user, item=item, reason=form.reason.data or ""
+    )
+    return _item_done(str(RESTORED_MESSAGES[KINDS[kind]]), location)

@@ -1,100 +1,101 @@
-"""What can be reported: posts, lessons and projects, looked up by (type, id)."""
+"""Hide and restore a lesson or a project: moderation's "hide the item" for what is not a post.
+
+Same contract as every moderation service: keyword-only, permission-checked, ``flush`` only,
+exactly one audit entry per call. A hidden lesson also hides its discussion thread (so its replies
+leave lists, counts and search with it); restoring clears the thread again unless its first post
+is itself hidden. A hidden project hides the project only: its lessons come from other people and
+are hidden one by one if they must go too.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from sqlmodel import Session
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, select
 
 from ..discussions.models import Post, Thread
-from ..markup import plain_text
-
-ITEM_TYPES = ("post", "lesson", "project")
-
-
-@dataclass
-class ItemRef:
-    """A reportable item seen from moderation: enough to show it in context and act on it."""
-
-    type: str
-    id: int
-    obj: Any
-    author_id: int | None
-    title: str
-    url: str
-    excerpt: str
-    hidden: bool = False
-    thread: Thread | None = None
-    language: str | None = None  # of the excerpt (sv/en); None when unknown (projects)
-    title_language: str | None = None
+from ..i18n import utcnow
+from ..projects.models import Lesson, Project
+from .audit import record
+from .errors import InvalidAction
+from .models import ReportStatus
+from .reports import close_reports
+from .rules import clean_reason, require_moderator
 
 
-def thread_url(thread: Thread) -> str:
-    return f"/threads/{thread.id}-{thread.slug}"
+def _kind(item) -> str:
+    return "lesson" if isinstance(item, Lesson) else "project"
 
 
-def _post(session: Session, item_id: int) -> ItemRef | None:
-    post = session.get(Post, item_id)
-    if post is None:
-        return None
-    thread = session.get(Thread, post.thread_id)
-    return ItemRef(
-        type="post",
-        id=post.id,
-        obj=post,
-        author_id=post.author_id,
-        title=thread.title if thread else "",
-        url=f"{thread_url(thread)}#post-{post.id}" if thread else "",
-        excerpt=plain_text(post.body, 400),
-        hidden=post.hidden_at is not None or post.deleted_at is not None,
-        thread=thread,
-        language=post.language,
-        title_language=thread.language if thread else None,
+def _author_id(item) -> int | None:
+    return item.author_id if isinstance(item, Lesson) else item.creator_id
+
+
+def _first_post_hidden(session: Session, thread: Thread) -> bool:
+    first = session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1)
+    ).first()
+    return first is not None and first.hidden_at is not None
+
+
+def hide_item(*, session: Session, actor, item: Lesson | Project, reason: str) -> Lesson | Project:
+    """Hide a lesson or a project with a reason; its open reports are resolved."""
+    require_moderator(actor)
+    reason = clean_reason(reason)
+    kind = _kind(item)
+    if item.hidden_at is not None:
+        raise InvalidAction(_l("This is already hidden."))
+    now = utcnow()
+    item.hidden_at, item.hidden_by_id, item.hidden_reason = now, actor.id, reason
+    thread_hidden = False
+    if kind == "lesson" and item.thread_id:
+        thread = session.get(Thread, item.thread_id)
+        if thread is not None and thread.hidden_at is None:
+            thread.hidden_at, thread_hidden = now, True
+    session.flush()
+    closed = close_reports(session, actor, kind, item.id, ReportStatus.resolved, reason)
+    record(
+        session=session,
+        actor=actor,
+        action=f"{kind}.hide",
+        target_type=kind,
+        target_id=item.id,
+        target_user_id=_author_id(item),
+        reason=reason,
+        before={"hidden": False},
+        after={"hidden": True, "thread_hidden": thread_hidden, "report_ids": closed},
     )
+    return item
 
 
-def _lesson(session: Session, item_id: int) -> ItemRef | None:
-    from ..projects.models import Lesson
-
-    lesson = session.get(Lesson, item_id)
-    if lesson is None:
-        return None
-    return ItemRef(
-        type="lesson",
-        id=lesson.id,
-        obj=lesson,
-        author_id=lesson.author_id,
-        title=lesson.title,
-        url=f"/lessons/{lesson.id}",
-        excerpt=plain_text(lesson.context, 400),
-        hidden=not lesson.is_public,
-        language=lesson.language,
-        title_language=lesson.language,
+def restore_item(
+    *, session: Session, actor, item: Lesson | Project, reason: str = ""
+) -> Lesson | Project:
+    require_moderator(actor)
+    reason = clean_reason(reason, required=False)
+    kind = _kind(item)
+    if item.hidden_at is None:
+        raise InvalidAction(_l("This is not hidden."))
+    before = {"hidden": True, "hidden_reason": item.hidden_reason}
+    item.hidden_at, item.hidden_by_id, item.hidden_reason = None, None, None
+    thread_restored = False
+    if kind == "lesson" and item.thread_id:
+        thread = session.get(Thread, item.thread_id)
+        if (
+            thread is not None
+            and thread.hidden_at is not None
+            and not _first_post_hidden(session, thread)
+        ):
+            thread.hidden_at, thread_restored = None, True
+    session.flush()
+    record(
+        session=session,
+        actor=actor,
+        action=f"{kind}.restore",
+        target_type=kind,
+        target_id=item.id,
+        target_user_id=_author_id(item),
+        reason=reason,
+        before=before,
+        after={"hidden": False, "thread_restored": thread_restored},
     )
-
-
-def _project(session: Session, item_id: int) -> ItemRef | None:
-    from ..projects.models import Project
-
-    project = session.get(Project, item_id)
-    if project is None:
-        return None
-    return ItemRef(
-        type="project",
-        id=project.id,
-        obj=project,
-        author_id=project.creator_id,
-        title=project.name,
-        url=f"/projects/{project.slug}",
-        excerpt=plain_text(project.summary, 400),
-        hidden=project.hidden_at is not None,
-    )
-
-
-_LOADERS = {"post": _post, "lesson": _lesson, "project": _project}
-
-
-def load_item(session: Session, item_type: str, item_id: int) -> ItemRef | None:
-    loader = _LOADERS.get(item_type)
-    return loader(session, item_id) if loader else None
+    return item

@@ -1,81 +1,59 @@
-"""What the moderation views share: access checks and loaders that 404/403 in one place."""
+"""What the moderation views load: objects by id (404 when missing) and where to go afterwards.
+
+Moderators act on hidden content too, so these loaders find any thread or post, hidden or not;
+the views check the moderator rule before loading, so an address tells a member nothing about
+what exists.
+"""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, request
+from flask import request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import permissions
 from ..accounts.models import User
 from ..db import get_session
 from ..discussions.models import Post, Thread
 from ..web import fail, is_safe_redirect
-from .errors import ModerationError
 from .models import Report, UserWarning
 
 
-def require_moderator():
-    """Anonymous: the login flow; members (also replaying a form by hand): 403."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    if not permissions.can_moderate(current_user):
-        fail(403, _("Only moderators can do that."))
-    return None
-
-
-def require_admin():
-    denied = require_moderator()
-    if denied is None and not permissions.can_delete_permanently(current_user):
-        fail(403, _("Only administrators can do that."))
-    return denied
-
-
-def require_member():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
-    return None
-
-
-def get_thread_or_404(thread_id: int) -> Thread:
+def any_thread_or_404(thread_id: int) -> Thread:
+    """The thread, hidden or not."""
     thread = get_session().get(Thread, thread_id)
     if thread is None:
         fail(404, _("This thread does not exist or has been removed."))
     return thread
 
 
-def get_post_or_404(post_id: int) -> Post:
+def any_post_or_404(post_id: int) -> Post:
+    """The post, hidden or not."""
     post = get_session().get(Post, post_id)
     if post is None:
         fail(404, _("This post does not exist or has been removed."))
     return post
 
 
-def get_user_or_404(user_id: int) -> User:
+def user_or_404(user_id: int) -> User:
     user = get_session().get(User, user_id)
     if user is None:
         fail(404, _("There is no such user."))
     return user
 
 
-def get_report_or_404(report_id: int) -> Report:
+def report_or_404(report_id: int) -> Report:
     report = get_session().get(Report, report_id)
     if report is None:
         fail(404, _("There is no such report."))
     return report
 
 
-def get_warning_or_404(warning_id: int) -> UserWarning:
+def own_warning_or_404(warning_id: int) -> UserWarning:
+    """A warning given to the current user; anybody else's is a 404."""
     warning = get_session().get(UserWarning, warning_id)
     if warning is None or not current_user.is_authenticated or warning.user_id != current_user.id:
         fail(404, _("There is no such warning."))
     return warning
-
-
-def fail_for(error: ModerationError):
-    get_session().rollback()
-    fail(error.status, str(error.message))
 
 
 def back_to(default: str) -> str:
@@ -84,48 +62,9 @@ def back_to(default: str) -> str:
     return target if is_safe_redirect(target) else default
 
 
-ACTION_LABELS = {
-    "report.file": _l("Report filed"),
-    "report.withdraw": _l("Report withdrawn"),
-    "report.dismiss": _l("Reports dismissed"),
-    "report.resolve": _l("Reports resolved"),
-    "post.hide": _l("Post hidden"),
-    "post.restore": _l("Post restored"),
-    "post.edit": _l("Post edited"),
-    "post.delete": _l("Post deleted permanently"),
-    "post.hold": _l("Post held for approval"),
-    "post.approve": _l("Post approved"),
-    "post.reject": _l("Post rejected"),
-    "lesson.hide": _l("Lesson hidden"),
-    "lesson.restore": _l("Lesson restored"),
-    "project.hide": _l("Project hidden"),
-    "project.restore": _l("Project restored"),
-    "thread.pin": _l("Thread pinned"),
-    "thread.unpin": _l("Thread unpinned"),
-    "thread.feature": _l("Thread featured on the home page"),
-    "thread.unfeature": _l("Thread no longer featured"),
-    "thread.lock": _l("Thread locked"),
-    "thread.unlock": _l("Thread unlocked"),
-    "thread.move": _l("Thread moved"),
-    "thread.rename": _l("Thread renamed"),
-    "thread.merge": _l("Thread merged"),
-    "thread.split": _l("Thread split"),
-    "user.warn": _l("User warned"),
-    "user.acknowledge_warning": _l("Warning acknowledged"),
-    "user.suspend": _l("User suspended"),
-    "user.lift_suspension": _l("Suspension lifted"),
-    "user.note": _l("Note added"),
-    "user.role": _l("Role changed"),
-}
-
-ITEM_TYPE_LABELS = {
-    "post": _l("Post"),
-    "lesson": _l("Lesson"),
-    "project": _l("Project"),
-    "thread": _l("Thread"),
-    "user": _l("User"),
-}
+def thread_link(thread: Thread) -> str:
+    return url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug)
 
 
-def redirect_303(location: str):
-    return redirect(location, code=303)
+def post_link(post: Post) -> str:
+    return url_for("discussions.post_permalink", post_id=post.id)

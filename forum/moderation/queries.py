@@ -1,4 +1,5 @@
-"""Read-only queries of moderation: the review queue, the audit log, a user's record."""
+"""Read-only queries of moderation: the review queue, the audit log, a user's record, open reports
+and what a member is told (warnings, suspension)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from .. import permissions
 from ..accounts.models import Role, User
 from .approval import pending_count
-from .items import ItemRef, load_item
 from .models import ModerationAction, Report, ReportStatus, Suspension, UserNote, UserWarning
+from .reportable import ItemRef, load_item
 
 QUEUE_LIMIT = 50
 LOG_PAGE = 50
@@ -140,6 +142,17 @@ def log_entries(
     return rows[:LOG_PAGE], len(rows) > LOG_PAGE
 
 
+def warnings_of(session: Session, user) -> list[UserWarning]:
+    """Every warning ``user`` was given, newest first."""
+    return list(
+        session.exec(
+            select(UserWarning)
+            .where(UserWarning.user_id == user.id)
+            .order_by(UserWarning.id.desc())
+        )
+    )
+
+
 def user_record(session: Session, user: User) -> dict:
     """Everything the user moderation page shows."""
     notes = list(
@@ -147,13 +160,7 @@ def user_record(session: Session, user: User) -> dict:
             select(UserNote).where(UserNote.user_id == user.id).order_by(UserNote.id.desc())
         )
     )
-    warnings = list(
-        session.exec(
-            select(UserWarning)
-            .where(UserWarning.user_id == user.id)
-            .order_by(UserWarning.id.desc())
-        )
-    )
+    warnings = warnings_of(session, user)
     suspensions = list(
         session.exec(
             select(Suspension).where(Suspension.user_id == user.id).order_by(Suspension.id.desc())
@@ -181,3 +188,66 @@ def user_record(session: Session, user: User) -> dict:
         "actions": actions,
         "people": people,
     }
+
+
+# --- open reports ---------------------------------------------------------------------------------
+def open_reports_for(*, session: Session, item_type: str, item_id: int) -> list[Report]:
+    return list(
+        session.exec(
+            select(Report)
+            .where(
+                Report.item_type == item_type,
+                Report.item_id == item_id,
+                Report.status == ReportStatus.open,
+            )
+            .order_by(Report.id)
+        )
+    )
+
+
+def open_report_by(*, session: Session, user, item_type: str, item_id: int) -> Report | None:
+    """The user's own open report of the item, if any (the page shows "reported")."""
+    if not permissions.is_member(user):
+        return None
+    return session.exec(
+        select(Report).where(
+            Report.reporter_id == user.id,
+            Report.item_type == item_type,
+            Report.item_id == item_id,
+            Report.status == ReportStatus.open,
+        )
+    ).first()
+
+
+def open_reports_by(*, session: Session, user) -> dict[tuple[str, int], Report]:
+    """All open reports of ``user``, keyed by (item type, item id): one query for a whole page."""
+    if not permissions.is_member(user):
+        return {}
+    reports = session.exec(
+        select(Report).where(Report.reporter_id == user.id, Report.status == ReportStatus.open)
+    )
+    return {(r.item_type, r.item_id): r for r in reports}
+
+
+# --- what a member is told ------------------------------------------------------------------------
+def unacknowledged_warnings(*, session: Session, user) -> list[UserWarning]:
+    if not permissions.is_member(user):
+        return []
+    return list(
+        session.exec(
+            select(UserWarning)
+            .where(UserWarning.user_id == user.id, UserWarning.acknowledged_at.is_(None))
+            .order_by(UserWarning.id)
+        )
+    )
+
+
+def active_suspension(*, session: Session, user) -> Suspension | None:
+    """The suspension in force (with its reason), or None."""
+    if not permissions.is_suspended(user):
+        return None
+    return session.exec(
+        select(Suspension)
+        .where(Suspension.user_id == user.id, Suspension.lifted_at.is_(None))
+        .order_by(Suspension.id.desc())
+    ).first()

@@ -1,6 +1,7 @@
 """Thread curation: pin, feature, lock, move, rename, merge and split.
 
-Same contract as ``service.py``: keyword-only, permission-checked, flush only, one audit entry.
+Same contract as every moderation service: keyword-only, permission-checked, ``flush`` only,
+exactly one audit entry.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from sqlmodel import Session, select
 
 from ..core.models import Theme
 from ..discussions.models import Post, Thread, ThreadGoal
+from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
 from .audit import record
 from .errors import InvalidAction, InvalidInput
 from .models import ThreadRedirect
-from .service import _clean_reason, _refresh_counters, _require_moderator
+from .rules import clean_reason, refresh_counters, require_moderator
 
 # (attribute, value) -> (audit action, message when the thread is already in that state)
 FLAG_ACTIONS = {
@@ -30,13 +32,13 @@ def set_thread_flag(
     *, session: Session, actor, thread: Thread, action: str, reason: str = ""
 ) -> Thread:
     """pin/unpin (within its theme), feature/unfeature (on the home page), lock/unlock."""
-    _require_moderator(actor)
+    require_moderator(actor)
     if action not in FLAG_ACTIONS:
         raise InvalidInput()
     attribute, value, already = FLAG_ACTIONS[action]
     if getattr(thread, attribute) == value:
         raise InvalidAction(already)
-    reason = _clean_reason(reason, required=False)
+    reason = clean_reason(reason, required=False)
     setattr(thread, attribute, value)
     session.flush()
     record(
@@ -53,50 +55,16 @@ def set_thread_flag(
     return thread
 
 
-def pin_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(session=session, actor=actor, thread=thread, action="pin", reason=reason)
-
-
-def unpin_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(
-        session=session, actor=actor, thread=thread, action="unpin", reason=reason
-    )
-
-
-def feature_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(
-        session=session, actor=actor, thread=thread, action="feature", reason=reason
-    )
-
-
-def unfeature_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(
-        session=session, actor=actor, thread=thread, action="unfeature", reason=reason
-    )
-
-
-def lock_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(
-        session=session, actor=actor, thread=thread, action="lock", reason=reason
-    )
-
-
-def unlock_thread(*, session, actor, thread, reason=""):
-    return set_thread_flag(
-        session=session, actor=actor, thread=thread, action="unlock", reason=reason
-    )
-
-
 def move_thread(
     *, session: Session, actor, thread: Thread, theme: Theme | None, reason: str = ""
 ) -> Thread:
     """Move to another theme; the audit entry keeps the old and the new theme."""
-    _require_moderator(actor)
+    require_moderator(actor)
     if theme is None or theme.id is None:
         raise InvalidInput(_l("Choose a theme."))
     if theme.id == thread.theme_id:
         raise InvalidAction(_l("The thread is already in this theme."))
-    reason = _clean_reason(reason, required=False)
+    reason = clean_reason(reason, required=False)
     old = session.get(Theme, thread.theme_id)
     thread.theme_id = theme.id
     session.flush()
@@ -117,9 +85,7 @@ def move_thread(
 def rename_thread(
     *, session: Session, actor, thread: Thread, title: str, reason: str = ""
 ) -> Thread:
-    from ..discussions.service import TITLE_MAX, TITLE_MIN, thread_slug
-
-    _require_moderator(actor)
+    require_moderator(actor)
     title = " ".join((title or "").split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         raise InvalidInput(
@@ -131,7 +97,7 @@ def rename_thread(
         )
     if title == thread.title:
         raise InvalidAction(_l("The thread already has this title."))
-    reason = _clean_reason(reason, required=False)
+    reason = clean_reason(reason, required=False)
     before = {"title": thread.title}
     thread.title, thread.slug = title, thread_slug(title)
     session.flush()
@@ -161,8 +127,8 @@ def merge_thread(
 ) -> Thread:
     """Move every post of ``source`` into ``target`` (posts keep their dates) and remove ``source``;
     its URL redirects to ``target`` from then on."""
-    _require_moderator(actor)
-    reason = _clean_reason(reason)
+    require_moderator(actor)
+    reason = clean_reason(reason)
     if target is None:
         raise InvalidInput(_l("Choose the thread to merge into."))
     if target.id == source.id:
@@ -194,7 +160,7 @@ def merge_thread(
     session.add(ThreadRedirect(old_thread_id=source.id, new_thread_id=target.id))
     session.delete(source)
     session.flush()
-    _refresh_counters(session, target)
+    refresh_counters(session, target)
     record(
         session=session,
         actor=actor,
@@ -220,10 +186,8 @@ def split_thread(
     theme: Theme | None = None,
 ) -> Thread:
     """Move the selected replies (never the first post) into a new thread; they keep their dates."""
-    from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
-
-    _require_moderator(actor)
-    reason = _clean_reason(reason, required=False)
+    require_moderator(actor)
+    reason = clean_reason(reason, required=False)
     title = " ".join((title or "").split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
         raise InvalidInput(
@@ -259,8 +223,8 @@ def split_thread(
     if thread.solution_post_id in wanted:
         thread.solution_post_id = None
     session.flush()
-    _refresh_counters(session, thread)
-    _refresh_counters(session, new)
+    refresh_counters(session, thread)
+    refresh_counters(session, new)
     record(
         session=session,
         actor=actor,

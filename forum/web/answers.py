@@ -16,13 +16,15 @@ def finish(
     message: str | None = None,
     fragment: str | None = None,
     commit: bool = True,
+    hx_status: int = 204,
     **context,
 ) -> Response:
     """Commit, then answer a POST that worked.
 
     A plain browser gets a 303 to ``location`` (``message`` flashed). An htmx request gets
     ``fragment`` rendered with ``message`` and ``context`` when there is one to swap in, and
-    otherwise an ``HX-Redirect`` to ``location`` (with the message flashed for the next page).
+    otherwise an ``HX-Redirect`` to ``location`` (with the message flashed for the next page),
+    answered with ``hx_status``.
     """
     if commit:
         get_session().commit()
@@ -31,7 +33,7 @@ def finish(
     if message:
         flash(message, "success")
     if wants_fragment():
-        response = make_response("", 204)
+        response = make_response("", hx_status)
         response.headers["HX-Redirect"] = location
         return response
     return redirect(location, code=303)

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from forum.moderation import service
+from forum.moderation import reports
 from forum.projects.models import Lesson, Project
 from forum.search import get_search_service
 from tests.factories import login_as, make_user
@@ -22,7 +22,7 @@ HX = {"HX-Request": "true"}
 def world(app, db_session):
     with app.test_request_context():
         project, lesson = make_project_with_lesson(db_session)
-        service.file_report(
+        reports.file_report(
             session=db_session,
             actor=make_user(db_session),
             item_type="lesson",

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from forum.discussions.models import Post, Thread
-from forum.moderation import service
+from forum.moderation import reports, users
 from forum.moderation.models import Report, ReportStatus
 from tests.factories import login_as, make_user
 from tests.moderation_helpers import audit_count, make_project_with_lesson, make_thread, themes
@@ -27,7 +27,7 @@ def world(app, db_session):
     thread, posts = make_thread(db_session, replies=2)
     other, _ = make_thread(db_session, title="Cykelbanor i Malmö")
     with app.test_request_context():
-        service.file_report(
+        reports.file_report(
             session=db_session,
             actor=make_user(db_session),
             item_type="post",
@@ -181,14 +181,14 @@ def test_member_replaying_a_form_with_csrf_on_gets_403(app_settings, db_session,
 
 def test_queue_lists_reports_grouped_with_priority(client, world, db_session, app):
     with app.test_request_context():
-        service.file_report(
+        reports.file_report(
             session=db_session,
             actor=make_user(db_session),
             item_type="post",
             item_id=world["posts"][2].id,
             reason="off_topic",
         )
-        service.file_report(
+        reports.file_report(
             session=db_session,
             actor=make_user(db_session),
             item_type="post",
@@ -344,7 +344,7 @@ def test_report_form_flow_and_withdraw(client, world, db_session):
 def test_suspended_user_reads_sees_why_and_cannot_report(client, world, db_session, app):
     member = world["member"]
     with app.test_request_context():
-        service.suspend_user(
+        users.suspend_user(
             session=db_session, actor=world["moderator"], user=member, reason="Upprepad spam"
         )
     db_session.commit()
@@ -368,7 +368,7 @@ def test_suspended_user_reads_sees_why_and_cannot_report(client, world, db_sessi
 def test_warning_shown_until_acknowledged(client, world, db_session, app):
     member = world["member"]
     with app.test_request_context():
-        warning = service.warn_user(
+        warning = users.warn_user(
             session=db_session, actor=world["moderator"], user=member, message="Var vänlig"
         )
     db_session.commit()
@@ -403,7 +403,7 @@ def test_suspended_user_can_still_log_in_and_sees_the_suspension(client, world, 
 
     member = world["member"]
     with app.test_request_context():
-        service.suspend_user(
+        users.suspend_user(
             session=db_session, actor=world["moderator"], user=member, reason="Spam i flera trådar"
         )
     db_session.commit()

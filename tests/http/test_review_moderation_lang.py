@@ -3,7 +3,7 @@ language."""
 
 from __future__ import annotations
 
-from forum.moderation import service
+from forum.moderation import reports
 from tests.factories import login_as, make_user
 from tests.moderation_helpers import make_thread
 
@@ -13,7 +13,7 @@ def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(
 ):
     thread, posts = make_thread(db_session, replies=1)
     with app.test_request_context():
-        service.file_report(
+        reports.file_report(
             session=db_session,
             actor=make_user(db_session),
             item_type="post",
@@ -31,7 +31,7 @@ def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(
 def test_queue_adds_no_lang_when_the_content_is_in_the_page_language(app, client, db_session):
     thread, posts = make_thread(db_session, replies=1)
     with app.test_request_context():
-        service.file_report(
+        reports.file_report(
             session=db_session,
             actor=make_user(db_session),
             item_type="post",

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from forum import permissions
 from forum.discussions.models import Thread
-from forum.moderation import content, service
+from forum.moderation import items, reports
 from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
 from forum.moderation.models import ModerationAction, Report, ReportStatus
 from forum.projects import lessons as lesson_service
@@ -23,7 +23,7 @@ def last_entry(session) -> ModerationAction:
 
 def test_hide_and_restore_lesson_one_entry_each_and_thread_follows(db_session, mod):
     project, lesson = make_project_with_lesson(db_session)
-    service.file_report(
+    reports.file_report(
         session=db_session,
         actor=make_user(db_session),
         item_type="lesson",
@@ -31,7 +31,7 @@ def test_hide_and_restore_lesson_one_entry_each_and_thread_follows(db_session, m
         reason="spam",
     )
     n = audit_count(db_session)
-    content.hide_item(session=db_session, actor=mod, item=lesson, reason="Reklam för en konsult")
+    items.hide_item(session=db_session, actor=mod, item=lesson, reason="Reklam för en konsult")
     assert audit_count(db_session) == n + 1
     entry = last_entry(db_session)
     assert (entry.action, entry.target_type, entry.target_id) == (
@@ -51,8 +51,8 @@ def test_hide_and_restore_lesson_one_entry_each_and_thread_follows(db_session, m
     assert permissions.is_hidden_for(member, lesson) and not permissions.is_hidden_for(mod, lesson)
     assert not permissions.can_mark_lesson_useful(member, lesson)
     with pytest.raises(InvalidAction):
-        content.hide_item(session=db_session, actor=mod, item=lesson, reason="igen")
-    content.restore_item(session=db_session, actor=mod, item=lesson)
+        items.hide_item(session=db_session, actor=mod, item=lesson, reason="igen")
+    items.restore_item(session=db_session, actor=mod, item=lesson)
     assert audit_count(db_session) == n + 2
     entry = last_entry(db_session)
     assert (
@@ -62,14 +62,14 @@ def test_hide_and_restore_lesson_one_entry_each_and_thread_follows(db_session, m
     assert lesson.hidden_at is None and lesson.hidden_reason is None
     assert db_session.get(Thread, lesson.thread_id).hidden_at is None
     with pytest.raises(InvalidAction):
-        content.restore_item(session=db_session, actor=mod, item=lesson)
+        items.restore_item(session=db_session, actor=mod, item=lesson)
     assert audit_count(db_session) == n + 2
 
 
 def test_hide_and_restore_project_one_entry_each(db_session, mod):
     project, lesson = make_project_with_lesson(db_session)
     n = audit_count(db_session)
-    content.hide_item(session=db_session, actor=mod, item=project, reason="Påhittat")
+    items.hide_item(session=db_session, actor=mod, item=project, reason="Påhittat")
     assert audit_count(db_session) == n + 1 and last_entry(db_session).action == "project.hide"
     assert last_entry(db_session).target_user_id == project.creator_id
     db_session.commit()
@@ -78,7 +78,7 @@ def test_hide_and_restore_project_one_entry_each(db_session, mod):
     )
     assert project.id not in [p.id for p in listing.items] and listing.total == 0
     assert lesson.hidden_at is None  # its lessons keep their own state
-    content.restore_item(session=db_session, actor=mod, item=project, reason="Det finns")
+    items.restore_item(session=db_session, actor=mod, item=project, reason="Det finns")
     assert audit_count(db_session) == n + 2 and last_entry(db_session).action == "project.restore"
     listing = project_service.list_projects(
         session=db_session, filters=project_service.ProjectFilters()
@@ -91,18 +91,18 @@ def test_members_cannot_hide_and_reason_is_required(db_session, mod):
     member = make_user(db_session)
     n = audit_count(db_session)
     with pytest.raises(NotAllowed):
-        content.hide_item(session=db_session, actor=member, item=lesson, reason="Spam")
+        items.hide_item(session=db_session, actor=member, item=lesson, reason="Spam")
     with pytest.raises(NotAllowed):
-        content.hide_item(session=db_session, actor=member, item=project, reason="Spam")
+        items.hide_item(session=db_session, actor=member, item=project, reason="Spam")
     with pytest.raises(InvalidInput):
-        content.hide_item(session=db_session, actor=mod, item=lesson, reason="   ")
+        items.hide_item(session=db_session, actor=mod, item=lesson, reason="   ")
     assert audit_count(db_session) == n and lesson.hidden_at is None and project.hidden_at is None
 
 
 def test_hidden_lesson_leaves_lists_featured_counts_and_project_page(db_session, mod):
     project, lesson = make_project_with_lesson(db_session)
     lesson_service.set_lesson_featured(session=db_session, actor=mod, lesson=lesson, featured=True)
-    content.hide_item(session=db_session, actor=mod, item=lesson, reason="Spam")
+    items.hide_item(session=db_session, actor=mod, item=lesson, reason="Spam")
     db_session.commit()
     member = make_user(db_session)
     assert (

@@ -8,10 +8,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from forum import permissions
+from forum import events, permissions
 from forum.discussions.models import Post, Thread, ThreadGoal
 from forum.i18n import utcnow
-from forum.moderation import service, threads
+from forum.moderation import posts as post_moderation
+from forum.moderation import queries, threads, users
+from forum.moderation import reports as report_moderation
 from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
 from forum.moderation.models import (
     INDEFINITE,
@@ -37,7 +39,7 @@ def test_report_withdraw_and_one_open_report_per_user(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
     reporter = make_user(db_session)
     n = audit_count(db_session)
-    report = service.file_report(
+    report = report_moderation.file_report(
         session=db_session,
         actor=reporter,
         item_type="post",
@@ -48,18 +50,18 @@ def test_report_withdraw_and_one_open_report_per_user(db_session, mod):
     entry = one_new_entry(db_session, n, "report.file")
     assert entry.target_user_id == posts[1].author_id
     with pytest.raises(InvalidAction):
-        service.file_report(
+        report_moderation.file_report(
             session=db_session,
             actor=reporter,
             item_type="post",
             item_id=posts[1].id,
             reason="other",
         )
-    service.withdraw_report(session=db_session, actor=reporter, report=report)
+    report_moderation.withdraw_report(session=db_session, actor=reporter, report=report)
     one_new_entry(db_session, n + 1, "report.withdraw")
     assert report.status == ReportStatus.withdrawn
     # after withdrawing, a new report is allowed
-    service.file_report(
+    report_moderation.file_report(
         session=db_session, actor=reporter, item_type="post", item_id=posts[1].id, reason="other"
     )
     db_session.commit()
@@ -69,7 +71,7 @@ def test_report_rules(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
     author = db_session.get(Post, posts[1].id).author_id
     with pytest.raises(InvalidAction):  # own post
-        service.file_report(
+        report_moderation.file_report(
             session=db_session,
             actor=db_session.get(type(mod), author),
             item_type="post",
@@ -77,12 +79,12 @@ def test_report_rules(db_session, mod):
             reason="spam",
         )
     with pytest.raises(InvalidInput):
-        service.file_report(
+        report_moderation.file_report(
             session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="boring"
         )
     suspended = make_user(db_session, suspended_until=utcnow() + timedelta(days=2))
     with pytest.raises(NotAllowed):
-        service.file_report(
+        report_moderation.file_report(
             session=db_session,
             actor=suspended,
             item_type="post",
@@ -90,17 +92,17 @@ def test_report_rules(db_session, mod):
             reason="spam",
         )
     other = make_user(db_session)
-    report = service.file_report(
+    report = report_moderation.file_report(
         session=db_session, actor=other, item_type="post", item_id=posts[1].id, reason="spam"
     )
     with pytest.raises(NotAllowed):  # only the reporter withdraws
-        service.withdraw_report(session=db_session, actor=mod, report=report)
+        report_moderation.withdraw_report(session=db_session, actor=mod, report=report)
 
 
 def test_dismiss_closes_every_open_report_with_one_entry(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
     for _ in range(3):
-        service.file_report(
+        report_moderation.file_report(
             session=db_session,
             actor=make_user(db_session),
             item_type="post",
@@ -108,7 +110,7 @@ def test_dismiss_closes_every_open_report_with_one_entry(db_session, mod):
             reason="off_topic",
         )
     n = audit_count(db_session)
-    closed = service.dismiss_reports(
+    closed = report_moderation.dismiss_reports(
         session=db_session,
         actor=mod,
         item_type="post",
@@ -122,11 +124,11 @@ def test_dismiss_closes_every_open_report_with_one_entry(db_session, mod):
     assert {r.resolved_by_id for r in reports} == {mod.id}
     assert {r.resolution_note for r in reports} == {"Inget regelbrott"}
     with pytest.raises(InvalidAction):
-        service.dismiss_reports(
+        report_moderation.dismiss_reports(
             session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="igen"
         )
     with pytest.raises(InvalidInput):
-        service.resolve_reports(
+        report_moderation.resolve_reports(
             session=db_session, actor=mod, item_type="post", item_id=posts[1].id, reason="  "
         )
 
@@ -136,18 +138,18 @@ def test_members_cannot_moderate(db_session, ctx):
     member = make_user(db_session)
     n = audit_count(db_session)
     with pytest.raises(NotAllowed):
-        service.hide_post(session=db_session, actor=member, post=posts[1], reason="x")
+        post_moderation.hide_post(session=db_session, actor=member, post=posts[1], reason="x")
     with pytest.raises(NotAllowed):
-        threads.pin_thread(session=db_session, actor=member, thread=thread)
+        threads.set_thread_flag(session=db_session, actor=member, thread=thread, action="pin")
     with pytest.raises(NotAllowed):
-        service.add_user_note(session=db_session, actor=member, user=member, body="x")
+        users.add_user_note(session=db_session, actor=member, user=member, body="x")
     assert audit_count(db_session) == n
 
 
 def test_hide_and_restore_keep_counters_and_resolve_reports(db_session, mod):
     thread, posts = make_thread(db_session, replies=2)
     assert thread.post_count == 3
-    service.file_report(
+    report_moderation.file_report(
         session=db_session,
         actor=make_user(db_session),
         item_type="post",
@@ -155,7 +157,7 @@ def test_hide_and_restore_keep_counters_and_resolve_reports(db_session, mod):
         reason="harassment",
     )
     n = audit_count(db_session)
-    service.hide_post(session=db_session, actor=mod, post=posts[2], reason="Personangrepp")
+    post_moderation.hide_post(session=db_session, actor=mod, post=posts[2], reason="Personangrepp")
     entry = one_new_entry(db_session, n, "post.hide")
     assert entry.reason == "Personangrepp" and len(entry.after["report_ids"]) == 1
     db_session.commit()
@@ -164,17 +166,19 @@ def test_hide_and_restore_keep_counters_and_resolve_reports(db_session, mod):
     assert posts[2].hidden_reason == "Personangrepp" and thread.hidden_at is None
     assert not permissions.can_view_hidden_post(make_user(db_session), posts[2])
     with pytest.raises(InvalidAction):
-        service.hide_post(session=db_session, actor=mod, post=posts[2], reason="igen")
-    service.restore_post(session=db_session, actor=mod, post=posts[2], reason="Missförstånd")
+        post_moderation.hide_post(session=db_session, actor=mod, post=posts[2], reason="igen")
+    post_moderation.restore_post(
+        session=db_session, actor=mod, post=posts[2], reason="Missförstånd"
+    )
     one_new_entry(db_session, n + 1, "post.restore")
     assert thread.post_count == 3 and thread.last_post_id == posts[2].id
 
 
 def test_hiding_the_first_post_hides_the_thread(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
-    service.hide_post(session=db_session, actor=mod, post=posts[0], reason="Spam")
+    post_moderation.hide_post(session=db_session, actor=mod, post=posts[0], reason="Spam")
     assert thread.hidden_at is not None
-    service.restore_post(session=db_session, actor=mod, post=posts[0])
+    post_moderation.restore_post(session=db_session, actor=mod, post=posts[0])
     assert thread.hidden_at is None
 
 
@@ -183,7 +187,7 @@ def test_moderator_edit_records_revision_with_moderator(db_session, mod):
 
     thread, posts = make_thread(db_session, replies=1)
     n = audit_count(db_session)
-    service.moderator_edit_post(
+    post_moderation.moderator_edit_post(
         session=db_session,
         actor=mod,
         post=posts[1],
@@ -197,7 +201,7 @@ def test_moderator_edit_records_revision_with_moderator(db_session, mod):
     ).one()
     assert revision.edited_by_id == mod.id and posts[1].edited_by_id == mod.id
     with pytest.raises(InvalidInput):
-        service.moderator_edit_post(
+        post_moderation.moderator_edit_post(
             session=db_session, actor=mod, post=posts[1], body="   ", reason="x"
         )
 
@@ -206,9 +210,11 @@ def test_permanent_delete_is_admin_only_and_the_entry_stays(db_session, mod):
     admin = make_user(db_session, role="admin")
     thread, posts = make_thread(db_session, replies=2)
     with pytest.raises(NotAllowed):
-        service.delete_post_permanently(session=db_session, actor=mod, post=posts[1], reason="x")
+        post_moderation.delete_post_permanently(
+            session=db_session, actor=mod, post=posts[1], reason="x"
+        )
     n = audit_count(db_session)
-    service.delete_post_permanently(
+    post_moderation.delete_post_permanently(
         session=db_session, actor=admin, post=posts[1], reason="Personuppgifter"
     )
     db_session.commit()
@@ -216,7 +222,7 @@ def test_permanent_delete_is_admin_only_and_the_entry_stays(db_session, mod):
     assert db_session.get(Post, posts[1].id) is None
     assert db_session.get(Thread, thread.id).post_count == 2
     # the first post takes the whole thread
-    service.delete_post_permanently(
+    post_moderation.delete_post_permanently(
         session=db_session, actor=admin, post=posts[0], reason="Spamtråd"
     )
     db_session.commit()
@@ -226,7 +232,7 @@ def test_permanent_delete_is_admin_only_and_the_entry_stays(db_session, mod):
 
 def test_audit_entries_cannot_be_changed_or_deleted(db_session, mod):
     thread, _ = make_thread(db_session)
-    threads.lock_thread(session=db_session, actor=mod, thread=thread)
+    threads.set_thread_flag(session=db_session, actor=mod, thread=thread, action="lock")
     db_session.commit()
     entry = db_session.exec(select(ModerationAction)).first()
     entry.reason = "rewritten"
@@ -349,14 +355,14 @@ def test_split_moves_selected_replies_keeping_dates(db_session, mod):
 def test_warn_and_acknowledge(db_session, mod):
     member = make_user(db_session)
     n = audit_count(db_session)
-    warning = service.warn_user(session=db_session, actor=mod, user=member, message="Håll god ton")
+    warning = users.warn_user(session=db_session, actor=mod, user=member, message="Håll god ton")
     one_new_entry(db_session, n, "user.warn")
-    assert service.unacknowledged_warnings(session=db_session, user=member) == [warning]
+    assert queries.unacknowledged_warnings(session=db_session, user=member) == [warning]
     with pytest.raises(NotAllowed):
-        service.acknowledge_warning(session=db_session, actor=mod, warning=warning)
-    service.acknowledge_warning(session=db_session, actor=member, warning=warning)
+        users.acknowledge_warning(session=db_session, actor=mod, warning=warning)
+    users.acknowledge_warning(session=db_session, actor=member, warning=warning)
     one_new_entry(db_session, n + 1, "user.acknowledge_warning")
-    assert service.unacknowledged_warnings(session=db_session, user=member) == []
+    assert queries.unacknowledged_warnings(session=db_session, user=member) == []
     assert db_session.exec(select(UserWarning)).one().acknowledged_at is not None
 
 
@@ -364,27 +370,27 @@ def test_suspension_until_a_date_indefinitely_and_lifted(db_session, mod):
     member = make_user(db_session)
     n = audit_count(db_session)
     until = utcnow() + timedelta(days=7)
-    service.suspend_user(
+    users.suspend_user(
         session=db_session, actor=mod, user=member, reason="Upprepade personangrepp", until=until
     )
     one_new_entry(db_session, n, "user.suspend")
     assert member.suspended_until == until and not permissions.can_participate(member)
     assert (
-        service.active_suspension(session=db_session, user=member).reason
+        queries.active_suspension(session=db_session, user=member).reason
         == "Upprepade personangrepp"
     )
-    service.suspend_user(session=db_session, actor=mod, user=member, reason="Spam", until=None)
+    users.suspend_user(session=db_session, actor=mod, user=member, reason="Spam", until=None)
     entry = one_new_entry(db_session, n + 1, "user.suspend")
     assert entry.after["indefinite"] is True and member.suspended_until == INDEFINITE
-    assert service.active_suspension(session=db_session, user=member).reason == "Spam"
-    service.lift_suspension(session=db_session, actor=mod, user=member, reason="Överenskommelse")
+    assert queries.active_suspension(session=db_session, user=member).reason == "Spam"
+    users.lift_suspension(session=db_session, actor=mod, user=member, reason="Överenskommelse")
     one_new_entry(db_session, n + 2, "user.lift_suspension")
     assert member.suspended_until is None and permissions.can_participate(member)
-    assert service.active_suspension(session=db_session, user=member) is None
+    assert queries.active_suspension(session=db_session, user=member) is None
     with pytest.raises(InvalidAction):
-        service.lift_suspension(session=db_session, actor=mod, user=member)
+        users.lift_suspension(session=db_session, actor=mod, user=member)
     with pytest.raises(InvalidInput):
-        service.suspend_user(
+        users.suspend_user(
             session=db_session,
             actor=mod,
             user=member,
@@ -398,12 +404,10 @@ def test_moderator_cannot_suspend_admin_or_moderator(db_session, mod):
     other_mod = make_user(db_session, role="moderator")
     for target in (admin, other_mod):
         with pytest.raises(NotAllowed):
-            service.suspend_user(session=db_session, actor=mod, user=target, reason="x")
+            users.suspend_user(session=db_session, actor=mod, user=target, reason="x")
         with pytest.raises(NotAllowed):
-            service.warn_user(session=db_session, actor=mod, user=target, message="x")
-    service.suspend_user(
-        session=db_session, actor=admin, user=other_mod, reason="Missbruk av rollen"
-    )
+            users.warn_user(session=db_session, actor=mod, user=target, message="x")
+    users.suspend_user(session=db_session, actor=admin, user=other_mod, reason="Missbruk av rollen")
     assert permissions.is_suspended(other_mod) and not permissions.can_moderate(other_mod)
 
 
@@ -411,9 +415,7 @@ def test_notes_and_roles(db_session, mod):
     admin = make_user(db_session, role="admin")
     member = make_user(db_session)
     n = audit_count(db_session)
-    service.add_user_note(
-        session=db_session, actor=mod, user=member, body="Har fått muntlig varning"
-    )
+    users.add_user_note(session=db_session, actor=mod, user=member, body="Har fått muntlig varning")
     one_new_entry(db_session, n, "user.note")
     from forum.accounts import service as accounts
 
@@ -422,3 +424,25 @@ def test_notes_and_roles(db_session, mod):
     accounts.set_role(session=db_session, actor=admin, user=member, role="moderator")
     entry = one_new_entry(db_session, n + 1, "user.role")
     assert entry.before == {"role": "member"} and entry.after == {"role": "moderator"}
+
+
+def test_a_role_change_is_recorded_in_the_audit_trail(db_session, ctx):
+    admin = make_user(db_session, role="admin")
+    member = make_user(db_session)
+    n = audit_count(db_session)
+    events.user_role_changed.send(
+        "accounts",
+        session=db_session,
+        actor=admin,
+        user=member,
+        before="member",
+        after="moderator",
+    )
+    entry = one_new_entry(db_session, n, "user.role")
+    assert entry.actor_id == admin.id and entry.target_type == "user"
+    assert entry.target_id == entry.target_user_id == member.id
+    assert entry.before == {"role": "member"} and entry.after == {"role": "moderator"}
+    events.user_role_changed.send(
+        "accounts", session=db_session, actor=admin, user=member, before="admin", after="admin"
+    )
+    assert audit_count(db_session) == n + 1

@@ -1,0 +1,152 @@
+"""Reports: a member reports a post, lesson or project (or withdraws the report); a moderator
+settles an item's reports from the queue without acting on it."""
+
+from __future__ import annotations
+
+from flask import current_app, request, url_for
+from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from .. import permissions
+from ..db import get_session
+from ..extensions import limiter
+from ..permissions import MODERATOR, SIGNED_IN
+from ..web import fail, finish, render, requires
+from . import queries, reports
+from .forms import ReasonForm, ReportForm
+from .loaders import back_to, report_or_404
+from .reportable import ITEM_TYPES, load_item
+from .views import bp
+
+
+def _item_from_args(source) -> tuple[str, int]:
+    item_type = source.get("item_type") or source.get("type") or ""
+    raw_id = source.get("item_id") or source.get("id") or ""
+    if item_type not in ITEM_TYPES or not raw_id.isdigit() or len(raw_id) > 9:
+        fail(400, _("Say which post, lesson or project you want to report."))
+    return item_type, int(raw_id)
+
+
+def _report_page(form: ReportForm, item, status: int = 200):
+    return render(
+        "moderation/report.html",
+        "moderation/_report_form.html",
+        status=status,
+        form=form,
+        item=item,
+        next=back_to(item.url),
+    )
+
+
+@bp.get("/report")
+@requires(SIGNED_IN)
+def report_form():
+    item_type, item_id = _item_from_args(request.args)
+    item = load_item(get_session(), item_type, item_id)
+    if item is None or (item.hidden and not permissions.can_moderate(current_user)):
+        fail(404, _("The reported item does not exist any more."))
+    if not permissions.can_report(current_user):
+        fail(403, _("You cannot report right now."))
+    existing = queries.open_report_by(
+        session=get_session(), user=current_user, item_type=item_type, item_id=item_id
+    )
+    if existing is not None:
+        return render(
+            "moderation/report.html",
+            "moderation/_report_status.html",
+            form=None,
+            item=item,
+            report=existing,
+            next=back_to(item.url),
+        )
+    form = ReportForm(data={"item_type": item_type, "item_id": str(item_id)})
+    return _report_page(form, item)
+
+
+def _report_limit() -> str:
+    return current_app.config["MODERATION_REPORT_LIMIT"]
+
+
+def _reporter_key() -> str:
+    return (
+        f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+    )
+
+
+@bp.post("/report")
+@limiter.limit(_report_limit, key_func=_reporter_key, scope="moderation-report")
+@requires(SIGNED_IN)
+def file_report():
+    item_type, item_id = _item_from_args(request.form)
+    session = get_session()
+    item = load_item(session, item_type, item_id)
+    if item is None:
+        fail(404, _("The reported item does not exist any more."))
+    form = ReportForm()
+    if not form.validate_on_submit():
+        return _report_page(form, item, status=422)
+    report = reports.file_report(
+        session=session,
+        actor=current_user,
+        item_type=item_type,
+        item_id=item_id,
+        reason=form.reason.data,
+        comment=form.comment.data or "",
+    )
+    return finish(
+        back_to(item.url),
+        message=_("Thank you. The moderators will look at your report."),
+        fragment="moderation/_report_status.html",
+        report=report,
+        item=item,
+        next=back_to(item.url),
+    )
+
+
+@bp.post("/reports/<int:report_id>/withdraw")
+@requires(SIGNED_IN)
+def withdraw_report(report_id: int):
+    report = report_or_404(report_id)
+    session = get_session()
+    item = load_item(session, report.item_type, report.item_id)
+    reports.withdraw_report(session=session, actor=current_user, report=report)
+    location = back_to(item.url if item else url_for("core.home"))
+    return finish(
+        location,
+        message=_("Your report is withdrawn."),
+        fragment="moderation/_report_link.html",
+        item_type=report.item_type,
+        item_id=report.item_id,
+        next=location,
+    )
+
+
+def _settle(item_type: str, item_id: int, settle, message: str):
+    if item_type not in ITEM_TYPES:
+        fail(404, _("There is no such item."))
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        fail(422, _("Give a reason."))
+    settle(
+        session=get_session(),
+        actor=current_user,
+        item_type=item_type,
+        item_id=item_id,
+        reason=form.reason.data,
+    )
+    return finish(
+        url_for("moderation.queue_page"), message=message, fragment="moderation/_queue_done.html"
+    )
+
+
+@bp.post("/mod/queue/<item_type>/<int:item_id>/dismiss")
+@requires(MODERATOR)
+def dismiss_reports(item_type: str, item_id: int):
+    return _settle(item_type, item_id, reports.dismiss_reports, _("Reports dismissed."))
+
+
+@bp.post("/mod/queue/<item_type>/<int:item_id>/resolve")
+@requires(MODERATOR)
+def resolve_reports(item_type: str, item_id: int):
+    return _settle(item_type, item_id, reports.resolve_reports, _("Reports resolved."))
