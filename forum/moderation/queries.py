@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, tuple_
 from sqlmodel import Session, select
 
 from .. import permissions
 from ..accounts.models import Role, User
 from .approval import pending_count
 from .models import ModerationAction, Report, ReportStatus, Suspension, UserNote, UserWarning
-from .reportable import ItemRef, load_item
+from .reportable import ItemRef, load_items
 
 QUEUE_LIMIT = 50
 LOG_PAGE = 50
@@ -66,31 +66,27 @@ def queue(session: Session, limit: int = QUEUE_LIMIT) -> list[QueueEntry]:
         .order_by(func.count(Report.id).desc(), func.min(Report.created_at))
         .limit(limit)
     ).all()
+    keys = [(item_type, item_id) for item_type, item_id, _count, _first in groups]
+    reports: dict[tuple[str, int], list[Report]] = {key: [] for key in keys}
+    if keys:
+        for report in session.exec(
+            select(Report)
+            .where(
+                Report.status == ReportStatus.open,
+                tuple_(Report.item_type, Report.item_id).in_(keys),
+            )
+            .order_by(Report.id)
+        ):
+            reports[report.item_type, report.item_id].append(report)
+    items = load_items(session, keys)
     entries = []
     for item_type, item_id, _count, first in groups:
-        reports = list(
-            session.exec(
-                select(Report)
-                .where(
-                    Report.item_type == item_type,
-                    Report.item_id == item_id,
-                    Report.status == ReportStatus.open,
-                )
-                .order_by(Report.id)
-            )
-        )
+        key = (item_type, item_id)
         reasons: dict[str, int] = {}
-        for report in reports:
+        for report in reports[key]:
             reasons[report.reason.value] = reasons.get(report.reason.value, 0) + 1
         entries.append(
-            QueueEntry(
-                item_type,
-                item_id,
-                load_item(session, item_type, item_id),
-                reports,
-                first,
-                reasons=reasons,
-            )
+            QueueEntry(item_type, item_id, items.get(key), reports[key], first, reasons=reasons)
         )
     people = users_by_id(
         session,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import url_for
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..discussions.models import Post, Thread
 from ..markup import plain_text
@@ -47,11 +47,7 @@ class ItemRef:
         )
 
 
-def _post(session: Session, item_id: int) -> ItemRef | None:
-    post = session.get(Post, item_id)
-    if post is None:
-        return None
-    thread = session.get(Thread, post.thread_id)
+def _post_ref(post: Post, thread: Thread | None) -> ItemRef:
     return ItemRef(
         type="post",
         id=post.id,
@@ -66,10 +62,7 @@ def _post(session: Session, item_id: int) -> ItemRef | None:
     )
 
 
-def _lesson(session: Session, item_id: int) -> ItemRef | None:
-    lesson = session.get(Lesson, item_id)
-    if lesson is None:
-        return None
+def _lesson_ref(lesson: Lesson) -> ItemRef:
     return ItemRef(
         type="lesson",
         id=lesson.id,
@@ -83,10 +76,7 @@ def _lesson(session: Session, item_id: int) -> ItemRef | None:
     )
 
 
-def _project(session: Session, item_id: int) -> ItemRef | None:
-    project = session.get(Project, item_id)
-    if project is None:
-        return None
+def _project_ref(project: Project) -> ItemRef:
     return ItemRef(
         type="project",
         id=project.id,
@@ -98,9 +88,28 @@ def _project(session: Session, item_id: int) -> ItemRef | None:
     )
 
 
-_LOADERS = {"post": _post, "lesson": _lesson, "project": _project}
+def _by_id(session: Session, model, ids) -> dict:
+    if not ids:
+        return {}
+    return {row.id: row for row in session.exec(select(model).where(model.id.in_(ids)))}
+
+
+def load_items(session: Session, keys) -> dict[tuple[str, int], ItemRef]:
+    """The items named by ``keys`` ((type, id) pairs) that exist, keyed the same way: one query
+    per kind of item whatever their number (a page lists many)."""
+    wanted: dict[str, set[int]] = {item_type: set() for item_type in ITEM_TYPES}
+    for item_type, item_id in keys:
+        if item_type in wanted:
+            wanted[item_type].add(item_id)
+    posts = _by_id(session, Post, wanted["post"])
+    threads = _by_id(session, Thread, {post.thread_id for post in posts.values()})
+    found = {("post", i): _post_ref(p, threads.get(p.thread_id)) for i, p in posts.items()}
+    for i, lesson in _by_id(session, Lesson, wanted["lesson"]).items():
+        found["lesson", i] = _lesson_ref(lesson)
+    for i, project in _by_id(session, Project, wanted["project"]).items():
+        found["project", i] = _project_ref(project)
+    return found
 
 
 def load_item(session: Session, item_type: str, item_id: int) -> ItemRef | None:
-    loader = _LOADERS.get(item_type)
-    return loader(session, item_id) if loader else None
+    return load_items(session, [(item_type, item_id)]).get((item_type, item_id))

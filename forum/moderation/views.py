@@ -19,7 +19,7 @@ from . import queries
 from .approval import AWAITING_APPROVAL, is_awaiting_approval, pending_posts
 from .audit import ACTION_LABELS, ACTIONS, ITEM_TYPE_LABELS
 from .forms import LogFilterForm
-from .reportable import load_item
+from .reportable import load_items
 
 bp = Blueprint("moderation", __name__)
 
@@ -71,6 +71,7 @@ def queue_page():
     session = get_session()
     entries = queries.queue(session)
     pending = pending_posts(session=session)
+    pending_items = load_items(session, [("post", post.id) for post in pending])
     authors = queries.users_by_id(session, [p.author_id for p in pending])
     reporters = queries.users_by_id(session, [r.reporter_id for e in entries for r in e.reports])
     return render(
@@ -80,7 +81,7 @@ def queue_page():
         pending=pending,
         authors=authors,
         reporters=reporters,
-        thread_of=lambda post: load_item(session, "post", post.id),
+        thread_of=lambda post: pending_items["post", post.id],
     )
 
 

@@ -1,0 +1,58 @@
+"""The review queue is built with a constant number of SQL statements, however many items wait."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+
+from forum.moderation import reports
+from tests.factories import login_as, make_user
+from tests.moderation_helpers import make_project_with_lesson, make_thread
+
+
+def _report_posts(app, db_session, how_many: int) -> None:
+    with app.test_request_context():
+        for n in range(how_many):
+            _thread, posts = make_thread(db_session, replies=1, title=f"Tråd om solceller {n}")
+            reports.file_report(
+                session=db_session,
+                actor=make_user(db_session),
+                item_type="post",
+                item_id=posts[1].id,
+                reason="spam",
+            )
+        db_session.commit()
+
+
+def _statements(app, client) -> int:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    engine = app.extensions["forum_engine"]
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/mod/queue")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_queue_uses_as_many_statements_for_many_items_as_for_few(app, client, db_session):
+    login_as(client, make_user(db_session, role="moderator"))
+    with app.test_request_context():
+        project, lesson = make_project_with_lesson(db_session)
+        for item_type, item_id in (("project", project.id), ("lesson", lesson.id)):
+            reports.file_report(
+                session=db_session,
+                actor=make_user(db_session),
+                item_type=item_type,
+                item_id=item_id,
+                reason="spam",
+            )
+        db_session.commit()
+    _report_posts(app, db_session, 2)
+    few = _statements(app, client)
+    _report_posts(app, db_session, 12)
+    assert _statements(app, client) == few
