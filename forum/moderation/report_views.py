@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from .. import permissions
 from ..db import get_session
 from ..extensions import limiter
-from ..permissions import MODERATOR, SIGNED_IN
+from ..permissions import MODERATOR, SIGNED_IN, Rule
 from ..web import fail, finish, render, requires
 from . import queries, reports
 from .forms import ReasonForm, ReportForm
@@ -39,17 +40,23 @@ def _report_page(form: ReportForm, item, status: int = 200):
     )
 
 
-@bp.get("/report")
-@requires(SIGNED_IN)
-def report_form():
+CAN_REPORT = Rule(permissions.can_report, _l("You cannot report right now."))
+
+
+def _visible_item_in_args() -> dict:
+    """The item the query names, when the user may see it (404 otherwise)."""
     item_type, item_id = _item_from_args(request.args)
     item = load_item(get_session(), item_type, item_id)
     if item is None or (item.hidden and not permissions.can_moderate(current_user)):
         fail(404, _("The reported item does not exist any more."))
-    if not permissions.can_report(current_user):
-        fail(403, _("You cannot report right now."))
+    return {"item": item}
+
+
+@bp.get("/report")
+@requires(SIGNED_IN, CAN_REPORT, load=_visible_item_in_args)
+def report_form(item):
     existing = queries.open_report_by(
-        session=get_session(), user=current_user, item_type=item_type, item_id=item_id
+        session=get_session(), user=current_user, item_type=item.type, item_id=item.id
     )
     if existing is not None:
         return render(
@@ -60,7 +67,7 @@ def report_form():
             report=existing,
             next=back_to(item.url),
         )
-    form = ReportForm(data={"item_type": item_type, "item_id": str(item_id)})
+    form = ReportForm(data={"item_type": item.type, "item_id": str(item.id)})
     return _report_page(form, item)
 
 
