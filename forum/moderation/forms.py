@@ -30,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..i18n import utcnow
 from ..web import MAX_DATABASE_INT
 from .rules import REASON_MAX
+from .users import NOTE_MAX
 
 
 def _strip(value):
@@ -207,7 +208,7 @@ class NoteForm(FlaskForm):
     body = TextAreaField(
         _l("Private note (moderators only)"),
         filters=[_strip],
-        validators=[DataRequired(message=_l("Write the note.")), Length(max=5000)],
+        validators=[DataRequired(message=_l("Write the note.")), Length(max=NOTE_MAX)],
         render_kw={"rows": 3},
     )
 
