@@ -11,7 +11,7 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
+from .. import events, permissions
 from ..core.models import Goal, Theme
 from ..i18n import utcnow
 from ..language import choose_language
@@ -25,14 +25,6 @@ from .errors import (  # noqa: F401  (re-exported for views and other areas)
     ThreadLocked,
 )
 from .models import Post, PostRevision, Reaction, Thread, ThreadGoal
-
-
-def hold_for_approval(*, session: Session, author, post: Post) -> bool:
-    """Moderation's optional approval: may hide a new post until a moderator approves it."""
-    from ..moderation.approval import hold_for_approval as hold
-
-    return hold(session=session, author=author, post=post)
-
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 50_000
@@ -160,8 +152,9 @@ def create_thread(
     session.flush()
     thread.post_count, thread.last_post_id = 1, post.id
     session.flush()
-    if kind == "discussion":
-        hold_for_approval(session=session, author=actor, post=post)  # may wait for a moderator
+    events.post_created.send(
+        "discussions", session=session, actor=actor, post=post, thread=thread, first=True
+    )
     return thread
 
 
@@ -213,7 +206,9 @@ def reply(
     session.add(post)
     session.flush()
     refresh_thread_counters(session=session, thread=thread)
-    hold_for_approval(session=session, author=actor, post=post)  # may wait for a moderator
+    events.post_created.send(
+        "discussions", session=session, actor=actor, post=post, thread=thread, first=False
+    )
     return post
 
 

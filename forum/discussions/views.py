@@ -30,7 +30,7 @@ from .loaders import (
     require_participant,
     thread_url,
 )
-from .models import Post, Thread
+from .models import Post, Thread, ThreadRedirect
 
 bp = Blueprint("discussions", __name__)
 
@@ -90,10 +90,6 @@ def theme_page(slug: str):
 # --- thread page --------------------------------------------------------------------------------
 def _redirect_merged(thread_id: int):
     """A thread merged away by moderation leads to the one that took its posts."""
-    try:
-        from ..moderation.models import ThreadRedirect
-    except ImportError:  # pragma: no cover - moderation not installed
-        return None
     link = get_session().get(ThreadRedirect, thread_id)
     target = get_session().get(Thread, link.new_thread_id) if link else None
     return redirect(thread_url(target), 301) if target is not None else None

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
+from .. import events, permissions
 from ..discussions.models import Post, Thread
 from ..i18n import utcnow
 from .audit import record
@@ -52,17 +52,18 @@ def approval_reasons(*, author, post: Post, config=None) -> list[str]:
     return reasons
 
 
-def hold_for_approval(*, session: Session, author, post: Post) -> bool:
-    """The hook of the reply and new-thread flows: hide ``post`` until approved if it must wait.
+@events.post_created.connect
+def hold_for_approval(sender, *, session: Session, actor, post: Post, thread: Thread, first: bool):
+    """Hide a new post until a moderator approves it, when approval asks for that.
 
-    Call it after the post is flushed. Returns True when the post waits.
+    A lesson's opening post is published with its lesson and never waits; its replies may.
     """
-    reasons = approval_reasons(author=author, post=post)
+    if first and thread.kind != "discussion":
+        return
+    reasons = approval_reasons(author=actor, post=post)
     if not reasons:
-        return False
-    thread = session.get(Thread, post.thread_id)
+        return
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), None, AWAITING_APPROVAL
-    first = _is_first_post(session, post)
     if first:
         thread.hidden_at = post.hidden_at
     _refresh_counters(session, thread)
@@ -76,7 +77,6 @@ def hold_for_approval(*, session: Session, author, post: Post) -> bool:
         reason=", ".join(reasons),
         after={"thread_hidden": first},
     )
-    return True
 
 
 def _waiting(query):

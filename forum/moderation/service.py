@@ -324,7 +324,7 @@ def delete_post_permanently(*, session: Session, actor, post: Post, reason: str)
     session.flush()
     remaining = None
     if first:
-        from .models import ThreadRedirect
+        from ..discussions.models import ThreadRedirect
 
         for redirect in session.exec(
             select(ThreadRedirect).where(ThreadRedirect.new_thread_id == thread.id)

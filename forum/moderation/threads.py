@@ -9,10 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from ..core.models import Theme
-from ..discussions.models import Post, Thread, ThreadGoal
+from ..discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
 from .audit import record
 from .errors import InvalidAction, InvalidInput
-from .models import ThreadRedirect
 from .service import _clean_reason, _refresh_counters, _require_moderator
 
 # (attribute, value) -> (audit action, message when the thread is already in that state)

@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from forum import permissions
-from forum.discussions.models import Post, Thread, ThreadGoal
+from forum.discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
 from forum.i18n import utcnow
 from forum.moderation import service, threads
 from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
@@ -19,7 +19,6 @@ from forum.moderation.models import (
     ModerationAction,
     Report,
     ReportStatus,
-    ThreadRedirect,
     UserWarning,
 )
 from tests.factories import make_user
