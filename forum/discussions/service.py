@@ -12,7 +12,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import events, permissions
-from ..core.models import Goal, Theme
+from ..core import queries as core_queries
+from ..core.models import Theme
 from ..i18n import utcnow
 from ..language import choose_language
 from ..markup import render_markdown
@@ -46,7 +47,8 @@ def _clean_title(title: str | None) -> str:
                 "The title must be between %(min)d and %(max)d characters.",
                 min=TITLE_MIN,
                 max=TITLE_MAX,
-            )
+            ),
+            field="title",
         )
     return title
 
@@ -59,7 +61,8 @@ def _clean_body(body: str | None) -> str:
                 "The text must be between %(min)d and %(max)d characters.",
                 min=BODY_MIN,
                 max=BODY_MAX,
-            )
+            ),
+            field="body",
         )
     return body
 
@@ -114,15 +117,13 @@ def create_thread(
     if existing is not None:
         return session.get(Thread, existing.thread_id)
     if theme is None or theme.id is None:
-        raise InvalidContent(_l("Choose a theme."))
+        raise InvalidContent(_l("Choose a theme."), field="theme")
     if kind not in THREAD_KINDS:
         raise InvalidContent()
     title, body = _clean_title(title), _clean_body(body)
     goal_ids = sorted({int(g) for g in goal_ids or ()})
-    if goal_ids:
-        known = set(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all())
-        if known != set(goal_ids):
-            raise InvalidContent(_l("Choose goals from the list."))
+    if core_queries.unknown_goal_ids(session, goal_ids):
+        raise InvalidContent(_l("Choose goals from the list."), field="goals")
     lang = choose_language(f"{title}\n{body}", language)
     now = utcnow()
     thread = Thread(

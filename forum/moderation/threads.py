@@ -148,13 +148,6 @@ def rename_thread(
     return thread
 
 
-def resolve_thread_redirect(*, session: Session, thread_id: int) -> int | None:
-    """The thread that took the posts of merged thread ``thread_id``, if any (for the thread
-    route)."""
-    redirect = session.get(ThreadRedirect, thread_id)
-    return redirect.new_thread_id if redirect else None
-
-
 def merge_thread(
     *, session: Session, actor, source: Thread, target: Thread | None, reason: str
 ) -> Thread:
