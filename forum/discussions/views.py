@@ -96,12 +96,6 @@ def theme_page(slug: str):
 
 
 # --- thread page --------------------------------------------------------------------------------
-def _redirect_merged(thread_id: int):
-    """A thread merged away by moderation leads to the one that took its posts."""
-    target = queries.thread_merged_into(get_session(), thread_id)
-    return redirect(thread_url(target), 301) if target is not None else None
-
-
 def quote_text(post: Post, author) -> str:
     name = (
         author.display_name
@@ -133,11 +127,11 @@ def thread_context(
 @bp.get("/threads/<int:thread_id>-<slug>")
 @bp.get("/threads/<int:thread_id>")
 def thread_page(thread_id: int, slug: str | None = None):
-    thread = get_session().get(Thread, thread_id)
-    if thread is None:
-        moved = _redirect_merged(thread_id)
-        if moved is not None:
-            return moved
+    session = get_session()
+    if session.get(Thread, thread_id) is None:
+        merged_into = queries.thread_merged_into(session, thread_id)
+        if merged_into is not None:  # moderation merged it: its posts live on over there
+            return redirect(thread_url(merged_into), 301)
     thread = load_visible_thread(thread_id)["thread"]
     if slug != thread.slug:
         query = urlencode(
