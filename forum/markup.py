@@ -11,7 +11,6 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
 
 ALLOWED_TAGS = {
     "p",
@@ -91,11 +90,6 @@ def render_markdown(source: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
-
-
-def safe_html(stored: str | None) -> Markup:
-    """Mark HTML that went through ``render_markdown`` as safe for templates."""
-    return Markup(stored or "")
 
 
 def plain_text(source: str, limit: int | None = None) -> str:

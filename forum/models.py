@@ -4,12 +4,18 @@ from sqlmodel import SQLModel
 
 from .accounts.models import User  # noqa: F401
 from .core.models import Goal, Theme  # noqa: F401
-from .discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal  # noqa: F401
+from .discussions.models import (  # noqa: F401
+    Post,
+    PostRevision,
+    Reaction,
+    Thread,
+    ThreadGoal,
+    ThreadRedirect,
+)
 from .moderation.models import (  # noqa: F401
     ModerationAction,
     Report,
     Suspension,
-    ThreadRedirect,
     UserNote,
     UserWarning,
 )

@@ -11,7 +11,7 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from ..accounts.demo import demo_user
-from ..core.models import Theme
+from ..core import queries as core_queries
 from ..i18n import utcnow
 from . import service
 from .models import Post, Thread
@@ -203,7 +203,8 @@ def seed_demo_discussions(session: Session) -> list[str]:
     authors = {key: demo_user(session, key) for key in ("admin", "moderator", "member", "member2")}
     if any(user is None for user in authors.values()):
         return ["Demo discussions skipped: the demo accounts are missing."]
-    themes = {t.slug: t for t in session.exec(select(Theme))}
+    themes = core_queries.themes_by_slug(session)
+    goals = core_queries.goals_by_number(session)
     created = 0
     now = utcnow()
     for spec in DEMO_THREADS:
@@ -217,7 +218,7 @@ def seed_demo_discussions(session: Session) -> list[str]:
             title=spec["title"],
             body=spec["body"] + note,
             language=spec["language"],
-            goal_ids=_goal_ids(session, spec["goals"]),
+            goal_ids=[goals[number].id for number in spec["goals"]],
         )
         _backdate(session, thread, now - timedelta(days=spec["days"]))
         for author_key, body, days, role in spec["replies"]:
@@ -234,12 +235,6 @@ def seed_demo_discussions(session: Session) -> list[str]:
     return [
         f"Demo discussions: {created} thread(s) created, {len(DEMO_THREADS) - created} already there."
     ]
-
-
-def _goal_ids(session: Session, numbers: list[int]) -> list[int]:
-    from ..core.models import Goal
-
-    return list(session.exec(select(Goal.id).where(Goal.number.in_(numbers))))
 
 
 def _backdate(session: Session, thread: Thread, moment) -> None:

@@ -115,3 +115,13 @@ class Reaction(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     kind: str = Field(default="useful", max_length=20)
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ThreadRedirect(SQLModel, table=True):
+    """A thread merged into another: its old URL leads to the thread that took its posts."""
+
+    __tablename__ = "thread_redirect"
+
+    old_thread_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    new_thread_id: int = Field(foreign_key="thread.id", index=True, ondelete="CASCADE")
+    created_at: datetime = Field(default_factory=utcnow)

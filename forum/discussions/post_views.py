@@ -1,7 +1,7 @@
-"""Replies, permalinks, edits with revisions, deletion, useful marks and solutions.
+"""Permalinks, replies, quotes, edits and the revisions of a post.
 
-Each POST answers a plain browser with a 303 to the post's permalink and an htmx request with the
-fragment to swap in. Validation errors come back as the filled form with status 422.
+Each POST answers a plain browser with a 303 to the post's place in its thread and an htmx
+request with the fragment to swap in. Validation errors come back as the filled form with 422.
 """
 
 from __future__ import annotations
@@ -10,36 +10,55 @@ import difflib
 
 from flask import redirect, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .. import permissions
 from ..db import get_session
-from ..web import fail, render, wants_fragment
+from ..permissions import PARTICIPANT, Rule
+from ..web import fail, finish, render, requires, show_on_form, wants_fragment
 from . import queries, service
-from .forms import ActionForm, EditPostForm, ReplyForm
-from .loaders import (
-    fail_for,
-    get_post_or_404,
-    get_thread_or_404,
-    mark_posted,
-    post_location,
-    posting_rate_limit,
-    require_participant,
-    thread_url,
-)
+from .errors import InvalidContent
+from .forms import EditPostForm, ReplyForm
+from .limits import posting_rate_limit
+from .loaders import load_visible_post, load_visible_thread
 from .models import Post, Thread
-from .views import bp, quote_text, thread_context
+from .presentation import post_location, thread_url
+from .views import bp, quote_text, submitted_once, thread_context
 
 
-def _post_context(post: Post, thread: Thread) -> dict:
+def _not_locked_for_author(user, post: Post, thread: Thread) -> bool:
+    """An author who may no longer edit because the thread is locked is told so."""
+    return permissions.can_edit_post(user, post, thread) or not (
+        thread.locked and post.author_id == user.id
+    )
+
+
+MAY_EDIT = (
+    Rule(
+        _not_locked_for_author,
+        _l("This thread is locked: its posts can no longer be edited."),
+        on=("post", "thread"),
+    ),
+    Rule(permissions.can_edit_post, _l("You can only edit your own posts."), on=("post", "thread")),
+)
+MAY_SEE_REVISIONS = Rule(
+    permissions.can_view_revisions,
+    _l("Only the author and moderators can see earlier versions."),
+    on=("post",),
+)
+
+
+def post_fragment_context(post: Post, thread: Thread) -> dict:
+    """What ``discussions/_post.html`` needs to show ``post`` on its own."""
     return queries.post_context(
         session=get_session(), viewer=current_user, post=post, thread=thread
     )
 
 
-def _location(post: Post, thread: Thread) -> str:
+def place_of(post: Post, thread: Thread) -> str:
+    """The thread page that shows ``post``, with its anchor."""
     return post_location(post, thread, service.page_of_post(session=get_session(), post=post))
 
 
@@ -61,22 +80,18 @@ def _reply_location(post: Post, thread: Thread) -> str:
     return post_location(post, thread, page)
 
 
-def _denied_or_none():
-    return require_participant()
-
-
 # --- permalink and single post ------------------------------------------------------------------
 @bp.get("/posts/<int:post_id>")
-def post_permalink(post_id: int):
+@requires(load=load_visible_post)
+def post_permalink(post_id: int, post: Post, thread: Thread):
     """Plain: redirect to the page that shows the post. htmx: the post itself (cancel an edit)."""
-    post, thread = get_post_or_404(post_id)
     if wants_fragment():
         return render(
             "discussions/_post.html",
             "discussions/_post.html",
-            **_post_context(post, thread),
+            **post_fragment_context(post, thread),
         )
-    return redirect(_location(post, thread))
+    return redirect(place_of(post, thread))
 
 
 # --- reply --------------------------------------------------------------------------------------
@@ -101,81 +116,54 @@ def _reply_invalid(thread: Thread, form: ReplyForm):
 
 @bp.post("/threads/<int:thread_id>/replies")
 @posting_rate_limit
-def reply(thread_id: int):
-    thread = get_thread_or_404(thread_id)
-    denied = _denied_or_none()
-    if denied is not None:
-        return denied
-    if thread.locked:
-        fail(403, _("This thread is locked: it takes no new replies."))
+@requires(PARTICIPANT, load=load_visible_thread)
+def reply(thread_id: int, thread: Thread):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _reply_invalid(thread, form)
-    session = get_session()
-    key = form.submission_key.data or None
-    created = service.find_submission(session=session, submission_key=key) is None
     try:
-        post = service.reply(
-            session=session,
-            actor=current_user,
-            thread=thread,
-            body=form.body.data,
-            language=form.language.data or None,
-            submission_key=key,
+        post = submitted_once(
+            lambda: service.reply(
+                session=get_session(),
+                actor=current_user,
+                thread=thread,
+                body=form.body.data,
+                language=form.language.data or None,
+                submission_key=form.submission_key.data or None,
+            )
         )
-        session.commit()
-    except service.InvalidContent as error:
-        session.rollback()
-        form.body.errors = list(form.body.errors) + [str(error.message)]
+    except InvalidContent as error:
+        show_on_form(form, error)
         return _reply_invalid(thread, form)
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
-    except IntegrityError:  # a double click that raced the first submit
-        session.rollback()
-        post, created = service.find_submission(session=session, submission_key=key), False
-        if post is None:
-            raise
-    if created:
-        mark_posted()
-    if wants_fragment():
-        return render(
-            "discussions/_reply_result.html",
-            "discussions/_reply_result.html",
-            form=ReplyForm(formdata=None),
-            **_post_context(post, thread),
-        )
-    return redirect(_reply_location(post, thread), 303)
+    return finish(
+        _reply_location(post, thread),
+        fragment="discussions/_reply_result.html",
+        form=ReplyForm(formdata=None),
+        **post_fragment_context(post, thread),
+    )
 
 
 # --- edit and revisions -------------------------------------------------------------------------
-def _edit_allowed(post: Post, thread: Thread) -> None:
-    if not permissions.can_edit_post(current_user, post, thread):
-        if thread.locked and post.author_id == current_user.id:
-            fail(403, _("This thread is locked: its posts can no longer be edited."))
-        fail(403, _("You can only edit your own posts."))
-
-
 def _render_edit(post: Post, thread: Thread, form: EditPostForm, *, status: int = 200):
-    context = _post_context(post, thread)
     return render(
         "discussions/edit_post.html",
         "discussions/_edit_form.html",
         status=status,
         form=form,
-        **context,
+        **post_fragment_context(post, thread),
     )
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
 def edit_post(post_id: int):
-    post, thread = get_post_or_404(post_id)
-    denied = _denied_or_none()
-    if denied is not None:
-        return denied
-    _edit_allowed(post, thread)
-    session = get_session()
-    is_first = service.is_first_post(session=session, post=post)
+    # A post that does not exist is not found, for a visitor who is not logged in as well.
+    load_visible_post(post_id)
+    return _edit_visible_post(post_id=post_id)
+
+
+@requires(PARTICIPANT, MAY_EDIT, load=load_visible_post)
+def _edit_visible_post(post_id: int, post: Post, thread: Thread):
+    is_first = service.is_first_post(session=get_session(), post=post)
     form = EditPostForm(
         prefix=f"edit-{post.id}",
         data={
@@ -194,28 +182,21 @@ def edit_post(post_id: int):
         return _render_edit(post, thread, form, status=422)
     try:
         service.edit_post(
-            session=session,
+            session=get_session(),
             actor=current_user,
             post=post,
             body=form.body.data,
             title=form.title.data if is_first else None,
             language=form.language.data,
         )
-        session.commit()
-    except service.InvalidContent as error:
-        session.rollback()
-        form.body.errors = list(form.body.errors) + [str(error.message)]
+    except InvalidContent as error:
+        show_on_form(form, error)
         return _render_edit(post, thread, form, status=422)
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
-    if wants_fragment():
-        return render(
-            "discussions/_post.html",
-            "discussions/_edit_result.html",
-            **_post_context(post, thread),
-        )
-    return redirect(_location(post, thread), 303)
+    return finish(
+        place_of(post, thread),
+        fragment="discussions/_edit_result.html",
+        **post_fragment_context(post, thread),
+    )
 
 
 def readable_diff(before: str, after: str) -> list[tuple[str, str]]:
@@ -230,11 +211,13 @@ def readable_diff(before: str, after: str) -> list[tuple[str, str]]:
 
 @bp.get("/posts/<int:post_id>/revisions")
 def post_revisions(post_id: int):
-    post, thread = get_post_or_404(post_id)
-    if not permissions.can_view_revisions(current_user, post):
-        if not current_user.is_authenticated:
-            return require_participant()
-        fail(403, _("Only the author and moderators can see earlier versions."))
+    # A post that does not exist is not found, for a visitor who is not logged in as well.
+    load_visible_post(post_id)
+    return _revisions_of_visible_post(post_id=post_id)
+
+
+@requires(MAY_SEE_REVISIONS, load=load_visible_post)
+def _revisions_of_visible_post(post_id: int, post: Post, thread: Thread):
     session = get_session()
     revisions = service.revisions_of(session=session, post=post)
     bodies = [r.body for r in revisions] + [post.body]
@@ -267,109 +250,16 @@ def post_revisions(post_id: int):
         post=post,
         thread=thread,
         versions=versions,
-        location=_location(post, thread),
+        location=place_of(post, thread),
     )
-
-
-# --- delete, useful, solution -------------------------------------------------------------------
-def _action(post_id: int):
-    post, thread = get_post_or_404(post_id)
-    denied = _denied_or_none()
-    if denied is not None:
-        return None, None, denied
-    form = ActionForm()
-    if not form.validate_on_submit():
-        fail(400, _("This form is out of date. Reload the page and try again."))
-    return post, thread, None
-
-
-def _commit_action(call):
-    """Run one service call and commit; a domain error rolls back and answers its 4xx."""
-    session = get_session()
-    try:
-        result = call(session)
-        session.commit()
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
-    return result
-
-
-@bp.post("/posts/<int:post_id>/delete")
-def delete_post(post_id: int):
-    post, thread, denied = _action(post_id)
-    if denied is not None:
-        return denied
-    _commit_action(
-        lambda session: service.delete_post(session=session, actor=current_user, post=post)
-    )
-    if wants_fragment():
-        return render(
-            "discussions/_post.html",
-            "discussions/_post.html",
-            **_post_context(post, thread),
-        )
-    return redirect(_location(post, thread), 303)
-
-
-@bp.post("/posts/<int:post_id>/useful")
-def toggle_useful(post_id: int):
-    post, thread, denied = _action(post_id)
-    if denied is not None:
-        return denied
-    session = get_session()
-    try:
-        marked = service.toggle_useful(session=session, actor=current_user, post=post)
-        session.commit()
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
-    except IntegrityError:  # two clicks raced: the mark exists, which is what the user wanted
-        session.rollback()
-        session.refresh(post)
-        marked = True
-    if wants_fragment():
-        return render(
-            "discussions/_useful.html",
-            "discussions/_useful.html",
-            post=post,
-            thread=thread,
-            marked=marked,
-        )
-    return redirect(_location(post, thread), 303)
-
-
-@bp.post("/posts/<int:post_id>/solution")
-def mark_solution(post_id: int):
-    post, thread, denied = _action(post_id)
-    if denied is not None:
-        return denied
-    _commit_action(
-        lambda session: service.mark_solution(session=session, actor=current_user, post=post)
-    )
-    return redirect(thread_url(thread) + "#solution", 303)
-
-
-@bp.post("/threads/<int:thread_id>/solution/remove")
-def unmark_solution(thread_id: int):
-    thread = get_thread_or_404(thread_id)
-    denied = _denied_or_none()
-    if denied is not None:
-        return denied
-    if not ActionForm().validate_on_submit():
-        fail(400, _("This form is out of date. Reload the page and try again."))
-    _commit_action(
-        lambda session: service.unmark_solution(session=session, actor=current_user, thread=thread)
-    )
-    return redirect(thread_url(thread), 303)
 
 
 # --- quote --------------------------------------------------------------------------------------
 @bp.get("/posts/<int:post_id>/quote")
-def quote_into_reply(post_id: int):
+@requires(load=load_visible_post)
+def quote_into_reply(post_id: int, post: Post, thread: Thread):
     """Plain: the thread's last page with the quote in the reply box. htmx: that reply form only,
     keeping what was already typed (sent along with ``hx-include``)."""
-    post, thread = get_post_or_404(post_id)
     if not post.is_visible:
         fail(404, _("This post does not exist or has been removed."))
     session = get_session()

@@ -12,8 +12,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from ..core import queries as core_queries
 from ..core.models import Goal, Theme
-from .models import Post, Reaction, Thread, ThreadGoal
+from .models import Post, Reaction, Thread, ThreadGoal, ThreadRedirect
 from .service import POSTS_PER_PAGE, USEFUL, is_first_post
 
 THREADS_PER_PAGE = 25
@@ -105,12 +106,10 @@ def goals_by_thread(session: Session, thread_ids) -> dict[int, list[Goal]]:
     return result
 
 
-def all_goals(session: Session) -> list[Goal]:
-    return list(session.exec(select(Goal).order_by(Goal.number)))
-
-
-def all_themes(session: Session) -> list[Theme]:
-    return list(session.exec(select(Theme).order_by(Theme.position)))
+def thread_merged_into(session: Session, thread_id: int) -> Thread | None:
+    """The thread that took the posts of thread ``thread_id`` when moderation merged it away."""
+    link = session.get(ThreadRedirect, thread_id)
+    return session.get(Thread, link.new_thread_id) if link is not None else None
 
 
 def _listed(query):
@@ -167,7 +166,7 @@ def _list_page(
         threads=threads,
         authors=users_by_id(session, [t.author_id for t in threads]),
         goals=goals_by_thread(session, [t.id for t in threads]),
-        themes={t.id: t for t in all_themes(session)} if threads else {},
+        themes=core_queries.themes_by_id(session) if threads else {},
         page=page,
         total=total,
         per_page=per_page,
@@ -195,7 +194,10 @@ def theme_overview(*, session: Session) -> list[ThemeStats]:
         ).group_by(Thread.theme_id)
     ).all()
     stats = {theme_id: (count, posts, last) for theme_id, count, posts, last in rows}
-    return [ThemeStats(theme, *stats.get(theme.id, (0, 0, None))) for theme in all_themes(session)]
+    return [
+        ThemeStats(theme, *stats.get(theme.id, (0, 0, None)))
+        for theme in core_queries.all_themes(session)
+    ]
 
 
 def thread_view(
@@ -243,7 +245,7 @@ def thread_view(
     return ThreadView(
         thread=thread,
         theme=session.get(Theme, thread.theme_id),
-        goals=goals_by_thread(session, [thread.id])[thread.id],
+        goals=core_queries.goals_linked(session, ThreadGoal, ThreadGoal.thread_id, thread.id),
         posts=posts,
         authors=users_by_id(session, author_ids),
         marked_useful=marked,

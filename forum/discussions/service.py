@@ -11,8 +11,9 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
-from ..core.models import Goal, Theme
+from .. import events, permissions
+from ..core import queries as core_queries
+from ..core.models import Theme
 from ..i18n import utcnow
 from ..language import choose_language
 from ..markup import render_markdown
@@ -25,14 +26,6 @@ from .errors import (  # noqa: F401  (re-exported for views and other areas)
     ThreadLocked,
 )
 from .models import Post, PostRevision, Reaction, Thread, ThreadGoal
-
-
-def hold_for_approval(*, session: Session, author, post: Post) -> bool:
-    """Moderation's optional approval: may hide a new post until a moderator approves it."""
-    from ..moderation.approval import hold_for_approval as hold
-
-    return hold(session=session, author=author, post=post)
-
 
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 50_000
@@ -54,7 +47,8 @@ def _clean_title(title: str | None) -> str:
                 "The title must be between %(min)d and %(max)d characters.",
                 min=TITLE_MIN,
                 max=TITLE_MAX,
-            )
+            ),
+            field="title",
         )
     return title
 
@@ -67,7 +61,8 @@ def _clean_body(body: str | None) -> str:
                 "The text must be between %(min)d and %(max)d characters.",
                 min=BODY_MIN,
                 max=BODY_MAX,
-            )
+            ),
+            field="body",
         )
     return body
 
@@ -122,15 +117,13 @@ def create_thread(
     if existing is not None:
         return session.get(Thread, existing.thread_id)
     if theme is None or theme.id is None:
-        raise InvalidContent(_l("Choose a theme."))
+        raise InvalidContent(_l("Choose a theme."), field="theme")
     if kind not in THREAD_KINDS:
         raise InvalidContent()
     title, body = _clean_title(title), _clean_body(body)
     goal_ids = sorted({int(g) for g in goal_ids or ()})
-    if goal_ids:
-        known = set(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all())
-        if known != set(goal_ids):
-            raise InvalidContent(_l("Choose goals from the list."))
+    if core_queries.unknown_goal_ids(session, goal_ids):
+        raise InvalidContent(_l("Choose goals from the list."), field="goals")
     lang = choose_language(f"{title}\n{body}", language)
     now = utcnow()
     thread = Thread(
@@ -160,8 +153,9 @@ def create_thread(
     session.flush()
     thread.post_count, thread.last_post_id = 1, post.id
     session.flush()
-    if kind == "discussion":
-        hold_for_approval(session=session, author=actor, post=post)  # may wait for a moderator
+    events.post_created.send(
+        "discussions", session=session, actor=actor, post=post, thread=thread, first=True
+    )
     return thread
 
 
@@ -213,7 +207,9 @@ def reply(
     session.add(post)
     session.flush()
     refresh_thread_counters(session=session, thread=thread)
-    hold_for_approval(session=session, author=actor, post=post)  # may wait for a moderator
+    events.post_created.send(
+        "discussions", session=session, actor=actor, post=post, thread=thread, first=False
+    )
     return post
 
 

@@ -1,4 +1,8 @@
-"""Theme lists, thread pages and starting threads. Posting actions live in ``post_views``."""
+"""Theme lists, thread pages and starting threads.
+
+Replies, edits and revisions live in ``post_views``, one-button actions (delete, useful, solution)
+in ``action_views``; all register on the one ``discussions`` blueprint.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +14,31 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
+from ..core import queries as core_queries
 from ..db import get_session
 from ..i18n import localized
 from ..language import choose_language
 from ..markup import plain_text, render_markdown
+from ..permissions import PARTICIPANT
 from ..projects.service import set_thread_project
 from ..projects.thread_views import project_field_choices
-from ..web import fail, register_template_globals, render, wants_fragment
-from . import queries, service
-from .forms import ReplyForm, ThreadForm
-from .loaders import (
-    TEMPLATE_HELPERS,
-    fail_for,
-    get_theme_or_404,
-    get_thread_or_404,
-    mark_posted,
+from ..web import (
+    fail,
+    finish,
     page_arg,
-    posting_rate_limit,
-    require_participant,
-    thread_url,
+    register_template_globals,
+    render,
+    requires,
+    show_on_form,
+    wants_fragment,
 )
+from . import queries, service
+from .errors import InvalidContent
+from .forms import ReplyForm, ThreadForm
+from .limits import posting_rate_limit
+from .loaders import get_theme_or_404, load_visible_thread
 from .models import Post, Thread
+from .presentation import TEMPLATE_HELPERS, post_url, thread_url
 
 bp = Blueprint("discussions", __name__)
 
@@ -83,22 +91,11 @@ def theme_page(slug: str):
         theme=theme,
         listing=listing,
         filters=filters,
-        goals=queries.all_goals(get_session()),
+        goals=core_queries.all_goals(get_session()),
     )
 
 
 # --- thread page --------------------------------------------------------------------------------
-def _redirect_merged(thread_id: int):
-    """A thread merged away by moderation leads to the one that took its posts."""
-    try:
-        from ..moderation.models import ThreadRedirect
-    except ImportError:  # pragma: no cover - moderation not installed
-        return None
-    link = get_session().get(ThreadRedirect, thread_id)
-    target = get_session().get(Thread, link.new_thread_id) if link else None
-    return redirect(thread_url(target), 301) if target is not None else None
-
-
 def quote_text(post: Post, author) -> str:
     name = (
         author.display_name
@@ -106,7 +103,7 @@ def quote_text(post: Post, author) -> str:
         else _("Deleted user")
     )
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
-    return f"> **{name}** ([#{post.id}](/posts/{post.id})):\n{quoted}\n\n"
+    return f"> **{name}** ([#{post.id}]({post_url(post)})):\n{quoted}\n\n"
 
 
 def thread_context(
@@ -130,12 +127,12 @@ def thread_context(
 @bp.get("/threads/<int:thread_id>-<slug>")
 @bp.get("/threads/<int:thread_id>")
 def thread_page(thread_id: int, slug: str | None = None):
-    thread = get_session().get(Thread, thread_id)
-    if thread is None:
-        moved = _redirect_merged(thread_id)
-        if moved is not None:
-            return moved
-    thread = get_thread_or_404(thread_id)
+    session = get_session()
+    if session.get(Thread, thread_id) is None:
+        merged_into = queries.thread_merged_into(session, thread_id)
+        if merged_into is not None:  # moderation merged it: its posts live on over there
+            return redirect(thread_url(merged_into), 301)
+    thread = load_visible_thread(thread_id)["thread"]
     if slug != thread.slug:
         query = urlencode(
             list(request.args.items(multi=True))
@@ -149,11 +146,11 @@ def thread_page(thread_id: int, slug: str | None = None):
 def _thread_form(theme_slug: str | None = None) -> ThreadForm:
     session = get_session()
     form = ThreadForm()
-    themes = queries.all_themes(session)
+    themes = core_queries.all_themes(session)
     form.theme.choices = [SelectChoice(t.slug, localized(t, "name")) for t in themes]
     form.goals.choices = [
         SelectChoice(g.id, f"{g.number}. {localized(g, 'name')}")
-        for g in queries.all_goals(session)
+        for g in core_queries.all_goals(session)
     ]
     form.project.choices = project_field_choices(session)
     if request.method == "GET" and theme_slug:
@@ -181,12 +178,23 @@ def new_thread_in_theme(slug: str):
     return redirect(url_for("discussions.new_thread", theme=theme.slug))
 
 
+def submitted_once(submit):
+    """Run ``submit()``, the service call of a form with a submission key.
+
+    When the same form is sent twice at the same moment, the database refuses the second post
+    (the key is unique): after a rollback, the same call finds the first one and returns it.
+    """
+    try:
+        return submit()
+    except IntegrityError:
+        get_session().rollback()
+        return submit()
+
+
 @bp.route("/threads/new", methods=["GET", "POST"])
 @posting_rate_limit
+@requires(PARTICIPANT)
 def new_thread():
-    denied = require_participant()
-    if denied is not None:
-        return denied
     form = _thread_form(request.args.get("theme"))
     if request.method == "GET":
         return _render_thread_form(form)
@@ -205,48 +213,35 @@ def new_thread():
     key = form.submission_key.data or None
     created = service.find_submission(session=session, submission_key=key) is None
     try:
-        thread = service.create_thread(
-            session=session,
-            actor=current_user,
-            theme=theme,
-            title=form.title.data,
-            body=form.body.data,
-            language=form.language.data or None,
-            goal_ids=form.goals.data,
-            submission_key=key,
-        )
-        if created and form.project.data:
-            set_thread_project(
+        thread = submitted_once(
+            lambda: service.create_thread(
                 session=session,
                 actor=current_user,
-                thread=thread,
-                project_id=int(form.project.data),
+                theme=theme,
+                title=form.title.data,
+                body=form.body.data,
+                language=form.language.data or None,
+                goal_ids=form.goals.data,
+                submission_key=key,
             )
-        session.commit()
-    except service.InvalidContent as error:
-        session.rollback()
-        form.body.errors = list(form.body.errors) + [str(error.message)]
+        )
+    except InvalidContent as error:
+        show_on_form(form, error)
         return _render_thread_form(form, status=422)
-    except service.DiscussionError as error:
-        session.rollback()
-        fail_for(error)
-    except IntegrityError:  # the same form submitted twice at the same moment
-        session.rollback()
-        existing = service.find_submission(session=session, submission_key=key)
-        if existing is None:
-            raise
-        thread, created = session.get(Thread, existing.thread_id), False
-    if created:
-        mark_posted()
-    return redirect(thread_url(thread), 303)
+    if created and form.project.data:
+        set_thread_project(
+            session=session,
+            actor=current_user,
+            thread=thread,
+            project_id=int(form.project.data),
+        )
+    return finish(thread_url(thread))
 
 
 @bp.post("/threads/preview")
+@requires(PARTICIPANT)
 def preview():
     """htmx: the rendered Markdown and detected language of the text being written."""
-    denied = require_participant()
-    if denied is not None:
-        return denied
     body = request.form.get("body", "")[: service.BODY_MAX]
     title = request.form.get("title", "")[: service.TITLE_MAX]
     if not wants_fragment():
@@ -260,5 +255,5 @@ def preview():
     )
 
 
-# Registers the posting routes on ``bp``.
-from . import post_views  # noqa: E402,F401
+# The other routes of ``bp``.
+from . import action_views, post_views  # noqa: E402,F401

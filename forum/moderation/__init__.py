@@ -1,4 +1,5 @@
 """Moderation: reports, the review queue, curation actions and the audit trail."""
 
-# The audit trail listens to the role changes of accounts from the moment the area is imported.
-from . import audit  # noqa: F401
+# Connected from the moment the area is imported: the audit trail listens to role changes of
+# accounts, the approval queue to new posts.
+from . import approval, audit  # noqa: F401

@@ -15,15 +15,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
+from .. import events, permissions
 from ..discussions.models import Post, Thread
 from ..i18n import utcnow
 from .audit import record
 from .errors import InvalidAction
-from .rules import clean_reason as _clean_reason
-from .rules import is_first_post as _is_first_post
-from .rules import refresh_counters as _refresh_counters
-from .rules import require_moderator as _require_moderator
+from .rules import clean_reason, is_first_post, refresh_counters, require_moderator
 
 AWAITING_APPROVAL = "awaiting approval"
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
@@ -55,20 +52,21 @@ def approval_reasons(*, author, post: Post, config=None) -> list[str]:
     return reasons
 
 
-def hold_for_approval(*, session: Session, author, post: Post) -> bool:
-    """The hook of the reply and new-thread flows: hide ``post`` until approved if it must wait.
+@events.post_created.connect
+def hold_for_approval(sender, *, session: Session, actor, post: Post, thread: Thread, first: bool):
+    """Hide a new post until a moderator approves it, when approval asks for that.
 
-    Call it after the post is flushed. Returns True when the post waits.
+    A lesson's opening post is published with its lesson and never waits; its replies may.
     """
-    reasons = approval_reasons(author=author, post=post)
+    if first and thread.kind != "discussion":
+        return
+    reasons = approval_reasons(author=actor, post=post)
     if not reasons:
-        return False
-    thread = session.get(Thread, post.thread_id)
+        return
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), None, AWAITING_APPROVAL
-    first = _is_first_post(session, post)
     if first:
         thread.hidden_at = post.hidden_at
-    _refresh_counters(session, thread)
+    refresh_counters(session, thread)
     record(
         session=session,
         actor=None,
@@ -79,7 +77,6 @@ def hold_for_approval(*, session: Session, author, post: Post) -> bool:
         reason=", ".join(reasons),
         after={"thread_hidden": first},
     )
-    return True
 
 
 def _waiting(query):
@@ -100,15 +97,15 @@ def pending_count(*, session: Session) -> int:
 
 
 def approve_post(*, session: Session, actor, post: Post) -> Post:
-    _require_moderator(actor)
+    require_moderator(actor)
     if not is_awaiting_approval(post):
         raise InvalidAction(_l("This post is not waiting for approval."))
     thread = session.get(Thread, post.thread_id)
     post.hidden_at, post.hidden_reason = None, None
-    first = _is_first_post(session, post)
+    first = is_first_post(session, post)
     if first:
         thread.hidden_at = None
-    _refresh_counters(session, thread)
+    refresh_counters(session, thread)
     record(
         session=session,
         actor=actor,
@@ -124,8 +121,8 @@ def approve_post(*, session: Session, actor, post: Post) -> Post:
 
 def reject_post(*, session: Session, actor, post: Post, reason: str) -> Post:
     """Keep it hidden, now as a moderator's decision with a reason the author sees."""
-    _require_moderator(actor)
-    reason = _clean_reason(reason)
+    require_moderator(actor)
+    reason = clean_reason(reason)
     if not is_awaiting_approval(post):
         raise InvalidAction(_l("This post is not waiting for approval."))
     post.hidden_by_id, post.hidden_reason = actor.id, reason

@@ -125,16 +125,6 @@ class UserWarning(SQLModel, table=True):
     acknowledged_at: datetime | None = Field(default=None)
 
 
-class ThreadRedirect(SQLModel, table=True):
-    """A thread merged into another: its old URL leads to the thread that took its posts."""
-
-    __tablename__ = "thread_redirect"
-
-    old_thread_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    new_thread_id: int = Field(foreign_key="thread.id", index=True, ondelete="CASCADE")
-    created_at: datetime = Field(default_factory=utcnow)
-
-
 class Suspension(SQLModel, table=True):
     """Why and until when a user is suspended; ``User.suspended_until`` is the fast check.
 

@@ -10,12 +10,12 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from .. import permissions
-from ..discussions.models import Post, Thread
+from ..discussions.models import Post, Thread, ThreadRedirect
 from ..discussions.service import DiscussionError, edit_post
 from ..i18n import utcnow
 from .audit import record
 from .errors import InvalidAction, InvalidInput, NotAllowed
-from .models import ReportStatus, ThreadRedirect
+from .models import ReportStatus
 from .reports import close_reports
 from .rules import clean_reason, is_first_post, refresh_counters, require_moderator
 

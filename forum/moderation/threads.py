@@ -10,11 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from ..core.models import Theme
-from ..discussions.models import Post, Thread, ThreadGoal
+from ..discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
 from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
 from .audit import record
 from .errors import InvalidAction, InvalidInput
-from .models import ThreadRedirect
 from .rules import clean_reason, refresh_counters, require_moderator
 
 # (attribute, value) -> (audit action, message when the thread is already in that state)
@@ -113,13 +112,6 @@ def rename_thread(
         after={"title": title},
     )
     return thread
-
-
-def resolve_thread_redirect(*, session: Session, thread_id: int) -> int | None:
-    """The thread that took the posts of merged thread ``thread_id``, if any (for the thread
-    route)."""
-    redirect = session.get(ThreadRedirect, thread_id)
-    return redirect.new_thread_id if redirect else None
 
 
 def merge_thread(

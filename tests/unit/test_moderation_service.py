@@ -9,7 +9,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from forum import events, permissions
-from forum.discussions.models import Post, Thread, ThreadGoal
+from forum.discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
+from forum.discussions.queries import thread_merged_into
 from forum.i18n import utcnow
 from forum.moderation import posts as post_moderation
 from forum.moderation import queries, threads, users
@@ -21,7 +22,6 @@ from forum.moderation.models import (
     ModerationAction,
     Report,
     ReportStatus,
-    ThreadRedirect,
     UserWarning,
 )
 from tests.factories import make_user
@@ -301,7 +301,7 @@ def test_merge_keeps_every_post_and_its_date_and_redirects(db_session, mod):
     assert {p.id for p in posts} == set(dates)
     assert all(p.created_at == dates[p.id] for p in posts)
     assert db_session.get(Thread, source_id) is None
-    assert threads.resolve_thread_redirect(session=db_session, thread_id=source_id) == target.id
+    assert thread_merged_into(db_session, source_id).id == target.id
     assert db_session.get(Thread, target.id).post_count == 5
     assert db_session.exec(
         select(ThreadGoal.goal_id).where(ThreadGoal.thread_id == target.id)
@@ -312,7 +312,7 @@ def test_merge_keeps_every_post_and_its_date_and_redirects(db_session, mod):
         session=db_session, actor=mod, source=target, target=final, reason="Samma ämne"
     )
     db_session.commit()
-    assert threads.resolve_thread_redirect(session=db_session, thread_id=source_id) == final.id
+    assert thread_merged_into(db_session, source_id).id == final.id
     assert len(db_session.exec(select(ThreadRedirect)).all()) == 2
     with pytest.raises(InvalidInput):
         threads.merge_thread(session=db_session, actor=mod, source=final, target=final, reason="x")

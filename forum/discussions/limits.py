@@ -1,0 +1,49 @@
+"""The posting rate limit of new threads and replies, per user (flask-limiter).
+
+Only a request that really created a post counts: a preview, a form sent back with errors or a
+repeated submit does not. The service announces every new post (``events.post_created``), and the
+receiver here marks the request. Limits come from ``DISCUSSIONS_POST_LIMIT`` and, for accounts
+younger than a day, the stricter ``DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT``; over the limit is a 429.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app, g, has_request_context
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from .. import events
+from ..extensions import limiter
+from ..i18n import utcnow
+
+NEW_ACCOUNT_AGE = timedelta(days=1)
+
+
+def posting_limit() -> str:
+    created = getattr(current_user, "created_at", None)
+    if created is not None and utcnow() - created < NEW_ACCOUNT_AGE:
+        return current_app.config["DISCUSSIONS_NEW_ACCOUNT_POST_LIMIT"]
+    return current_app.config["DISCUSSIONS_POST_LIMIT"]
+
+
+def posting_key() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"ip:{get_remote_address()}"
+
+
+@events.post_created.connect
+def _count_the_new_post(_sender, **_post) -> None:
+    if has_request_context():
+        g.discussions_posted = True
+
+
+posting_rate_limit = limiter.shared_limit(
+    posting_limit,
+    scope="discussions-posting",
+    key_func=posting_key,
+    methods=["POST"],
+    deduct_when=lambda response: bool(g.get("discussions_posted")),
+)

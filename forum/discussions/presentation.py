@@ -1,0 +1,39 @@
+"""How discussions appear in templates: the addresses of threads and posts, names and labels."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+
+from ..accounts.models import User
+from .models import Post, Thread
+
+
+def thread_url(thread: Thread, **params) -> str:
+    return url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug, **params)
+
+
+def post_url(post: Post) -> str:
+    return url_for("discussions.post_permalink", post_id=post.id)
+
+
+def post_location(post: Post, thread: Thread, page: int) -> str:
+    """The thread page that shows ``post``, with its anchor."""
+    params = {"page": page} if page > 1 else {}
+    return thread_url(thread, **params) + f"#post-{post.id}"
+
+
+def is_deleted_user(user: User | None) -> bool:
+    return user is None or user.deleted_at is not None
+
+
+def language_name(code: str | None) -> str:
+    return {"sv": _("Swedish"), "en": _("English")}.get(code or "", code or "")
+
+
+TEMPLATE_HELPERS = {
+    "thread_url": thread_url,
+    "post_url": post_url,
+    "is_deleted_user": is_deleted_user,
+    "language_name": language_name,
+}
