@@ -5,6 +5,13 @@ from sqlmodel import SQLModel
 from .accounts.models import User  # noqa: F401
 from .core.models import Goal, Theme  # noqa: F401
 from .discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal  # noqa: F401
+from .lessons.models import (  # noqa: F401
+    Lesson,
+    LessonGoal,
+    LessonOutcome,
+    LessonReaction,
+    LessonRevision,
+)
 from .moderation.models import (  # noqa: F401
     ModerationAction,
     Report,
@@ -14,11 +21,6 @@ from .moderation.models import (  # noqa: F401
     UserWarning,
 )
 from .projects.models import (  # noqa: F401
-    Lesson,
-    LessonGoal,
-    LessonOutcome,
-    LessonReaction,
-    LessonRevision,
     Project,
     ProjectGoal,
     ProjectPartner,

@@ -11,11 +11,10 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from ..db import get_session
+from ..events import Contributions
 from ..i18n import localized
 from ..language import choose_language
 from ..markup import plain_text, render_markdown
-from ..projects.service import set_thread_project
-from ..projects.thread_views import project_field_choices
 from ..web import fail, register_template_globals, render, wants_fragment
 from . import queries, service
 from .forms import ReplyForm, ThreadForm
@@ -33,6 +32,13 @@ from .loaders import (
 from .models import Post, Thread
 
 bp = Blueprint("discussions", __name__)
+
+#: The choices of the new-thread form's fields that a higher area owns (the "Project" field):
+#: provider(*, session) -> {field name: choices}
+new_thread_form = Contributions("new thread form")
+#: What a higher area does with its fields of the new-thread form once the thread exists, in the
+#: same transaction: provider(*, session, actor, thread, form) -> {}
+thread_started = Contributions("thread started")
 
 
 @bp.record_once
@@ -155,7 +161,8 @@ def _thread_form(theme_slug: str | None = None) -> ThreadForm:
         SelectChoice(g.id, f"{g.number}. {localized(g, 'name')}")
         for g in queries.all_goals(session)
     ]
-    form.project.choices = project_field_choices(session)
+    for name, choices in new_thread_form.collect(session=session).items():
+        form[name].choices = choices
     if request.method == "GET" and theme_slug:
         form.theme.data = theme_slug
     return form
@@ -215,13 +222,8 @@ def new_thread():
             goal_ids=form.goals.data,
             submission_key=key,
         )
-        if created and form.project.data:
-            set_thread_project(
-                session=session,
-                actor=current_user,
-                thread=thread,
-                project_id=int(form.project.data),
-            )
+        if created:
+            thread_started.collect(session=session, actor=current_user, thread=thread, form=form)
         session.commit()
     except service.InvalidContent as error:
         session.rollback()

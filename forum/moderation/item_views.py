@@ -28,7 +28,8 @@ RESTORED_MESSAGES = {
 
 def _load(kind: str, item_id: int):
     """The lesson or project (404 when unknown; drafts are nobody's business here) and its URL."""
-    from ..projects.models import Lesson, Project
+    from ..lessons.models import Lesson
+    from ..projects.models import Project
 
     session = get_session()
     if KINDS[kind] == "lesson":
@@ -38,7 +39,7 @@ def _load(kind: str, item_id: int):
         return (
             lesson,
             lesson.title,
-            url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug),
+            url_for("lessons.lesson_detail", lesson_id=lesson.id, slug=lesson.slug),
         )
     project = session.get(Project, item_id)
     if project is None:

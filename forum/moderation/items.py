@@ -55,7 +55,7 @@ def _post(session: Session, item_id: int) -> ItemRef | None:
 
 
 def _lesson(session: Session, item_id: int) -> ItemRef | None:
-    from ..projects.models import Lesson
+    from ..lessons.models import Lesson
 
     lesson = session.get(Lesson, item_id)
     if lesson is None:

@@ -12,16 +12,8 @@ from sqlmodel import Session, select
 
 from ..core.models import Goal, Theme
 from ..language import detect_language
-from ..projects.models import (
-    LESSON_SECTIONS,
-    Lesson,
-    LessonGoal,
-    LessonStatus,
-    Project,
-    ProjectGoal,
-    ProjectPartner,
-    ProjectTheme,
-)
+from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal, LessonStatus
+from ..projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
 from .documents import LINKS, Provider, document, moment_fields, public_text, register, text_fields
 
 

@@ -12,9 +12,10 @@ from sqlmodel import select
 from forum.accounts.models import Role
 from forum.core.models import Goal, Theme
 from forum.discussions.models import Thread
-from forum.projects import lessons as lesson_service
+from forum.lessons import service as lesson_service
+from forum.lessons.models import Lesson, LessonOutcome, LessonStatus
 from forum.projects import service
-from forum.projects.models import Lesson, LessonOutcome, LessonStatus, Project, ProjectRevision
+from forum.projects.models import Project, ProjectRevision
 from tests.factories import login_as, make_user
 
 HX = {"HX-Request": "true"}

@@ -11,18 +11,17 @@ from forum.accounts.models import Role
 from forum.core.models import Goal, Theme
 from forum.discussions import service as discussions
 from forum.discussions.models import Post, Thread, ThreadGoal
-from forum.projects import lessons as lesson_service
+from forum.lessons import queries as lesson_queries
+from forum.lessons import service as lesson_service
+from forum.lessons.models import LessonOutcome, LessonRevision, LessonStatus
+from forum.lessons.queries import LessonFilters
+from forum.lessons.service import LessonInput, OutcomeInput
+from forum.projects import queries as project_queries
 from forum.projects import service
 from forum.projects.errors import DuplicateSlug, InvalidInput, NotAllowed, UnknownProject
-from forum.projects.lessons import LessonFilters, LessonInput, OutcomeInput
-from forum.projects.models import (
-    LessonOutcome,
-    LessonRevision,
-    LessonStatus,
-    ProjectPartner,
-    ProjectRevision,
-)
-from forum.projects.service import PartnerInput, ProjectFilters, ProjectInput
+from forum.projects.models import ProjectPartner, ProjectRevision
+from forum.projects.queries import ProjectFilters
+from forum.projects.service import PartnerInput, ProjectInput
 from tests.factories import make_user
 
 
@@ -111,7 +110,7 @@ def test_create_project_renders_summary_and_keeps_partners_in_order(db_session, 
         ("Malmö stad", "public"),
         ("E.ON", "private"),
     ]
-    details = service.project_details(session=db_session, project=project)
+    details = project_queries.project_details(session=db_session, project=project)
     assert [g.number for g in details.goals] == [7, 11]
 
 
@@ -184,7 +183,7 @@ def test_edit_keeps_a_revision_and_only_creator_or_moderator_may(db_session, mem
         data=project_input(db_session, summary="New summary", slug="vastra-hamnen"),
     )
     db_session.commit()
-    revisions = service.project_revisions(session=db_session, project=project)
+    revisions = project_queries.project_revisions(session=db_session, project=project)
     assert len(revisions) == 1 and revisions[0].summary == "Bo01 *housing expo*."
     assert json.loads(revisions[0].snapshot)["goal_numbers"] == [7, 11]
     # saving the same content again adds no revision
@@ -203,13 +202,13 @@ def test_draft_lesson_then_publish_opens_a_lesson_thread(db_session, member, pro
     )
     db_session.commit()
     assert lesson.status == LessonStatus.draft and lesson.thread_id is None
-    outcomes = lesson_service.lesson_outcomes(session=db_session, lesson=lesson)
+    outcomes = lesson_queries.lesson_outcomes(session=db_session, lesson=lesson)
     assert [(o.label, o.value, o.unit) for o in outcomes] == [
         ("Renewable share", 100.0, "%"),
         ("CO₂ per resident", -30.0, "%"),
     ]
     assert lesson.link_list == ["https://example.org/report", "https://example.org/video"]
-    assert lesson_service.list_lessons(session=db_session, filters=LessonFilters()).total == 0
+    assert lesson_queries.list_lessons(session=db_session, filters=LessonFilters()).total == 0
 
     lesson_service.publish_lesson(session=db_session, actor=member, lesson=lesson)
     db_session.commit()
@@ -224,7 +223,7 @@ def test_draft_lesson_then_publish_opens_a_lesson_thread(db_session, member, pro
         tg.goal_id
         for tg in db_session.exec(select(ThreadGoal).where(ThreadGoal.thread_id == thread.id))
     ] == [goal(db_session, 7).id]
-    assert lesson_service.list_lessons(session=db_session, filters=LessonFilters()).items == [
+    assert lesson_queries.list_lessons(session=db_session, filters=LessonFilters()).items == [
         lesson
     ]
 
@@ -340,7 +339,7 @@ def test_useful_marks_rank_lessons_and_toggle(db_session, member, project):
     db_session.commit()
     assert [
         x.id
-        for x in lesson_service.list_lessons(
+        for x in lesson_queries.list_lessons(
             session=db_session, filters=LessonFilters(sort="useful")
         ).items
     ] == [second.id, first.id]
@@ -370,11 +369,11 @@ def test_most_discussed_sort_counts_replies(db_session, member, project):
         body="How did you finance it?",
     )
     db_session.commit()
-    ranked = lesson_service.list_lessons(
+    ranked = lesson_queries.list_lessons(
         session=db_session, filters=LessonFilters(sort="discussed")
     ).items
     assert [x.id for x in ranked] == [busy.id, quiet.id]
-    assert lesson_service.reply_counts(session=db_session, lessons=ranked) == {
+    assert lesson_queries.reply_counts(session=db_session, lessons=ranked) == {
         busy.id: 1,
         quiet.id: 0,
     }
@@ -415,7 +414,7 @@ def test_filters_combine(db_session, member, project):
     def ids(**kw):
         return [
             x.id
-            for x in lesson_service.list_lessons(
+            for x in lesson_queries.list_lessons(
                 session=db_session, filters=LessonFilters(**kw)
             ).items
         ]
@@ -426,18 +425,18 @@ def test_filters_combine(db_session, member, project):
     assert ids(theme=theme(db_session, 1), language="sv") == []
     assert [
         p.name
-        for p in service.list_projects(
+        for p in project_queries.list_projects(
             session=db_session, filters=ProjectFilters(status="ongoing")
         ).items
     ] == ["Botildenborg"]
     assert [
         p.name
-        for p in service.list_projects(
+        for p in project_queries.list_projects(
             session=db_session, filters=ProjectFilters(goal=goal(db_session, 11))
         ).items
     ] == ["Västra Hamnen"]
     assert (
-        service.list_projects(
+        project_queries.list_projects(
             session=db_session, filters=ProjectFilters(municipality="malmö")
         ).total
         == 2
@@ -464,12 +463,12 @@ def test_recent_activity_sort_follows_linked_threads(db_session, member, project
     db_session.commit()
     names = [
         p.name
-        for p in service.list_projects(
+        for p in project_queries.list_projects(
             session=db_session, filters=ProjectFilters(sort="activity")
         ).items
     ]
     assert names == ["Västra Hamnen", "Hyllie"]
-    assert [t.id for t in service.linked_threads(session=db_session, project=project)] == [
+    assert [t.id for t in project_queries.linked_threads(session=db_session, project=project)] == [
         thread.id
     ]
 
@@ -489,14 +488,16 @@ def test_featured_lessons_by_moderators_only(db_session, member, project):
         featured=True,
     )
     db_session.commit()
-    assert lesson_service.featured_lessons(session=db_session) == [lesson]
+    assert lesson_queries.featured_lessons(session=db_session) == [lesson]
     assert (
-        lesson_service.featured_lessons(session=db_session, theme_id=theme(db_session, 2).id) == []
+        lesson_queries.featured_lessons(session=db_session, theme_id=theme(db_session, 2).id) == []
     )
 
 
 def test_project_choices_for_thread_forms(db_session, member, project):
-    assert service.project_choices(db_session) == [(str(project.id), "Västra Hamnen (Malmö)")]
+    assert project_queries.project_choices(db_session) == [
+        (str(project.id), "Västra Hamnen (Malmö)")
+    ]
 
 
 def test_names_with_swedish_capitals_are_found(db_session, member):
@@ -509,6 +510,6 @@ def test_names_with_swedish_capitals_are_found(db_session, member):
         ),
     )
     assert created.contact_user_id == contact.id
-    assert service.list_projects(
+    assert project_queries.list_projects(
         session=db_session, filters=ProjectFilters(municipality="Örebro")
     ).items == [created]
