@@ -149,25 +149,30 @@ def _form_page(form, *, project=None, status: int = 200):
     )
 
 
-def _submitted(form, save, *, project=None):
-    """Row buttons re-render; invalid input comes back filled with 422; else ``save``'s project.
-
-    Returns ``(project, None)`` when saved and ``(None, response)`` when the form comes back.
-    """
+def _save_form(form, save, *, message: str, project=None):
+    """Row buttons re-render; invalid input or a refused save comes back filled (422); a saved
+    project is finished at its page."""
     if request.form.get("action") == "add_partner":
         add_row(form.partners)
-        return None, _form_page(form, project=project)
+        return _form_page(form, project=project)
     if "remove_partner" in request.form:
         remove_row(form.partners, request.form.get("remove_partner"))
-        return None, _form_page(form, project=project)
+        return _form_page(form, project=project)
     if not form.validate():
-        return None, _form_page(form, project=project, status=422)
+        return _form_page(form, project=project, status=422)
     try:
-        return save(form.to_input()), None
+        saved = save(form.to_input())
     except DomainError as error:
         get_session().rollback()
         show_on_form(form, error)
-        return None, _form_page(form, project=project, status=error.status)
+        return _form_page(form, project=project, status=error.status)
+    return _finish_at_project(saved, message)
+
+
+def _create(data):
+    project = service.create_project(session=get_session(), actor=current_user, data=data)
+    mark_created()
+    return project
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -177,14 +182,7 @@ def project_new():
     form = _project_form()
     if request.method == "GET":
         return _form_page(form)
-    project, answer = _submitted(
-        form,
-        lambda data: service.create_project(session=get_session(), actor=current_user, data=data),
-    )
-    if project is None:
-        return answer
-    mark_created()
-    return _finish_at_project(project, _("The project was created."))
+    return _save_form(form, _create, message=_("The project was created."))
 
 
 @bp.route("/projects/<slug>/edit", methods=["GET", "POST"])
@@ -193,16 +191,14 @@ def project_edit(slug: str, project):
     session = get_session()
     if request.method == "GET":
         return _form_page(_project_form(data=_form_data(session, project)), project=project)
-    saved, answer = _submitted(
+    return _save_form(
         _project_form(),
         lambda data: service.update_project(
             session=session, actor=current_user, project=project, data=data
         ),
+        message=_("The project was saved."),
         project=project,
     )
-    if saved is None:
-        return answer
-    return _finish_at_project(saved, _("The project was saved."))
 
 
 def _form_data(session, project) -> dict:

@@ -1,4 +1,5 @@
-"""Search providers for projects and lessons (the models of ``forum/projects/models.py``).
+"""Search providers for projects and lessons (the models of ``forum.projects`` and
+``forum.lessons``).
 
 A project is public unless a moderator hid it; a lesson only once published and not hidden
 (drafts are never indexed), and the replies in a lesson's discussion thread follow the lesson.
