@@ -67,6 +67,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .cli import forum_cli
     from .core.views import bp as core_bp
     from .discussions.views import bp as discussions_bp
+    from .lessons.views import bp as lessons_bp
     from .moderation.views import bp as moderation_bp
     from .projects.views import bp as projects_bp
     from .search.views import bp as search_bp
@@ -76,6 +77,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.register_blueprint(discussions_bp)
     app.register_blueprint(moderation_bp)
     app.register_blueprint(projects_bp)
+    app.register_blueprint(lessons_bp)
     app.register_blueprint(search_bp)
     app.cli.add_command(forum_cli)
     return app

@@ -13,12 +13,14 @@ from sqlmodel import Session
 
 from .accounts.demo import seed_demo_accounts
 from .discussions.demo import seed_demo_discussions
+from .lessons.demo import seed_demo_lessons
 from .projects.demo import seed_demo_projects
 
 SEEDERS: list[Callable[[Session], list[str]]] = [
     seed_demo_accounts,  # one admin, one moderator, two members
     seed_demo_discussions,  # six threads with replies in Swedish and English
-    seed_demo_projects,  # four Malmö projects with lessons (uses the demo accounts)
+    seed_demo_projects,  # four Malmö projects (uses the demo accounts)
+    seed_demo_lessons,  # one or two lessons for each demo project
 ]
 
 

@@ -12,6 +12,13 @@ from .discussions.models import (  # noqa: F401
     ThreadGoal,
     ThreadRedirect,
 )
+from .lessons.models import (  # noqa: F401
+    Lesson,
+    LessonGoal,
+    LessonOutcome,
+    LessonReaction,
+    LessonRevision,
+)
 from .moderation.models import (  # noqa: F401
     ModerationAction,
     Report,
@@ -20,11 +27,6 @@ from .moderation.models import (  # noqa: F401
     UserWarning,
 )
 from .projects.models import (  # noqa: F401
-    Lesson,
-    LessonGoal,
-    LessonOutcome,
-    LessonReaction,
-    LessonRevision,
     Project,
     ProjectGoal,
     ProjectPartner,

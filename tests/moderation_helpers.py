@@ -51,7 +51,7 @@ def make_project_with_lesson(session: Session, author=None, *, name: str = "Solp
     """A project and one published lesson of it (by ``author``), committed. Needs a request
     context."""
     from forum.core.models import Goal
-    from forum.projects import lessons as lesson_service
+    from forum.lessons import service as lesson_service
     from forum.projects import service as project_service
 
     author = author or make_user(session)

@@ -18,7 +18,8 @@ from sqlmodel import Session, select
 
 from ..discussions.models import Post, Reaction, Thread
 from ..i18n import utcnow
-from ..projects.models import Lesson, Project
+from ..lessons.models import Lesson
+from ..projects.models import Project
 from . import passwords
 from .models import Role, User
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 from .. import permissions
 from ..db import get_session
 from ..discussions.models import Post, Thread
-from ..projects.models import Lesson, LessonStatus
+from ..lessons.models import Lesson, LessonStatus
 from ..web import fail, page_arg, render
 from . import service
 from .forms import ROLE_LABELS, RoleForm

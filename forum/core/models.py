@@ -1,8 +1,21 @@
-"""Themes and the 17 UN Sustainable Development Goals."""
+"""Themes and the 17 UN Sustainable Development Goals, and the columns of content a moderator can
+hide."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlmodel import Field, SQLModel
+
+
+class Hideable(SQLModel):
+    """Hidden by a moderator: gone from lists, exports and search; members see the reason."""
+
+    hidden_at: datetime | None = Field(default=None, index=True)
+    hidden_by_id: int | None = Field(
+        default=None, foreign_key="user_account.id", ondelete="SET NULL"
+    )
+    hidden_reason: str | None = Field(default=None, max_length=1000)
 
 
 class Theme(SQLModel, table=True):

@@ -12,13 +12,13 @@ from flask import redirect, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import select
 
 from .. import permissions
 from ..db import get_session
 from ..permissions import PARTICIPANT, Rule
 from ..web import fail, finish, render, requires, show_on_form, wants_fragment
 from . import queries, service
+from .contributions import thread_location
 from .errors import InvalidContent
 from .forms import EditPostForm, ReplyForm
 from .limits import posting_rate_limit
@@ -63,20 +63,13 @@ def place_of(post: Post, thread: Thread) -> str:
 
 
 def _reply_location(post: Post, thread: Thread) -> str:
-    """Where a plain reply lands: a lesson's discussion on its first page is shown below the lesson,
-    so the reply goes back there (``/lessons/<id>-<slug>#post-<id>``); otherwise the thread page."""
+    """Where a plain reply lands: the first page of a thread shown elsewhere goes back there
+    (``/lessons/<id>-<slug>#post-<id>``); otherwise the thread page."""
     page = service.page_of_post(session=get_session(), post=post)
-    if thread.kind == "lesson" and page == 1:
-        from flask import url_for
-
-        from ..projects.models import Lesson
-
-        lesson = get_session().exec(select(Lesson).where(Lesson.thread_id == thread.id)).first()
-        if lesson is not None:
-            return (
-                url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug)
-                + f"#post-{post.id}"
-            )
+    if page == 1:
+        url = thread_location.collect(session=get_session(), thread=thread).get("url")
+        if url:
+            return f"{url}#post-{post.id}"
     return post_location(post, thread, page)
 
 

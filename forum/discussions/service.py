@@ -107,10 +107,11 @@ def create_thread(
     language: str | None,
     goal_ids=(),
     kind: str = "discussion",
+    project_id: int | None = None,
     submission_key: str | None = None,
 ) -> Thread:
-    """Start a thread with its first post. A repeated ``submission_key`` returns the earlier
-    thread."""
+    """Start a thread with its first post, about ``project_id`` if given (the form offers only
+    existing projects). A repeated ``submission_key`` returns the earlier thread."""
     if not permissions.can_start_thread(actor):
         raise NotAllowed()
     existing = _earlier_submission(session, actor, submission_key)
@@ -133,6 +134,7 @@ def create_thread(
         slug=thread_slug(title),
         author_id=actor.id,
         language=lang,
+        project_id=project_id,
         created_at=now,
         last_post_at=now,
     )

@@ -20,8 +20,6 @@ from ..i18n import localized
 from ..language import choose_language
 from ..markup import plain_text, render_markdown
 from ..permissions import PARTICIPANT
-from ..projects.service import set_thread_project
-from ..projects.thread_views import project_field_choices
 from ..web import (
     fail,
     finish,
@@ -33,6 +31,7 @@ from ..web import (
     wants_fragment,
 )
 from . import queries, service
+from .contributions import new_thread_form
 from .errors import InvalidContent
 from .forms import ReplyForm, ThreadForm
 from .limits import posting_rate_limit
@@ -152,7 +151,8 @@ def _thread_form(theme_slug: str | None = None) -> ThreadForm:
         SelectChoice(g.id, f"{g.number}. {localized(g, 'name')}")
         for g in core_queries.all_goals(session)
     ]
-    form.project.choices = project_field_choices(session)
+    for name, choices in new_thread_form.collect(session=session).items():
+        form[name].choices = choices
     if request.method == "GET" and theme_slug:
         form.theme.data = theme_slug
     return form
@@ -211,7 +211,6 @@ def new_thread():
     session = get_session()
     theme = get_theme_or_404(form.theme.data)
     key = form.submission_key.data or None
-    created = service.find_submission(session=session, submission_key=key) is None
     try:
         thread = submitted_once(
             lambda: service.create_thread(
@@ -222,19 +221,13 @@ def new_thread():
                 body=form.body.data,
                 language=form.language.data or None,
                 goal_ids=form.goals.data,
+                project_id=int(form.project.data) if form.project.data else None,
                 submission_key=key,
             )
         )
     except InvalidContent as error:
         show_on_form(form, error)
         return _render_thread_form(form, status=422)
-    if created and form.project.data:
-        set_thread_project(
-            session=session,
-            actor=current_user,
-            thread=thread,
-            project_id=int(form.project.data),
-        )
     return finish(thread_url(thread))
 
 

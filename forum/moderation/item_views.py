@@ -9,8 +9,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..db import get_session
+from ..lessons.models import Lesson
 from ..permissions import MODERATOR
-from ..projects.models import Lesson, Project
+from ..projects.models import Project
 from ..web import fail, finish, requires
 from . import items
 from .action_flow import run_form
@@ -38,7 +39,7 @@ def _published_item_or_404(kind: str, item_id: int):
         return (
             lesson,
             lesson.title,
-            url_for("projects.lesson_detail", lesson_id=lesson.id, slug=lesson.slug),
+            url_for("lessons.lesson_detail", lesson_id=lesson.id, slug=lesson.slug),
         )
     project = session.get(Project, item_id)
     if project is None:

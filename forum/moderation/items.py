@@ -14,7 +14,8 @@ from sqlmodel import Session, select
 
 from ..discussions.models import Post, Thread
 from ..i18n import utcnow
-from ..projects.models import Lesson, Project
+from ..lessons.models import Lesson
+from ..projects.models import Project
 from .audit import record
 from .errors import InvalidAction
 from .models import ReportStatus

@@ -9,8 +9,9 @@ from flask import url_for
 from sqlmodel import Session, select
 
 from ..discussions.models import Post, Thread
+from ..lessons.models import Lesson
 from ..markup import plain_text
-from ..projects.models import Lesson, Project
+from ..projects.models import Project
 
 ITEM_TYPES = ("post", "lesson", "project")
 
@@ -34,7 +35,7 @@ class ItemRef:
     def url(self) -> str:
         """Where the item is read (a post within its thread)."""
         if self.type == "lesson":
-            return url_for("projects.lesson_detail", lesson_id=self.id)
+            return url_for("lessons.lesson_detail", lesson_id=self.id)
         if self.type == "project":
             return url_for("projects.project_detail", slug=self.obj.slug)
         if self.thread is None:

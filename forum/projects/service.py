@@ -1,31 +1,29 @@
-"""Project rules: create, edit with revisions, list with filters, and what a project page shows.
+"""Project rules: create, edit with revisions, record activity, name the project of a thread.
 
 Keyword-only functions ``(*, session, actor, ...)``; they raise ``forum.projects.errors`` and only
-``flush``: the view commits once. Lessons live in ``forum.projects.lessons``.
+``flush``: the view commits once. The reads are in ``queries``.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
-from sqlalchemy import case, func, or_
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import permissions
 from ..accounts.models import ActorType, User
-from ..core.models import Goal, Theme
+from ..core.models import Theme
+from ..core.queries import unknown_goal_ids
 from ..discussions.models import Thread
 from ..i18n import utcnow
 from ..markup import render_markdown
 from .errors import DuplicateSlug, InvalidInput, NotAllowed, UnknownProject
 from .models import (
-    Lesson,
-    LessonStatus,
     Project,
     ProjectGoal,
     ProjectPartner,
@@ -34,14 +32,13 @@ from .models import (
     ProjectStatus,
     ProjectTheme,
 )
+from .queries import project_details
 
 NAME_MAX, PLACE_MAX, SLUG_MAX = 160, 120, 120
 SUMMARY_MAX = 20_000
 WEBSITE_MAX = 500
 PARTNERS_MAX = 30
 YEAR_MIN, YEAR_MAX = 1900, 2100
-PROJECTS_PER_PAGE = 30
-PROJECT_SORTS = ("name", "activity")
 
 
 @dataclass
@@ -67,27 +64,6 @@ class ProjectInput:
     theme_ids: list[int] = field(default_factory=list)
     goal_ids: list[int] = field(default_factory=list)
     partners: list[PartnerInput] = field(default_factory=list)
-
-
-@dataclass
-class Page:
-    items: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-@dataclass
-class ProjectFilters:
-    theme: Theme | None = None
-    goal: Goal | None = None
-    status: str | None = None
-    municipality: str | None = None
-    sort: str = "name"
 
 
 def project_slug(text: str) -> str:
@@ -150,9 +126,7 @@ def _clean(data: ProjectInput, session: Session) -> dict:
     ) != len(theme_ids):
         raise InvalidInput(_l("Choose themes from the list."), field="theme_ids")
     goal_ids = sorted({int(g) for g in data.goal_ids or ()})
-    if goal_ids and len(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all()) != len(
-        goal_ids
-    ):
+    if unknown_goal_ids(session, goal_ids):
         raise InvalidInput(_l("Choose goals from the list."), field="goal_ids")
     partners = []
     for partner in data.partners or ():
@@ -361,177 +335,3 @@ def set_thread_project(
     thread.project_id = project_id
     session.flush()
     return thread
-
-
-# --- reads ----------------------------------------------------------------------------------------
-@dataclass
-class ProjectDetails:
-    themes: list[Theme]
-    goals: list[Goal]
-    partners: list[ProjectPartner]
-    contact: User | None = None
-    creator: User | None = None
-
-
-def project_details(*, session: Session, project: Project) -> ProjectDetails:
-    themes = session.exec(
-        select(Theme)
-        .join(ProjectTheme, ProjectTheme.theme_id == Theme.id)
-        .where(ProjectTheme.project_id == project.id)
-        .order_by(Theme.position)
-    ).all()
-    goals = session.exec(
-        select(Goal)
-        .join(ProjectGoal, ProjectGoal.goal_id == Goal.id)
-        .where(ProjectGoal.project_id == project.id)
-        .order_by(Goal.number)
-    ).all()
-    partners = session.exec(
-        select(ProjectPartner)
-        .where(ProjectPartner.project_id == project.id)
-        .order_by(ProjectPartner.position)
-    ).all()
-    contact = session.get(User, project.contact_user_id) if project.contact_user_id else None
-    creator = session.get(User, project.creator_id) if project.creator_id else None
-    if contact is not None and contact.deleted_at is not None:
-        contact = None
-    return ProjectDetails(list(themes), list(goals), list(partners), contact, creator)
-
-
-def project_lessons(*, session: Session, project: Project, viewer=None) -> list[Lesson]:
-    """Published lessons of the project, plus the viewer's own drafts, newest first. Hidden
-    lessons only for moderators (shown greyed)."""
-    visible = Lesson.status == LessonStatus.published
-    if not permissions.is_moderator(viewer):
-        visible = visible & Lesson.hidden_at.is_(None)
-    if permissions.is_member(viewer):
-        visible = visible | (
-            (Lesson.author_id == viewer.id) & (Lesson.status == LessonStatus.draft)
-        )
-    query = select(Lesson).where(Lesson.project_id == project.id, visible)
-    return list(session.exec(query.order_by(Lesson.published_at.desc(), Lesson.id.desc())))
-
-
-def linked_threads(
-    *, session: Session, project: Project, viewer=None, limit: int = 50
-) -> list[Thread]:
-    """Discussion threads that name this project (hidden ones only for moderators)."""
-    query = select(Thread).where(Thread.project_id == project.id, Thread.kind == "discussion")
-    if not permissions.is_moderator(viewer):
-        query = query.where(Thread.hidden_at.is_(None))
-    return list(session.exec(query.order_by(Thread.last_post_at.desc()).limit(limit)))
-
-
-def project_revisions(*, session: Session, project: Project) -> list[ProjectRevision]:
-    """Earlier states, newest first."""
-    return list(
-        session.exec(
-            select(ProjectRevision)
-            .where(ProjectRevision.project_id == project.id)
-            .order_by(ProjectRevision.id.desc())
-        )
-    )
-
-
-def activity_expression():
-    """The later of the project's own activity and the last post in a thread linked to it."""
-    latest_thread = (
-        select(func.max(Thread.last_post_at))
-        .where(Thread.project_id == Project.id, Thread.hidden_at.is_(None))
-        .correlate(Project)
-        .scalar_subquery()
-    )
-    return case(
-        (latest_thread > Project.last_activity_at, latest_thread),
-        else_=Project.last_activity_at,
-    )
-
-
-def list_projects(
-    *, session: Session, filters: ProjectFilters, page: int = 1, per_page: int = PROJECTS_PER_PAGE
-) -> Page:
-    query = select(Project).where(Project.hidden_at.is_(None))
-    if filters.theme is not None:
-        query = query.where(
-            Project.id.in_(
-                select(ProjectTheme.project_id).where(ProjectTheme.theme_id == filters.theme.id)
-            )
-        )
-    if filters.goal is not None:
-        query = query.where(
-            Project.id.in_(
-                select(ProjectGoal.project_id).where(ProjectGoal.goal_id == filters.goal.id)
-            )
-        )
-    if filters.status:
-        query = query.where(Project.status == ProjectStatus(filters.status))
-    if filters.municipality:
-        wanted = filters.municipality
-        query = query.where(
-            or_(Project.municipality == wanted, func.lower(Project.municipality) == wanted.lower())
-        )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    if filters.sort == "activity":
-        query = query.order_by(activity_expression().desc(), Project.id.desc())
-    else:
-        query = query.order_by(func.lower(Project.name), Project.id)
-    page = max(1, page)
-    items = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
-    return Page(items, total, page, per_page)
-
-
-def lesson_counts(*, session: Session, project_ids: list[int]) -> dict[int, int]:
-    """Published lessons per project (for list cards)."""
-    if not project_ids:
-        return {}
-    rows = session.exec(
-        select(Lesson.project_id, func.count(Lesson.id))
-        .where(
-            Lesson.project_id.in_(project_ids),
-            Lesson.status == LessonStatus.published,
-            Lesson.hidden_at.is_(None),
-        )
-        .group_by(Lesson.project_id)
-    ).all()
-    return dict(rows)
-
-
-def municipality_choices(*, session: Session) -> list[str]:
-    return list(
-        session.exec(
-            select(Project.municipality)
-            .where(Project.hidden_at.is_(None))
-            .distinct()
-            .order_by(Project.municipality)
-        )
-    )
-
-
-def project_choices(session: Session) -> list[tuple[str, str]]:
-    """``(id, "Name (Municipality)")`` pairs sorted by name, for a thread's or lesson's project
-    field."""
-    rows = session.exec(
-        select(Project.id, Project.name, Project.municipality).order_by(func.lower(Project.name))
-    ).all()
-    return [(str(pid), f"{name} ({municipality})") for pid, name, municipality in rows]
-
-
-def project_slug_choices(*, session: Session) -> list[tuple[str, str]]:
-    """``(slug, name)`` pairs sorted by name, for the lesson list's project filter."""
-    return list(
-        session.exec(
-            select(Project.slug, Project.name)
-            .where(Project.hidden_at.is_(None))
-            .order_by(func.lower(Project.name))
-        ).all()
-    )
-
-
-def get_project_by_slug(*, session: Session, slug: str) -> Project | None:
-    return session.exec(select(Project).where(Project.slug == slug)).first()
-
-
-def project_by_old_slug(*, session: Session, slug: str) -> Project | None:
-    """The project that had ``slug`` before it was renamed (for a 301), or None."""
-    row = session.exec(select(ProjectSlugHistory).where(ProjectSlugHistory.slug == slug)).first()
-    return session.get(Project, row.project_id) if row is not None else None

@@ -1,7 +1,8 @@
-"""Naming the project a discussion thread is about, after the thread was started.
+"""The project a discussion thread is about: chosen on the new-thread form or later.
 
-(The new-thread form of the discussions area has its own "Project" field; both end in
-``service.set_thread_project``.) The thread page includes ``projects/_thread_project.html``.
+The discussions area asks through its extension points: the choices of the new-thread form's
+"Project" field, what to do with the answer once the thread exists, and the thread page includes
+``projects/_thread_project.html``. Both ways end in ``service.set_thread_project``.
 """
 
 from __future__ import annotations
@@ -15,21 +16,35 @@ from wtforms import SelectField
 
 from .. import permissions
 from ..db import get_session
+from ..discussions.contributions import new_thread_form
 from ..discussions.models import Thread
-from ..web import fail, render
-from . import service
+from ..web import fail, finish, render, requires, show_on_form
+from ..web.forms import optional_int
+from . import queries, service
 from .errors import ProjectsError
-from .forms import optional_int
-from .views import attach_error, bp, done, participant_required
+from .rules import LINK_THREAD_PROJECT, WRITER
+from .views import bp
 
 
 class ThreadProjectForm(FlaskForm):
     project = SelectField(_l("Project"), coerce=optional_int)
 
 
-def project_field_choices(session) -> list[tuple[str, str]]:
+def _project_field_choices(session) -> list[tuple[str, str]]:
     """The choices of a thread's "Project" field: none, then every project by name."""
-    return [("", _("No project"))] + service.project_choices(session)
+    return [("", _("No project"))] + queries.project_choices(session)
+
+
+@new_thread_form.provide
+def _new_thread_project_choices(*, session) -> dict:
+    return {"project": _project_field_choices(session)}
+
+
+def _load_thread(thread_id: int) -> dict:
+    thread = get_session().get(Thread, thread_id)
+    if thread is None or not permissions.can_view_thread(current_user, thread):
+        fail(404, _("This thread does not exist or has been removed."))
+    return {"thread": thread}
 
 
 def _thread_url(thread: Thread) -> str:
@@ -37,16 +52,11 @@ def _thread_url(thread: Thread) -> str:
 
 
 @bp.route("/threads/<int:thread_id>/project", methods=["GET", "POST"])
-@participant_required
-def thread_project(thread_id: int):
+@requires(WRITER, LINK_THREAD_PROJECT, load=_load_thread)
+def thread_project(thread_id: int, thread: Thread):
     session = get_session()
-    thread = session.get(Thread, thread_id)
-    if thread is None or not permissions.can_view_thread(current_user, thread):
-        fail(404, _("This thread does not exist or has been removed."))
-    if not permissions.can_link_thread_project(current_user, thread):
-        fail(403, _("Only the thread's author and moderators can choose its project."))
     form = ThreadProjectForm()
-    form.project.choices = project_field_choices(session)
+    form.project.choices = _project_field_choices(session)
     if request.method == "GET":
         form.project.data = thread.project_id
     elif form.validate():
@@ -54,17 +64,15 @@ def thread_project(thread_id: int):
             service.set_thread_project(
                 session=session, actor=current_user, thread=thread, project_id=form.project.data
             )
-        except ProjectsError as exc:
+        except ProjectsError as error:
             session.rollback()
-            attach_error(form, exc)
+            show_on_form(form, error)
         else:
-            session.commit()
-            return done(_thread_url(thread), _("The thread's project was saved."))
-    status = 422 if form.errors else 200
+            return finish(_thread_url(thread), message=_("The thread's project was saved."))
     return render(
         "projects/thread_project.html",
         "projects/_thread_project_form.html",
-        status=status,
+        status=422 if form.errors else 200,
         form=form,
         thread=thread,
         thread_url=_thread_url(thread),

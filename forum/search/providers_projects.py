@@ -1,4 +1,5 @@
-"""Search providers for projects and lessons (the models of ``forum/projects/models.py``).
+"""Search providers for projects and lessons (the models of ``forum.projects`` and
+``forum.lessons``).
 
 A project is public unless a moderator hid it; a lesson only once published and not hidden
 (drafts are never indexed), and the replies in a lesson's discussion thread follow the lesson.
@@ -12,16 +13,8 @@ from sqlmodel import Session, select
 
 from ..core.models import Goal, Theme
 from ..language import detect_language
-from ..projects.models import (
-    LESSON_SECTIONS,
-    Lesson,
-    LessonGoal,
-    LessonStatus,
-    Project,
-    ProjectGoal,
-    ProjectPartner,
-    ProjectTheme,
-)
+from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal, LessonStatus
+from ..projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
 from .documents import LINKS, Provider, document, moment_fields, public_text, register, text_fields
 
 

@@ -292,7 +292,7 @@ def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
 
 
 def _load_lessons(session: Session, ids: list[int]) -> dict[str, dict]:
-    from ..projects.models import LESSON_SECTIONS, Lesson
+    from ..lessons.models import LESSON_SECTIONS, Lesson
 
     lessons = session.exec(select(Lesson).where(Lesson.id.in_(ids))).all()
     names = _names(session, [lesson.author_id for lesson in lessons])

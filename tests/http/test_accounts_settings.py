@@ -411,7 +411,8 @@ def test_unknown_profile_is_404(client):
 
 def _write_lesson(db_session, author, status="published"):
     from forum.i18n import utcnow
-    from forum.projects.models import Lesson, LessonStatus, Project
+    from forum.lessons.models import Lesson, LessonStatus
+    from forum.projects.models import Project
 
     theme = db_session.exec(select(Theme)).first()
     project = Project(

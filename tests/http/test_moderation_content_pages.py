@@ -9,8 +9,9 @@ import json
 
 import pytest
 
+from forum.lessons.models import Lesson
 from forum.moderation import reports
-from forum.projects.models import Lesson, Project
+from forum.projects.models import Project
 from forum.search import get_search_service
 from tests.factories import login_as, make_user
 from tests.moderation_helpers import make_project_with_lesson

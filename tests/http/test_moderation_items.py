@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from forum.lessons import service as lesson_service
 from forum.moderation.models import Report, ReportStatus, UserWarning
-from forum.projects import lessons as lesson_service
 from forum.projects import service as project_service
 from tests.factories import login_as, make_user
-from tests.unit.test_projects_service import lesson_input, project_input
+from tests.projects_helpers import lesson_input, project_input
 
 
 def _project_and_lesson(app, session, author):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from forum.projects import service
+from forum.projects import queries as project_queries
 from forum.projects.models import ProjectSlugHistory
 from tests.factories import login_as, make_user
-from tests.http.test_projects_pages import project_form
+from tests.projects_helpers import project_form
 
 
 def test_old_slug_redirects_after_rename_and_chain(app, client, db_session):
@@ -75,4 +75,7 @@ def test_back_to_an_old_slug_and_a_new_project_taking_one(app, client, db_sessio
     assert response.status_code == 303
     assert client.get("/projects/grona-tak").status_code == 200
     assert db_session.exec(select(ProjectSlugHistory)).all() == []
-    assert service.get_project_by_slug(session=db_session, slug="grona-tak").name == "Gröna tak"
+    assert (
+        project_queries.get_project_by_slug(session=db_session, slug="grona-tak").name
+        == "Gröna tak"
+    )

@@ -11,7 +11,8 @@ from sqlmodel import select
 from forum.accounts.demo import demo_user
 from forum.demo import seed_demo
 from forum.discussions.models import Post, Thread
-from forum.projects.models import Lesson, Project
+from forum.lessons.models import Lesson
+from forum.projects.models import Project
 from forum.search.models import GlossaryGroup
 from tests.factories import login_as
 

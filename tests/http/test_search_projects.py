@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from forum.discussions.models import Thread
+from forum.lessons.models import Lesson, LessonStatus
 from forum.markup import render_markdown
-from forum.projects.models import Lesson, LessonStatus, Project
+from forum.projects.models import Project
 from tests.factories import make_user
 from tests.search_helpers import first_theme, make_reply
 

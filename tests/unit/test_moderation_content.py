@@ -8,11 +8,12 @@ from sqlmodel import select
 
 from forum import permissions
 from forum.discussions.models import Thread
+from forum.lessons import queries as lesson_queries
+from forum.lessons import service as lesson_service
 from forum.moderation import items, reports
 from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
 from forum.moderation.models import ModerationAction, Report, ReportStatus
-from forum.projects import lessons as lesson_service
-from forum.projects import service as project_service
+from forum.projects import queries as project_queries
 from tests.factories import make_user
 from tests.moderation_helpers import audit_count, make_project_with_lesson
 
@@ -73,15 +74,15 @@ def test_hide_and_restore_project_one_entry_each(db_session, mod):
     assert audit_count(db_session) == n + 1 and last_entry(db_session).action == "project.hide"
     assert last_entry(db_session).target_user_id == project.creator_id
     db_session.commit()
-    listing = project_service.list_projects(
-        session=db_session, filters=project_service.ProjectFilters()
+    listing = project_queries.list_projects(
+        session=db_session, filters=project_queries.ProjectFilters()
     )
     assert project.id not in [p.id for p in listing.items] and listing.total == 0
     assert lesson.hidden_at is None  # its lessons keep their own state
     items.restore_item(session=db_session, actor=mod, item=project, reason="Det finns")
     assert audit_count(db_session) == n + 2 and last_entry(db_session).action == "project.restore"
-    listing = project_service.list_projects(
-        session=db_session, filters=project_service.ProjectFilters()
+    listing = project_queries.list_projects(
+        session=db_session, filters=project_queries.ProjectFilters()
     )
     assert project.id in [p.id for p in listing.items]
 
@@ -106,14 +107,14 @@ def test_hidden_lesson_leaves_lists_featured_counts_and_project_page(db_session,
     db_session.commit()
     member = make_user(db_session)
     assert (
-        lesson_service.list_lessons(
-            session=db_session, filters=lesson_service.LessonFilters()
+        lesson_queries.list_lessons(
+            session=db_session, filters=lesson_queries.LessonFilters()
         ).total
         == 0
     )
-    assert lesson_service.featured_lessons(session=db_session) == []
-    assert project_service.lesson_counts(session=db_session, project_ids=[project.id]) == {}
-    assert project_service.project_lessons(session=db_session, project=project, viewer=member) == []
-    assert project_service.project_lessons(session=db_session, project=project, viewer=mod) == [
+    assert lesson_queries.featured_lessons(session=db_session) == []
+    assert lesson_queries.lesson_counts(session=db_session, project_ids=[project.id]) == {}
+    assert lesson_queries.project_lessons(session=db_session, project=project, viewer=member) == []
+    assert lesson_queries.project_lessons(session=db_session, project=project, viewer=mod) == [
         lesson
     ]

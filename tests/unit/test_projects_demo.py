@@ -6,14 +6,17 @@ from sqlmodel import func, select
 
 from forum.accounts.demo import seed_demo_accounts
 from forum.discussions.models import Thread
+from forum.lessons.demo import seed_demo_lessons
+from forum.lessons.models import Lesson, LessonStatus
 from forum.projects.demo import seed_demo_projects
-from forum.projects.models import Lesson, LessonStatus, Project
+from forum.projects.models import Project
 
 
 def test_demo_projects_are_seeded_once(app, db_session):
     with app.test_request_context("/"):
         seed_demo_accounts(db_session)
         lines = seed_demo_projects(db_session)
+        assert seed_demo_lessons(db_session)[0].startswith("Demo lessons: ")
         db_session.commit()
         assert "Västra Hamnen" in lines[0]
         projects = db_session.exec(select(Project).order_by(Project.slug)).all()
@@ -35,6 +38,7 @@ def test_demo_projects_are_seeded_once(app, db_session):
             select(Thread).where(Thread.project_id == hyllie.id, Thread.kind == "discussion")
         ).first()
         assert seed_demo_projects(db_session) == ["Demo projects: already there."]
+        assert seed_demo_lessons(db_session) == ["Demo lessons: already there."]
         assert db_session.exec(select(func.count()).select_from(Project)).one() == 4
 
 
@@ -42,6 +46,7 @@ def test_demo_pages_render(app, client, db_session):
     with app.test_request_context("/"):
         seed_demo_accounts(db_session)
         seed_demo_projects(db_session)
+        seed_demo_lessons(db_session)
         db_session.commit()
     assert (
         "Demoinnehåll" in client.get("/projects?lang=sv").text

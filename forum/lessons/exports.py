@@ -11,12 +11,15 @@ import csv
 import io
 from collections import defaultdict
 
+from flask import url_for
 from sqlmodel import Session, select
 
 from ..accounts.models import User
-from ..core.models import Goal, Theme
-from .lessons import LessonFilters, format_value, published_lessons_query, reply_counts
-from .models import LESSON_SECTIONS, LessonGoal, LessonOutcome, Project
+from ..core.models import Goal
+from ..core.queries import themes_by_id
+from ..projects.models import Project
+from .models import LESSON_SECTIONS, LessonGoal, LessonOutcome
+from .queries import LessonFilters, format_value, published_lessons_query, reply_counts
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -48,7 +51,7 @@ CSV_COLUMNS = (
 )
 
 
-def lesson_records(*, session: Session, filters: LessonFilters, base_url: str) -> list[dict]:
+def lesson_records(*, session: Session, filters: LessonFilters) -> list[dict]:
     """Published lessons matching ``filters`` as plain dicts (the JSON export's ``lessons``)."""
     lessons = list(session.exec(published_lessons_query(filters).limit(EXPORT_LIMIT)))
     ids = [lesson.id for lesson in lessons]
@@ -58,7 +61,7 @@ def lesson_records(*, session: Session, filters: LessonFilters, base_url: str) -
             select(Project).where(Project.id.in_({lesson.project_id for lesson in lessons}))
         )
     }
-    themes = {t.id: t for t in session.exec(select(Theme))}
+    themes = themes_by_id(session)
     authors = {
         u.id: u
         for u in session.exec(
@@ -95,14 +98,16 @@ def lesson_records(*, session: Session, filters: LessonFilters, base_url: str) -
         records.append(
             {
                 "id": lesson.id,
-                "url": f"{base_url}/lessons/{lesson.id}-{lesson.slug}",
+                "url": url_for(
+                    "lessons.lesson_detail", lesson_id=lesson.id, slug=lesson.slug, _external=True
+                ),
                 "title": lesson.title,
                 "project": {
                     "slug": project.slug,
                     "name": project.name,
                     "district": project.district,
                     "municipality": project.municipality,
-                    "url": f"{base_url}/projects/{project.slug}",
+                    "url": url_for("projects.project_detail", slug=project.slug, _external=True),
                 },
                 "lesson_type": lesson.lesson_type.value,
                 "theme": theme.slug,

@@ -1,5 +1,6 @@
 """Lesson rules: write (draft or published), publish with its discussion thread, useful marks,
-featuring, and the filtered lists shared by the pages and the open-data exports.
+featuring. Keyword-only functions ``(*, session, actor, ...)`` that only ``flush``; the reads are
+in ``queries``.
 
 The discussion of a lesson is an ordinary ``Thread`` of kind ``lesson`` created through
 ``forum.discussions.service.create_thread`` when the lesson is published: replies, edits, useful
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -20,12 +21,15 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import permissions
-from ..core.models import Goal, Theme
+from ..core.models import Theme
+from ..core.queries import unknown_goal_ids
 from ..discussions import service as discussions
 from ..discussions.models import Thread
 from ..i18n import utcnow
 from ..markup import plain_text, render_markdown
-from .errors import InvalidInput, NotAllowed, UnknownProject
+from ..projects.errors import InvalidInput, NotAllowed, UnknownProject
+from ..projects.models import Project
+from ..projects.service import is_http_url, touch_project
 from .models import (
     LESSON_SECTIONS,
     Lesson,
@@ -35,9 +39,8 @@ from .models import (
     LessonRevision,
     LessonStatus,
     LessonType,
-    Project,
 )
-from .service import Page, is_http_url, touch_project
+from .queries import lesson_goals, lesson_outcomes
 
 TITLE_MIN, TITLE_MAX = 5, 200
 SECTION_MAX = 20_000
@@ -45,8 +48,6 @@ REQUIRED_SECTIONS = ("context", "what_was_done", "advice")
 LINKS_MAX, LINK_MAX = 20, 500
 OUTCOMES_MAX, LABEL_MAX, UNIT_MAX = 20, 160, 40
 LANGUAGES = ("sv", "en")
-LESSONS_PER_PAGE = 20
-LESSON_SORTS = ("useful", "newest", "discussed")
 
 
 @dataclass
@@ -134,9 +135,7 @@ def _clean(data: LessonInput, session: Session) -> dict:
             raise InvalidInput(_l("At most %(max)d characters.", max=SECTION_MAX), field=name)
         sections[name] = text
     goal_ids = sorted({int(g) for g in data.goal_ids or ()})
-    if goal_ids and len(session.exec(select(Goal.id).where(Goal.id.in_(goal_ids))).all()) != len(
-        goal_ids
-    ):
+    if unknown_goal_ids(session, goal_ids):
         raise InvalidInput(_l("Choose goals from the list."), field="goal_ids")
     links = [line.strip() for line in (data.links or "").splitlines() if line.strip()]
     if len(links) > LINKS_MAX:
@@ -382,157 +381,3 @@ def set_lesson_featured(*, session: Session, actor, lesson: Lesson, featured: bo
     lesson.featured = bool(featured)
     session.flush()
     return lesson
-
-
-# --- reads ----------------------------------------------------------------------------------------
-def lesson_goals(*, session: Session, lesson: Lesson) -> list[Goal]:
-    return list(
-        session.exec(
-            select(Goal)
-            .join(LessonGoal, LessonGoal.goal_id == Goal.id)
-            .where(LessonGoal.lesson_id == lesson.id)
-            .order_by(Goal.number)
-        )
-    )
-
-
-def lesson_outcomes(*, session: Session, lesson: Lesson) -> list[LessonOutcome]:
-    return list(
-        session.exec(
-            select(LessonOutcome)
-            .where(LessonOutcome.lesson_id == lesson.id)
-            .order_by(LessonOutcome.position)
-        )
-    )
-
-
-def has_marked_useful(*, session: Session, user, lesson: Lesson) -> bool:
-    if not permissions.is_member(user):
-        return False
-    return (
-        session.exec(
-            select(LessonReaction.id).where(
-                LessonReaction.lesson_id == lesson.id, LessonReaction.user_id == user.id
-            )
-        ).first()
-        is not None
-    )
-
-
-def lesson_input_from(session: Session, lesson: Lesson) -> LessonInput:
-    """The current state of a lesson as form input (to fill the edit form)."""
-    return LessonInput(
-        project_id=lesson.project_id,
-        title=lesson.title,
-        lesson_type=lesson.lesson_type.value,
-        theme_id=lesson.theme_id,
-        language=lesson.language,
-        links=lesson.links,
-        goal_ids=[g.id for g in lesson_goals(session=session, lesson=lesson)],
-        outcomes=[
-            OutcomeInput(o.label, format_value(o.value), o.unit)
-            for o in lesson_outcomes(session=session, lesson=lesson)
-        ],
-        **{name: getattr(lesson, name) for name in LESSON_SECTIONS},
-    )
-
-
-def format_value(value: float) -> str:
-    """12.0 -> "12", 12.5 -> "12.5": the stored number for forms and exports (no needless ".0")."""
-    return f"{float(value):.12g}"
-
-
-@dataclass
-class LessonFilters:
-    project: Project | None = None
-    theme: Theme | None = None
-    goal: Goal | None = None
-    lesson_type: str | None = None
-    language: str | None = None
-    sort: str = "useful"
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k in ("lesson_type", "language", "sort")}
-
-
-def published_lessons_query(filters: LessonFilters):
-    """Published lessons (never drafts nor hidden ones) matching ``filters`` in the requested
-    order."""
-    query = select(Lesson).where(
-        Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None)
-    )
-    if filters.project is not None:
-        query = query.where(Lesson.project_id == filters.project.id)
-    if filters.theme is not None:
-        query = query.where(Lesson.theme_id == filters.theme.id)
-    if filters.goal is not None:
-        query = query.where(
-            Lesson.id.in_(select(LessonGoal.lesson_id).where(LessonGoal.goal_id == filters.goal.id))
-        )
-    if filters.lesson_type:
-        query = query.where(Lesson.lesson_type == LessonType(filters.lesson_type))
-    if filters.language:
-        query = query.where(Lesson.language == filters.language)
-    if filters.sort == "newest":
-        return query.order_by(Lesson.published_at.desc(), Lesson.id.desc())
-    if filters.sort == "discussed":
-        replies = func.coalesce(Thread.post_count, 0)
-        return query.outerjoin(Thread, Thread.id == Lesson.thread_id).order_by(
-            replies.desc(), Lesson.published_at.desc(), Lesson.id.desc()
-        )
-    return query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc(), Lesson.id.desc())
-
-
-def list_lessons(
-    *, session: Session, filters: LessonFilters, page: int = 1, per_page: int = LESSONS_PER_PAGE
-) -> Page:
-    query = published_lessons_query(filters)
-    total = session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
-    page = max(1, page)
-    return Page(
-        list(session.exec(query.offset((page - 1) * per_page).limit(per_page))),
-        total,
-        page,
-        per_page,
-    )
-
-
-def drafts_of(*, session: Session, user) -> list[Lesson]:
-    if not permissions.is_member(user):
-        return []
-    return list(
-        session.exec(
-            select(Lesson)
-            .where(Lesson.author_id == user.id, Lesson.status == LessonStatus.draft)
-            .order_by(Lesson.updated_at.desc())
-        )
-    )
-
-
-def featured_lessons(
-    *, session: Session, theme_id: int | None = None, limit: int = 3
-) -> list[Lesson]:
-    """Published lessons moderators featured, most useful first (optionally of one theme)."""
-    query = select(Lesson).where(
-        Lesson.status == LessonStatus.published,
-        Lesson.featured.is_(True),
-        Lesson.hidden_at.is_(None),
-    )
-    if theme_id is not None:
-        query = query.where(Lesson.theme_id == theme_id)
-    return list(
-        session.exec(
-            query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc()).limit(limit)
-        )
-    )
-
-
-def reply_counts(*, session: Session, lessons: list[Lesson]) -> dict[int, int]:
-    """Replies in each lesson's discussion (the opening post not counted), by lesson id."""
-    thread_ids = {lesson.thread_id: lesson.id for lesson in lessons if lesson.thread_id}
-    if not thread_ids:
-        return {}
-    rows = session.exec(
-        select(Thread.id, Thread.post_count).where(Thread.id.in_(list(thread_ids)))
-    ).all()
-    return {thread_ids[tid]: max(count - 1, 0) for tid, count in rows}

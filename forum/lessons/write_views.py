@@ -1,0 +1,176 @@
+"""Writing lessons: the one-form editor (draft, preview, publish), useful marks and featuring."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import permissions
+from ..core.queries import all_goals, all_themes
+from ..db import get_session
+from ..domain import DomainError
+from ..i18n import current_language
+from ..markup import render_markdown
+from ..permissions import Rule
+from ..projects import queries as project_queries
+from ..projects.rules import WRITER
+from ..web import finish, render, requires, show_on_form
+from ..web.forms import add_row, remove_row
+from . import service
+from .forms import LessonForm, lesson_input_from
+from .limits import lesson_create_limit, mark_created
+from .models import LESSON_SECTIONS, Lesson
+from .views import bp, lesson_context, lesson_url, load_lesson
+
+EDIT_LESSON = Rule(
+    permissions.can_edit_lesson,
+    _l("Only the lesson's author and moderators can edit it."),
+    on=("lesson",),
+)
+
+
+def _lesson_form(**kwargs) -> LessonForm:
+    session = get_session()
+    return LessonForm(
+        projects=project_queries.project_choices(session),
+        themes=all_themes(session),
+        goals=all_goals(session),
+        **kwargs,
+    )
+
+
+def _preview(form: LessonForm) -> dict:
+    sections = {name: render_markdown(getattr(form, name).data or "") for name in LESSON_SECTIONS}
+    return {
+        "title": form.title.data or "",
+        "sections": sections,
+        "language": form.language.data or "sv",
+    }
+
+
+def _form_page(form, *, lesson=None, status: int = 200, preview=None):
+    return render(
+        "lessons/lesson_form.html",
+        "lessons/_lesson_form.html",
+        status=status,
+        form=form,
+        lesson=lesson,
+        preview=preview,
+        sections=LESSON_SECTIONS,
+    )
+
+
+def _handle_lesson_form(form, save, *, lesson=None):
+    action = request.form.get("action", "save")
+    if action == "add_outcome":
+        add_row(form.outcomes)
+        return _form_page(form, lesson=lesson)
+    if "remove_outcome" in request.form:
+        remove_row(form.outcomes, request.form.get("remove_outcome"))
+        return _form_page(form, lesson=lesson)
+    if action == "preview":
+        return _form_page(form, lesson=lesson, preview=_preview(form))
+    if not form.validate():
+        return _form_page(form, lesson=lesson, status=422)
+    try:
+        saved = save(form.to_input(), action == "publish")
+    except DomainError as error:
+        get_session().rollback()
+        show_on_form(form, error)
+        return _form_page(form, lesson=lesson, status=error.status)
+    mark_created()  # counts against the creation limit on /lessons/new only
+    if not saved.is_published:
+        message = _("The draft was saved. Only you can see it until you publish it.")
+    elif action == "publish":
+        message = _("The lesson was published.")
+    else:
+        message = _("The lesson was saved.")
+    return finish(lesson_url(saved), message=message)
+
+
+@bp.route("/lessons/new", methods=["GET", "POST"])
+@lesson_create_limit
+@requires(WRITER)
+def lesson_new():
+    if request.method == "GET":
+        initial = {"language": current_language()}
+        project = project_queries.get_project_by_slug(
+            session=get_session(), slug=request.args.get("project", "")
+        )
+        if project is not None:
+            initial["project_id"] = project.id
+        return _form_page(_lesson_form(data=initial))
+    return _handle_lesson_form(
+        _lesson_form(),
+        lambda data, publish: service.create_lesson(
+            session=get_session(), actor=current_user, data=data, publish=publish
+        ),
+    )
+
+
+@bp.route("/lessons/<int:lesson_id>/edit", methods=["GET", "POST"])
+@requires(WRITER, EDIT_LESSON, load=load_lesson)
+def lesson_edit(lesson_id: int, lesson: Lesson):
+    session = get_session()
+    if request.method == "GET":
+        current = lesson_input_from(session, lesson)
+        data = vars(current) | {"outcomes": [vars(o) for o in current.outcomes] + [{}] * 2}
+        return _form_page(_lesson_form(data=data), lesson=lesson)
+    return _handle_lesson_form(
+        _lesson_form(),
+        lambda data, publish: service.update_lesson(
+            session=session, actor=current_user, lesson=lesson, data=data, publish=publish
+        ),
+        lesson=lesson,
+    )
+
+
+@bp.post("/lessons/preview")
+@requires(WRITER)
+def lesson_preview():
+    """The htmx preview of the form being written (nothing is saved)."""
+    form = _lesson_form()
+    return render("lessons/_lesson_preview.html", preview=_preview(form), sections=LESSON_SECTIONS)
+
+
+# --- actions on a lesson --------------------------------------------------------------------------
+def _finish_action(lesson: Lesson, message: str):
+    """The lesson page for a browser; the swapped action buttons for htmx."""
+    return finish(
+        lesson_url(lesson),
+        message=message,
+        fragment="lessons/_lesson_actions.html",
+        **lesson_context(get_session(), lesson),
+    )
+
+
+@bp.post("/lessons/<int:lesson_id>/publish")
+@requires(WRITER, load=load_lesson)
+def lesson_publish(lesson_id: int, lesson: Lesson):
+    service.publish_lesson(session=get_session(), actor=current_user, lesson=lesson)
+    return finish(lesson_url(lesson), message=_("The lesson was published."))
+
+
+@bp.post("/lessons/<int:lesson_id>/useful")
+@requires(WRITER, load=load_lesson)
+def lesson_useful(lesson_id: int, lesson: Lesson):
+    marked = service.toggle_lesson_useful(session=get_session(), actor=current_user, lesson=lesson)
+    message = (
+        _("You marked the lesson as useful.") if marked else _("Your useful mark was removed.")
+    )
+    return _finish_action(lesson, message)
+
+
+@bp.post("/lessons/<int:lesson_id>/featured")
+@requires(WRITER, load=load_lesson)
+def lesson_featured(lesson_id: int, lesson: Lesson):
+    featured = request.form.get("featured") == "1"
+    service.set_lesson_featured(
+        session=get_session(), actor=current_user, lesson=lesson, featured=featured
+    )
+    message = (
+        _("The lesson is now featured.") if featured else _("The lesson is no longer featured.")
+    )
+    return _finish_action(lesson, message)

@@ -1,0 +1,46 @@
+"""Form pieces every area's forms use: optional numbers, checkbox lists and repeating rows.
+
+Repeating rows (partners, measured outcomes) are FieldLists with a few blank rows; "add a row" and
+"remove" are submit buttons that re-render the form, so they work without JavaScript.
+"""
+
+from __future__ import annotations
+
+from wtforms import FieldList, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+# Blank rows a repeating list offers beyond the filled ones.
+BLANK_ROWS = 3
+
+
+def optional_int(value):
+    """Coerce a select's value to int; anything else becomes None (the service says what is
+    wrong)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):  # unknown ids are reported by the service with a clear message
+        pass
+
+
+def add_row(field_list: FieldList) -> None:
+    """One more blank row (up to the list's maximum)."""
+    if field_list.max_entries is None or len(field_list.entries) < field_list.max_entries:
+        field_list.append_entry()
+
+
+def remove_row(field_list: FieldList, raw_index: str | None) -> None:
+    """Drop the row whose position is ``raw_index``; a bad index changes nothing."""
+    try:
+        index = int(raw_index or "")
+    except ValueError:
+        return
+    if 0 <= index < len(field_list.entries):
+        del field_list.entries[index]
