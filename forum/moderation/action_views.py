@@ -344,7 +344,7 @@ def post_form_action(post_id: int, action: str):
         location = (
             thread_link(session.get(Thread, remaining))
             if remaining and not first
-            else url_for("core.home")
+            else url_for("site.home")
         )
         return _navigate(_("The post is deleted permanently."), location)
 

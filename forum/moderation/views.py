@@ -202,7 +202,7 @@ def withdraw_report(report_id: int):
         service.withdraw_report(session=session, actor=current_user, report=report)
     except ModerationError as exc:
         fail_for(exc)
-    location = back_to(item.url if item else url_for("core.home"))
+    location = back_to(item.url if item else url_for("site.home"))
     return _done(
         _("Your report is withdrawn."),
         location,
