@@ -9,6 +9,7 @@ import logging
 import pytest
 from sqlmodel import select
 
+from forum import events
 from forum.accounts import errors, login, privacy, roles, service
 from forum.accounts.models import Role, User
 from forum.mail import MailSettings, compose, deliver, pending_mail, send_after_commit
@@ -140,6 +141,28 @@ def test_set_role_rules(app, db_session):
         roles.set_role(session=db_session, actor=admin, user=admin, role=Role.member)
     roles.set_role(session=db_session, actor=admin, user=member, role="admin")
     assert member.role == Role.admin
+
+
+def test_a_role_change_is_announced_once(app, db_session):
+    admin = make_user(db_session, role="admin")
+    member = make_user(db_session)
+    heard = []
+
+    def listen(sender, **kwargs):
+        heard.append(kwargs)
+
+    with events.user_role_changed.connected_to(listen):
+        roles.set_role(session=db_session, actor=admin, user=member, role="moderator")
+        roles.set_role(session=db_session, actor=admin, user=member, role="moderator")
+    assert heard == [
+        {
+            "session": db_session,
+            "actor": admin,
+            "user": member,
+            "before": "member",
+            "after": "moderator",
+        }
+    ]
 
 
 def test_search_users_is_for_admins(app, db_session):
