@@ -20,7 +20,6 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ..accounts.models import User
 from ..core.models import Goal
 from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread, ThreadGoal
@@ -315,13 +314,6 @@ register(
     )
 )
 LINKS[ThreadGoal] = ("thread", "thread_id")
-
-
-def author_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    ids = [i for i in set(ids) if i]
-    if not ids:
-        return {}
-    return {u.id: u.display_name for u in session.exec(select(User).where(User.id.in_(ids))).all()}
 
 
 # Projects and lessons register themselves (imported last: they build on the helpers above).
