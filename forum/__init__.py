@@ -71,6 +71,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .moderation.views import bp as moderation_bp
     from .projects.views import bp as projects_bp
     from .search.views import bp as search_bp
+    from .site.views import bp as site_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(accounts_bp)
@@ -79,6 +80,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.register_blueprint(projects_bp)
     app.register_blueprint(lessons_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(site_bp)
     app.cli.add_command(forum_cli)
     return app
 

@@ -7,9 +7,11 @@ from flask.cli import AppGroup
 
 from .accounts.cli import create_user_command
 from .db import session_scope
+from .search.cli import COMMANDS as SEARCH_COMMANDS
 
 forum_cli = AppGroup("forum", help="Tillsammans forum administration.")
-forum_cli.add_command(create_user_command)
+for command in (create_user_command, *SEARCH_COMMANDS):
+    forum_cli.add_command(command)
 
 
 @forum_cli.command("seed")
@@ -37,6 +39,3 @@ def seed_command(demo: bool, demo_if_empty: bool) -> None:
     click.echo(f"Reference data: {changed} change(s).")
     for line in lines:
         click.echo(line)
-
-
-from .search import cli as _search_cli  # noqa: E402,F401  (registers reindex, import, search-eval...)

@@ -16,4 +16,5 @@ class DomainError(Exception):
     def __init__(self, message=None, *, field: str | None = None):
         self.message = message or self.default_message
         self.field = field
-        super().__init__(str(self.message))
+        # Kept lazy: a service may refuse outside a request (CLI, seed), where no locale is set yet.
+        super().__init__(self.message)

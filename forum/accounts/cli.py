@@ -47,6 +47,7 @@ def create_user_command(
 ) -> None:
     """Create a confirmed account; the password is asked for (twice) unless generated."""
     from . import service
+    from .errors import AccountError
 
     try:
         validate_email(email, check_deliverability=False)
@@ -76,7 +77,7 @@ def create_user_command(
                 summary = (
                     f"Created {user.role.value} {user.display_name} <{user.email}> (id {user.id})."
                 )
-        except service.AccountError as error:
+        except AccountError as error:
             raise click.ClickException(str(error.message)) from error
     click.echo(summary)
     if generate:

@@ -11,7 +11,8 @@ import secrets
 from sqlmodel import Session
 
 from .models import ActorType, Role, User
-from .service import create_user, find_by_email, update_profile
+from .service import create_user, find_by_email
+from .settings import update_profile
 
 DEMO_DOMAIN = "demo.tillsammans.example"
 DEMO_ACCOUNTS = [

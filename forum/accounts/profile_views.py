@@ -3,24 +3,28 @@ only)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
-from sqlmodel import select
+from flask_babel import lazy_gettext as _l
 
 from .. import permissions
 from ..db import get_session
-from ..discussions.models import Post, Thread
-from ..lessons.models import Lesson, LessonStatus
-from ..web import fail, page_arg, render
-from . import service
-from .forms import ROLE_LABELS, RoleForm
+from ..permissions import Rule
+from ..web import fail, finish, page_arg, render, requires
+from . import roles
+from .contributions import profile_page
+from .forms import RoleForm
+from .labels import ROLE_LABELS
 from .models import Role, User
 from .urls import profile_path, user_slug
-from .views import bp, me, see_other
+from .views import bp, me
 
-PROFILE_ITEMS = 20
 USERS_PER_PAGE = 50
+
+MANAGES_USERS = Rule(permissions.can_manage_users, _l("Only administrators can manage users."))
+MAY_CHANGE_ROLE = Rule(
+    permissions.can_change_role, _l("You cannot change your own role."), on=("user",)
+)
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -30,64 +34,33 @@ def get_user_or_404(user_id: int) -> User:
     return user
 
 
+def load_user(user_id: int) -> dict:
+    return {"user": get_user_or_404(user_id)}
+
+
 @bp.get("/u/<int:user_id>")
 @bp.get("/u/<int:user_id>-<slug>")
 def profile(user_id: int, slug: str | None = None):
     user = get_user_or_404(user_id)
     if slug != user_slug(user):
         return redirect(profile_path(user), code=301)
-    db = get_session()
-    visible_threads = select(Thread).where(
-        Thread.author_id == user.id, Thread.hidden_at.is_(None), Thread.kind == "discussion"
-    )
-    threads = db.exec(visible_threads.order_by(Thread.created_at.desc()).limit(PROFILE_ITEMS)).all()
-    posts = db.exec(
-        select(Post, Thread)
-        .join(Thread, Thread.id == Post.thread_id)
-        .where(
-            Post.author_id == user.id,
-            Post.deleted_at.is_(None),
-            Post.hidden_at.is_(None),
-            Thread.hidden_at.is_(None),
-        )
-        .order_by(Post.created_at.desc())
-        .limit(PROFILE_ITEMS)
-    ).all()
-    lessons = db.exec(
-        select(Lesson)
-        .where(
-            Lesson.author_id == user.id,
-            Lesson.status == LessonStatus.published,
-            Lesson.hidden_at.is_(None),
-        )
-        .order_by(Lesson.published_at.desc())
-        .limit(PROFILE_ITEMS)
-    ).all()
     return render(
         "accounts/profile.html",
         "accounts/_profile.html",
         user=user,
-        threads=threads,
-        posts=posts,
-        lessons=lessons,
+        **profile_page.collect(session=get_session(), user=user),
     )
 
 
 # --- user administration -----------------------------------------------------------------------
 
 
-def _require_admin() -> None:
-    if not permissions.can_manage_users(current_user):
-        fail(403, _("Only administrators can manage users."))
-
-
 @bp.get("/admin/users")
-@login_required
+@requires(MANAGES_USERS)
 def admin_users():
-    _require_admin()
     query = request.args.get("q", "").strip()[:100]
     page = page_arg()
-    users, total = service.search_users(
+    users, total = roles.search_users(
         session=get_session(),
         actor=me(),
         query=query,
@@ -107,22 +80,14 @@ def admin_users():
     )
 
 
-def _role_target(user_id: int) -> tuple[User, RoleForm]:
-    _require_admin()
-    user = get_user_or_404(user_id)
-    if not permissions.can_change_role(me(), user):
-        fail(403, _("You cannot change your own role."))
-    return user, RoleForm()
-
-
 @bp.get("/admin/users/<int:user_id>/role")
-@login_required
-def admin_user_role(user_id: int):
+@requires(MANAGES_USERS, MAY_CHANGE_ROLE, load=load_user)
+def admin_user_role(user_id: int, user: User):
     """The confirmation step: "Make X a moderator?" with a POST button."""
-    user, form = _role_target(user_id)
     wanted = request.args.get("role", "")
     if wanted not in ROLE_LABELS:
         fail(400, _("Choose one of the roles."))
+    form = RoleForm()
     form.role.data = wanted
     return render(
         "accounts/admin_role.html",
@@ -134,18 +99,15 @@ def admin_user_role(user_id: int):
 
 
 @bp.post("/admin/users/<int:user_id>/role")
-@login_required
-def admin_user_role_post(user_id: int):
-    user, form = _role_target(user_id)
+@requires(MANAGES_USERS, MAY_CHANGE_ROLE, load=load_user)
+def admin_user_role_post(user_id: int, user: User):
+    form = RoleForm()
     if not form.validate_on_submit():
         fail(400, _("Choose one of the roles."))
-    try:
-        service.set_role(session=get_session(), actor=me(), user=user, role=Role(form.role.data))
-    except service.AccountError as error:
-        fail(error.status, str(error.message))
-    get_session().commit()
-    flash(
-        _("%(name)s is now: %(role)s.", name=user.display_name, role=ROLE_LABELS[user.role.value]),
-        "success",
+    roles.set_role(session=get_session(), actor=me(), user=user, role=Role(form.role.data))
+    return finish(
+        url_for("accounts.admin_users", q=request.args.get("q") or None),
+        message=_(
+            "%(name)s is now: %(role)s.", name=user.display_name, role=ROLE_LABELS[user.role.value]
+        ),
     )
-    return see_other(url_for("accounts.admin_users", q=request.args.get("q") or None))

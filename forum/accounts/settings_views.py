@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, flash, make_response, request, session, url_for
+from flask import current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_user
 
 from ..db import get_session
-from ..web import render, wants_fragment
-from . import service
+from ..permissions import SIGNED_IN
+from ..web import finish, render, requires, show_on_form
+from . import privacy
+from . import settings as settings_service
+from .errors import AccountError
 from .forms import (
     ActionForm,
     DeleteAccountForm,
@@ -23,7 +26,7 @@ from .forms import (
     PasswordChangeForm,
     ProfileForm,
 )
-from .views import apply_error, bp, commit, end_session, me, see_other
+from .views import bp, end_session, me
 
 SECTIONS = ("profile", "language", "email", "password")
 
@@ -47,37 +50,45 @@ def _forms(**given) -> dict:
     return forms
 
 
-def _settings_page(status: int = 200, section: str | None = None, done: str | None = None, **given):
-    forms = _forms(**given)
-    context = {
-        "forms": forms,
+def _context(section: str | None = None, done: str | None = None, **given) -> dict:
+    return {
+        "forms": _forms(**given),
         "done": {section: done} if section and done else {},
         "resend_form": ActionForm(),
     }
+
+
+def _settings_page(status: int = 200, section: str | None = None, **given):
     fragment = f"accounts/_settings_{section}.html" if section else None
-    return render("accounts/settings.html", fragment, status=status, **context)
+    return render("accounts/settings.html", fragment, status=status, **_context(section, **given))
+
+
+def _section_url(section: str) -> str:
+    return url_for("accounts.settings", _anchor=f"settings-{section}")
 
 
 def _saved(section: str, message: str):
     """Success: the section fragment for htmx, else flash and 303 back to the section."""
-    if wants_fragment():
-        return _settings_page(section=section, done=message)
-    flash(message, "success")
-    return see_other(url_for("accounts.settings") + f"#settings-{section}")
+    return finish(
+        _section_url(section),
+        message=message,
+        fragment=f"accounts/_settings_{section}.html",
+        **_context(section, message),
+    )
 
 
 @bp.get("/settings")
-@login_required
+@requires(SIGNED_IN)
 def settings():
     return _settings_page()
 
 
 @bp.post("/settings/profile")
-@login_required
+@requires(SIGNED_IN)
 def settings_profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        service.update_profile(
+        settings_service.update_profile(
             session=get_session(),
             actor=me(),
             display_name=form.display_name.data,
@@ -85,46 +96,42 @@ def settings_profile():
             actor_type=form.actor_type.data,
             bio=form.bio.data,
         )
-        commit()
         return _saved("profile", _("Your profile is saved."))
     return _settings_page(422, "profile", profile=form)
 
 
 @bp.post("/settings/language")
-@login_required
+@requires(SIGNED_IN)
 def settings_language():
     form = LanguageForm()
     if form.validate_on_submit():
-        service.set_language(
+        settings_service.set_language(
             session=get_session(),
             actor=me(),
             locale=form.locale.data,
             languages=tuple(current_app.config["LANGUAGES"]),
         )
-        commit()
         session["lang"] = form.locale.data
-        flash(_("Your language is saved."), "success")
-        # the whole page changes language: always a full navigation
-        return see_other(url_for("accounts.settings") + "#settings-language")
+        # the whole page changes language: always a full navigation, never a fragment
+        return finish(_section_url("language"), message=_("Your language is saved."))
     return _settings_page(422, "language", language=form)
 
 
 @bp.post("/settings/email")
-@login_required
+@requires(SIGNED_IN)
 def settings_email():
     form = EmailChangeForm()
     if form.validate_on_submit():
         try:
-            service.change_email(
+            settings_service.change_email(
                 session=get_session(),
                 actor=me(),
                 new_email=form.email.data,
                 password=form.password.data,
             )
-        except service.AccountError as error:
-            apply_error(form, error)
+        except AccountError as error:
+            show_on_form(form, error)
         else:
-            commit()
             return _saved(
                 "email",
                 _(
@@ -137,21 +144,20 @@ def settings_email():
 
 
 @bp.post("/settings/password")
-@login_required
+@requires(SIGNED_IN)
 def settings_password():
     form = PasswordChangeForm(account_email=current_user.email)
     if form.validate_on_submit():
         try:
-            user = service.change_password(
+            user = settings_service.change_password(
                 session=get_session(),
                 actor=me(),
                 current_password=form.current_password.data,
                 new_password=form.new_password.data,
             )
-        except service.AccountError as error:
-            apply_error(form, error)
+        except AccountError as error:
+            show_on_form(form, error)
         else:
-            commit()
             remember = bool(
                 request.cookies.get(
                     current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
@@ -166,9 +172,9 @@ def settings_password():
 
 
 @bp.get("/settings/export")
-@login_required
+@requires(SIGNED_IN)
 def settings_export():
-    data = service.export_data(session=get_session(), actor=me())
+    data = privacy.export_data(session=get_session(), actor=me())
     response = make_response(json.dumps(data, ensure_ascii=False, indent=2))
     response.mimetype = "application/json"
     response.headers["Content-Disposition"] = (
@@ -179,24 +185,22 @@ def settings_export():
 
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
-@login_required
+@requires(SIGNED_IN)
 def settings_delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         try:
-            service.delete_account(session=get_session(), actor=me(), password=form.password.data)
-        except service.AccountError as error:
-            apply_error(form, error)
+            privacy.delete_account(session=get_session(), actor=me(), password=form.password.data)
+        except AccountError as error:
+            show_on_form(form, error)
         else:
-            commit()
             end_session()
-            flash(
-                _(
+            return finish(
+                url_for("site.home"),
+                message=_(
                     "Your account is deleted. "
                     "Your posts remain, shown as written by a deleted user."
                 ),
-                "success",
             )
-            return see_other(url_for("core.home"))
     status = 422 if request.method == "POST" else 200
     return render("accounts/delete.html", "accounts/_delete_form.html", status=status, form=form)

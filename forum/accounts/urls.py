@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from slugify import slugify
 
@@ -33,4 +33,4 @@ def profile_path(user) -> str | None:
     """``/u/<id>-<slug>``, or None for a deleted account (it has no profile)."""
     if is_deleted(user):
         return None
-    return f"/u/{user.id}-{user_slug(user)}"
+    return url_for("accounts.profile", user_id=user.id, slug=user_slug(user))

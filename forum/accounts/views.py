@@ -6,15 +6,27 @@ Settings and privacy routes live in ``settings_views.py``, profiles and the user
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, make_response, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..db import get_session
 from ..extensions import limiter, login_manager
-from ..web import fail, is_safe_redirect, register_template_globals, render, wants_fragment
+from ..permissions import SIGNED_IN
+from ..web import (
+    fail,
+    finish,
+    is_safe_redirect,
+    register_template_globals,
+    render,
+    requires,
+    show_on_form,
+    wants_fragment,
+)
+from . import login as login_service
 from . import service
+from .errors import AccountError, AlreadyConfirmed, EmailTaken, ExpiredToken
 from .forms import (
     ActionForm,
     LoginForm,
@@ -76,32 +88,11 @@ def me():
     return current_user._get_current_object()
 
 
-def see_other(url: str):
-    """After a successful POST: 303 for a browser, ``HX-Redirect`` for an htmx fragment request."""
-    if wants_fragment():
-        response = make_response("", 204)
-        response.headers["HX-Redirect"] = url
-        return response
-    return redirect(url, code=303)
-
-
 def end_session() -> None:
     """Forget everything in the session, then log out: flask-login's order matters, it marks the
     remember-me cookie for deletion in the (new) session."""
     session.clear()
     logout_user()
-
-
-def commit() -> None:
-    get_session().commit()
-
-
-def apply_error(form, error: service.AccountError) -> None:
-    """Show a domain error next to its field, or above the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error.message)]
-    else:
-        form.form_errors.append(str(error.message))
 
 
 def safe_next(target: str | None) -> str | None:
@@ -118,7 +109,7 @@ def safe_next(target: str | None) -> str | None:
 )
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("core.home"))
+        return redirect(url_for("site.home"))
     form = RegisterForm()
     if request.method == "GET":
         form.locale.data = _current_locale()
@@ -135,19 +126,17 @@ def register():
                 actor_type=form.actor_type.data,
                 locale=form.locale.data,
             )
-        except service.AccountError as error:
-            apply_error(form, error)
+        except AccountError as error:
+            show_on_form(form, error)
         else:
-            commit()
-            flash(
-                _(
+            return finish(
+                url_for("accounts.login"),
+                message=_(
                     "Welcome! We sent a confirmation link to %(email)s. You can log in now; "
                     "confirm your address to start posting.",
                     email=user.email,
                 ),
-                "success",
             )
-            return see_other(url_for("accounts.login"))
     status = 422 if request.method == "POST" else 200
     return render(
         "accounts/register.html", "accounts/_register_form.html", status=status, form=form
@@ -164,7 +153,7 @@ def _current_locale() -> str:
 def confirm(token: str):
     try:
         user, address = service.check_confirm_token(session=get_session(), token=token)
-    except service.AccountError as error:
+    except AccountError as error:
         return _token_problem(error)
     already = address == user.email and user.is_confirmed
     return render(
@@ -184,34 +173,31 @@ def confirm_post(token: str):
         fail(400, _("The form has expired. Open the link again."))
     try:
         user, outcome = service.confirm(session=get_session(), token=token)
-    except service.EmailTaken as error:
+    except EmailTaken as error:
         fail(409, str(error.message))
-    except service.AccountError as error:
+    except AccountError as error:
         return _token_problem(error)
-    commit()
     messages = {
         "confirmed": _("Thank you, your e-mail address is confirmed."),
         "already_confirmed": _("Your e-mail address is already confirmed."),
         "email_changed": _("Your new e-mail address %(email)s is confirmed.", email=user.email),
     }
-    flash(messages[outcome], "success")
-    return see_other(
-        url_for("accounts.settings") if current_user.is_authenticated else url_for("accounts.login")
-    )
+    next_page = "accounts.settings" if current_user.is_authenticated else "accounts.login"
+    return finish(url_for(next_page), message=messages[outcome])
 
 
-def _token_problem(error: service.AccountError):
+def _token_problem(error: AccountError):
     return render(
         "accounts/token_problem.html",
         "accounts/_token_problem.html",
         status=error.status,
         message=str(error.message),
-        expired=isinstance(error, service.ExpiredToken),
+        expired=isinstance(error, ExpiredToken),
     )
 
 
 @bp.post("/confirm/resend")
-@login_required
+@requires(SIGNED_IN)
 @limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_CONFIRM_MAIL"], key_func=user_key)
 def resend_confirmation():
@@ -220,18 +206,20 @@ def resend_confirmation():
         fail(400, _("The form has expired. Reload the page and try again."))
     try:
         service.send_confirmation(session=get_session(), actor=me())
-    except service.AlreadyConfirmed as error:
+    except AlreadyConfirmed as error:
         message, category = str(error.message), "info"
     else:
-        commit()
         message = _("We sent a new confirmation link to %(email)s.", email=current_user.email)
         category = "success"
-    if wants_fragment():
-        return render(
-            "accounts/_confirm_notice.html", "accounts/_confirm_notice.html", sent_message=message
-        )
-    flash(message, category)
-    return see_other(safe_next(request.form.get("next")) or url_for("core.home"))
+    # htmx swaps in the notice with the message; a browser reads it (as info when nothing was
+    # sent) on the page it goes back to
+    if not wants_fragment():
+        flash(message, category)
+    return finish(
+        safe_next(request.form.get("next")) or url_for("site.home"),
+        fragment="accounts/_confirm_notice.html",
+        sent_message=message,
+    )
 
 
 # --- login and logout --------------------------------------------------------------------------
@@ -249,21 +237,23 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         if current_user.is_authenticated:
-            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("site.home"))
         form.next.data = safe_next(request.args.get("next")) or ""
     if form.validate_on_submit():
         try:
-            user = service.authenticate(
+            user = login_service.authenticate(
                 session=get_session(), email=form.email.data, password=form.password.data
             )
-        except service.AccountError as error:
-            form.form_errors.append(str(error.message))
+        except AccountError as error:
+            show_on_form(form, error)
         else:
-            commit()  # a password hash may have been upgraded
             session.clear()  # a new session (and CSRF token) on login: no session fixation
             login_user(user, remember=form.remember.data)
-            flash(_("Welcome back, %(name)s.", name=user.display_name), "success")
-            return see_other(safe_next(form.next.data) or url_for("core.home"))
+            # finish commits: a password hash may have been upgraded
+            return finish(
+                safe_next(form.next.data) or url_for("site.home"),
+                message=_("Welcome back, %(name)s.", name=user.display_name),
+            )
     status = 422 if request.method == "POST" else 200
     return render("accounts/login.html", "accounts/_login_form.html", status=status, form=form)
 
@@ -274,8 +264,7 @@ def logout():
     if not form.validate_on_submit():
         fail(400, _("The form has expired. Reload the page and try again."))
     end_session()
-    flash(_("You are logged out."), "success")
-    return see_other(url_for("core.home"))
+    return finish(url_for("site.home"), message=_("You are logged out."), commit=False)
 
 
 # --- password reset ----------------------------------------------------------------------------
@@ -289,17 +278,15 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        service.request_reset(session=get_session(), email=form.email.data)
-        commit()
-        flash(
-            _(
+        login_service.request_reset(session=get_session(), email=form.email.data)
+        return finish(
+            url_for("accounts.login"),
+            message=_(
                 "If an account uses %(email)s, we have sent it a link to choose a new password. "
                 "The link is valid for one hour.",
                 email=form.email.data,
             ),
-            "success",
         )
-        return see_other(url_for("accounts.login"))
     status = 422 if request.method == "POST" else 200
     return render(
         "accounts/reset_request.html", "accounts/_reset_request_form.html", status=status, form=form
@@ -309,26 +296,26 @@ def reset_request():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     try:
-        user = service.check_reset_token(session=get_session(), token=token)
-    except service.AccountError as error:
+        user = login_service.check_reset_token(session=get_session(), token=token)
+    except AccountError as error:
         return _token_problem(error)
     form = ResetPasswordForm(account_email=user.email)
     if form.validate_on_submit():
         try:
-            service.reset_password(session=get_session(), token=token, password=form.password.data)
-        except service.AccountError as error:
-            apply_error(form, error)
+            login_service.reset_password(
+                session=get_session(), token=token, password=form.password.data
+            )
+        except AccountError as error:
+            show_on_form(form, error)
         else:
-            commit()
             end_session()
-            flash(
-                _(
+            return finish(
+                url_for("accounts.login"),
+                message=_(
                     "Your new password is set and you are logged out everywhere. "
                     "Log in with the new password."
                 ),
-                "success",
             )
-            return see_other(url_for("accounts.login"))
     status = 422 if request.method == "POST" else 200
     return render(
         "accounts/reset_password.html",

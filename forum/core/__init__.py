@@ -1,1 +1,2 @@
-"""Site-wide pieces: themes, goals (SDGs), home page, health check, language switch."""
+"""Reference data every area shares: themes and goals (SDGs), their queries and seed; the health
+check."""

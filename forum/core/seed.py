@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from .models import Goal, Theme
+from .queries import goals_by_number, themes_by_slug
 
 THEMES = [
     {
@@ -81,7 +82,7 @@ GOALS = [
 def seed_reference_data(session: Session) -> int:
     """Insert or update themes and goals. Returns how many rows changed (0 on a re-run)."""
     changed = 0
-    themes = {t.slug: t for t in session.exec(select(Theme))}
+    themes = themes_by_slug(session)
     for data in THEMES:
         theme = themes.get(data["slug"])
         if theme is None:
@@ -92,7 +93,7 @@ def seed_reference_data(session: Session) -> int:
             if getattr(theme, key) != value:
                 setattr(theme, key, value)
                 changed += 1
-    goals = {g.number: g for g in session.exec(select(Goal))}
+    goals = goals_by_number(session)
     for number, name_sv, name_en, colour in GOALS:
         goal = goals.get(number)
         values = {"name_sv": name_sv, "name_en": name_en, "colour": colour}

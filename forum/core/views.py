@@ -1,4 +1,4 @@
-"""Home page, language switch and the health check."""
+"""The health check: is the database reachable and the search directory writable?"""
 
 from __future__ import annotations
 
@@ -6,26 +6,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from ..db import get_session
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def home():
-    from ..discussions.queries import latest_threads, theme_overview
-
-    session = get_session()
-    overview = theme_overview(session=session)
-    return render_template(
-        "core/home.html",
-        themes=[stats.theme for stats in overview],
-        overview=overview,
-        listing=latest_threads(session=session),
-    )
 
 
 @bp.get("/healthz")

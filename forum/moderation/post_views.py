@@ -128,7 +128,7 @@ def post_delete(post_id: int):
             )
         # The post (or its whole thread) is gone from under the page: htmx reloads elsewhere.
         if remaining is None:
-            return finish(url_for("core.home"), message=message, hx_status=200)
+            return finish(url_for("site.home"), message=message, hx_status=200)
         return finish(thread_link(session.get(Thread, remaining)), message=message, hx_status=200)
 
     return run_form(form, page, act)

@@ -118,7 +118,7 @@ def withdraw_report(report_id: int):
     session = get_session()
     item = load_item(session, report.item_type, report.item_id)
     reports.withdraw_report(session=session, actor=current_user, report=report)
-    location = back_to(item.url if item else url_for("core.home"))
+    location = back_to(item.url if item else url_for("site.home"))
     return finish(
         location,
         message=_("Your report is withdrawn."),

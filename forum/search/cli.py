@@ -1,5 +1,7 @@
-"""Search commands on ``flask forum``: reindex, import, search-status, seed-glossary,
-search-eval."""
+"""Search commands: reindex, import, search-status, seed-glossary, search-eval.
+
+The application's ``flask forum`` group (``forum/cli.py``) adds every command of ``COMMANDS``.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +10,14 @@ import time
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from ..cli import forum_cli
 from ..db import get_engine, session_scope
 from . import get_search_service
 
 
-@forum_cli.command("reindex")
+@click.command("reindex")
 @click.option(
     "--procs",
     type=click.IntRange(1, 16),
@@ -23,6 +25,7 @@ from . import get_search_service
     show_default="2",
     help="Processes analysing documents in parallel.",
 )
+@with_appcontext
 def reindex_command(procs: int) -> None:
     """Rebuild the search index from the database beside the live one, then swap it in."""
     from .sync import count_documents
@@ -37,7 +40,7 @@ def reindex_command(procs: int) -> None:
     click.echo(f"Indexed {count} documents in {time.monotonic() - started:.1f}s.")
 
 
-@forum_cli.command("import")
+@click.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--theme", "theme_slug", required=True, help="Slug of the theme the threads go into.")
 @click.option(
@@ -47,9 +50,11 @@ def reindex_command(procs: int) -> None:
     show_default="2",
     help="Processes rendering Markdown and analysing documents in parallel.",
 )
+@with_appcontext
 def import_command(path: str, theme_slug: str, procs: int) -> None:
     """Import threads and replies from a JSON Lines file (.jsonl or .jsonl.gz)."""
-    from .importer import ImportError_, count_records, import_file
+    from .importer import ImportError_, import_file
+    from .jsonl import count_records
 
     service = get_search_service()
     engine = get_engine()
@@ -89,7 +94,8 @@ def import_command(path: str, theme_slug: str, procs: int) -> None:
         click.echo(f"{left} index change(s) are still pending; they are retried automatically.")
 
 
-@forum_cli.command("search-status")
+@click.command("search-status")
+@with_appcontext
 def status_command() -> None:
     """Show whether the index is available and how many changes wait for it."""
     service = get_search_service()
@@ -100,7 +106,8 @@ def status_command() -> None:
     )
 
 
-@forum_cli.command("seed-glossary")
+@click.command("seed-glossary")
+@with_appcontext
 def seed_glossary_command() -> None:
     """Add the built-in sustainability glossary groups that are not there yet."""
     from .glossary import seed_glossary
@@ -110,10 +117,11 @@ def seed_glossary_command() -> None:
     click.echo(f"Glossary: {added} group(s) added.")
 
 
-@forum_cli.command("search-eval")
+@click.command("search-eval")
 @click.option(
     "--corpus", "corpora", multiple=True, help="Only these corpora (default: all labelled)."
 )
+@with_appcontext
 def search_eval_command(corpora: tuple[str, ...]) -> None:
     """Print nDCG@10 and Recall@10 per corpus and variant (see bench/search_eval.py)."""
     import sys
@@ -125,3 +133,12 @@ def search_eval_command(corpora: tuple[str, ...]) -> None:
     from bench.search_eval import main
 
     main(list(corpora) or None)
+
+
+COMMANDS = (
+    reindex_command,
+    import_command,
+    status_command,
+    seed_glossary_command,
+    search_eval_command,
+)

@@ -20,7 +20,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ..core.models import Goal, Theme
+from ..core.models import Goal
+from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread, ThreadGoal
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -113,7 +114,7 @@ def thread_is_public(session: Session, thread: Thread) -> bool:
 
 
 def _theme_slugs(session: Session) -> dict[int, str]:
-    return {t.id: t.slug for t in session.exec(select(Theme)).all()}
+    return {theme_id: theme.slug for theme_id, theme in themes_by_id(session).items()}
 
 
 def _thread_goals(session: Session, thread_ids: list[int]) -> dict[int, list[int]]:

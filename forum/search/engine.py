@@ -18,19 +18,19 @@ operations:
 - anything else (phrases): Whoosh's matcher, one document at a time.
 
 Deleted documents (Whoosh keeps them in a segment until it is merged) never match. Facet counts
-use one value code (or SDG bit set) per document.
+use one value code (or SDG bit set) per document. The arrays of each segment are read and kept by
+:mod:`forum.search.segments`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.util.numeric import byte_to_length
+
+from .segments import EMPTY_IDS, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # A document matching a share s of a question's parts scores its sum times (1 + COORDINATION * s).
@@ -38,105 +38,7 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 COORDINATION = 0.5
 SINGLE_FACETS = ("kind", "theme", "lang")
 SDG_FIELD = "sdg"
-_BYTE_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
-_EMPTY_IDS = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
-
-
-# -- per segment: arrays that never change once the segment is written ----------------------------
-class SegmentArrays:
-    """Field lengths, columns and postings of one segment (segments are immutable in Whoosh;
-    deletions are applied separately, from the reader of the current generation). The arrays
-    outlive the readers they were read with, so every method is given the current reader."""
-
-    POSTINGS_LIMIT = (
-        2_000_000  # postings kept in memory per segment (about 24 MB), least recent dropped
-    )
-
-    def __init__(self, count: int):
-        self.count = count
-        self._lengths: dict[str, np.ndarray] = {}
-        self._columns: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict = OrderedDict()
-        self._held = 0
-        self._lock = threading.Lock()
-
-    def _raw_column(self, reader, name: str, column, dtype) -> np.ndarray:
-        values = np.zeros(self.count, dtype=dtype)
-        perdoc = reader._perdoc
-        if not perdoc.has_column(name):
-            return values
-        column_reader = perdoc.column_reader(name, column)
-        stored = column_reader._count
-        raw = column_reader._dbfile.get(column_reader._basepos, stored * column_reader._fixedlen)
-        values[:stored] = np.frombuffer(raw, dtype=dtype)
-        return values
-
-    def lengths(self, reader, fieldname: str) -> np.ndarray:
-        found = self._lengths.get(fieldname)
-        if found is None:
-            codes = self._raw_column(reader, _lenfield(fieldname), LENGTHS_COLUMN, np.uint8)
-            found = self._lengths[fieldname] = _BYTE_LENGTHS[codes]
-        return found
-
-    def column(self, reader, fieldname: str) -> np.ndarray:
-        """A numeric column (``created``) as int64, 0 where a document has none."""
-        found = self._columns.get(fieldname)
-        if found is None:
-            column = reader.schema[fieldname].column_type
-            found = self._columns[fieldname] = self._raw_column(
-                reader, fieldname, column, ">i8"
-            ).astype(np.int64)
-        return found
-
-    def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term frequencies) of a term in this segment, deleted ones included."""
-        key = (fieldname, btext)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
-        terms = reader._terms
-        if key not in terms:
-            found = (_EMPTY_IDS, np.zeros(0, dtype=np.float32))
-        else:
-            matcher = terms.matcher(fieldname, btext, reader.schema[fieldname].format)
-            ids, weights = [], []
-            while matcher.is_active():  # a block (up to 128 postings) at a time
-                matcher._read_ids()
-                matcher._read_weights()
-                ids.extend(matcher._ids)
-                weights.extend(matcher._weights)
-                matcher._next_block()
-            found = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
-        with self._lock:
-            self._postings[key] = found
-            self._held += len(found[0])
-            while self._held > self.POSTINGS_LIMIT and len(self._postings) > 1:
-                _, (old, _) = self._postings.popitem(last=False)
-                self._held -= len(old)
-        return found
-
-
-_segments: OrderedDict = OrderedDict()
-_segments_lock = threading.Lock()
-SEGMENTS_KEPT = 16
-
-
-def segment_arrays(reader) -> SegmentArrays:
-    """The arrays of a segment reader's segment, shared by every searcher that includes it."""
-    storage = reader.storage()
-    key = (getattr(storage, "folder", None) or id(storage), reader.segment().segment_id())
-    with _segments_lock:
-        found = _segments.get(key)
-        if found is not None:
-            _segments.move_to_end(key)
-            return found
-        found = _segments[key] = SegmentArrays(reader.doc_count_all())
-        while len(_segments) > SEGMENTS_KEPT:
-            _segments.popitem(last=False)
-        return found
 
 
 # -- per searcher: the whole index as one array space ----------------------------------------------
@@ -194,7 +96,7 @@ class IndexView:
                 ids.append(seg_ids + offset if offset else seg_ids)
                 weights.append(seg_weights)
         if not ids:
-            return _EMPTY_IDS, np.zeros(0, dtype=np.float32)
+            return EMPTY_IDS, np.zeros(0, dtype=np.float32)
         ids, weights = (
             (ids[0], weights[0])
             if len(ids) == 1
@@ -223,15 +125,15 @@ class IndexView:
     def _term(self, query: Q.Term) -> Matches:
         schema = self.searcher.schema
         if query.fieldname not in schema:
-            return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+            return Matches(EMPTY_IDS, _EMPTY_SCORES)
         field = schema[query.fieldname]
         try:  # a numeric range's tiers come as bytes already
             btext = query.text if isinstance(query.text, bytes) else field.to_bytes(query.text)
         except ValueError:
-            return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+            return Matches(EMPTY_IDS, _EMPTY_SCORES)
         ids, tf = self.postings(query.fieldname, btext)
         if not len(ids):
-            return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+            return Matches(EMPTY_IDS, _EMPTY_SCORES)
         if not field.scorable:
             return Matches(ids, np.full(len(ids), query.boost, dtype=np.float64))
         avg = self._avg.get(query.fieldname)
@@ -247,7 +149,7 @@ class IndexView:
     def _or(self, query: Q.Or) -> Matches:
         parts = [m for m in (self.evaluate(sub) for sub in query.subqueries) if len(m)]
         if not parts:
-            return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+            return Matches(EMPTY_IDS, _EMPTY_SCORES)
         if len(parts) == 1 and not query.scale:
             ids, scores = parts[0].ids, parts[0].scores
         else:
@@ -273,9 +175,9 @@ class IndexView:
                 )
                 ids, scores = common, scores[left] + part.scores[right]
             if not len(ids):
-                return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+                return Matches(EMPTY_IDS, _EMPTY_SCORES)
         if ids is None:
-            return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+            return Matches(EMPTY_IDS, _EMPTY_SCORES)
         return Matches(ids, scores * query.boost)
 
     def _constant(self, query) -> Matches:
@@ -283,7 +185,7 @@ class IndexView:
         reader = self.searcher.reader()
         parts = [self.postings(query.fieldname, btext)[0] for btext in query._btexts(reader)]
         parts = [p for p in parts if len(p)]
-        ids = np.unique(np.concatenate(parts)) if parts else _EMPTY_IDS
+        ids = np.unique(np.concatenate(parts)) if parts else EMPTY_IDS
         return Matches(ids, np.full(len(ids), query.boost, dtype=np.float64))
 
     def _whoosh(self, query) -> Matches:
@@ -295,7 +197,7 @@ class IndexView:
             scores.append(matcher.score())
             matcher.next()
         if not ids:
-            return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+            return Matches(EMPTY_IDS, _EMPTY_SCORES)
         ids = np.array(ids, dtype=np.int64)
         order = np.argsort(ids, kind="stable")
         ids, scores = ids[order], np.array(scores, dtype=np.float64)[order]

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, select
 from whoosh.lang import stemmer_for_language
 
+from ..domain import DomainError
 from ..i18n import utcnow
 from .analysis import normalise_word, words_of
 from .models import GlossaryGroup, GlossaryTerm
@@ -160,9 +161,10 @@ def expansions_for(session: Session, words: list[str]) -> dict[int, list[str]]:
 
 
 # -- administration (services: keyword-only, flush never commit) ---------------------------------
-class GlossaryError(ValueError):
-    """A glossary group that cannot be saved; the message is user-facing (translated by the
-    view)."""
+class GlossaryError(DomainError):
+    """A glossary group that cannot be saved; the message belongs next to the terms."""
+
+    status = 422
 
 
 def parse_terms(text: str) -> list[tuple[str, str]]:
@@ -185,9 +187,9 @@ def save_group(
 ) -> GlossaryGroup:
     terms = parse_terms(terms_text)
     if len(terms) < 2:
-        raise GlossaryError(_l("A group needs at least two different terms."))
+        raise GlossaryError(_l("A group needs at least two different terms."), field="terms")
     if len(terms) > MAX_TERMS_PER_GROUP:
-        raise GlossaryError(_l("A group can hold at most 12 terms."))
+        raise GlossaryError(_l("A group can hold at most 12 terms."), field="terms")
     if group is None:
         group = GlossaryGroup(note=note.strip()[:200])
         session.add(group)

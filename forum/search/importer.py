@@ -1,10 +1,9 @@
 """``flask forum import FILE.jsonl[.gz] --theme SLUG``: threads and replies from JSON Lines.
 
-The format is the one of ``shared/corpus/`` (thread_id, post_id, parent_id, kind, title, body, lang,
-author, created, tags, ...). Authors become placeholder accounts (no e-mail, cannot log in),
-threads and replies keep their order and dates, and every source id is remembered in
-``imported_item`` so running the same file again imports nothing twice (new replies of an
-already imported thread are appended).
+The file is read by ``jsonl.py`` (the format of ``shared/corpus/``). Authors become placeholder
+accounts (no e-mail, cannot log in), threads and replies keep their order and dates, and every
+source id is remembered in ``imported_item`` so running the same file again imports nothing
+twice (new replies of an already imported thread are appended).
 
 Speed: the Markdown of the bodies is rendered by a pool of processes while this one writes; rows
 are inserted in batches with multi-row statements (not one ORM object at a time); each batch
@@ -14,14 +13,10 @@ applies the outbox in one bulk index writer (``SearchService.apply_pending(bulk=
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import multiprocessing
 import secrets
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
@@ -32,15 +27,15 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..core.models import Theme
+from ..core.queries import all_themes, theme_by_slug
 from ..discussions.models import Post, Thread
 from ..i18n import utcnow
 from ..language import normalise_language
-from ..markup import plain_text, render_markdown
+from .jsonl import Source, batches, group_threads, parse_date, read_records, render
 from .models import ImportedItem
 from .sync import record_changes
 
 BATCH_POSTS = 2000  # posts per transaction
-TITLE_MAX = 200
 
 
 class ImportError_(ValueError):
@@ -54,65 +49,6 @@ class ImportReport:
     users: int = 0
     skipped: int = 0
     invalid: int = 0
-
-
-def read_records(path: str | Path) -> Iterator[dict]:
-    """Records of a .jsonl or .jsonl.gz file; lines that are not JSON objects are yielded as
-    None."""
-    path = Path(path)
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as raw:
-        for line in io.TextIOWrapper(raw, encoding="utf-8", errors="replace"):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError:
-                yield None
-                continue
-            yield record if isinstance(record, dict) else None
-
-
-def _date(value) -> datetime | None:
-    if not value or not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return (
-        moment.replace(tzinfo=None)
-        if moment.tzinfo is None
-        else moment.astimezone().replace(tzinfo=None)
-    )
-
-
-def _group_threads(records: Iterable[dict | None], report: ImportReport) -> dict[str, list[dict]]:
-    """thread_id -> its records: the opening post first, then replies by date (file order on
-    ties)."""
-    threads: dict[str, list[tuple[int, dict]]] = {}
-    for position, record in enumerate(records):
-        if (
-            record is None
-            or not record.get("thread_id")
-            or not record.get("post_id")
-            or not record.get("body")
-        ):
-            report.invalid += 1
-            continue
-        threads.setdefault(str(record["thread_id"]), []).append((position, record))
-    ordered = {}
-    for thread_id, items in threads.items():
-        items.sort(
-            key=lambda item: (
-                item[1].get("parent_id") is not None,
-                item[1].get("created") or "",
-                item[0],
-            )
-        )
-        ordered[thread_id] = [record for _, record in items]
-    return ordered
 
 
 def row_builder(model) -> Callable[..., dict]:
@@ -146,26 +82,6 @@ def _insert_returning_ids(session: Session, model, rows: list[dict]) -> list[int
     table = model.__table__
     statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.execute(statement, rows).scalars())
-
-
-@dataclass
-class _Source:
-    """One thread of the file, with each record's rendered HTML (from the rendering pool)."""
-
-    source_id: str
-    records: list[dict]
-    html: list[str] = field(default_factory=list)
-    title: str = ""
-
-
-def _render(items: list[_Source]) -> list[_Source]:
-    """In a pool process: the HTML of every body, and the title of a thread that has none."""
-    for item in items:
-        item.html = [render_markdown(str(record["body"])) for record in item.records]
-        first = item.records[0]
-        title = (first.get("title") or "").strip() or plain_text(str(first["body"]), limit=90)
-        item.title = " ".join(title.split())[:TITLE_MAX] or item.source_id
-    return items
 
 
 class Importer:
@@ -218,7 +134,7 @@ class Importer:
     def author_id(self, pseudonym) -> int | None:
         return self.known.get(f"user:{str(pseudonym)[:80]}") if pseudonym else None
 
-    def import_batch(self, items: list[_Source]) -> int:
+    def import_batch(self, items: list[Source]) -> int:
         """Insert the new threads and posts of ``items`` (rendered); returns how many posts."""
         plans = []  # (item, thread key, [(post key, record, html)])
         for item in items:
@@ -248,7 +164,7 @@ class Importer:
                         body=str(record["body"]),
                         body_html=html,
                         language=normalise_language(record.get("lang")) or "sv",
-                        created_at=_date(record.get("created")) or utcnow(),
+                        created_at=parse_date(record.get("created")) or utcnow(),
                     )
                 )
                 keys.append(post_key)
@@ -267,7 +183,7 @@ class Importer:
         rows = []
         for item, _key, fresh in plans:
             first = fresh[0][1]
-            created = _date(first.get("created")) or utcnow()
+            created = parse_date(first.get("created")) or utcnow()
             rows.append(
                 self._thread(
                     kind="discussion",
@@ -338,18 +254,6 @@ class Importer:
         )
 
 
-def _batches(threads: dict[str, list[dict]], size: int) -> Iterator[list[_Source]]:
-    batch, count = [], 0
-    for source_id, records in threads.items():
-        batch.append(_Source(source_id, records))
-        count += len(records)
-        if count >= size:
-            yield batch
-            batch, count = [], 0
-    if batch:
-        yield batch
-
-
 def import_file(
     *,
     session_factory: Callable[[], Session],
@@ -365,28 +269,27 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise ImportError_(f"No such file: {path}")
-    report = ImportReport()
-    threads = _group_threads(read_records(path), report)
+    threads, invalid = group_threads(read_records(path))
     source = path.name.split(".")[0]
     session = session_factory()
     pool = None
     try:
-        theme = session.exec(select(Theme).where(Theme.slug == theme_slug)).first()
+        theme = theme_by_slug(session, theme_slug)
         if theme is None:
-            slugs = ", ".join(session.exec(select(Theme.slug)).all())
+            slugs = ", ".join(known.slug for known in all_themes(session))
             raise ImportError_(f"Unknown theme {theme_slug!r}; choose one of: {slugs}")
         importer = Importer(session, theme, source=source)
-        importer.report.invalid = report.invalid
+        importer.report.invalid = invalid
         session.info["search_defer_apply"] = True  # the caller applies the outbox
         importer.create_authors(record for records in threads.values() for record in records)
         session.commit()
         # smaller batches for the pool keep both processes busy while this one writes
-        chunks = _batches(threads, max(1, batch_posts // 4))
+        chunks = batches(threads, max(1, batch_posts // 4))
         if processes > 1:
             pool = multiprocessing.get_context("fork").Pool(processes)
-            rendered = pool.imap(_render, chunks)
+            rendered = pool.imap(render, chunks)
         else:
-            rendered = map(_render, chunks)
+            rendered = map(render, chunks)
         while True:
             batch = [item for chunk in islice(rendered, 4) for item in chunk]
             if not batch:
@@ -400,7 +303,3 @@ def import_file(
         if pool is not None:
             pool.terminate()
         session.close()
-
-
-def count_records(path: str | Path) -> int:
-    return sum(1 for _ in read_records(path))

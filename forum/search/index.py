@@ -272,10 +272,6 @@ class IndexStore:
         finally:
             handle.close()
 
-    def is_rebuilding(self) -> bool:
-        with self.rebuild_lock() as mine:
-            return not mine
-
     @contextmanager
     def build_beside(self, *, procs: int = 1) -> Iterator:
         """A writer on a new index next to the live one; published (swapped in) on success.

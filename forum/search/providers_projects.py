@@ -11,7 +11,8 @@ from collections.abc import Iterable, Iterator
 
 from sqlmodel import Session, select
 
-from ..core.models import Goal, Theme
+from ..core.models import Goal
+from ..core.queries import themes_by_id
 from ..language import detect_language
 from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal, LessonStatus
 from ..projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
@@ -37,7 +38,7 @@ def _goal_numbers(session: Session, link, key: str, ids: Iterable[int]) -> dict[
 
 
 def _themes(session: Session) -> dict[int, str]:
-    return {t.id: t.slug for t in session.exec(select(Theme)).all()}
+    return {theme_id: theme.slug for theme_id, theme in themes_by_id(session).items()}
 
 
 # -- lessons ------------------------------------------------------------------------------------

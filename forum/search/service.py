@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
 
+from flask import url_for
 from sqlalchemy import func
 from sqlmodel import Session, select
 from whoosh import query as Q
 
 from ..accounts.models import User
 from ..core.models import Theme
+from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread
 from ..language import detect_language
 from . import engine
@@ -203,7 +205,7 @@ def _reload(
     for kind, ids in visible.items():
         loaded.update(loaders[kind](session, sorted(ids)) if ids else {})
     items, dropped = [], 0
-    theme_by_id = {t.id: t for t in session.exec(select(Theme)).all()}
+    theme_by_id = themes_by_id(session)
     for key, lang in hits:
         row = loaded.get(key)
         if row is None:
@@ -238,8 +240,8 @@ def _projects_by_id(session: Session, ids) -> dict[int, object]:
     )
 
 
-def thread_url(thread: Thread) -> str:
-    return f"/threads/{thread.id}-{thread.slug}"
+def thread_url(thread: Thread, **params) -> str:
+    return url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug, **params)
 
 
 def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
@@ -279,7 +281,7 @@ def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
         f"post:{p.id}": dict(
             kind="post",
             title=t.title,
-            url=f"{thread_url(t)}#post-{p.id}",
+            url=thread_url(t, _anchor=f"post-{p.id}"),
             lang=p.language,
             created=p.created_at,
             author=names.get(p.author_id),
@@ -301,7 +303,7 @@ def _load_lessons(session: Session, ids: list[int]) -> dict[str, dict]:
         f"lesson:{lesson.id}": dict(
             kind="lesson",
             title=lesson.title,
-            url=f"/lessons/{lesson.id}",
+            url=url_for("lessons.lesson_detail", lesson_id=lesson.id),
             lang=lesson.language,
             created=lesson.published_at or lesson.created_at,
             author=names.get(lesson.author_id),
@@ -328,7 +330,7 @@ def _load_projects(session: Session, ids: list[int]) -> dict[str, dict]:
         f"project:{p.id}": dict(
             kind="project",
             title=p.name,
-            url=f"/projects/{p.slug}",
+            url=url_for("projects.project_detail", slug=p.slug),
             lang="sv",
             created=p.created_at,
             theme_id=themes.get(p.id),

@@ -5,15 +5,15 @@ from __future__ import annotations
 import time
 from datetime import date
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import select
 
-from ..core.models import Goal, Theme
+from ..core.queries import all_goals, all_themes
 from ..db import get_session
-from ..permissions import can_manage_glossary
-from ..web import fail, render, wants_fragment
+from ..permissions import Rule, can_manage_glossary, is_member
+from ..web import fail, finish, render, requires, show_on_form, wants_fragment
 from . import get_search_service
 from .forms import GlossaryDeleteForm, GlossaryGroupForm
 from .glossary import GlossaryError, delete_group, list_groups, save_group
@@ -73,13 +73,11 @@ def search_page():
     params = _params(problems)
     session = get_session()
     result = run_search(session=session, service=get_search_service(), params=params)
-    themes = session.exec(select(Theme).order_by(Theme.position)).all()
-    goals = session.exec(select(Goal).order_by(Goal.number)).all()
     context = dict(
         result=result,
         params=params,
-        themes=themes,
-        goals=goals,
+        themes=all_themes(session),
+        goals=all_goals(session),
         problems=problems,
         kinds=KINDS,
         sorts=SORTS,
@@ -98,19 +96,18 @@ def search_page():
 
 
 # -- the glossary (admins) ----------------------------------------------------------------------
-def _require_glossary_admin() -> None:
-    if not current_user.is_authenticated:
-        fail(403, _("Log in as an administrator to manage the glossary."))
-    if not can_manage_glossary(current_user):
-        fail(403, _("Only administrators can manage the glossary."))
+# Anonymous visitors get the 403 with its message too: the glossary is no page to log in for.
+GLOSSARY_ADMIN = (
+    Rule(is_member, _l("Log in as an administrator to manage the glossary."), sign_in=False),
+    Rule(can_manage_glossary, _l("Only administrators can manage the glossary."), sign_in=False),
+)
 
 
-def _group_or_404(group_id: int) -> GlossaryGroup:
-    _require_glossary_admin()
+def load_group(group_id: int) -> dict:
     group = get_session().get(GlossaryGroup, group_id)
     if group is None:
         fail(404, _("This glossary group does not exist."))
-    return group
+    return {"group": group}
 
 
 def _glossary_page(
@@ -129,20 +126,20 @@ def _glossary_page(
 
 
 @bp.get("/admin/glossary")
+@requires(GLOSSARY_ADMIN)
 def glossary():
-    _require_glossary_admin()
     return _glossary_page(GlossaryGroupForm())
 
 
 @bp.post("/admin/glossary")
+@requires(GLOSSARY_ADMIN)
 def glossary_create():
-    _require_glossary_admin()
     return _save(GlossaryGroupForm(), None)
 
 
 @bp.get("/admin/glossary/<int:group_id>/edit")
-def glossary_edit(group_id: int):
-    group = _group_or_404(group_id)
+@requires(GLOSSARY_ADMIN, load=load_group)
+def glossary_edit(group_id: int, group: GlossaryGroup):
     form = GlossaryGroupForm(
         note=group.note,
         terms="\n".join(
@@ -156,37 +153,32 @@ def glossary_edit(group_id: int):
 
 
 @bp.post("/admin/glossary/<int:group_id>/edit")
-def glossary_update(group_id: int):
-    return _save(GlossaryGroupForm(), _group_or_404(group_id))
+@requires(GLOSSARY_ADMIN, load=load_group)
+def glossary_update(group_id: int, group: GlossaryGroup):
+    return _save(GlossaryGroupForm(), group)
 
 
 def _save(form: GlossaryGroupForm, group: GlossaryGroup | None):
-    session = get_session()
     if form.validate_on_submit():
         try:
             save_group(
-                session=session,
+                session=get_session(),
                 actor=current_user,
                 terms_text=form.terms.data,
                 note=form.note.data or "",
                 group=group,
             )
-        except GlossaryError as exc:
-            form.terms.errors = [*form.terms.errors, str(exc)]
+        except GlossaryError as error:
+            show_on_form(form, error)
         else:
-            session.commit()
-            flash(_("The glossary group was saved."), "success")
-            return redirect(url_for("search.glossary"), 303)
+            return finish(url_for("search.glossary"), message=_("The glossary group was saved."))
     return _glossary_page(form, status=422, editing=group)
 
 
 @bp.post("/admin/glossary/<int:group_id>/delete")
-def glossary_delete(group_id: int):
-    group = _group_or_404(group_id)
+@requires(GLOSSARY_ADMIN, load=load_group)
+def glossary_delete(group_id: int, group: GlossaryGroup):
     if not GlossaryDeleteForm().validate_on_submit():
         fail(400, _("The form expired. Reload the page and try again."))
-    session = get_session()
-    delete_group(session=session, actor=current_user, group=group)
-    session.commit()
-    flash(_("The glossary group was deleted."), "success")
-    return redirect(url_for("search.glossary"), 303)
+    delete_group(session=get_session(), actor=current_user, group=group)
+    return finish(url_for("search.glossary"), message=_("The glossary group was deleted."))

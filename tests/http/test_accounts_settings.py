@@ -295,6 +295,17 @@ def test_export_contains_the_profile_and_everything_written(client, member, db_s
     assert "password_hash" not in json.dumps(data) and "session_token" not in json.dumps(data)
     assert [t["title"] for t in data["threads"]] == ["Gröna tak i Augustenborg"]
     assert [p["body"] for p in data["posts"]] == ["Det här lärde vi oss."]
+    assert list(data) == [
+        "format",
+        "exported_at",
+        "profile",
+        "threads",
+        "posts",
+        "reactions",
+        "lessons",
+        "projects_created",
+    ]
+    assert data["threads"][0]["url"] == f"/threads/{thread.id}-{thread.slug}"
 
 
 def test_delete_account_page_plain_and_fragment(client, member):

@@ -9,7 +9,8 @@ import logging
 import pytest
 from sqlmodel import select
 
-from forum.accounts import service
+from forum import events
+from forum.accounts import errors, login, privacy, roles, service
 from forum.accounts.models import Role, User
 from forum.mail import MailSettings, compose, deliver, pending_mail, send_after_commit
 from tests.factories import DEFAULT_PASSWORD, make_user
@@ -105,8 +106,8 @@ def test_authenticate_hashes_a_dummy_for_unknown_users(app, db_session, monkeypa
     calls = []
     monkeypatch.setattr(passwords, "verify_dummy", lambda p: calls.append(p) or False)
     with app.app_context():
-        with pytest.raises(service.InvalidCredentials):
-            service.authenticate(
+        with pytest.raises(errors.InvalidCredentials):
+            login.authenticate(
                 session=db_session, email="ghost@example.org", password="whatever password"
             )
     assert calls == ["whatever password"]
@@ -134,31 +135,53 @@ def test_set_role_rules(app, db_session):
     admin = make_user(db_session, role="admin")
     moderator = make_user(db_session, role="moderator")
     member = make_user(db_session)
-    with pytest.raises(service.NotAllowed):
-        service.set_role(session=db_session, actor=moderator, user=member, role=Role.moderator)
-    with pytest.raises(service.NotAllowed):
-        service.set_role(session=db_session, actor=admin, user=admin, role=Role.member)
-    service.set_role(session=db_session, actor=admin, user=member, role="admin")
+    with pytest.raises(errors.NotAllowed):
+        roles.set_role(session=db_session, actor=moderator, user=member, role=Role.moderator)
+    with pytest.raises(errors.NotAllowed):
+        roles.set_role(session=db_session, actor=admin, user=admin, role=Role.member)
+    roles.set_role(session=db_session, actor=admin, user=member, role="admin")
     assert member.role == Role.admin
 
 
+def test_a_role_change_is_announced_once(app, db_session):
+    admin = make_user(db_session, role="admin")
+    member = make_user(db_session)
+    heard = []
+
+    def listen(sender, **kwargs):
+        heard.append(kwargs)
+
+    with events.user_role_changed.connected_to(listen):
+        roles.set_role(session=db_session, actor=admin, user=member, role="moderator")
+        roles.set_role(session=db_session, actor=admin, user=member, role="moderator")
+    assert heard == [
+        {
+            "session": db_session,
+            "actor": admin,
+            "user": member,
+            "before": "member",
+            "after": "moderator",
+        }
+    ]
+
+
 def test_search_users_is_for_admins(app, db_session):
-    with pytest.raises(service.NotAllowed):
-        service.search_users(session=db_session, actor=make_user(db_session, role="moderator"))
+    with pytest.raises(errors.NotAllowed):
+        roles.search_users(session=db_session, actor=make_user(db_session, role="moderator"))
 
 
 def test_delete_account_rotates_the_session_token_and_frees_the_address(app, db_session):
     user = make_user(db_session, email="anna@example.org", role="moderator")
     token = user.session_token
     with app.app_context():
-        with pytest.raises(service.WrongPassword):
-            service.delete_account(session=db_session, actor=user, password="not the password")
-        service.delete_account(session=db_session, actor=user, password=DEFAULT_PASSWORD)
+        with pytest.raises(errors.WrongPassword):
+            privacy.delete_account(session=db_session, actor=user, password="not the password")
+        privacy.delete_account(session=db_session, actor=user, password=DEFAULT_PASSWORD)
     db_session.commit()
     assert user.session_token != token and user.role == Role.member and not user.is_active
     assert db_session.exec(select(User).where(User.email == "anna@example.org")).first() is None
     with app.app_context():
-        export = service.export_data(session=db_session, actor=user)
+        export = privacy.export_data(session=db_session, actor=user)
     assert export["profile"]["email"] is None and export["posts"] == []
 
 

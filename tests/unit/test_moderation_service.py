@@ -417,9 +417,10 @@ def test_notes_and_roles(db_session, mod):
     n = audit_count(db_session)
     users.add_user_note(session=db_session, actor=mod, user=member, body="Har fått muntlig varning")
     one_new_entry(db_session, n, "user.note")
-    from forum.accounts import service as accounts
+    from forum.accounts import roles as accounts
+    from forum.accounts.errors import NotAllowed
 
-    with pytest.raises(accounts.NotAllowed):
+    with pytest.raises(NotAllowed):
         accounts.set_role(session=db_session, actor=mod, user=member, role="moderator")
     accounts.set_role(session=db_session, actor=admin, user=member, role="moderator")
     entry = one_new_entry(db_session, n + 1, "user.role")

@@ -1,0 +1,78 @@
+"""Logging in and getting back in: credentials, and the password reset link."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session
+
+from ..i18n import utcnow
+from ..mail import compose, send_after_commit
+from . import passwords, tokens
+from .errors import ExpiredToken, InvalidCredentials, InvalidToken
+from .models import User
+from .service import check_password, find_by_email, new_session_token
+from .urls import absolute_url
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User:
+    """The active user with these credentials. Unknown addresses cost one dummy hash, so the
+    answer takes the same time whether or not the account exists."""
+    user = find_by_email(session, email)
+    if user is None or not user.is_active or not user.password_hash:
+        passwords.verify_dummy(password)
+        raise InvalidCredentials()
+    if not passwords.verify_password(user.password_hash, password):
+        raise InvalidCredentials()
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+        session.flush()
+    return user
+
+
+def request_reset(*, session: Session, email: str) -> None:
+    """Mail a reset link if an active account has this address; say nothing either way."""
+    user = find_by_email(session, email)
+    if user is None or not user.is_active:
+        return
+    link = absolute_url("accounts.reset_password", token=tokens.make_reset_token(user))
+    minutes = int(current_app.config["RESET_TOKEN_MAX_AGE"]) // 60
+    send_after_commit(
+        session,
+        compose(
+            to=user.email,
+            to_name=user.display_name,
+            subject=_l("Reset your password"),
+            template="reset",
+            locale=user.locale,
+            user=user,
+            link=link,
+            max_age_minutes=minutes,
+        ),
+    )
+
+
+def check_reset_token(*, session: Session, token: str) -> User:
+    """The user a reset link belongs to, if it is still usable (read only)."""
+    try:
+        payload = tokens.read_reset_token(token)
+    except tokens.TokenExpired as exc:
+        raise ExpiredToken() from exc
+    except tokens.TokenError as exc:
+        raise InvalidToken() from exc
+    user = session.get(User, payload["u"])
+    if user is None or not user.is_active or not tokens.reset_token_matches(payload, user):
+        raise InvalidToken()
+    return user
+
+
+def reset_password(*, session: Session, token: str, password: str) -> User:
+    """Set a new password from a reset link. The link works once; every other session ends."""
+    user = check_reset_token(session=session, token=token)
+    check_password(password, email=user.email)
+    user.password_hash = passwords.hash_password(password)
+    user.session_token = new_session_token()
+    if user.confirmed_at is None:  # the link reached the mailbox: that confirms it
+        user.confirmed_at = utcnow()
+    session.flush()
+    return user

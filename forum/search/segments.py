@@ -1,0 +1,113 @@
+"""The arrays of one Whoosh segment: field lengths, columns and postings, read once and kept.
+
+Segments never change once Whoosh has written them, so their arrays are shared by every searcher
+that includes them (deletions are applied by the engine, from the reader of the current
+generation); the most recently used segments are kept.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.util.numeric import byte_to_length
+
+EMPTY_IDS = np.zeros(0, dtype=np.int64)
+_BYTE_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+
+
+class SegmentArrays:
+    """Field lengths, columns and postings of one segment (segments are immutable in Whoosh;
+    deletions are applied separately, from the reader of the current generation). The arrays
+    outlive the readers they were read with, so every method is given the current reader."""
+
+    POSTINGS_LIMIT = (
+        2_000_000  # postings kept in memory per segment (about 24 MB), least recent dropped
+    )
+
+    def __init__(self, count: int):
+        self.count = count
+        self._lengths: dict[str, np.ndarray] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        self._postings: OrderedDict = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+
+    def _raw_column(self, reader, name: str, column, dtype) -> np.ndarray:
+        values = np.zeros(self.count, dtype=dtype)
+        perdoc = reader._perdoc
+        if not perdoc.has_column(name):
+            return values
+        column_reader = perdoc.column_reader(name, column)
+        stored = column_reader._count
+        raw = column_reader._dbfile.get(column_reader._basepos, stored * column_reader._fixedlen)
+        values[:stored] = np.frombuffer(raw, dtype=dtype)
+        return values
+
+    def lengths(self, reader, fieldname: str) -> np.ndarray:
+        found = self._lengths.get(fieldname)
+        if found is None:
+            codes = self._raw_column(reader, _lenfield(fieldname), LENGTHS_COLUMN, np.uint8)
+            found = self._lengths[fieldname] = _BYTE_LENGTHS[codes]
+        return found
+
+    def column(self, reader, fieldname: str) -> np.ndarray:
+        """A numeric column (``created``) as int64, 0 where a document has none."""
+        found = self._columns.get(fieldname)
+        if found is None:
+            column = reader.schema[fieldname].column_type
+            found = self._columns[fieldname] = self._raw_column(
+                reader, fieldname, column, ">i8"
+            ).astype(np.int64)
+        return found
+
+    def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of a term in this segment, deleted ones included."""
+        key = (fieldname, btext)
+        with self._lock:
+            found = self._postings.get(key)
+            if found is not None:
+                self._postings.move_to_end(key)
+                return found
+        terms = reader._terms
+        if key not in terms:
+            found = (EMPTY_IDS, np.zeros(0, dtype=np.float32))
+        else:
+            matcher = terms.matcher(fieldname, btext, reader.schema[fieldname].format)
+            ids, weights = [], []
+            while matcher.is_active():  # a block (up to 128 postings) at a time
+                matcher._read_ids()
+                matcher._read_weights()
+                ids.extend(matcher._ids)
+                weights.extend(matcher._weights)
+                matcher._next_block()
+            found = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
+        with self._lock:
+            self._postings[key] = found
+            self._held += len(found[0])
+            while self._held > self.POSTINGS_LIMIT and len(self._postings) > 1:
+                _, (old, _) = self._postings.popitem(last=False)
+                self._held -= len(old)
+        return found
+
+
+_segments: OrderedDict = OrderedDict()
+_segments_lock = threading.Lock()
+SEGMENTS_KEPT = 16
+
+
+def segment_arrays(reader) -> SegmentArrays:
+    """The arrays of a segment reader's segment, shared by every searcher that includes it."""
+    storage = reader.storage()
+    key = (getattr(storage, "folder", None) or id(storage), reader.segment().segment_id())
+    with _segments_lock:
+        found = _segments.get(key)
+        if found is not None:
+            _segments.move_to_end(key)
+            return found
+        found = _segments[key] = SegmentArrays(reader.doc_count_all())
+        while len(_segments) > SEGMENTS_KEPT:
+            _segments.popitem(last=False)
+        return found
