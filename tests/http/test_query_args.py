@@ -1,4 +1,5 @@
-"""Review: hostile query strings on pages that used to answer 500."""
+"""Hostile query strings: a thread address keeps them as sent, and numbers too large, negative or
+not numbers at all are a 400 or 422 with a message, never a 500."""
 
 from __future__ import annotations
 

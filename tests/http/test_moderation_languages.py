@@ -1,4 +1,4 @@
-"""Review: the moderation queue and the report form mark quoted content written in another
+"""The moderation queue and the report form mark quoted content written in another
 language."""
 
 from __future__ import annotations
