@@ -6,8 +6,8 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from tests.browser.discussions_support import assert_not_reloaded, live_user, log_in, mark_page
-from tests.moderation_helpers import make_thread
+from tests.browser.support import assert_not_reloaded, live_user, log_in, mark_page
+from tests.factories import make_thread
 
 
 def live_thread(live_app, title: str, replies: int = 1):

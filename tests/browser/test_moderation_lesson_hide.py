@@ -7,8 +7,8 @@ from flask import Flask
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from tests.browser.discussions_support import live_user, log_in
-from tests.moderation_helpers import make_project_with_lesson
+from tests.browser.support import live_user, log_in
+from tests.factories import make_project_with_lesson
 
 
 def live_lesson(live_app: Flask):

@@ -12,8 +12,7 @@ import pytest
 from forum.moderation import service
 from forum.projects.models import Lesson, Project
 from forum.search import get_search_service
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_project_with_lesson
+from tests.factories import login_as, make_project_with_lesson, make_user
 
 HX = {"HX-Request": "true"}
 

@@ -4,8 +4,7 @@ language."""
 from __future__ import annotations
 
 from forum.moderation import service
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_thread
+from tests.factories import login_as, make_thread, make_user
 
 
 def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(

@@ -10,8 +10,8 @@ from sqlmodel import select
 from forum.discussions.models import Post, Thread
 from forum.moderation import service
 from forum.moderation.models import Report, ReportStatus
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import audit_count, make_project_with_lesson, make_thread, themes
+from tests.factories import login_as, make_project_with_lesson, make_thread, make_user, themes
+from tests.moderation_helpers import audit_count
 
 HX = {"HX-Request": "true"}
 

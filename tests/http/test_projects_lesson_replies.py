@@ -7,8 +7,7 @@ from sqlmodel import select
 
 from forum.discussions import service as discussions
 from forum.discussions.models import Post, Thread
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_project_with_lesson, make_thread
+from tests.factories import login_as, make_project_with_lesson, make_thread, make_user
 
 HX = {"HX-Request": "true"}
 

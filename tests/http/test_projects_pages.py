@@ -10,75 +10,35 @@ import pytest
 from sqlmodel import select
 
 from forum.accounts.models import Role
-from forum.core.models import Goal, Theme
 from forum.discussions.models import Thread
-from forum.projects import lessons as lesson_service
-from forum.projects import service
+from forum.projects.lessons import OutcomeInput
 from forum.projects.models import Lesson, LessonOutcome, LessonStatus, Project, ProjectRevision
-from tests.factories import login_as, make_user
+from forum.projects.service import PartnerInput
+from tests.factories import (
+    goal,
+    lesson_form,
+    login_as,
+    make_lesson,
+    make_project,
+    make_user,
+    project_form,
+    theme,
+)
 
 HX = {"HX-Request": "true"}
 
 
-def theme_id(session, position=1) -> int:
-    return session.exec(select(Theme).where(Theme.position == position)).one().id
-
-
-def goal_id(session, number) -> int:
-    return session.exec(select(Goal).where(Goal.number == number)).one().id
-
-
-def project_form(session, **overrides) -> dict:
-    data = {
-        "name": "Hyllie klimatkontrakt",
-        "slug": "",
-        "municipality": "Malmö",
-        "district": "Hyllie",
-        "status": "ongoing",
-        "start_year": "2011",
-        "end_year": "",
-        "summary": "Ett **klimatkontrakt**.",
-        "website": "https://malmo.se/hyllie",
-        "contact_name": "",
-        "theme_ids": [str(theme_id(session))],
-        "goal_ids": [str(goal_id(session, 7)), str(goal_id(session, 13))],
-        "partners-0-organisation": "Malmö stad",
-        "partners-0-actor_type": "public",
-        "partners-1-organisation": "E.ON",
-        "partners-1-actor_type": "private",
-        "partners-2-organisation": "",
-        "partners-2-actor_type": "public",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
-
-
-def lesson_form(session, project, **overrides) -> dict:
-    data = {
-        "project_id": str(project.id),
-        "title": "Ett klimatkontrakt mellan stad och företag",
-        "lesson_type": "partnership_model",
-        "theme_id": str(theme_id(session)),
-        "language": "sv",
-        "goal_ids": [str(goal_id(session, 13))],
-        "context": "Hyllie skulle bli ett klimatsmart område.",
-        "what_was_done": "Staden och bolagen skrev ett kontrakt.",
-        "results": "Gemensamma mål.",
-        "what_worked": "Tydliga roller.",
-        "what_did_not_work": "Uppföljningen.",
-        "advice": "Bestäm uppföljningen från början.",
-        "links": "https://malmo.se/hyllie",
-        "outcomes-0-label": "Förnybar energi",
-        "outcomes-0-value": "100",
-        "outcomes-0-unit": "%",
-        "outcomes-1-label": "",
-        "outcomes-1-value": "",
-        "outcomes-1-unit": "",
-        "action": "save",
-    }
-    data.update(overrides)
-    return data
+# The lesson of these tests: in Swedish, with one measured outcome.
+LESSON_SV = dict(
+    title="Lokal förnybar energi i en hel stadsdel",
+    language="sv",
+    context="Gammal industrimark.",
+    what_was_done="Vind och sol.",
+    advice="Planera energin tidigt.",
+    results="",
+    links="",
+    outcomes=[OutcomeInput("Förnybar andel", "100", "%")],
+)
 
 
 @pytest.fixture
@@ -89,47 +49,16 @@ def member(db_session):
 @pytest.fixture
 def project(app, db_session, member):
     with app.test_request_context("/"):
-        created = service.create_project(
-            session=db_session,
-            actor=member,
-            data=service.ProjectInput(
-                name="Västra Hamnen",
-                municipality="Malmö",
-                district="Västra hamnen",
-                status="completed",
-                theme_ids=[theme_id(db_session)],
-                goal_ids=[goal_id(db_session, 11)],
-                partners=[service.PartnerInput("Malmö stad", "public")],
-                summary="Bo01.",
-            ),
+        return make_project(
+            db_session,
+            member,
+            start_year=None,
+            end_year=None,
+            summary="Bo01.",
+            website="",
+            goal_ids=[goal(db_session, 11).id],
+            partners=[PartnerInput("Malmö stad", "public")],
         )
-        db_session.commit()
-    return created
-
-
-def publish_lesson(app, db_session, author, project, **overrides) -> Lesson:
-    values = dict(
-        project_id=project.id,
-        title="Lokal förnybar energi i en hel stadsdel",
-        lesson_type="technical_solution",
-        theme_id=theme_id(db_session),
-        language="sv",
-        context="Gammal industrimark.",
-        what_was_done="Vind och sol.",
-        advice="Planera energin tidigt.",
-        goal_ids=[goal_id(db_session, 7)],
-        outcomes=[lesson_service.OutcomeInput("Förnybar andel", "100", "%")],
-    )
-    values.update(overrides)
-    with app.test_request_context("/"):
-        lesson = lesson_service.create_lesson(
-            session=db_session,
-            actor=author,
-            data=lesson_service.LessonInput(**values),
-            publish=True,
-        )
-        db_session.commit()
-    return lesson
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -156,14 +85,15 @@ def test_project_list_bad_filters_are_400(client, query):
 
 
 def test_project_page_shows_partners_lessons_and_threads(app, client, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     with app.test_request_context("/"):
         from forum.discussions import service as discussions
 
         thread = discussions.create_thread(
             session=db_session,
             actor=member,
-            theme=db_session.get(Theme, theme_id(db_session)),
+            theme=theme(db_session),
             title="Hur går det med akviferen?",
             body="Någon som vet?",
             language="sv",
@@ -184,7 +114,8 @@ def test_project_page_shows_partners_lessons_and_threads(app, client, db_session
 
 
 def test_lesson_page_sections_outcomes_and_licence(app, client, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     response = client.get(f"/lessons/{lesson.id}", follow_redirects=False)
     assert response.status_code == 301 and response.headers["Location"].endswith(
         f"/lessons/{lesson.id}-{lesson.slug}"
@@ -208,17 +139,16 @@ def test_lesson_page_sections_outcomes_and_licence(app, client, db_session, memb
 
 
 def test_lesson_list_filters_and_sorts(app, client, db_session, member, project):
-    a = publish_lesson(app, db_session, member, project)
-    b = publish_lesson(
-        app,
-        db_session,
-        member,
-        project,
-        title="Grönytefaktor i praktiken",
-        lesson_type="tool",
-        language="en",
-        goal_ids=[goal_id(db_session, 15)],
-    )
+    with app.test_request_context("/"):
+        a = make_lesson(db_session, project, member, **LESSON_SV)
+        b = make_lesson(
+            db_session,
+            project,
+            member,
+            **{**LESSON_SV, "title": "Grönytefaktor i praktiken", "language": "en"},
+            lesson_type="tool",
+            goal_ids=[goal(db_session, 15).id],
+        )
     page = client.get("/lessons")
     assert a.title in page.text and b.title in page.text
     assert b.title not in client.get("/lessons?type=technical_solution").text
@@ -226,10 +156,7 @@ def test_lesson_list_filters_and_sorts(app, client, db_session, member, project)
     assert a.title not in client.get("/lessons?sdg=15").text
     assert (
         a.title
-        in client.get(
-            f"/lessons?project={project.slug}"
-            f"&theme={db_session.get(Theme, theme_id(db_session)).slug}"
-        ).text
+        in client.get(f"/lessons?project={project.slug}&theme={theme(db_session).slug}").text
     )
     for query in ("type=gossip", "language=de", "sort=random", "project=nope"):
         assert client.get(f"/lessons?{query}").status_code == 400
@@ -453,7 +380,8 @@ def test_outcome_rows_add_remove_and_preview_without_js(client, db_session, memb
 
 
 def test_edit_lesson_shows_current_outcomes_and_saves(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     login_as(client, member)
     form = client.get(f"/lessons/{lesson.id}/edit")
     assert 'value="Förnybar andel"' in form.text and 'value="100"' in form.text
@@ -481,7 +409,8 @@ def test_edit_lesson_shows_current_outcomes_and_saves(client, app, db_session, m
     ],
 )
 def test_lesson_permission_matrix(client, app, db_session, member, project, who, edit, feature):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     users = {
         "unconfirmed": lambda: make_user(db_session, confirmed=False),
         "other member": lambda: make_user(db_session),
@@ -503,7 +432,8 @@ def test_lesson_permission_matrix(client, app, db_session, member, project, who,
 
 
 def test_useful_mark_plain_and_htmx(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     reader = make_user(db_session)
     login_as(client, reader)
     assert client.post(f"/lessons/{lesson.id}/useful").status_code == 303
@@ -522,7 +452,8 @@ def test_useful_mark_plain_and_htmx(client, app, db_session, member, project):
 
 
 def test_reply_below_a_lesson_uses_the_discussion(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     login_as(client, make_user(db_session))
     page = client.get(f"/lessons/{lesson.id}-{lesson.slug}")
     action = re.search(r'id="reply-form"[^>]*action="([^"]+)"', page.text).group(1)
@@ -534,15 +465,15 @@ def test_reply_below_a_lesson_uses_the_discussion(client, app, db_session, membe
 
 
 def test_featured_lessons_on_home_and_theme_pages(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
-    other = publish_lesson(
-        app,
-        db_session,
-        member,
-        project,
-        title="En lärdom om dagvatten",
-        theme_id=theme_id(db_session, 2),
-    )
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+        other = make_lesson(
+            db_session,
+            project,
+            member,
+            **{**LESSON_SV, "title": "En lärdom om dagvatten"},
+            theme_id=theme(db_session, 2).id,
+        )
     assert lesson.title not in client.get("/").text
     moderator = make_user(db_session, role=Role.moderator)
     login_as(client, moderator)
@@ -553,7 +484,7 @@ def test_featured_lessons_on_home_and_theme_pages(client, app, db_session, membe
         )
     home = client.get("/").text
     assert lesson.title in home and other.title in home
-    first_theme = db_session.get(Theme, theme_id(db_session)).slug
+    first_theme = theme(db_session).slug
     theme_page = client.get(f"/t/{first_theme}").text
     assert lesson.title in theme_page and other.title not in theme_page
     fragment = client.post(f"/lessons/{lesson.id}/featured", data={"featured": "0"}, headers=HX)
@@ -563,10 +494,14 @@ def test_featured_lessons_on_home_and_theme_pages(client, app, db_session, membe
 
 # --- open data --------------------------------------------------------------------------------
 def test_exports_parse_back_and_match_the_database(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
-    publish_lesson(
-        app, db_session, member, project, title="Another lesson in English", language="en"
-    )
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+        make_lesson(
+            db_session,
+            project,
+            member,
+            **{**LESSON_SV, "title": "Another lesson in English", "language": "en"},
+        )
     login_as(client, member)
     client.post("/lessons/new", data=lesson_form(db_session, project, title="Ett hemligt utkast"))
 
@@ -595,10 +530,10 @@ def test_exports_parse_back_and_match_the_database(client, app, db_session, memb
 # --- threads that name a project --------------------------------------------------------------
 def test_new_thread_can_name_a_project(client, db_session, member, project):
     login_as(client, member)
-    form = client.get(f"/threads/new?theme={db_session.get(Theme, theme_id(db_session)).slug}")
+    form = client.get(f"/threads/new?theme={theme(db_session).slug}")
     assert 'name="project"' in form.text and "Västra Hamnen (Malmö)" in form.text
     data = {
-        "theme": db_session.get(Theme, theme_id(db_session)).slug,
+        "theme": theme(db_session).slug,
         "title": "Hur mår akviferlagret idag?",
         "body": "Någon som vet hur det går?",
         "language": "sv",
@@ -628,7 +563,7 @@ def test_thread_project_can_be_changed_by_author_or_moderator(
         thread = discussions.create_thread(
             session=db_session,
             actor=member,
-            theme=db_session.get(Theme, theme_id(db_session)),
+            theme=theme(db_session),
             title="En tråd utan projekt",
             body="Text.",
             language="sv",
@@ -662,7 +597,8 @@ def test_thread_project_can_be_changed_by_author_or_moderator(
 
 
 def test_lesson_threads_keep_their_lesson_project(app, client, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     login_as(client, member)
     assert (
         client.post(f"/threads/{lesson.thread_id}/project", data={"project": ""}).status_code == 403

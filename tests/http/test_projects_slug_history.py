@@ -6,8 +6,7 @@ from sqlmodel import select
 
 from forum.projects import service
 from forum.projects.models import ProjectSlugHistory
-from tests.factories import login_as, make_user
-from tests.http.test_projects_pages import project_form
+from tests.factories import login_as, make_user, project_form
 
 
 def test_old_slug_redirects_after_rename_and_chain(app, client, db_session):

@@ -8,13 +8,14 @@ from pathlib import Path
 
 from forum import create_app
 from forum.search import get_search_service
-from tests.factories import make_user
-from tests.search_helpers import make_thread
+from tests.factories import make_thread, make_user
 
 
 def _make_content(app, db_session):
     author = make_user(db_session)
-    make_thread(db_session, author, "Vindkraft i Öresund", "Vindkraftverk utanför Malmö.")
+    make_thread(
+        db_session, author, "Vindkraft i Öresund", "Vindkraftverk utanför Malmö.", direct=True
+    )
 
 
 def _restart(app_settings, **extra):
@@ -165,7 +166,11 @@ def test_two_workers_writing_at_once_keep_the_index_whole(app, app_settings, db_
             with Session(application.extensions["forum_engine"], expire_on_commit=False) as session:
                 for n in range(5):
                     make_thread(
-                        session, author, f"{prefix} tråd {n}", f"Parallell skrivning {prefix} {n}."
+                        session,
+                        author,
+                        f"{prefix} tråd {n}",
+                        f"Parallell skrivning {prefix} {n}.",
+                        direct=True,
                     )
         except Exception as exc:  # reported below
             errors.append(exc)

@@ -8,13 +8,12 @@ import pytest
 from sqlmodel import select
 
 from forum.accounts.models import Role
-from forum.core.models import Goal, Theme
 from forum.discussions import service as discussions
 from forum.discussions.models import Post, Thread, ThreadGoal
 from forum.projects import lessons as lesson_service
 from forum.projects import service
 from forum.projects.errors import DuplicateSlug, InvalidInput, NotAllowed, UnknownProject
-from forum.projects.lessons import LessonFilters, LessonInput, OutcomeInput
+from forum.projects.lessons import LessonFilters, OutcomeInput
 from forum.projects.models import (
     LessonOutcome,
     LessonRevision,
@@ -22,61 +21,8 @@ from forum.projects.models import (
     ProjectPartner,
     ProjectRevision,
 )
-from forum.projects.service import PartnerInput, ProjectFilters, ProjectInput
-from tests.factories import make_user
-
-
-def theme(session, position=1) -> Theme:
-    return session.exec(select(Theme).where(Theme.position == position)).one()
-
-
-def goal(session, number) -> Goal:
-    return session.exec(select(Goal).where(Goal.number == number)).one()
-
-
-def project_input(session, **overrides) -> ProjectInput:
-    values = dict(
-        name="Västra Hamnen",
-        municipality="Malmö",
-        district="Västra hamnen",
-        status="completed",
-        start_year=1998,
-        end_year=2001,
-        summary="Bo01 *housing expo*.",
-        website="https://malmo.se/vastrahamnen",
-        theme_ids=[theme(session).id],
-        goal_ids=[goal(session, 7).id, goal(session, 11).id],
-        partners=[
-            PartnerInput("Malmö stad", "public"),
-            PartnerInput("", "private"),
-            PartnerInput("E.ON", "private"),
-        ],
-    )
-    values.update(overrides)
-    return ProjectInput(**values)
-
-
-def lesson_input(session, project, **overrides) -> LessonInput:
-    values = dict(
-        project_id=project.id,
-        title="Local renewable energy at district scale",
-        lesson_type="technical_solution",
-        theme_id=theme(session).id,
-        language="en",
-        context="A new district on old industrial land.",
-        what_was_done="Wind, solar and aquifer storage were combined.",
-        advice="Plan the energy system early.",
-        results="The district ran on local renewable energy.",
-        goal_ids=[goal(session, 7).id],
-        outcomes=[
-            OutcomeInput("Renewable share", "100", "%"),
-            OutcomeInput(),
-            OutcomeInput("CO₂ per resident", "−30", "%"),
-        ],
-        links="https://example.org/report\n\nhttps://example.org/video",
-    )
-    values.update(overrides)
-    return LessonInput(**values)
+from forum.projects.service import PartnerInput, ProjectFilters
+from tests.factories import goal, lesson_input, make_project, make_user, project_input, theme
 
 
 @pytest.fixture(autouse=True)
@@ -92,11 +38,7 @@ def member(db_session):
 
 @pytest.fixture
 def project(db_session, member):
-    created = service.create_project(
-        session=db_session, actor=member, data=project_input(db_session)
-    )
-    db_session.commit()
-    return created
+    return make_project(db_session, member)
 
 
 def test_create_project_renders_summary_and_keeps_partners_in_order(db_session, project):

@@ -1,4 +1,5 @@
-"""Helpers for the discussion browser tests: users in the live database, a real login."""
+"""Helpers for the browser tests: users in the live database, a real login, a page that must not
+reload."""
 
 from __future__ import annotations
 
