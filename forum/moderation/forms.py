@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -184,7 +185,10 @@ class WarnForm(_ItemContext, FlaskForm):
 class SuspendForm(_ItemContext, FlaskForm):
     duration = RadioField(
         _l("How long?"),
-        choices=[("until", _l("Until a date")), ("indefinite", _l("Indefinitely"))],
+        choices=[
+            SelectChoice("until", _l("Until a date")),
+            SelectChoice("indefinite", _l("Indefinitely")),
+        ],
         default="until",
         validators=[InputRequired()],
     )
