@@ -140,16 +140,7 @@ def test_unknown_theme_is_404_translated(client):
 def test_theme_page_load_more_with_htmx(client, db_session, author):
     theme = themes(db_session)[0]
     for n in range(27):
-        service.create_thread(
-            session=db_session,
-            actor=author,
-            theme=theme,
-            title=f"Tråd nummer {n:02d}",
-            body="text",
-            language="sv",
-            goal_ids=[],
-        )
-    db_session.commit()
+        make_thread(db_session, author, f"Tråd nummer {n:02d}", "text", language="sv", theme=theme)
     page1 = client.get("/t/klimatneutral-framtid").get_data(as_text=True)
     assert page1.count('class="thread-row') == 25
     assert 'href="/t/klimatneutral-framtid?page=2"' in page1  # plain page links and "load more"

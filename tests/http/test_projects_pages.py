@@ -20,6 +20,7 @@ from tests.factories import (
     login_as,
     make_lesson,
     make_project,
+    make_thread,
     make_user,
     project_form,
     theme,
@@ -87,19 +88,14 @@ def test_project_list_bad_filters_are_400(client, query):
 def test_project_page_shows_partners_lessons_and_threads(app, client, db_session, member, project):
     with app.test_request_context("/"):
         lesson = make_lesson(db_session, project, member, **LESSON_SV)
-    with app.test_request_context("/"):
-        from forum.discussions import service as discussions
-
-        thread = discussions.create_thread(
-            session=db_session,
-            actor=member,
-            theme=theme(db_session),
-            title="Hur går det med akviferen?",
-            body="Någon som vet?",
-            language="sv",
-        )
-        thread.project_id = project.id
-        db_session.commit()
+    thread, _ = make_thread(
+        db_session,
+        member,
+        "Hur går det med akviferen?",
+        "Någon som vet?",
+        language="sv",
+        project_id=project.id,
+    )
     page = client.get("/projects/vastra-hamnen")
     assert page.status_code == 200
     assert (
@@ -557,18 +553,7 @@ def test_new_thread_can_name_a_project(client, db_session, member, project):
 def test_thread_project_can_be_changed_by_author_or_moderator(
     app, client, db_session, member, project, who, status
 ):
-    with app.test_request_context("/"):
-        from forum.discussions import service as discussions
-
-        thread = discussions.create_thread(
-            session=db_session,
-            actor=member,
-            theme=theme(db_session),
-            title="En tråd utan projekt",
-            body="Text.",
-            language="sv",
-        )
-        db_session.commit()
+    thread, _ = make_thread(db_session, member, "En tråd utan projekt", "Text.", language="sv")
     users = {
         "author": lambda: member,
         "moderator": lambda: make_user(db_session, role=Role.moderator),
