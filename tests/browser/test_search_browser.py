@@ -7,14 +7,14 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session
 
+from tests.browser.support import live_session
 from tests.factories import make_reply, make_thread, make_user
 
 
 @pytest.fixture(scope="module")
 def search_content(live_app):
-    with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
+    with live_session(live_app) as session:
         author = make_user(session, display_name="Sökare Svensson")
         thread, _ = make_thread(
             session,
