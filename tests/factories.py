@@ -66,6 +66,13 @@ def login_as(client, user: User) -> None:
         sess["_fresh"] = True
 
 
+def client_as(app, user: User):
+    """A test client of its own for ``app``, logged in as ``user``."""
+    client = app.test_client()
+    login_as(client, user)
+    return client
+
+
 # --- reference data (seeded by the migrations) -------------------------------------------------
 def themes(session: Session) -> list[Theme]:
     return list(session.exec(select(Theme).order_by(Theme.position)))
