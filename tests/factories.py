@@ -133,7 +133,7 @@ def make_thread(
     session.flush()
     if commit:
         session.commit()
-    return thread, posts_of(session, thread)
+    return thread, _posts_of(session, thread)
 
 
 def _direct_thread(session, author, title, body, theme, language, fields) -> Thread:
@@ -187,7 +187,7 @@ def make_reply(
     return post
 
 
-def posts_of(session: Session, thread: Thread) -> list[Post]:
+def _posts_of(session: Session, thread: Thread) -> list[Post]:
     return list(session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)))
 
 
