@@ -13,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ..accounts.labels import ACTOR_TYPE_LABELS
@@ -42,7 +43,9 @@ def http_url(form, field):
 class PartnerRow(Form):
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=NAME_MAX)])
     actor_type = SelectField(
-        _l("Actor type"), default=ActorType.public.value, choices=list(ACTOR_TYPE_LABELS.items())
+        _l("Actor type"),
+        default=ActorType.public.value,
+        choices=[SelectChoice(value, label) for value, label in ACTOR_TYPE_LABELS.items()],
     )
 
 

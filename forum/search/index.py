@@ -17,6 +17,7 @@ import os
 import secrets
 import shutil
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -176,8 +177,10 @@ class IndexStore:
         searcher = getattr(local, "searcher", None)
         if searcher is None or local.index is not ix or not searcher.up_to_date():
             if searcher is not None:
-                searcher.close()
+                local.close()
             searcher = ix.searcher()
+            # closed when its thread ends (or at exit), not left open for the garbage collector
+            local.close = weakref.finalize(threading.current_thread(), searcher.close)
         local.searcher, local.index = searcher, ix
         return searcher
 

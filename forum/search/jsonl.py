@@ -25,8 +25,11 @@ def read_records(path: str | Path) -> Iterator[dict]:
     None."""
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as raw:
-        for line in io.TextIOWrapper(raw, encoding="utf-8", errors="replace"):
+    with (
+        opener(path, "rb") as raw,
+        io.TextIOWrapper(raw, encoding="utf-8", errors="replace") as text,
+    ):
+        for line in text:
             line = line.strip()
             if not line:
                 continue

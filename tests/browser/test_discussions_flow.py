@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.discussions_support import assert_not_reloaded, live_user, log_in, mark_page
+from tests.browser.support import assert_not_reloaded, live_user, log_in, mark_page
 
 TEXT = {
     "sv": {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.discussions_support import live_user, log_in
+from tests.browser.support import live_user, log_in
 
 
 def test_discussion_flow_without_javascript(browser, live_server, live_app):

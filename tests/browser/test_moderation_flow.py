@@ -4,14 +4,13 @@ thread, with htmx and with JavaScript off; the queue and the log pass axe-core."
 from __future__ import annotations
 
 from playwright.sync_api import expect
-from sqlmodel import Session
 
-from tests.browser.discussions_support import assert_not_reloaded, live_user, log_in, mark_page
-from tests.moderation_helpers import make_thread
+from tests.browser.support import assert_not_reloaded, live_session, live_user, log_in, mark_page
+from tests.factories import make_thread
 
 
 def live_thread(live_app, title: str, replies: int = 1):
-    with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
+    with live_session(live_app) as session:
         return make_thread(session, title=title, replies=replies)
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from flask import Flask
 from playwright.sync_api import expect
-from sqlmodel import Session
 
-from tests.browser.discussions_support import live_user, log_in
-from tests.moderation_helpers import make_project_with_lesson
+from tests.browser.support import live_session, live_user, log_in
+from tests.factories import make_project_with_lesson
 
 
 def live_lesson(live_app: Flask):
-    with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
+    with live_session(live_app) as session:
         with live_app.test_request_context():
             return make_project_with_lesson(session, name="Solparken i Ystad")
 

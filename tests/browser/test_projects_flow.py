@@ -9,30 +9,10 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session
 
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.browser.support import live_user, log_in
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture
-def live_user(live_app):
-    """A confirmed member in the live server's database."""
-
-    def create(**fields):
-        with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
-            return make_user(session, **fields)
-
-    return create
-
-
-def log_in(page, base_url: str, user) -> None:
-    page.goto(f"{base_url}/login")
-    page.locator("#login-form input[name=email]").fill(user.email)
-    page.locator("#login-form input[name=password]").fill(DEFAULT_PASSWORD)
-    page.locator("#login-form button[type=submit]").click()
-    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
 
 
 def create_project(page, base_url: str, name: str) -> None:
@@ -48,12 +28,12 @@ def create_project(page, base_url: str, name: str) -> None:
 
 
 def test_create_project_and_lesson_discuss_mark_useful_and_find_it(
-    page, browser, live_server, live_user, axe
+    page, browser, live_server, live_app, axe
 ):
     n = next(_numbers)
     author, reader = (
-        live_user(display_name=f"Författare {n}"),
-        live_user(display_name=f"Läsare {n}"),
+        live_user(live_app, display_name=f"Författare {n}"),
+        live_user(live_app, display_name=f"Läsare {n}"),
     )
     project_name, lesson_title = (
         f"Sofielunds energiprojekt {n}",
@@ -142,9 +122,9 @@ def test_create_project_and_lesson_discuss_mark_useful_and_find_it(
         visitor.context.close()
 
 
-def test_draft_stays_private_until_published(page, browser, live_server, live_user):
+def test_draft_stays_private_until_published(page, browser, live_server, live_app):
     n = next(_numbers)
-    author = live_user(display_name=f"Utkastskribent {n}")
+    author = live_user(live_app, display_name=f"Utkastskribent {n}")
     log_in(page, live_server.url, author)
     create_project(page, live_server.url, f"Utkastprojekt {n}")
     page.get_by_role("link", name="Lägg till en lärdom").click()
@@ -170,9 +150,9 @@ def test_draft_stays_private_until_published(page, browser, live_server, live_us
     expect(page.get_by_text("Det här är ett utkast")).to_have_count(0)
 
 
-def test_lesson_form_works_without_javascript(browser, live_server, live_user):
+def test_lesson_form_works_without_javascript(browser, live_server, live_app):
     n = next(_numbers)
-    author = live_user(display_name=f"Utan JS {n}")
+    author = live_user(live_app, display_name=f"Utan JS {n}")
     context = browser.new_context(locale="sv-SE", java_script_enabled=False)
     page = context.new_page()
     try:
@@ -203,19 +183,19 @@ def test_lesson_form_works_without_javascript(browser, live_server, live_user):
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-def test_list_and_form_pages_are_accessible(page, live_server, live_user, axe, lang):
+def test_list_and_form_pages_are_accessible(page, live_server, live_app, axe, lang):
     for path in ("/projects", "/lessons"):
         page.goto(f"{live_server.url}{path}?lang={lang}")
         assert axe(page) == [], path
-    log_in(page, live_server.url, live_user(locale=lang))
+    log_in(page, live_server.url, live_user(live_app, locale=lang))
     for path in ("/projects/new", "/lessons/new"):
         page.goto(f"{live_server.url}{path}")
         assert axe(page) == [], path
 
 
-def test_project_page_fits_a_small_screen(page, live_server, live_user):
+def test_project_page_fits_a_small_screen(page, live_server, live_app):
     page.set_viewport_size({"width": 360, "height": 740})
-    log_in(page, live_server.url, live_user())
+    log_in(page, live_server.url, live_user(live_app))
     create_project(page, live_server.url, f"Smalt projekt {next(_numbers)}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("link", name="Lägg till en lärdom").click()

@@ -7,21 +7,21 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import Session
 
-from tests.factories import make_user
-from tests.search_helpers import make_reply, make_thread
+from tests.browser.support import live_session
+from tests.factories import make_reply, make_thread, make_user
 
 
 @pytest.fixture(scope="module")
 def search_content(live_app):
-    with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
+    with live_session(live_app) as session:
         author = make_user(session, display_name="Sökare Svensson")
         thread, _ = make_thread(
             session,
             author,
             "Bokashi och kompost i lägenheten",
             "Matrester kan komposteras i en bokashihink under diskbänken.",
+            direct=True,
         )
         make_reply(
             session,
@@ -29,12 +29,14 @@ def search_content(live_app):
             author,
             "We compost food scraps on the balcony with worms.",
             language="en",
+            direct=True,
         )
         make_thread(
             session,
             author,
             "Vertikalodling på bostadsrättens tak",
             "Föreningen startade vertikalodling.",
+            direct=True,
         )
     return True
 

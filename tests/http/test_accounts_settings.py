@@ -8,10 +8,16 @@ import pytest
 from sqlmodel import select
 
 from forum.accounts.models import ActorType, User
-from forum.core.models import Theme
-from forum.discussions.models import Post, Thread
+from forum.discussions.models import Post
 from tests.accounts_fixtures import field_error, link_path, login, text
-from tests.factories import DEFAULT_PASSWORD, login_as, make_user
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    login_as,
+    make_lesson,
+    make_project,
+    make_thread,
+    make_user,
+)
 
 NEW_PASSWORD = "skyfall över sofielund"
 
@@ -23,17 +29,23 @@ def member(db_session):
     )
 
 
-def _write_thread(
-    db_session, author, title="Gröna tak i Augustenborg", body="Det här lärde vi oss."
-):
-    theme = db_session.exec(select(Theme)).first()
-    thread = Thread(theme_id=theme.id, title=title, slug="grona-tak", author_id=author.id)
-    db_session.add(thread)
-    db_session.flush()
-    post = Post(thread_id=thread.id, author_id=author.id, body=body, body_html=f"<p>{body}</p>")
-    db_session.add(post)
-    db_session.commit()
-    return thread, post
+# What the member wrote, as the assertions name it; written straight through the models, so a
+# published lesson has no discussion thread of its own on the profile.
+THREAD = {
+    "title": "Gröna tak i Augustenborg",
+    "body": "Det här lärde vi oss.",
+    "slug": "grona-tak",
+    "direct": True,
+}
+PROJECT = {"name": "Ekostaden Augustenborg", "slug": "augustenborg", "direct": True}
+LESSON = {
+    "direct": True,
+    "title": "Öppna dagvattensystem",
+    "language": "sv",
+    "context": "Översvämningar.",
+    "what_was_done": "Kanaler och dammar.",
+    "advice": "Börja med de boende.",
+}
 
 
 def test_settings_page_shows_every_section(client, member):
@@ -282,7 +294,7 @@ def test_settings_posts_need_login(client, path):
 
 
 def test_export_contains_the_profile_and_everything_written(client, member, db_session):
-    thread, post = _write_thread(db_session, member)
+    thread, (post,) = make_thread(db_session, member, **THREAD)
     login_as(client, member)
     response = client.get("/settings/export")
     assert response.status_code == 200 and response.mimetype == "application/json"
@@ -328,7 +340,7 @@ def test_delete_account_needs_the_password(client, member, db_session):
 
 
 def test_delete_account_erases_personal_data_and_keeps_posts(client, member, db_session):
-    thread, post = _write_thread(db_session, member)
+    thread, (post,) = make_thread(db_session, member, **THREAD)
     login_as(client, member)
     response = client.post(
         "/settings/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"}
@@ -386,7 +398,7 @@ def test_public_name_of_a_deleted_user_is_translated(app, db_session, member):
 
 
 def test_profile_page_shows_the_person_and_their_writing(client, member, db_session):
-    thread, post = _write_thread(db_session, member)
+    thread, (post,) = make_thread(db_session, member, **THREAD)
     response = client.get(f"/u/{member.id}-anna-lindqvist?lang=en")
     html = text(response)
     assert response.status_code == 200 and "Anna Lindqvist" in html and "Malmö stad" in html
@@ -401,7 +413,7 @@ def test_profile_page_shows_the_person_and_their_writing(client, member, db_sess
 def test_profile_hides_hidden_and_deleted_posts(client, member, db_session):
     from forum.i18n import utcnow
 
-    thread, post = _write_thread(db_session, member)
+    thread, (post,) = make_thread(db_session, member, **THREAD)
     post.deleted_at = utcnow()
     db_session.commit()
     assert f"#post-{post.id}" not in text(client.get(f"/u/{member.id}-anna-lindqvist"))
@@ -420,42 +432,9 @@ def test_unknown_profile_is_404(client):
     assert client.get("/u/abc").status_code == 404
 
 
-def _write_lesson(db_session, author, status="published"):
-    from forum.i18n import utcnow
-    from forum.lessons.models import Lesson, LessonStatus
-    from forum.projects.models import Project
-
-    theme = db_session.exec(select(Theme)).first()
-    project = Project(
-        slug="augustenborg",
-        name="Ekostaden Augustenborg",
-        municipality="Malmö",
-        creator_id=author.id,
-    )
-    db_session.add(project)
-    db_session.flush()
-    lesson = Lesson(
-        project_id=project.id,
-        title="Öppna dagvattensystem",
-        slug="oppna-dagvattensystem",
-        theme_id=theme.id,
-        context="Översvämningar.",
-        context_html="<p>Översvämningar.</p>",
-        what_was_done="Kanaler och dammar.",
-        what_was_done_html="<p>Kanaler och dammar.</p>",
-        advice="Börja med de boende.",
-        advice_html="<p>Börja med de boende.</p>",
-        author_id=author.id,
-        status=LessonStatus(status),
-        published_at=utcnow() if status == "published" else None,
-    )
-    db_session.add(lesson)
-    db_session.commit()
-    return lesson
-
-
 def test_profile_lists_published_lessons_only(client, member, db_session):
-    lesson = _write_lesson(db_session, member)
+    project = make_project(db_session, member, **PROJECT)
+    lesson = make_lesson(db_session, project, member, **LESSON)
     html = text(client.get(f"/u/{member.id}-anna-lindqvist"))
     assert f'href="/lessons/{lesson.id}-oppna-dagvattensystem"' in html
     lesson.status = "draft"
@@ -464,7 +443,8 @@ def test_profile_lists_published_lessons_only(client, member, db_session):
 
 
 def test_export_includes_lessons_and_projects(client, member, db_session):
-    _write_lesson(db_session, member, status="draft")
+    project = make_project(db_session, member, **PROJECT)
+    make_lesson(db_session, project, member, publish=False, **LESSON)
     login_as(client, member)
     data = client.get("/settings/export").get_json()
     assert [lesson["title"] for lesson in data["lessons"]] == ["Öppna dagvattensystem"]

@@ -105,6 +105,6 @@ def test_healthz_reports_broken_database(app_settings, tmp_path):
 
 
 def test_static_htmx_is_vendored(client):
-    response = client.get("/static/vendor/htmx.min.js")
-    assert response.status_code == 200
-    assert b"htmx" in response.data[:2000]
+    with client.get("/static/vendor/htmx.min.js") as response:  # closes the static file
+        assert response.status_code == 200
+        assert b"htmx" in response.data[:2000]

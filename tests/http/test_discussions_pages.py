@@ -12,8 +12,7 @@ from forum.accounts.models import Role
 from forum.discussions import service
 from forum.discussions.models import Post, Thread
 from forum.i18n import utcnow
-from tests.discussions_helpers import a_theme, a_thread
-from tests.factories import login_as, make_user
+from tests.factories import login_as, make_thread, make_user, theme, themes
 
 EN = {"Accept-Language": "en"}
 HX = {"HX-Request": "true"}
@@ -34,8 +33,8 @@ def other(db_session):
 
 
 def test_home_shows_theme_counts_and_latest_threads(client, db_session, author, other):
-    a_thread(db_session, author, title="Hyllie klimatkontrakt", replies=[(other, "Bra fråga")])
-    a_thread(db_session, author, title="Skyfallsplan för Malmö", theme=a_theme(db_session, 2))
+    make_thread(db_session, author, title="Hyllie klimatkontrakt", replies=[(other, "Bra fråga")])
+    make_thread(db_session, author, title="Skyfallsplan för Malmö", theme=theme(db_session, 2))
     html = client.get("/", headers=EN).get_data(as_text=True)
     assert "2 posts" in html and "1 thread" in html and "0 threads" in html
     assert 'href="/t/klimatneutral-framtid"' in html
@@ -45,8 +44,8 @@ def test_home_shows_theme_counts_and_latest_threads(client, db_session, author, 
 
 
 def test_home_puts_featured_and_pinned_threads_first(client, db_session, author):
-    old = a_thread(db_session, author, title="Gammal men utvald tråd")
-    a_thread(db_session, author, title="Ny tråd om Siptex")
+    old, _ = make_thread(db_session, author, title="Gammal men utvald tråd")
+    make_thread(db_session, author, title="Ny tråd om Siptex")
     old.featured = True
     db_session.add(old)
     db_session.commit()
@@ -55,7 +54,7 @@ def test_home_puts_featured_and_pinned_threads_first(client, db_session, author)
 
 
 def test_theme_page_lists_threads_with_details(client, db_session, author, other):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session,
         author,
         title="Dagvatten i Västra Hamnen",
@@ -73,12 +72,12 @@ def test_theme_page_lists_threads_with_details(client, db_session, author, other
 
 
 def test_theme_page_relative_time_is_swedish_by_default(client, db_session, author):
-    a_thread(db_session, author)
+    make_thread(db_session, author)
     assert "sedan" in client.get("/t/klimatneutral-framtid").get_data(as_text=True)
 
 
 def test_theme_page_filters_and_sorts(client, db_session, author, other):
-    solved = a_thread(
+    solved, _ = make_thread(
         db_session,
         author,
         title="Löst fråga om biogas",
@@ -88,7 +87,7 @@ def test_theme_page_filters_and_sorts(client, db_session, author, other):
     service.mark_solution(
         session=db_session, actor=author, post=db_session.get(Post, solved.last_post_id)
     )
-    a_thread(
+    make_thread(
         db_session,
         author,
         title="English thread about district heating",
@@ -139,18 +138,9 @@ def test_unknown_theme_is_404_translated(client):
 
 
 def test_theme_page_load_more_with_htmx(client, db_session, author):
-    theme = a_theme(db_session)
+    theme = themes(db_session)[0]
     for n in range(27):
-        service.create_thread(
-            session=db_session,
-            actor=author,
-            theme=theme,
-            title=f"Tråd nummer {n:02d}",
-            body="text",
-            language="sv",
-            goal_ids=[],
-        )
-    db_session.commit()
+        make_thread(db_session, author, f"Tråd nummer {n:02d}", "text", language="sv", theme=theme)
     page1 = client.get("/t/klimatneutral-framtid").get_data(as_text=True)
     assert page1.count('class="thread-row') == 25
     assert 'href="/t/klimatneutral-framtid?page=2"' in page1  # plain page links and "load more"
@@ -163,7 +153,7 @@ def test_theme_page_load_more_with_htmx(client, db_session, author):
 
 
 def test_thread_page_shows_posts_author_cards_and_goals(client, db_session, author, other):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session,
         author,
         goal_ids=[6],
@@ -184,7 +174,7 @@ def test_thread_page_shows_posts_author_cards_and_goals(client, db_session, auth
 
 
 def test_thread_page_marks_edits_and_deleted_users(client, db_session, author, other):
-    thread = a_thread(db_session, author, replies=[(other, "Ett svar som ändras")])
+    thread, _ = make_thread(db_session, author, replies=[(other, "Ett svar som ändras")])
     reply = db_session.get(Post, thread.last_post_id)
     service.edit_post(session=db_session, actor=other, post=reply, body="Ett ändrat svar")
     other.deleted_at, other.email, other.display_name = utcnow(), None, "Borttagen"
@@ -196,7 +186,7 @@ def test_thread_page_marks_edits_and_deleted_users(client, db_session, author, o
 
 
 def test_wrong_or_missing_slug_redirects_permanently(client, db_session, author):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     response = client.get(f"/threads/{thread.id}-old-title?page=1")
     assert response.status_code == 301
     assert response.headers["Location"] == f"/threads/{thread.id}-{thread.slug}?page=1"
@@ -214,7 +204,7 @@ def test_missing_threads_and_posts_are_404(client, path):
 
 
 def test_thread_page_bad_page_numbers(client, db_session, author):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     url = f"/threads/{thread.id}-{thread.slug}"
     assert client.get(url + "?page=zero", headers=EN).status_code == 400
     response = client.get(url + "?page=2", headers=EN)
@@ -224,7 +214,7 @@ def test_thread_page_bad_page_numbers(client, db_session, author):
 
 
 def test_hidden_thread_is_only_for_moderators(client, db_session, author):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     thread.hidden_at = utcnow()
     db_session.add(thread)
     db_session.commit()
@@ -236,7 +226,9 @@ def test_hidden_thread_is_only_for_moderators(client, db_session, author):
 
 
 def test_thread_pages_and_permalinks(client, db_session, author, other):
-    thread = a_thread(db_session, author, replies=[(other, f"Svar nummer {n}") for n in range(35)])
+    thread, _ = make_thread(
+        db_session, author, replies=[(other, f"Svar nummer {n}") for n in range(35)]
+    )
     posts = db_session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)).all()
     url = f"/threads/{thread.id}-{thread.slug}"
     login_as(client, other)
@@ -252,7 +244,7 @@ def test_thread_pages_and_permalinks(client, db_session, author, other):
 
 
 def test_thread_page_fragment_for_htmx(client, db_session, author):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     response = client.get(f"/threads/{thread.id}-{thread.slug}", headers=HX)
     html = response.get_data(as_text=True)
     assert (
@@ -265,7 +257,7 @@ def test_thread_page_fragment_for_htmx(client, db_session, author):
 
 
 def test_xss_in_title_and_body_is_inert(client, db_session, author):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session,
         author,
         title='<script>alert("t")</script> title',
@@ -286,7 +278,7 @@ def test_xss_in_title_and_body_is_inert(client, db_session, author):
 
 
 def test_quote_link_prefills_the_reply_box_without_js(client, db_session, author, other):
-    thread = a_thread(db_session, author, body="Första raden\nAndra raden")
+    thread, _ = make_thread(db_session, author, body="Första raden\nAndra raden")
     login_as(client, other)
     response = client.get(f"/posts/{thread.last_post_id}/quote")
     assert response.status_code == 302
@@ -299,7 +291,7 @@ def test_quote_link_prefills_the_reply_box_without_js(client, db_session, author
 
 
 def test_quote_with_htmx_keeps_what_was_typed(client, db_session, author, other):
-    thread = a_thread(db_session, author, body="Citera mig")
+    thread, _ = make_thread(db_session, author, body="Citera mig")
     login_as(client, other)
     response = client.get(f"/posts/{thread.last_post_id}/quote?reply-body=Mitt+utkast", headers=HX)
     html = response.get_data(as_text=True)
@@ -308,7 +300,7 @@ def test_quote_with_htmx_keeps_what_was_typed(client, db_session, author, other)
 
 
 def test_get_requests_never_write(client, db_session, author, other, app):
-    thread = a_thread(db_session, author, replies=[(other, "svar")])
+    thread, _ = make_thread(db_session, author, replies=[(other, "svar")])
     writes = []
 
     def spy(conn, cursor, statement, *args):

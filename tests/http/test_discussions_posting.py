@@ -10,8 +10,7 @@ from forum.accounts.models import Role
 from forum.discussions.models import Post, PostRevision, Thread
 from forum.extensions import limiter
 from forum.i18n import utcnow
-from tests.discussions_helpers import a_thread
-from tests.factories import login_as, make_user
+from tests.factories import login_as, make_thread, make_user
 
 EN = {"Accept-Language": "en"}
 HX = {"HX-Request": "true"}
@@ -149,7 +148,7 @@ def test_preview_with_htmx_is_a_fragment(client, db_session, author):
 
 # --- replies ------------------------------------------------------------------------------------
 def test_reply_without_js_redirects_to_the_permalink(client, db_session, author, other):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     login_as(client, other)
     response = client.post(
         f"/threads/{thread.id}/replies",
@@ -162,7 +161,7 @@ def test_reply_without_js_redirects_to_the_permalink(client, db_session, author,
 
 
 def test_reply_with_htmx_returns_the_post_and_a_fresh_form(client, db_session, author, other):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     login_as(client, other)
     response = client.post(
         f"/threads/{thread.id}/replies",
@@ -178,7 +177,7 @@ def test_reply_with_htmx_returns_the_post_and_a_fresh_form(client, db_session, a
 
 
 def test_double_submitted_reply_creates_one_post(client, db_session, author, other):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     login_as(client, other)
     data = {"reply-body": "Dubbelklick", "reply-submission_key": KEY}
     first = client.post(f"/threads/{thread.id}/replies", data=data)
@@ -188,7 +187,7 @@ def test_double_submitted_reply_creates_one_post(client, db_session, author, oth
 
 
 def test_bad_reply_comes_back_as_422(client, db_session, author, other):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     login_as(client, other)
     plain = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "   "})
     assert plain.status_code == 422 and "Write some text." in plain.get_data(as_text=True)
@@ -206,7 +205,7 @@ def test_reply_to_missing_thread_is_404(client, db_session, other):
 
 
 def test_locked_thread_shows_notice_and_refuses_replies(client, db_session, author, other):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     thread.locked = True
     db_session.add(thread)
     db_session.commit()
@@ -222,7 +221,7 @@ def test_locked_thread_shows_notice_and_refuses_replies(client, db_session, auth
 
 def test_csrf_is_required_when_enabled(app_settings, db_session):
     user = make_user(db_session)
-    thread = a_thread(db_session, user)
+    thread, _ = make_thread(db_session, user)
     app = create_app({**app_settings, "WTF_CSRF_ENABLED": True})
     client = app.test_client()
     login_as(client, user)
@@ -257,7 +256,7 @@ def test_posting_rate_limit_is_stricter_for_new_accounts(app_settings, db_sessio
     veteran.created_at = veteran.created_at.replace(year=veteran.created_at.year - 1)
     db_session.add(veteran)
     db_session.commit()
-    thread = a_thread(db_session, veteran)
+    thread, _ = make_thread(db_session, veteran)
     url = f"/threads/{thread.id}/replies"
     login_as(client, newcomer)
     assert (
@@ -274,7 +273,7 @@ def test_posting_rate_limit_is_stricter_for_new_accounts(app_settings, db_sessio
 
 # --- edit, revisions, delete --------------------------------------------------------------------
 def test_inline_edit_with_htmx(client, db_session, author):
-    thread = a_thread(db_session, author, body="Första versionen")
+    thread, _ = make_thread(db_session, author, body="Första versionen")
     post_id = thread.last_post_id
     login_as(client, author)
     form = client.get(f"/posts/{post_id}/edit", headers=HX)
@@ -303,7 +302,7 @@ def test_inline_edit_with_htmx(client, db_session, author):
 
 
 def test_edit_without_js_and_revisions_with_diff(client, db_session, author):
-    thread = a_thread(db_session, author, body="rad ett\nrad två")
+    thread, _ = make_thread(db_session, author, body="rad ett\nrad två")
     post_id = thread.last_post_id
     login_as(client, author)
     page = client.get(f"/posts/{post_id}/edit").get_data(as_text=True)
@@ -325,7 +324,7 @@ def test_edit_without_js_and_revisions_with_diff(client, db_session, author):
 
 
 def test_bad_edit_comes_back_filled(client, db_session, author):
-    thread = a_thread(db_session, author, body="Original")
+    thread, _ = make_thread(db_session, author, body="Original")
     post_id = thread.last_post_id
     login_as(client, author)
     response = client.post(
@@ -344,7 +343,7 @@ def test_bad_edit_comes_back_filled(client, db_session, author):
 
 
 def test_editing_someone_elses_post_is_403(client, db_session, author, other):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     login_as(client, other)
     for method in ("get", "post"):
         response = getattr(client, method)(
@@ -356,7 +355,7 @@ def test_editing_someone_elses_post_is_403(client, db_session, author, other):
 
 
 def test_moderator_edits_any_post(client, db_session, author):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     login_as(client, make_user(db_session, role=Role.moderator))
     post_id = thread.last_post_id
     response = client.post(
@@ -372,7 +371,7 @@ def test_moderator_edits_any_post(client, db_session, author):
 
 
 def test_delete_own_post(client, db_session, author, other):
-    thread = a_thread(db_session, author, replies=[(other, "Det här tar jag bort")])
+    thread, _ = make_thread(db_session, author, replies=[(other, "Det här tar jag bort")])
     login_as(client, other)
     response = client.post(f"/posts/{thread.last_post_id}/delete", headers=HX)
     html = response.get_data(as_text=True)
@@ -389,7 +388,7 @@ def test_delete_own_post(client, db_session, author, other):
 
 # --- useful and solution ------------------------------------------------------------------------
 def test_useful_toggle_with_and_without_htmx(client, db_session, author, other):
-    thread = a_thread(db_session, author, replies=[(other, "Nyttigt")])
+    thread, _ = make_thread(db_session, author, replies=[(other, "Nyttigt")])
     reply_id = thread.last_post_id
     login_as(client, author)
     response = client.post(f"/posts/{reply_id}/useful", headers=HX)
@@ -404,7 +403,7 @@ def test_useful_toggle_with_and_without_htmx(client, db_session, author, other):
 
 
 def test_mark_solution_shows_it_under_the_first_post(client, db_session, author, other):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session, author, replies=[(other, "Så här löste vi det"), (other, "Och en sak till")]
     )
     answer = db_session.exec(
@@ -425,14 +424,14 @@ def test_mark_solution_shows_it_under_the_first_post(client, db_session, author,
 
 
 def test_first_post_cannot_be_the_solution(client, db_session, author):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     login_as(client, author)
     response = client.post(f"/posts/{thread.last_post_id}/solution")
     assert response.status_code == 422
 
 
 def test_suspended_user_cannot_post(client, db_session, author):
-    thread = a_thread(db_session, author)
+    thread, _ = make_thread(db_session, author)
     suspended = make_user(db_session, suspended_until=utcnow().replace(year=utcnow().year + 1))
     login_as(client, suspended)
     response = client.post(f"/threads/{thread.id}/replies", data={"reply-body": "Hej"})

@@ -6,9 +6,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
-from forum.discussions import service
-from tests.discussions_helpers import a_theme
-from tests.factories import login_as, make_user
+from tests.factories import login_as, make_thread, make_user
 
 
 @contextmanager
@@ -26,26 +24,18 @@ def counting(engine):
 
 
 def _threads(db_session, how_many: int, replies_each: int = 0):
-    theme = a_theme(db_session)
-    threads = []
-    for n in range(how_many):
-        author = make_user(db_session, organisation=f"Organisation {n}")
-        thread = service.create_thread(
-            session=db_session,
-            actor=author,
-            theme=theme,
+    return [
+        make_thread(
+            db_session,
+            make_user(db_session, organisation=f"Organisation {n}"),
             title=f"Tråd om dagvatten {n}",
             body="Fråga",
             language="sv",
             goal_ids=[6, 11, 13],
-        )
-        for m in range(replies_each):
-            service.reply(
-                session=db_session, actor=make_user(db_session), thread=thread, body=f"Svar {m}"
-            )
-        threads.append(thread)
-    db_session.commit()
-    return threads
+            replies=[(make_user(db_session), f"Svar {m}") for m in range(replies_each)],
+        )[0]
+        for n in range(how_many)
+    ]
 
 
 _last: list[str] = []

@@ -7,8 +7,7 @@ from sqlmodel import select
 
 from forum.accounts.models import Role
 from forum.discussions.models import Post
-from tests.discussions_helpers import a_thread
-from tests.factories import login_as, make_user
+from tests.factories import login_as, make_thread, make_user
 
 ROLES = ["anonymous", "unconfirmed", "member", "moderator", "admin"]
 LOGIN = "login"
@@ -39,7 +38,7 @@ def test_role_matrix(client, db_session, case, role_index):
     method, route, expected = case
     owner = make_user(db_session)
     replier = make_user(db_session)
-    thread = a_thread(db_session, owner, replies=[(replier, "Ett svar")])
+    thread, _ = make_thread(db_session, owner, replies=[(replier, "Ett svar")])
     reply = db_session.exec(
         select(Post).where(Post.thread_id == thread.id).order_by(Post.id.desc())
     ).first()

@@ -10,12 +10,21 @@ import pytest
 from sqlmodel import select
 
 from forum.accounts.models import Role
-from forum.core.models import Theme
 from forum.discussions.models import Thread
 from forum.lessons.models import Lesson, LessonOutcome, LessonStatus
-from forum.projects import service
-from tests.factories import login_as, make_user
-from tests.projects_helpers import HX, goal_id, lesson_form, publish_lesson, theme_id
+from forum.projects.service import PartnerInput
+from tests.factories import (
+    LESSON_SV,
+    goal,
+    lesson_form,
+    login_as,
+    make_lesson,
+    make_project,
+    make_user,
+    theme,
+)
+
+HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -26,27 +35,22 @@ def member(db_session):
 @pytest.fixture
 def project(app, db_session, member):
     with app.test_request_context("/"):
-        created = service.create_project(
-            session=db_session,
-            actor=member,
-            data=service.ProjectInput(
-                name="Västra Hamnen",
-                municipality="Malmö",
-                district="Västra hamnen",
-                status="completed",
-                theme_ids=[theme_id(db_session)],
-                goal_ids=[goal_id(db_session, 11)],
-                partners=[service.PartnerInput("Malmö stad", "public")],
-                summary="Bo01.",
-            ),
+        return make_project(
+            db_session,
+            member,
+            start_year=None,
+            end_year=None,
+            summary="Bo01.",
+            website="",
+            goal_ids=[goal(db_session, 11).id],
+            partners=[PartnerInput("Malmö stad", "public")],
         )
-        db_session.commit()
-    return created
 
 
 # --- reading ----------------------------------------------------------------------------------
 def test_lesson_page_sections_outcomes_and_licence(app, client, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     response = client.get(f"/lessons/{lesson.id}", follow_redirects=False)
     assert response.status_code == 301 and response.headers["Location"].endswith(
         f"/lessons/{lesson.id}-{lesson.slug}"
@@ -70,17 +74,16 @@ def test_lesson_page_sections_outcomes_and_licence(app, client, db_session, memb
 
 
 def test_lesson_list_filters_and_sorts(app, client, db_session, member, project):
-    a = publish_lesson(app, db_session, member, project)
-    b = publish_lesson(
-        app,
-        db_session,
-        member,
-        project,
-        title="Grönytefaktor i praktiken",
-        lesson_type="tool",
-        language="en",
-        goal_ids=[goal_id(db_session, 15)],
-    )
+    with app.test_request_context("/"):
+        a = make_lesson(db_session, project, member, **LESSON_SV)
+        b = make_lesson(
+            db_session,
+            project,
+            member,
+            **{**LESSON_SV, "title": "Grönytefaktor i praktiken", "language": "en"},
+            lesson_type="tool",
+            goal_ids=[goal(db_session, 15).id],
+        )
     page = client.get("/lessons")
     assert a.title in page.text and b.title in page.text
     assert b.title not in client.get("/lessons?type=technical_solution").text
@@ -88,10 +91,7 @@ def test_lesson_list_filters_and_sorts(app, client, db_session, member, project)
     assert a.title not in client.get("/lessons?sdg=15").text
     assert (
         a.title
-        in client.get(
-            f"/lessons?project={project.slug}"
-            f"&theme={db_session.get(Theme, theme_id(db_session)).slug}"
-        ).text
+        in client.get(f"/lessons?project={project.slug}&theme={theme(db_session).slug}").text
     )
     for query in ("type=gossip", "language=de", "sort=random", "project=nope"):
         assert client.get(f"/lessons?{query}").status_code == 400
@@ -199,7 +199,8 @@ def test_outcome_rows_add_remove_and_preview_without_js(client, db_session, memb
 
 
 def test_edit_lesson_shows_current_outcomes_and_saves(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     login_as(client, member)
     form = client.get(f"/lessons/{lesson.id}/edit")
     assert 'value="Förnybar andel"' in form.text and 'value="100"' in form.text
@@ -227,7 +228,8 @@ def test_edit_lesson_shows_current_outcomes_and_saves(client, app, db_session, m
     ],
 )
 def test_lesson_permission_matrix(client, app, db_session, member, project, who, edit, feature):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     users = {
         "unconfirmed": lambda: make_user(db_session, confirmed=False),
         "other member": lambda: make_user(db_session),
@@ -249,7 +251,8 @@ def test_lesson_permission_matrix(client, app, db_session, member, project, who,
 
 
 def test_useful_mark_plain_and_htmx(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     reader = make_user(db_session)
     login_as(client, reader)
     assert client.post(f"/lessons/{lesson.id}/useful").status_code == 303
@@ -268,7 +271,8 @@ def test_useful_mark_plain_and_htmx(client, app, db_session, member, project):
 
 
 def test_reply_below_a_lesson_uses_the_discussion(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     login_as(client, make_user(db_session))
     page = client.get(f"/lessons/{lesson.id}-{lesson.slug}")
     action = re.search(r'id="reply-form"[^>]*action="([^"]+)"', page.text).group(1)
@@ -280,15 +284,15 @@ def test_reply_below_a_lesson_uses_the_discussion(client, app, db_session, membe
 
 
 def test_featured_lessons_on_home_and_theme_pages(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
-    other = publish_lesson(
-        app,
-        db_session,
-        member,
-        project,
-        title="En lärdom om dagvatten",
-        theme_id=theme_id(db_session, 2),
-    )
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+        other = make_lesson(
+            db_session,
+            project,
+            member,
+            **{**LESSON_SV, "title": "En lärdom om dagvatten"},
+            theme_id=theme(db_session, 2).id,
+        )
     assert lesson.title not in client.get("/").text
     moderator = make_user(db_session, role=Role.moderator)
     login_as(client, moderator)
@@ -299,7 +303,7 @@ def test_featured_lessons_on_home_and_theme_pages(client, app, db_session, membe
         )
     home = client.get("/").text
     assert lesson.title in home and other.title in home
-    first_theme = db_session.get(Theme, theme_id(db_session)).slug
+    first_theme = theme(db_session).slug
     theme_page = client.get(f"/t/{first_theme}").text
     assert lesson.title in theme_page and other.title not in theme_page
     fragment = client.post(f"/lessons/{lesson.id}/featured", data={"featured": "0"}, headers=HX)
@@ -309,10 +313,14 @@ def test_featured_lessons_on_home_and_theme_pages(client, app, db_session, membe
 
 # --- open data --------------------------------------------------------------------------------
 def test_exports_parse_back_and_match_the_database(client, app, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
-    publish_lesson(
-        app, db_session, member, project, title="Another lesson in English", language="en"
-    )
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+        make_lesson(
+            db_session,
+            project,
+            member,
+            **{**LESSON_SV, "title": "Another lesson in English", "language": "en"},
+        )
     login_as(client, member)
     client.post("/lessons/new", data=lesson_form(db_session, project, title="Ett hemligt utkast"))
 

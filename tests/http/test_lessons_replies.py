@@ -7,8 +7,7 @@ from sqlmodel import select
 
 from forum.discussions import service as discussions
 from forum.discussions.models import Post, Thread
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_project_with_lesson, make_thread
+from tests.factories import login_as, make_project_with_lesson, make_reply, make_thread, make_user
 
 HX = {"HX-Request": "true"}
 
@@ -47,13 +46,7 @@ def test_reply_on_a_later_page_of_a_lesson_thread_goes_to_the_thread_page(app, c
         _project, lesson = make_project_with_lesson(db_session)
         thread = db_session.get(Thread, lesson.thread_id)
         for n in range(discussions.POSTS_PER_PAGE):
-            discussions.reply(
-                session=db_session,
-                actor=make_user(db_session),
-                thread=thread,
-                body=f"Svar {n} om solparken",
-            )
-        db_session.commit()
+            make_reply(db_session, thread, make_user(db_session), f"Svar {n} om solparken")
     login_as(client, make_user(db_session))
     response = client.post(
         f"/threads/{lesson.thread_id}/replies", data={"reply-body": "Sent svar om solparken"}

@@ -12,8 +12,7 @@ from forum import create_app
 from forum.discussions.models import Post, Thread
 from forum.i18n import utcnow
 from forum.moderation.models import ModerationAction
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_thread
+from tests.factories import login_as, make_thread, make_user
 
 LINKS = "Se https://malmo.se/a och https://malmo.se/b och https://malmo.se/c"
 

@@ -13,8 +13,7 @@ from forum.lessons.models import Lesson
 from forum.moderation import reports
 from forum.projects.models import Project
 from forum.search import get_search_service
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_project_with_lesson
+from tests.factories import client_as, make_project_with_lesson, make_user
 
 HX = {"HX-Request": "true"}
 
@@ -35,12 +34,6 @@ def world(app, db_session):
     get_search_service(app).apply_pending()
     moderator, member = make_user(db_session, role="moderator"), make_user(db_session)
     return {"project": project, "lesson": lesson, "moderator": moderator, "member": member}
-
-
-def client_as(app, user):
-    client = app.test_client()
-    login_as(client, user)
-    return client
 
 
 def _search(client, query: str) -> str:

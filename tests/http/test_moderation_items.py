@@ -5,29 +5,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from forum.lessons import service as lesson_service
 from forum.moderation.models import Report, ReportStatus, UserWarning
-from forum.projects import service as project_service
-from tests.factories import login_as, make_user
-from tests.projects_helpers import lesson_input, project_input
-
-
-def _project_and_lesson(app, session, author):
-    with app.test_request_context("/"):
-        project = project_service.create_project(
-            session=session, actor=author, data=project_input(session)
-        )
-        session.flush()
-        lesson = lesson_service.create_lesson(
-            session=session, actor=author, data=lesson_input(session, project), publish=True
-        )
-        session.commit()
-    return project, lesson
+from tests.factories import login_as, make_project_with_lesson, make_user
 
 
 def test_lesson_and_project_can_be_reported_and_resolved(app, client, db_session):
     author = make_user(db_session, display_name="Projektägare Per")
-    project, lesson = _project_and_lesson(app, db_session, author)
+    with app.test_request_context("/"):
+        project, lesson = make_project_with_lesson(db_session, author)
     reporter = make_user(db_session)
     login_as(client, reporter)
     lesson_page = client.get(f"/lessons/{lesson.id}", follow_redirects=True).get_data(as_text=True)

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from forum.moderation import reports
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_project_with_lesson, make_thread
+from tests.factories import login_as, make_project_with_lesson, make_thread, make_user
 
 
 def _report_posts(app, db_session, how_many: int) -> None:

@@ -10,8 +10,15 @@ from sqlmodel import select
 from forum.discussions.models import Post, Thread
 from forum.moderation import reports, users
 from forum.moderation.models import Report, ReportStatus
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import audit_count, make_project_with_lesson, make_thread, themes
+from tests.factories import (
+    client_as,
+    login_as,
+    make_project_with_lesson,
+    make_thread,
+    make_user,
+    themes,
+)
+from tests.moderation_helpers import audit_count
 
 HX = {"HX-Request": "true"}
 
@@ -230,17 +237,11 @@ def test_hidden_post_placeholder_for_members_greyed_for_moderators(client, world
     url = f"/threads/{thread.id}-{thread.slug}"
     html = client.get(url).get_data(as_text=True)
     assert "Svar nummer 1" in html and "post-hidden" in html
-    member = app_client_as(client, world["member"])
+    member = client_as(client.application, world["member"])
     html = member.get(url).get_data(as_text=True)
     assert "Svar nummer 1" not in html
     assert "Dold av en moderator: Personangrepp" in html
     assert thread.post_count == 2
-
-
-def app_client_as(client, user):
-    other = client.application.test_client()
-    login_as(other, user)
-    return other
 
 
 def test_hide_via_htmx_returns_the_post(client, world):

@@ -7,8 +7,7 @@ from sqlmodel import select
 
 from forum.discussions.models import Thread
 from forum.search import get_search_service
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_thread, themes
+from tests.factories import login_as, make_thread, make_user, themes
 
 
 def _search(client, query: str, **params) -> str:

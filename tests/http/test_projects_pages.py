@@ -6,13 +6,24 @@ import pytest
 from sqlmodel import select
 
 from forum.accounts.models import Role
-from forum.core.models import Theme
 from forum.discussions.models import Thread
 from forum.lessons.models import Lesson
-from forum.projects import service
 from forum.projects.models import Project, ProjectRevision
-from tests.factories import login_as, make_user
-from tests.projects_helpers import HX, goal_id, lesson_form, project_form, publish_lesson, theme_id
+from forum.projects.service import PartnerInput
+from tests.factories import (
+    LESSON_SV,
+    goal,
+    lesson_form,
+    login_as,
+    make_lesson,
+    make_project,
+    make_thread,
+    make_user,
+    project_form,
+    theme,
+)
+
+HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -23,22 +34,16 @@ def member(db_session):
 @pytest.fixture
 def project(app, db_session, member):
     with app.test_request_context("/"):
-        created = service.create_project(
-            session=db_session,
-            actor=member,
-            data=service.ProjectInput(
-                name="Västra Hamnen",
-                municipality="Malmö",
-                district="Västra hamnen",
-                status="completed",
-                theme_ids=[theme_id(db_session)],
-                goal_ids=[goal_id(db_session, 11)],
-                partners=[service.PartnerInput("Malmö stad", "public")],
-                summary="Bo01.",
-            ),
+        return make_project(
+            db_session,
+            member,
+            start_year=None,
+            end_year=None,
+            summary="Bo01.",
+            website="",
+            goal_ids=[goal(db_session, 11).id],
+            partners=[PartnerInput("Malmö stad", "public")],
         )
-        db_session.commit()
-    return created
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -65,20 +70,16 @@ def test_project_list_bad_filters_are_400(client, query):
 
 
 def test_project_page_shows_partners_lessons_and_threads(app, client, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
     with app.test_request_context("/"):
-        from forum.discussions import service as discussions
-
-        thread = discussions.create_thread(
-            session=db_session,
-            actor=member,
-            theme=db_session.get(Theme, theme_id(db_session)),
-            title="Hur går det med akviferen?",
-            body="Någon som vet?",
-            language="sv",
-        )
-        thread.project_id = project.id
-        db_session.commit()
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+    thread, _ = make_thread(
+        db_session,
+        member,
+        "Hur går det med akviferen?",
+        "Någon som vet?",
+        language="sv",
+        project_id=project.id,
+    )
     page = client.get("/projects/vastra-hamnen")
     assert page.status_code == 200
     assert (
@@ -211,10 +212,10 @@ def test_project_edit_permission_matrix(client, db_session, member, project, who
 # --- threads that name a project --------------------------------------------------------------
 def test_new_thread_can_name_a_project(client, db_session, member, project):
     login_as(client, member)
-    form = client.get(f"/threads/new?theme={db_session.get(Theme, theme_id(db_session)).slug}")
+    form = client.get(f"/threads/new?theme={theme(db_session).slug}")
     assert 'name="project"' in form.text and "Västra Hamnen (Malmö)" in form.text
     data = {
-        "theme": db_session.get(Theme, theme_id(db_session)).slug,
+        "theme": theme(db_session).slug,
         "title": "Hur mår akviferlagret idag?",
         "body": "Någon som vet hur det går?",
         "language": "sv",
@@ -238,18 +239,7 @@ def test_new_thread_can_name_a_project(client, db_session, member, project):
 def test_thread_project_can_be_changed_by_author_or_moderator(
     app, client, db_session, member, project, who, status
 ):
-    with app.test_request_context("/"):
-        from forum.discussions import service as discussions
-
-        thread = discussions.create_thread(
-            session=db_session,
-            actor=member,
-            theme=db_session.get(Theme, theme_id(db_session)),
-            title="En tråd utan projekt",
-            body="Text.",
-            language="sv",
-        )
-        db_session.commit()
+    thread, _ = make_thread(db_session, member, "En tråd utan projekt", "Text.", language="sv")
     users = {
         "author": lambda: member,
         "moderator": lambda: make_user(db_session, role=Role.moderator),
@@ -278,7 +268,8 @@ def test_thread_project_can_be_changed_by_author_or_moderator(
 
 
 def test_lesson_threads_keep_their_lesson_project(app, client, db_session, member, project):
-    lesson = publish_lesson(app, db_session, member, project)
+    with app.test_request_context("/"):
+        lesson = make_lesson(db_session, project, member, **LESSON_SV)
     login_as(client, member)
     assert (
         client.post(f"/threads/{lesson.thread_id}/project", data={"project": ""}).status_code == 403

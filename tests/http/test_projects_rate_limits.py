@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from forum import create_app
 from forum.extensions import limiter
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_project_with_lesson
-from tests.projects_helpers import lesson_form, project_form
+from tests.factories import lesson_form, login_as, make_project_with_lesson, make_user, project_form
 
 
 def _app(app_settings, **settings):

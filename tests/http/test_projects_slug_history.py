@@ -6,8 +6,7 @@ from sqlmodel import select
 
 from forum.projects import queries as project_queries
 from forum.projects.models import ProjectSlugHistory
-from tests.factories import login_as, make_user
-from tests.projects_helpers import project_form
+from tests.factories import login_as, make_user, project_form
 
 
 def test_old_slug_redirects_after_rename_and_chain(app, client, db_session):

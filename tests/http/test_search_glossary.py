@@ -9,8 +9,7 @@ from sqlmodel import select
 
 from forum.search.glossary import SEED_GROUPS, seed_glossary
 from forum.search.models import GlossaryGroup, GlossaryTerm
-from tests.factories import login_as, make_user
-from tests.search_helpers import make_thread
+from tests.factories import login_as, make_thread, make_user
 
 
 def titles(response) -> list[str]:
@@ -79,11 +78,19 @@ def test_query_expands_across_languages_with_original_terms_first(client, db_ses
         "Stormwater ponds",
         "Stormwater ponds in parks store the rain.",
         language="en",
+        direct=True,
     )
-    make_thread(db_session, author, "Dagvatten i parker", "Dagvatten samlas i dammar i parken.")
+    make_thread(
+        db_session, author, "Dagvatten i parker", "Dagvatten samlas i dammar i parken.", direct=True
+    )
     assert titles(client.get("/search?q=dagvatten")) == ["Dagvatten i parker", "Stormwater ponds"]
     assert titles(client.get("/search?q=stormwater")) == ["Stormwater ponds", "Dagvatten i parker"]
     make_thread(
-        db_session, author, "Net zero by 2030", "The city aims for net zero.", language="en"
+        db_session,
+        author,
+        "Net zero by 2030",
+        "The city aims for net zero.",
+        language="en",
+        direct=True,
     )
     assert "Net zero by 2030" in titles(client.get("/search?q=klimatneutral"))

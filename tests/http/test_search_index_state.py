@@ -8,13 +8,14 @@ from pathlib import Path
 
 from forum import create_app
 from forum.search import get_search_service
-from tests.factories import make_user
-from tests.search_helpers import make_thread
+from tests.factories import make_thread, make_user
 
-
-def _make_content(app, db_session):
-    author = make_user(db_session)
-    make_thread(db_session, author, "Vindkraft i Öresund", "Vindkraftverk utanför Malmö.")
+# The thread every test here searches for, written straight through the models.
+WIND_POWER = {
+    "title": "Vindkraft i Öresund",
+    "body": "Vindkraftverk utanför Malmö.",
+    "direct": True,
+}
 
 
 def _restart(app_settings, **extra):
@@ -22,7 +23,7 @@ def _restart(app_settings, **extra):
 
 
 def test_missing_index_is_rebuilt_in_the_background(app, app_settings, db_session):
-    _make_content(app, db_session)
+    make_thread(db_session, **WIND_POWER)
     shutil.rmtree(app_settings["SEARCH_DIR"])
     restarted = _restart(
         app_settings, SEARCH_BACKGROUND_REBUILD=False
@@ -35,7 +36,7 @@ def test_missing_index_is_rebuilt_in_the_background(app, app_settings, db_sessio
 def test_while_rebuilding_search_says_so_and_the_forum_serves(
     app, app_settings, db_session, monkeypatch
 ):
-    _make_content(app, db_session)
+    make_thread(db_session, **WIND_POWER)
     shutil.rmtree(app_settings["SEARCH_DIR"])
     from forum.search.sync import SearchService
 
@@ -60,7 +61,7 @@ def test_while_rebuilding_search_says_so_and_the_forum_serves(
 
 
 def test_background_rebuild_thread_restores_the_index(app, app_settings, db_session):
-    _make_content(app, db_session)
+    make_thread(db_session, **WIND_POWER)
     shutil.rmtree(app_settings["SEARCH_DIR"])
     restarted = _restart(app_settings)
     service = get_search_service(restarted)
@@ -72,7 +73,7 @@ def test_background_rebuild_thread_restores_the_index(app, app_settings, db_sess
 
 
 def test_corrupt_index_is_moved_aside_and_rebuilt(app, app_settings, db_session):
-    _make_content(app, db_session)
+    make_thread(db_session, **WIND_POWER)
     live = get_search_service(app).store.live_path()
     for toc in Path(live).glob("*.toc"):
         toc.write_bytes(b"garbage")
@@ -91,7 +92,7 @@ def test_index_of_an_older_version_is_searched_then_replaced(app, app_settings, 
 
     from forum.search.index import build_schema
 
-    _make_content(app, db_session)
+    make_thread(db_session, **WIND_POWER)
     store = get_search_service(app).store
     old_schema = build_schema()
     old_schema.remove("day")
@@ -110,7 +111,7 @@ def test_index_of_an_older_version_is_searched_then_replaced(app, app_settings, 
 
 
 def test_reindex_command_swaps_in_a_new_index(app, runner, db_session):
-    _make_content(app, db_session)
+    make_thread(db_session, **WIND_POWER)
     before = get_search_service(app).store.live_path()
     result = runner.invoke(args=["forum", "reindex"])
     assert result.exit_code == 0, result.output
@@ -126,9 +127,8 @@ def test_two_nodes_sharing_a_database_each_keep_their_own_index(
     app, app_settings, db_session, tmp_path
 ):
     node_b = _restart(app_settings, SEARCH_DIR=str(tmp_path / "node-b-index"))
-    _make_content(
-        app, db_session
-    )  # committed and applied by node A (the test's app), rows marked applied
+    # committed and applied by node A (the test's app), rows marked applied
+    make_thread(db_session, **WIND_POWER)
     service_b = get_search_service(node_b)
     assert "Vindkraft i Öresund" not in node_b.test_client().get("/search?q=vindkraft").get_data(
         as_text=True
@@ -145,7 +145,7 @@ def test_two_nodes_sharing_a_database_each_keep_their_own_index(
 def test_old_applied_outbox_rows_are_pruned(app, db_session):
     from datetime import timedelta
 
-    _make_content(app, db_session)
+    make_thread(db_session, **WIND_POWER)
     service = get_search_service(app)
     assert service.prune(older_than=timedelta(days=7)) == 0
     assert service.prune(older_than=timedelta(seconds=-60)) >= 2
@@ -165,7 +165,11 @@ def test_two_workers_writing_at_once_keep_the_index_whole(app, app_settings, db_
             with Session(application.extensions["forum_engine"], expire_on_commit=False) as session:
                 for n in range(5):
                     make_thread(
-                        session, author, f"{prefix} tråd {n}", f"Parallell skrivning {prefix} {n}."
+                        session,
+                        author,
+                        f"{prefix} tråd {n}",
+                        f"Parallell skrivning {prefix} {n}.",
+                        direct=True,
                     )
         except Exception as exc:  # reported below
             errors.append(exc)

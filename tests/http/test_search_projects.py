@@ -5,49 +5,22 @@ from __future__ import annotations
 import re
 
 from forum.discussions.models import Thread
-from forum.lessons.models import Lesson, LessonStatus
-from forum.markup import render_markdown
-from forum.projects.models import Project
-from tests.factories import make_user
-from tests.search_helpers import first_theme, make_reply
+from forum.lessons.models import LessonStatus
+from tests.factories import make_lesson, make_project, make_reply, make_user, themes
 
 
 def titles(response) -> list[str]:
     return re.findall(r'<h3><a href="[^"]+"[^>]*>([^<]+)</a>', response.get_data(as_text=True))
 
 
-def _lesson(session, project, theme, author, status):
-    sections = {
-        "context": "Hyllie ska drivas med förnybar energi.",
-        "what_was_done": "Ett klimatkontrakt tecknades med energibolaget.",
-        "advice": "Börja med en gemensam målbild.",
-    }
-    lesson = Lesson(
-        project_id=project.id,
-        title="Klimatkontrakt som arbetssätt",
-        slug="klimatkontrakt",
-        theme_id=theme.id,
-        language="sv",
-        author_id=author.id,
-        status=status,
-        **sections,
-        **{f"{k}_html": render_markdown(v) for k, v in sections.items()},
-    )
-    session.add(lesson)
-    session.commit()
-    return lesson
-
-
 def test_projects_are_found(client, db_session):
-    project = Project(
+    make_project(
+        db_session,
+        direct=True,
         slug="hyllie",
         name="Hyllie klimatkontrakt",
-        municipality="Malmö",
         summary="Stadsdelen Hyllie ska försörjas med förnybar energi.",
-        summary_html=render_markdown("Stadsdelen Hyllie ska försörjas med förnybar energi."),
     )
-    db_session.add(project)
-    db_session.commit()
     response = client.get("/search?q=förnybar energi")
     assert titles(response) == ["Hyllie klimatkontrakt"]
     assert 'href="/projects/hyllie"' in response.get_data(as_text=True)
@@ -55,13 +28,22 @@ def test_projects_are_found(client, db_session):
 
 def test_draft_lesson_never_found_published_found_and_its_thread_follows(client, db_session):
     author = make_user(db_session)
-    theme = first_theme(db_session)
-    project = Project(
-        slug="hyllie", name="Hyllie", municipality="Malmö", summary="", summary_html=""
+    theme = themes(db_session)[0]
+    project = make_project(db_session, author, direct=True, slug="hyllie", name="Hyllie")
+    lesson = make_lesson(
+        db_session,
+        project,
+        author,
+        publish=False,
+        direct=True,
+        title="Klimatkontrakt som arbetssätt",
+        slug="klimatkontrakt",
+        language="sv",
+        theme_id=theme.id,
+        context="Hyllie ska drivas med förnybar energi.",
+        what_was_done="Ett klimatkontrakt tecknades med energibolaget.",
+        advice="Börja med en gemensam målbild.",
     )
-    db_session.add(project)
-    db_session.commit()
-    lesson = _lesson(db_session, project, theme, author, LessonStatus.draft)
     assert titles(client.get("/search?q=målbild")) == []
     assert titles(client.get("/search?q=Hyllie")) == ["Hyllie"]
 
@@ -76,7 +58,7 @@ def test_draft_lesson_never_found_published_found_and_its_thread_follows(client,
     db_session.commit()
     lesson.thread_id = thread.id
     db_session.commit()
-    make_reply(db_session, thread, author, "Hur följde ni upp målbilden?")
+    make_reply(db_session, thread, author, "Hur följde ni upp målbilden?", direct=True)
     assert (
         titles(client.get("/search?q=målbild")) == []
     )  # still a draft: neither the lesson nor its replies

@@ -14,8 +14,7 @@ from forum import events
 from forum.discussions import service
 from forum.discussions.models import Post
 from forum.i18n import utcnow
-from tests.discussions_helpers import a_theme, a_thread
-from tests.factories import make_user
+from tests.factories import make_thread, make_user, theme
 
 
 @pytest.fixture
@@ -42,7 +41,7 @@ def _new_thread(session, author, **fields):
     return service.create_thread(
         session=session,
         actor=author,
-        theme=a_theme(session),
+        theme=theme(session),
         title="Solceller på förskolan",
         body="Hur fick ni med föräldrarna?",
         language=None,
@@ -64,7 +63,7 @@ def test_a_new_thread_and_a_reply_announce_their_post(db_session, sent):
 
 def test_a_repeated_submit_announces_nothing(db_session, sent):
     author = make_user(db_session)
-    thread = a_thread(db_session, make_user(db_session))
+    thread, _ = make_thread(db_session, make_user(db_session))
     sent.clear()
     for _ in range(2):
         service.reply(
@@ -76,7 +75,7 @@ def test_a_repeated_submit_announces_nothing(db_session, sent):
 def test_with_approval_on_a_new_accounts_posts_wait(db_session, approval_on):
     veteran = make_user(db_session, created_at=utcnow() - timedelta(days=30))
     newcomer = make_user(db_session)
-    thread = a_thread(db_session, veteran)
+    thread, _ = make_thread(db_session, veteran)
     assert thread.hidden_at is None
     reply = service.reply(session=db_session, actor=newcomer, thread=thread, body="Första svaret")
     assert reply.hidden_at is not None and reply.hidden_by_id is None

@@ -12,8 +12,7 @@ from forum.discussions import service
 from forum.discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal
 from forum.i18n import utcnow
 from forum.language import choose_language, detect_language
-from tests.discussions_helpers import a_theme, a_thread
-from tests.factories import make_user
+from tests.factories import make_thread, make_user, theme
 
 
 @pytest.fixture
@@ -30,7 +29,7 @@ def test_create_thread_makes_first_post_goals_and_counters(db_session, people):
     thread = service.create_thread(
         session=db_session,
         actor=people["author"],
-        theme=a_theme(db_session),
+        theme=theme(db_session),
         title="  Gröna tak   i Augustenborg ",
         body="Vad har ni lärt er av **gröna tak**?",
         language=None,
@@ -67,7 +66,7 @@ def test_create_thread_rejects_bad_sizes(db_session, people, title, body):
         service.create_thread(
             session=db_session,
             actor=people["author"],
-            theme=a_theme(db_session),
+            theme=theme(db_session),
             title=title,
             body=body,
             language="sv",
@@ -80,7 +79,7 @@ def test_create_thread_rejects_unknown_goal(db_session, people):
         service.create_thread(
             session=db_session,
             actor=people["author"],
-            theme=a_theme(db_session),
+            theme=theme(db_session),
             title="Okänt mål",
             body="text",
             language="sv",
@@ -90,15 +89,15 @@ def test_create_thread_rejects_unknown_goal(db_session, people):
 
 def test_unconfirmed_and_suspended_users_cannot_post(db_session, people):
     with pytest.raises(service.NotAllowed):
-        a_thread(db_session, people["unconfirmed"])
-    thread = a_thread(db_session, people["author"])
+        make_thread(db_session, people["unconfirmed"])
+    thread, _ = make_thread(db_session, people["author"])
     suspended = make_user(db_session, suspended_until=utcnow().replace(year=utcnow().year + 1))
     with pytest.raises(service.NotAllowed):
         service.reply(session=db_session, actor=suspended, thread=thread, body="Hej")
 
 
 def test_reply_updates_counters_and_detects_language(db_session, people):
-    thread = a_thread(db_session, people["author"])
+    thread, _ = make_thread(db_session, people["author"])
     post = service.reply(
         session=db_session,
         actor=people["other"],
@@ -112,7 +111,7 @@ def test_reply_updates_counters_and_detects_language(db_session, people):
 
 
 def test_locked_thread_refuses_replies_even_from_moderators(db_session, people):
-    thread = a_thread(db_session, people["author"])
+    thread, _ = make_thread(db_session, people["author"])
     thread.locked = True
     for actor in (people["other"], people["moderator"]):
         with pytest.raises(service.ThreadLocked):
@@ -121,7 +120,7 @@ def test_locked_thread_refuses_replies_even_from_moderators(db_session, people):
 
 
 def test_double_submit_creates_one_post(db_session, people):
-    thread = a_thread(db_session, people["author"])
+    thread, _ = make_thread(db_session, people["author"])
     key = "k" * 32
     first = service.reply(
         session=db_session,
@@ -154,7 +153,7 @@ def test_double_submit_of_a_new_thread_returns_the_same_thread(db_session, peopl
     kwargs = dict(
         session=db_session,
         actor=people["author"],
-        theme=a_theme(db_session),
+        theme=theme(db_session),
         title="Samma tråd två gånger",
         body="text",
         language="sv",
@@ -168,7 +167,7 @@ def test_double_submit_of_a_new_thread_returns_the_same_thread(db_session, peopl
 
 
 def test_edit_keeps_every_earlier_version(db_session, people):
-    thread = a_thread(db_session, people["author"], body="Version ett")
+    thread, _ = make_thread(db_session, people["author"], body="Version ett")
     post = db_session.get(Post, thread.last_post_id)
     service.edit_post(
         session=db_session,
@@ -197,7 +196,7 @@ def test_edit_keeps_every_earlier_version(db_session, people):
 
 
 def test_edit_without_change_adds_no_revision(db_session, people):
-    thread = a_thread(db_session, people["author"], body="Samma text")
+    thread, _ = make_thread(db_session, people["author"], body="Samma text")
     post = db_session.get(Post, thread.last_post_id)
     service.edit_post(
         session=db_session, actor=people["author"], post=post, body="Samma text", language="sv"
@@ -207,7 +206,7 @@ def test_edit_without_change_adds_no_revision(db_session, people):
 
 
 def test_only_author_or_moderator_edits(db_session, people):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session, people["author"], replies=[(people["other"], "Ett svar från en annan")]
     )
     reply = db_session.get(Post, thread.last_post_id)
@@ -225,7 +224,7 @@ def test_only_author_or_moderator_edits(db_session, people):
 
 
 def test_first_post_title_must_stay_valid(db_session, people):
-    thread = a_thread(db_session, people["author"])
+    thread, _ = make_thread(db_session, people["author"])
     post = db_session.get(Post, thread.last_post_id)
     with pytest.raises(service.InvalidContent):
         service.edit_post(
@@ -234,7 +233,7 @@ def test_first_post_title_must_stay_valid(db_session, people):
 
 
 def test_soft_delete_by_author_only(db_session, people):
-    thread = a_thread(db_session, people["author"], replies=[(people["other"], "Mitt svar")])
+    thread, _ = make_thread(db_session, people["author"], replies=[(people["other"], "Mitt svar")])
     reply = db_session.get(Post, thread.last_post_id)
     with pytest.raises(service.NotAllowed):
         service.delete_post(session=db_session, actor=people["author"], post=reply)
@@ -247,7 +246,9 @@ def test_soft_delete_by_author_only(db_session, people):
 
 
 def test_useful_toggles_once_per_user_and_not_on_own_post(db_session, people):
-    thread = a_thread(db_session, people["author"], replies=[(people["other"], "Ett nyttigt svar")])
+    thread, _ = make_thread(
+        db_session, people["author"], replies=[(people["other"], "Ett nyttigt svar")]
+    )
     reply = db_session.get(Post, thread.last_post_id)
     assert service.toggle_useful(session=db_session, actor=people["author"], post=reply) is True
     assert service.toggle_useful(session=db_session, actor=people["moderator"], post=reply) is True
@@ -261,7 +262,7 @@ def test_useful_toggles_once_per_user_and_not_on_own_post(db_session, people):
 
 
 def test_solution_rules(db_session, people):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session,
         people["author"],
         replies=[(people["other"], "Svaret"), (people["moderator"], "Ett till")],
@@ -287,7 +288,7 @@ def test_solution_rules(db_session, people):
 
 
 def test_refresh_counters_after_a_post_is_hidden_and_restored(db_session, people):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session, people["author"], replies=[(people["other"], "Ett"), (people["other"], "Två")]
     )
     last = db_session.get(Post, thread.last_post_id)
@@ -302,7 +303,7 @@ def test_refresh_counters_after_a_post_is_hidden_and_restored(db_session, people
 
 
 def test_page_of_post(db_session, people):
-    thread = a_thread(
+    thread, _ = make_thread(
         db_session, people["author"], replies=[(people["other"], f"Svar {n}") for n in range(31)]
     )
     posts = db_session.exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id)).all()

@@ -19,8 +19,7 @@ from forum.projects import queries as project_queries
 from forum.projects import service
 from forum.projects.errors import InvalidInput, NotAllowed, UnknownProject
 from forum.projects.queries import ProjectFilters
-from tests.factories import make_user
-from tests.projects_helpers import goal, lesson_input, project_input, theme
+from tests.factories import goal, lesson_input, make_project, make_user, project_input, theme
 
 
 @pytest.fixture(autouse=True)
@@ -36,11 +35,7 @@ def member(db_session):
 
 @pytest.fixture
 def project(db_session, member):
-    created = service.create_project(
-        session=db_session, actor=member, data=project_input(db_session)
-    )
-    db_session.commit()
-    return created
+    return make_project(db_session, member)
 
 
 def test_draft_lesson_then_publish_opens_a_lesson_thread(db_session, member, project):

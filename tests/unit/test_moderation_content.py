@@ -14,8 +14,8 @@ from forum.moderation import items, reports
 from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
 from forum.moderation.models import ModerationAction, Report, ReportStatus
 from forum.projects import queries as project_queries
-from tests.factories import make_user
-from tests.moderation_helpers import audit_count, make_project_with_lesson
+from tests.factories import make_project_with_lesson, make_user
+from tests.moderation_helpers import audit_count
 
 
 def last_entry(session) -> ModerationAction:

@@ -24,8 +24,8 @@ from forum.moderation.models import (
     ReportStatus,
     UserWarning,
 )
-from tests.factories import make_user
-from tests.moderation_helpers import audit_count, make_thread, themes
+from tests.factories import make_thread, make_user, themes
+from tests.moderation_helpers import audit_count
 
 
 def one_new_entry(session, before: int, action: str) -> ModerationAction:

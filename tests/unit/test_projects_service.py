@@ -15,8 +15,7 @@ from forum.projects.errors import DuplicateSlug, InvalidInput, NotAllowed
 from forum.projects.models import ProjectPartner, ProjectRevision
 from forum.projects.queries import ProjectFilters
 from forum.projects.service import PartnerInput
-from tests.factories import make_user
-from tests.projects_helpers import project_input, theme
+from tests.factories import make_project, make_user, project_input, theme
 
 
 @pytest.fixture(autouse=True)
@@ -32,11 +31,7 @@ def member(db_session):
 
 @pytest.fixture
 def project(db_session, member):
-    created = service.create_project(
-        session=db_session, actor=member, data=project_input(db_session)
-    )
-    db_session.commit()
-    return created
+    return make_project(db_session, member)
 
 
 def test_create_project_renders_summary_and_keeps_partners_in_order(db_session, project):

@@ -1,4 +1,4 @@
-"""Review: no GET route writes to the database, for any role, on the demo content."""
+"""No GET route writes to the database, for any role, on the demo content."""
 
 from __future__ import annotations
 

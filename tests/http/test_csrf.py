@@ -1,4 +1,4 @@
-"""Review: a POST without a valid CSRF token is a 400 that says what happened, in the user's
+"""A POST without a valid CSRF token is a 400 that says what happened, in the user's
 language."""
 
 from __future__ import annotations

@@ -1,14 +1,24 @@
-"""Helpers for the discussion browser tests: users in the live database, a real login."""
+"""Helpers for the browser tests: users in the live database, a real login, a page that must not
+reload."""
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from sqlmodel import Session
 
 from tests.factories import DEFAULT_PASSWORD, make_user
 
 
-def live_user(live_app, **fields):
+@contextmanager
+def live_session(live_app):
+    """A session on the live server's database, to arrange what the browser then finds."""
     with Session(live_app.extensions["forum_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+def live_user(live_app, **fields):
+    with live_session(live_app) as session:
         return make_user(session, **fields)
 
 

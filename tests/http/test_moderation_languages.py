@@ -1,11 +1,10 @@
-"""Review: the moderation queue and the report form mark quoted content written in another
+"""The moderation queue and the report form mark quoted content written in another
 language."""
 
 from __future__ import annotations
 
 from forum.moderation import reports
-from tests.factories import login_as, make_user
-from tests.moderation_helpers import make_thread
+from tests.factories import login_as, make_thread, make_user
 
 
 def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(

@@ -1,4 +1,4 @@
-"""Review: ids in URLs larger than the database can hold are a translated 404, never a 500."""
+"""Ids in URLs larger than the database can hold are a translated 404, never a 500."""
 
 from __future__ import annotations
 
