@@ -3,16 +3,21 @@
 GET shows the form as a page, or as a fragment for the inline menus of htmx. POST with invalid
 input, or an action the service refuses for its input, shows the form again with 422 and what was
 typed; other refusals answer with their own 4xx page through the domain error handler.
+Actions taken at once (restore, pin...) have no form page: a reason too long answers 422 alone.
+From the review queue, every action answers with the settled entry.
 """
 
 from __future__ import annotations
 
-from flask import request
+from flask import request, url_for
+from flask_babel import gettext as _
 
 from ..db import get_session
-from ..web import render, show_on_form, wants_fragment
+from ..web import fail, finish, render, show_on_form, wants_fragment
 from .errors import ModerationError
+from .forms import OptionalReasonForm
 from .loaders import back_to
+from .rules import REASON_MAX
 
 
 def action_page(
@@ -64,3 +69,24 @@ def run_form(form, page: dict, act):
         session.rollback()
         show_on_form(form, error)
         return action_page(form, status=422, **page)
+
+
+def optional_reason() -> str:
+    """The optional reason of an action taken at once."""
+    form = OptionalReasonForm()
+    if not form.validate_on_submit():
+        fail(422, _("Keep the reason under %(max)d characters.", max=REASON_MAX))
+    return form.reason.data or ""
+
+
+def from_queue() -> bool:
+    return request.form.get("context") == "queue"
+
+
+def settled_in_queue(message: str, location: str | None = None):
+    """The queue's entry, settled (htmx); a plain browser goes to ``location`` or back."""
+    return finish(
+        location or back_to(url_for("moderation.queue_page")),
+        message=message,
+        fragment="moderation/_queue_done.html",
+    )

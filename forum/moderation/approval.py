@@ -18,9 +18,9 @@ from sqlmodel import Session, select
 from .. import events, permissions
 from ..discussions.models import Post, Thread
 from ..i18n import utcnow
-from .audit import record
+from .audit import Target, record
 from .errors import InvalidAction
-from .rules import clean_reason, is_first_post, refresh_counters, require_moderator
+from .rules import clean_reason, refresh_counters, require_moderator, unhide_post
 
 AWAITING_APPROVAL = "awaiting approval"
 _LINK = re.compile(r"<a\s", re.IGNORECASE)
@@ -71,9 +71,7 @@ def hold_for_approval(sender, *, session: Session, actor, post: Post, thread: Th
         session=session,
         actor=None,
         action="post.hold",
-        target_type="post",
-        target_id=post.id,
-        target_user_id=post.author_id,
+        target=Target.post(post),
         reason=", ".join(reasons),
         after={"thread_hidden": first},
     )
@@ -100,19 +98,12 @@ def approve_post(*, session: Session, actor, post: Post) -> Post:
     require_moderator(actor)
     if not is_awaiting_approval(post):
         raise InvalidAction(_l("This post is not waiting for approval."))
-    thread = session.get(Thread, post.thread_id)
-    post.hidden_at, post.hidden_reason = None, None
-    first = is_first_post(session, post)
-    if first:
-        thread.hidden_at = None
-    refresh_counters(session, thread)
+    unhide_post(session, post)
     record(
         session=session,
         actor=actor,
         action="post.approve",
-        target_type="post",
-        target_id=post.id,
-        target_user_id=post.author_id,
+        target=Target.post(post),
         before={"hidden": True},
         after={"hidden": False},
     )
@@ -131,9 +122,7 @@ def reject_post(*, session: Session, actor, post: Post, reason: str) -> Post:
         session=session,
         actor=actor,
         action="post.reject",
-        target_type="post",
-        target_id=post.id,
-        target_user_id=post.author_id,
+        target=Target.post(post),
         reason=reason,
         before={"awaiting_approval": True},
         after={"hidden": True},

@@ -6,7 +6,7 @@ moderation action, and the log shows them next to the rest.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
@@ -61,14 +61,32 @@ ITEM_TYPE_LABELS = {
 ACTIONS = tuple(ACTION_LABELS)
 
 
+class Target(NamedTuple):
+    """What an entry is about, and whose post or account it concerns (the log filters by them)."""
+
+    type: str
+    id: int | None
+    user_id: int | None = None
+
+    @classmethod
+    def post(cls, post) -> Target:
+        return cls("post", post.id, post.author_id)
+
+    @classmethod
+    def thread(cls, thread) -> Target:
+        return cls("thread", thread.id, thread.author_id)
+
+    @classmethod
+    def user(cls, user) -> Target:
+        return cls("user", user.id, user.id)
+
+
 def record(
     *,
     session: Session,
     actor,
     action: str,
-    target_type: str,
-    target_id: int | None,
-    target_user_id: int | None = None,
+    target: Target,
     reason: str = "",
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
@@ -79,9 +97,9 @@ def record(
     entry = ModerationAction(
         actor_id=getattr(actor, "id", None),
         action=action,
-        target_type=target_type,
-        target_id=target_id,
-        target_user_id=target_user_id,
+        target_type=target.type,
+        target_id=target.id,
+        target_user_id=target.user_id,
         reason=(reason or "")[:1000],
         before=before,
         after=after,
@@ -100,9 +118,7 @@ def record_role_change(sender, *, session: Session, actor, user, before: str, af
         session=session,
         actor=actor,
         action="user.role",
-        target_type="user",
-        target_id=user.id,
-        target_user_id=user.id,
+        target=Target.user(user),
         before={"role": before},
         after={"role": after},
     )

@@ -59,6 +59,14 @@ def _reason(label=None, *, required: bool = True, hint_max: int = REASON_MAX):
     )
 
 
+def _title(label):
+    return StringField(
+        label,
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[DataRequired(message=_l("Give the thread a title.")), Length(min=5, max=200)],
+    )
+
+
 class ReportForm(FlaskForm):
     item_type = HiddenField(validators=[DataRequired()])
     item_id = HiddenField(validators=[DataRequired()])
@@ -76,7 +84,7 @@ class ReportForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.reason.choices = list(reason_labels().items())
+        self.reason.choices = [SelectChoice(key, label) for key, label in reason_labels().items()]
 
 
 class ReasonForm(FlaskForm):
@@ -122,11 +130,7 @@ class MoveForm(FlaskForm):
 
 
 class RenameForm(FlaskForm):
-    title = StringField(
-        _l("New title"),
-        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
-        validators=[DataRequired(message=_l("Give the thread a title.")), Length(min=5, max=200)],
-    )
+    title = _title(_l("New title"))
     reason = _reason(required=False)
 
 
@@ -159,11 +163,7 @@ class SplitForm(FlaskForm):
         option_widget=CheckboxInput(),
         validators=[DataRequired(message=_l("Select at least one reply to move."))],
     )
-    title = StringField(
-        _l("Title of the new thread"),
-        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
-        validators=[DataRequired(message=_l("Give the thread a title.")), Length(min=5, max=200)],
-    )
+    title = _title(_l("Title of the new thread"))
     reason = _reason(required=False)
 
 

@@ -14,10 +14,9 @@ from ..permissions import MODERATOR
 from ..projects.models import Project
 from ..web import fail, finish, requires
 from . import items
-from .action_flow import run_form
-from .forms import OptionalReasonForm, ReasonForm
+from .action_flow import from_queue, optional_reason, run_form, settled_in_queue
+from .forms import ReasonForm
 from .loaders import back_to
-from .rules import REASON_MAX
 from .views import bp
 
 KINDS = {"lessons": "lesson", "projects": "project"}
@@ -48,12 +47,8 @@ def _published_item_or_404(kind: str, item_id: int):
 
 
 def _item_done(message: str, location: str):
-    if request.form.get("context") == "queue":
-        return finish(
-            back_to(url_for("moderation.queue_page")),
-            message=message,
-            fragment="moderation/_queue_done.html",
-        )
+    if from_queue():
+        return settled_in_queue(message)
     # The page shows the item as it was (hidden or not) in many places: htmx reloads it.
     return finish(back_to(location), message=message, hx_status=200)
 
@@ -83,10 +78,7 @@ def item_hide(kind: str, item_id: int):
 @requires(MODERATOR)
 def item_restore(kind: str, item_id: int):
     item, _title, location = _published_item_or_404(kind, item_id)
-    form = OptionalReasonForm()
-    if not form.validate_on_submit():
-        fail(422, _("Keep the reason under %(max)d characters.", max=REASON_MAX))
     items.restore_item(
-        session=get_session(), actor=current_user, item=item, reason=form.reason.data or ""
+        session=get_session(), actor=current_user, item=item, reason=optional_reason()
     )
     return _item_done(str(RESTORED_MESSAGES[KINDS[kind]]), location)

@@ -16,7 +16,7 @@ from ..discussions.models import Post, Thread
 from ..i18n import utcnow
 from ..lessons.models import Lesson
 from ..projects.models import Project
-from .audit import record
+from .audit import Target, record
 from .errors import InvalidAction
 from .models import ReportStatus
 from .reports import close_reports
@@ -27,8 +27,9 @@ def _kind(item) -> str:
     return "lesson" if isinstance(item, Lesson) else "project"
 
 
-def _author_id(item) -> int | None:
-    return item.author_id if isinstance(item, Lesson) else item.creator_id
+def _target(item) -> Target:
+    author_id = item.author_id if isinstance(item, Lesson) else item.creator_id
+    return Target(_kind(item), item.id, author_id)
 
 
 def _first_post_hidden(session: Session, thread: Thread) -> bool:
@@ -58,9 +59,7 @@ def hide_item(*, session: Session, actor, item: Lesson | Project, reason: str) -
         session=session,
         actor=actor,
         action=f"{kind}.hide",
-        target_type=kind,
-        target_id=item.id,
-        target_user_id=_author_id(item),
+        target=_target(item),
         reason=reason,
         before={"hidden": False},
         after={"hidden": True, "thread_hidden": thread_hidden, "report_ids": closed},
@@ -92,9 +91,7 @@ def restore_item(
         session=session,
         actor=actor,
         action=f"{kind}.restore",
-        target_type=kind,
-        target_id=item.id,
-        target_user_id=_author_id(item),
+        target=_target(item),
         reason=reason,
         before=before,
         after={"hidden": False, "thread_restored": thread_restored},

@@ -18,34 +18,29 @@ from ..web import fail, is_safe_redirect
 from .models import Report, UserWarning
 
 
+def _found_or_404(model, key: int, message: str):
+    row = get_session().get(model, key)
+    if row is None:
+        fail(404, message)
+    return row
+
+
 def any_thread_or_404(thread_id: int) -> Thread:
     """The thread, hidden or not."""
-    thread = get_session().get(Thread, thread_id)
-    if thread is None:
-        fail(404, _("This thread does not exist or has been removed."))
-    return thread
+    return _found_or_404(Thread, thread_id, _("This thread does not exist or has been removed."))
 
 
 def any_post_or_404(post_id: int) -> Post:
     """The post, hidden or not."""
-    post = get_session().get(Post, post_id)
-    if post is None:
-        fail(404, _("This post does not exist or has been removed."))
-    return post
+    return _found_or_404(Post, post_id, _("This post does not exist or has been removed."))
 
 
 def user_or_404(user_id: int) -> User:
-    user = get_session().get(User, user_id)
-    if user is None:
-        fail(404, _("There is no such user."))
-    return user
+    return _found_or_404(User, user_id, _("There is no such user."))
 
 
 def report_or_404(report_id: int) -> Report:
-    report = get_session().get(Report, report_id)
-    if report is None:
-        fail(404, _("There is no such report."))
-    return report
+    return _found_or_404(Report, report_id, _("There is no such report."))
 
 
 def own_warning_or_404(warning_id: int) -> UserWarning:

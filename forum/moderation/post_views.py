@@ -16,23 +16,18 @@ from ..db import get_session
 from ..discussions.models import Post, Thread
 from ..discussions.queries import post_context
 from ..permissions import ADMIN, MODERATOR
-from ..web import fail, finish, requires, wants_fragment
+from ..web import finish, requires, wants_fragment
 from . import approval, posts
-from .action_flow import run_form
-from .forms import ConfirmedReasonForm, EditPostForm, OptionalReasonForm, ReasonForm
+from .action_flow import from_queue, optional_reason, run_form, settled_in_queue
+from .forms import ConfirmedReasonForm, EditPostForm, ReasonForm
 from .loaders import any_post_or_404, back_to, post_link, thread_link
-from .rules import REASON_MAX
 from .views import bp
 
 
 def _post_done(post: Post, message: str):
     """Queue: the settled entry; thread page via htmx: the post again; plain: 303 back."""
-    if request.form.get("context") == "queue":
-        return finish(
-            back_to(url_for("moderation.queue_page")),
-            message=message,
-            fragment="moderation/_queue_done.html",
-        )
+    if from_queue():
+        return settled_in_queue(message)
     context = {}
     if wants_fragment():
         session = get_session()
@@ -120,12 +115,8 @@ def post_delete(post_id: int):
             session=session, actor=current_user, post=post, reason=form.reason.data
         )
         message = _("The post is deleted permanently.")
-        if request.form.get("context") == "queue":
-            return finish(
-                url_for("moderation.queue_page"),
-                message=message,
-                fragment="moderation/_queue_done.html",
-            )
+        if from_queue():
+            return settled_in_queue(message, url_for("moderation.queue_page"))
         # The post (or its whole thread) is gone from under the page: htmx reloads elsewhere.
         if remaining is None:
             return finish(url_for("site.home"), message=message, hx_status=200)
@@ -138,13 +129,9 @@ def post_delete(post_id: int):
 @requires(MODERATOR)
 def post_simple_action(post_id: int, action: str):
     post = any_post_or_404(post_id)
-    form = OptionalReasonForm()
-    if not form.validate_on_submit():
-        fail(422, _("Keep the reason under %(max)d characters.", max=REASON_MAX))
+    reason = optional_reason()
     if action == "restore":
-        posts.restore_post(
-            session=get_session(), actor=current_user, post=post, reason=form.reason.data or ""
-        )
+        posts.restore_post(session=get_session(), actor=current_user, post=post, reason=reason)
         return _post_done(post, _("The post is visible again."))
     approval.approve_post(session=get_session(), actor=current_user, post=post)
     return _post_done(post, _("The post is approved and now public."))

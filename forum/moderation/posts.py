@@ -13,11 +13,11 @@ from .. import permissions
 from ..discussions.models import Post, Thread, ThreadRedirect
 from ..discussions.service import DiscussionError, edit_post
 from ..i18n import utcnow
-from .audit import record
+from .audit import Target, record
 from .errors import InvalidAction, InvalidInput, NotAllowed
 from .models import ReportStatus
 from .reports import close_reports
-from .rules import clean_reason, is_first_post, refresh_counters, require_moderator
+from .rules import clean_reason, is_first_post, refresh_counters, require_moderator, unhide_post
 
 
 def hide_post(*, session: Session, actor, post: Post, reason: str) -> Post:
@@ -40,9 +40,7 @@ def hide_post(*, session: Session, actor, post: Post, reason: str) -> Post:
         session=session,
         actor=actor,
         action="post.hide",
-        target_type="post",
-        target_id=post.id,
-        target_user_id=post.author_id,
+        target=Target.post(post),
         reason=reason,
         before={"hidden": False},
         after={"hidden": True, "thread_hidden": first, "report_ids": closed},
@@ -55,20 +53,13 @@ def restore_post(*, session: Session, actor, post: Post, reason: str = "") -> Po
     reason = clean_reason(reason, required=False)
     if post.hidden_at is None:
         raise InvalidAction(_l("This post is not hidden."))
-    thread = session.get(Thread, post.thread_id)
     before = {"hidden": True, "hidden_reason": post.hidden_reason}
-    post.hidden_at, post.hidden_by_id, post.hidden_reason = None, None, None
-    first = is_first_post(session, post)
-    if first:
-        thread.hidden_at = None
-    refresh_counters(session, thread)
+    first = unhide_post(session, post)
     record(
         session=session,
         actor=actor,
         action="post.restore",
-        target_type="post",
-        target_id=post.id,
-        target_user_id=post.author_id,
+        target=Target.post(post),
         reason=reason,
         before=before,
         after={"hidden": False, "thread_restored": first},
@@ -93,9 +84,7 @@ def moderator_edit_post(
         session=session,
         actor=actor,
         action="post.edit",
-        target_type="post",
-        target_id=post.id,
-        target_user_id=post.author_id,
+        target=Target.post(post),
         reason=reason,
         before=before,
         after={"body": post.body, "report_ids": closed},
@@ -143,9 +132,7 @@ def delete_post_permanently(*, session: Session, actor, post: Post, reason: str)
         session=session,
         actor=actor,
         action="post.delete",
-        target_type="post",
-        target_id=before["post_ids"][0] if first else post.id,
-        target_user_id=before["author_id"],
+        target=Target("post", before["post_ids"][0] if first else post.id, before["author_id"]),
         reason=reason,
         before=before,
         after={"thread_deleted": first, "report_ids": closed},

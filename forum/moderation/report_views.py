@@ -15,6 +15,7 @@ from ..extensions import limiter
 from ..permissions import MODERATOR, SIGNED_IN, Rule
 from ..web import fail, finish, render, requires
 from . import queries, reports
+from .action_flow import settled_in_queue
 from .forms import ReasonForm, ReportForm
 from .loaders import back_to, report_or_404
 from .reportable import ITEM_TYPES, load_item
@@ -29,14 +30,15 @@ def _item_from_args(source) -> tuple[str, int]:
     return item_type, int(raw_id)
 
 
-def _report_page(form: ReportForm, item, status: int = 200):
+def _report_page(item, fragment: str, status: int = 200, **context):
+    """The report page of ``item``: its form, or the report already filed."""
     return render(
         "moderation/report.html",
-        "moderation/_report_form.html",
+        fragment,
         status=status,
-        form=form,
         item=item,
         next=back_to(item.url),
+        **context,
     )
 
 
@@ -59,16 +61,9 @@ def report_form(item):
         session=get_session(), user=current_user, item_type=item.type, item_id=item.id
     )
     if existing is not None:
-        return render(
-            "moderation/report.html",
-            "moderation/_report_status.html",
-            form=None,
-            item=item,
-            report=existing,
-            next=back_to(item.url),
-        )
+        return _report_page(item, "moderation/_report_status.html", form=None, report=existing)
     form = ReportForm(data={"item_type": item.type, "item_id": str(item.id)})
-    return _report_page(form, item)
+    return _report_page(item, "moderation/_report_form.html", form=form)
 
 
 def _report_limit() -> str:
@@ -92,7 +87,7 @@ def file_report():
         fail(404, _("The reported item does not exist any more."))
     form = ReportForm()
     if not form.validate_on_submit():
-        return _report_page(form, item, status=422)
+        return _report_page(item, "moderation/_report_form.html", status=422, form=form)
     report = reports.file_report(
         session=session,
         actor=current_user,
@@ -142,9 +137,7 @@ def _settle(item_type: str, item_id: int, settle, message: str):
         item_id=item_id,
         reason=form.reason.data,
     )
-    return finish(
-        url_for("moderation.queue_page"), message=message, fragment="moderation/_queue_done.html"
-    )
+    return settled_in_queue(message, url_for("moderation.queue_page"))
 
 
 @bp.post("/mod/queue/<item_type>/<int:item_id>/dismiss")

@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from .. import permissions
 from ..i18n import utcnow
-from .audit import record
+from .audit import Target, record
 from .errors import InvalidAction, InvalidInput, ItemNotFound, NotAllowed
 from .models import Report, ReportReason, ReportStatus
 from .queries import open_report_by, open_reports_for
@@ -57,9 +57,7 @@ def file_report(
         session=session,
         actor=actor,
         action="report.file",
-        target_type=item_type,
-        target_id=item_id,
-        target_user_id=item.author_id,
+        target=Target(item_type, item_id, item.author_id),
         reason=reason_value.value,
         after={"report_id": report.id, "comment": comment},
     )
@@ -77,8 +75,7 @@ def withdraw_report(*, session: Session, actor, report: Report) -> Report:
         session=session,
         actor=actor,
         action="report.withdraw",
-        target_type=report.item_type,
-        target_id=report.item_id,
+        target=Target(report.item_type, report.item_id),
         after={"report_id": report.id},
     )
     return report
@@ -127,9 +124,7 @@ def _settle_reports(session, actor, item_type, item_id, reason, status, action) 
         session=session,
         actor=actor,
         action=action,
-        target_type=item_type,
-        target_id=item_id,
-        target_user_id=item.author_id if item else None,
+        target=Target(item_type, item_id, item.author_id if item else None),
         reason=reason,
         after={"report_ids": closed},
     )

@@ -39,3 +39,14 @@ def refresh_counters(session: Session, thread: Thread | None) -> None:
 
 def is_first_post(session: Session, post: Post) -> bool:
     return discussions.is_first_post(session=session, post=post)
+
+
+def unhide_post(session: Session, post: Post) -> bool:
+    """Make a hidden post public again, with its thread when it is the first post (then True)."""
+    thread = session.get(Thread, post.thread_id)
+    post.hidden_at, post.hidden_by_id, post.hidden_reason = None, None, None
+    first = is_first_post(session, post)
+    if first:
+        thread.hidden_at = None
+    refresh_counters(session, thread)
+    return first

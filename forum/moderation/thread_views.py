@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import select
+from wtforms.fields.choices import SelectChoice
 
 from ..core.models import Theme
 from ..core.queries import all_themes
@@ -17,12 +18,11 @@ from ..discussions.service import first_post_id
 from ..i18n import localized
 from ..markup import plain_text
 from ..permissions import MODERATOR
-from ..web import fail, finish, requires
+from ..web import finish, requires
 from . import threads
-from .action_flow import action_page, run_form
-from .forms import MergeForm, MoveForm, OptionalReasonForm, RenameForm, SplitForm
+from .action_flow import action_page, optional_reason, run_form
+from .forms import MergeForm, MoveForm, RenameForm, SplitForm
 from .loaders import any_thread_or_404, back_to, thread_link
-from .rules import REASON_MAX
 from .views import bp
 
 FLAG_MESSAGES = {
@@ -39,15 +39,12 @@ FLAG_MESSAGES = {
 @requires(MODERATOR)
 def thread_flag(thread_id: int, action: str):
     thread = any_thread_or_404(thread_id)
-    form = OptionalReasonForm()
-    if not form.validate_on_submit():
-        fail(422, _("Keep the reason under %(max)d characters.", max=REASON_MAX))
     threads.set_thread_flag(
         session=get_session(),
         actor=current_user,
         thread=thread,
         action=action,
-        reason=form.reason.data or "",
+        reason=optional_reason(),
     )
     return finish(
         back_to(thread_link(thread)),
@@ -71,7 +68,9 @@ def _thread_form(action: str, thread: Thread, *, submitted: bool):
     session = get_session()
     if action == "move":
         form.theme.choices = [
-            (t.id, localized(t, "name")) for t in all_themes(session) if t.id != thread.theme_id
+            SelectChoice(t.id, localized(t, "name"))
+            for t in all_themes(session)
+            if t.id != thread.theme_id
         ]
     elif action == "rename" and not form.title.data:
         form.title.data = thread.title
@@ -80,7 +79,9 @@ def _thread_form(action: str, thread: Thread, *, submitted: bool):
         replies = session.exec(
             select(Post).where(Post.thread_id == thread.id, Post.id != first).order_by(Post.id)
         ).all()
-        form.post_ids.choices = [(p.id, f"#{p.id}: {plain_text(p.body, 120)}") for p in replies]
+        form.post_ids.choices = [
+            SelectChoice(p.id, f"#{p.id}: {plain_text(p.body, 120)}") for p in replies
+        ]
     return form
 
 

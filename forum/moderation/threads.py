@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from ..core.models import Theme
 from ..discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
 from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
-from .audit import record
+from .audit import Target, record
 from .errors import InvalidAction, InvalidInput
 from .rules import clean_reason, refresh_counters, require_moderator
 
@@ -25,6 +25,19 @@ FLAG_ACTIONS = {
     "lock": ("locked", True, _l("This thread is already locked.")),
     "unlock": ("locked", False, _l("This thread is not locked.")),
 }
+
+
+def _clean_title(title: str | None) -> str:
+    title = " ".join((title or "").split())
+    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+        raise InvalidInput(
+            _l(
+                "The title must be between %(min)d and %(max)d characters.",
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+            )
+        )
+    return title
 
 
 def set_thread_flag(
@@ -44,9 +57,7 @@ def set_thread_flag(
         session=session,
         actor=actor,
         action=f"thread.{action}",
-        target_type="thread",
-        target_id=thread.id,
-        target_user_id=thread.author_id,
+        target=Target.thread(thread),
         reason=reason,
         before={attribute: not value},
         after={attribute: value},
@@ -71,9 +82,7 @@ def move_thread(
         session=session,
         actor=actor,
         action="thread.move",
-        target_type="thread",
-        target_id=thread.id,
-        target_user_id=thread.author_id,
+        target=Target.thread(thread),
         reason=reason,
         before={"theme_id": old.id, "theme": old.slug},
         after={"theme_id": theme.id, "theme": theme.slug},
@@ -85,15 +94,7 @@ def rename_thread(
     *, session: Session, actor, thread: Thread, title: str, reason: str = ""
 ) -> Thread:
     require_moderator(actor)
-    title = " ".join((title or "").split())
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidInput(
-            _l(
-                "The title must be between %(min)d and %(max)d characters.",
-                min=TITLE_MIN,
-                max=TITLE_MAX,
-            )
-        )
+    title = _clean_title(title)
     if title == thread.title:
         raise InvalidAction(_l("The thread already has this title."))
     reason = clean_reason(reason, required=False)
@@ -104,9 +105,7 @@ def rename_thread(
         session=session,
         actor=actor,
         action="thread.rename",
-        target_type="thread",
-        target_id=thread.id,
-        target_user_id=thread.author_id,
+        target=Target.thread(thread),
         reason=reason,
         before=before,
         after={"title": title},
@@ -157,9 +156,7 @@ def merge_thread(
         session=session,
         actor=actor,
         action="thread.merge",
-        target_type="thread",
-        target_id=before["thread_id"],
-        target_user_id=source_author_id,
+        target=Target("thread", before["thread_id"], source_author_id),
         reason=reason,
         before=before,
         after={"thread_id": target.id, "title": target.title},
@@ -180,15 +177,7 @@ def split_thread(
     """Move the selected replies (never the first post) into a new thread; they keep their dates."""
     require_moderator(actor)
     reason = clean_reason(reason, required=False)
-    title = " ".join((title or "").split())
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidInput(
-            _l(
-                "The title must be between %(min)d and %(max)d characters.",
-                min=TITLE_MIN,
-                max=TITLE_MAX,
-            )
-        )
+    title = _clean_title(title)
     wanted = {int(pid) for pid in post_ids or ()}
     if not wanted:
         raise InvalidInput(_l("Select at least one reply to move."))
@@ -221,9 +210,7 @@ def split_thread(
         session=session,
         actor=actor,
         action="thread.split",
-        target_type="thread",
-        target_id=thread.id,
-        target_user_id=thread.author_id,
+        target=Target.thread(thread),
         reason=reason,
         before={"thread_id": thread.id, "post_ids": sorted(wanted)},
         after={"thread_id": new.id, "title": title},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import request, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,6 +14,7 @@ from ..db import get_session
 from ..permissions import MODERATOR, SIGNED_IN
 from ..web import finish, render, requires, wants_fragment
 from . import queries, users
+from .action_flow import from_queue, settled_in_queue
 from .forms import NoteForm, OptionalReasonForm, SuspendForm, WarnForm
 from .loaders import back_to, own_warning_or_404, user_or_404
 from .reportable import ITEM_TYPES
@@ -60,8 +61,8 @@ def _item_context(form) -> dict:
 def _user_done(user, message: str):
     """From the queue: the settled entry; on the member's page: the panel again (htmx) or a 303."""
     location = back_to(url_for("moderation.user_page", user_id=user.id))
-    if request.form.get("context") == "queue":
-        return finish(location, message=message, fragment="moderation/_queue_done.html")
+    if from_queue():
+        return settled_in_queue(message, location)
     return finish(
         location,
         message=message,

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from .. import permissions
 from ..accounts.models import User
 from ..i18n import utcnow
-from .audit import record
+from .audit import Target, record
 from .errors import InvalidAction, InvalidInput, NotAllowed
 from .models import INDEFINITE, ReportStatus, Suspension, UserNote, UserWarning
 from .reports import close_reports
@@ -33,6 +33,13 @@ def _closing_item(session, actor, item_type, item_id, reason) -> list[int]:
     if item_type and item_id:
         return close_reports(session, actor, item_type, int(item_id), ReportStatus.resolved, reason)
     return []
+
+
+def _end_suspensions(session: Session, actor, user: User, now: datetime) -> None:
+    for suspension in session.exec(
+        select(Suspension).where(Suspension.user_id == user.id, Suspension.lifted_at.is_(None))
+    ):
+        suspension.lifted_at, suspension.lifted_by_id = now, actor.id
 
 
 def warn_user(
@@ -56,9 +63,7 @@ def warn_user(
         session=session,
         actor=actor,
         action="user.warn",
-        target_type="user",
-        target_id=user.id,
-        target_user_id=user.id,
+        target=Target.user(user),
         reason=message,
         after={
             "warning_id": warning.id,
@@ -81,9 +86,7 @@ def acknowledge_warning(*, session: Session, actor, warning: UserWarning) -> Use
         session=session,
         actor=actor,
         action="user.acknowledge_warning",
-        target_type="user",
-        target_id=actor.id,
-        target_user_id=actor.id,
+        target=Target.user(actor),
         after={"warning_id": warning.id},
     )
     return warning
@@ -106,10 +109,7 @@ def suspend_user(
     if until is not None and until <= now:
         raise InvalidInput(_l("The end of the suspension must be in the future."))
     before = {"suspended_until": _iso(user.suspended_until)}
-    for earlier in session.exec(
-        select(Suspension).where(Suspension.user_id == user.id, Suspension.lifted_at.is_(None))
-    ):
-        earlier.lifted_at, earlier.lifted_by_id = now, actor.id  # replaced by this one
+    _end_suspensions(session, actor, user, now)  # this one replaces them
     suspension = Suspension(
         user_id=user.id, issued_by_id=actor.id, reason=reason, until=until, created_at=now
     )
@@ -121,9 +121,7 @@ def suspend_user(
         session=session,
         actor=actor,
         action="user.suspend",
-        target_type="user",
-        target_id=user.id,
-        target_user_id=user.id,
+        target=Target.user(user),
         reason=reason,
         before=before,
         after={"suspended_until": _iso(until), "indefinite": until is None, "report_ids": closed},
@@ -136,21 +134,15 @@ def lift_suspension(*, session: Session, actor, user: User, reason: str = "") ->
     reason = clean_reason(reason, required=False)
     if not permissions.is_suspended(user):
         raise InvalidAction(_l("This user is not suspended."))
-    now = utcnow()
     before = {"suspended_until": _iso(user.suspended_until)}
-    for suspension in session.exec(
-        select(Suspension).where(Suspension.user_id == user.id, Suspension.lifted_at.is_(None))
-    ):
-        suspension.lifted_at, suspension.lifted_by_id = now, actor.id
+    _end_suspensions(session, actor, user, utcnow())
     user.suspended_until = None
     session.flush()
     record(
         session=session,
         actor=actor,
         action="user.lift_suspension",
-        target_type="user",
-        target_id=user.id,
-        target_user_id=user.id,
+        target=Target.user(user),
         reason=reason,
         before=before,
         after={"suspended_until": None},
@@ -170,9 +162,7 @@ def add_user_note(*, session: Session, actor, user: User, body: str) -> UserNote
         session=session,
         actor=actor,
         action="user.note",
-        target_type="user",
-        target_id=user.id,
-        target_user_id=user.id,
+        target=Target.user(user),
         after={"note_id": note.id},
     )
     return note

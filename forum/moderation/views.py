@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
 from ..db import get_session
@@ -91,9 +92,13 @@ def log_page():
     session = get_session()
     mods = queries.moderators(session)
     form = LogFilterForm(request.args)
-    form.moderator.choices = [(0, _("Anyone"))] + [(m.id, m.display_name) for m in mods]
+    form.moderator.choices = [SelectChoice(0, _("Anyone"))] + [
+        SelectChoice(m.id, m.display_name) for m in mods
+    ]
     form.moderator.coerce = lambda v: int(v) if str(v).isdigit() else 0
-    form.action.choices = [("", _("Any action"))] + [(a, str(ACTION_LABELS[a])) for a in ACTIONS]
+    form.action.choices = [SelectChoice("", _("Any action"))] + [
+        SelectChoice(a, str(ACTION_LABELS[a])) for a in ACTIONS
+    ]
     if request.args and not form.validate():
         entries, more = [], False
         status = 422
