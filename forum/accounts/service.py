@@ -2,9 +2,9 @@
 
 Every function of the area's services (this module, ``login``, ``settings``, ``roles`` and
 ``privacy``) takes keyword-only arguments (``*, session, actor, ...``), flushes but never commits,
-and raises an ``AccountError`` (``errors.py``) carrying a translated message and the form field it
-belongs to, if any. Mails are queued with ``send_after_commit``: they leave only if the caller's
-transaction commits.
+and raises a domain error (an ``AccountError`` of ``errors.py``, or ``NotAllowed``) carrying a
+translated message and the form field it belongs to, if any. Mails are queued with
+``send_after_commit``: they leave only if the caller's transaction commits.
 """
 
 from __future__ import annotations

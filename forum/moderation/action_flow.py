@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import request
 
 from ..db import get_session
+from ..domain import InvalidInput
 from ..web import render, show_on_form, wants_fragment
-from .errors import ModerationError
 from .loaders import back_to
 
 
@@ -58,9 +58,7 @@ def run_form(form, page: dict, act):
     session = get_session()
     try:
         return act(session)
-    except ModerationError as error:
-        if error.status != 422:
-            raise
+    except InvalidInput as error:
         session.rollback()
         show_on_form(form, error)
         return action_page(form, status=422, **page)

@@ -12,6 +12,7 @@ from sqlmodel import select
 from forum import events
 from forum.accounts import errors, login, privacy, roles, service
 from forum.accounts.models import Role, User
+from forum.domain import NotAllowed
 from forum.mail import MailSettings, compose, deliver, pending_mail, send_after_commit
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.mail_fixtures import body_html, body_text, free_port
@@ -135,9 +136,9 @@ def test_set_role_rules(app, db_session):
     admin = make_user(db_session, role="admin")
     moderator = make_user(db_session, role="moderator")
     member = make_user(db_session)
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         roles.set_role(session=db_session, actor=moderator, user=member, role=Role.moderator)
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         roles.set_role(session=db_session, actor=admin, user=admin, role=Role.member)
     roles.set_role(session=db_session, actor=admin, user=member, role="admin")
     assert member.role == Role.admin
@@ -166,7 +167,7 @@ def test_a_role_change_is_announced_once(app, db_session):
 
 
 def test_search_users_is_for_admins(app, db_session):
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         roles.search_users(session=db_session, actor=make_user(db_session, role="moderator"))
 
 
