@@ -78,8 +78,7 @@ def create_user(
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent registration won the race for the address
-        session.rollback()
-        raise EmailTaken() from exc
+        raise EmailTaken() from exc  # the caller rolls its transaction back
     return user
 
 

@@ -132,6 +132,21 @@ def test_register_queues_the_confirmation_mail_in_the_users_language(app, db_ses
     db_session.rollback()
 
 
+def test_a_lost_race_for_the_address_leaves_the_rollback_to_the_caller(db_session, monkeypatch):
+    make_user(db_session, email="anna@example.org")
+    # the other registration committed after this one looked the address up
+    monkeypatch.setattr(service, "find_by_email", lambda session, email: None)
+    with pytest.raises(errors.EmailTaken):
+        service.create_user(
+            session=db_session,
+            display_name="Anna",
+            email="anna@example.org",
+            password="community gardens grow",
+        )
+    assert not db_session.is_active  # the failed flush is the caller's to roll back
+    db_session.rollback()
+
+
 def test_set_role_rules(app, db_session):
     admin = make_user(db_session, role="admin")
     moderator = make_user(db_session, role="moderator")
