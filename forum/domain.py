@@ -1,5 +1,8 @@
-"""The base of every area's domain errors: views turn them into a 4xx with the translated
-message."""
+"""The domain errors every area raises: views turn them into a 4xx with the translated message.
+
+An area adds a subclass of one of these kinds only for a message of its own or for a view that
+catches exactly that refusal.
+"""
 
 from __future__ import annotations
 
@@ -18,3 +21,27 @@ class DomainError(Exception):
         self.field = field
         # Kept lazy: a service may refuse outside a request (CLI, seed), where no locale is set yet.
         super().__init__(self.message)
+
+
+class NotAllowed(DomainError):
+    status = 403
+    default_message = _l("You do not have permission to do that.")
+
+
+class NotFound(DomainError):
+    status = 404
+    default_message = _l("The page you asked for does not exist or has been moved.")
+
+
+class Conflict(DomainError):
+    """The action does not fit the current state of what it acts on."""
+
+    status = 409
+    default_message = _l("Someone else changed this at the same time. Reload and try again.")
+
+
+class InvalidInput(DomainError):
+    """Input the service refuses (the forms catch most of it first)."""
+
+    status = 422
+    default_message = _l("Some of what you entered needs fixing.")

@@ -54,8 +54,3 @@ class ExpiredToken(InvalidToken):
 class AlreadyConfirmed(AccountError):
     status = 409
     default_message = _l("Your e-mail address is already confirmed.")
-
-
-class NotAllowed(AccountError):
-    status = 403
-    default_message = _l("You do not have permission to do that.")

@@ -14,7 +14,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from . import passwords
 from .labels import ACTOR_TYPE_LABELS, ROLE_LABELS
@@ -32,15 +40,22 @@ def _required(message=None):
     return DataRequired(message=message or _l("This field is required."))
 
 
-def _email_validators():
-    return [
-        _required(_l("Enter your e-mail address.")),
-        Length(max=254, message=_l("The e-mail address can be at most %(max)d characters long.")),
-        Email(
-            message=_l("Enter a valid e-mail address, like name@example.org."),
-            check_deliverability=False,
-        ),
-    ]
+def _email_field(label, **render_kw):
+    return EmailField(
+        label,
+        filters=[_lower],
+        validators=[
+            _required(_l("Enter your e-mail address.")),
+            Length(
+                max=254, message=_l("The e-mail address can be at most %(max)d characters long.")
+            ),
+            Email(
+                message=_l("Enter a valid e-mail address, like name@example.org."),
+                check_deliverability=False,
+            ),
+        ],
+        render_kw={"autocomplete": "email", **render_kw},
+    )
 
 
 def _no_control_characters(form, field):
@@ -48,16 +63,53 @@ def _no_control_characters(form, field):
         raise ValidationError(_l("Use letters, digits, spaces and punctuation only."))
 
 
-def _name_validators():
-    return [
-        _required(_l("Enter a display name.")),
-        Length(
-            min=2,
-            max=80,
-            message=_l("The name must be between %(min)d and %(max)d characters long."),
-        ),
-        _no_control_characters,
-    ]
+def _display_name_field():
+    return StringField(
+        _l("Display name"),
+        filters=[_strip],
+        validators=[
+            _required(_l("Enter a display name.")),
+            Length(
+                min=2,
+                max=80,
+                message=_l("The name must be between %(min)d and %(max)d characters long."),
+            ),
+            _no_control_characters,
+        ],
+        render_kw={"autocomplete": "name", "maxlength": 80},
+    )
+
+
+def _organisation_field(**render_kw):
+    return StringField(
+        _l("Organisation (optional)"),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=120, message=_l("At most %(max)d characters.")),
+            _no_control_characters,
+        ],
+        render_kw={"maxlength": 120, **render_kw},
+    )
+
+
+def _language_field(**kwargs):
+    return SelectField(
+        _l("Language of the forum and of e-mails"),
+        choices=[
+            SelectChoice(code, name, render_kw={"lang": code})
+            for code, name in LANGUAGE_NAMES.items()
+        ],
+        **kwargs,
+    )
+
+
+def _current_password_field(label):
+    return PasswordField(
+        label,
+        validators=[InputRequired(message=_l("Enter your password."))],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 def _strip(value):
@@ -85,55 +137,43 @@ class PasswordPolicy:
             raise ValidationError(" ".join(problems))
 
 
-def _new_password_fields(email_field: str | None = None, label=None):
+def _new_password_fields(name: str, label, *, email_field: str | None = None):
+    """The new password and its repetition; ``name`` is the form's name of the first one."""
     new = PasswordField(
-        label or _l("Password"),
+        label,
         validators=[InputRequired(message=_l("Choose a password.")), PasswordPolicy(email_field)],
         render_kw={"autocomplete": "new-password"},
     )
     again = PasswordField(
         _l("Password again"),
-        validators=[InputRequired(message=_l("Repeat the password."))],
+        validators=[
+            InputRequired(message=_l("Repeat the password.")),
+            EqualTo(name, message=_l("The two passwords do not match.")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     return new, again
 
 
+class _NewPasswordForm(FlaskForm):
+    """Sets the password of a known account: the policy compares it with ``account_email``."""
+
+    def __init__(self, *args, account_email: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email
+
+
 class RegisterForm(FlaskForm):
-    display_name = StringField(
-        _l("Display name"),
-        filters=[_strip],
-        validators=_name_validators(),
-        render_kw={"autocomplete": "name", "maxlength": 80},
+    display_name = _display_name_field()
+    email = _email_field(_l("E-mail address"), maxlength=254)
+    password, password_confirm = _new_password_fields(
+        "password", _l("Password"), email_field="email"
     )
-    email = EmailField(
-        _l("E-mail address"),
-        filters=[_lower],
-        validators=_email_validators(),
-        render_kw={"autocomplete": "email", "maxlength": 254},
-    )
-    password, password_confirm = _new_password_fields("email")
-    organisation = StringField(
-        _l("Organisation (optional)"),
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Length(max=120, message=_l("At most %(max)d characters.")),
-            _no_control_characters,
-        ],
-        render_kw={"autocomplete": "organization", "maxlength": 120},
-    )
+    organisation = _organisation_field(autocomplete="organization")
     actor_type = SelectField(
         _l("You speak for"), choices=_choices(ACTOR_TYPE_LABELS), default=ActorType.individual.value
     )
-    locale = SelectField(
-        _l("Language of the forum and of e-mails"),
-        choices=[
-            SelectChoice(code, name, render_kw={"lang": code})
-            for code, name in LANGUAGE_NAMES.items()
-        ],
-        default="sv",
-    )
+    locale = _language_field(default="sv")
     accept_terms = BooleanField(
         _l("I accept the forum's terms"),
         validators=[DataRequired(message=_l("You need to accept the terms to register."))],
@@ -143,10 +183,6 @@ class RegisterForm(FlaskForm):
         _l("Leave this field empty"), render_kw={"autocomplete": "off", "tabindex": "-1"}
     )
 
-    def validate_password_confirm(self, field):
-        if field.data != self.password.data:
-            raise ValidationError(_l("The two passwords do not match."))
-
 
 class LoginForm(FlaskForm):
     email = EmailField(
@@ -155,11 +191,7 @@ class LoginForm(FlaskForm):
         validators=[_required(_l("Enter your e-mail address."))],
         render_kw={"autocomplete": "username"},
     )
-    password = PasswordField(
-        _l("Password"),
-        validators=[InputRequired(message=_l("Enter your password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = _current_password_field(_l("Password"))
     remember = BooleanField(_l("Remember me on this device"))
     next = HiddenField()
 
@@ -169,43 +201,16 @@ class ActionForm(FlaskForm):
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(
-        _l("E-mail address"),
-        filters=[_lower],
-        validators=_email_validators(),
-        render_kw={"autocomplete": "email"},
-    )
+    email = _email_field(_l("E-mail address"))
 
 
-class ResetPasswordForm(FlaskForm):
-    password, password_confirm = _new_password_fields(label=_l("New password"))
-
-    def __init__(self, *args, account_email: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.account_email = account_email
-
-    def validate_password_confirm(self, field):
-        if field.data != self.password.data:
-            raise ValidationError(_l("The two passwords do not match."))
+class ResetPasswordForm(_NewPasswordForm):
+    password, password_confirm = _new_password_fields("password", _l("New password"))
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(
-        _l("Display name"),
-        filters=[_strip],
-        validators=_name_validators(),
-        render_kw={"autocomplete": "name", "maxlength": 80},
-    )
-    organisation = StringField(
-        _l("Organisation (optional)"),
-        filters=[_strip],
-        validators=[
-            Optional(),
-            Length(max=120, message=_l("At most %(max)d characters.")),
-            _no_control_characters,
-        ],
-        render_kw={"maxlength": 120},
-    )
+    display_name = _display_name_field()
+    organisation = _organisation_field()
     actor_type = SelectField(_l("You speak for"), choices=_choices(ACTOR_TYPE_LABELS))
     bio = TextAreaField(
         _l("About you (Markdown)"),
@@ -216,52 +221,21 @@ class ProfileForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(
-        _l("Language of the forum and of e-mails"),
-        choices=[
-            SelectChoice(code, name, render_kw={"lang": code})
-            for code, name in LANGUAGE_NAMES.items()
-        ],
-    )
+    locale = _language_field()
 
 
 class EmailChangeForm(FlaskForm):
-    email = EmailField(
-        _l("New e-mail address"),
-        filters=[_lower],
-        validators=_email_validators(),
-        render_kw={"autocomplete": "email"},
-    )
-    password = PasswordField(
-        _l("Your current password"),
-        validators=[InputRequired(message=_l("Enter your password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+    email = _email_field(_l("New e-mail address"))
+    password = _current_password_field(_l("Your current password"))
 
 
-class PasswordChangeForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[InputRequired(message=_l("Enter your password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password, new_password_confirm = _new_password_fields(label=_l("New password"))
-
-    def __init__(self, *args, account_email: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.account_email = account_email
-
-    def validate_new_password_confirm(self, field):
-        if field.data != self.new_password.data:
-            raise ValidationError(_l("The two passwords do not match."))
+class PasswordChangeForm(_NewPasswordForm):
+    current_password = _current_password_field(_l("Current password"))
+    new_password, new_password_confirm = _new_password_fields("new_password", _l("New password"))
 
 
 class DeleteAccountForm(FlaskForm):
-    password = PasswordField(
-        _l("Your password"),
-        validators=[InputRequired(message=_l("Enter your password."))],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = _current_password_field(_l("Your password"))
     understood = BooleanField(
         _l("I understand that this cannot be undone"),
         validators=[DataRequired(message=_l("Tick the box to confirm."))],

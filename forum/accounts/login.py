@@ -7,11 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from ..i18n import utcnow
-from ..mail import compose, send_after_commit
 from . import passwords, tokens
-from .errors import ExpiredToken, InvalidCredentials, InvalidToken
+from .errors import InvalidCredentials, InvalidToken
 from .models import User
-from .service import check_password, find_by_email, new_session_token
+from .service import check_password, find_by_email, link_payload, mail_user, new_session_token
 from .urls import absolute_url
 
 
@@ -37,29 +36,19 @@ def request_reset(*, session: Session, email: str) -> None:
         return
     link = absolute_url("accounts.reset_password", token=tokens.make_reset_token(user))
     minutes = int(current_app.config["RESET_TOKEN_MAX_AGE"]) // 60
-    send_after_commit(
+    mail_user(
         session,
-        compose(
-            to=user.email,
-            to_name=user.display_name,
-            subject=_l("Reset your password"),
-            template="reset",
-            locale=user.locale,
-            user=user,
-            link=link,
-            max_age_minutes=minutes,
-        ),
+        user,
+        subject=_l("Reset your password"),
+        template="reset",
+        link=link,
+        max_age_minutes=minutes,
     )
 
 
 def check_reset_token(*, session: Session, token: str) -> User:
     """The user a reset link belongs to, if it is still usable (read only)."""
-    try:
-        payload = tokens.read_reset_token(token)
-    except tokens.TokenExpired as exc:
-        raise ExpiredToken() from exc
-    except tokens.TokenError as exc:
-        raise InvalidToken() from exc
+    payload = link_payload(tokens.read_reset_token, token)
     user = session.get(User, payload["u"])
     if user is None or not user.is_active or not tokens.reset_token_matches(payload, user):
         raise InvalidToken()

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import events, permissions
-from .errors import NotAllowed
+from ..domain import NotAllowed
 from .models import Role, User
 
 

@@ -2,9 +2,9 @@
 
 Every function of the area's services (this module, ``login``, ``settings``, ``roles`` and
 ``privacy``) takes keyword-only arguments (``*, session, actor, ...``), flushes but never commits,
-and raises an ``AccountError`` (``errors.py``) carrying a translated message and the form field it
-belongs to, if any. Mails are queued with ``send_after_commit``: they leave only if the caller's
-transaction commits.
+and raises a domain error (an ``AccountError`` of ``errors.py``, or ``NotAllowed``) carrying a
+translated message and the form field it belongs to, if any. Mails are queued with
+``send_after_commit``: they leave only if the caller's transaction commits.
 """
 
 from __future__ import annotations
@@ -78,8 +78,7 @@ def create_user(
     try:
         session.flush()
     except IntegrityError as exc:  # a concurrent registration won the race for the address
-        session.rollback()
-        raise EmailTaken() from exc
+        raise EmailTaken() from exc  # the caller rolls its transaction back
     return user
 
 
@@ -121,17 +120,32 @@ def queue_confirmation(session: Session, user: User, address: str, *, template: 
         if template == "confirm"
         else _l("Confirm your new e-mail address")
     )
+    mail_user(
+        session,
+        user,
+        address=address,
+        subject=subject,
+        template=template,
+        link=link,
+        max_age_hours=_confirm_hours(),
+    )
+
+
+def mail_user(
+    session: Session, user: User, *, subject, template: str, address: str | None = None, **context
+) -> None:
+    """Queue a mail to ``user`` in their language, to ``address`` instead of their own if given;
+    it leaves when the caller commits."""
     send_after_commit(
         session,
         compose(
-            to=address,
+            to=address or user.email,
             to_name=user.display_name,
             subject=subject,
             template=template,
             locale=user.locale,
             user=user,
-            link=link,
-            max_age_hours=_confirm_hours(),
+            **context,
         ),
     )
 
@@ -140,14 +154,20 @@ def _confirm_hours() -> int:
     return int(current_app.config["CONFIRM_TOKEN_MAX_AGE"]) // 3600
 
 
-def check_confirm_token(*, session: Session, token: str) -> tuple[User, str]:
-    """Read a confirmation link without using it: the user and the address it confirms."""
+def link_payload(read, token: str) -> dict:
+    """What ``read`` (a reader of ``tokens``) finds in the token of a mailed link; the refusal the
+    link's page shows when it has expired or is not valid."""
     try:
-        payload = tokens.read_confirm_token(token)
+        return read(token)
     except tokens.TokenExpired as exc:
         raise ExpiredToken() from exc
     except tokens.TokenError as exc:
         raise InvalidToken() from exc
+
+
+def check_confirm_token(*, session: Session, token: str) -> tuple[User, str]:
+    """Read a confirmation link without using it: the user and the address it confirms."""
+    payload = link_payload(tokens.read_confirm_token, token)
     user = session.get(User, payload["u"])
     if user is None or not user.is_active or user.email != payload["c"]:
         raise InvalidToken()

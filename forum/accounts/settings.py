@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from ..mail import compose, send_after_commit
 from ..markup import render_markdown
 from . import passwords
 from .errors import AccountError, EmailTaken, WrongPassword
@@ -13,6 +12,7 @@ from .models import ActorType, User
 from .service import (
     check_password,
     find_by_email,
+    mail_user,
     new_session_token,
     normalize_email,
     queue_confirmation,
@@ -56,17 +56,12 @@ def change_email(*, session: Session, actor: User, new_email: str, password: str
     if find_by_email(session, new_email) is not None:
         raise EmailTaken()
     queue_confirmation(session, actor, new_email, template="email_change")
-    send_after_commit(
+    mail_user(
         session,
-        compose(
-            to=actor.email,
-            to_name=actor.display_name,
-            subject=_l("Your e-mail address is being changed"),
-            template="email_change_notice",
-            locale=actor.locale,
-            user=actor,
-            new_email=new_email,
-        ),
+        actor,
+        subject=_l("Your e-mail address is being changed"),
+        template="email_change_notice",
+        new_email=new_email,
     )
 
 

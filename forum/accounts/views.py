@@ -127,6 +127,7 @@ def register():
                 locale=form.locale.data,
             )
         except AccountError as error:
+            get_session().rollback()  # nothing of a refused registration stays (a lost race)
             show_on_form(form, error)
         else:
             return finish(

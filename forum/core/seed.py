@@ -81,29 +81,31 @@ GOALS = [
 
 def seed_reference_data(session: Session) -> int:
     """Insert or update themes and goals. Returns how many rows changed (0 on a re-run)."""
-    changed = 0
     themes = themes_by_slug(session)
-    for data in THEMES:
-        theme = themes.get(data["slug"])
-        if theme is None:
-            session.add(Theme(**data))
-            changed += 1
-            continue
-        for key, value in data.items():
-            if getattr(theme, key) != value:
-                setattr(theme, key, value)
-                changed += 1
     goals = goals_by_number(session)
-    for number, name_sv, name_en, colour in GOALS:
-        goal = goals.get(number)
-        values = {"name_sv": name_sv, "name_en": name_en, "colour": colour}
-        if goal is None:
-            session.add(Goal(number=number, **values))
-            changed += 1
-            continue
-        for key, value in values.items():
-            if getattr(goal, key) != value:
-                setattr(goal, key, value)
-                changed += 1
+    changed = sum(_upsert(session, Theme, themes.get(data["slug"]), data) for data in THEMES)
+    changed += sum(
+        _upsert(
+            session,
+            Goal,
+            goals.get(number),
+            {"number": number, "name_sv": name_sv, "name_en": name_en, "colour": colour},
+        )
+        for number, name_sv, name_en, colour in GOALS
+    )
     session.flush()
+    return changed
+
+
+def _upsert(session: Session, model, row, values: dict) -> int:
+    """Add a ``model`` with ``values`` when there is no ``row`` yet, else bring ``row`` up to date;
+    how many changes that made."""
+    if row is None:
+        session.add(model(**values))
+        return 1
+    changed = 0
+    for key, value in values.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed += 1
     return changed

@@ -1,7 +1,8 @@
 """Discussion rules: threads, replies, edits with history, soft delete, useful marks, solutions.
 
 Every function is keyword-only ``(*, session, actor, ...)``, owns its rules, raises the domain
-errors of ``forum.discussions.errors`` and only ``flush``es: the view commits once.
+errors of ``forum.domain`` and ``forum.discussions.errors`` and only ``flush``es: the view commits
+once.
 """
 
 from __future__ import annotations
@@ -14,15 +15,14 @@ from sqlmodel import Session, select
 from .. import events, permissions
 from ..core import queries as core_queries
 from ..core.models import Theme
+from ..domain import NotAllowed
 from ..i18n import utcnow
 from ..language import choose_language
 from ..markup import render_markdown
-from .errors import (  # noqa: F401  (re-exported for views and other areas)
-    DiscussionError,
+from .errors import (
     DuplicateSubmission,
     InvalidContent,
     InvalidSolution,
-    NotAllowed,
     ThreadLocked,
 )
 from .models import Post, PostRevision, Reaction, Thread, ThreadGoal

@@ -25,9 +25,10 @@ from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
 from ..discussions import service as discussions
 from ..discussions.models import Thread
+from ..domain import DomainError, InvalidInput, NotAllowed
 from ..i18n import utcnow
 from ..markup import plain_text, render_markdown
-from ..projects.errors import InvalidInput, NotAllowed, UnknownProject
+from ..projects.errors import UnknownProject
 from ..projects.models import Project
 from ..projects.service import is_http_url, touch_project
 from .models import (
@@ -343,7 +344,7 @@ def publish_lesson(*, session: Session, actor, lesson: Lesson) -> Lesson:
                 goal_ids=goal_ids,
                 kind="lesson",
             )
-        except discussions.DiscussionError as exc:
+        except DomainError as exc:
             raise InvalidInput(exc.message) from exc
         thread.project_id = lesson.project_id
         lesson.thread_id = thread.id

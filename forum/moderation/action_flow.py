@@ -13,8 +13,8 @@ from flask import request, url_for
 from flask_babel import gettext as _
 
 from ..db import get_session
+from ..domain import InvalidInput
 from ..web import fail, finish, render, show_on_form, wants_fragment
-from .errors import ModerationError
 from .forms import OptionalReasonForm
 from .loaders import back_to
 from .rules import REASON_MAX
@@ -63,9 +63,7 @@ def run_form(form, page: dict, act):
     session = get_session()
     try:
         return act(session)
-    except ModerationError as error:
-        if error.status != 422:
-            raise
+    except InvalidInput as error:
         session.rollback()
         show_on_form(form, error)
         return action_page(form, status=422, **page)

@@ -11,10 +11,11 @@ from sqlmodel import Session, select
 
 from .. import permissions
 from ..discussions.models import Post, Thread, ThreadRedirect
-from ..discussions.service import DiscussionError, edit_post
+from ..discussions.service import edit_post
+from ..domain import DomainError, InvalidInput, NotAllowed
 from ..i18n import utcnow
 from .audit import Target, record
-from .errors import InvalidAction, InvalidInput, NotAllowed
+from .errors import InvalidAction
 from .models import ReportStatus
 from .reports import close_reports
 from .rules import clean_reason, is_first_post, refresh_counters, require_moderator, unhide_post
@@ -77,7 +78,7 @@ def moderator_edit_post(
     before = {"body": post.body}
     try:
         edit_post(session=session, actor=actor, post=post, body=body, title=title)
-    except DiscussionError as exc:
+    except DomainError as exc:
         raise InvalidInput(exc.message) from exc
     closed = close_reports(session, actor, "post", post.id, ReportStatus.resolved, reason)
     record(

@@ -1,9 +1,9 @@
 """Reports: a member files or withdraws one; a moderator closes an item's open reports.
 
 Every function is keyword-only ``(*, session, actor, ...)``, checks ``forum.permissions``,
-raises ``forum.moderation.errors``, only ``flush``es (the view commits once) and writes exactly
-one audit entry. ``close_reports`` is the step the other actions share: acting on an item settles
-the reports that pointed at it.
+raises domain errors (``forum.domain``, ``forum.moderation.errors``), only ``flush``es (the view
+commits once) and writes exactly one audit entry. ``close_reports`` is the step the other actions
+share: acting on an item settles the reports that pointed at it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from .. import permissions
+from ..domain import InvalidInput, NotAllowed
 from ..i18n import utcnow
 from .audit import Target, record
-from .errors import InvalidAction, InvalidInput, ItemNotFound, NotAllowed
+from .errors import InvalidAction, ItemNotFound
 from .models import Report, ReportReason, ReportStatus
 from .queries import open_report_by, open_reports_for
 from .reportable import ITEM_TYPES, load_item

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from .. import permissions
 from ..discussions import service as discussions
 from ..discussions.models import Post, Thread
-from .errors import InvalidInput, NotAllowed
+from ..domain import InvalidInput, NotAllowed
 
 REASON_MAX = 1000
 

@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 from ..core.models import Theme
 from ..discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
 from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
+from ..domain import InvalidInput
 from .audit import Target, record
-from .errors import InvalidAction, InvalidInput
+from .errors import InvalidAction
 from .rules import clean_reason, refresh_counters, require_moderator
 
 # (attribute, value) -> (audit action, message when the thread is already in that state)

@@ -14,9 +14,10 @@ from sqlmodel import Session, select
 
 from .. import permissions
 from ..accounts.models import User
+from ..domain import InvalidInput, NotAllowed
 from ..i18n import utcnow
 from .audit import Target, record
-from .errors import InvalidAction, InvalidInput, NotAllowed
+from .errors import InvalidAction
 from .models import INDEFINITE, ReportStatus, Suspension, UserNote, UserWarning
 from .reports import close_reports
 from .rules import clean_reason, require_moderator

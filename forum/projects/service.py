@@ -1,7 +1,7 @@
 """Project rules: create, edit with revisions, record activity, name the project of a thread.
 
-Keyword-only functions ``(*, session, actor, ...)``; they raise ``forum.projects.errors`` and only
-``flush``: the view commits once. The reads are in ``queries``.
+Keyword-only functions ``(*, session, actor, ...)``; they raise the domain errors (``forum.domain``,
+``forum.projects.errors``) and only ``flush``: the view commits once. The reads are in ``queries``.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from ..accounts.models import ActorType, User
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
 from ..discussions.models import Thread
+from ..domain import InvalidInput, NotAllowed
 from ..i18n import utcnow
 from ..markup import render_markdown
-from .errors import DuplicateSlug, InvalidInput, NotAllowed, UnknownProject
+from .errors import DuplicateSlug, UnknownProject
 from .models import (
     Project,
     ProjectGoal,

@@ -18,10 +18,10 @@ from .. import permissions
 from ..db import get_session
 from ..discussions.contributions import new_thread_form
 from ..discussions.models import Thread
+from ..domain import DomainError
 from ..web import fail, finish, render, requires, show_on_form
 from ..web.forms import optional_int
 from . import queries, service
-from .errors import ProjectsError
 from .rules import LINK_THREAD_PROJECT, WRITER
 from .views import bp
 
@@ -64,7 +64,7 @@ def thread_project(thread_id: int, thread: Thread):
             service.set_thread_project(
                 session=session, actor=current_user, thread=thread, project_id=form.project.data
             )
-        except ProjectsError as error:
+        except DomainError as error:
             session.rollback()
             show_on_form(form, error)
         else:

@@ -13,18 +13,8 @@ from ..accounts.contributions import data_export
 from ..accounts.models import User
 from ..accounts.privacy import iso_moment
 from ..discussions.models import Post, Reaction, Thread
-from ..lessons.models import Lesson
+from ..lessons.models import LESSON_SECTIONS, Lesson
 from ..projects.models import Project
-
-_LESSON_TEXTS = (
-    "context",
-    "what_was_done",
-    "results",
-    "what_worked",
-    "what_did_not_work",
-    "advice",
-    "links",
-)
 
 
 @data_export.provide
@@ -41,10 +31,12 @@ def projects_of(*, session: Session, user: User) -> dict:
     return {"lessons": _lessons(session, user), "projects_created": _projects(session, user)}
 
 
+def _own(session: Session, model, owner_column, user: User) -> list:
+    """The rows of ``model`` whose ``owner_column`` is the user, oldest first."""
+    return session.exec(select(model).where(owner_column == user.id).order_by(model.id)).all()
+
+
 def _threads(session: Session, user: User) -> list[dict]:
-    threads = session.exec(
-        select(Thread).where(Thread.author_id == user.id).order_by(Thread.id)
-    ).all()
     return [
         {
             "id": t.id,
@@ -54,7 +46,7 @@ def _threads(session: Session, user: User) -> list[dict]:
             "created_at": iso_moment(t.created_at),
             "url": url_for("discussions.thread_page", thread_id=t.id, slug=t.slug),
         }
-        for t in threads
+        for t in _own(session, Thread, Thread.author_id, user)
     ]
 
 
@@ -81,19 +73,13 @@ def _posts(session: Session, user: User) -> list[dict]:
 
 
 def _reactions(session: Session, user: User) -> list[dict]:
-    reactions = session.exec(
-        select(Reaction).where(Reaction.user_id == user.id).order_by(Reaction.id)
-    ).all()
     return [
         {"post_id": r.post_id, "kind": r.kind, "created_at": iso_moment(r.created_at)}
-        for r in reactions
+        for r in _own(session, Reaction, Reaction.user_id, user)
     ]
 
 
 def _lessons(session: Session, user: User) -> list[dict]:
-    lessons = session.exec(
-        select(Lesson).where(Lesson.author_id == user.id).order_by(Lesson.id)
-    ).all()
     return [
         {
             "id": lesson.id,
@@ -102,19 +88,16 @@ def _lessons(session: Session, user: User) -> list[dict]:
             "lesson_type": getattr(lesson.lesson_type, "value", lesson.lesson_type),
             "language": lesson.language,
             "status": getattr(lesson.status, "value", lesson.status),
-            **{field: getattr(lesson, field) for field in _LESSON_TEXTS},
+            **{field: getattr(lesson, field) for field in (*LESSON_SECTIONS, "links")},
             "created_at": iso_moment(lesson.created_at),
             "published_at": iso_moment(lesson.published_at),
             "url": url_for("lessons.lesson_detail", lesson_id=lesson.id, slug=lesson.slug),
         }
-        for lesson in lessons
+        for lesson in _own(session, Lesson, Lesson.author_id, user)
     ]
 
 
 def _projects(session: Session, user: User) -> list[dict]:
-    projects = session.exec(
-        select(Project).where(Project.creator_id == user.id).order_by(Project.id)
-    ).all()
     return [
         {
             "id": p.id,
@@ -124,5 +107,5 @@ def _projects(session: Session, user: User) -> list[dict]:
             "created_at": iso_moment(p.created_at),
             "url": url_for("projects.project_detail", slug=p.slug),
         }
-        for p in projects
+        for p in _own(session, Project, Project.creator_id, user)
     ]

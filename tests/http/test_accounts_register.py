@@ -7,6 +7,7 @@ import time
 import pytest
 from sqlmodel import select
 
+from forum.accounts import service
 from forum.accounts.models import ActorType, User
 from tests.accounts_fixtures import (
     REGISTRATION,
@@ -175,6 +176,17 @@ def test_invalid_registration_fragment_for_htmx(client):
 def test_email_is_unique_case_insensitively(client, db_session):
     make_user(db_session, email="anna@example.org")
     response = client.post("/register?lang=en", data={**REGISTRATION, "email": "ANNA@example.org"})
+    assert response.status_code == 422
+    assert "already exists" in field_error(response, "email")
+
+
+def test_a_registration_losing_the_race_for_the_address_gets_the_form_back(
+    client, db_session, monkeypatch
+):
+    make_user(db_session, email="anna@example.org")
+    # the other registration committed after this one looked the address up
+    monkeypatch.setattr(service, "find_by_email", lambda session, email: None)
+    response = client.post("/register?lang=en", data=REGISTRATION)
     assert response.status_code == 422
     assert "already exists" in field_error(response, "email")
 

@@ -12,6 +12,7 @@ from sqlmodel import select
 from forum import events
 from forum.accounts import errors, login, privacy, roles, service
 from forum.accounts.models import Role, User
+from forum.domain import NotAllowed
 from forum.mail import MailSettings, compose, deliver, pending_mail, send_after_commit
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.mail_fixtures import body_html, body_text, free_port
@@ -131,13 +132,28 @@ def test_register_queues_the_confirmation_mail_in_the_users_language(app, db_ses
     db_session.rollback()
 
 
+def test_a_lost_race_for_the_address_leaves_the_rollback_to_the_caller(db_session, monkeypatch):
+    make_user(db_session, email="anna@example.org")
+    # the other registration committed after this one looked the address up
+    monkeypatch.setattr(service, "find_by_email", lambda session, email: None)
+    with pytest.raises(errors.EmailTaken):
+        service.create_user(
+            session=db_session,
+            display_name="Anna",
+            email="anna@example.org",
+            password="community gardens grow",
+        )
+    assert not db_session.is_active  # the failed flush is the caller's to roll back
+    db_session.rollback()
+
+
 def test_set_role_rules(app, db_session):
     admin = make_user(db_session, role="admin")
     moderator = make_user(db_session, role="moderator")
     member = make_user(db_session)
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         roles.set_role(session=db_session, actor=moderator, user=member, role=Role.moderator)
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         roles.set_role(session=db_session, actor=admin, user=admin, role=Role.member)
     roles.set_role(session=db_session, actor=admin, user=member, role="admin")
     assert member.role == Role.admin
@@ -166,7 +182,7 @@ def test_a_role_change_is_announced_once(app, db_session):
 
 
 def test_search_users_is_for_admins(app, db_session):
-    with pytest.raises(errors.NotAllowed):
+    with pytest.raises(NotAllowed):
         roles.search_users(session=db_session, actor=make_user(db_session, role="moderator"))
 
 

@@ -10,6 +10,7 @@ from sqlmodel import select
 from forum.accounts.models import Role
 from forum.discussions import service as discussions
 from forum.discussions.models import Post, Thread, ThreadGoal
+from forum.domain import InvalidInput, NotAllowed
 from forum.lessons import queries as lesson_queries
 from forum.lessons import service as lesson_service
 from forum.lessons.models import LessonOutcome, LessonRevision, LessonStatus
@@ -17,7 +18,7 @@ from forum.lessons.queries import LessonFilters
 from forum.lessons.service import OutcomeInput
 from forum.projects import queries as project_queries
 from forum.projects import service
-from forum.projects.errors import InvalidInput, NotAllowed, UnknownProject
+from forum.projects.errors import UnknownProject
 from forum.projects.queries import ProjectFilters
 from tests.factories import goal, lesson_input, make_project, make_user, project_input, theme
 

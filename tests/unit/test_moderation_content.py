@@ -8,10 +8,11 @@ from sqlmodel import select
 
 from forum import permissions
 from forum.discussions.models import Thread
+from forum.domain import InvalidInput, NotAllowed
 from forum.lessons import queries as lesson_queries
 from forum.lessons import service as lesson_service
 from forum.moderation import items, reports
-from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
+from forum.moderation.errors import InvalidAction
 from forum.moderation.models import ModerationAction, Report, ReportStatus
 from forum.projects import queries as project_queries
 from tests.factories import make_project_with_lesson, make_user

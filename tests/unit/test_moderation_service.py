@@ -11,11 +11,12 @@ from sqlmodel import select
 from forum import events, permissions
 from forum.discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
 from forum.discussions.queries import thread_merged_into
+from forum.domain import InvalidInput, NotAllowed
 from forum.i18n import utcnow
 from forum.moderation import posts as post_moderation
 from forum.moderation import queries, threads, users
 from forum.moderation import reports as report_moderation
-from forum.moderation.errors import InvalidAction, InvalidInput, NotAllowed
+from forum.moderation.errors import InvalidAction
 from forum.moderation.models import (
     INDEFINITE,
     AuditLogIsAppendOnly,
@@ -418,7 +419,6 @@ def test_notes_and_roles(db_session, mod):
     users.add_user_note(session=db_session, actor=mod, user=member, body="Har fått muntlig varning")
     one_new_entry(db_session, n, "user.note")
     from forum.accounts import roles as accounts
-    from forum.accounts.errors import NotAllowed
 
     with pytest.raises(NotAllowed):
         accounts.set_role(session=db_session, actor=mod, user=member, role="moderator")

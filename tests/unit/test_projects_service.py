@@ -9,9 +9,10 @@ from sqlmodel import select
 
 from forum.accounts.models import Role
 from forum.discussions import service as discussions
+from forum.domain import InvalidInput, NotAllowed
 from forum.projects import queries as project_queries
 from forum.projects import service
-from forum.projects.errors import DuplicateSlug, InvalidInput, NotAllowed
+from forum.projects.errors import DuplicateSlug
 from forum.projects.models import ProjectPartner, ProjectRevision
 from forum.projects.queries import ProjectFilters
 from forum.projects.service import PartnerInput
