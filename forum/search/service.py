@@ -24,28 +24,11 @@ from .documents import REGISTRY, public_text
 from .glossary import expansions_for
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
-from .query import KINDS, build_query, filter_query, query_terms, snippet
+from .query import KIND_ALIASES, KINDS, build_query, filter_query, query_terms, snippet
 
 log = logging.getLogger("forum.search")
 PER_PAGE = 20
 FEW_RESULTS = 3
-KIND_ALIASES = {
-    "thread": "thread",
-    "tråd": "thread",
-    "trådar": "thread",
-    "threads": "thread",
-    "post": "post",
-    "reply": "post",
-    "svar": "post",
-    "inlägg": "post",
-    "posts": "post",
-    "lesson": "lesson",
-    "lärdom": "lesson",
-    "lessons": "lesson",
-    "project": "project",
-    "projekt": "project",
-    "projects": "project",
-}
 
 
 @dataclass
@@ -95,12 +78,9 @@ class SearchPage:
 
 
 def run_search(*, session: Session, service, params: SearchParams) -> SearchPage:
-    """A page of results; ``unavailable`` (the page says the index is being rebuilt) when the
-    index is missing or fails while it is read. Database errors are raised as they are."""
-    started = time.perf_counter()
-    parsed = parse_query(params.q)
+    """``unavailable`` when the index is missing or fails while it is read (logged)."""
     try:
-        return _search(session, service.store, SearchPage(params=params, parsed=parsed), started)
+        return _search(session, service.store, params)
     except SQLAlchemyError:
         raise
     except IndexUnavailable as exc:
@@ -108,11 +88,13 @@ def run_search(*, session: Session, service, params: SearchParams) -> SearchPage
     except Exception:  # a damaged file fails in Whoosh in any number of ways
         log.exception("search: the index failed")
         service.store.forget()
-    return SearchPage(params=params, parsed=parsed, unavailable=True)
+    return SearchPage(params=params, parsed=parse_query(params.q), unavailable=True)
 
 
-def _search(session: Session, store, page: SearchPage, started: float) -> SearchPage:
-    params, parsed = page.params, page.parsed
+def _search(session: Session, store, params: SearchParams) -> SearchPage:
+    started = time.perf_counter()
+    parsed = parse_query(params.q)
+    page = SearchPage(params=params, parsed=parsed)
     searcher = store.searcher()
     schema = searcher.schema  # (an index's ``schema`` property reads its table of contents again)
     filters = _resolve_filters(session, parsed, params)
