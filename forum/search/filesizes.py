@@ -42,18 +42,37 @@ def _read_sizes(folder: Path) -> dict[str, int]:
         return {}
 
 
+_last: tuple = (None, {})  # ((folder, inode, mtime) of the sizes last read, those sizes)
+
+
+def _sizes_of(folder: str) -> dict[str, int]:
+    """The recorded sizes, read again only when the file was replaced."""
+    global _last
+    try:
+        info = os.stat(os.path.join(folder, SIZES))
+    except OSError:
+        return {}
+    version = (folder, info.st_ino, info.st_mtime_ns)
+    known = _last  # one read: another thread may replace it meanwhile
+    if known[0] != version:
+        known = _last = (version, _read_sizes(Path(folder)))
+    return known[1]
+
+
 def damaged_file(folder: Path | None, searcher) -> str | None:
     """What is wrong with a file of the searcher's segments (missing, or not the size it was
-    committed with), or None. Files of an index written before sizes were kept are not checked."""
+    committed with), or None. Files of an index written before sizes were kept are not checked.
+    Every search asks, so it costs a ``stat`` per file and nothing more."""
     if folder is None:
         return "no live index"
     readers = [reader for reader, _ in searcher.reader().leaf_readers()]
     segments = {reader.segment().segment_id() for reader in readers if reader.segment()}
-    for name, size in _read_sizes(folder).items():
+    base = str(folder)
+    for name, size in _sizes_of(base).items():
         if name.partition(".")[0] not in segments:
             continue
         try:
-            found = (folder / name).stat().st_size
+            found = os.stat(os.path.join(base, name)).st_size
         except OSError:
             return f"{name} is missing"
         if found != size:

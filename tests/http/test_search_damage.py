@@ -193,3 +193,26 @@ def test_the_count_of_indexable_documents_follows_the_providers(app, db_session)
     db_session.commit()
     assert lesson.thread_id is not None
     assert health.indexable_count(db_session) == get_search_service(app).rebuild()
+
+
+def test_healthz_allows_the_changes_still_pending(app, client, db_session):
+    make_thread(db_session, **WIND)
+    db_session.info["search_defer_apply"] = True  # committed, not yet applied to the index
+    make_thread(db_session, title="Solceller på taket", body="Solpaneler.", direct=True)
+    assert get_search_service(app).pending_count() == 2  # the thread and its opening post
+    assert client.get("/healthz").status_code == 200
+    assert get_search_service(app).apply_pending() == 2
+    assert client.get("/healthz").status_code == 200
+
+
+def test_sizes_follow_the_segments_as_writes_merge_them(app, client, db_session):
+    import json
+
+    author = make_user(db_session)
+    for n in range(12):  # a commit each: Whoosh merges the small segments on the way
+        make_thread(db_session, author, f"Tråd {n}", "Om kompost.", direct=True)
+    ix = get_search_service(app).store.open()
+    listed = {name for s in ix._read_toc().segments for name in s.list_files(ix.storage)}
+    assert set(json.loads((live(app) / ".sizes.json").read_text())) == listed
+    assert client.get("/healthz").status_code == 200
+    assert "Tråd 11" in search(client, "kompost")
