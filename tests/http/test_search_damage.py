@@ -109,7 +109,7 @@ def test_deleted_index_directory(app, client, db_session):
     assert client.get("/healthz").status_code == 200
 
 
-def test_truncated_postings_file(app, client, db_session):
+def test_truncated_postings_file(app, client, db_session, runner):
     make_thread(db_session, **WIND)
     assert "Vindkraft i Öresund" in search(client)
     postings = next(live(app).glob("*.pst"))
@@ -118,6 +118,7 @@ def test_truncated_postings_file(app, client, db_session):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert f"{postings.name} has 10 bytes" in response.json["search_index"]
+    assert "error: damaged index" in runner.invoke(args=["forum", "search-status"]).output
     assert check_index(app, "--repair").exit_code == 0
     assert "Vindkraft i Öresund" in search(client)
     assert client.get("/healthz").json["search_index"] == "ok"
