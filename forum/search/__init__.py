@@ -17,6 +17,9 @@ API for other areas
 - ``get_search_service(app)`` -> ``SearchService`` (``apply_pending()``, ``rebuild()``,
   ``available()``); ``service.run_search(session=, service=, params=SearchParams(q=...))`` for a
   page of results reloaded from the database.
+- Health: ``health.index_verdict(service)`` is the index's part of GET /healthz (through
+  ``core.contributions.health_checks``); ``consistency.compare_index``/``repair_index`` are
+  ``flask forum check-index``.
 - Links to results: threads ``/threads/<id>-<slug>``, replies ``...#post-<id>``, lessons
   ``/lessons/<id>``, projects ``/projects/<slug>``.
 
@@ -33,6 +36,7 @@ from flask import Flask, current_app
 def init_app(app: Flask) -> None:
     import click
 
+    from . import health  # noqa: F401  (adds the index to GET /healthz)
     from .index import IndexStore
     from .sync import SearchService, listen
 

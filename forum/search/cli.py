@@ -1,4 +1,4 @@
-"""Search commands: reindex, import, search-status, seed-glossary, search-eval.
+"""Search commands: reindex, import, search-status, check-index, seed-glossary, search-eval.
 
 The application's ``flask forum`` group (``forum/cli.py``) adds every command of ``COMMANDS``.
 """
@@ -97,13 +97,57 @@ def import_command(path: str, theme_slug: str, procs: int) -> None:
 @click.command("search-status")
 @with_appcontext
 def status_command() -> None:
-    """Show whether the index is available and how many changes wait for it."""
+    """Show whether the index is healthy (as GET /healthz does) and how many changes wait."""
+    from .health import index_verdict
+
     service = get_search_service()
-    state = "available" if service.available() else "unavailable (being rebuilt?)"
     click.echo(
-        f"Index {current_app.config['SEARCH_DIR']}: {state}; "
+        f"Index {current_app.config['SEARCH_DIR']}: {index_verdict(service)}; "
         f"pending changes: {service.pending_count()}"
     )
+
+
+@click.command("check-index")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Reindex missing and stale documents, delete extra ones (rebuild an unreadable index).",
+)
+@with_appcontext
+def check_index_command(repair: bool) -> None:
+    """Compare every document of the index with the database: missing, stale and extra ones.
+    Exits with 1 when it found problems and did not repair them."""
+    from .consistency import compare_index, repair_index
+    from .index import IndexUnavailable
+
+    service = get_search_service()
+    while service.available() and service.apply_pending():  # what waits is no problem
+        pass
+    with Session(get_engine()) as session:
+        try:
+            report = compare_index(session, service.store)
+        except IndexUnavailable as exc:
+            click.echo(f"The index cannot be read: {exc}")
+            if not repair:
+                raise click.exceptions.Exit(1) from exc
+            with service.store.rebuild_lock(blocking=True):
+                click.echo(f"Rebuilt the index: {service.rebuild()} documents.")
+            return
+        for name, keys in (
+            ("missing", report.missing),
+            ("stale", report.stale),
+            ("extra", report.extra),
+        ):
+            shown = ", ".join(keys[:10]) + (", ..." if len(keys) > 10 else "")
+            click.echo(f"{name}: {len(keys)}" + (f" ({shown})" if keys else ""))
+        if not report.problems:
+            click.echo("The index agrees with the database.")
+        elif repair:
+            repair_index(session, service.store, report)
+            click.echo(f"Repaired {report.problems} document(s).")
+        else:
+            click.echo("Run `flask forum check-index --repair` to repair them.")
+            raise click.exceptions.Exit(1)
 
 
 @click.command("seed-glossary")
@@ -139,6 +183,7 @@ COMMANDS = (
     reindex_command,
     import_command,
     status_command,
+    check_index_command,
     seed_glossary_command,
     search_eval_command,
 )

@@ -5,6 +5,7 @@ Layout of ``SEARCH_DIR``::
     current -> index-20261122T080102-4f3a   (a symlink, replaced atomically on a rebuild)
     index-20261122T080102-4f3a/             (a Whoosh index)
     .rebuild.lock                           (flock: one process rebuilds at a time)
+    index-.../.sizes.json                   (each committed segment file's size: filesizes.py)
 
 Readers resolve ``current`` when they open a searcher; writers take Whoosh's own write lock
 (``MAIN_WRITELOCK``) with a timeout, so several gunicorn workers can write safely.
@@ -13,6 +14,7 @@ Readers resolve ``current`` when they open a searcher; writers take Whoosh's own
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import secrets
 import shutil
@@ -26,12 +28,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.columns import NumericColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
 from whoosh.system import pack_uint
 from whoosh.writing import LockError
 
 from .analysis import WordAnalyzer, language_analyzer, ngram_analyzer, plain_analyzer
+from .filesizes import damaged_file, record_sizes
 
 LIVE_LINK = "current"
 
@@ -65,6 +68,24 @@ class IndexBusy(RuntimeError):
     """Another process held the write lock longer than the timeout."""
 
 
+def marker_of(document: dict) -> str:
+    """What a document's fields add up to: ``check-index`` compares it with the database's."""
+    return hashlib.blake2b(repr(sorted(document.items())).encode(), digest_size=8).hexdigest()
+
+
+class MarkingWriter:
+    """A Whoosh writer that stores each document's ``marker``."""
+
+    def __init__(self, writer):
+        self._writer = writer
+
+    def add_document(self, **fields) -> None:
+        self._writer.add_document(marker=marker_of(fields), **fields)
+
+    def __getattr__(self, name):
+        return getattr(self._writer, name)
+
+
 class WordText(TEXT):
     """A TEXT field that indexes through :meth:`WordAnalyzer.positions` (the same terms and
     positions as the token chain, several times faster)."""
@@ -94,6 +115,7 @@ def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
     decompound = variant == "decompound"
     fields = {
         "key": ID(stored=True, unique=True),  # "post:12"
+        "marker": STORED,
         "group": ID,  # "thread:3" for a thread and its replies, else the key
         "kind": ID,  # thread | post | lesson | project
         "lang": ID(stored=True),
@@ -162,27 +184,50 @@ class IndexStore:
             try:
                 ix = whoosh_index.open_dir(str(path))
             except Exception as exc:  # EmptyIndexError, unpickling errors, missing segment files
-                raise IndexUnavailable(
-                    f"cannot open the index: {exc.__class__.__name__}: {exc}"
-                ) from exc
+                raise IndexUnavailable(f"cannot open the index: {_describe(exc)}") from exc
             self._cached = (path, ix)
             return ix
 
     def searcher(self):
         """This thread's searcher of the live index, kept open between requests and reopened when
         the index changed; do not close it.
-        IndexUnavailable if there is no index."""
-        ix = self.open()
+        IndexUnavailable if there is no index or it cannot be read; nothing of a failed attempt
+        is kept, so the next call opens the index afresh."""
         local = self._local
-        searcher = getattr(local, "searcher", None)
-        if searcher is None or local.index is not ix or not searcher.up_to_date():
-            if searcher is not None:
-                local.close()
-            searcher = ix.searcher()
-            # closed when its thread ends (or at exit), not left open for the garbage collector
-            local.close = weakref.finalize(threading.current_thread(), searcher.close)
-        local.searcher, local.index = searcher, ix
+        try:
+            ix = self.open()
+            searcher = getattr(local, "searcher", None)
+            if searcher is None or local.index is not ix or not searcher.up_to_date():
+                self._drop_searcher()
+                searcher = ix.searcher()
+                # closed when its thread ends (or at exit), not left open for the garbage collector
+                local.close = weakref.finalize(threading.current_thread(), searcher.close)
+                local.searcher, local.index = searcher, ix
+            self._verify(searcher)
+        except Exception as exc:
+            self.forget()
+            if isinstance(exc, IndexUnavailable):
+                raise
+            raise IndexUnavailable(f"cannot read the index: {_describe(exc)}") from exc
         return searcher
+
+    def _verify(self, searcher) -> None:
+        problem = damaged_file(self.live_path(), searcher)
+        if problem:
+            raise IndexUnavailable(f"damaged index: {problem}")
+
+    def forget(self) -> None:
+        """Drop this thread's searcher and the opened index: after a failure, the next search
+        opens the index again instead of reusing what failed."""
+        self._drop_searcher()
+        with self._cache_lock:
+            self._cached = None
+
+    def _drop_searcher(self) -> None:
+        local = self._local
+        if getattr(local, "searcher", None) is not None:
+            local.close()
+        local.searcher = local.index = None
 
     def is_current(self) -> bool:
         """The live index has the fields (names and kinds) this version of the forum writes; an
@@ -193,15 +238,19 @@ class IndexStore:
             type(schema[name]) is type(expected[name]) for name in expected.names()
         )
 
-    def check(self) -> None:
-        """Open the index and read it once; IndexUnavailable if it is missing or corrupt."""
+    def check(self) -> int:
+        """Open the index and read it once: its number of documents; IndexUnavailable if it is
+        missing, corrupt or a file was cut short."""
         ix = self.open()
         try:
             with ix.searcher() as searcher:
-                searcher.doc_count()
+                self._verify(searcher)
                 list(searcher.lexicon("kind"))
+                return searcher.doc_count()
+        except IndexUnavailable:
+            raise
         except Exception as exc:
-            raise IndexUnavailable(f"corrupt index: {exc.__class__.__name__}: {exc}") from exc
+            raise IndexUnavailable(f"corrupt index: {_describe(exc)}") from exc
 
     # -- the outbox cursor of this node -----------------------------------------------------------
     @property
@@ -242,12 +291,13 @@ class IndexStore:
         except LockError as exc:
             raise IndexBusy("the search index is locked by another writer") from exc
         try:
-            yield writer
+            yield MarkingWriter(writer)
         except BaseException:
             writer.cancel()
             raise
         else:
             writer.commit()
+            record_sizes(ix)
 
     def create_empty(self) -> Path:
         """Create and publish an empty index (first start on an empty database)."""
@@ -288,13 +338,14 @@ class IndexStore:
         else:
             writer = ix.writer(limitmb=256, **WRITER_OPTIONS)
         try:
-            yield writer
+            yield MarkingWriter(writer)
         except BaseException:
             writer.cancel()
             ix.close()
             shutil.rmtree(building, ignore_errors=True)
             raise
         writer.commit()
+        record_sizes(ix)
         ix.close()
         path = building.with_name(building.name.replace("building-", "index-", 1))
         building.rename(path)
@@ -336,3 +387,7 @@ class IndexStore:
             path.rename(self.root / f"corrupt-{path.name}")
         with self._cache_lock:
             self._cached = None
+
+
+def _describe(exc: Exception) -> str:
+    return f"{exc.__class__.__name__}: {exc}"

@@ -25,6 +25,24 @@ COORDINATION = 2.0  # scale of the bonus for matching more of the query's words
 SYNONYM_WEIGHT = 0.45  # glossary equivalents count less than the words typed
 COMPOUND_PART_WEIGHT = 0.5  # "klimatkontrakt" typed: its parts together, weighted lower
 KINDS = ("thread", "post", "lesson", "project")
+# a type as written in a query (``type:``, ``typ:``) or the form, in both languages
+KIND_ALIASES = {
+    "thread": "thread",
+    "tråd": "thread",
+    "trådar": "thread",
+    "threads": "thread",
+    "post": "post",
+    "reply": "post",
+    "svar": "post",
+    "inlägg": "post",
+    "posts": "post",
+    "lesson": "lesson",
+    "lärdom": "lesson",
+    "lessons": "lesson",
+    "project": "project",
+    "projekt": "project",
+    "projects": "project",
+}
 MAX_PREFIX_EXPANSION = 64
 SNIPPET_SOURCE_CHARS = 4000  # snippets are cut from the start of long texts (re-analysed per hit)
 

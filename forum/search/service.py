@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -9,6 +10,7 @@ from datetime import time as dtime
 
 from flask import url_for
 from sqlalchemy import func
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 from whoosh import query as Q
 
@@ -22,27 +24,11 @@ from .documents import REGISTRY, public_text
 from .glossary import expansions_for
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
-from .query import KINDS, build_query, filter_query, query_terms, snippet
+from .query import KIND_ALIASES, KINDS, build_query, filter_query, query_terms, snippet
 
+log = logging.getLogger("forum.search")
 PER_PAGE = 20
 FEW_RESULTS = 3
-KIND_ALIASES = {
-    "thread": "thread",
-    "tråd": "thread",
-    "trådar": "thread",
-    "threads": "thread",
-    "post": "post",
-    "reply": "post",
-    "svar": "post",
-    "inlägg": "post",
-    "posts": "post",
-    "lesson": "lesson",
-    "lärdom": "lesson",
-    "lessons": "lesson",
-    "project": "project",
-    "projekt": "project",
-    "projects": "project",
-}
 
 
 @dataclass
@@ -92,14 +78,24 @@ class SearchPage:
 
 
 def run_search(*, session: Session, service, params: SearchParams) -> SearchPage:
+    """``unavailable`` when the index is missing or fails while it is read (logged)."""
+    try:
+        return _search(session, service.store, params)
+    except SQLAlchemyError:
+        raise
+    except IndexUnavailable as exc:
+        log.warning("search: %s", exc)
+    except Exception:  # a damaged file fails in Whoosh in any number of ways
+        log.exception("search: the index failed")
+        service.store.forget()
+    return SearchPage(params=params, parsed=parse_query(params.q), unavailable=True)
+
+
+def _search(session: Session, store, params: SearchParams) -> SearchPage:
     started = time.perf_counter()
     parsed = parse_query(params.q)
     page = SearchPage(params=params, parsed=parsed)
-    try:
-        searcher = service.store.searcher()
-    except IndexUnavailable:
-        page.unavailable = True
-        return page
+    searcher = store.searcher()
     schema = searcher.schema  # (an index's ``schema`` property reads its table of contents again)
     filters = _resolve_filters(session, parsed, params)
     if parsed.is_empty and not any(v is not None for v in filters.values()):

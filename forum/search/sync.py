@@ -156,8 +156,16 @@ class SearchService:
         return True
 
     def pending_count(self) -> int:
+        """Changes this node's index has yet to apply."""
         with Session(self.engine) as session:
-            return session.exec(select(func.count()).where(SearchOutbox.applied == False)).one()  # noqa: E712
+            return session.exec(select(func.count()).where(self._pending())).one()
+
+    def _pending(self):
+        """Rows not applied anywhere, and rows after this node's cursor (applied by another
+        node sharing the database, not yet here)."""
+        cursor = self.store.read_cursor()
+        wanted = SearchOutbox.applied == False  # noqa: E712
+        return wanted if cursor is None else or_(wanted, SearchOutbox.id > cursor)
 
     # -- applying the outbox ----------------------------------------------------------------------
     def apply_pending(
@@ -168,11 +176,8 @@ class SearchService:
         documents are analysed by ``procs`` processes."""
         with self._apply_lock, Session(self.engine, expire_on_commit=False) as session:
             cursor = self.store.read_cursor()
-            wanted = SearchOutbox.applied == False  # noqa: E712
-            if cursor is not None:
-                wanted = or_(wanted, SearchOutbox.id > cursor)
             rows = session.exec(
-                select(SearchOutbox).where(wanted).order_by(SearchOutbox.id).limit(limit)
+                select(SearchOutbox).where(self._pending()).order_by(SearchOutbox.id).limit(limit)
             ).all()
             if not rows:
                 return 0
@@ -207,14 +212,8 @@ class SearchService:
             ids = by_entity.setdefault(row.entity, [])
             if row.entity_id not in ids:
                 ids.append(row.entity_id)
-        done: set[str] = set()
         with self.store.writer(timeout=timeout, bulk=bulk, procs=procs) as writer:
-            # containers first: a thread re-derives its replies, so a reply applied after it is
-            # skipped
-            for entity in sorted(by_entity, key=lambda e: APPLY_ORDER.get(e, 9)):
-                provider = REGISTRY.get(entity)
-                if provider is not None:
-                    provider.apply(session, writer, by_entity[entity], done)
+            apply_entities(session, writer, by_entity)
             session.rollback()  # only reads happened; release the read transaction
 
     def reapply_since(self, sequence: int) -> None:
@@ -349,6 +348,16 @@ class SearchService:
 
     def stop(self) -> None:
         self._stop.set()
+
+
+def apply_entities(session: Session, writer, by_entity: dict[str, list[int]]) -> None:
+    """Re-derive the documents of these entities (``{"thread": [ids], ...}``) in ``writer``."""
+    done: set[str] = set()
+    # containers first: a thread re-derives its replies, so a reply applied after it is skipped
+    for entity in sorted(by_entity, key=lambda e: APPLY_ORDER.get(e, 9)):
+        provider = REGISTRY.get(entity)
+        if provider is not None:
+            provider.apply(session, writer, by_entity[entity], done)
 
 
 def count_documents(session: Session) -> int:

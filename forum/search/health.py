@@ -1,0 +1,103 @@
+"""The search area's part of GET /healthz and of ``flask forum search-status``: the directory is
+writable, the live index opens and reads whole, and it holds as many documents as the database
+has indexable ones, give or take the changes still waiting in the outbox."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+import weakref
+from pathlib import Path
+
+from sqlalchemy import and_, func
+from sqlmodel import Session, select
+
+from ..core.contributions import health_checks
+from ..discussions.models import Post, Thread
+from ..lessons.models import Lesson, LessonStatus
+from ..projects.models import Project
+from . import get_search_service
+from .index import IndexUnavailable
+
+log = logging.getLogger("forum.search")
+VERDICT_SECONDS = 5.0  # how long a verdict is reused: a load balancer may ask every second
+_verdicts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # service -> (time, verdict)
+
+
+@health_checks.provide
+def search_health() -> dict:
+    service = get_search_service()
+    now = time.monotonic()
+    cached = _verdicts.get(service)
+    if cached is None or now - cached[0] >= VERDICT_SECONDS:
+        cached = _verdicts[service] = (now, index_verdict(service))
+    return {"search_index": cached[1]}
+
+
+def index_verdict(service) -> str:
+    """ "ok" or "error: " and what is wrong (logged)."""
+    try:
+        problem = _directory_problem(service.store.root) or _index_problem(service)
+    except Exception as exc:  # the database, say: reported, never raised
+        problem = f"cannot check the index ({exc.__class__.__name__})"
+    if problem is None:
+        return "ok"
+    log.warning("health check: search index: %s", problem)
+    return f"error: {problem}"
+
+
+def _directory_problem(path: Path) -> str | None:
+    if not path.is_dir():
+        return f"search directory {path} does not exist"
+    if not os.access(path, os.W_OK):
+        return f"search directory {path} is not writable"
+    try:
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".healthz-"):
+            pass
+    except OSError as exc:
+        return f"search directory {path} is not writable ({exc.strerror})"
+    return None
+
+
+def _index_problem(service) -> str | None:
+    try:
+        held = service.store.check()
+    except IndexUnavailable as exc:
+        return str(exc)
+    with Session(service.engine) as session:
+        expected = indexable_count(session)
+    pending = service.pending_count()
+    if abs(held - expected) > pending:
+        return (
+            f"the index holds {held} documents, the database has {expected} to index "
+            f"({pending} change(s) pending): run `flask forum check-index`"
+        )
+    return None
+
+
+def indexable_count(session: Session) -> int:
+    """How many documents the index should hold, counted in the database with the rules of the
+    providers (documents.py, providers_projects.py): a discussion thread (title and opening
+    post), each visible reply of a visible discussion thread, each visible post of a published
+    lesson's thread, each published lesson and each visible project."""
+    visible_post = and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    published = and_(Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
+    discussion = and_(Thread.hidden_at.is_(None), Thread.kind != "lesson")
+    openings = select(func.min(Post.id)).group_by(Post.thread_id)
+    public_lesson_threads = select(Lesson.thread_id).where(published, Lesson.thread_id.is_not(None))
+    posts = select(func.count()).select_from(Post).join(Thread, Thread.id == Post.thread_id)
+    counts = (
+        select(func.count()).select_from(Thread).where(discussion),
+        posts.where(discussion, visible_post, Post.id.not_in(openings)),
+        posts.where(
+            Thread.hidden_at.is_(None),
+            Thread.kind == "lesson",
+            Thread.id.in_(public_lesson_threads),
+            visible_post,
+        ),
+        select(func.count()).select_from(Lesson).where(published),
+        select(func.count()).select_from(Project).where(Project.hidden_at.is_(None)),
+    )
+    return sum(session.exec(query).one() for query in counts)
