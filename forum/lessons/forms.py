@@ -6,11 +6,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..projects.labels import goal_label, localized_name
 from ..web.forms import BLANK_ROWS, MultiCheckboxField, optional_int
-from .labels import LANGUAGE_NAMES, lesson_type_choices
+from .labels import lesson_language_choices, lesson_type_choices
 from .models import LESSON_SECTIONS, Lesson
 from .queries import format_value, lesson_goals, lesson_outcomes
 from .service import (
@@ -84,13 +85,15 @@ class LessonForm(FlaskForm):
 
     def __init__(self, *args, projects=(), themes=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.project_id.choices = [("", _l("Choose a project"))] + list(projects)
-        self.lesson_type.choices = lesson_type_choices()
-        self.theme_id.choices = [("", _l("Choose a theme"))] + [
-            (t.id, localized_name(t)) for t in themes
+        self.project_id.choices = [SelectChoice("", _l("Choose a project"))] + [
+            SelectChoice(value, label) for value, label in projects
         ]
-        self.language.choices = list(LANGUAGE_NAMES.items())
-        self.goal_ids.choices = [(g.id, goal_label(g)) for g in goals]
+        self.lesson_type.choices = lesson_type_choices()
+        self.theme_id.choices = [SelectChoice("", _l("Choose a theme"))] + [
+            SelectChoice(t.id, localized_name(t)) for t in themes
+        ]
+        self.language.choices = lesson_language_choices()
+        self.goal_ids.choices = [SelectChoice(g.id, goal_label(g)) for g in goals]
 
     def to_input(self) -> LessonInput:
         return LessonInput(

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from .. import permissions
 from ..db import get_session
@@ -30,9 +31,11 @@ class ThreadProjectForm(FlaskForm):
     project = SelectField(_l("Project"), coerce=optional_int)
 
 
-def _project_field_choices(session) -> list[tuple[str, str]]:
+def _project_field_choices(session) -> list[SelectChoice]:
     """The choices of a thread's "Project" field: none, then every project by name."""
-    return [("", _("No project"))] + queries.project_choices(session)
+    return [SelectChoice("", _("No project"))] + [
+        SelectChoice(value, label) for value, label in queries.project_choices(session)
+    ]
 
 
 @new_thread_form.provide

@@ -97,7 +97,7 @@ def project_list():
         page_params=page_params(),
         options={
             **theme_and_goal_options(all_themes(session), all_goals(session)),
-            "statuses": labels.project_status_choices(),
+            "statuses": [(c.value, c.label) for c in labels.project_status_choices()],
             "municipalities": [(m, m) for m in municipalities],
         },
         **list_contributions.collect(session=session, projects=listing.items),
