@@ -19,7 +19,7 @@ from .contributions import project_list as list_contributions
 from .contributions import project_page as page_contributions
 from .filters import goal_arg, page_params, theme_and_goal_options, theme_arg
 from .forms import ProjectForm
-from .limits import mark_created, project_create_limit
+from .limits import project_create_limit
 from .models import ProjectStatus
 from .rules import EDIT_PROJECT, WRITER
 
@@ -171,7 +171,7 @@ def _save_form(form, save, *, message: str, project=None):
 
 def _create(data):
     project = service.create_project(session=get_session(), actor=current_user, data=data)
-    mark_created()
+    project_create_limit.mark_created()
     return project
 
 
