@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..projects.labels import goal_label, localized_name
 from ..web.forms import BLANK_ROWS, MultiCheckboxField, optional_int
 from .labels import lesson_language_choices, lesson_type_choices
-from .models import LESSON_SECTIONS, Lesson
+from .models import Lesson
 from .queries import format_value, lesson_goals, lesson_outcomes
 from .service import (
     LABEL_MAX,
@@ -23,6 +23,7 @@ from .service import (
     TITLE_MIN,
     LessonInput,
     OutcomeInput,
+    lesson_fields,
     parse_number,
 )
 
@@ -117,16 +118,10 @@ class LessonForm(FlaskForm):
 def lesson_input_from(session, lesson: Lesson) -> LessonInput:
     """The current state of a lesson as form input (to fill the edit form)."""
     return LessonInput(
-        project_id=lesson.project_id,
-        title=lesson.title,
-        lesson_type=lesson.lesson_type.value,
-        theme_id=lesson.theme_id,
-        language=lesson.language,
-        links=lesson.links,
+        **lesson_fields(lesson),
         goal_ids=[g.id for g in lesson_goals(session=session, lesson=lesson)],
         outcomes=[
             OutcomeInput(o.label, format_value(o.value), o.unit)
             for o in lesson_outcomes(session=session, lesson=lesson)
         ],
-        **{name: getattr(lesson, name) for name in LESSON_SECTIONS},
     )

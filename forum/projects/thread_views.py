@@ -15,11 +15,11 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from .. import permissions
 from ..db import get_session
 from ..discussions.contributions import new_thread_form
+from ..discussions.loaders import load_visible_thread
 from ..discussions.models import Thread
-from ..web import fail, finish, render, requires, show_on_form
+from ..web import finish, render, requires, show_on_form
 from ..web.forms import optional_int
 from . import queries, service
 from .errors import ProjectsError
@@ -43,19 +43,12 @@ def _new_thread_project_choices(*, session) -> dict:
     return {"project": _project_field_choices(session)}
 
 
-def _load_thread(thread_id: int) -> dict:
-    thread = get_session().get(Thread, thread_id)
-    if thread is None or not permissions.can_view_thread(current_user, thread):
-        fail(404, _("This thread does not exist or has been removed."))
-    return {"thread": thread}
-
-
 def _thread_url(thread: Thread) -> str:
     return url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug)
 
 
 @bp.route("/threads/<int:thread_id>/project", methods=["GET", "POST"])
-@requires(WRITER, LINK_THREAD_PROJECT, load=_load_thread)
+@requires(WRITER, LINK_THREAD_PROJECT, load=load_visible_thread)
 def thread_project(thread_id: int, thread: Thread):
     session = get_session()
     form = ThreadProjectForm()

@@ -207,14 +207,7 @@ def _form_data(session, project) -> dict:
         {"organisation": p.organisation, "actor_type": p.actor_type.value} for p in details.partners
     ]
     return {
-        "name": project.name,
-        "slug": project.slug,
-        "district": project.district,
-        "municipality": project.municipality,
-        "status": project.status.value,
-        "start_year": project.start_year,
-        "end_year": project.end_year,
-        "summary": project.summary,
+        **service.project_fields(project),
         "website": project.website or "",
         "contact_name": details.contact.display_name if details.contact else "",
         "theme_ids": [t.id for t in details.themes],

@@ -13,18 +13,10 @@ from ..accounts.contributions import data_export
 from ..accounts.models import User
 from ..accounts.privacy import iso_moment
 from ..discussions.models import Post, Reaction, Thread
-from ..lessons.models import Lesson
+from ..lessons.models import LESSON_SECTIONS, Lesson
 from ..projects.models import Project
 
-_LESSON_TEXTS = (
-    "context",
-    "what_was_done",
-    "results",
-    "what_worked",
-    "what_did_not_work",
-    "advice",
-    "links",
-)
+_LESSON_TEXTS = (*LESSON_SECTIONS, "links")
 
 
 @data_export.provide
