@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from ..core.models import Goal
 from ..core.queries import themes_by_id
@@ -41,7 +42,11 @@ def _themes(session: Session) -> dict[int, str]:
     return {theme_id: theme.slug for theme_id, theme in themes_by_id(session).items()}
 
 
-def _applier(entity: str, documents: Callable[[Session, list[int]], dict[int, dict | None]]):
+# (session, ids) -> {id: the row's document, or None when it is not public}
+Documents = Callable[[Session, list[int]], dict[int, dict | None]]
+
+
+def _applier(entity: str, documents: Documents):
     """A provider's ``apply``: the document of each changed row replaced (dropped if not public)."""
 
     def apply(session: Session, writer, ids: list[int], done: set[str]) -> None:
@@ -55,7 +60,7 @@ def _applier(entity: str, documents: Callable[[Session, list[int]], dict[int, di
     return apply
 
 
-def _all_documents(documents: Callable[[Session, list[int]], dict[int, dict | None]], public):
+def _all_documents(documents: Documents, public: Select):
     """A provider's ``iter_documents``: the documents of every public row, 200 rows at a time."""
 
     def iter_documents(session: Session) -> Iterator[dict]:
