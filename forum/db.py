@@ -1,12 +1,15 @@
-"""Database engine per application and one session per request (on ``g``)."""
+"""Database engine per application, one session per request (on ``g``) and the column types the
+areas share."""
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import event
+from sqlalchemy import Column, event
+from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -28,6 +31,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str, *, length: int = 30) -> Column:
+    """A required enum column stored as the member's value in a string column (no database enum)."""
+    return Column(SAEnum(enum_cls, name=name, native_enum=False, length=length), nullable=False)
 
 
 def init_app(app: Flask) -> None:

@@ -45,6 +45,21 @@ def _body_field(label):
     )
 
 
+def _title_field(presence):
+    return StringField(
+        _l("Title"),
+        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
+        validators=[
+            presence,
+            Length(
+                min=TITLE_MIN,
+                max=TITLE_MAX,
+                message=_l("The title must be between %(min)d and %(max)d characters."),
+            ),
+        ],
+    )
+
+
 def _key_field():
     return HiddenField(
         validators=[
@@ -61,18 +76,7 @@ class ThreadForm(FlaskForm):
     theme = SelectField(
         _l("Theme"), validators=[DataRequired(message=_l("Choose a theme."))], choices=[]
     )
-    title = StringField(
-        _l("Title"),
-        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
-        validators=[
-            DataRequired(message=_l("Give the thread a title.")),
-            Length(
-                min=TITLE_MIN,
-                max=TITLE_MAX,
-                message=_l("The title must be between %(min)d and %(max)d characters."),
-            ),
-        ],
-    )
+    title = _title_field(DataRequired(message=_l("Give the thread a title.")))
     body = _body_field(_l("Text"))
     goals = SelectMultipleField(
         _l("Sustainable Development Goals"),
@@ -102,18 +106,7 @@ class ReplyForm(FlaskForm):
 class EditPostForm(FlaskForm):
     """Prefixed per post (``edit-12-body``): several can be open on one page."""
 
-    title = StringField(
-        _l("Title"),
-        filters=[lambda v: " ".join(v.split()) if isinstance(v, str) else v],
-        validators=[
-            Optional(),
-            Length(
-                min=TITLE_MIN,
-                max=TITLE_MAX,
-                message=_l("The title must be between %(min)d and %(max)d characters."),
-            ),
-        ],
-    )
+    title = _title_field(Optional())
     body = _body_field(_l("Text"))
     language = SelectField(_l("Language of the text"), choices=language_choices()[1:])
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, g, has_request_context
-from flask_limiter.util import get_remote_address
+from flask import current_app, has_request_context
 from flask_login import current_user
 
 from .. import events
-from ..extensions import limiter
+from ..extensions import CreationLimit
 from ..i18n import utcnow
 
 NEW_ACCOUNT_AGE = timedelta(days=1)
@@ -28,22 +27,10 @@ def posting_limit() -> str:
     return current_app.config["DISCUSSIONS_POST_LIMIT"]
 
 
-def posting_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"ip:{get_remote_address()}"
+posting_rate_limit = CreationLimit(posting_limit, scope="discussions-posting", shared=True)
 
 
 @events.post_created.connect
 def _count_the_new_post(_sender, **_post) -> None:
     if has_request_context():
-        g.discussions_posted = True
-
-
-posting_rate_limit = limiter.shared_limit(
-    posting_limit,
-    scope="discussions-posting",
-    key_func=posting_key,
-    methods=["POST"],
-    deduct_when=lambda response: bool(g.get("discussions_posted")),
-)
+        posting_rate_limit.mark_created()

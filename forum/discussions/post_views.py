@@ -79,24 +79,14 @@ def _reply_location(post: Post, thread: Thread) -> str:
 def post_permalink(post_id: int, post: Post, thread: Thread):
     """Plain: redirect to the page that shows the post. htmx: the post itself (cancel an edit)."""
     if wants_fragment():
-        return render(
-            "discussions/_post.html",
-            "discussions/_post.html",
-            **post_fragment_context(post, thread),
-        )
+        return render("discussions/_post.html", **post_fragment_context(post, thread))
     return redirect(place_of(post, thread))
 
 
 # --- reply --------------------------------------------------------------------------------------
 def _reply_invalid(thread: Thread, form: ReplyForm):
     if wants_fragment():
-        response = render(
-            "discussions/_reply_form.html",
-            "discussions/_reply_form.html",
-            status=422,
-            thread=thread,
-            form=form,
-        )
+        response = render("discussions/_reply_form.html", status=422, thread=thread, form=form)
         response.headers["HX-Retarget"] = "#reply-form"
         response.headers["HX-Reswap"] = "outerHTML"
         return response
@@ -272,6 +262,4 @@ def quote_into_reply(post_id: int, post: Post, thread: Thread):
     key = request.args.get("reply-submission_key", "")
     if 16 <= len(key) <= 64 and key.replace("-", "").replace("_", "").isalnum():
         form.submission_key.data = key
-    return render(
-        "discussions/_reply_form.html", "discussions/_reply_form.html", thread=thread, form=form
-    )
+    return render("discussions/_reply_form.html", thread=thread, form=form)

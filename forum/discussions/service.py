@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from .. import events, permissions
 from ..core import queries as core_queries
 from ..core.models import Theme
-from ..domain import NotAllowed
+from ..domain import DomainError, NotAllowed
 from ..i18n import utcnow
 from ..language import choose_language
 from ..markup import render_markdown
@@ -39,10 +39,11 @@ def thread_slug(title: str) -> str:
     return slugify(title, max_length=80, word_boundary=True) or "trad"
 
 
-def _clean_title(title: str | None) -> str:
+def clean_title(title: str | None, *, error: type[DomainError] = InvalidContent) -> str:
+    """``title`` on one line; ``error`` when it is too short or too long (threads and lessons)."""
     title = " ".join((title or "").split())
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidContent(
+        raise error(
             _l(
                 "The title must be between %(min)d and %(max)d characters.",
                 min=TITLE_MIN,
@@ -121,7 +122,7 @@ def create_thread(
         raise InvalidContent(_l("Choose a theme."), field="theme")
     if kind not in THREAD_KINDS:
         raise InvalidContent()
-    title, body = _clean_title(title), _clean_body(body)
+    title, body = clean_title(title), _clean_body(body)
     goal_ids = sorted({int(g) for g in goal_ids or ()})
     if core_queries.unknown_goal_ids(session, goal_ids):
         raise InvalidContent(_l("Choose goals from the list."), field="goals")
@@ -233,7 +234,7 @@ def edit_post(
         raise NotAllowed()
     body = _clean_body(body)
     first = is_first_post(session=session, post=post)
-    new_title = _clean_title(title) if first and title is not None else None
+    new_title = clean_title(title) if first and title is not None else None
     lang = choose_language(body, language, post.language)
     title_changed = new_title is not None and new_title != thread.title
     if body == post.body and not title_changed and lang == post.language:

@@ -241,7 +241,6 @@ def preview():
         abort(400)
     return render(
         "discussions/_preview.html",
-        "discussions/_preview.html",
         preview=render_markdown(body),
         detected=choose_language(f"{title}\n{body}"),
         excerpt=plain_text(body, 80),

@@ -6,12 +6,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..projects.labels import goal_label, localized_name
 from ..web.forms import BLANK_ROWS, MultiCheckboxField, optional_int
-from .labels import LANGUAGE_NAMES, lesson_type_choices
-from .models import LESSON_SECTIONS, Lesson
+from .labels import lesson_language_choices, lesson_type_choices
+from .models import Lesson
 from .queries import format_value, lesson_goals, lesson_outcomes
 from .service import (
     LABEL_MAX,
@@ -22,6 +23,7 @@ from .service import (
     TITLE_MIN,
     LessonInput,
     OutcomeInput,
+    lesson_fields,
     parse_number,
 )
 
@@ -84,13 +86,15 @@ class LessonForm(FlaskForm):
 
     def __init__(self, *args, projects=(), themes=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.project_id.choices = [("", _l("Choose a project"))] + list(projects)
-        self.lesson_type.choices = lesson_type_choices()
-        self.theme_id.choices = [("", _l("Choose a theme"))] + [
-            (t.id, localized_name(t)) for t in themes
+        self.project_id.choices = [SelectChoice("", _l("Choose a project"))] + [
+            SelectChoice(value, label) for value, label in projects
         ]
-        self.language.choices = list(LANGUAGE_NAMES.items())
-        self.goal_ids.choices = [(g.id, goal_label(g)) for g in goals]
+        self.lesson_type.choices = lesson_type_choices()
+        self.theme_id.choices = [SelectChoice("", _l("Choose a theme"))] + [
+            SelectChoice(t.id, localized_name(t)) for t in themes
+        ]
+        self.language.choices = lesson_language_choices()
+        self.goal_ids.choices = [SelectChoice(g.id, goal_label(g)) for g in goals]
 
     def to_input(self) -> LessonInput:
         return LessonInput(
@@ -114,16 +118,10 @@ class LessonForm(FlaskForm):
 def lesson_input_from(session, lesson: Lesson) -> LessonInput:
     """The current state of a lesson as form input (to fill the edit form)."""
     return LessonInput(
-        project_id=lesson.project_id,
-        title=lesson.title,
-        lesson_type=lesson.lesson_type.value,
-        theme_id=lesson.theme_id,
-        language=lesson.language,
-        links=lesson.links,
+        **lesson_fields(lesson),
         goal_ids=[g.id for g in lesson_goals(session=session, lesson=lesson)],
         outcomes=[
             OutcomeInput(o.label, format_value(o.value), o.unit)
             for o in lesson_outcomes(session=session, lesson=lesson)
         ],
-        **{name: getattr(lesson, name) for name in LESSON_SECTIONS},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from .models import LessonType
 
@@ -22,8 +23,12 @@ LESSON_TYPE = {
 LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 
 
-def lesson_type_choices() -> list[tuple[str, str]]:
-    return [(key.value, label) for key, label in LESSON_TYPE.items()]
+def lesson_type_choices() -> list[SelectChoice]:
+    return [SelectChoice(key.value, label) for key, label in LESSON_TYPE.items()]
+
+
+def lesson_language_choices() -> list[SelectChoice]:
+    return [SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()]
 
 
 def lesson_type_label(value) -> str:

@@ -7,24 +7,10 @@ the limit answers 429.
 
 from __future__ import annotations
 
-from flask import current_app, g
+from flask import current_app
 
-from ..extensions import limiter
-from ..projects.limits import user_key
+from ..extensions import CreationLimit
 
-
-def mark_created() -> None:
-    g.lesson_created = True
-
-
-def _created(_response) -> bool:
-    return bool(g.get("lesson_created"))
-
-
-lesson_create_limit = limiter.limit(
-    lambda: current_app.config["LESSONS_CREATE_LIMIT"],
-    key_func=user_key,
-    scope="lessons-create",
-    methods=["POST"],
-    deduct_when=_created,
+lesson_create_limit = CreationLimit(
+    lambda: current_app.config["LESSONS_CREATE_LIMIT"], scope="lessons-create"
 )

@@ -23,8 +23,8 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..core.models import Hideable
+from ..db import enum_column
 from ..i18n import utcnow
-from ..projects.models import enum_column
 
 
 class LessonType(str, enum.Enum):

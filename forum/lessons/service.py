@@ -43,7 +43,8 @@ from .models import (
 )
 from .queries import lesson_goals, lesson_outcomes
 
-TITLE_MIN, TITLE_MAX = 5, 200
+# A lesson's title is also the title of its discussion thread.
+TITLE_MIN, TITLE_MAX = discussions.TITLE_MIN, discussions.TITLE_MAX
 SECTION_MAX = 20_000
 REQUIRED_SECTIONS = ("context", "what_was_done", "advice")
 LINKS_MAX, LINK_MAX = 20, 500
@@ -108,16 +109,7 @@ def _clean(data: LessonInput, session: Session) -> dict:
     project = session.get(Project, data.project_id) if data.project_id else None
     if project is None:
         raise UnknownProject(field="project_id")
-    title = " ".join((data.title or "").split())
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidInput(
-            _l(
-                "The title must be between %(min)d and %(max)d characters.",
-                min=TITLE_MIN,
-                max=TITLE_MAX,
-            ),
-            field="title",
-        )
+    title = discussions.clean_title(data.title, error=InvalidInput)
     try:
         lesson_type = LessonType(data.lesson_type)
     except ValueError:
@@ -252,21 +244,27 @@ def create_lesson(
     return lesson
 
 
+def lesson_fields(lesson: Lesson) -> dict:
+    """The lesson's own editable columns as plain data (the edit form and the revisions)."""
+    return {
+        **{name: getattr(lesson, name) for name in LESSON_SECTIONS},
+        "project_id": lesson.project_id,
+        "title": lesson.title,
+        "lesson_type": lesson.lesson_type.value,
+        "theme_id": lesson.theme_id,
+        "language": lesson.language,
+        "links": lesson.links,
+    }
+
+
 def lesson_snapshot(session: Session, lesson: Lesson) -> dict:
-    data = {name: getattr(lesson, name) for name in LESSON_SECTIONS}
-    data.update(
-        project_id=lesson.project_id,
-        title=lesson.title,
-        lesson_type=lesson.lesson_type.value,
-        theme_id=lesson.theme_id,
-        language=lesson.language,
-        links=lesson.links,
-        goal_numbers=[g.number for g in lesson_goals(session=session, lesson=lesson)],
-        outcomes=[
+    return {
+        **lesson_fields(lesson),
+        "goal_numbers": [g.number for g in lesson_goals(session=session, lesson=lesson)],
+        "outcomes": [
             [o.label, o.value, o.unit] for o in lesson_outcomes(session=session, lesson=lesson)
         ],
-    )
-    return data
+    }
 
 
 def update_lesson(

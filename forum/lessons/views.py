@@ -117,7 +117,7 @@ def lesson_list():
         page_params=page_params(),
         options={
             **theme_and_goal_options(all_themes(session), all_goals(session)),
-            "types": labels.lesson_type_choices(),
+            "types": [(c.value, c.label) for c in labels.lesson_type_choices()],
             "languages": list(labels.LANGUAGE_NAMES.items()),
             "projects": project_queries.project_slug_choices(session=session),
         },

@@ -20,7 +20,7 @@ from ..web import finish, render, requires, show_on_form
 from ..web.forms import add_row, remove_row
 from . import service
 from .forms import LessonForm, lesson_input_from
-from .limits import lesson_create_limit, mark_created
+from .limits import lesson_create_limit
 from .models import LESSON_SECTIONS, Lesson
 from .views import bp, lesson_context, lesson_url, load_lesson
 
@@ -80,7 +80,7 @@ def _handle_lesson_form(form, save, *, lesson=None):
         get_session().rollback()
         show_on_form(form, error)
         return _form_page(form, lesson=lesson, status=error.status)
-    mark_created()  # counts against the creation limit on /lessons/new only
+    lesson_create_limit.mark_created()  # counts against the creation limit on /lessons/new only
     if not saved.is_published:
         message = _("The draft was saved. Only you can see it until you publish it.")
     elif action == "publish":

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from ..core.models import Theme
 from ..discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
-from ..discussions.service import TITLE_MAX, TITLE_MIN, first_post_id, thread_slug
+from ..discussions.service import clean_title, first_post_id, thread_slug
 from ..domain import InvalidInput
 from .audit import Target, record
 from .errors import InvalidAction
@@ -26,19 +26,6 @@ FLAG_ACTIONS = {
     "lock": ("locked", True, _l("This thread is already locked.")),
     "unlock": ("locked", False, _l("This thread is not locked.")),
 }
-
-
-def _clean_title(title: str | None) -> str:
-    title = " ".join((title or "").split())
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        raise InvalidInput(
-            _l(
-                "The title must be between %(min)d and %(max)d characters.",
-                min=TITLE_MIN,
-                max=TITLE_MAX,
-            )
-        )
-    return title
 
 
 def set_thread_flag(
@@ -95,7 +82,7 @@ def rename_thread(
     *, session: Session, actor, thread: Thread, title: str, reason: str = ""
 ) -> Thread:
     require_moderator(actor)
-    title = _clean_title(title)
+    title = clean_title(title, error=InvalidInput)
     if title == thread.title:
         raise InvalidAction(_l("The thread already has this title."))
     reason = clean_reason(reason, required=False)
@@ -178,7 +165,7 @@ def split_thread(
     """Move the selected replies (never the first post) into a new thread; they keep their dates."""
     require_moderator(actor)
     reason = clean_reason(reason, required=False)
-    title = _clean_title(title)
+    title = clean_title(title, error=InvalidInput)
     wanted = {int(pid) for pid in post_ids or ()}
     if not wanted:
         raise InvalidInput(_l("Select at least one reply to move."))

@@ -75,8 +75,8 @@ class ProjectForm(FlaskForm):
     def __init__(self, *args, themes=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.status.choices = labels.project_status_choices()
-        self.theme_ids.choices = [(t.id, labels.localized_name(t)) for t in themes]
-        self.goal_ids.choices = [(g.id, labels.goal_label(g)) for g in goals]
+        self.theme_ids.choices = [SelectChoice(t.id, labels.localized_name(t)) for t in themes]
+        self.goal_ids.choices = [SelectChoice(g.id, labels.goal_label(g)) for g in goals]
 
     def validate_end_year(self, field):
         if field.data and self.start_year.data and field.data < self.start_year.data:

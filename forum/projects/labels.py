@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 from ..i18n import localized
 from .models import ProjectStatus
@@ -14,8 +15,8 @@ PROJECT_STATUS = {
 }
 
 
-def project_status_choices() -> list[tuple[str, str]]:
-    return [(key.value, label) for key, label in PROJECT_STATUS.items()]
+def project_status_choices() -> list[SelectChoice]:
+    return [SelectChoice(key.value, label) for key, label in PROJECT_STATUS.items()]
 
 
 def status_label(value) -> str:

@@ -19,11 +19,11 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import Column, Text
-from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from ..accounts.models import ActorType
 from ..core.models import Hideable
+from ..db import enum_column
 from ..i18n import utcnow
 
 
@@ -31,10 +31,6 @@ class ProjectStatus(str, enum.Enum):
     planned = "planned"
     ongoing = "ongoing"
     completed = "completed"
-
-
-def enum_column(enum_cls: type[enum.Enum], name: str) -> Column:
-    return Column(SAEnum(enum_cls, name=name, native_enum=False, length=30), nullable=False)
 
 
 class Project(Hideable, table=True):
@@ -85,9 +81,7 @@ class ProjectPartner(SQLModel, table=True):
     organisation: str = Field(max_length=160)
     actor_type: ActorType = Field(
         default=ActorType.public,
-        sa_column=Column(
-            SAEnum(ActorType, name="actor_type", native_enum=False, length=20), nullable=False
-        ),
+        sa_column=enum_column(ActorType, "actor_type", length=20),
     )
     position: int = Field(default=0)
 

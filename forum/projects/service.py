@@ -271,9 +271,8 @@ def create_project(
     return project
 
 
-def snapshot(session: Session, project: Project) -> dict:
-    """Every editable field of ``project`` as plain JSON data (stored in revisions)."""
-    details = project_details(session=session, project=project)
+def project_fields(project: Project) -> dict:
+    """The project's own editable columns as plain data (the edit form and the revisions)."""
     return {
         "name": project.name,
         "slug": project.slug,
@@ -284,6 +283,14 @@ def snapshot(session: Session, project: Project) -> dict:
         "end_year": project.end_year,
         "summary": project.summary,
         "website": project.website,
+    }
+
+
+def snapshot(session: Session, project: Project) -> dict:
+    """Every editable field of ``project`` as plain JSON data (stored in revisions)."""
+    details = project_details(session=session, project=project)
+    return {
+        **project_fields(project),
         "contact_user_id": project.contact_user_id,
         "theme_ids": [t.id for t in details.themes],
         "goal_numbers": [g.number for g in details.goals],

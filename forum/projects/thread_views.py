@@ -13,13 +13,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
-from .. import permissions
 from ..db import get_session
 from ..discussions.contributions import new_thread_form
+from ..discussions.loaders import load_visible_thread
 from ..discussions.models import Thread
 from ..domain import DomainError
-from ..web import fail, finish, render, requires, show_on_form
+from ..web import finish, render, requires, show_on_form
 from ..web.forms import optional_int
 from . import queries, service
 from .rules import LINK_THREAD_PROJECT, WRITER
@@ -30,9 +31,11 @@ class ThreadProjectForm(FlaskForm):
     project = SelectField(_l("Project"), coerce=optional_int)
 
 
-def _project_field_choices(session) -> list[tuple[str, str]]:
+def _project_field_choices(session) -> list[SelectChoice]:
     """The choices of a thread's "Project" field: none, then every project by name."""
-    return [("", _("No project"))] + queries.project_choices(session)
+    return [SelectChoice("", _("No project"))] + [
+        SelectChoice(value, label) for value, label in queries.project_choices(session)
+    ]
 
 
 @new_thread_form.provide
@@ -40,19 +43,12 @@ def _new_thread_project_choices(*, session) -> dict:
     return {"project": _project_field_choices(session)}
 
 
-def _load_thread(thread_id: int) -> dict:
-    thread = get_session().get(Thread, thread_id)
-    if thread is None or not permissions.can_view_thread(current_user, thread):
-        fail(404, _("This thread does not exist or has been removed."))
-    return {"thread": thread}
-
-
 def _thread_url(thread: Thread) -> str:
     return url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug)
 
 
 @bp.route("/threads/<int:thread_id>/project", methods=["GET", "POST"])
-@requires(WRITER, LINK_THREAD_PROJECT, load=_load_thread)
+@requires(WRITER, LINK_THREAD_PROJECT, load=load_visible_thread)
 def thread_project(thread_id: int, thread: Thread):
     session = get_session()
     form = ThreadProjectForm()

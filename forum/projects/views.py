@@ -19,7 +19,7 @@ from .contributions import project_list as list_contributions
 from .contributions import project_page as page_contributions
 from .filters import goal_arg, page_params, theme_and_goal_options, theme_arg
 from .forms import ProjectForm
-from .limits import mark_created, project_create_limit
+from .limits import project_create_limit
 from .models import ProjectStatus
 from .rules import EDIT_PROJECT, WRITER
 
@@ -97,7 +97,7 @@ def project_list():
         page_params=page_params(),
         options={
             **theme_and_goal_options(all_themes(session), all_goals(session)),
-            "statuses": labels.project_status_choices(),
+            "statuses": [(c.value, c.label) for c in labels.project_status_choices()],
             "municipalities": [(m, m) for m in municipalities],
         },
         **list_contributions.collect(session=session, projects=listing.items),
@@ -171,7 +171,7 @@ def _save_form(form, save, *, message: str, project=None):
 
 def _create(data):
     project = service.create_project(session=get_session(), actor=current_user, data=data)
-    mark_created()
+    project_create_limit.mark_created()
     return project
 
 
@@ -207,14 +207,7 @@ def _form_data(session, project) -> dict:
         {"organisation": p.organisation, "actor_type": p.actor_type.value} for p in details.partners
     ]
     return {
-        "name": project.name,
-        "slug": project.slug,
-        "district": project.district,
-        "municipality": project.municipality,
-        "status": project.status.value,
-        "start_year": project.start_year,
-        "end_year": project.end_year,
-        "summary": project.summary,
+        **service.project_fields(project),
         "website": project.website or "",
         "contact_name": details.contact.display_name if details.contact else "",
         "theme_ids": [t.id for t in details.themes],

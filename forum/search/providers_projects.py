@@ -7,9 +7,10 @@ A project is public unless a moderator hid it; a lesson only once published and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from ..core.models import Goal
 from ..core.queries import themes_by_id
@@ -41,13 +42,41 @@ def _themes(session: Session) -> dict[int, str]:
     return {theme_id: theme.slug for theme_id, theme in themes_by_id(session).items()}
 
 
+# (session, ids) -> {id: the row's document, or None when it is not public}
+Documents = Callable[[Session, list[int]], dict[int, dict | None]]
+
+
+def _applier(entity: str, documents: Documents):
+    """A provider's ``apply``: the document of each changed row replaced (dropped if not public)."""
+
+    def apply(session: Session, writer, ids: list[int], done: set[str]) -> None:
+        ids = [i for i in ids if f"{entity}:{i}" not in done]
+        done.update(f"{entity}:{i}" for i in ids)
+        for row_id, doc in documents(session, ids).items():
+            writer.delete_by_term("group", f"{entity}:{row_id}")
+            if doc:
+                writer.add_document(**doc)
+
+    return apply
+
+
+def _all_documents(documents: Documents, public: Select):
+    """A provider's ``iter_documents``: the documents of every public row, 200 rows at a time."""
+
+    def iter_documents(session: Session) -> Iterator[dict]:
+        ids = list(session.exec(public).all())
+        for start in range(0, len(ids), 200):
+            yield from (d for d in documents(session, ids[start : start + 200]).values() if d)
+
+    return iter_documents
+
+
 # -- lessons ------------------------------------------------------------------------------------
+_PUBLIC_LESSON = (Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
+
+
 def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
-    lessons = session.exec(
-        select(Lesson).where(
-            Lesson.id.in_(ids), Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None)
-        )
-    ).all()
+    lessons = session.exec(select(Lesson).where(Lesson.id.in_(ids), *_PUBLIC_LESSON)).all()
     goals = _goal_numbers(session, LessonGoal, "lesson_id", [lesson.id for lesson in lessons])
     themes = _themes(session)
     out: dict[int, dict | None] = dict.fromkeys(ids)
@@ -69,37 +98,8 @@ def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]
     return out
 
 
-def apply_lessons(session: Session, writer, ids: list[int], done: set[str]) -> None:
-    ids = [i for i in ids if f"lesson:{i}" not in done]
-    done.update(f"lesson:{i}" for i in ids)
-    for lesson_id, doc in lesson_documents(session, ids).items():
-        writer.delete_by_term("group", f"lesson:{lesson_id}")
-        if doc:
-            writer.add_document(**doc)
-
-
-def iter_lesson_documents(session: Session) -> Iterator[dict]:
-    ids = list(
-        session.exec(
-            select(Lesson.id).where(
-                Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None)
-            )
-        ).all()
-    )
-    for start in range(0, len(ids), 200):
-        yield from (d for d in lesson_documents(session, ids[start : start + 200]).values() if d)
-
-
 def _visible_lessons(session: Session, ids: list[int]) -> set[int]:
-    return set(
-        session.exec(
-            select(Lesson.id).where(
-                Lesson.id.in_(ids),
-                Lesson.status == LessonStatus.published,
-                Lesson.hidden_at.is_(None),
-            )
-        ).all()
-    )
+    return set(session.exec(select(Lesson.id).where(Lesson.id.in_(ids), *_PUBLIC_LESSON)).all())
 
 
 def _lesson_cascades(lesson: Lesson) -> list[tuple[str, int]]:
@@ -146,27 +146,12 @@ def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None
     return out
 
 
-def apply_projects(session: Session, writer, ids: list[int], done: set[str]) -> None:
-    ids = [i for i in ids if f"project:{i}" not in done]
-    done.update(f"project:{i}" for i in ids)
-    for project_id, doc in project_documents(session, ids).items():
-        writer.delete_by_term("group", f"project:{project_id}")
-        if doc:
-            writer.add_document(**doc)
-
-
-def iter_project_documents(session: Session) -> Iterator[dict]:
-    ids = list(session.exec(select(Project.id).where(Project.hidden_at.is_(None))).all())
-    for start in range(0, len(ids), 200):
-        yield from (d for d in project_documents(session, ids[start : start + 200]).values() if d)
-
-
 register(
     Provider(
         entity="lesson",
         model=Lesson,
-        apply=apply_lessons,
-        iter_documents=iter_lesson_documents,
+        apply=_applier("lesson", lesson_documents),
+        iter_documents=_all_documents(lesson_documents, select(Lesson.id).where(*_PUBLIC_LESSON)),
         visible=_visible_lessons,
         cascades=_lesson_cascades,
         watched=frozenset(
@@ -188,8 +173,10 @@ register(
     Provider(
         entity="project",
         model=Project,
-        apply=apply_projects,
-        iter_documents=iter_project_documents,
+        apply=_applier("project", project_documents),
+        iter_documents=_all_documents(
+            project_documents, select(Project.id).where(Project.hidden_at.is_(None))
+        ),
         visible=lambda session, ids: set(
             session.exec(
                 select(Project.id).where(Project.id.in_(ids), Project.hidden_at.is_(None))

@@ -84,9 +84,9 @@ def search_page():
     )
     # The page's own active search targets #search-results; the header box loads the whole page.
     if wants_fragment() and request.headers.get("HX-Target") == "search-results":
-        response = render("search/_results.html", "search/_results.html", **context)
+        response = render("search/_results.html", **context)
     else:
-        response = render("search/search.html", None, **context)
+        response = render("search/search.html", **context)
     response.vary.add("HX-Target")
     # server-side time of the whole page and of the search alone (read by `make bench`)
     response.headers["Server-Timing"] = (

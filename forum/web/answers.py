@@ -29,7 +29,7 @@ def finish(
     if commit:
         get_session().commit()
     if wants_fragment() and fragment:
-        return render(fragment, fragment, message=message, **context)
+        return render(fragment, message=message, **context)
     if message:
         flash(message, "success")
     if wants_fragment():

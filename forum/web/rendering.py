@@ -18,7 +18,7 @@ def wants_fragment() -> bool:
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context) -> Response:
-    """Render ``fragment`` for htmx requests and ``page`` otherwise.
+    """Render ``fragment`` for htmx requests and ``page`` otherwise (or always, without one).
 
     Responses vary on ``HX-Request`` so caches never mix the two.
     """
