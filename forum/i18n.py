@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app, request, session
 from flask_babel import format_timedelta, get_locale
 from flask_login import current_user
+
+from .clock import utcnow
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -42,10 +44,6 @@ def localized(obj, field: str) -> str:
     """``obj.<field>_<lang>`` for the current language, falling back to Swedish."""
     lang = current_language()
     return getattr(obj, f"{field}_{lang}", None) or getattr(obj, f"{field}_sv")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def time_ago(moment: datetime | None) -> str:

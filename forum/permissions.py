@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from .i18n import utcnow
+from .clock import utcnow
 
 
 def is_member(user) -> bool:

@@ -12,10 +12,10 @@ from slugify import slugify
 from sqlmodel import Session, select
 
 from forum.accounts.models import Role, User
+from forum.clock import utcnow
 from forum.core.models import Goal, Theme
 from forum.discussions import service as discussions
 from forum.discussions.models import Post, Thread
-from forum.i18n import utcnow
 from forum.lessons import service as lessons
 from forum.lessons.models import Lesson, LessonStatus
 from forum.lessons.service import LessonInput, OutcomeInput

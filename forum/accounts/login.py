@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from ..i18n import utcnow
+from ..clock import utcnow
 from . import passwords, tokens
 from .errors import InvalidCredentials, InvalidToken
 from .models import User

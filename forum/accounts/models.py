@@ -9,7 +9,7 @@ from sqlalchemy import Column
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from ..i18n import utcnow
+from ..clock import utcnow
 
 
 class Role(str, enum.Enum):

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from ..i18n import utcnow
+from ..clock import utcnow
 from . import passwords
 from .contributions import data_export
 from .errors import WrongPassword

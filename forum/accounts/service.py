@@ -17,7 +17,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from ..i18n import utcnow
+from ..clock import utcnow
 from ..mail import compose, send_after_commit
 from . import passwords, tokens
 from .errors import AlreadyConfirmed, EmailTaken, ExpiredToken, InvalidToken, WeakPassword

@@ -11,8 +11,8 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from ..accounts.demo import demo_user
+from ..clock import utcnow
 from ..core import queries as core_queries
-from ..i18n import utcnow
 from . import service
 from .models import Post, Thread
 

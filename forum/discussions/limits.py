@@ -14,8 +14,8 @@ from flask import current_app, has_request_context
 from flask_login import current_user
 
 from .. import events
+from ..clock import utcnow
 from ..extensions import CreationLimit
-from ..i18n import utcnow
 
 NEW_ACCOUNT_AGE = timedelta(days=1)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..i18n import utcnow
+from ..clock import utcnow
 
 
 class ThreadGoal(SQLModel, table=True):

@@ -13,10 +13,10 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import events, permissions
+from ..clock import utcnow
 from ..core import queries as core_queries
 from ..core.models import Theme
 from ..domain import DomainError, NotAllowed
-from ..i18n import utcnow
 from ..language import choose_language
 from ..markup import render_markdown
 from .errors import (

@@ -22,9 +22,9 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from ..clock import utcnow
 from ..core.models import Hideable
 from ..db import enum_column
-from ..i18n import utcnow
 
 
 class LessonType(str, enum.Enum):

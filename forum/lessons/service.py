@@ -21,12 +21,12 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import permissions
+from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
 from ..discussions import service as discussions
 from ..discussions.models import Thread
 from ..domain import DomainError, InvalidInput, NotAllowed
-from ..i18n import utcnow
 from ..markup import plain_text, render_markdown
 from ..projects.errors import UnknownProject
 from ..projects.models import Project

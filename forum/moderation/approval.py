@@ -16,8 +16,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import events, permissions
+from ..clock import utcnow
 from ..discussions.models import Post, Thread
-from ..i18n import utcnow
 from .audit import Target, record
 from .errors import InvalidAction
 from .rules import clean_reason, refresh_counters, require_moderator, unhide_post

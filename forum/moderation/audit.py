@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from .. import events
-from ..i18n import utcnow
+from ..clock import utcnow
 from .models import ModerationAction
 
 # Every action name the services write, with its label, in the order the log filter lists them.

@@ -27,7 +27,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..i18n import utcnow
+from ..clock import utcnow
 from ..web import MAX_DATABASE_INT
 from .rules import REASON_MAX
 from .users import NOTE_MAX

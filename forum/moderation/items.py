@@ -12,8 +12,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
+from ..clock import utcnow
 from ..discussions.models import Post, Thread
-from ..i18n import utcnow
 from ..lessons.models import Lesson
 from ..projects.models import Project
 from .audit import Target, record

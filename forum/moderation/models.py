@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column, Index, Text, event, text
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-from ..i18n import utcnow
+from ..clock import utcnow
 
 
 class ReportReason(str, enum.Enum):

@@ -10,10 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from .. import permissions
+from ..clock import utcnow
 from ..discussions.models import Post, Thread, ThreadRedirect
 from ..discussions.service import edit_post
 from ..domain import DomainError, InvalidInput, NotAllowed
-from ..i18n import utcnow
 from .audit import Target, record
 from .errors import InvalidAction
 from .models import ReportStatus

@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from .. import permissions
+from ..clock import utcnow
 from ..domain import InvalidInput, NotAllowed
-from ..i18n import utcnow
 from .audit import Target, record
 from .errors import InvalidAction, ItemNotFound
 from .models import Report, ReportReason, ReportStatus

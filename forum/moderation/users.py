@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from .. import permissions
 from ..accounts.models import User
+from ..clock import utcnow
 from ..domain import InvalidInput, NotAllowed
-from ..i18n import utcnow
 from .audit import Target, record
 from .errors import InvalidAction
 from .models import INDEFINITE, ReportStatus, Suspension, UserNote, UserWarning

@@ -22,9 +22,9 @@ from sqlalchemy import Column, Text
 from sqlmodel import Field, SQLModel
 
 from ..accounts.models import ActorType
+from ..clock import utcnow
 from ..core.models import Hideable
 from ..db import enum_column
-from ..i18n import utcnow
 
 
 class ProjectStatus(str, enum.Enum):

@@ -17,11 +17,11 @@ from sqlmodel import Session, select
 
 from .. import permissions
 from ..accounts.models import ActorType, User
+from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
 from ..discussions.models import Thread
 from ..domain import InvalidInput, NotAllowed
-from ..i18n import utcnow
 from ..markup import render_markdown
 from .errors import DuplicateSlug, UnknownProject
 from .models import (

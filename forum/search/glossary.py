@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, delete, select
 from whoosh.lang import stemmer_for_language
 
+from ..clock import utcnow
 from ..domain import DomainError
-from ..i18n import utcnow
 from .analysis import normalise_word, words_of
 from .models import GlossaryGroup, GlossaryTerm
 

@@ -26,10 +26,10 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import all_themes, theme_by_slug
 from ..discussions.models import Post, Thread
-from ..i18n import utcnow
 from ..language import normalise_language
 from .jsonl import Source, batches, group_threads, parse_date, read_records, render
 from .models import ImportedItem

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..i18n import utcnow
+from ..clock import utcnow
 
 
 class SearchOutbox(SQLModel, table=True):

@@ -28,7 +28,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from ..i18n import utcnow
+from ..clock import utcnow
 from .documents import LINKS, REGISTRY
 from .index import IndexBusy, IndexStore, IndexUnavailable
 from .models import SearchOutbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from forum.accounts.models import Role
-from forum.i18n import utcnow
+from forum.clock import utcnow
 from tests.accounts_fixtures import text
 from tests.factories import login_as, make_user
 

@@ -154,7 +154,7 @@ def test_logout_for_htmx_redirects(client, db_session):
 
 
 def test_deleted_and_placeholder_accounts_cannot_log_in(client, db_session):
-    from forum.i18n import utcnow
+    from forum.clock import utcnow
 
     make_user(db_session, email="gone@example.org", deleted_at=utcnow())
     make_user(db_session, email="imported@example.org", is_placeholder=True)

@@ -138,7 +138,7 @@ def test_tampered_reset_link(client, token):
 
 
 def test_no_mail_for_deleted_accounts(mail_client, smtp_server, db_session):
-    from forum.i18n import utcnow
+    from forum.clock import utcnow
 
     make_user(db_session, email="gone@example.org", deleted_at=utcnow())
     assert mail_client.post("/reset", data={"email": "gone@example.org"}).status_code == 303

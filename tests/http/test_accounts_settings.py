@@ -382,7 +382,7 @@ def test_public_name_of_a_deleted_user_is_translated(app, db_session, member):
     from flask_babel import force_locale
 
     from forum.accounts.urls import profile_path, public_name
-    from forum.i18n import utcnow
+    from forum.clock import utcnow
 
     with app.test_request_context("/"):
         assert public_name(member) == "Anna Lindqvist"
@@ -411,7 +411,7 @@ def test_profile_page_shows_the_person_and_their_writing(client, member, db_sess
 
 
 def test_profile_hides_hidden_and_deleted_posts(client, member, db_session):
-    from forum.i18n import utcnow
+    from forum.clock import utcnow
 
     thread, (post,) = make_thread(db_session, member, **THREAD)
     post.deleted_at = utcnow()

@@ -9,9 +9,9 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from forum.accounts.models import Role
+from forum.clock import utcnow
 from forum.discussions import service
 from forum.discussions.models import Post, Thread
-from forum.i18n import utcnow
 from tests.factories import login_as, make_thread, make_user, theme, themes
 
 EN = {"Accept-Language": "en"}

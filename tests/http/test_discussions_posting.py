@@ -7,9 +7,9 @@ from sqlmodel import func, select
 
 from forum import create_app
 from forum.accounts.models import Role
+from forum.clock import utcnow
 from forum.discussions.models import Post, PostRevision, Thread
 from forum.extensions import limiter
-from forum.i18n import utcnow
 from tests.factories import login_as, make_thread, make_user
 
 EN = {"Accept-Language": "en"}

@@ -9,8 +9,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from forum import create_app
+from forum.clock import utcnow
 from forum.discussions.models import Post, Thread
-from forum.i18n import utcnow
 from forum.moderation.models import ModerationAction
 from tests.factories import login_as, make_thread, make_user
 

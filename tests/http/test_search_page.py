@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlmodel import select
 
-from forum.i18n import utcnow
+from forum.clock import utcnow
 from forum.search import get_search_service
 from forum.search.models import SearchOutbox
 from tests.factories import make_reply, make_thread, make_user

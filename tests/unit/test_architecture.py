@@ -34,18 +34,29 @@ def test_the_tree_keeps_the_layer_contract():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path):
+def _copy_of_the_package(tmp_path: Path) -> Path:
     shutil.copytree(
         PROJECT_ROOT / "forum",
         tmp_path / "forum",
         ignore=shutil.ignore_patterns("__pycache__", "translations"),
     )
     shutil.copy(PROJECT_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    core_models = tmp_path / "forum" / "core" / "models.py"
+    return tmp_path / "forum"
+
+
+def test_a_lower_layer_importing_a_higher_one_breaks_the_contract(tmp_path):
+    core_models = _copy_of_the_package(tmp_path) / "core" / "models.py"
     core_models.write_text(core_models.read_text() + "\nfrom forum.search import models  # noqa\n")
     result = _lint_imports(tmp_path)
     assert result.returncode != 0
     assert "forum.core is not allowed to import forum.search" in result.stdout
+
+
+def test_a_module_outside_every_layer_breaks_the_contract(tmp_path):
+    (_copy_of_the_package(tmp_path) / "newarea.py").write_text('"""Not placed in a layer."""\n')
+    result = _lint_imports(tmp_path)
+    assert result.returncode != 0
+    assert "forum.newarea" in result.stdout
 
 
 def test_a_template_global_has_one_owner():

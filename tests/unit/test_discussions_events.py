@@ -11,9 +11,9 @@ import pytest
 
 import forum.discussions
 from forum import events
+from forum.clock import utcnow
 from forum.discussions import service
 from forum.discussions.models import Post
-from forum.i18n import utcnow
 from tests.factories import make_thread, make_user, theme
 
 

@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from forum import permissions
 from forum.accounts.models import Role
+from forum.clock import utcnow
 from forum.discussions import service
 from forum.discussions.models import Post, PostRevision, Reaction, Thread, ThreadGoal
-from forum.i18n import utcnow
 from forum.language import choose_language, detect_language
 from tests.factories import make_thread, make_user, theme
 

@@ -9,7 +9,7 @@ from flask_login import AnonymousUserMixin
 
 from forum import permissions as p
 from forum.accounts.models import Role, User
-from forum.i18n import utcnow
+from forum.clock import utcnow
 
 
 def user(role="member", uid=1, **fields) -> User:

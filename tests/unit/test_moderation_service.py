@@ -9,10 +9,10 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from forum import events, permissions
+from forum.clock import utcnow
 from forum.discussions.models import Post, Thread, ThreadGoal, ThreadRedirect
 from forum.discussions.queries import thread_merged_into
 from forum.domain import InvalidInput, NotAllowed
-from forum.i18n import utcnow
 from forum.moderation import posts as post_moderation
 from forum.moderation import queries, threads, users
 from forum.moderation import reports as report_moderation

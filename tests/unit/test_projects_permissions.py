@@ -9,7 +9,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 
 from forum import permissions as p
-from forum.i18n import utcnow
+from forum.clock import utcnow
 
 
 def person(uid, role="member", confirmed=True, suspended=False):
