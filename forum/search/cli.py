@@ -17,14 +17,19 @@ from ..db import get_engine, session_scope
 from . import get_search_service
 
 
+def _procs_option(help_text: str):
+    """--procs of the commands that split their work over processes: two, or one on one core."""
+    return click.option(
+        "--procs",
+        type=click.IntRange(1, 16),
+        default=lambda: min(2, os.cpu_count() or 1),
+        show_default="2",
+        help=help_text,
+    )
+
+
 @click.command("reindex")
-@click.option(
-    "--procs",
-    type=click.IntRange(1, 16),
-    default=lambda: min(2, os.cpu_count() or 1),
-    show_default="2",
-    help="Processes analysing documents in parallel.",
-)
+@_procs_option("Processes analysing documents in parallel.")
 @with_appcontext
 def reindex_command(procs: int) -> None:
     """Rebuild the search index from the database beside the live one, then swap it in."""
@@ -43,13 +48,7 @@ def reindex_command(procs: int) -> None:
 @click.command("import")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--theme", "theme_slug", required=True, help="Slug of the theme the threads go into.")
-@click.option(
-    "--procs",
-    type=click.IntRange(1, 16),
-    default=lambda: min(2, os.cpu_count() or 1),
-    show_default="2",
-    help="Processes rendering Markdown and analysing documents in parallel.",
-)
+@_procs_option("Processes rendering Markdown and analysing documents in parallel.")
 @with_appcontext
 def import_command(path: str, theme_slug: str, procs: int) -> None:
     """Import threads and replies from a JSON Lines file (.jsonl or .jsonl.gz)."""
