@@ -60,15 +60,6 @@ def load_project(slug: str) -> dict:
     return {"project": project}
 
 
-def _finish_at_project(project, message: str):
-    """A saved project: htmx follows ``HX-Location`` to its page (a swap, not a reload)."""
-    location = url_for(".project_detail", slug=project.slug)
-    response = finish(location, message=message)
-    if "HX-Redirect" in response.headers:
-        response.headers["HX-Location"] = response.headers.pop("HX-Redirect")
-    return response
-
-
 # --- list -----------------------------------------------------------------------------------------
 @bp.get("/projects")
 def project_list():
@@ -166,7 +157,8 @@ def _save_form(form, save, *, message: str, project=None):
         get_session().rollback()
         show_on_form(form, error)
         return _form_page(form, project=project, status=error.status)
-    return _finish_at_project(saved, message)
+    # htmx swaps the saved project's page in rather than reloading it
+    return finish(url_for(".project_detail", slug=saved.slug), message=message, hx_swap=True)
 
 
 def _create(data):

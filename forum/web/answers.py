@@ -17,14 +17,16 @@ def finish(
     fragment: str | None = None,
     commit: bool = True,
     hx_status: int = 204,
+    hx_swap: bool = False,
     **context,
 ) -> Response:
     """Commit, then answer a POST that worked.
 
     A plain browser gets a 303 to ``location`` (``message`` flashed). An htmx request gets
     ``fragment`` rendered with ``message`` and ``context`` when there is one to swap in, and
-    otherwise an ``HX-Redirect`` to ``location`` (with the message flashed for the next page),
-    answered with ``hx_status``.
+    otherwise ``hx_status`` with an ``HX-Redirect`` to ``location`` (the message flashed for the
+    next page), or with ``HX-Location`` when ``hx_swap`` asks htmx to swap the page in instead of
+    reloading it.
     """
     if commit:
         get_session().commit()
@@ -34,7 +36,7 @@ def finish(
         flash(message, "success")
     if wants_fragment():
         response = make_response("", hx_status)
-        response.headers["HX-Redirect"] = location
+        response.headers["HX-Location" if hx_swap else "HX-Redirect"] = location
         return response
     return redirect(location, code=303)
 
