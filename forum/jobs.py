@@ -1,7 +1,7 @@
 """Work outside the request: a huey queue per application, run by ``flask forum worker``.
 
 * Areas declare jobs when their package is imported: ``@job("search.apply_outbox", retries=6)``
-  for work that a request enqueues, ``@job("search.sweep", periodic=crontab())`` for work the
+  for work that a request enqueues, ``@job("search.sweep_outbox", periodic=crontab())`` for work the
   worker schedules itself (huey checks periodic jobs once a minute). A job runs in an application
   context of the app that enqueued it (the worker builds its own app from the same ``FORUM_*``
   settings).
@@ -13,13 +13,15 @@
   enqueues it, as the forum worked before it had a worker.
 * Retries: a job that raises is retried ``retries`` times, the delay doubling from
   ``retry_delay``; ``RetryLater`` asks for that without a stack trace in the log. A job that
-  still fails is parked: huey drops it and the log says so at ERROR ("job ... parked"). What it
-  was for is not lost where an outbox holds it (search's periodic sweep applies it later).
+  still fails is parked: kept in the queue's key-value store with its error, listed to admins on
+  ``/admin/jobs`` (run again or dismissed there), and logged at ERROR ("job ... parked"). What it
+  was for is not lost either where an outbox holds it (search's periodic sweep applies it).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +32,10 @@ from huey import signals as huey_signals
 from huey.api import Huey, PeriodicTask
 from huey.exceptions import CancelExecution
 
+from .clock import utcnow
+
 log = logging.getLogger("forum.jobs")
+PARKED = "parked:"  # key prefix of parked jobs in the queue's key-value store
 
 
 class RetryLater(Exception):
@@ -42,7 +47,7 @@ class JobDefinition:
     func: Callable
     retries: int
     retry_delay: float
-    periodic: crontab | None
+    periodic: Callable | None  # a huey crontab(...)
 
 
 _DEFINITIONS: dict[str, JobDefinition] = {}
@@ -78,6 +83,8 @@ class Jobs:
         self.app = app
         self.huey = huey
         self.tasks: dict[str, Callable] = {}
+        self._names: dict[str, str] = {}  # huey's task name -> the job's name
+        self._last_error = threading.local()  # a RetryLater's reason, for the signal that follows
         huey.signal(huey_signals.SIGNAL_ERROR, huey_signals.SIGNAL_CANCELED)(self._on_error)
 
     @property
@@ -102,9 +109,10 @@ class Jobs:
                 self.tasks[name] = self.huey.periodic_task(definition.periodic, **options)(run)
             else:
                 self.tasks[name] = self.huey.task(**options)(run)
+            self._names[self.tasks[name].name] = name
 
     def _in_app_context(self, func: Callable) -> Callable:
-        app, immediate = self.app, self.immediate
+        app, immediate, last_error = self.app, self.immediate, self._last_error
 
         def run(*args):
             with app.app_context():
@@ -115,6 +123,7 @@ class Jobs:
                         log.info("%s: %s", func.__name__, exc)
                         return None
                     log.warning("%s: %s", func.__name__, exc)
+                    last_error.reason = str(exc)
                     # huey retries a cancelled task while it has retries left, without logging
                     # a stack trace as it does for other exceptions
                     raise CancelExecution(str(exc)) from exc
@@ -131,11 +140,36 @@ class Jobs:
     def _on_error(self, _signal, task, exc=None) -> None:
         if task.retries > 0 or self.immediate:
             return
-        reason = f": {exc}" if exc is not None else " (see the warning above)"
+        reason = str(exc) if exc is not None else getattr(self._last_error, "reason", "")
+        name = self._names.get(task.name, task.name)
         if isinstance(task, PeriodicTask):  # it runs again at its next time
-            log.error("periodic job %s failed%s", task.name, reason)
-        else:
-            log.error("job %s (%s) parked after its retries%s", task.name, task.id, reason)
+            log.error("periodic job %s failed: %s", name, reason)
+            return
+        log.error("job %s (%s) parked after its retries: %s", name, task.id, reason)
+        record = {"id": task.id, "name": name, "args": task.args, "error": reason[:500]}
+        self.huey.put(PARKED + task.id, {**record, "failed_at": utcnow()})
+
+    # -- parked jobs ------------------------------------------------------------------------------
+    def parked(self) -> list[dict]:
+        """Parked jobs, newest first: ``id``, ``name``, ``error``, ``failed_at`` (and ``args``,
+        which may hold personal data: not for display)."""
+        found = [
+            self.huey.serializer.deserialize(value)
+            for key, value in self.huey.storage.result_items().items()
+            if key.startswith(PARKED)
+        ]
+        return sorted(found, key=lambda record: record["failed_at"], reverse=True)
+
+    def retry_parked(self, job_id: str) -> bool:
+        """Enqueue a parked job again (with its retries); False if there is no such job."""
+        record = self.huey.get(PARKED + job_id)  # reads and removes it
+        if record is None:
+            return False
+        self.enqueue(record["name"], *record["args"])
+        return True
+
+    def dismiss_parked(self, job_id: str) -> bool:
+        return self.huey.get(PARKED + job_id) is not None
 
     def consumer(self, *, workers: int):
         if self.immediate:

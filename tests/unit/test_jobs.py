@@ -55,6 +55,16 @@ def test_a_failing_job_is_retried_with_backoff_then_parked(monkeypatch, caplog):
     assert len(calls) == 3 and delays == [2.0, 4.0]  # the next delay doubles each time
     assert huey.scheduled() == [] and len(huey) == 0
     assert "job test.flaky" in caplog.text and "parked after its retries" in caplog.text
+    [parked] = queue.parked()
+    assert parked["name"] == "test.flaky" and parked["error"] == "the server is down"
+    assert queue.retry_parked(parked["id"]) and len(huey) == 1 and queue.parked() == []
+    assert not queue.retry_parked(parked["id"])
+    huey.execute(huey.dequeue(), far)
+    while huey.scheduled():  # its retries, at once
+        [due] = huey.read_schedule(far)
+        huey.execute(due, far)
+    [parked] = queue.parked()
+    assert len(calls) == 6 and queue.dismiss_parked(parked["id"]) and queue.parked() == []
 
 
 def test_immediate_mode_runs_the_job_at_once_without_retries(monkeypatch, caplog):
