@@ -1,4 +1,4 @@
-# Tillsammans forum. `make run` serves the forum; `make test` runs every test.
+# Tillsammans forum. `make run` serves the forum with its job worker; `make test` runs every test.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -53,12 +53,14 @@ db: $(VENV)/.installed instance/secret_key compile-translations
 
 setup: db
 
+# The web server and the job worker under one process manager (honcho, Procfile).
 run: setup
-	@echo "Tillsammans forum: http://$(HOST):$(PORT)  (Ctrl+C stops it)"
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'forum:create_app()'
+	@echo "Tillsammans forum: http://$(HOST):$(PORT) and its job worker  (Ctrl+C stops both)"
+	FORUM_BIND=$(HOST):$(PORT) FORUM_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 
+# One process with the reloader; jobs run in it, as the tests run them.
 dev: setup
-	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+	FORUM_JOBS_WORKER=false $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -20,7 +20,7 @@ SQLModel.metadata.naming_convention = {
 
 def create_app(config: dict | type | None = None) -> Flask:
     """Build the application. ``config`` is a Config class or a dict of overrides."""
-    from . import db, errors, models  # noqa: F401  (models fills the metadata)
+    from . import db, errors, jobs, models  # noqa: F401  (models fills the metadata)
     from .accounts.session import load_user
     from .config import PROJECT_ROOT, Config, ConfigError
     from .extensions import babel, csrf, htmx, login_manager
@@ -48,6 +48,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     db.init_app(app)
+    jobs.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
     csrf.init_app(app)
@@ -82,6 +83,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(site_bp)
     app.cli.add_command(forum_cli)
+    app.extensions["jobs"].install()  # every area has declared its jobs by now
     return app
 
 

@@ -39,3 +39,28 @@ def seed_command(demo: bool, demo_if_empty: bool) -> None:
     click.echo(f"Reference data: {changed} change(s).")
     for line in lines:
         click.echo(line)
+
+
+@forum_cli.command("worker")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 32),
+    default=None,
+    help="Jobs run at once (default: FORUM_JOBS_WORKER_THREADS, 2).",
+)
+def worker_command(threads: int | None) -> None:
+    """Run the job worker: index updates, mail and the periodic checks (Ctrl+C stops it)."""
+    from flask import current_app
+
+    from .jobs import get_jobs
+    from .search import warm_up
+
+    jobs = get_jobs()
+    if jobs.immediate:
+        raise click.UsageError("FORUM_JOBS_WORKER is off: jobs run in the web processes.")
+    warm_up()
+    count = threads or int(current_app.config["JOBS_WORKER_THREADS"])
+    config = current_app.config
+    where = "Redis" if config.get("REDIS_URL") else config["JOBS_SQLITE_PATH"]
+    click.echo(f"Job worker: {count} thread(s), queue in {where}")
+    jobs.consumer(workers=count).run()

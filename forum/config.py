@@ -45,6 +45,13 @@ class Config:
     SEARCH_RETRY_INTERVAL = 5.0  # seconds between background retries of pending index changes
     SEARCH_BACKGROUND_REBUILD = True  # a missing/corrupt index is rebuilt in a background thread
 
+    # Work outside the request (forum/jobs.py): a worker process (`flask forum worker`) runs the
+    # index updates, mail and periodic checks; off, they run in the process that asks for them.
+    JOBS_WORKER = True
+    JOBS_WORKER_THREADS = 2
+    JOBS_SQLITE_PATH = str(INSTANCE_PATH / "jobs.db")  # the queue on one machine
+    REDIS_URL: str | None = None  # the queue in Redis instead (several machines)
+
     LANGUAGES = ("sv", "en")
     BABEL_DEFAULT_LOCALE = "sv"
     BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
@@ -131,6 +138,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"
     SEARCH_RETRY_INTERVAL = 0.0  # tests apply the outbox explicitly or on commit
+    JOBS_WORKER = False  # huey's immediate mode: jobs run at once in the test's process
     RATELIMIT_ENABLED = False
     WTF_CSRF_ENABLED = False
     # cheap hashing: tests hash many passwords

@@ -332,4 +332,4 @@ def terms():
     return render("accounts/terms.html", "accounts/_terms.html")
 
 
-from . import profile_views, settings_views  # noqa: E402,F401  (routes on this blueprint)
+from . import admin_jobs, profile_views, settings_views  # noqa: E402,F401  (routes on this bp)

@@ -5,8 +5,9 @@ API for other areas
 - Nothing to call when you write content: changes to ``Thread``, ``Post``, ``ThreadGoal``,
   ``Project`` (+ ``ProjectTheme``/``ProjectGoal``/``ProjectPartner``) and ``Lesson``
   (+ ``LessonGoal``) are caught by SQLAlchemy session events on flush (``sync.py``), written to
-  ``search_outbox`` in the same transaction and applied to the index after the commit. Just
-  ``flush``/``commit`` as usual.
+  ``search_outbox`` in the same transaction and applied to the index after the commit by the job
+  worker (``jobs.py``; in the committing process without one). Just ``flush``/``commit`` as
+  usual.
 - Visibility rules the index follows (``documents.py``, ``providers_projects.py``): a post with
   ``deleted_at`` or ``hidden_at`` set, a thread with ``hidden_at`` set (with all its replies), a
   lesson that is not ``published`` (and the replies of its discussion thread) are never indexed;
@@ -36,7 +37,8 @@ from flask import Flask, current_app
 def init_app(app: Flask) -> None:
     import click
 
-    from . import health  # noqa: F401  (adds the index to GET /healthz)
+    from ..jobs import get_jobs
+    from . import health, jobs  # noqa: F401  (adds the index to GET /healthz; declares the jobs)
     from .index import IndexStore
     from .sync import SearchService, listen
 
@@ -50,22 +52,31 @@ def init_app(app: Flask) -> None:
     retry = float(app.config.get("SEARCH_RETRY_INTERVAL", 5.0))
     service = SearchService(app.extensions["forum_engine"], store, retry_interval=retry)
     app.extensions["search"] = service
+    queue = get_jobs(app)
+    # With a worker, a commit enqueues the outbox and the worker applies it; without one (huey's
+    # immediate mode) the same job runs in the committing process, as it always did.
+    service.schedule = lambda: queue.enqueue("search.apply_outbox")
     try:
         state = service.ensure_index(
             background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)), rebuild=not in_cli
         )
-        if state == "ok":
+        if state == "ok" and queue.immediate:  # the worker applies them at its start
             service.apply_pending()
     except Exception as exc:  # the forum serves on without search; /search says so
         app.logger.error("search index unavailable at start: %s", exc)
     if not in_cli:
-        service.start_retry_loop()
+        if queue.immediate:  # the worker's periodic sweep replaces the thread
+            service.start_retry_loop()
         if not app.testing:
-            # Load the Swedish word list (about a second) while the worker boots, not on the
-            # first search a visitor makes.
-            from .analysis import _Lexicon
+            warm_up()
 
-            _Lexicon.words()
+
+def warm_up() -> None:
+    """Load the Swedish word list (about a second) while a process boots, not on the first search
+    a visitor makes or the first change the job worker applies."""
+    from .analysis import _Lexicon
+
+    _Lexicon.words()
 
 
 def get_search_service(app: Flask | None = None):

@@ -114,7 +114,10 @@ def _after_commit(session) -> None:
     engine = getattr(bind, "engine", bind)
     service = _services.get(engine)
     if service is not None and not session.info.get("search_defer_apply"):
-        service.apply_pending()
+        if service.schedule is not None:  # the job queue applies them (forum/search/jobs.py)
+            service.schedule()
+        else:
+            service.apply_pending()
 
 
 def _after_rollback(session) -> None:
@@ -141,6 +144,7 @@ class SearchService:
         self.engine = engine
         self.store = store
         self.retry_interval = retry_interval
+        self.schedule: Callable[[], None] | None = None  # hands the outbox to the job queue
         self.rebuild_thread: threading.Thread | None = None
         self._apply_lock = threading.Lock()
         self._stop = threading.Event()
