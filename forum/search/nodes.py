@@ -76,6 +76,7 @@ def mark_applied(session: Session, node_id: str, outbox_ids: Iterable[int]) -> N
 def replace_marks(session: Session, node_id: str, outbox_ids: Iterable[int]) -> None:
     """After a rebuild: the node holds exactly these rows (what the build read); changes another
     worker applied to the replaced index meanwhile are pending again."""
+    touch(session, node_id)  # waits for a worker marking rows it applied to the replaced index
     session.execute(
         delete(SearchOutboxApplied).where(SearchOutboxApplied.node_id == node_id),
         execution_options={"synchronize_session": False},

@@ -193,6 +193,7 @@ class SearchService:
             if not rows:
                 return 0
             ids = [row.id for row in rows]
+            written = self.store.live_path()
             try:
                 self._apply_rows(session, rows, timeout=timeout, bulk=bulk, procs=procs)
             except Exception as exc:  # busy, unavailable or broken: keep the rows pending
@@ -212,6 +213,12 @@ class SearchService:
                     "restart to rebuild it, or run `flask forum reindex`",
                     node,
                 )
+                return 0
+            # The touch above holds the node's row until this commit, and a rebuild's
+            # replace_marks waits for it: a rebuild that swapped in another index meanwhile
+            # would not see these marks, so leave the rows pending for the new index.
+            if self.store.live_path() != written:
+                session.rollback()
                 return 0
             nodes.mark_applied(session, node, ids)
             session.commit()
