@@ -167,3 +167,27 @@ def test_changes_committed_during_a_rebuild_reach_the_new_index(app, db_session,
     assert "Vindkraft i Öresund" in _results(app, "vindkraft")
     assert "Solceller på taket" in _results(app, "solceller")
     assert service.pending_count() == 0
+
+
+def test_rows_applied_to_an_index_a_rebuild_replaced_meanwhile_stay_pending(
+    app, db_session, monkeypatch
+):
+    """A worker wrote the rows to the live index, then a rebuild swapped in another one before
+    the worker recorded them: they must be applied again, to the new index."""
+    service = get_search_service(app)
+    db_session.info["search_defer_apply"] = True
+    make_thread(db_session, title="Vindkraft i Öresund", body="Vindkraftverk.", direct=True)
+    original = service._apply_rows
+
+    def apply_then_swap(*args, **kwargs):
+        original(*args, **kwargs)
+        with service.store.build_beside():  # an empty index, swapped in as a rebuild does
+            pass
+
+    monkeypatch.setattr(service, "_apply_rows", apply_then_swap)
+    assert service.apply_pending() == 0
+    assert service.pending_count() == 2
+    assert {row.attempts for row in db_session.exec(select(SearchOutbox))} == {0}  # no failure
+    monkeypatch.undo()
+    assert service.apply_pending() == 2 and service.pending_count() == 0
+    assert "Vindkraft i Öresund" in _results(app, "vindkraft")
