@@ -34,6 +34,13 @@ from .projects.models import (  # noqa: F401
     ProjectSlugHistory,
     ProjectTheme,
 )
-from .search.models import GlossaryGroup, GlossaryTerm, ImportedItem, SearchOutbox  # noqa: F401
+from .search.models import (  # noqa: F401
+    GlossaryGroup,
+    GlossaryTerm,
+    ImportedItem,
+    SearchNode,
+    SearchOutbox,
+    SearchOutboxApplied,
+)
 
 metadata = SQLModel.metadata

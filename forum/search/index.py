@@ -252,22 +252,34 @@ class IndexStore:
         except Exception as exc:
             raise IndexUnavailable(f"corrupt index: {_describe(exc)}") from exc
 
-    # -- the outbox cursor of this node -----------------------------------------------------------
+    # -- which node this directory is ------------------------------------------------------------
     @property
-    def cursor_path(self) -> Path:
-        return self.root / "outbox-cursor"
+    def node_id_path(self) -> Path:
+        return self.root / "node-id"
 
-    def read_cursor(self) -> int | None:
-        """The highest outbox sequence this node's index has (all lower ones were applied here)."""
+    def read_node_id(self) -> str | None:
+        """The id under which the database records what this directory's index has applied."""
         try:
-            return int(self.cursor_path.read_text().strip())
-        except (OSError, ValueError):
+            return self.node_id_path.read_text().strip() or None
+        except OSError:
             return None
 
-    def write_cursor(self, sequence: int) -> None:
-        tmp = self.root / f".outbox-cursor-{secrets.token_hex(4)}"
-        tmp.write_text(str(int(sequence)))
-        os.replace(tmp, self.cursor_path)
+    def node_id(self) -> str:
+        """This directory's node id, made up the first time (random: two machines may use the
+        same path)."""
+        existing = self.read_node_id()
+        if existing is not None:
+            return existing
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".node-id-{secrets.token_hex(4)}"
+        tmp.write_text(secrets.token_hex(16))
+        try:
+            os.link(tmp, self.node_id_path)  # never replaces an id another process wrote first
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+        return self.node_id_path.read_text().strip()
 
     # -- writing ----------------------------------------------------------------------------------
     @contextmanager

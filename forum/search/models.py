@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..clock import utcnow
@@ -13,24 +13,45 @@ from ..clock import utcnow
 class SearchOutbox(SQLModel, table=True):
     """One change to searchable content, written in the same transaction as the change.
 
-    ``id`` is the sequence number (monotonic). ``operation`` is ``upsert`` (re-read the entity from
-    the database and index it if visible, otherwise remove it) or ``delete`` (the row is gone).
-    A row stays ``applied = False`` until the index has committed it; failures bump ``attempts``
-    and keep ``last_error`` so the row is retried.
+    ``id`` is the sequence number. It is allocated when the row is written, not when it commits,
+    so on PostgreSQL a lower id can become visible after a higher one: which rows a node has
+    applied is therefore recorded row by row (``SearchOutboxApplied``), never as a highest id.
+    ``operation`` is ``upsert`` (re-read the entity from the database and index it if visible,
+    otherwise remove it) or ``delete`` (the row is gone). Failures bump ``attempts`` and keep
+    ``last_error`` so the row is retried.
     """
 
     __tablename__ = "search_outbox"
-    __table_args__ = (Index("ix_search_outbox_pending", "applied", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     entity: str = Field(max_length=20)  # thread | post | project | lesson
     entity_id: int
     operation: str = Field(default="upsert", max_length=10)  # upsert | delete
     created_at: datetime = Field(default_factory=utcnow)
-    applied: bool = Field(default=False)
-    applied_at: datetime | None = Field(default=None)
     attempts: int = Field(default=0)
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class SearchNode(SQLModel, table=True):
+    """One search index kept current from the outbox: a node's ``SEARCH_DIR`` (its id is in the
+    directory's ``node-id`` file). An outbox row is pruned only once every node applied it."""
+
+    __tablename__ = "search_node"
+
+    id: str = Field(primary_key=True, max_length=40)
+    seen_at: datetime = Field(default_factory=utcnow)  # nodes silent for long are forgotten
+
+
+class SearchOutboxApplied(SQLModel, table=True):
+    """Node ``node_id``'s index holds the change of outbox row ``outbox_id``."""
+
+    __tablename__ = "search_outbox_applied"
+
+    # outbox_id first: the primary key's index also serves deleting a pruned row's marks
+    outbox_id: int = Field(primary_key=True, foreign_key="search_outbox.id", ondelete="CASCADE")
+    node_id: str = Field(
+        primary_key=True, max_length=40, foreign_key="search_node.id", ondelete="CASCADE"
+    )
 
 
 class GlossaryGroup(SQLModel, table=True):

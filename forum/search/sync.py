@@ -3,13 +3,14 @@
 1. On every flush of any SQLAlchemy session, changes to registered models (threads, posts,
    lessons, projects and their link rows) are written as ``SearchOutbox`` rows on the same
    connection, so they commit or roll back together with the content.
-2. After the commit, the pending outbox rows are applied to Whoosh (under its write lock with a
-   timeout) and marked applied. A failure leaves them pending with ``attempts``/``last_error``.
+2. After the commit, the outbox rows this node has not applied are applied to Whoosh (under its
+   write lock with a timeout) and marked applied for this node (``nodes.py``: one mark per row
+   and node, never a highest id, so a row that commits late is still pending). A failure leaves
+   them pending with ``attempts``/``last_error``.
 3. Pending rows are retried on the next commit, by a background thread in each process and at
    start-up. Applying re-reads the current database state, so it is idempotent and order-free.
-   Each node (one ``SEARCH_DIR``) also keeps a cursor: the highest outbox sequence its index has.
-   Rows above it are applied even when another node already marked them applied, so several
-   nodes sharing one database each keep their own index current from the same change log.
+   Several nodes sharing one database each keep their own index current from the same change
+   log; a row is pruned once every node has applied it.
 4. A missing or corrupt index at start: the forum serves on, search reports that the index is being
    rebuilt, and one process (flock) rebuilds it in a background thread.
 """
@@ -23,12 +24,13 @@ import weakref
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import delete, event, func, insert, or_, update
+from sqlalchemy import event, func, insert, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from ..clock import utcnow
+from . import nodes
 from .documents import LINKS, REGISTRY
 from .index import IndexBusy, IndexStore, IndexUnavailable
 from .models import SearchOutbox
@@ -94,7 +96,6 @@ def record_changes(session, changes: list[tuple[str, int, str]]) -> None:
                     "entity_id": entity_id,
                     "operation": op,
                     "created_at": now,
-                    "applied": False,
                     "attempts": 0,
                 }
                 for entity, entity_id, op in changes
@@ -162,14 +163,24 @@ class SearchService:
     def pending_count(self) -> int:
         """Changes this node's index has yet to apply."""
         with Session(self.engine) as session:
-            return session.exec(select(func.count()).where(self._pending())).one()
+            return session.exec(
+                select(func.count()).select_from(SearchOutbox).where(self._pending())
+            ).one()
 
     def _pending(self):
-        """Rows not applied anywhere, and rows after this node's cursor (applied by another
-        node sharing the database, not yet here)."""
-        cursor = self.store.read_cursor()
-        wanted = SearchOutbox.applied == False  # noqa: E712
-        return wanted if cursor is None else or_(wanted, SearchOutbox.id > cursor)
+        """Rows this node has not applied (whatever other nodes sharing the database did)."""
+        return nodes.not_applied_by(self.store.read_node_id())
+
+    def _known(self, *, touch: bool = False) -> bool:
+        """The database records what this directory's index holds (``touch``: and now knows
+        that the node is alive)."""
+        node = self.store.read_node_id()
+        with Session(self.engine) as session:
+            if not touch:
+                return nodes.is_registered(session, node)
+            known = node is not None and nodes.touch(session, node)
+            session.commit()
+            return known
 
     # -- applying the outbox ----------------------------------------------------------------------
     def apply_pending(
@@ -179,13 +190,14 @@ class SearchService:
         ``bulk``: a writer with a large memory pool (an import applying thousands of rows), whose
         documents are analysed by ``procs`` processes."""
         with self._apply_lock, Session(self.engine, expire_on_commit=False) as session:
-            cursor = self.store.read_cursor()
+            node = self.store.read_node_id()
             rows = session.exec(
                 select(SearchOutbox).where(self._pending()).order_by(SearchOutbox.id).limit(limit)
             ).all()
             if not rows:
                 return 0
             ids = [row.id for row in rows]
+            written = self.store.live_path()
             try:
                 self._apply_rows(session, rows, timeout=timeout, bulk=bulk, procs=procs)
             except Exception as exc:  # busy, unavailable or broken: keep the rows pending
@@ -198,14 +210,22 @@ class SearchService:
                 )
                 session.commit()
                 return 0
-            session.execute(
-                update(SearchOutbox)
-                .where(SearchOutbox.id.in_(ids), SearchOutbox.applied == False)  # noqa: E712
-                .values(applied=True, applied_at=utcnow())
-            )
+            if node is None or not nodes.touch(session, node):
+                session.rollback()
+                log.error(
+                    "search: the database has no record of this index (node %s); "
+                    "restart to rebuild it, or run `flask forum reindex`",
+                    node,
+                )
+                return 0
+            # The touch above holds the node's row until this commit, and a rebuild's
+            # replace_marks waits for it: a rebuild that swapped in another index meanwhile
+            # would not see these marks, so leave the rows pending for the new index.
+            if self.store.live_path() != written:
+                session.rollback()
+                return 0
+            nodes.mark_applied(session, node, ids)
             session.commit()
-            if cursor is None or max(ids) > cursor:
-                self.store.write_cursor(max(ids))
             return len(ids)
 
     def _apply_rows(
@@ -220,28 +240,14 @@ class SearchService:
             apply_entities(session, writer, by_entity)
             session.rollback()  # only reads happened; release the read transaction
 
-    def reapply_since(self, sequence: int) -> None:
-        """Re-apply changes recorded after ``sequence`` (they may have gone to a replaced index)."""
-        self.store.write_cursor(sequence)
-        while self.apply_pending():
-            pass
-
-    def last_sequence(self) -> int:
+    def prune(self, *, older_than: timedelta = timedelta(hours=1)) -> int:
+        """Note that this node is alive, then delete the outbox rows older than ``older_than``
+        that every node has applied (the index is rebuildable anyway)."""
+        self._known(touch=True)
         with Session(self.engine) as session:
-            return session.exec(select(func.coalesce(func.max(SearchOutbox.id), 0))).one()
-
-    def prune(self, *, older_than: timedelta = timedelta(days=7)) -> int:
-        """Delete applied outbox rows older than ``older_than`` (the index is rebuildable
-        anyway)."""
-        with Session(self.engine) as session:
-            result = session.execute(
-                delete(SearchOutbox).where(
-                    SearchOutbox.applied == True,  # noqa: E712
-                    SearchOutbox.created_at < utcnow() - older_than,
-                )
-            )
+            count = nodes.prune(session, older_than=older_than)
             session.commit()
-            return result.rowcount or 0
+            return count
 
     # -- rebuilding -------------------------------------------------------------------------------
     def rebuild(
@@ -254,8 +260,11 @@ class SearchService:
         """Build a complete index beside the live one from the database, then swap it in.
         ``procs`` > 1 analyses documents in that many processes (the command line; a web worker
         rebuilding in a background thread uses one)."""
+        node = self.store.node_id()
         with Session(self.engine) as session:
-            sequence = session.exec(select(func.coalesce(func.max(SearchOutbox.id), 0))).one()
+            nodes.register(session, node)  # from now on no row this index lacks is pruned
+            session.commit()
+            built = nodes.visible_ids(session)  # read before the content: the build holds them
             if total_hint is not None:
                 total_hint(count_documents(session))
             count = 0
@@ -266,7 +275,11 @@ class SearchService:
                         count += 1
                         if progress is not None:
                             progress(1)
-        self.reapply_since(sequence)
+        with Session(self.engine) as session:
+            nodes.replace_marks(session, node, built)
+            session.commit()
+        while self.apply_pending():  # what committed during the build
+            pass
         return count
 
     def ensure_index(self, *, background: bool = True, rebuild: bool = True) -> str:
@@ -276,13 +289,14 @@ class SearchService:
         reindex``; 'outdated' is reported the same way)."""
         try:
             self.store.check()
-            if self.store.read_cursor() is None:  # an index from before cursors: take it as current
-                self.store.write_cursor(self.last_sequence())
-            if self.store.is_current():
+            known = self._known(touch=True)
+            if known and self.store.is_current():
                 return "ok"
             log.warning(
-                "search: the index was written by an older version; "
-                "rebuilding it beside the live one"
+                "search: %s; rebuilding it beside the live one",
+                "the index was written by an older version"
+                if known
+                else "the database has no record of what the index holds",
             )
             if rebuild:
                 self._start_rebuild(background, replace=True)
@@ -299,7 +313,11 @@ class SearchService:
             with self.store.rebuild_lock(blocking=True):
                 if not self.store.exists():
                     self.store.create_empty()
-                    self.store.write_cursor(self.last_sequence())
+                    with Session(self.engine) as session:
+                        node = self.store.node_id()
+                        nodes.register(session, node)
+                        nodes.replace_marks(session, node, nodes.visible_ids(session))
+                        session.commit()
             return "created"
         if not rebuild:
             return "missing"
@@ -323,7 +341,9 @@ class SearchService:
         with self.store.rebuild_lock() as mine:
             if not mine:
                 return  # another process rebuilds; this one will see the swapped index
-            if self.store.exists() and not (replace and not self.store.is_current()):
+            if self.store.exists() and not (
+                replace and not (self.store.is_current() and self._known())
+            ):
                 return
             started = time.monotonic()
             try:

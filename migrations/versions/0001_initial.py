@@ -56,15 +56,34 @@ def upgrade() -> None:
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("operation", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("applied", sa.Boolean(), nullable=False),
-        sa.Column("applied_at", sa.DateTime(), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_outbox")),
     )
-    with op.batch_alter_table("search_outbox", schema=None) as batch_op:
-        batch_op.create_index("ix_search_outbox_pending", ["applied", "id"], unique=False)
-
+    op.create_table(
+        "search_node",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("seen_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_search_node")),
+    )
+    op.create_table(
+        "search_outbox_applied",
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("node_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["node_id"],
+            ["search_node.id"],
+            name=op.f("fk_search_outbox_applied_node_id_search_node"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["search_outbox.id"],
+            name=op.f("fk_search_outbox_applied_outbox_id_search_outbox"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("outbox_id", "node_id", name=op.f("pk_search_outbox_applied")),
+    )
     op.create_table(
         "theme",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -947,9 +966,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_theme_slug"))
 
     op.drop_table("theme")
-    with op.batch_alter_table("search_outbox", schema=None) as batch_op:
-        batch_op.drop_index("ix_search_outbox_pending")
-
+    op.drop_table("search_outbox_applied")
+    op.drop_table("search_node")
     op.drop_table("search_outbox")
     op.drop_table("imported_item")
     with op.batch_alter_table("goal", schema=None) as batch_op:

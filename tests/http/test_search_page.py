@@ -259,7 +259,7 @@ def test_outbox_is_retried_after_an_index_failure(app, client, db_session, autho
 
     monkeypatch.setattr(service.store, "writer", broken)
     make_thread(db_session, author, "Biogas från matavfall", "Bussarna kör på biogas.", direct=True)
-    pending = db_session.exec(select(SearchOutbox).where(SearchOutbox.applied == False)).all()  # noqa: E712
+    pending = db_session.exec(select(SearchOutbox).where(service._pending())).all()
     assert pending and all(row.attempts == 1 for row in pending)
     assert "simulated" in pending[0].last_error
     assert titles(search(client, "biogas")) == []
