@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 09:32:44.989870
+Create Date: 2026-11-30 12:18:19.858322
 """
 
 from collections.abc import Sequence
@@ -50,6 +50,12 @@ def upgrade() -> None:
         sa.UniqueConstraint("source_key", name=op.f("uq_imported_item_source_key")),
     )
     op.create_table(
+        "search_node",
+        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("seen_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_search_node")),
+    )
+    op.create_table(
         "search_outbox",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("entity", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -59,30 +65,6 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_outbox")),
-    )
-    op.create_table(
-        "search_node",
-        sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("seen_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_search_node")),
-    )
-    op.create_table(
-        "search_outbox_applied",
-        sa.Column("outbox_id", sa.Integer(), nullable=False),
-        sa.Column("node_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["node_id"],
-            ["search_node.id"],
-            name=op.f("fk_search_outbox_applied_node_id_search_node"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["outbox_id"],
-            ["search_outbox.id"],
-            name=op.f("fk_search_outbox_applied_outbox_id_search_outbox"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("outbox_id", "node_id", name=op.f("pk_search_outbox_applied")),
     )
     op.create_table(
         "theme",
@@ -194,6 +176,9 @@ def upgrade() -> None:
 
     op.create_table(
         "project",
+        sa.Column("hidden_at", sa.DateTime(), nullable=True),
+        sa.Column("hidden_by_id", sa.Integer(), nullable=True),
+        sa.Column("hidden_reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=160), nullable=False),
@@ -222,9 +207,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("last_activity_at", sa.DateTime(), nullable=False),
         sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.Column("hidden_at", sa.DateTime(), nullable=True),
-        sa.Column("hidden_by_id", sa.Integer(), nullable=True),
-        sa.Column("hidden_reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.ForeignKeyConstraint(
             ["contact_user_id"],
             ["user_account.id"],
@@ -316,6 +298,24 @@ def upgrade() -> None:
             postgresql_where=sa.text("status = 'open'"),
         )
 
+    op.create_table(
+        "search_outbox_applied",
+        sa.Column("outbox_id", sa.Integer(), nullable=False),
+        sa.Column("node_id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["node_id"],
+            ["search_node.id"],
+            name=op.f("fk_search_outbox_applied_node_id_search_node"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["outbox_id"],
+            ["search_outbox.id"],
+            name=op.f("fk_search_outbox_applied_outbox_id_search_outbox"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("outbox_id", "node_id", name=op.f("pk_search_outbox_applied")),
+    )
     op.create_table(
         "suspension",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -553,6 +553,9 @@ def upgrade() -> None:
 
     op.create_table(
         "lesson",
+        sa.Column("hidden_at", sa.DateTime(), nullable=True),
+        sa.Column("hidden_by_id", sa.Integer(), nullable=True),
+        sa.Column("hidden_reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -604,9 +607,6 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("thread_id", sa.Integer(), nullable=True),
         sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.Column("hidden_at", sa.DateTime(), nullable=True),
-        sa.Column("hidden_by_id", sa.Integer(), nullable=True),
-        sa.Column("hidden_reason", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=True),
         sa.ForeignKeyConstraint(
             ["author_id"], ["user_account.id"], name=op.f("fk_lesson_author_id_user_account")
         ),
@@ -930,6 +930,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_suspension_user_id"))
 
     op.drop_table("suspension")
+    op.drop_table("search_outbox_applied")
     with op.batch_alter_table("report", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_report_open_per_user_item",
@@ -966,9 +967,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_theme_slug"))
 
     op.drop_table("theme")
-    op.drop_table("search_outbox_applied")
-    op.drop_table("search_node")
     op.drop_table("search_outbox")
+    op.drop_table("search_node")
     op.drop_table("imported_item")
     with op.batch_alter_table("goal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_goal_number"))
