@@ -53,7 +53,7 @@ def sweep_outbox() -> None:
 
 @job("search.prune_outbox", retries=0, periodic=crontab(minute="7"))
 def prune_outbox() -> None:
-    """Hourly: forget applied outbox rows older than a week (the index is rebuildable)."""
+    """Hourly: mark this node alive and forget outbox rows every node applied over an hour ago."""
     _service().prune()
 
 
