@@ -4,7 +4,6 @@ retries (``forum/jobs.py``), to run again once the cause is fixed, or to dismiss
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import permissions
@@ -22,17 +21,17 @@ def admin_jobs():
     return render("accounts/admin_jobs.html", parked=get_jobs().parked())
 
 
-@bp.post("/admin/jobs/<job_id>/retry")
-@requires(SEES_JOBS)
-def admin_job_retry(job_id: str):
-    done = get_jobs().retry_parked(job_id)
-    message = _("The job is queued again.") if done else _("That job is no longer parked.")
-    return finish(url_for("accounts.admin_jobs"), message=message, commit=False)
+# What each button does to a parked job, and what the admin reads when it is done.
+ACTIONS = {
+    "retry": ("retry_parked", _l("The job is queued again.")),
+    "dismiss": ("dismiss_parked", _l("The job was dismissed.")),
+}
 
 
-@bp.post("/admin/jobs/<job_id>/dismiss")
+@bp.post("/admin/jobs/<job_id>/<any(retry, dismiss):action>")
 @requires(SEES_JOBS)
-def admin_job_dismiss(job_id: str):
-    done = get_jobs().dismiss_parked(job_id)
-    message = _("The job was dismissed.") if done else _("That job is no longer parked.")
-    return finish(url_for("accounts.admin_jobs"), message=message, commit=False)
+def admin_job_action(job_id: str, action: str):
+    method, done_message = ACTIONS[action]
+    done = getattr(get_jobs(), method)(job_id)
+    message = done_message if done else _l("That job is no longer parked.")
+    return finish(url_for("accounts.admin_jobs"), message=str(message), commit=False)
