@@ -2,7 +2,7 @@
 
 A service sends an event after it has flushed the change, inside its caller's transaction.
 Receivers run at once, in the same session, so whatever they write commits or rolls back together
-with the change; a receiver flushes but never commits. The sender is the service module's name;
+with the change; a receiver flushes but never commits. The sender is the sending area's name;
 the keyword arguments of each event are listed beside it and are the whole contract.
 
 Receivers connect when their area's package is imported (``create_app`` imports every area), so a
