@@ -3,7 +3,7 @@ open-data exports, featured lessons, and what project pages show about lessons."
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -61,9 +61,6 @@ class LessonFilters:
     lesson_type: str | None = None
     language: str | None = None
     sort: str = "useful"
-
-    def as_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if k in ("lesson_type", "language", "sort")}
 
 
 def published_lessons_query(filters: LessonFilters):

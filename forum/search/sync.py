@@ -148,7 +148,6 @@ class SearchService:
         self.schedule: Callable[[], None] | None = None  # hands the outbox to the job queue
         self.rebuild_thread: threading.Thread | None = None
         self._apply_lock = threading.Lock()
-        self._stop = threading.Event()
         _services[engine] = self
 
     # -- state ------------------------------------------------------------------------------------
@@ -360,7 +359,8 @@ class SearchService:
 
     def _retry_loop(self) -> None:
         rounds = 0
-        while not self._stop.wait(self.retry_interval):
+        while True:
+            time.sleep(self.retry_interval)
             rounds += 1
             try:
                 if self.available():
@@ -369,9 +369,6 @@ class SearchService:
                     self.prune()
             except Exception:  # never let the loop die
                 log.exception("search: retry failed")
-
-    def stop(self) -> None:
-        self._stop.set()
 
 
 def apply_entities(session: Session, writer, by_entity: dict[str, list[int]]) -> None:
