@@ -20,6 +20,8 @@ from forum.lessons import service as lessons
 from forum.lessons.models import Lesson, LessonStatus
 from forum.lessons.service import LessonInput, OutcomeInput
 from forum.markup import render_markdown
+from forum.moderation import reports
+from forum.moderation.models import Report
 from forum.projects import service as projects
 from forum.projects.models import Project
 from forum.projects.service import PartnerInput, ProjectInput
@@ -348,6 +350,22 @@ def make_project_with_lesson(
         outcomes=[],
     )
     return project, lesson
+
+
+# --- reports -----------------------------------------------------------------------------------
+def make_report(
+    session: Session, item_type: str, item_id: int, *, reason: str = "spam", comment: str = ""
+) -> Report:
+    """A report of a post, lesson or project by a new member, through the moderation service
+    (not committed). Its rules translate their messages: call it inside a request context."""
+    return reports.file_report(
+        session=session,
+        actor=make_user(session),
+        item_type=item_type,
+        item_id=item_id,
+        reason=reason,
+        comment=comment,
+    )
 
 
 # --- the fields of the project and lesson forms, as a browser posts them ------------------------

@@ -12,14 +12,12 @@ from sqlmodel import select
 from forum.accounts.models import Role
 from forum.discussions.models import Thread
 from forum.lessons.models import Lesson, LessonOutcome, LessonStatus
-from forum.projects.service import PartnerInput
 from tests.factories import (
     LESSON_SV,
     goal,
     lesson_form,
     login_as,
     make_lesson,
-    make_project,
     make_user,
     theme,
 )
@@ -28,29 +26,14 @@ HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def member(db_session):
-    return make_user(db_session, display_name="Maja Medlem", locale="en")
-
-
-@pytest.fixture
-def project(app, db_session, member):
+def lesson(app, db_session, member, project):
+    """A published Swedish lesson of ``project`` by ``member`` (:data:`LESSON_SV`)."""
     with app.test_request_context("/"):
-        return make_project(
-            db_session,
-            member,
-            start_year=None,
-            end_year=None,
-            summary="Bo01.",
-            website="",
-            goal_ids=[goal(db_session, 11).id],
-            partners=[PartnerInput("Malmö stad", "public")],
-        )
+        return make_lesson(db_session, project, member, **LESSON_SV)
 
 
 # --- reading ----------------------------------------------------------------------------------
-def test_lesson_page_sections_outcomes_and_licence(app, client, db_session, member, project):
-    with app.test_request_context("/"):
-        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+def test_lesson_page_sections_outcomes_and_licence(client, lesson):
     response = client.get(f"/lessons/{lesson.id}", follow_redirects=False)
     assert response.status_code == 301 and response.headers["Location"].endswith(
         f"/lessons/{lesson.id}-{lesson.slug}"
@@ -198,9 +181,7 @@ def test_outcome_rows_add_remove_and_preview_without_js(client, db_session, memb
     assert db_session.exec(select(Lesson)).all() == []
 
 
-def test_edit_lesson_shows_current_outcomes_and_saves(client, app, db_session, member, project):
-    with app.test_request_context("/"):
-        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+def test_edit_lesson_shows_current_outcomes_and_saves(client, db_session, member, project, lesson):
     login_as(client, member)
     form = client.get(f"/lessons/{lesson.id}/edit")
     assert 'value="Förnybar andel"' in form.text and 'value="100"' in form.text
@@ -227,9 +208,7 @@ def test_edit_lesson_shows_current_outcomes_and_saves(client, app, db_session, m
         ("admin", 200, 303),
     ],
 )
-def test_lesson_permission_matrix(client, app, db_session, member, project, who, edit, feature):
-    with app.test_request_context("/"):
-        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+def test_lesson_permission_matrix(client, db_session, member, lesson, who, edit, feature):
     users = {
         "unconfirmed": lambda: make_user(db_session, confirmed=False),
         "other member": lambda: make_user(db_session),
@@ -250,9 +229,7 @@ def test_lesson_permission_matrix(client, app, db_session, member, project, who,
     assert lesson.featured is (feature == 303)
 
 
-def test_useful_mark_plain_and_htmx(client, app, db_session, member, project):
-    with app.test_request_context("/"):
-        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+def test_useful_mark_plain_and_htmx(client, db_session, member, lesson):
     reader = make_user(db_session)
     login_as(client, reader)
     assert client.post(f"/lessons/{lesson.id}/useful").status_code == 303
@@ -270,9 +247,7 @@ def test_useful_mark_plain_and_htmx(client, app, db_session, member, project):
     assert client.post(f"/lessons/{lesson.id}/useful").status_code == 403
 
 
-def test_reply_below_a_lesson_uses_the_discussion(client, app, db_session, member, project):
-    with app.test_request_context("/"):
-        lesson = make_lesson(db_session, project, member, **LESSON_SV)
+def test_reply_below_a_lesson_uses_the_discussion(client, db_session, lesson):
     login_as(client, make_user(db_session))
     page = client.get(f"/lessons/{lesson.id}-{lesson.slug}")
     action = re.search(r'id="reply-form"[^>]*action="([^"]+)"', page.text).group(1)

@@ -10,10 +10,9 @@ import json
 import pytest
 
 from forum.lessons.models import Lesson
-from forum.moderation import reports
 from forum.projects.models import Project
 from forum.search import get_search_service
-from tests.factories import client_as, make_project_with_lesson, make_user
+from tests.factories import client_as, make_project_with_lesson, make_report, make_user
 
 HX = {"HX-Request": "true"}
 
@@ -22,14 +21,7 @@ HX = {"HX-Request": "true"}
 def world(app, db_session):
     with app.test_request_context():
         project, lesson = make_project_with_lesson(db_session)
-        reports.file_report(
-            session=db_session,
-            actor=make_user(db_session),
-            item_type="lesson",
-            item_id=lesson.id,
-            reason="spam",
-            comment="Konsultreklam",
-        )
+        make_report(db_session, "lesson", lesson.id, comment="Konsultreklam")
     db_session.commit()
     get_search_service(app).apply_pending()
     moderator, member = make_user(db_session, role="moderator"), make_user(db_session)

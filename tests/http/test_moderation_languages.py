@@ -3,8 +3,7 @@ language."""
 
 from __future__ import annotations
 
-from forum.moderation import reports
-from tests.factories import login_as, make_thread, make_user
+from tests.factories import login_as, make_report, make_thread, make_user
 
 
 def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(
@@ -12,13 +11,7 @@ def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(
 ):
     thread, posts = make_thread(db_session, replies=1)
     with app.test_request_context():
-        reports.file_report(
-            session=db_session,
-            actor=make_user(db_session),
-            item_type="post",
-            item_id=posts[1].id,
-            reason="spam",
-        )
+        make_report(db_session, "post", posts[1].id)
     db_session.commit()
     login_as(client, make_user(db_session, role="moderator", locale="en"))
     for path in ("/mod/queue", f"/report?type=post&id={posts[1].id}"):
@@ -30,13 +23,7 @@ def test_queue_and_report_form_mark_swedish_content_for_an_english_moderator(
 def test_queue_adds_no_lang_when_the_content_is_in_the_page_language(app, client, db_session):
     thread, posts = make_thread(db_session, replies=1)
     with app.test_request_context():
-        reports.file_report(
-            session=db_session,
-            actor=make_user(db_session),
-            item_type="post",
-            item_id=posts[1].id,
-            reason="spam",
-        )
+        make_report(db_session, "post", posts[1].id)
     db_session.commit()
     login_as(client, make_user(db_session, role="moderator", locale="sv"))
     html = client.get("/mod/queue").get_data(as_text=True)

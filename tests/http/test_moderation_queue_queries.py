@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import event
 
-from forum.moderation import reports
-from tests.factories import login_as, make_project_with_lesson, make_thread, make_user
+from tests.factories import login_as, make_project_with_lesson, make_report, make_thread, make_user
 
 
 def _report_posts(app, db_session, how_many: int) -> None:
     with app.test_request_context():
         for n in range(how_many):
             _thread, posts = make_thread(db_session, replies=1, title=f"Tråd om solceller {n}")
-            reports.file_report(
-                session=db_session,
-                actor=make_user(db_session),
-                item_type="post",
-                item_id=posts[1].id,
-                reason="spam",
-            )
+            make_report(db_session, "post", posts[1].id)
         db_session.commit()
 
 
@@ -43,13 +36,7 @@ def test_queue_uses_as_many_statements_for_many_items_as_for_few(app, client, db
     with app.test_request_context():
         project, lesson = make_project_with_lesson(db_session)
         for item_type, item_id in (("project", project.id), ("lesson", lesson.id)):
-            reports.file_report(
-                session=db_session,
-                actor=make_user(db_session),
-                item_type=item_type,
-                item_id=item_id,
-                reason="spam",
-            )
+            make_report(db_session, item_type, item_id)
         db_session.commit()
     _report_posts(app, db_session, 2)
     few = _statements(app, client)

@@ -8,12 +8,13 @@ import pytest
 from sqlmodel import select
 
 from forum.discussions.models import Post, Thread
-from forum.moderation import reports, users
+from forum.moderation import users
 from forum.moderation.models import Report, ReportStatus
 from tests.factories import (
     client_as,
     login_as,
     make_project_with_lesson,
+    make_report,
     make_thread,
     make_user,
     themes,
@@ -34,14 +35,7 @@ def world(app, db_session):
     thread, posts = make_thread(db_session, replies=2)
     other, _ = make_thread(db_session, title="Cykelbanor i Malmö")
     with app.test_request_context():
-        reports.file_report(
-            session=db_session,
-            actor=make_user(db_session),
-            item_type="post",
-            item_id=posts[2].id,
-            reason="spam",
-            comment="Reklam för solpaneler",
-        )
+        make_report(db_session, "post", posts[2].id, comment="Reklam för solpaneler")
         project, lesson = make_project_with_lesson(db_session)
     db_session.commit()
     return {
@@ -188,20 +182,8 @@ def test_member_replaying_a_form_with_csrf_on_gets_403(app_settings, db_session,
 
 def test_queue_lists_reports_grouped_with_priority(client, world, db_session, app):
     with app.test_request_context():
-        reports.file_report(
-            session=db_session,
-            actor=make_user(db_session),
-            item_type="post",
-            item_id=world["posts"][2].id,
-            reason="off_topic",
-        )
-        reports.file_report(
-            session=db_session,
-            actor=make_user(db_session),
-            item_type="post",
-            item_id=world["posts"][1].id,
-            reason="harassment",
-        )
+        make_report(db_session, "post", world["posts"][2].id, reason="off_topic")
+        make_report(db_session, "post", world["posts"][1].id, reason="harassment")
     db_session.commit()
     login_as(client, world["moderator"])
     html = client.get("/mod/queue").get_data(as_text=True)

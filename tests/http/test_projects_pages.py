@@ -9,14 +9,11 @@ from forum.accounts.models import Role
 from forum.discussions.models import Thread
 from forum.lessons.models import Lesson
 from forum.projects.models import Project, ProjectRevision
-from forum.projects.service import PartnerInput
 from tests.factories import (
     LESSON_SV,
-    goal,
     lesson_form,
     login_as,
     make_lesson,
-    make_project,
     make_thread,
     make_user,
     project_form,
@@ -24,26 +21,6 @@ from tests.factories import (
 )
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def member(db_session):
-    return make_user(db_session, display_name="Maja Medlem", locale="en")
-
-
-@pytest.fixture
-def project(app, db_session, member):
-    with app.test_request_context("/"):
-        return make_project(
-            db_session,
-            member,
-            start_year=None,
-            end_year=None,
-            summary="Bo01.",
-            website="",
-            goal_ids=[goal(db_session, 11).id],
-            partners=[PartnerInput("Malmö stad", "public")],
-        )
 
 
 # --- reading ----------------------------------------------------------------------------------

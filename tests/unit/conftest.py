@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import make_user
+from tests.factories import make_project, make_user
 
 
 @pytest.fixture
@@ -18,3 +18,14 @@ def ctx(app):
 def mod(db_session, ctx):
     """A moderator, inside a request context."""
     return make_user(db_session, role="moderator")
+
+
+@pytest.fixture
+def member(db_session):
+    return make_user(db_session)
+
+
+@pytest.fixture
+def project(db_session, member, ctx):
+    """A project by ``member`` with the defaults of ``project_input``."""
+    return make_project(db_session, member)

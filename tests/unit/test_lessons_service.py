@@ -20,23 +20,10 @@ from forum.projects import queries as project_queries
 from forum.projects import service
 from forum.projects.errors import UnknownProject
 from forum.projects.queries import ProjectFilters
-from tests.factories import goal, lesson_input, make_project, make_user, project_input, theme
+from tests.factories import goal, lesson_input, make_user, project_input, theme
 
-
-@pytest.fixture(autouse=True)
-def request_context(app):
-    with app.test_request_context("/"):
-        yield
-
-
-@pytest.fixture
-def member(db_session):
-    return make_user(db_session)
-
-
-@pytest.fixture
-def project(db_session, member):
-    return make_project(db_session, member)
+# The services translate their messages: every test runs in a request context.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def test_draft_lesson_then_publish_opens_a_lesson_thread(db_session, member, project):

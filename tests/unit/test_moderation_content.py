@@ -11,11 +11,11 @@ from forum.discussions.models import Thread
 from forum.domain import InvalidInput, NotAllowed
 from forum.lessons import queries as lesson_queries
 from forum.lessons import service as lesson_service
-from forum.moderation import items, reports
+from forum.moderation import items
 from forum.moderation.errors import InvalidAction
 from forum.moderation.models import ModerationAction, Report, ReportStatus
 from forum.projects import queries as project_queries
-from tests.factories import make_project_with_lesson, make_user
+from tests.factories import make_project_with_lesson, make_report, make_user
 from tests.moderation_helpers import audit_count
 
 
@@ -25,13 +25,7 @@ def last_entry(session) -> ModerationAction:
 
 def test_hide_and_restore_lesson_one_entry_each_and_thread_follows(db_session, mod):
     project, lesson = make_project_with_lesson(db_session)
-    reports.file_report(
-        session=db_session,
-        actor=make_user(db_session),
-        item_type="lesson",
-        item_id=lesson.id,
-        reason="spam",
-    )
+    make_report(db_session, "lesson", lesson.id)
     n = audit_count(db_session)
     items.hide_item(session=db_session, actor=mod, item=lesson, reason="Reklam för en konsult")
     assert audit_count(db_session) == n + 1

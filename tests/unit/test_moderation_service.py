@@ -25,7 +25,7 @@ from forum.moderation.models import (
     ReportStatus,
     UserWarning,
 )
-from tests.factories import make_thread, make_user, themes
+from tests.factories import make_report, make_thread, make_user, themes
 from tests.moderation_helpers import audit_count
 
 
@@ -103,13 +103,7 @@ def test_report_rules(db_session, mod):
 def test_dismiss_closes_every_open_report_with_one_entry(db_session, mod):
     thread, posts = make_thread(db_session, replies=1)
     for _ in range(3):
-        report_moderation.file_report(
-            session=db_session,
-            actor=make_user(db_session),
-            item_type="post",
-            item_id=posts[1].id,
-            reason="off_topic",
-        )
+        make_report(db_session, "post", posts[1].id, reason="off_topic")
     n = audit_count(db_session)
     closed = report_moderation.dismiss_reports(
         session=db_session,
@@ -150,13 +144,7 @@ def test_members_cannot_moderate(db_session, ctx):
 def test_hide_and_restore_keep_counters_and_resolve_reports(db_session, mod):
     thread, posts = make_thread(db_session, replies=2)
     assert thread.post_count == 3
-    report_moderation.file_report(
-        session=db_session,
-        actor=make_user(db_session),
-        item_type="post",
-        item_id=posts[2].id,
-        reason="harassment",
-    )
+    make_report(db_session, "post", posts[2].id, reason="harassment")
     n = audit_count(db_session)
     post_moderation.hide_post(session=db_session, actor=mod, post=posts[2], reason="Personangrepp")
     entry = one_new_entry(db_session, n, "post.hide")

@@ -16,23 +16,10 @@ from forum.projects.errors import DuplicateSlug
 from forum.projects.models import ProjectPartner, ProjectRevision
 from forum.projects.queries import ProjectFilters
 from forum.projects.service import PartnerInput
-from tests.factories import make_project, make_user, project_input, theme
+from tests.factories import make_user, project_input, theme
 
-
-@pytest.fixture(autouse=True)
-def request_context(app):
-    with app.test_request_context("/"):
-        yield
-
-
-@pytest.fixture
-def member(db_session):
-    return make_user(db_session)
-
-
-@pytest.fixture
-def project(db_session, member):
-    return make_project(db_session, member)
+# The services translate their messages: every test runs in a request context.
+pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def test_create_project_renders_summary_and_keeps_partners_in_order(db_session, project):
