@@ -49,6 +49,11 @@ class Config:
     # index updates, mail and periodic checks; off, they run in the process that asks for them.
     JOBS_WORKER = True
     JOBS_WORKER_THREADS = 2
+    JOBS_HEARTBEAT_SECONDS = 10.0  # how often the worker records that it is alive
+    # GET /healthz answers 503 when the worker has been silent, or an index change has waited,
+    # longer than this many seconds
+    HEALTH_WORKER_SILENCE = 60.0
+    HEALTH_PENDING_AGE = 300.0
     JOBS_SQLITE_PATH = str(INSTANCE_PATH / "jobs.db")  # the queue on one machine
     REDIS_URL: str | None = None  # the queue in Redis instead (several machines)
 

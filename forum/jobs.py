@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from .clock import utcnow
 
 log = logging.getLogger("forum.jobs")
 PARKED = "parked:"  # key prefix of parked jobs in the queue's key-value store
+HEARTBEAT = "worker-heartbeat"  # when a worker last said it was alive (epoch seconds)
 
 
 class RetryLater(Exception):
@@ -170,6 +172,50 @@ class Jobs:
 
     def dismiss_parked(self, job_id: str) -> bool:
         return self.huey.get(PARKED + job_id) is not None
+
+    # -- health -----------------------------------------------------------------------------------
+    def beat(self) -> None:
+        self.huey.put(HEARTBEAT, time.time())
+
+    def start_heartbeat(self, interval: float) -> threading.Thread:
+        """Beat every ``interval`` seconds from a daemon thread, for as long as the worker lives.
+        A beat that fails (the queue's storage briefly unreachable) is logged and tried again."""
+
+        def loop() -> None:
+            while True:
+                try:
+                    self.beat()
+                except Exception as exc:
+                    log.warning("worker heartbeat not recorded: %s", exc)
+                time.sleep(interval)
+
+        thread = threading.Thread(target=loop, name="jobs-heartbeat", daemon=True)
+        thread.start()
+        return thread
+
+    def health(self, *, max_silence: float) -> tuple[str, dict]:
+        """The worker's verdict for GET /healthz ("ok" or "error: ...") and its figures: the age
+        of the last heartbeat, jobs waiting in the queue, scheduled (retries, delayed) and parked.
+        Without a worker (immediate mode) there is nothing to wait for."""
+        if self.immediate:
+            return "ok", {"worker_heartbeat_age_seconds": None, "jobs_queued": 0}
+        try:
+            last = self.huey.get(HEARTBEAT, peek=True)
+            age = None if last is None else round(time.time() - last, 1)
+            figures = {
+                "worker_heartbeat_age_seconds": age,
+                "jobs_queued": self.huey.pending_count(),
+                "jobs_scheduled": self.huey.scheduled_count(),
+                "jobs_parked": len(self.parked()),
+            }
+        except Exception as exc:  # the queue's storage: reported, never raised
+            log.warning("health check: job queue unavailable: %s", exc)
+            return f"error: the job queue cannot be read ({exc.__class__.__name__})", {}
+        if age is None:
+            return "error: no job worker has started (run `flask forum worker`)", figures
+        if age > max_silence:
+            return f"error: the job worker has been silent for {age:.0f} s", figures
+        return "ok", figures
 
     def consumer(self, *, workers: int):
         if self.immediate:

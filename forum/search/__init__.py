@@ -56,6 +56,8 @@ def init_app(app: Flask) -> None:
     # With a worker, a commit enqueues the outbox and the worker applies it; without one (huey's
     # immediate mode) the same job runs in the committing process, as it always did.
     service.schedule = lambda: queue.enqueue("search.apply_outbox")
+    if not queue.immediate:  # without a worker, `flask forum check-index --repair` does it
+        service.repair = lambda: queue.enqueue("search.repair_index")
     try:
         state = service.ensure_index(
             background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)), rebuild=not in_cli

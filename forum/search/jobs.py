@@ -44,11 +44,23 @@ def apply_outbox() -> None:
 
 @job("search.sweep_outbox", retries=0, periodic=crontab())
 def sweep_outbox() -> None:
-    """Every minute: apply what no job applied (lost or parked jobs, changes written by
-    commands), unless the index is missing and being rebuilt."""
+    """Every minute: the index opens and reads whole (a cheap check; a damaged or missing one is
+    repaired now, not at the hourly comparison), then apply what no job applied (lost or parked
+    jobs, changes written by commands)."""
     service = _service()
-    if service.available():
-        apply_all(service)
+    try:
+        service.store.check()
+    except IndexUnavailable as exc:
+        log.error("search sweep: %s", exc)
+        check_and_repair(service)
+        return
+    apply_all(service)
+
+
+@job("search.repair_index", retries=0)
+def repair_index() -> None:
+    """A search failed in a web process: check and repair the index now."""
+    check_and_repair(_service())
 
 
 @job("search.prune_outbox", retries=0, periodic=crontab(minute="7"))

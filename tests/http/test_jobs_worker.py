@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from forum import create_app
 from forum.config import PROJECT_ROOT
 from forum.discussions.models import Post
 from forum.search import get_search_service
@@ -28,23 +27,6 @@ from tests.mail_fixtures import body_text
 
 KEY = "abcdefghijklmnopqrstuvwxyz012345"
 WAIT = 30.0  # seconds: a bound for a loaded machine; the worker usually needs well under one
-
-
-@pytest.fixture
-def worker_settings(app_settings, tmp_path, smtp_server) -> dict:
-    return {
-        **app_settings,
-        **smtp_server.settings,
-        "JOBS_WORKER": True,
-        "JOBS_SQLITE_PATH": str(tmp_path / "instance" / "jobs.db"),
-    }
-
-
-@pytest.fixture
-def worker_app(worker_settings):
-    application = create_app(worker_settings)
-    yield application
-    application.extensions["forum_engine"].dispose()
 
 
 @contextmanager
