@@ -12,6 +12,7 @@ import logging
 from sqlmodel import Session
 
 from ..jobs import RetryLater, crontab, job
+from .health import index_verdict
 from .index import IndexUnavailable
 
 log = logging.getLogger("forum.search")
@@ -44,17 +45,16 @@ def apply_outbox() -> None:
 
 @job("search.sweep_outbox", retries=0, periodic=crontab())
 def sweep_outbox() -> None:
-    """Every minute: the index opens and reads whole (a cheap check; a damaged or missing one is
-    repaired now, not at the hourly comparison), then apply what no job applied (lost or parked
-    jobs, changes written by commands)."""
+    """Every minute: apply what no job applied (lost or parked jobs, changes written by
+    commands), then check the index as /healthz does (it opens and reads whole and holds as many
+    documents as it should): a damaged or missing index, or one that lost documents, is repaired
+    now rather than at the hourly comparison."""
     service = _service()
-    try:
-        service.store.check()
-    except IndexUnavailable as exc:
-        log.error("search sweep: %s", exc)
-        check_and_repair(service)
-        return
     apply_all(service)
+    verdict = index_verdict(service)
+    if verdict != "ok":
+        log.error("search sweep: %s; checking and repairing", verdict)
+        check_and_repair(service)
 
 
 @job("search.repair_index", retries=0)
