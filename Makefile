@@ -91,9 +91,11 @@ clean:
 schema: | $(PY)
 	$(PY) -m forum.schema
 
-# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py).
+# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
+# then the time the worker takes to repair a damaged index (bench/self_repair.py).
 bench: $(VENV)/.installed compile-translations
 	$(PY) -m bench.search_bench
+	$(PY) -m bench.self_repair
 
 # Search relevance: nDCG@10 and Recall@10 per labelled corpus and analysis variant.
 search-eval: $(VENV)/.installed

@@ -59,8 +59,13 @@ def sweep_outbox() -> None:
 
 @job("search.repair_index", retries=0)
 def repair_index() -> None:
-    """A search failed in a web process: check and repair the index now."""
-    check_and_repair(_service())
+    """A search failed in a web process: check the index now and repair it if it is damaged
+    (other searches may have asked too: the first repair leaves the others a cheap check)."""
+    service = _service()
+    verdict = index_verdict(service)
+    if verdict != "ok":
+        log.error("search repair asked: %s", verdict)
+        check_and_repair(service)
 
 
 @job("search.prune_outbox", retries=0, periodic=crontab(minute="7"))

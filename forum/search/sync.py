@@ -39,7 +39,7 @@ log = logging.getLogger("forum.search")
 _services: weakref.WeakKeyDictionary[Engine, SearchService] = weakref.WeakKeyDictionary()
 _MODELS = {}  # model class -> entity
 PRUNE_EVERY = 720  # retry rounds between prunings of old applied outbox rows (an hour at 5 s)
-REPAIR_ASK_SECONDS = 30.0  # a failing index fails every search: one request for a repair is enough
+REPAIR_ASK_SECONDS = 5.0  # a failing index fails every search: one request in a while is enough
 APPLY_ORDER = {"thread": 0, "lesson": 1, "project": 2, "post": 3}
 
 
