@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from forum.search import get_search_service, health
-from tests.factories import make_thread
-from tests.http.test_jobs_worker import running_worker, wait_for
+from tests.factories import login_as, make_thread, make_user
+from tests.http.test_jobs_worker import KEY, running_worker, wait_for
 
 NOTICE = "The search index is being rebuilt"
 
@@ -86,3 +86,34 @@ def test_healthz_names_a_silent_worker(worker_app, worker_settings, tmp_path: Pa
     worker_app.config["HEALTH_WORKER_SILENCE"] = 0.5
     wait_for(lambda: client.get("/healthz").status_code == 503, log_path, "the silence")
     assert "silent" in client.get("/healthz").json["worker"]
+
+
+def test_a_held_write_lock_is_reported_and_outlived(
+    worker_app, worker_settings, db_session, tmp_path: Path
+):
+    """Another process holds Whoosh's write lock (a long import, say): search goes on, writes are
+    answered, /healthz names the waiting changes once they are older than allowed, and the worker
+    applies them when the lock is free."""
+    worker_app.config["HEALTH_PENDING_AGE"] = 1.0
+    author = make_user(db_session)
+    thread, _ = make_thread(db_session, author, title="Gröna tak", body="Sedum.")
+    client = worker_app.test_client()
+    login_as(client, author)
+    store = get_search_service(worker_app).store
+    log_path = tmp_path / "worker.log"
+
+    class Release(Exception):
+        pass
+
+    with running_worker(worker_settings, log_path, FORUM_SEARCH_LOCK_TIMEOUT="0.2"):
+        with pytest.raises(Release), store.writer(timeout=1):
+            reply = {"reply-body": "Sedumtak i Augustenborg", "reply-submission_key": KEY}
+            assert client.post(f"/threads/{thread.id}/replies", data=reply).status_code == 303
+            assert "#post-" not in client.get("/search?q=augustenborg&lang=en").text
+            wait_for(lambda: client.get("/healthz").status_code == 503, log_path, "the report")
+            answer = client.get("/healthz").json
+            assert answer["search_outbox"].startswith("error: 1 index change(s) pending")
+            assert answer["search_index"] == "ok" and answer["worker"] == "ok"
+            raise Release
+        wait_for(lambda: client.get("/healthz").status_code == 200, log_path, "the change")
+    assert "#post-" in client.get("/search?q=augustenborg&lang=en").text
