@@ -55,7 +55,7 @@ setup: db
 
 # The web server, the job worker and Redis under one process manager (honcho, Procfile). The web
 # processes count rate limits in that Redis, on a socket in the instance directory, unless the
-# environment names another storage (FORUM_RATELIMIT_STORAGE_URI) or a shared Redis (FORUM_REDIS_URL).
+# environment names another storage (FORUM_RATELIMIT_STORAGE_URI) or a shared FORUM_REDIS_URL.
 REDIS_SOCKET := $(or $(FORUM_INSTANCE_DIR),$(CURDIR)/instance)/redis.sock
 run: export FORUM_REDIS_SOCKET := $(REDIS_SOCKET)
 ifeq ($(FORUM_RATELIMIT_STORAGE_URI)$(FORUM_REDIS_URL),)
