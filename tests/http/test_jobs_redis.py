@@ -20,14 +20,8 @@ from tests.http.test_jobs_worker import KEY, running_worker, searchable, wait_fo
 
 
 @pytest.fixture
-def redis_settings(app_settings, smtp_server, redis_server) -> dict:
-    return {
-        **app_settings,
-        **smtp_server.settings,
-        "JOBS_WORKER": True,
-        "REDIS_URL": redis_server.url,
-        "JOBS_SQLITE_PATH": str(Path(app_settings["INSTANCE_DIR"]) / "jobs.db"),
-    }
+def redis_settings(worker_settings, redis_server) -> dict:
+    return {**worker_settings, "REDIS_URL": redis_server.url}
 
 
 @pytest.fixture
@@ -35,6 +29,10 @@ def redis_app(redis_settings):
     application = create_app(redis_settings)
     yield application
     application.extensions["forum_engine"].dispose()
+
+
+def health(app) -> tuple[str, dict]:
+    return get_jobs(app).health(max_silence=60)
 
 
 def test_the_worker_runs_jobs_from_redis(redis_app, redis_settings, db_session, tmp_path):
@@ -46,6 +44,8 @@ def test_the_worker_runs_jobs_from_redis(redis_app, redis_settings, db_session, 
     log_path = tmp_path / "worker.log"
     with running_worker(redis_settings, log_path, FORUM_REDIS_URL=redis_settings["REDIS_URL"]):
         assert "queue in Redis" in log_path.read_text()
+        # the worker's heartbeat reaches the web through Redis
+        wait_for(lambda: health(redis_app)[0] == "ok", log_path, "the heartbeat")
         response = client.post(
             f"/threads/{thread.id}/replies",
             data={"reply-body": "Skyfallsparker tar hand om regnet", "reply-submission_key": KEY},
@@ -54,6 +54,7 @@ def test_the_worker_runs_jobs_from_redis(redis_app, redis_settings, db_session, 
         post = db_session.exec(select(Post).order_by(Post.id.desc())).first()
         wait_for(searchable(client, "skyfallsparker", post.id), log_path, "the reply")
     assert not Path(redis_settings["JOBS_SQLITE_PATH"]).exists()
+    assert health(redis_app)[1]["jobs_queued"] == 0
 
 
 def test_parked_jobs_are_listed_from_redis(redis_app, db_session, redis_server):
