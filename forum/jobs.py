@@ -243,4 +243,15 @@ def enqueue(name: str, *args, jobs: Jobs | None = None) -> None:
     (jobs or get_jobs()).enqueue(name, *args)
 
 
-__all__ = ["RetryLater", "crontab", "enqueue", "get_jobs", "init_app", "job", "Jobs"]
+def nudge(name: str, *args, jobs: Jobs | None = None) -> None:
+    """Enqueue a job whose work is recorded durably elsewhere (an outbox row committed with the
+    change), after that commit. The change is done and a periodic job will find the work, so a
+    queue that cannot be reached, or a job failing in immediate mode, is logged: raising would
+    answer 500 for a write that succeeded, and the writer would send it again."""
+    try:
+        enqueue(name, *args, jobs=jobs)
+    except Exception:
+        log.exception("job %s not enqueued; its periodic sweep will do the work", name)
+
+
+__all__ = ["RetryLater", "crontab", "enqueue", "get_jobs", "init_app", "job", "Jobs", "nudge"]

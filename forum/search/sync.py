@@ -169,10 +169,7 @@ class SearchService:
         if self.repair is None or now - self._repair_asked < REPAIR_ASK_SECONDS:
             return
         self._repair_asked = now
-        try:
-            self.repair()
-        except Exception as exc:  # the queue unreachable: the periodic check still comes
-            log.warning("search: could not ask for a repair: %s", exc)
+        self.repair()
 
     def pending_count(self) -> int:
         """Changes this node's index has yet to apply."""

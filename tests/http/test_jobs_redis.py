@@ -14,6 +14,7 @@ from forum import create_app
 from forum.accounts.models import Role
 from forum.discussions.models import Post
 from forum.jobs import get_jobs
+from forum.search import get_search_service
 from tests.factories import login_as, make_thread, make_user
 from tests.http.test_jobs_admin import park
 from tests.http.test_jobs_worker import KEY, running_worker, searchable, wait_for
@@ -78,3 +79,27 @@ def test_the_rate_limits_follow_the_redis_url(redis_settings, redis_server):
         app.extensions["forum_engine"].dispose()
     assert app.config["RATELIMIT_STORAGE_URI"] == redis_server.limits_uri
     assert redis_server.client().keys("LIMITS*")
+
+
+def test_a_write_succeeds_while_the_queue_is_down(worker_settings, db_session, caplog):
+    """The reply commits with its outbox row; the enqueue that follows fails (no Redis on port 1)
+    and is logged: the answer is the usual redirect, not a 500 that would make the writer post it
+    again, and the sweep of a worker that can reach the queue applies the change later."""
+    app = create_app({**worker_settings, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    try:
+        author = make_user(db_session, display_name="Cecilia Ek", locale="en")
+        thread, _ = make_thread(db_session, author)
+        client = app.test_client()
+        login_as(client, author)
+        response = client.post(
+            f"/threads/{thread.id}/replies",
+            data={"reply-body": "Regnet tas om hand lokalt", "reply-submission_key": KEY},
+        )
+        assert response.status_code == 303
+        assert db_session.exec(select(Post).where(Post.thread_id == thread.id)).all()[-1].body == (
+            "Regnet tas om hand lokalt"
+        )
+        assert "job search.apply_outbox not enqueued" in caplog.text
+        assert get_search_service(app).pending_count() == 1
+    finally:
+        app.extensions["forum_engine"].dispose()
