@@ -35,8 +35,10 @@ from whoosh.writing import LockError
 
 from .analysis import WordAnalyzer, language_analyzer, ngram_analyzer, plain_analyzer
 from .filesizes import damaged_file, record_sizes
+from .segments import hold_files
 
 LIVE_LINK = "current"
+OPEN_ATTEMPTS = 5  # searchers opened in a row while writers keep committing, then the last is used
 
 
 class ForumCodec(W3Codec):
@@ -195,26 +197,29 @@ class IndexStore:
         is kept, so the next call opens the index afresh."""
         local = self._local
         try:
-            ix = self.open()
-            searcher = getattr(local, "searcher", None)
-            if searcher is None or local.index is not ix or not searcher.up_to_date():
-                self._drop_searcher()
-                searcher = ix.searcher()
-                # closed when its thread ends (or at exit), not left open for the garbage collector
-                local.close = weakref.finalize(threading.current_thread(), searcher.close)
-                local.searcher, local.index = searcher, ix
-            self._verify(searcher)
+            for attempt in range(OPEN_ATTEMPTS):
+                ix = self.open()
+                searcher = getattr(local, "searcher", None)
+                if searcher is None or local.index is not ix or not searcher.up_to_date():
+                    self._drop_searcher()
+                    searcher = ix.searcher()
+                    # closed when its thread ends (or at exit), not left to the garbage collector
+                    local.close = weakref.finalize(threading.current_thread(), searcher.close)
+                    local.searcher, local.index = searcher, ix
+                    hold_files(searcher)
+                problem = damaged_file(self.live_path(), searcher)
+                # A commit since the searcher opened may have merged segments away and deleted
+                # files it had yet to open: the next generation is whole, open that one.
+                if searcher.up_to_date() or attempt == OPEN_ATTEMPTS - 1:
+                    break
+            if problem:
+                raise IndexUnavailable(f"damaged index: {problem}")
         except Exception as exc:
             self.forget()
             if isinstance(exc, IndexUnavailable):
                 raise
             raise IndexUnavailable(f"cannot read the index: {_describe(exc)}") from exc
         return searcher
-
-    def _verify(self, searcher) -> None:
-        problem = damaged_file(self.live_path(), searcher)
-        if problem:
-            raise IndexUnavailable(f"damaged index: {problem}")
 
     def forget(self) -> None:
         """Drop this thread's searcher and the opened index: after a failure, the next search
@@ -243,10 +248,15 @@ class IndexStore:
         missing, corrupt or a file was cut short."""
         ix = self.open()
         try:
-            with ix.searcher() as searcher:
-                self._verify(searcher)
-                list(searcher.lexicon("kind"))
-                return searcher.doc_count()
+            for attempt in range(OPEN_ATTEMPTS):
+                with ix.searcher() as searcher:
+                    problem = damaged_file(self.live_path(), searcher)
+                    if problem and not searcher.up_to_date() and attempt < OPEN_ATTEMPTS - 1:
+                        continue  # merged away meanwhile, as in searcher()
+                    if problem:
+                        raise IndexUnavailable(f"damaged index: {problem}")
+                    list(searcher.lexicon("kind"))
+                    return searcher.doc_count()
         except IndexUnavailable:
             raise
         except Exception as exc:

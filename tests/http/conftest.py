@@ -28,3 +28,14 @@ def project(app, db_session, member):
             goal_ids=[goal(db_session, 11).id],
             partners=[PartnerInput("Malmö stad", "public")],
         )
+
+
+@pytest.fixture
+def live_settings(app_settings, tmp_path) -> dict:
+    """The settings of the forum's real processes (``tests/processes.py``): the job worker on,
+    its queue in the test's instance directory."""
+    return {
+        **app_settings,
+        "JOBS_WORKER": True,
+        "JOBS_SQLITE_PATH": str(tmp_path / "instance" / "jobs.db"),
+    }

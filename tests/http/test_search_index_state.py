@@ -185,3 +185,27 @@ def test_two_workers_writing_at_once_keep_the_index_whole(app, app_settings, db_
     with ix.searcher() as searcher:
         keys = [fields["key"] for fields in searcher.all_stored_fields()]
     assert len(keys) == len(set(keys)) == 10
+
+
+def test_a_searcher_reads_its_documents_after_a_merge_deleted_their_files(app, db_session):
+    """Another process's writer merges segments and deletes their files right after its commit,
+    while a web worker's searcher of the previous generation has yet to read stored fields and
+    field lengths from them (as a search under concurrent writes does)."""
+    from forum.search.index import WRITER_OPTIONS
+
+    author = make_user(db_session)
+    threads = [  # a segment each
+        make_thread(db_session, author, f"Solceller på taket {n}", "Solceller och batterier.")[0]
+        for n in range(3)
+    ]
+    store = get_search_service(app).store
+    searcher = store.searcher()
+    stored_files = set(store.live_path().glob("*._stored.col"))
+    assert len(searcher.leaf_searchers()) == 3
+    writer = store.open().writer(**WRITER_OPTIONS)
+    writer.commit(optimize=True)  # one segment; Whoosh deletes the others' files
+    assert len(stored_files) == 3 and not any(path.exists() for path in stored_files)
+    keys = [searcher.stored_fields(n)["key"] for n in range(searcher.doc_count_all())]
+    assert sorted(keys) == sorted(f"thread:{thread.id}" for thread in threads)
+    fresh = store.searcher()
+    assert fresh is not searcher and fresh.up_to_date()
