@@ -9,7 +9,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := forum:create_app
 
-.PHONY: run dev lint test test-pg translations compile-translations setup db bench chromium clean
+.PHONY: run dev lint test test-pg soak translations compile-translations setup db bench chromium clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -84,6 +84,11 @@ test: lint compile-translations chromium node_modules/.package-lock.json
 test-pg: $(VENV)/.installed-test compile-translations
 	.ci/with-postgres $(BIN)/pytest tests/unit tests/http $(PYTEST_ARGS)
 
+# The soak test at length: gunicorn and the job worker under 16 writing members (tests/http/test_soak.py).
+SOAK_SECONDS ?= 120
+soak: $(VENV)/.installed-test compile-translations
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/http/test_soak.py -s $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
 
@@ -91,9 +96,11 @@ clean:
 schema: | $(PY)
 	$(PY) -m forum.schema
 
-# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py).
-bench: $(VENV)/.installed compile-translations
+# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
+# then seconds from a reply's commit to its being found, with 16 members writing (bench/commit_to_search.py).
+bench: $(VENV)/.installed-test compile-translations
 	$(PY) -m bench.search_bench
+	$(PY) -m bench.commit_to_search
 
 # Search relevance: nDCG@10 and Recall@10 per labelled corpus and analysis variant.
 search-eval: $(VENV)/.installed

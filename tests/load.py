@@ -30,6 +30,7 @@ THEME = "klimatneutral-framtid"
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
 POST_ANCHOR = re.compile(r'id="post-(\d+)"')
 WORD = re.compile(r"\b[a-z]{9}\b")  # what ``word`` makes
+MIX = {"reply": 4, "search": 3, "edit": 2, "new_thread": 1}  # what members do, by weight
 TIMEOUT = 60  # seconds a request may take on a loaded machine before it counts as unanswered
 
 
@@ -198,14 +199,15 @@ class Member:
         words = WORD.findall(self.rng.choice(known)) if known else ["kompost"]
         self._send("GET", "/search", write=False, params={"q": words[0]})
 
-    def run(self, stop: threading.Event, *, pause: float = 0.1) -> None:
-        """Write and search until ``stop`` is set: replies most, then searches, edits, threads."""
-        actions = [(self.reply, 4), (self.search, 3), (self.edit, 2), (self.new_thread, 1)]
+    def run(self, stop: threading.Event, *, pause: float = 0.1, mix: dict | None = None) -> None:
+        """Until ``stop`` is set: actions drawn by their weights in ``mix`` (``MIX``), each
+        followed by a pause of up to ``pause`` seconds."""
+        mix = mix or MIX
         while not stop.is_set():
-            action = self.rng.choices([a for a, _ in actions], [w for _, w in actions])[0]
-            if action == self.edit and not self.own:
-                action = self.reply
-            action()
+            action = self.rng.choices(list(mix), list(mix.values()))[0]
+            if action == "edit" and not self.own:
+                action = "reply"
+            getattr(self, action)()
             stop.wait(self.rng.random() * pause)
 
 
