@@ -23,7 +23,6 @@ import requests
 from sqlmodel import Session
 
 from forum.discussions.models import Post, Thread
-from forum.search.consistency import IndexReport, compare_index
 from tests.factories import DEFAULT_PASSWORD, make_thread, make_user
 
 THEME = "klimatneutral-framtid"
@@ -82,12 +81,6 @@ class Ledger:
             if thread is None or thread.title != title:
                 problems.append(f"thread {thread_id} is lost or has another title")
         return problems
-
-
-def index_mismatches(session: Session, store) -> IndexReport:
-    """``check-index``'s comparison, without applying anything first: what the index lacks,
-    holds stale or holds although the database does not."""
-    return compare_index(session, store)
 
 
 class Member:

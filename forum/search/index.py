@@ -246,20 +246,12 @@ class IndexStore:
     def check(self) -> int:
         """Open the index and read it once: its number of documents; IndexUnavailable if it is
         missing, corrupt or a file was cut short."""
-        ix = self.open()
+        searcher = self.searcher()
         try:
-            for attempt in range(OPEN_ATTEMPTS):
-                with ix.searcher() as searcher:
-                    problem = damaged_file(self.live_path(), searcher)
-                    if problem and not searcher.up_to_date() and attempt < OPEN_ATTEMPTS - 1:
-                        continue  # merged away meanwhile, as in searcher()
-                    if problem:
-                        raise IndexUnavailable(f"damaged index: {problem}")
-                    list(searcher.lexicon("kind"))
-                    return searcher.doc_count()
-        except IndexUnavailable:
-            raise
+            list(searcher.lexicon("kind"))
+            return searcher.doc_count()
         except Exception as exc:
+            self.forget()
             raise IndexUnavailable(f"corrupt index: {_describe(exc)}") from exc
 
     # -- which node this directory is ------------------------------------------------------------

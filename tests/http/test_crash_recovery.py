@@ -18,7 +18,8 @@ from contextlib import contextmanager
 import pytest
 
 from forum.search import get_search_service
-from tests.load import Ledger, crowd, index_mismatches, start_members, stop_members
+from forum.search.consistency import compare_index
+from tests.load import Ledger, crowd, start_members, stop_members
 from tests.processes import Forum, wait_for
 
 MEMBERS = 16
@@ -74,7 +75,7 @@ def test_nothing_acknowledged_is_lost_and_the_index_recovers_by_itself(
             lambda: service.pending_count() == 0, forum.worker_log, "the outbox drained"
         )
     db_session.expire_all()
-    report = index_mismatches(db_session, service.store)
+    report = compare_index(db_session, service.store)  # check-index, nothing applied first
     print(
         f"\n{crash.__name__}: {ledger.acknowledged} acknowledged writes, {ledger.unanswered} "
         f"without an answer; outbox drained {drained:.1f} s after the last write; "

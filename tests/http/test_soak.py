@@ -17,7 +17,8 @@ import threading
 import time
 
 from forum.search import get_search_service
-from tests.load import Ledger, crowd, index_mismatches, start_members, stop_members
+from forum.search.consistency import compare_index
+from tests.load import Ledger, crowd, start_members, stop_members
 from tests.processes import Forum, wait_for
 
 SOAK_SECONDS = float(os.environ.get("SOAK_SECONDS", "20"))
@@ -52,7 +53,7 @@ def test_sixteen_members_write_and_search_without_an_error_or_a_lost_write(
     assert ledger.acknowledged > MEMBERS
     db_session.expire_all()
     assert ledger.lost_or_stale(db_session) == []
-    report = index_mismatches(db_session, service.store)
+    report = compare_index(db_session, service.store)  # check-index, nothing applied first
     assert (report.missing, report.stale, report.extra) == ([], [], [])
     for log in (forum.web_log, forum.worker_log):
         assert "Traceback" not in log.read_text(), log.read_text()[-5000:]
