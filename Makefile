@@ -9,7 +9,8 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := forum:create_app
 
-.PHONY: run dev lint test test-pg translations compile-translations setup db bench chromium redis-server clean
+.PHONY: run dev lint test test-pg soak translations compile-translations setup db bench chromium \
+	redis-server clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -97,6 +98,11 @@ test: lint compile-translations chromium redis-server node_modules/.package-lock
 test-pg: $(VENV)/.installed-test compile-translations redis-server
 	.ci/with-postgres $(BIN)/pytest tests/unit tests/http $(PYTEST_ARGS)
 
+# The soak test at length: gunicorn and the job worker under 16 writing members (tests/http/test_soak.py).
+SOAK_SECONDS ?= 120
+soak: $(VENV)/.installed-test compile-translations
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/pytest tests/http/test_soak.py -s $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
 
@@ -105,9 +111,11 @@ schema: | $(PY)
 	$(PY) -m forum.schema
 
 # Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
-# then the time the worker takes to repair a damaged index (bench/self_repair.py).
-bench: $(VENV)/.installed compile-translations
+# then seconds from a reply's commit to its being found, with 16 members writing (bench/commit_to_search.py),
+# and the seconds the worker takes to repair a damaged index (bench/self_repair.py).
+bench: $(VENV)/.installed-test compile-translations
 	$(PY) -m bench.search_bench
+	$(PY) -m bench.commit_to_search
 	$(PY) -m bench.self_repair
 
 # Search relevance: nDCG@10 and Recall@10 per labelled corpus and analysis variant.

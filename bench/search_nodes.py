@@ -22,14 +22,12 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from forum import create_app
-from forum.core.seed import seed_reference_data
 from forum.db import make_engine
 from forum.discussions.models import Post
 from forum.markup import render_markdown
-from forum.migrate import upgrade
 from forum.search import get_search_service
 from forum.search.consistency import compare_index
-from tests.conftest import test_settings
+from tests.conftest import migrate_and_seed, test_settings
 from tests.factories import make_thread, make_user
 
 
@@ -38,10 +36,7 @@ def _fresh_database(url: str):
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
-    upgrade(url)
-    with Session(engine) as session:
-        seed_reference_data(session)
-        session.commit()
+    migrate_and_seed(url)
     return engine
 
 

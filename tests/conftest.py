@@ -34,17 +34,21 @@ def test_settings(**overrides) -> dict:
     return settings
 
 
-@pytest.fixture(scope="session")
-def migrated_db_template(tmp_path_factory) -> Path:
-    """One database migrated with `alembic upgrade head` and seeded, copied for each test."""
-    path = tmp_path_factory.mktemp("dbtemplate") / "template.db"
-    url = f"sqlite:///{path}"
+def migrate_and_seed(url: str) -> None:
+    """`alembic upgrade head` and the reference data (also used by the benchmarks)."""
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
         seed_reference_data(session)
         session.commit()
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_db_template(tmp_path_factory) -> Path:
+    """One database migrated with `alembic upgrade head` and seeded, copied for each test."""
+    path = tmp_path_factory.mktemp("dbtemplate") / "template.db"
+    migrate_and_seed(f"sqlite:///{path}")
     return path
 
 

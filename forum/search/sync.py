@@ -171,9 +171,13 @@ class SearchService:
         self._repair_asked = now
         self.repair()
 
-    def pending_count(self) -> int:
-        """Changes this node's index has yet to apply."""
-        return self.pending_summary()[0]
+    def pending_count(self, *, up_to: int | None = None) -> int:
+        """Changes this node's index has yet to apply (``up_to``: of the outbox ids up to it)."""
+        query = select(func.count()).select_from(SearchOutbox).where(self._pending())
+        if up_to is not None:
+            query = query.where(SearchOutbox.id <= up_to)
+        with Session(self.engine) as session:
+            return session.exec(query).one()
 
     def pending_summary(self) -> tuple[int, datetime | None]:
         """How many changes this node's index has yet to apply, and when the oldest was made."""
@@ -182,6 +186,11 @@ class SearchService:
                 select(func.count(), func.min(SearchOutbox.created_at)).where(self._pending())
             ).one()
             return count, oldest
+
+    def last_change(self) -> int:
+        """The highest outbox id this transaction sees (0 when there is none)."""
+        with Session(self.engine) as session:
+            return session.exec(select(func.max(SearchOutbox.id))).one() or 0
 
     def _pending(self):
         """Rows this node has not applied (whatever other nodes sharing the database did)."""

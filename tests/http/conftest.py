@@ -32,14 +32,20 @@ def project(app, db_session, member):
 
 
 @pytest.fixture
-def worker_settings(app_settings, tmp_path, smtp_server) -> dict:
-    """Settings of an app whose jobs go to a queue (a SQLite file) for a real worker process."""
+def live_settings(app_settings, tmp_path) -> dict:
+    """The settings of the forum's real processes (``tests/processes.py``): the job worker on,
+    its queue in the test's instance directory."""
     return {
         **app_settings,
-        **smtp_server.settings,
         "JOBS_WORKER": True,
         "JOBS_SQLITE_PATH": str(tmp_path / "instance" / "jobs.db"),
     }
+
+
+@pytest.fixture
+def worker_settings(live_settings, smtp_server) -> dict:
+    """Those settings with the test's SMTP server, for an app whose jobs a real worker runs."""
+    return {**live_settings, **smtp_server.settings}
 
 
 @pytest.fixture

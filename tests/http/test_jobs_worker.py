@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlmodel import select
@@ -20,35 +18,9 @@ from forum.search import get_search_service
 from tests.accounts_fixtures import REGISTRATION, register
 from tests.factories import login_as, make_thread, make_user
 from tests.mail_fixtures import body_text
-from tests.processes import procfile_process, wait_for
+from tests.processes import running_worker, wait_for
 
 KEY = "abcdefghijklmnopqrstuvwxyz012345"
-
-
-@contextmanager
-def running_worker(settings: dict, log_path: Path, **extra_env):
-    """The Procfile's worker line (`flask forum worker`) with these settings, stopped at the end."""
-    names = (
-        "DATABASE_URL",
-        "SEARCH_DIR",
-        "INSTANCE_DIR",
-        "MAIL_DIR",
-        "SECRET_KEY",
-        "JOBS_SQLITE_PATH",
-        "MAIL_SERVER",
-        "MAIL_PORT",
-    )
-    env = {
-        "FORUM_JOBS_WORKER": "true",
-        **{f"FORUM_{name}": str(settings[name]) for name in names},
-        **extra_env,
-    }
-
-    def ready() -> bool:
-        return "consumer started" in log_path.read_text()
-
-    with procfile_process("worker", env, log_path, ready=ready) as process:
-        yield process
 
 
 def searchable(client, word: str, post_id: int) -> Callable[[], bool]:

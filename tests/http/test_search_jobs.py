@@ -91,3 +91,23 @@ def test_the_apply_job_asks_for_a_retry_while_the_index_is_locked(app_settings):
         assert service.pending_count() == 0
     finally:
         app.extensions["forum_engine"].dispose()
+
+
+def test_the_apply_job_leaves_a_change_committed_while_it_ran_to_that_change_s_job(
+    app, db_session, monkeypatch
+):
+    db_session.info["search_defer_apply"] = True  # its job is still in the queue
+    make_thread(db_session, **WIND)
+    service = get_search_service(app)
+    apply, late = service.apply_pending, []
+
+    def apply_then_another_commit(**options):
+        applied = apply(**options)
+        if not applied and not late:  # after the job's last look at the outbox
+            late.append(make_thread(db_session, title="Solceller", body="Solpaneler.", direct=True))
+        return applied
+
+    monkeypatch.setattr(service, "apply_pending", apply_then_another_commit)
+    with app.app_context():
+        apply_outbox()  # no RetryLater: nothing it saw at its start is pending
+    assert late and service.pending_count() == 2
