@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -24,8 +23,10 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.search_bench import BIN, THEME, free_port, generate, run
+from bench.search_bench import BIN, THEME, generate, run
 from forum.config import PROJECT_ROOT
+from tests.conftest import migrate_and_seed
+from tests.processes import Forum
 
 POSTS = int(os.environ.get("BENCH_REPAIR_POSTS", "20000"))
 LIMIT = 600.0  # seconds a repair may take before the bench gives up on it
@@ -38,6 +39,8 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read().decode()
+    except OSError:  # not listening yet
+        return 0, ""
 
 
 def live(search_dir: Path) -> Path:
@@ -64,7 +67,7 @@ def corrupt_table_of_contents(search_dir: Path) -> None:
     (folder / f"_MAIN_{latest + 1}.toc").write_bytes(b"\x00garbage" * 8)
 
 
-def lose_documents(search_dir: Path, env: dict) -> None:
+def lose_documents(env: dict) -> None:
     """Delete 100 thread documents from the index without an outbox row (as a bug would)."""
     code = (
         "from whoosh import query as Q\n"
@@ -90,90 +93,70 @@ def wait(check: Callable[[], bool], started: float) -> float | None:
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="forum-repair-"))
     search_dir = tmp / "index"
+    settings = {
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "SEARCH_DIR": str(search_dir),
+        "INSTANCE_DIR": str(tmp / "instance"),
+        "JOBS_SQLITE_PATH": str(tmp / "instance" / "jobs.db"),
+        "SECRET_KEY": "bench-only-secret",
+    }
     env = {
         **os.environ,
-        "FORUM_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-        "FORUM_SEARCH_DIR": str(search_dir),
-        "FORUM_INSTANCE_DIR": str(tmp / "instance"),
-        "FORUM_JOBS_SQLITE_PATH": str(tmp / "instance" / "jobs.db"),
-        "FORUM_SECRET_KEY": "bench-only-secret",
+        **{f"FORUM_{name}": value for name, value in settings.items()},
         "FLASK_APP": "forum:create_app",
-        "FORUM_RATELIMIT_ENABLED": "false",
-        "FORUM_JOBS_WORKER": "true",
+        "FORUM_JOBS_WORKER": "false",  # the import applies its outbox itself
     }
-    processes: list[subprocess.Popen] = []
     figures: dict[str, object] = {}
     try:
         data = tmp / "bench.jsonl.gz"
         figures["posts"] = generate(data, POSTS)
-        subprocess.run(
-            [str(BIN / "alembic"), "upgrade", "head"], env=env, check=True, cwd=PROJECT_ROOT
-        )
-        run(env, "forum", "seed")
+        migrate_and_seed(settings["DATABASE_URL"])
         run(env, "forum", "import", str(data), "--theme", THEME)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        for command in (
-            [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}"]
-            + ["forum:create_app()"],
-            [str(BIN / "flask"), "forum", "worker"],
-        ):
-            log = open(tmp / f"{len(processes)}.log", "wb")  # kept with BENCH_KEEP=1
-            processes.append(
-                subprocess.Popen(
-                    command, env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
-                )
-            )
-
-        def healthy() -> bool:
-            try:
-                return get(base + "/healthz")[0] == 200
-            except OSError:
-                return False
-
-        def answers() -> bool:
-            status, page = get(base + QUERY)
-            return status == 200 and "/threads/" in page
-
-        if wait(healthy, time.monotonic()) is None:
-            raise SystemExit("the forum did not become healthy")
-        damages = (
-            delete_live_directory,
-            delete_search_directory,
-            truncate_postings,
-            corrupt_table_of_contents,
-        )
-        for damage in damages:
-            damage(search_dir)
-            started = time.monotonic()
-            get(base + QUERY)  # shows the notice and asks the worker to repair
-            figures[damage.__name__] = {
-                "search_answers_after_s": wait(answers, started),
-                "healthz_200_after_s": wait(healthy, started),
-            }
-            print(damage.__name__, figures[damage.__name__], flush=True)
-        lose_documents(search_dir, env)
-        started = time.monotonic()
-        time.sleep(6)  # the verdict /healthz reuses for 5 s
-        noticed = not healthy()
-        figures["lose_documents"] = {
-            "healthz_503_seen": noticed,
-            "healthz_200_after_s": wait(healthy, started) if noticed else None,
-        }
-        print("lose_documents", figures["lose_documents"], flush=True)
+        with Forum(settings, tmp, FORUM_RATELIMIT_ENABLED="false") as forum:
+            figures.update(measure(forum.url, search_dir, env))
     finally:
-        for process in processes:
-            process.send_signal(signal.SIGINT if process.args[1] == "forum" else signal.SIGTERM)
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
         if os.environ.get("BENCH_KEEP"):
             print("kept", tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(figures, indent=1))
+
+
+def measure(base: str, search_dir: Path, env: dict) -> dict:
+    def healthy() -> bool:
+        return get(base + "/healthz")[0] == 200
+
+    def answers() -> bool:
+        status, page = get(base + QUERY)
+        return status == 200 and "/threads/" in page
+
+    figures: dict[str, dict] = {}
+    if wait(healthy, time.monotonic()) is None:
+        raise SystemExit("the forum did not become healthy")
+    for damage in (
+        delete_live_directory,
+        delete_search_directory,
+        truncate_postings,
+        corrupt_table_of_contents,
+    ):
+        damage(search_dir)
+        started = time.monotonic()
+        get(base + QUERY)  # shows the notice and asks the worker to repair
+        figures[damage.__name__] = {
+            "search_answers_after_s": wait(answers, started),
+            "healthz_200_after_s": wait(healthy, started),
+        }
+        print(damage.__name__, figures[damage.__name__], flush=True)
+    lose_documents(env)
+    started = time.monotonic()
+    time.sleep(6)  # the verdict /healthz reuses for 5 s
+    noticed = not healthy()
+    figures["lose_documents"] = {
+        "healthz_503_seen": noticed,
+        "healthz_200_after_s": wait(healthy, started) if noticed else None,
+    }
+    print("lose_documents", figures["lose_documents"], flush=True)
+    return figures
 
 
 if __name__ == "__main__":
