@@ -3,13 +3,14 @@
 Every function of the area's services (this module, ``login``, ``settings``, ``roles`` and
 ``privacy``) takes keyword-only arguments (``*, session, actor, ...``), flushes but never commits,
 and raises a domain error (an ``AccountError`` of ``errors.py``, or ``NotAllowed``) carrying a
-translated message and the form field it belongs to, if any. Mails are queued with
-``send_after_commit``: they leave only if the caller's transaction commits.
+translated message and the form field it belongs to, if any. Mails are added to the outbox
+(``forum.mail``): they leave only if the caller's transaction commits.
 """
 
 from __future__ import annotations
 
 import secrets
+from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -137,16 +138,22 @@ def mail_user(
     """Queue a mail to ``user`` in their language, to ``address`` instead of their own if given;
     it leaves when the caller commits."""
     send_after_commit(
-        session,
-        compose(
-            to=address or user.email,
-            to_name=user.display_name,
-            subject=subject,
-            template=template,
-            locale=user.locale,
-            user=user,
-            **context,
-        ),
+        session, message_to(user, subject=subject, template=template, address=address, **context)
+    )
+
+
+def message_to(
+    user: User, *, subject, template: str, address: str | None = None, **context
+) -> EmailMessage:
+    """A mail to ``user`` in their language (to ``address`` instead of their own if given)."""
+    return compose(
+        to=address or user.email,
+        to_name=user.display_name,
+        subject=subject,
+        template=template,
+        locale=user.locale,
+        user=user,
+        **context,
     )
 
 
