@@ -5,12 +5,15 @@
 The app runs as in production where it matters for the timing: a job queue in a SQLite file
 (``JOBS_WORKER`` on, no worker running, so a request only enqueues), production argon2 costs, a
 migrated SQLite database. Rate limits and CSRF are off so every request reaches the service.
-Known and unknown requests alternate (REPETITIONS each, 200 by default) so drift in the machine's
-load affects both alike; the median and the 90th percentile are printed in milliseconds.
+Known and unknown requests are interleaved (REPETITIONS each, 200 by default), in a shuffled
+order each round, so that drift in the machine's load and the wake of the previous request (an
+argon2 hash evicts caches) affect both alike; the median and the 90th percentile are printed in
+milliseconds.
 """
 
 from __future__ import annotations
 
+import random
 import statistics
 import sys
 import tempfile
@@ -73,6 +76,7 @@ def main(repetitions: int) -> None:
         app = _app(Path(tmp))
         client = app.test_client()
         times: dict[str, list[float]] = {}
+        shuffle = random.Random(7).shuffle
         for i in range(repetitions + 5):  # the first rounds warm caches up and are dropped
             rounds = [
                 ("reset known", "/reset", {"email": KNOWN}, 303),
@@ -80,12 +84,13 @@ def main(repetitions: int) -> None:
                 ("register known", "/register", {**REGISTRATION, "email": KNOWN}, 422),
                 ("register unknown", "/register", {**REGISTRATION, "email": f"n{i}@ex.org"}, 303),
             ]
+            shuffle(rounds)
             for name, path, data, expect in rounds:
                 elapsed = _timed(client, path, data, expect)
                 if i >= 5:
                     times.setdefault(name, []).append(elapsed)
         app.extensions["forum_engine"].dispose()
-    for name, samples in times.items():
+    for name, samples in sorted(times.items()):
         print(f"{name:18} {_summary(samples)}")
 
 
