@@ -1,20 +1,16 @@
-"""Mail that ran out of attempts, on /admin/jobs: admins send it again or dismiss it; and the
-password reset request, which does the same work for a known and an unknown address."""
+"""Mail that ran out of attempts, on /admin/jobs: admins send it again or dismiss it."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from email.message import EmailMessage
 
-import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
-from forum import create_app
 from forum.accounts.models import Role
 from forum.clock import utcnow
 from forum.mail import MailOutbox
-from forum.mail.outbox import MAX_ATTEMPTS, deliver_due
+from forum.mail.outbox import MAX_ATTEMPTS
 from tests.factories import login_as, make_user
 
 EN = {"Accept-Language": "en"}
@@ -71,54 +67,3 @@ def test_send_again_and_dismiss(mail_app, db_session, smtp_server):
     for action in ("retry", "dismiss"):
         response = client.post(f"/admin/mail/{erik}/{action}", headers=EN, follow_redirects=True)
         assert "That message is no longer parked." in response.get_data(as_text=True)
-
-
-@pytest.fixture
-def queued_app(app_settings, smtp_server, tmp_path):
-    """Requests only enqueue their jobs (a queue file no worker reads), as in production."""
-    settings = {
-        **app_settings,
-        **smtp_server.settings,
-        "JOBS_WORKER": True,
-        "JOBS_SQLITE_PATH": str(tmp_path / "instance" / "jobs.db"),
-    }
-    application = create_app(settings)
-    yield application
-    application.extensions["forum_engine"].dispose()
-
-
-def test_a_reset_request_does_the_same_work_for_any_address(queued_app, db_session, smtp_server):
-    make_user(db_session, email="known@example.org", locale="en")
-    make_user(db_session, email="gone@example.org", deleted_at=utcnow())
-    client = queued_app.test_client()
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    engine = queued_app.extensions["forum_engine"]
-    answers, work = {}, {}
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        for address in ("known@example.org", "nobody@example.org", "gone@example.org"):
-            statements.clear()
-            response = client.post("/reset", data={"email": address})
-            answers[address] = (response.status_code, response.headers["Location"])
-            work[address] = list(statements)
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert len(set(answers.values())) == 1
-    assert work["known@example.org"] == work["nobody@example.org"] == work["gone@example.org"]
-    assert any("INSERT INTO mail_outbox" in s for s in work["known@example.org"])
-    assert not any("user_account" in s for s in work["known@example.org"])  # no lookup at all
-    assert [row.recipient for row in db_session.exec(select(MailOutbox))] == [
-        "known@example.org",
-        "nobody@example.org",
-        "gone@example.org",
-    ]
-    with queued_app.app_context():
-        assert deliver_due() == 1  # the worker's side: only the active account gets mail
-    [message] = smtp_server.messages
-    assert str(message["To"]).endswith("<known@example.org>")
-    assert message["Subject"] == "Reset your password"
-    assert db_session.exec(select(MailOutbox)).all() == []
