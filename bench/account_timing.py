@@ -58,11 +58,11 @@ def _app(directory: Path):
     )
 
 
-def _timed(client, path: str, data: dict, expect: int) -> float:
+def _timed(client, path: str, data: dict, expect: tuple[int, ...]) -> float:
     started = time.perf_counter()
     response = client.post(path, data=data)
     elapsed = time.perf_counter() - started
-    assert response.status_code == expect, (path, data.get("email"), response.status_code)
+    assert response.status_code in expect, (path, data.get("email"), response.status_code)
     return elapsed * 1000
 
 
@@ -79,10 +79,11 @@ def main(repetitions: int) -> None:
         shuffle = random.Random(7).shuffle
         for i in range(repetitions + 5):  # the first rounds warm caches up and are dropped
             rounds = [
-                ("reset known", "/reset", {"email": KNOWN}, 303),
-                ("reset unknown", "/reset", {"email": f"nobody{i}@example.org"}, 303),
-                ("register known", "/register", {**REGISTRATION, "email": KNOWN}, 422),
-                ("register unknown", "/register", {**REGISTRATION, "email": f"n{i}@ex.org"}, 303),
+                ("reset known", "/reset", {"email": KNOWN}, (303,)),
+                ("reset unknown", "/reset", {"email": f"nobody{i}@example.org"}, (303,)),
+                # a taken address was refused (422) before registration answered it as a new one
+                ("register known", "/register", {**REGISTRATION, "email": KNOWN}, (303, 422)),
+                ("register unknown", "/register", {**REGISTRATION, "email": f"n{i}@x.se"}, (303,)),
             ]
             shuffle(rounds)
             for name, path, data, expect in rounds:
