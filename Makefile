@@ -9,7 +9,7 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := forum:create_app
 
-.PHONY: run dev lint test test-pg translations compile-translations setup db bench chromium clean
+.PHONY: run dev lint test test-pg translations compile-translations setup db bench chromium redis-server clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,9 +53,16 @@ db: $(VENV)/.installed instance/secret_key compile-translations
 
 setup: db
 
-# The web server and the job worker under one process manager (honcho, Procfile).
-run: setup
-	@echo "Tillsammans forum: http://$(HOST):$(PORT) and its job worker  (Ctrl+C stops both)"
+# The web server, the job worker and Redis under one process manager (honcho, Procfile). The web
+# processes count rate limits in that Redis, on a socket in the instance directory, unless the
+# environment names another storage (FORUM_RATELIMIT_STORAGE_URI) or a shared FORUM_REDIS_URL.
+REDIS_SOCKET := $(or $(FORUM_INSTANCE_DIR),$(CURDIR)/instance)/redis.sock
+run: export FORUM_REDIS_SOCKET := $(REDIS_SOCKET)
+ifeq ($(FORUM_RATELIMIT_STORAGE_URI)$(FORUM_REDIS_URL),)
+run: export FORUM_RATELIMIT_STORAGE_URI := redis+unix://$(REDIS_SOCKET)
+endif
+run: setup redis-server
+	@echo "Tillsammans forum: http://$(HOST):$(PORT), its job worker and Redis  (Ctrl+C stops all)"
 	FORUM_BIND=$(HOST):$(PORT) FORUM_WEB_WORKERS=$(WORKERS) $(BIN)/honcho start -f Procfile
 
 # One process with the reloader; jobs run in it, as the tests run them.
@@ -68,6 +75,12 @@ chromium:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 
+redis-server:
+	@if ! command -v redis-server >/dev/null; then \
+	  echo "Installing Debian's redis-server for the rate limits of make run and the tests"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; \
+	fi
+
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
@@ -77,11 +90,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-test: lint compile-translations chromium node_modules/.package-lock.json
+test: lint compile-translations chromium redis-server node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The unit and HTTP tests again, on a real PostgreSQL server started for the run (.ci/with-postgres).
-test-pg: $(VENV)/.installed-test compile-translations
+test-pg: $(VENV)/.installed-test compile-translations redis-server
 	.ci/with-postgres $(BIN)/pytest tests/unit tests/http $(PYTEST_ARGS)
 
 clean:
@@ -91,9 +104,11 @@ clean:
 schema: | $(PY)
 	$(PY) -m forum.schema
 
-# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py).
+# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
+# then the time the worker takes to repair a damaged index (bench/self_repair.py).
 bench: $(VENV)/.installed compile-translations
 	$(PY) -m bench.search_bench
+	$(PY) -m bench.self_repair
 
 # Search relevance: nDCG@10 and Recall@10 per labelled corpus and analysis variant.
 search-eval: $(VENV)/.installed

@@ -91,8 +91,10 @@ def _init_limiter(app: Flask) -> None:
     """flask-limiter keeps one on/off switch per process (the last init_app wins, and a disabled
     init registers nothing). The forum always registers it and decides per application, from its
     own RATELIMIT_ENABLED, in the request filter of forum.extensions."""
+    from .config import ratelimit_storage_uri
     from .extensions import limiter
 
+    app.config["RATELIMIT_STORAGE_URI"] = ratelimit_storage_uri(app.config)
     wanted = app.config["RATELIMIT_ENABLED"]
     app.config["RATELIMIT_ENABLED"] = True
     limiter.init_app(app)

@@ -63,4 +63,5 @@ def worker_command(threads: int | None) -> None:
     config = current_app.config
     where = "Redis" if config.get("REDIS_URL") else config["JOBS_SQLITE_PATH"]
     click.echo(f"Job worker: {count} thread(s), queue in {where}")
+    jobs.start_heartbeat(float(config["JOBS_HEARTBEAT_SECONDS"]))
     jobs.consumer(workers=count).run()

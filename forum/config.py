@@ -49,8 +49,15 @@ class Config:
     # index updates, mail and periodic checks; off, they run in the process that asks for them.
     JOBS_WORKER = True
     JOBS_WORKER_THREADS = 2
+    JOBS_HEARTBEAT_SECONDS = 10.0  # how often the worker records that it is alive
+    # GET /healthz answers 503 when the worker has been silent, or an index change has waited,
+    # longer than this many seconds
+    HEALTH_WORKER_SILENCE = 60.0
+    HEALTH_PENDING_AGE = 300.0
     JOBS_SQLITE_PATH = str(INSTANCE_PATH / "jobs.db")  # the queue on one machine
-    REDIS_URL: str | None = None  # the queue in Redis instead (several machines)
+    # redis-py's URL (redis://host:6379/0, unix:///path/redis.sock): the queue and the rate limits
+    # in Redis instead, shared by several machines
+    REDIS_URL: str | None = None
 
     LANGUAGES = ("sv", "en")
     BABEL_DEFAULT_LOCALE = "sv"
@@ -67,7 +74,15 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
 
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Where the limits count (limits' syntax); unset: REDIS_URL's Redis, else this process's memory.
+    # Several processes need a shared storage, or each counts on its own (ratelimit_storage_uri).
+    RATELIMIT_STORAGE_URI: str | None = None
+    # When the storage is unreachable, each process counts in its own memory until it is back
+    # (flask-limiter checks again with growing pauses): the limits hold, though per process, and
+    # the site answers. An error while counting a response (deduct_when) is logged, not a 500.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
     RATELIMIT_HEADERS_ENABLED = False
     # Posting in discussions (flask-limiter syntax), per user; the second for accounts younger than
     # a day.
@@ -130,6 +145,17 @@ class Config:
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _read_secret_file()
         return settings
+
+
+def ratelimit_storage_uri(settings) -> str:
+    """The flask-limiter storage of these settings: RATELIMIT_STORAGE_URI when given, else the
+    Redis of REDIS_URL (which limits spells ``redis+unix://`` for a socket), else memory."""
+    if settings.get("RATELIMIT_STORAGE_URI"):
+        return settings["RATELIMIT_STORAGE_URI"]
+    redis_url = settings.get("REDIS_URL")
+    if not redis_url:
+        return "memory://"
+    return "redis+" + redis_url if redis_url.startswith("unix://") else redis_url
 
 
 class TestConfig(Config):

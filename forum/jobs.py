@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from .clock import utcnow
 
 log = logging.getLogger("forum.jobs")
 PARKED = "parked:"  # key prefix of parked jobs in the queue's key-value store
+HEARTBEAT = "worker-heartbeat"  # when a worker last said it was alive (epoch seconds)
 
 
 class RetryLater(Exception):
@@ -172,6 +174,50 @@ class Jobs:
     def dismiss_parked(self, job_id: str) -> bool:
         return self.huey.get(PARKED + job_id) is not None
 
+    # -- health -----------------------------------------------------------------------------------
+    def beat(self) -> None:
+        self.huey.put(HEARTBEAT, time.time())
+
+    def start_heartbeat(self, interval: float) -> threading.Thread:
+        """Beat every ``interval`` seconds from a daemon thread, for as long as the worker lives.
+        A beat that fails (the queue's storage briefly unreachable) is logged and tried again."""
+
+        def loop() -> None:
+            while True:
+                try:
+                    self.beat()
+                except Exception as exc:
+                    log.warning("worker heartbeat not recorded: %s", exc)
+                time.sleep(interval)
+
+        thread = threading.Thread(target=loop, name="jobs-heartbeat", daemon=True)
+        thread.start()
+        return thread
+
+    def health(self, *, max_silence: float) -> tuple[str, dict]:
+        """The worker's verdict for GET /healthz ("ok" or "error: ...") and its figures: the age
+        of the last heartbeat, jobs waiting in the queue, scheduled (retries, delayed) and parked.
+        Without a worker (immediate mode) there is nothing to wait for."""
+        if self.immediate:
+            return "ok", {"worker_heartbeat_age_seconds": None, "jobs_queued": 0}
+        try:
+            last = self.huey.get(HEARTBEAT, peek=True)
+            age = None if last is None else round(time.time() - last, 1)
+            figures = {
+                "worker_heartbeat_age_seconds": age,
+                "jobs_queued": self.huey.pending_count(),
+                "jobs_scheduled": self.huey.scheduled_count(),
+                "jobs_parked": len(self.parked()),
+            }
+        except Exception as exc:  # the queue's storage: reported, never raised
+            log.warning("health check: job queue unavailable: %s", exc)
+            return f"error: the job queue cannot be read ({exc.__class__.__name__})", {}
+        if age is None:
+            return "error: no job worker has started (run `flask forum worker`)", figures
+        if age > max_silence:
+            return f"error: the job worker has been silent for {age:.0f} s", figures
+        return "ok", figures
+
     def consumer(self, *, workers: int):
         if self.immediate:
             raise RuntimeError("the job worker is off (FORUM_JOBS_WORKER=false): nothing to run")
@@ -198,4 +244,15 @@ def enqueue(name: str, *args, jobs: Jobs | None = None) -> None:
     (jobs or get_jobs()).enqueue(name, *args)
 
 
-__all__ = ["RetryLater", "crontab", "enqueue", "get_jobs", "init_app", "job", "Jobs"]
+def nudge(name: str, *args, jobs: Jobs | None = None) -> None:
+    """Enqueue a job whose work is recorded durably elsewhere (an outbox row committed with the
+    change), after that commit. The change is done and a periodic job will find the work, so a
+    queue that cannot be reached, or a job failing in immediate mode, is logged: raising would
+    answer 500 for a write that succeeded, and the writer would send it again."""
+    try:
+        enqueue(name, *args, jobs=jobs)
+    except Exception:
+        log.exception("job %s not enqueued; its periodic sweep will do the work", name)
+
+
+__all__ = ["RetryLater", "crontab", "enqueue", "get_jobs", "init_app", "job", "Jobs", "nudge"]

@@ -23,7 +23,7 @@ from forum.migrate import upgrade
 from forum.models import metadata
 
 # Fixture modules shared by several test directories, registered once for the whole suite.
-pytest_plugins = ["tests.mail_fixtures", "tests.accounts_fixtures"]
+pytest_plugins = ["tests.mail_fixtures", "tests.accounts_fixtures", "tests.redis_fixtures"]
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 

@@ -1,4 +1,5 @@
-"""The health check: is the database reachable, and is every area's part healthy?"""
+"""The health check: the database, the job worker and every area's part, with the figures an
+operator watches (see README, "Operating the forum")."""
 
 from __future__ import annotations
 
@@ -6,16 +7,23 @@ from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
 from ..db import get_session
-from .contributions import health_checks
+from ..jobs import get_jobs
+from .contributions import health_checks, health_figures
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/healthz")
 def healthz():
-    checks = {"database": _check_database(), **health_checks.collect()}
+    config = current_app.config
+    worker, figures = get_jobs().health(max_silence=float(config["HEALTH_WORKER_SILENCE"]))
+    checks = {"database": _check_database(), "worker": worker, **health_checks.collect()}
     healthy = all(value == "ok" for value in checks.values())
-    body = {"status": "ok" if healthy else "error", **checks}
+    body = {
+        "status": "ok" if healthy else "error",
+        **checks,
+        "figures": {**figures, **health_figures.collect()},
+    }
     return jsonify(body), 200 if healthy else 503
 
 

@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 
 from ..clock import utcnow
 from ..db import get_engine
-from ..jobs import crontab, get_jobs, job
+from ..jobs import crontab, get_jobs, job, nudge
 from .message import MailError, deliver
 from .models import MailOutbox
 
@@ -94,12 +94,8 @@ def pending_mail(session: Session) -> list[EmailMessage]:
 @event.listens_for(OrmSession, "after_commit")
 def _send_after_commit(session: OrmSession) -> None:
     jobs = session.info.pop(QUEUE_KEY, None)
-    if jobs is None:
-        return
-    try:
-        jobs.enqueue("mail.send_outbox")
-    except Exception:  # the rows are committed: the sweep sends them within a minute
-        log.exception("could not enqueue mail.send_outbox; the next sweep sends the mail")
+    if jobs is not None:  # the rows are committed: if the queue fails, the sweep sends them
+        nudge("mail.send_outbox", jobs=jobs)
 
 
 @event.listens_for(OrmSession, "after_rollback")

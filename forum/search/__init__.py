@@ -37,7 +37,7 @@ from flask import Flask, current_app
 def init_app(app: Flask) -> None:
     import click
 
-    from ..jobs import get_jobs
+    from ..jobs import get_jobs, nudge
     from . import health, jobs  # noqa: F401  (adds the index to GET /healthz; declares the jobs)
     from .index import IndexStore
     from .sync import SearchService, listen
@@ -55,7 +55,9 @@ def init_app(app: Flask) -> None:
     queue = get_jobs(app)
     # With a worker, a commit enqueues the outbox and the worker applies it; without one (huey's
     # immediate mode) the same job runs in the committing process, as it always did.
-    service.schedule = lambda: queue.enqueue("search.apply_outbox")
+    service.schedule = lambda: nudge("search.apply_outbox", jobs=queue)
+    if not queue.immediate:  # without a worker, `flask forum check-index --repair` does it
+        service.repair = lambda: nudge("search.repair_index", jobs=queue)
     try:
         state = service.ensure_index(
             background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)), rebuild=not in_cli

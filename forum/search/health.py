@@ -1,6 +1,7 @@
 """The search area's part of GET /healthz and of ``flask forum search-status``: the directory is
 writable, the live index opens and reads whole, and it holds as many documents as the database
-has indexable ones, give or take the changes still waiting in the outbox."""
+has indexable ones, give or take the changes still waiting in the outbox; and the outbox is being
+applied (its oldest change is not too old)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import time
 import weakref
 from pathlib import Path
 
+from flask import current_app, g
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from ..core.contributions import health_checks
+from ..clock import utcnow
+from ..core.contributions import health_checks, health_figures
 from ..discussions.models import Post, Thread
 from ..lessons.models import Lesson, LessonStatus
 from ..projects.models import Project
@@ -33,7 +36,43 @@ def search_health() -> dict:
     cached = _verdicts.get(service)
     if cached is None or now - cached[0] >= VERDICT_SECONDS:
         cached = _verdicts[service] = (now, index_verdict(service))
-    return {"search_index": cached[1]}
+    return {"search_index": cached[1], "search_outbox": outbox_verdict(_outbox())}
+
+
+@health_figures.provide
+def search_figures() -> dict:
+    count, age = _outbox() or (None, None)
+    return {"search_pending_changes": count, "search_oldest_pending_seconds": age}
+
+
+def _outbox() -> tuple[int, float | None] | None:
+    """The changes this node has yet to apply and the age of the oldest in seconds (asked once
+    per request), or None if the database cannot say."""
+    if "search_outbox" not in g:
+        try:
+            count, oldest = get_search_service().pending_summary()
+        except Exception as exc:  # reported as the database's failure, never raised
+            log.warning("health check: search outbox unreadable: %s", exc)
+            g.search_outbox = None
+        else:
+            age = None if oldest is None else round((utcnow() - oldest).total_seconds(), 1)
+            g.search_outbox = (count, age)
+    return g.search_outbox
+
+
+def outbox_verdict(outbox: tuple[int, float | None] | None) -> str:
+    """The outbox is being applied: its oldest change has waited no longer than
+    HEALTH_PENDING_AGE (a stopped worker, an index locked for long, a failing change)."""
+    if outbox is None:
+        return "error: the search outbox cannot be read"
+    count, age = outbox
+    limit = float(current_app.config["HEALTH_PENDING_AGE"])
+    if age is not None and age > limit:
+        return (
+            f"error: {count} index change(s) pending, the oldest for {age:.0f} s "
+            "(is the job worker running?)"
+        )
+    return "ok"
 
 
 def index_verdict(service) -> str:

@@ -8,7 +8,8 @@ Layout of ``SEARCH_DIR``::
     index-.../.sizes.json                   (each committed segment file's size: filesizes.py)
 
 Readers resolve ``current`` when they open a searcher; writers take Whoosh's own write lock
-(``MAIN_WRITELOCK``) with a timeout, so several gunicorn workers can write safely.
+(``MAIN_WRITELOCK``) with a timeout, so several processes can write safely. Files a commit no
+longer needs stay a few minutes for the searches still reading them (``storage.py``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from whoosh.writing import LockError
 
 from .analysis import WordAnalyzer, language_analyzer, ngram_analyzer, plain_analyzer
 from .filesizes import damaged_file, record_sizes
+from .storage import GracefulStorage
 
 LIVE_LINK = "current"
 
@@ -182,7 +184,7 @@ class IndexStore:
             if self._cached and self._cached[0] == path:
                 return self._cached[1]
             try:
-                ix = whoosh_index.open_dir(str(path))
+                ix = GracefulStorage(str(path)).open_index()
             except Exception as exc:  # EmptyIndexError, unpickling errors, missing segment files
                 raise IndexUnavailable(f"cannot open the index: {_describe(exc)}") from exc
             self._cached = (path, ix)

@@ -12,6 +12,7 @@ import logging
 from sqlmodel import Session
 
 from ..jobs import RetryLater, crontab, job
+from .health import index_verdict
 from .index import IndexUnavailable
 
 log = logging.getLogger("forum.search")
@@ -45,10 +46,26 @@ def apply_outbox() -> None:
 @job("search.sweep_outbox", retries=0, periodic=crontab())
 def sweep_outbox() -> None:
     """Every minute: apply what no job applied (lost or parked jobs, changes written by
-    commands), unless the index is missing and being rebuilt."""
+    commands), then check the index as /healthz does (it opens and reads whole and holds as many
+    documents as it should): a damaged or missing index, or one that lost documents, is repaired
+    now rather than at the hourly comparison."""
     service = _service()
-    if service.available():
-        apply_all(service)
+    apply_all(service)
+    verdict = index_verdict(service)
+    if verdict != "ok":
+        log.error("search sweep: %s; checking and repairing", verdict)
+        check_and_repair(service)
+
+
+@job("search.repair_index", retries=0)
+def repair_index() -> None:
+    """A search failed in a web process: check the index now and repair it if it is damaged
+    (other searches may have asked too: the first repair leaves the others a cheap check)."""
+    service = _service()
+    verdict = index_verdict(service)
+    if verdict != "ok":
+        log.error("search repair asked: %s", verdict)
+        check_and_repair(service)
 
 
 @job("search.prune_outbox", retries=0, periodic=crontab(minute="7"))

@@ -85,9 +85,11 @@ def run_search(*, session: Session, service, params: SearchParams) -> SearchPage
         raise
     except IndexUnavailable as exc:
         log.warning("search: %s", exc)
+        service.request_repair()
     except Exception:  # a damaged file fails in Whoosh in any number of ways
         log.exception("search: the index failed")
         service.store.forget()
+        service.request_repair()
     return SearchPage(params=params, parsed=parse_query(params.q), unavailable=True)
 
 

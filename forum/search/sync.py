@@ -22,7 +22,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import event, func, insert, update
 from sqlalchemy import inspect as sa_inspect
@@ -39,6 +39,7 @@ log = logging.getLogger("forum.search")
 _services: weakref.WeakKeyDictionary[Engine, SearchService] = weakref.WeakKeyDictionary()
 _MODELS = {}  # model class -> entity
 PRUNE_EVERY = 720  # retry rounds between prunings of old applied outbox rows (an hour at 5 s)
+REPAIR_ASK_SECONDS = 5.0  # a failing index fails every search: one request in a while is enough
 APPLY_ORDER = {"thread": 0, "lesson": 1, "project": 2, "post": 3}
 
 
@@ -146,6 +147,8 @@ class SearchService:
         self.store = store
         self.retry_interval = retry_interval
         self.schedule: Callable[[], None] | None = None  # hands the outbox to the job queue
+        self.repair: Callable[[], None] | None = None  # asks the job worker to repair the index
+        self._repair_asked = -REPAIR_ASK_SECONDS
         self.rebuild_thread: threading.Thread | None = None
         self._apply_lock = threading.Lock()
         _services[engine] = self
@@ -159,12 +162,26 @@ class SearchService:
             return False
         return True
 
+    def request_repair(self) -> None:
+        """A search failed: have the worker check and repair the index now, not at its next
+        periodic check (asked at most every REPAIR_ASK_SECONDS by each process)."""
+        now = time.monotonic()
+        if self.repair is None or now - self._repair_asked < REPAIR_ASK_SECONDS:
+            return
+        self._repair_asked = now
+        self.repair()
+
     def pending_count(self) -> int:
         """Changes this node's index has yet to apply."""
+        return self.pending_summary()[0]
+
+    def pending_summary(self) -> tuple[int, datetime | None]:
+        """How many changes this node's index has yet to apply, and when the oldest was made."""
         with Session(self.engine) as session:
-            return session.exec(
-                select(func.count()).select_from(SearchOutbox).where(self._pending())
+            count, oldest = session.exec(
+                select(func.count(), func.min(SearchOutbox.created_at)).where(self._pending())
             ).one()
+            return count, oldest
 
     def _pending(self):
         """Rows this node has not applied (whatever other nodes sharing the database did)."""

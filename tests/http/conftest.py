@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from forum import create_app
 from forum.projects.service import PartnerInput
 from tests.factories import goal, make_project, make_user
 
@@ -28,3 +29,21 @@ def project(app, db_session, member):
             goal_ids=[goal(db_session, 11).id],
             partners=[PartnerInput("Malmö stad", "public")],
         )
+
+
+@pytest.fixture
+def worker_settings(app_settings, tmp_path, smtp_server) -> dict:
+    """Settings of an app whose jobs go to a queue (a SQLite file) for a real worker process."""
+    return {
+        **app_settings,
+        **smtp_server.settings,
+        "JOBS_WORKER": True,
+        "JOBS_SQLITE_PATH": str(tmp_path / "instance" / "jobs.db"),
+    }
+
+
+@pytest.fixture
+def worker_app(worker_settings):
+    application = create_app(worker_settings)
+    yield application
+    application.extensions["forum_engine"].dispose()

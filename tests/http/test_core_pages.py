@@ -84,7 +84,17 @@ def test_405_for_wrong_method(client):
 def test_healthz_reports_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "search_index": "ok"}
+    body = response.json
+    figures = body.pop("figures")
+    assert body == {
+        "status": "ok",
+        "database": "ok",
+        "worker": "ok",  # no worker in the tests: jobs run in the request
+        "search_index": "ok",
+        "search_outbox": "ok",
+    }
+    assert figures["search_pending_changes"] == 0
+    assert figures["search_oldest_pending_seconds"] is None
 
 
 def test_healthz_reports_missing_search_dir(app_settings, tmp_path):

@@ -1,15 +1,12 @@
-"""The job worker for real: `flask forum worker` in a subprocess, on the test's database, index
-and queue (a SQLite file in the test's instance directory), fed by requests of the test client.
+"""The job worker for real: the Procfile's `flask forum worker` in a subprocess, on the test's
+database, index and queue (a SQLite file in the test's instance directory), fed by requests of
+the test client.
 
 A request commits and answers; the worker makes the reply searchable and sends the mail.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -18,38 +15,19 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from forum import create_app
-from forum.config import PROJECT_ROOT
 from forum.discussions.models import Post
 from forum.search import get_search_service
 from tests.accounts_fixtures import REGISTRATION, register
 from tests.factories import login_as, make_thread, make_user
 from tests.mail_fixtures import body_text
+from tests.processes import procfile_process, wait_for
 
 KEY = "abcdefghijklmnopqrstuvwxyz012345"
-WAIT = 30.0  # seconds: a bound for a loaded machine; the worker usually needs well under one
-
-
-@pytest.fixture
-def worker_settings(app_settings, tmp_path, smtp_server) -> dict:
-    return {
-        **app_settings,
-        **smtp_server.settings,
-        "JOBS_WORKER": True,
-        "JOBS_SQLITE_PATH": str(tmp_path / "instance" / "jobs.db"),
-    }
-
-
-@pytest.fixture
-def worker_app(worker_settings):
-    application = create_app(worker_settings)
-    yield application
-    application.extensions["forum_engine"].dispose()
 
 
 @contextmanager
 def running_worker(settings: dict, log_path: Path, **extra_env):
-    """`flask forum worker` with these settings; stopped (SIGINT, then killed) at the end."""
+    """The Procfile's worker line (`flask forum worker`) with these settings, stopped at the end."""
     names = (
         "DATABASE_URL",
         "SEARCH_DIR",
@@ -61,40 +39,16 @@ def running_worker(settings: dict, log_path: Path, **extra_env):
         "MAIL_PORT",
     )
     env = {
-        **os.environ,
-        "FLASK_APP": "forum:create_app",
         "FORUM_JOBS_WORKER": "true",
         **{f"FORUM_{name}": str(settings[name]) for name in names},
         **extra_env,
     }
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "forum", "worker", "--threads", "2"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_for(lambda: "consumer started" in log_path.read_text(), log_path, "the start")
-            yield process
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
+    def ready() -> bool:
+        return "consumer started" in log_path.read_text()
 
-def wait_for(check: Callable[[], bool], log_path: Path, what: str) -> float:
-    """Seconds until ``check()`` holds; fails (with the worker's log) after ``WAIT``."""
-    started = time.monotonic()
-    while time.monotonic() - started < WAIT:
-        if check():
-            return time.monotonic() - started
-        time.sleep(0.1)
-    raise AssertionError(f"{what} not within {WAIT}s; worker log:\n{log_path.read_text()}")
+    with procfile_process("worker", env, log_path, ready=ready) as process:
+        yield process
 
 
 def searchable(client, word: str, post_id: int) -> Callable[[], bool]:

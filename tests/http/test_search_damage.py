@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import shutil
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from forum.clock import utcnow
 from forum.search import get_search_service, health
 from forum.search.index import IndexUnavailable
 from tests.factories import make_lesson, make_project, make_thread, make_user
@@ -203,6 +205,24 @@ def test_healthz_allows_the_changes_still_pending(app, client, db_session):
     assert get_search_service(app).pending_count() == 2  # the thread and its opening post
     assert client.get("/healthz").status_code == 200
     assert get_search_service(app).apply_pending() == 2
+    assert client.get("/healthz").status_code == 200
+
+
+def test_healthz_names_changes_that_waited_too_long(app, client, db_session):
+    db_session.info["search_defer_apply"] = True
+    make_thread(db_session, **WIND)
+    db_session.execute(
+        text("UPDATE search_outbox SET created_at = :when"),
+        {"when": utcnow() - timedelta(seconds=app.config["HEALTH_PENDING_AGE"] + 60)},
+    )
+    db_session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["search_index"] == "ok"
+    assert response.json["search_outbox"].startswith("error: 2 index change(s) pending")
+    assert response.json["figures"]["search_pending_changes"] == 2
+    assert response.json["figures"]["search_oldest_pending_seconds"] >= 360
+    get_search_service(app).apply_pending()
     assert client.get("/healthz").status_code == 200
 
 

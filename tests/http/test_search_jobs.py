@@ -58,6 +58,24 @@ def test_the_sweep_applies_what_no_job_applied(app, client, db_session):
     assert "Vindkraft i Öresund" in found(client, "vindkraft")
 
 
+def test_the_sweep_repairs_an_index_that_lost_documents(app, client, db_session, caplog):
+    sun, _ = make_thread(db_session, title="Solceller på taket", body="Solpaneler.", direct=True)
+    with get_search_service(app).store.writer() as writer:  # behind the outbox's back
+        writer.delete_by_term("key", f"thread:{sun.id}")
+    get_jobs(app).enqueue("search.sweep_outbox")
+    assert "search sweep: error: the index holds 0 documents" in caplog.text
+    assert "repaired 1 missing" in caplog.text
+    assert "Solceller på taket" in found(client, "solceller")
+
+
+def test_the_sweep_rebuilds_a_missing_index(app, client, db_session, caplog):
+    make_thread(db_session, **WIND)
+    shutil.rmtree(get_search_service(app).store.live_path())
+    get_jobs(app).enqueue("search.sweep_outbox")
+    assert "could not be read" in caplog.text
+    assert "Vindkraft i Öresund" in found(client, "vindkraft")
+
+
 def test_the_apply_job_asks_for_a_retry_while_the_index_is_locked(app_settings):
     app = create_app({**app_settings, "SEARCH_LOCK_TIMEOUT": 0.2})
     try:

@@ -10,7 +10,7 @@ from sqlmodel import func, select
 
 from forum import create_app
 from forum.catalogues import catalogue_path, problems
-from forum.config import PROJECT_ROOT, Config, ConfigError
+from forum.config import PROJECT_ROOT, Config, ConfigError, ratelimit_storage_uri
 from forum.core.models import Goal, Theme
 from forum.core.seed import seed_reference_data
 from forum.db import make_engine
@@ -82,6 +82,23 @@ def test_environment_overrides_are_typed(monkeypatch):
     assert settings["RATELIMIT_ENABLED"] is False
     assert settings["MAIL_PORT"] == 2525
     assert settings["DATABASE_URL"].startswith("postgresql")
+
+
+@pytest.mark.parametrize(
+    ("settings", "storage"),
+    [
+        ({}, "memory://"),
+        ({"REDIS_URL": "redis://10.0.0.5:6379/0"}, "redis://10.0.0.5:6379/0"),
+        ({"REDIS_URL": "unix:///run/redis.sock"}, "redis+unix:///run/redis.sock"),
+        (
+            {"REDIS_URL": "redis://10.0.0.5/0", "RATELIMIT_STORAGE_URI": "memcached://10.0.0.6"},
+            "memcached://10.0.0.6",
+        ),
+    ],
+)
+def test_the_rate_limits_count_where_the_settings_say(settings, storage):
+    defaults = {"RATELIMIT_STORAGE_URI": Config.RATELIMIT_STORAGE_URI, "REDIS_URL": None}
+    assert ratelimit_storage_uri({**defaults, **settings}) == storage
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,16 @@ def test_the_forum_declares_its_jobs(app):
     assert {"mail.send_outbox", "mail.sweep_outbox"} <= names
 
 
-def test_a_failing_job_is_retried_with_backoff_then_parked(monkeypatch, caplog):
+@pytest.fixture(params=["memory", "redis"])
+def huey(request):
+    """A queue in memory, and one in a real Redis (parked jobs live in its results hash)."""
+    if request.param == "memory":
+        return MemoryHuey("test")
+    server = request.getfixturevalue("redis_server")
+    return RedisHuey("test", url=server.url, blocking=False)
+
+
+def test_a_failing_job_is_retried_with_backoff_then_parked(monkeypatch, caplog, huey):
     calls = []
 
     def flaky() -> None:
@@ -41,9 +50,8 @@ def test_a_failing_job_is_retried_with_backoff_then_parked(monkeypatch, caplog):
 
     monkeypatch.setattr(forum_jobs, "_DEFINITIONS", {})
     forum_jobs.job("test.flaky", retries=2, retry_delay=1.0)(flaky)
-    queue = Jobs(Flask("jobs-test"), MemoryHuey("test"))
+    queue = Jobs(Flask("jobs-test"), huey)
     queue.enqueue("test.flaky")
-    huey = queue.huey
     far = datetime.datetime.now(datetime.UTC).replace(tzinfo=None) + datetime.timedelta(hours=1)
     huey.execute(huey.dequeue(), far)
     delays = []
