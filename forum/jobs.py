@@ -163,9 +163,10 @@ class Jobs:
         return sorted(found, key=lambda record: record["failed_at"], reverse=True)
 
     def retry_parked(self, job_id: str) -> bool:
-        """Enqueue a parked job again (with its retries); False if there is no such job."""
+        """Enqueue a parked job again (with its retries); False if there is no such job, or no
+        longer a job of that name (it is dropped: nothing could run it)."""
         record = self.huey.get(PARKED + job_id)  # reads and removes it
-        if record is None:
+        if record is None or record["name"] not in _DEFINITIONS:
             return False
         self.enqueue(record["name"], *record["args"])
         return True

@@ -19,6 +19,7 @@ from .lessons.models import (  # noqa: F401
     LessonReaction,
     LessonRevision,
 )
+from .mail.models import MailOutbox  # noqa: F401
 from .moderation.models import (  # noqa: F401
     ModerationAction,
     Report,

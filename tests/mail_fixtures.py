@@ -27,12 +27,16 @@ def free_port() -> int:
 class _Recorder:
     def __init__(self):
         self.messages: list[EmailMessage] = []
+        self.refusals = 0  # how many of the next messages to refuse
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
         with self.lock:
+            if self.refusals:
+                self.refusals -= 1
+                return "451 4.3.0 Try again later"
             self.messages.append(message)
         return "250 Message accepted for delivery"
 
@@ -63,6 +67,11 @@ class SMTPServer:
         """Messages addressed to ``address`` (case-insensitive), oldest first."""
         address = address.lower()
         return [m for m in self.messages if address in str(m["X-Envelope-To"]).lower()]
+
+    def refuse(self, count: int) -> None:
+        """Answer the next ``count`` messages with a temporary failure (451)."""
+        with self.recorder.lock:
+            self.recorder.refusals = count
 
     def clear(self) -> None:
         with self.recorder.lock:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from ..clock import utcnow
+from ..mail import compose_after_commit, composer
 from . import passwords, tokens
 from .errors import InvalidCredentials, InvalidToken
 from .models import User
-from .service import check_password, find_by_email, link_payload, mail_user, new_session_token
+from .service import (
+    check_password,
+    find_by_email,
+    link_payload,
+    message_to,
+    new_session_token,
+    normalize_email,
+)
 from .urls import absolute_url
+
+RESET_MAIL = "accounts.reset"
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User:
@@ -30,14 +42,22 @@ def authenticate(*, session: Session, email: str, password: str) -> User:
 
 
 def request_reset(*, session: Session, email: str) -> None:
-    """Mail a reset link if an active account has this address; say nothing either way."""
-    user = find_by_email(session, email)
+    """Mail a reset link if an active account has this address; say nothing either way. Whether
+    it has one is looked up when the mail is composed in the worker (``compose_reset``), so the
+    request does the same work, and takes the same time, for any address."""
+    compose_after_commit(session, composer=RESET_MAIL, to=normalize_email(email))
+
+
+@composer(RESET_MAIL)
+def compose_reset(session: Session, address: str) -> EmailMessage | None:
+    """The reset mail to the active account using ``address``; None when there is none. The link
+    is made now, so it is valid for its full time from when it is sent."""
+    user = find_by_email(session, address)
     if user is None or not user.is_active:
-        return
+        return None
     link = absolute_url("accounts.reset_password", token=tokens.make_reset_token(user))
     minutes = int(current_app.config["RESET_TOKEN_MAX_AGE"]) // 60
-    mail_user(
-        session,
+    return message_to(
         user,
         subject=_l("Reset your password"),
         template="reset",

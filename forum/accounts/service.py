@@ -3,13 +3,14 @@
 Every function of the area's services (this module, ``login``, ``settings``, ``roles`` and
 ``privacy``) takes keyword-only arguments (``*, session, actor, ...``), flushes but never commits,
 and raises a domain error (an ``AccountError`` of ``errors.py``, or ``NotAllowed``) carrying a
-translated message and the form field it belongs to, if any. Mails are queued with
-``send_after_commit``: they leave only if the caller's transaction commits.
+translated message and the form field it belongs to, if any. Mails are added to the outbox
+(``forum.mail``): they leave only if the caller's transaction commits.
 """
 
 from __future__ import annotations
 
 import secrets
+from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,11 +19,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from ..clock import utcnow
-from ..mail import compose, send_after_commit
+from ..mail import compose, compose_after_commit, composer, send_after_commit
 from . import passwords, tokens
 from .errors import AlreadyConfirmed, EmailTaken, ExpiredToken, InvalidToken, WeakPassword
 from .models import ActorType, Role, User
 from .urls import absolute_url
+
+REGISTRATION_MAIL = "accounts.registration"
 
 
 def normalize_email(email: str) -> str:
@@ -58,15 +61,40 @@ def create_user(
     role: Role | str = Role.member,
     confirmed: bool = False,
 ) -> User:
-    """Create an account (no mail). Used by ``register``, the CLI and the demo seed."""
+    """Create an account (no mail). Used by the CLI and the demo seed."""
     email = normalize_email(email)
     if find_by_email(session, email) is not None:
         raise EmailTaken()
     check_password(password, email=email)
+    return _add_user(
+        session,
+        display_name=display_name,
+        email=email,
+        password_hash=passwords.hash_password(password),
+        organisation=organisation,
+        actor_type=actor_type,
+        locale=locale,
+        role=role,
+        confirmed=confirmed,
+    )
+
+
+def _add_user(
+    session: Session,
+    *,
+    email: str,
+    password_hash: str,
+    display_name: str,
+    organisation: str | None,
+    actor_type: ActorType | str,
+    locale: str,
+    role: Role | str = Role.member,
+    confirmed: bool = False,
+) -> User:
     user = User(
         display_name=display_name.strip(),
         email=email,
-        password_hash=passwords.hash_password(password),
+        password_hash=password_hash,
         organisation=(organisation or "").strip() or None,
         actor_type=ActorType(actor_type),
         locale=locale,
@@ -91,19 +119,50 @@ def register(
     organisation: str | None = None,
     actor_type: ActorType | str = ActorType.individual,
     locale: str = "sv",
-) -> User:
-    """A new, unconfirmed member; the confirmation mail leaves when the caller commits."""
-    user = create_user(
-        session=session,
-        display_name=display_name,
-        email=email,
-        password=password,
-        organisation=organisation,
-        actor_type=actor_type,
-        locale=locale,
-    )
-    queue_confirmation(session, user, user.email, template="confirm")
+) -> User | None:
+    """A new, unconfirmed member; None if the address already has an account. Both cost the same
+    (the password is hashed, one mail is queued) and the caller answers both alike, so the form
+    does not tell who has an account: the mail, composed in the worker, tells the address's owner
+    (``compose_registration_mail``). Raises ``EmailTaken`` only when a concurrent registration
+    won the race for the address (the caller rolls back and calls ``queue_registration_mail``)."""
+    email = normalize_email(email)
+    check_password(password, email=email)
+    password_hash = passwords.hash_password(password)
+    user = None
+    if find_by_email(session, email) is None:
+        user = _add_user(
+            session,
+            display_name=display_name,
+            email=email,
+            password_hash=password_hash,
+            organisation=organisation,
+            actor_type=actor_type,
+            locale=locale,
+        )
+    queue_registration_mail(session=session, email=email)
     return user
+
+
+def queue_registration_mail(*, session: Session, email: str) -> None:
+    compose_after_commit(session, composer=REGISTRATION_MAIL, to=normalize_email(email))
+
+
+@composer(REGISTRATION_MAIL)
+def compose_registration_mail(session: Session, address: str) -> EmailMessage | None:
+    """After a registration with ``address``: the confirmation link if its account is not yet
+    confirmed, the news that it already has an account if it is; nothing without an account."""
+    user = find_by_email(session, address)
+    if user is None or not user.is_active:
+        return None
+    if not user.is_confirmed:
+        return confirmation_message(user, user.email, template="confirm")
+    return message_to(
+        user,
+        subject=_l("You already have an account"),
+        template="registered_again",
+        login_link=absolute_url("accounts.login"),
+        reset_link=absolute_url("accounts.reset_request"),
+    )
 
 
 def send_confirmation(*, session: Session, actor: User) -> None:
@@ -114,14 +173,17 @@ def send_confirmation(*, session: Session, actor: User) -> None:
 
 
 def queue_confirmation(session: Session, user: User, address: str, *, template: str) -> None:
+    send_after_commit(session, confirmation_message(user, address, template=template))
+
+
+def confirmation_message(user: User, address: str, *, template: str) -> EmailMessage:
     link = absolute_url("accounts.confirm", token=tokens.make_confirm_token(user, address))
     subject = (
         _l("Confirm your e-mail address")
         if template == "confirm"
         else _l("Confirm your new e-mail address")
     )
-    mail_user(
-        session,
+    return message_to(
         user,
         address=address,
         subject=subject,
@@ -137,16 +199,22 @@ def mail_user(
     """Queue a mail to ``user`` in their language, to ``address`` instead of their own if given;
     it leaves when the caller commits."""
     send_after_commit(
-        session,
-        compose(
-            to=address or user.email,
-            to_name=user.display_name,
-            subject=subject,
-            template=template,
-            locale=user.locale,
-            user=user,
-            **context,
-        ),
+        session, message_to(user, subject=subject, template=template, address=address, **context)
+    )
+
+
+def message_to(
+    user: User, *, subject, template: str, address: str | None = None, **context
+) -> EmailMessage:
+    """A mail to ``user`` in their language (to ``address`` instead of their own if given)."""
+    return compose(
+        to=address or user.email,
+        to_name=user.display_name,
+        subject=subject,
+        template=template,
+        locale=user.locale,
+        user=user,
+        **context,
     )
 
 

@@ -116,32 +116,41 @@ def register():
     if form.validate_on_submit():
         if form.website.data:  # the honeypot was filled in: a bot
             fail(400, _("Your registration could not be accepted."))
+        email = service.normalize_email(form.email.data)
         try:
-            user = service.register(
-                session=get_session(),
-                display_name=form.display_name.data,
-                email=form.email.data,
-                password=form.password.data,
-                organisation=form.organisation.data,
-                actor_type=form.actor_type.data,
-                locale=form.locale.data,
-            )
-        except AccountError as error:
-            get_session().rollback()  # nothing of a refused registration stays (a lost race)
+            _register(form, email)
+        except AccountError as error:  # the password: nothing about the address
+            get_session().rollback()
             show_on_form(form, error)
-        else:
+        else:  # the same answer whether or not the address had an account (its owner gets mail)
             return finish(
                 url_for("accounts.login"),
                 message=_(
                     "Welcome! We sent a confirmation link to %(email)s. You can log in now; "
                     "confirm your address to start posting.",
-                    email=user.email,
+                    email=email,
                 ),
             )
     status = 422 if request.method == "POST" else 200
     return render(
         "accounts/register.html", "accounts/_register_form.html", status=status, form=form
     )
+
+
+def _register(form: RegisterForm, email: str) -> None:
+    try:
+        service.register(
+            session=get_session(),
+            display_name=form.display_name.data,
+            email=email,
+            password=form.password.data,
+            organisation=form.organisation.data,
+            actor_type=form.actor_type.data,
+            locale=form.locale.data,
+        )
+    except EmailTaken:  # a concurrent registration won the race: as for any taken address
+        get_session().rollback()
+        service.queue_registration_mail(session=get_session(), email=email)
 
 
 def _current_locale() -> str:

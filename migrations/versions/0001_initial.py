@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 12:18:19.858322
+Create Date: 2026-11-30 13:07:09.716907
 """
 
 from collections.abc import Sequence
@@ -49,6 +49,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_imported_item")),
         sa.UniqueConstraint("source_key", name=op.f("uq_imported_item_source_key")),
     )
+    op.create_table(
+        "mail_outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("recipient", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+        sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("composer", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("message", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("parked_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_outbox")),
+    )
+    with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_mail_outbox_next_attempt_at"), ["next_attempt_at"], unique=False
+        )
+
     op.create_table(
         "search_node",
         sa.Column("id", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -969,6 +988,10 @@ def downgrade() -> None:
     op.drop_table("theme")
     op.drop_table("search_outbox")
     op.drop_table("search_node")
+    with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_mail_outbox_next_attempt_at"))
+
+    op.drop_table("mail_outbox")
     op.drop_table("imported_item")
     with op.batch_alter_table("goal", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_goal_number"))

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from forum.accounts import service
 from forum.accounts.models import ActorType, User
+from forum.accounts.service import find_by_email
 from tests.accounts_fixtures import (
     REGISTRATION,
     field_error,
@@ -173,29 +174,46 @@ def test_invalid_registration_fragment_for_htmx(client):
     )
 
 
-def test_email_is_unique_case_insensitively(client, db_session):
-    make_user(db_session, email="anna@example.org")
-    response = client.post("/register?lang=en", data={**REGISTRATION, "email": "ANNA@example.org"})
-    assert response.status_code == 422
-    assert "already exists" in field_error(response, "email")
-
-
-def test_a_registration_losing_the_race_for_the_address_gets_the_form_back(
-    client, db_session, monkeypatch
+def test_a_taken_address_gets_the_same_answer_and_its_owner_a_mail(
+    mail_client, smtp_server, db_session
 ):
-    make_user(db_session, email="anna@example.org")
-    # the other registration committed after this one looked the address up
-    monkeypatch.setattr(service, "find_by_email", lambda session, email: None)
-    response = client.post("/register?lang=en", data=REGISTRATION)
-    assert response.status_code == 422
-    assert "already exists" in field_error(response, "email")
+    make_user(db_session, email="anna@example.org", locale="en")
+    new = register(mail_client, email="someone@example.org")
+    taken = register(mail_client, email="ANNA@example.org")  # unique case-insensitively
+    assert (new.status_code, new.headers["Location"]) == (303, "/login")
+    assert (taken.status_code, taken.headers["Location"]) == (303, "/login")
+    assert len(db_session.exec(select(User).where(User.email == "anna@example.org")).all()) == 1
+    [message] = smtp_server.to("anna@example.org")
+    assert message["Subject"] == "You already have an account"
+    assert "/login" in body_text(message) and "/reset" in body_text(message)
+    assert "already belongs to your account" in body_html(message)
+
+
+def test_a_registration_losing_the_race_for_the_address_is_answered_as_a_taken_one(
+    mail_client, smtp_server, db_session, monkeypatch
+):
+    make_user(db_session, email="anna@example.org", locale="en")
+    lookups = []
+
+    def stale_once(session, email):  # the other registration committed after this lookup
+        lookups.append(email)
+        return None if len(lookups) == 1 else find_by_email(session, email)
+
+    monkeypatch.setattr(service, "find_by_email", stale_once)
+    response = register(mail_client)
+    assert response.status_code == 303 and len(lookups) == 2  # the worker's lookup found it
+    assert len(db_session.exec(select(User)).all()) == 1
+    [message] = smtp_server.to("anna@example.org")
+    assert message["Subject"] == "You already have an account"
 
 
 def test_double_submit_creates_one_account(mail_client, smtp_server, db_session):
     first, second = register(mail_client), register(mail_client)
-    assert first.status_code == 303 and second.status_code == 422
+    assert first.status_code == second.status_code == 303
     assert len(db_session.exec(select(User)).all()) == 1
-    assert len(smtp_server.to("anna@example.org")) == 1
+    # the account is not confirmed yet: the second registration mails the link again
+    assert all("/confirm/" in body_text(m) for m in smtp_server.to("anna@example.org"))
+    assert len(smtp_server.to("anna@example.org")) == 2
 
 
 def test_honeypot_rejects_bots(client, db_session):

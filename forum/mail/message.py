@@ -1,20 +1,13 @@
-"""Outgoing mail: plain text + HTML in the recipient's language, over SMTP or into ``.eml`` files.
+"""A message: plain text + HTML in the recipient's language, sent over SMTP or into ``.eml`` files.
 
 * ``compose(...)`` renders ``templates/mail/<name>.txt`` and ``.html`` with the recipient's locale.
 * ``deliver(message)`` sends it through ``FORUM_MAIL_SERVER`` (smtplib; STARTTLS or SSL and login
   when configured). Without a server it writes ``<MAIL_DIR>/<time>-<id>.eml`` and logs the path,
   so a newcomer running ``make run`` can open the confirmation link.
-* ``send_after_commit(session, message)`` queues a message on a database session: when that
-  session commits it is handed to the job worker (``forum/jobs.py``), which delivers it and
-  retries with backoff while the server refuses it; on rollback it is dropped, so no mail
-  announces a change that never happened. A request never waits for an SMTP server, and delivery
-  errors are logged, never raised into the request.
 """
 
 from __future__ import annotations
 
-import email
-import email.policy
 import logging
 import smtplib
 import ssl
@@ -27,13 +20,8 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
-from .jobs import RetryLater, get_jobs, job
 
 log = logging.getLogger("forum.mail")
-QUEUE_KEY = "forum_outgoing_mail"
 
 
 class MailError(RuntimeError):
@@ -140,36 +128,3 @@ def _write_eml(message: EmailMessage, directory: Path) -> Path:
         path,
     )
     return path
-
-
-def send_after_commit(session: Session, message: EmailMessage) -> None:
-    """Deliver ``message`` once ``session`` commits; forget it if the session rolls back."""
-    session.info.setdefault(QUEUE_KEY, []).append((message, get_jobs()))
-
-
-def pending_mail(session: Session) -> list[EmailMessage]:
-    """Messages queued on ``session`` and not yet handed to the worker."""
-    return [message for message, _jobs in session.info.get(QUEUE_KEY, [])]
-
-
-@job("mail.deliver", retries=8, retry_delay=30.0)  # 30 s, 1 min, ... about two hours in all
-def deliver_job(raw: bytes) -> None:
-    """The worker's side: send a message the request composed (the SMTP settings are the
-    worker's own, so no password travels through the queue)."""
-    message = email.message_from_bytes(raw, policy=email.policy.default)
-    try:
-        deliver(message)
-    except MailError as exc:
-        log.error("%s (to %s, subject %r)", exc, message["To"], message["Subject"])
-        raise RetryLater(str(exc)) from exc
-
-
-@event.listens_for(Session, "after_commit")
-def _deliver_queued(session: Session) -> None:
-    for message, jobs in session.info.pop(QUEUE_KEY, []):
-        jobs.enqueue("mail.deliver", bytes(message))
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_queued(session: Session) -> None:
-    session.info.pop(QUEUE_KEY, None)
