@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from forum import create_app
+from forum.clock import utcnow
+from forum.mail import MailOutbox
 
 THEMES_SV = [
     "Klimatneutral framtid",
@@ -90,11 +94,30 @@ def test_healthz_reports_ok(client):
         "status": "ok",
         "database": "ok",
         "worker": "ok",  # no worker in the tests: jobs run in the request
+        "mail": "ok",
         "search_index": "ok",
         "search_outbox": "ok",
     }
     assert figures["search_pending_changes"] == 0
     assert figures["search_oldest_pending_seconds"] is None
+    assert figures["mail_pending"] == 0 and figures["mail_oldest_due_seconds"] is None
+
+
+def test_healthz_names_mail_that_waited_too_long(app, client, db_session):
+    """A message due for longer than allowed: no worker sends mail (one waiting for its next
+    attempt after a refusal is not due, and not counted)."""
+    limit = app.config["HEALTH_PENDING_AGE"]
+    db_session.add(MailOutbox(recipient="a@example.org", message=b"Subject: x\n\nHej"))
+    waiting = utcnow() - timedelta(seconds=limit + 60)
+    db_session.add(MailOutbox(recipient="b@example.org", message=b"x", next_attempt_at=waiting))
+    later = utcnow() + timedelta(minutes=5)
+    db_session.add(MailOutbox(recipient="c@example.org", message=b"x", next_attempt_at=later))
+    db_session.commit()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json["mail"].startswith("error: mail due for")
+    assert response.json["figures"]["mail_pending"] == 3
+    assert response.json["figures"]["mail_oldest_due_seconds"] >= limit + 60
 
 
 def test_healthz_reports_missing_search_dir(app_settings, tmp_path):
