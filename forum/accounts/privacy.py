@@ -4,7 +4,7 @@
 profile, the areas above it answer ``contributions.data_export`` with their sections.
 
 ``delete_account`` anonymises the account in place: the e-mail address, password hash,
-organisation and biography are removed, the name is replaced and every session ends. The row
+organisation, handle and biography are removed, the name is replaced and every session ends. The row
 stays, so posts keep their author id and show "deleted user".
 """
 
@@ -33,6 +33,7 @@ def _profile(user: User) -> dict:
     return {
         "id": user.id,
         "display_name": user.display_name,
+        "handle": user.handle,
         "email": user.email,
         "organisation": user.organisation,
         "actor_type": user.actor_type.value,
@@ -62,6 +63,7 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
     actor.email = None
     actor.password_hash = None
     actor.display_name = DELETED_NAME
+    actor.handle = None  # derived from the name; mentions of it become plain text
     actor.organisation = None
     actor.bio = ""
     actor.bio_html = ""

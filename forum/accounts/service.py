@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from ..clock import utcnow
 from ..mail import compose, send_after_commit
-from . import passwords, tokens
+from . import handles, passwords, tokens
 from .errors import AlreadyConfirmed, EmailTaken, ExpiredToken, InvalidToken, WeakPassword
 from .models import ActorType, Role, User
 from .urls import absolute_url
@@ -63,8 +63,10 @@ def create_user(
     if find_by_email(session, email) is not None:
         raise EmailTaken()
     check_password(password, email=email)
+    display_name = display_name.strip()
     user = User(
-        display_name=display_name.strip(),
+        display_name=display_name,
+        handle=handles.available_handle(session, display_name),
         email=email,
         password_hash=passwords.hash_password(password),
         organisation=(organisation or "").strip() or None,
@@ -77,8 +79,10 @@ def create_user(
     session.add(user)
     try:
         session.flush()
-    except IntegrityError as exc:  # a concurrent registration won the race for the address
-        raise EmailTaken() from exc  # the caller rolls its transaction back
+    except IntegrityError as exc:
+        # A concurrent registration won the race for the address (or, rarely, for the handle:
+        # the member tries again). The caller rolls its transaction back.
+        raise EmailTaken() from exc
     return user
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import permissions
+from ..accounts.handles import mention_links
 from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
@@ -198,7 +199,7 @@ def _apply(session: Session, lesson: Lesson, values: dict) -> None:
     )
     for name, text in values["sections"].items():
         setattr(lesson, name, text)
-        setattr(lesson, f"{name}_html", render_markdown(text))
+        setattr(lesson, f"{name}_html", render_markdown(text, mentions=mention_links(session)))
     lesson.links = values["links"]
     session.add(lesson)
     session.flush()

@@ -16,6 +16,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import permissions
+from ..accounts.handles import mention_links
 from ..accounts.models import ActorType, User
 from ..clock import utcnow
 from ..core.models import Theme
@@ -220,7 +221,7 @@ def _apply(session: Session, project: Project, values: dict) -> None:
         "contact_user_id",
     ):
         setattr(project, key, values[key])
-    project.summary_html = render_markdown(values["summary"])
+    project.summary_html = render_markdown(values["summary"], mentions=mention_links(session))
     session.add(project)
     session.flush()
     _record_slug(session, project, old_slug)
