@@ -22,7 +22,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..clock import utcnow
-from ..markup import HANDLE_PATTERN
+from ..markup import HANDLE_PATTERN, render_markdown
 from .errors import AccountError
 from .models import User
 from .urls import profile_path
@@ -172,6 +172,21 @@ def mention_links(session: Session):
         return {user.handle: profile_path(user) for user in users}
 
     return resolve
+
+
+def unlink_mentions(session: Session, model, columns: Mapping[str, str], handle: str) -> None:
+    """Render again the Markdown of the ``model`` rows that mention ``handle`` (``columns``:
+    source column -> HTML column), once that handle no longer belongs to anyone who can be
+    mentioned: the stored links become text."""
+    links = mention_links(session)
+    needle = "@" + handle.lower()
+    wanted = [
+        func.lower(getattr(model, source)).contains(needle, autoescape=True) for source in columns
+    ]
+    for row in session.exec(select(model).where(or_(*wanted))):
+        for source, html in columns.items():
+            setattr(row, html, render_markdown(getattr(row, source) or "", mentions=links))
+    session.flush()
 
 
 def search_members(session: Session, text: str, *, limit: int = 8) -> list[User]:

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import events, permissions
-from ..accounts.handles import mention_links
+from ..accounts.handles import mention_links, unlink_mentions
 from ..clock import utcnow
 from ..core import queries as core_queries
 from ..core.models import Theme
@@ -364,3 +364,8 @@ def page_of_post(*, session: Session, post: Post, per_page: int = POSTS_PER_PAGE
         .where(Post.thread_id == post.thread_id, Post.id < post.id)
     ).one()
     return before // per_page + 1
+
+
+@events.account_deleted.connect
+def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+    unlink_mentions(session, Post, {"body": "body_html"}, handle)

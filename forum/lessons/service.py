@@ -20,8 +20,8 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
-from ..accounts.handles import mention_links
+from .. import events, permissions
+from ..accounts.handles import mention_links, unlink_mentions
 from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
@@ -381,3 +381,8 @@ def set_lesson_featured(*, session: Session, actor, lesson: Lesson, featured: bo
     lesson.featured = bool(featured)
     session.flush()
     return lesson
+
+
+@events.account_deleted.connect
+def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+    unlink_mentions(session, Lesson, {name: f"{name}_html" for name in LESSON_SECTIONS}, handle)

@@ -15,9 +15,9 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
+from .. import events, permissions
 from ..accounts import handles
-from ..accounts.handles import mention_links
+from ..accounts.handles import mention_links, unlink_mentions
 from ..accounts.models import ActorType, User
 from ..clock import utcnow
 from ..core.models import Theme
@@ -350,3 +350,8 @@ def set_thread_project(
     thread.project_id = project_id
     session.flush()
     return thread
+
+
+@events.account_deleted.connect
+def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+    unlink_mentions(session, Project, {"summary": "summary_html"}, handle)

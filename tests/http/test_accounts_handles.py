@@ -14,6 +14,7 @@ from forum.clock import utcnow
 from forum.discussions.models import Post
 from forum.projects.models import Project
 from tests.factories import (
+    DEFAULT_PASSWORD,
     login_as,
     make_project,
     make_thread,
@@ -259,3 +260,41 @@ def test_markdown_fields_are_marked_for_suggestions(client, db_session, anna):
     page = client.get("/settings", headers=EN).text
     assert 'data-mentions="markdown"' in page and 'data-member-search="/members"' in page
     assert "/static/js/mentions.js" in page
+
+
+def test_deleting_an_account_turns_its_stored_mentions_into_text(app, client, db_session, anna):
+    from forum.accounts.settings import update_profile
+    from forum.lessons.models import Lesson
+    from tests.factories import make_lesson
+
+    other = make_user(db_session, display_name="Bo Kvar")
+    with app.test_request_context():
+        _, [post] = make_thread(db_session, other, body="Fråga @ANNA_andersson och @bo_kvar.")
+        project = make_project(db_session, other, summary="Kontakt: @anna_andersson")
+        lesson = make_lesson(db_session, project, other, advice="Ring @anna_andersson.")
+        update_profile(
+            session=db_session,
+            actor=other,
+            display_name=other.display_name,
+            organisation=None,
+            actor_type="individual",
+            bio="Jobbar med @anna_andersson.",
+        )
+    db_session.commit()
+    rows = [(post, "body_html"), (project, "summary_html"), (lesson, "advice_html")]
+    rows.append((other, "bio_html"))
+    for row, column in rows:
+        assert f'<a href="/u/{anna.id}-anna-andersson" class="mention"' in getattr(row, column)
+
+    login_as(client, anna)
+    response = client.post(
+        "/settings/delete", data={"password": DEFAULT_PASSWORD, "understood": "y"}
+    )
+    assert response.status_code == 303
+    for row, column in rows:
+        db_session.refresh(row)
+        assert f"/u/{anna.id}-" not in getattr(row, column), column
+        assert "@anna_andersson" in getattr(row, column).lower()
+    db_session.refresh(post)
+    assert f'href="/u/{other.id}-bo-kvar" class="mention"' in post.body_html  # others stay
+    assert db_session.get(Lesson, lesson.id).advice == "Ring @anna_andersson."
