@@ -89,22 +89,23 @@ def derive(display_name: str) -> str:
     return base.strip("_") or "member"
 
 
-def candidates(base: str) -> Iterator[str]:
-    """``base``, then ``base2``, ``base3``... (shortened so the number fits), all valid."""
-    if is_valid(base):
-        yield base
-    number = 2
+def _numbered(base: str, first: int = 1) -> Iterator[tuple[int, str]]:
+    """(1, ``base``), then (2, ``base2``), (3, ``base3``)... from ``first`` on, shortened so the
+    number fits, leaving out what breaks the rules."""
+    if first <= 1 and is_valid(base):
+        yield 1, base
+    number = max(first, 2)
     while True:
         suffix = str(number)
-        stem = base[: MAX_LENGTH - len(suffix)].rstrip("_-")
-        if is_valid(stem + suffix):
-            yield stem + suffix
+        handle = base[: MAX_LENGTH - len(suffix)].rstrip("_-") + suffix
+        if is_valid(handle):
+            yield number, handle
         number += 1
 
 
 def pick(base: str, taken: set[str]) -> str:
     """The first free handle for ``base``; ``taken`` holds the handles in use (lower-case)."""
-    return next(c for c in candidates(base) if c not in taken)
+    return next(handle for _, handle in _numbered(base) if handle not in taken)
 
 
 def available_handle(session: Session, display_name: str) -> str:
@@ -121,9 +122,13 @@ def available_handle(session: Session, display_name: str) -> str:
 def allocate(session: Session, display_names: Sequence[str]) -> list[str]:
     """Free, distinct handles for many new accounts at once (the importer): one query."""
     taken = set(session.exec(select(User.handle).where(User.handle.is_not(None))))
-    handles = []
+    handles, tried = [], {}  # tried: the number each base is known to be taken up to
     for name in display_names:
-        handle = pick(derive(name), taken)
+        base = derive(name)
+        number, handle = next(
+            (n, h) for n, h in _numbered(base, tried.get(base, 1)) if h not in taken
+        )
+        tried[base] = number + 1
         taken.add(handle)
         handles.append(handle)
     return handles
