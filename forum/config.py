@@ -123,6 +123,7 @@ class Config:
     RATELIMIT_RESET = "5 per hour"
     RATELIMIT_RESET_ACCOUNT = "3 per hour"
     RATELIMIT_CONFIRM_MAIL = "3 per hour"
+    RATELIMIT_MEMBER_SEARCH = "60 per minute;600 per hour"  # the @handle suggestions, per user
 
     @classmethod
     def from_environment(cls) -> dict:

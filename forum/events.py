@@ -19,6 +19,8 @@ _events = Namespace()
 post_created = _events.signal("post-created")
 #: session, actor, user, before, after (the role values as strings)
 user_role_changed = _events.signal("user-role-changed")
+#: session, user, handle (the handle the account had): areas render again what mentions it
+account_deleted = _events.signal("account-deleted")
 
 
 class Contributions:

@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from slugify import slugify
 from sqlmodel import Session, select
 
+from forum.accounts import handles
 from forum.accounts.models import Role, User
 from forum.clock import utcnow
 from forum.core.models import Goal, Theme
@@ -49,6 +50,8 @@ def make_user(
         "locale": "sv",
     }
     values.update(fields)
+    if "handle" not in values and not values.get("deleted_at"):
+        values["handle"] = handles.available_handle(session, values["display_name"])
     user = User(
         role=Role(role),
         password_hash=_fast_hasher.hash(password),

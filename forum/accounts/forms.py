@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..web.forms import MENTIONS
 from . import passwords
 from .labels import ACTOR_TYPE_LABELS, ROLE_LABELS
 from .models import ActorType
@@ -216,7 +217,16 @@ class ProfileForm(FlaskForm):
         _l("About you (Markdown)"),
         filters=[_strip],
         validators=[Optional(), Length(max=2000, message=_l("At most %(max)d characters."))],
-        render_kw={"rows": 6},
+        render_kw={"rows": 6, **MENTIONS},
+    )
+
+
+class HandleForm(FlaskForm):
+    handle = StringField(
+        _l("New handle"),
+        filters=[_strip],
+        validators=[_required(_l("Enter a handle.")), Length(max=31)],
+        render_kw={"autocomplete": "off", "maxlength": 31, "spellcheck": "false"},
     )
 
 

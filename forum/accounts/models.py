@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column
+from sqlalchemy import CheckConstraint, Column
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -29,9 +29,16 @@ class ActorType(str, enum.Enum):
 
 class User(SQLModel, table=True):
     __tablename__ = "user_account"
+    # Handles are unique whatever their case: stored lower-cased (checked), then unique. (Alembic's
+    # autogenerate cannot write an index on lower(handle) for SQLite, so the check does the work.)
+    __table_args__ = (CheckConstraint("handle = lower(handle)", name="handle_lower_case"),)
 
     id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(max_length=80)
+    # What members type to mention someone (``@handle``; rules in ``handles.py``). NULL once the
+    # account is deleted: it is derived from the name, so it goes with it.
+    handle: str | None = Field(default=None, max_length=30, unique=True)
+    handle_changed_at: datetime | None = Field(default=None)  # the member's one change
     # Stored lower-cased, so uniqueness is case-insensitive. NULL once the account is deleted
     # (GDPR): posts stay, attributed to "deleted user".
     email: str | None = Field(default=None, max_length=254, unique=True)

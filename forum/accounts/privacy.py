@@ -4,8 +4,9 @@
 profile, the areas above it answer ``contributions.data_export`` with their sections.
 
 ``delete_account`` anonymises the account in place: the e-mail address, password hash,
-organisation and biography are removed, the name is replaced and every session ends. The row
-stays, so posts keep their author id and show "deleted user".
+organisation, handle and biography are removed, the name is replaced and every session ends. The
+row stays, so posts keep their author id and show "deleted user". Stored mentions of the account
+become plain text: bios here, the other areas on ``events.account_deleted``.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from .. import events
 from ..clock import utcnow
 from . import passwords
 from .contributions import data_export
 from .errors import WrongPassword
+from .handles import unlink_mentions
 from .models import Role, User
 from .service import new_session_token
 
@@ -33,6 +36,7 @@ def _profile(user: User) -> dict:
     return {
         "id": user.id,
         "display_name": user.display_name,
+        "handle": user.handle,
         "email": user.email,
         "organisation": user.organisation,
         "actor_type": user.actor_type.value,
@@ -61,7 +65,9 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
         raise WrongPassword()
     actor.email = None
     actor.password_hash = None
+    handle = actor.handle
     actor.display_name = DELETED_NAME
+    actor.handle = None  # derived from the name; mentions of it become plain text
     actor.organisation = None
     actor.bio = ""
     actor.bio_html = ""
@@ -70,4 +76,7 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
     actor.deleted_at = utcnow()
     actor.session_token = new_session_token()
     session.flush()
+    if handle:
+        unlink_mentions(session, User, {"bio": "bio_html"}, handle)
+        events.account_deleted.send("accounts", session=session, user=actor, handle=handle)
     return actor

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from ..clock import utcnow
 from ..mail import compose, compose_after_commit, composer, send_after_commit
-from . import passwords, tokens
+from . import handles, passwords, tokens
 from .errors import AlreadyConfirmed, EmailTaken, ExpiredToken, InvalidToken, WeakPassword
 from .models import ActorType, Role, User
 from .urls import absolute_url
@@ -91,8 +91,10 @@ def _add_user(
     role: Role | str = Role.member,
     confirmed: bool = False,
 ) -> User:
+    display_name = display_name.strip()
     user = User(
-        display_name=display_name.strip(),
+        display_name=display_name,
+        handle=handles.available_handle(session, display_name),
         email=email,
         password_hash=password_hash,
         organisation=(organisation or "").strip() or None,
@@ -105,8 +107,10 @@ def _add_user(
     session.add(user)
     try:
         session.flush()
-    except IntegrityError as exc:  # a concurrent registration won the race for the address
-        raise EmailTaken() from exc  # the caller rolls its transaction back
+    except IntegrityError as exc:
+        # A concurrent registration won the race for the address (or, rarely, for the handle:
+        # the member tries again). The caller rolls its transaction back.
+        raise EmailTaken() from exc
     return user
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session
 from ..markup import render_markdown
 from . import passwords
 from .errors import AccountError, EmailTaken, WrongPassword
+from .handles import mention_links
 from .models import ActorType, User
 from .service import (
     check_password,
@@ -32,7 +33,9 @@ def update_profile(
     actor.organisation = (organisation or "").strip() or None
     actor.actor_type = ActorType(actor_type)
     actor.bio = (bio or "").strip()
-    actor.bio_html = render_markdown(actor.bio) if actor.bio else ""
+    actor.bio_html = (
+        render_markdown(actor.bio, mentions=mention_links(session)) if actor.bio else ""
+    )
     session.flush()
     return actor
 

@@ -1,4 +1,5 @@
-"""``/settings``: profile, language, e-mail, password; ``Download my data``; ``Delete my account``.
+"""``/settings``: profile, handle, language, e-mail, password; ``Download my data``; ``Delete my
+account``.
 
 Each section is its own form posting to its own URL. A plain browser gets a 303 back to
 ``/settings``; an htmx request (the sections use ``hx-post``) gets the section fragment back.
@@ -15,20 +16,21 @@ from flask_login import current_user, login_user
 from ..db import get_session
 from ..permissions import SIGNED_IN
 from ..web import finish, render, requires, show_on_form
-from . import privacy
+from . import handles, privacy
 from . import settings as settings_service
 from .errors import AccountError
 from .forms import (
     ActionForm,
     DeleteAccountForm,
     EmailChangeForm,
+    HandleForm,
     LanguageForm,
     PasswordChangeForm,
     ProfileForm,
 )
 from .views import bp, end_session, me
 
-SECTIONS = ("profile", "language", "email", "password")
+SECTIONS = ("profile", "handle", "language", "email", "password")
 
 
 def _forms(**given) -> dict:
@@ -43,6 +45,7 @@ def _forms(**given) -> dict:
             actor_type=user.actor_type.value,
             bio=user.bio,
         ),
+        "handle": given.get("handle") or HandleForm(formdata=None),
         "language": given.get("language") or LanguageForm(formdata=None, locale=user.locale),
         "email": given.get("email") or EmailChangeForm(formdata=None),
         "password": given.get("password") or PasswordChangeForm(formdata=None),
@@ -98,6 +101,20 @@ def settings_profile():
         )
         return _saved("profile", _("Your profile is saved."))
     return _settings_page(422, "profile", profile=form)
+
+
+@bp.post("/settings/handle")
+@requires(SIGNED_IN)
+def settings_handle():
+    form = HandleForm()
+    if form.validate_on_submit():
+        try:
+            handles.change_handle(session=get_session(), actor=me(), handle=form.handle.data)
+        except AccountError as error:
+            show_on_form(form, error)
+        else:
+            return _saved("handle", _("Your handle is now @%(handle)s.", handle=me().handle))
+    return _settings_page(422, "handle", handle=form)
 
 
 @bp.post("/settings/language")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from slugify import slugify
 
@@ -33,4 +33,8 @@ def profile_path(user) -> str | None:
     """``/u/<id>-<slug>``, or None for a deleted account (it has no profile)."""
     if is_deleted(user):
         return None
-    return url_for("accounts.profile", user_id=user.id, slug=user_slug(user))
+    values = {"user_id": user.id, "slug": user_slug(user)}
+    if has_request_context():
+        return url_for("accounts.profile", **values)
+    # outside a request (the demo seed, the CLI rendering a mention): the same path
+    return current_app.url_map.bind("localhost").build("accounts.profile", values)

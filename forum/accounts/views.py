@@ -341,4 +341,9 @@ def terms():
     return render("accounts/terms.html", "accounts/_terms.html")
 
 
-from . import admin_jobs, profile_views, settings_views  # noqa: E402,F401  (routes on this bp)
+from . import (  # noqa: E402,F401  (routes on this bp)
+    admin_jobs,
+    member_views,
+    profile_views,
+    settings_views,
+)

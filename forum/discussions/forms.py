@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..web.forms import MENTIONS
 from .service import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
 
@@ -42,6 +43,7 @@ def _body_field(label):
                 message=_l("The text must be between %(min)d and %(max)d characters."),
             ),
         ],
+        render_kw=MENTIONS,
     )
 
 

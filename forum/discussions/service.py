@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from .. import events, permissions
+from ..accounts.handles import mention_links, unlink_mentions
 from ..clock import utcnow
 from ..core import queries as core_queries
 from ..core.models import Theme
@@ -147,7 +148,7 @@ def create_thread(
         thread_id=thread.id,
         author_id=actor.id,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, mentions=mention_links(session)),
         language=lang,
         created_at=now,
         submission_key=submission_key or None,
@@ -202,7 +203,7 @@ def reply(
         thread_id=thread.id,
         author_id=actor.id,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_markdown(body, mentions=mention_links(session)),
         language=choose_language(body, language, thread.language),
         created_at=utcnow(),
         submission_key=submission_key or None,
@@ -248,7 +249,11 @@ def edit_post(
             created_at=utcnow(),
         )
     )
-    post.body, post.body_html, post.language = body, render_markdown(body), lang
+    post.body, post.body_html, post.language = (
+        body,
+        render_markdown(body, mentions=mention_links(session)),
+        lang,
+    )
     post.edited_at, post.edited_by_id = utcnow(), actor.id
     if title_changed:
         thread.title, thread.slug = new_title, thread_slug(new_title)
@@ -359,3 +364,8 @@ def page_of_post(*, session: Session, post: Post, per_page: int = POSTS_PER_PAGE
         .where(Post.thread_id == post.thread_id, Post.id < post.id)
     ).one()
     return before // per_page + 1
+
+
+@events.account_deleted.connect
+def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+    unlink_mentions(session, Post, {"body": "body_html"}, handle)

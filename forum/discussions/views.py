@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
+from ..accounts.handles import mention_links
 from ..core import queries as core_queries
 from ..db import get_session
 from ..i18n import localized
@@ -203,7 +204,7 @@ def new_thread():
         body = form.body.data or ""
         return _render_thread_form(
             form,
-            preview=render_markdown(body),
+            preview=render_markdown(body, mentions=mention_links(get_session())),
             detected=choose_language(f"{form.title.data or ''}\n{body}"),
         )
     if not form.validate_on_submit():
@@ -241,7 +242,7 @@ def preview():
         abort(400)
     return render(
         "discussions/_preview.html",
-        preview=render_markdown(body),
+        preview=render_markdown(body, mentions=mention_links(get_session())),
         detected=choose_language(f"{title}\n{body}"),
         excerpt=plain_text(body, 80),
     )

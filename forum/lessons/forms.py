@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..projects.labels import goal_label, localized_name
-from ..web.forms import BLANK_ROWS, MultiCheckboxField, optional_int
+from ..web.forms import BLANK_ROWS, MENTIONS, MultiCheckboxField, optional_int
 from .labels import lesson_language_choices, lesson_type_choices
 from .models import Lesson
 from .queries import format_value, lesson_goals, lesson_outcomes
@@ -56,6 +56,12 @@ SECTION_HINTS = {
 }
 
 
+def _section(label, *, required: bool = False) -> TextAreaField:
+    """A Markdown section of the lesson (it offers @handle completion)."""
+    first = DataRequired() if required else Optional()
+    return TextAreaField(label, validators=[first, Length(max=SECTION_MAX)], render_kw=MENTIONS)
+
+
 class LessonForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=optional_int, validate_choice=False)
     title = StringField(
@@ -65,23 +71,15 @@ class LessonForm(FlaskForm):
     theme_id = SelectField(_l("Theme"), coerce=optional_int)
     language = SelectField(_l("Written in"))
     goal_ids = MultiCheckboxField(_l("Sustainable Development Goals"), coerce=int)
-    context = TextAreaField(
-        _l("Context and challenge"), validators=[DataRequired(), Length(max=SECTION_MAX)]
-    )
-    what_was_done = TextAreaField(
-        _l("What was done"), validators=[DataRequired(), Length(max=SECTION_MAX)]
-    )
-    results = TextAreaField(_l("Results"), validators=[Optional(), Length(max=SECTION_MAX)])
+    context = _section(_l("Context and challenge"), required=True)
+    what_was_done = _section(_l("What was done"), required=True)
+    results = _section(_l("Results"))
     outcomes = FieldList(
         FormField(OutcomeRow), min_entries=BLANK_ROWS, max_entries=OUTCOMES_MAX + BLANK_ROWS
     )
-    what_worked = TextAreaField(_l("What worked"), validators=[Optional(), Length(max=SECTION_MAX)])
-    what_did_not_work = TextAreaField(
-        _l("What did not work"), validators=[Optional(), Length(max=SECTION_MAX)]
-    )
-    advice = TextAreaField(
-        _l("Advice for others"), validators=[DataRequired(), Length(max=SECTION_MAX)]
-    )
+    what_worked = _section(_l("What worked"))
+    what_did_not_work = _section(_l("What did not work"))
+    advice = _section(_l("Advice for others"), required=True)
     links = TextAreaField(_l("Links"), validators=[Optional(), Length(max=LINKS_MAX * 510)])
 
     def __init__(self, *args, projects=(), themes=(), goals=(), **kwargs):

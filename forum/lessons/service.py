@@ -20,7 +20,8 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
+from .. import events, permissions
+from ..accounts.handles import mention_links, unlink_mentions
 from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
@@ -198,7 +199,7 @@ def _apply(session: Session, lesson: Lesson, values: dict) -> None:
     )
     for name, text in values["sections"].items():
         setattr(lesson, name, text)
-        setattr(lesson, f"{name}_html", render_markdown(text))
+        setattr(lesson, f"{name}_html", render_markdown(text, mentions=mention_links(session)))
     lesson.links = values["links"]
     session.add(lesson)
     session.flush()
@@ -380,3 +381,8 @@ def set_lesson_featured(*, session: Session, actor, lesson: Lesson, featured: bo
     lesson.featured = bool(featured)
     session.flush()
     return lesson
+
+
+@events.account_deleted.connect
+def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+    unlink_mentions(session, Lesson, {name: f"{name}_html" for name in LESSON_SECTIONS}, handle)

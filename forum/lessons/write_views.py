@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import permissions
+from ..accounts.handles import mention_links
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..domain import DomainError
@@ -42,7 +43,11 @@ def _lesson_form(**kwargs) -> LessonForm:
 
 
 def _preview(form: LessonForm) -> dict:
-    sections = {name: render_markdown(getattr(form, name).data or "") for name in LESSON_SECTIONS}
+    links = mention_links(get_session())
+    sections = {
+        name: render_markdown(getattr(form, name).data or "", mentions=links)
+        for name in LESSON_SECTIONS
+    }
     return {
         "title": form.title.data or "",
         "sections": sections,

@@ -23,7 +23,8 @@ from .errors import InvalidAction
 from .rules import clean_reason, refresh_counters, require_moderator, unhide_post
 
 AWAITING_APPROVAL = "awaiting approval"
-_LINK = re.compile(r"<a\s", re.IGNORECASE)
+# Mentions link to profiles inside the forum: they are not the links this counts.
+_LINK = re.compile(r"<a\s(?![^>]*\bclass=\"mention\")", re.IGNORECASE)
 
 
 def is_awaiting_approval(post: Post) -> bool:

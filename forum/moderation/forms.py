@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..clock import utcnow
 from ..web import MAX_DATABASE_INT
+from ..web.forms import MENTIONS
 from .rules import REASON_MAX
 from .users import NOTE_MAX
 
@@ -114,7 +115,7 @@ class EditPostForm(FlaskForm):
         _l("Text"),
         filters=[_strip],
         validators=[DataRequired(message=_l("Write some text."))],
-        render_kw={"rows": 10},
+        render_kw={"rows": 10, **MENTIONS},
     )
     reason = _reason(_l("Reason for the edit"))
 

@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 
 from ..accounts.labels import ACTOR_TYPE_LABELS
 from ..accounts.models import ActorType
-from ..web.forms import BLANK_ROWS, MultiCheckboxField
+from ..web.forms import BLANK_ROWS, MEMBER_PICKER, MENTIONS, MultiCheckboxField
 from . import labels
 from .service import (
     NAME_MAX,
@@ -63,9 +63,13 @@ class ProjectForm(FlaskForm):
     end_year = IntegerField(
         _l("End year"), validators=[Optional(), NumberRange(min=YEAR_MIN, max=YEAR_MAX)]
     )
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)])
+    summary = TextAreaField(
+        _l("Summary"), validators=[Optional(), Length(max=SUMMARY_MAX)], render_kw=MENTIONS
+    )
     website = StringField(_l("Website"), validators=[Optional(), Length(max=WEBSITE_MAX), http_url])
-    contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=80)])
+    contact_name = StringField(
+        _l("Contact person"), validators=[Optional(), Length(max=80)], render_kw=MEMBER_PICKER
+    )
     theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
     goal_ids = MultiCheckboxField(_l("Sustainable Development Goals"), coerce=int)
     partners = FieldList(

@@ -15,7 +15,9 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
+from .. import events, permissions
+from ..accounts import handles
+from ..accounts.handles import mention_links, unlink_mentions
 from ..accounts.models import ActorType, User
 from ..clock import utcnow
 from ..core.models import Theme
@@ -165,10 +167,15 @@ def _clean(data: ProjectInput, session: Session) -> dict:
 
 
 def _contact_id(session: Session, name: str | None) -> int | None:
+    """The member named by the contact field: a handle (``@anna`` or ``anna``) or, as before
+    handles existed, a display name no one else has."""
     name = " ".join((name or "").split())
     if not name:
         return None
-    active = (User.deleted_at.is_(None), User.is_placeholder.is_(False))
+    active = handles.mentionable()
+    by_handle = handles.find_by_handle(session, name)
+    if by_handle is not None and by_handle.deleted_at is None and not by_handle.is_placeholder:
+        return by_handle.id
     # exact first: SQLite's lower() leaves Å, Ä and Ö alone, so "åsa" would never find "Åsa"
     users = session.exec(select(User).where(User.display_name == name, *active).limit(2)).all()
     if not users:
@@ -176,10 +183,10 @@ def _contact_id(session: Session, name: str | None) -> int | None:
             select(User).where(func.lower(User.display_name) == name.lower(), *active).limit(2)
         ).all()
     if not users:
-        raise InvalidInput(_l("No forum member has that name."), field="contact_name")
+        raise InvalidInput(_l("No forum member has that handle or name."), field="contact_name")
     if len(users) > 1:
         raise InvalidInput(
-            _l("Several members have that name; ask the person to make their name unique."),
+            _l("Several members have that name: give the person's handle, like @anna_andersson."),
             field="contact_name",
         )
     return users[0].id
@@ -220,7 +227,7 @@ def _apply(session: Session, project: Project, values: dict) -> None:
         "contact_user_id",
     ):
         setattr(project, key, values[key])
-    project.summary_html = render_markdown(values["summary"])
+    project.summary_html = render_markdown(values["summary"], mentions=mention_links(session))
     session.add(project)
     session.flush()
     _record_slug(session, project, old_slug)
@@ -343,3 +350,8 @@ def set_thread_project(
     thread.project_id = project_id
     session.flush()
     return thread
+
+
+@events.account_deleted.connect
+def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+    unlink_mentions(session, Project, {"summary": "summary_html"}, handle)

@@ -198,10 +198,11 @@ def _form_data(session, project) -> dict:
     partners = [
         {"organisation": p.organisation, "actor_type": p.actor_type.value} for p in details.partners
     ]
+    contact = details.contact
     return {
         **service.project_fields(project),
         "website": project.website or "",
-        "contact_name": details.contact.display_name if details.contact else "",
+        "contact_name": f"@{contact.handle}" if contact and contact.handle else "",
         "theme_ids": [t.id for t in details.themes],
         "goal_ids": [g.id for g in details.goals],
         "partners": partners + [{}] * 2,

@@ -25,6 +25,7 @@ from slugify import slugify
 from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, select
 
+from ..accounts import handles
 from ..accounts.models import User
 from ..clock import utcnow
 from ..core.models import Theme
@@ -110,6 +111,7 @@ class Importer:
         """The placeholder account of every author not imported before."""
         names = dict.fromkeys(str(r["author"])[:80] for r in records if r.get("author"))
         new = [name for name in names if f"user:{name}" not in self.known]
+        new_handles = handles.allocate(self.session, new)
         for start in range(0, len(new), chunk):
             names_chunk = new[start : start + chunk]
             ids = _insert_returning_ids(
@@ -118,6 +120,7 @@ class Importer:
                 [
                     self._user(
                         display_name=name,
+                        handle=handle,
                         email=None,
                         password_hash=None,
                         is_placeholder=True,
@@ -125,7 +128,7 @@ class Importer:
                         bio="",
                         bio_html="",
                     )
-                    for name in names_chunk
+                    for name, handle in zip(names_chunk, new_handles[start : start + chunk])
                 ],
             )
             self._remember("user", [(f"user:{name}", i) for name, i in zip(names_chunk, ids)])

@@ -12,6 +12,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 # Blank rows a repeating list offers beyond the filled ones.
 BLANK_ROWS = 3
 
+# ``render_kw`` of a field that takes members: static/js/mentions.js enhances it with suggestions
+# from the member search (a Markdown textarea completes ``@handle``; a member field, one handle).
+# Without JavaScript they are plain fields.
+MENTIONS = {"data-mentions": "markdown"}
+MEMBER_PICKER = {"data-mentions": "member", "autocomplete": "off", "spellcheck": "false"}
+
 
 def optional_int(value):
     """Coerce a select's value to int; anything else becomes None (the service says what is

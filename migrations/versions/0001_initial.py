@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 13:07:09.716907
+Create Date: 2026-11-30 14:11:05.524738
 """
 
 from collections.abc import Sequence
@@ -103,6 +103,8 @@ def upgrade() -> None:
         "user_account",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("display_name", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("handle", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=True),
+        sa.Column("handle_changed_at", sa.DateTime(), nullable=True),
         sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True),
         sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
         sa.Column("organisation", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
@@ -135,8 +137,12 @@ def upgrade() -> None:
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
         sa.Column("session_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("is_placeholder", sa.Boolean(), nullable=False),
+        sa.CheckConstraint(
+            "handle = lower(handle)", name=op.f("ck_user_account_handle_lower_case")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_user_account")),
         sa.UniqueConstraint("email", name=op.f("uq_user_account_email")),
+        sa.UniqueConstraint("handle", name=op.f("uq_user_account_handle")),
     )
     op.create_table(
         "glossary_term",

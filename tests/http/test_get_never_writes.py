@@ -31,6 +31,7 @@ def _paths(app, session) -> list[str]:
         "post_id": post.id,
         "lesson_id": lesson.id,
         "user_id": member.id,
+        "handle": member.handle,
         "group_id": group.id if group else 1,
         "warning_id": 1,
         "report_id": 1,

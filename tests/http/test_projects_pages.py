@@ -108,7 +108,7 @@ def test_create_project_htmx_gets_hx_location(client, db_session, member):
         ),
         ({"name": "x" * 300}, "Field must be between 2 and 160 characters long."),
         ({"slug": "vastra-hamnen"}, "A project with this address already exists."),
-        ({"contact_name": "Ingen Alls"}, "No forum member has that name."),
+        ({"contact_name": "Ingen Alls"}, "No forum member has that handle or name."),
     ],
 )
 def test_bad_project_input_comes_back_filled(
