@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from .. import events
 from ..clock import utcnow
 from . import passwords
 from .contributions import data_export
@@ -70,4 +71,5 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
     actor.deleted_at = utcnow()
     actor.session_token = new_session_token()
     session.flush()
+    events.account_deleted.send("accounts", session=session, user=actor)
     return actor

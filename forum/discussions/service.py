@@ -315,6 +315,9 @@ def mark_solution(*, session: Session, actor, post: Post) -> Thread:
         raise InvalidSolution()
     thread.solution_post_id = post.id
     session.flush()
+    events.solution_marked.send(
+        "discussions", session=session, actor=actor, post=post, thread=thread
+    )
     return thread
 
 

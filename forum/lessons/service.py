@@ -20,7 +20,7 @@ from slugify import slugify
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from .. import permissions
+from .. import events, permissions
 from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
@@ -348,6 +348,7 @@ def publish_lesson(*, session: Session, actor, lesson: Lesson) -> Lesson:
         lesson.thread_id = thread.id
     touch_project(session=session, project_id=lesson.project_id, moment=now)
     session.flush()
+    events.lesson_published.send("lessons", session=session, actor=actor, lesson=lesson)
     return lesson
 
 
@@ -377,6 +378,9 @@ def toggle_lesson_useful(*, session: Session, actor, lesson: Lesson) -> bool:
 def set_lesson_featured(*, session: Session, actor, lesson: Lesson, featured: bool) -> Lesson:
     if not permissions.can_feature_lesson(actor, lesson):
         raise NotAllowed()
+    newly = bool(featured) and not lesson.featured
     lesson.featured = bool(featured)
     session.flush()
+    if newly:
+        events.lesson_featured.send("lessons", session=session, actor=actor, lesson=lesson)
     return lesson
