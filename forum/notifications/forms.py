@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 
 from .service import LEVELS, MUTED, TARGET_TYPES, TRACKING, WATCHING
@@ -23,7 +24,7 @@ class WatchForm(FlaskForm):
     next = HiddenField()
     level = SelectField(
         _l("Notifications"),
-        choices=list(LEVEL_LABELS.items()),
+        choices=[SelectChoice(value, label) for value, label in LEVEL_LABELS.items()],
         validators=[AnyOf(("", *LEVELS), message=_l("Choose how closely to follow it."))],
     )
 
