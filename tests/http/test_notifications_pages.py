@@ -22,8 +22,9 @@ def world(app, db_session):
     author = make_user(db_session, display_name="Arne Author")
     thread, _ = make_thread(db_session, author, title="Gröna tak i Augustenborg")
     with app.test_request_context():
+        key = str(thread.id)
         db_session.add(
-            Watch(user_id=reader.id, target_type="thread", target_key=str(thread.id), level=WATCHING)
+            Watch(user_id=reader.id, target_type="thread", target_key=key, level=WATCHING)
         )
         db_session.commit()
         reply = make_reply(db_session, thread, author, "Sedum fungerar bra.")
@@ -192,7 +193,9 @@ def _statements(app, client, path) -> list[str]:
     return list(statements)
 
 
-def test_the_page_and_the_badge_cost_a_constant_number_of_statements(app, client, db_session, world):
+def test_the_page_and_the_badge_cost_a_constant_number_of_statements(
+    app, client, db_session, world
+):
     login_as(client, world["reader"])
     few = _statements(app, client, "/notifications")
     for n in range(25):
