@@ -70,7 +70,6 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .discussions.views import bp as discussions_bp
     from .lessons.views import bp as lessons_bp
     from .moderation.views import bp as moderation_bp
-    from .notifications.views import bp as notifications_bp
     from .projects.views import bp as projects_bp
     from .search.views import bp as search_bp
     from .site.views import bp as site_bp
@@ -83,6 +82,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.register_blueprint(lessons_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(site_bp)
+    # imported after site, so its sections come after site's in "Download my data"
+    from .notifications.views import bp as notifications_bp
+
     app.register_blueprint(notifications_bp)
     app.cli.add_command(forum_cli)
     app.extensions["jobs"].install()  # every area has declared its jobs by now

@@ -10,6 +10,6 @@ batch of any members' notifications in at most four statements, which may still 
 mailed; unmailed ones have ``emailed_at`` NULL (``ix_notification_user_unsent``).
 """
 
-# Connected from the moment the area is imported: the receivers of the domain events and the
-# section of the data export.
-from . import export, receivers  # noqa: F401
+# Connected from the moment the area is imported (``forum.models`` imports it early); the section
+# of the data export registers with the blueprint (``views``), after the site's sections.
+from . import receivers  # noqa: F401

@@ -18,6 +18,7 @@ from .. import events
 from ..db import session_scope
 from ..discussions.service import first_post_id
 from ..jobs import get_jobs, job
+from ..moderation.approval import approval_reasons
 from ..search.saved import matching_queries
 from . import fanout, service
 from .models import Watch
@@ -35,8 +36,10 @@ def on_post_created(sender, *, session: Session, actor, post, thread, first: boo
     if first and thread.kind == "lesson":
         return  # the lesson's publication tells who watches (on_lesson_published)
     service.watch_by_default(session, author_id, "thread", thread.id)
-    if post.hidden_at is not None:
-        return  # waiting for approval: told when a moderator approves it (on_post_approved)
+    # Blinker calls receivers in no fixed order: whether moderation's approval hold has run yet
+    # or not, a post that waits is told about once a moderator approves it (on_post_approved).
+    if post.hidden_at is not None or approval_reasons(author=actor, post=post):
+        return
     _tell_about_post(session, author_id, post, thread, first)
 
 

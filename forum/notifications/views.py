@@ -25,7 +25,7 @@ from ..web import (
     requires,
     wants_fragment,
 )
-from . import queries, service
+from . import export, queries, service  # noqa: F401  (export: the data export's section)
 from .forms import LEVEL_LABELS, DefaultsForm, ReadForm, WatchForm
 
 bp = Blueprint("notifications", __name__)
