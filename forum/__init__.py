@@ -82,6 +82,10 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.register_blueprint(lessons_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(site_bp)
+    # imported after site, so its sections come after site's in "Download my data"
+    from .notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
     app.cli.add_command(forum_cli)
     app.extensions["jobs"].install()  # every area has declared its jobs by now
     return app

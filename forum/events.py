@@ -19,7 +19,20 @@ _events = Namespace()
 post_created = _events.signal("post-created")
 #: session, actor, user, before, after (the role values as strings)
 user_role_changed = _events.signal("user-role-changed")
-#: session, user, handle (the handle the account had): areas render again what mentions it
+#: session, actor, lesson (a lesson has just been published, with its discussion thread)
+lesson_published = _events.signal("lesson-published")
+#: session, actor, lesson (a moderator has just featured a lesson that was not featured)
+lesson_featured = _events.signal("lesson-featured")
+#: session, actor, post, thread (``post`` has just been marked as the solution of ``thread``)
+solution_marked = _events.signal("solution-marked")
+#: session, post, thread (a new post has just been hidden until a moderator approves it)
+post_held = _events.signal("post-held")
+#: session, actor, post, thread (a moderator approved a waiting post: it is public now)
+post_approved = _events.signal("post-approved")
+#: session, actor, report (a member has just filed a report)
+report_filed = _events.signal("report-filed")
+#: session, user, handle (the account has just been anonymised: remove what belongs to the
+#: person; ``handle``, the one it had or None: areas render again what mentions it)
 account_deleted = _events.signal("account-deleted")
 
 

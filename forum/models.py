@@ -27,6 +27,7 @@ from .moderation.models import (  # noqa: F401
     UserNote,
     UserWarning,
 )
+from .notifications.models import Notification, Watch, WatchDefaults  # noqa: F401
 from .projects.models import (  # noqa: F401
     Project,
     ProjectGoal,

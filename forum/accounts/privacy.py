@@ -78,5 +78,5 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
     session.flush()
     if handle:
         unlink_mentions(session, User, {"bio": "bio_html"}, handle)
-        events.account_deleted.send("accounts", session=session, user=actor, handle=handle)
+    events.account_deleted.send("accounts", session=session, user=actor, handle=handle)
     return actor

@@ -320,6 +320,9 @@ def mark_solution(*, session: Session, actor, post: Post) -> Thread:
         raise InvalidSolution()
     thread.solution_post_id = post.id
     session.flush()
+    events.solution_marked.send(
+        "discussions", session=session, actor=actor, post=post, thread=thread
+    )
     return thread
 
 
@@ -367,5 +370,7 @@ def page_of_post(*, session: Session, post: Post, per_page: int = POSTS_PER_PAGE
 
 
 @events.account_deleted.connect
-def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+def _unlink_mentions(sender, *, session: Session, user, handle: str | None) -> None:
+    if not handle:
+        return
     unlink_mentions(session, Post, {"body": "body_html"}, handle)

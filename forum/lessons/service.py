@@ -349,6 +349,7 @@ def publish_lesson(*, session: Session, actor, lesson: Lesson) -> Lesson:
         lesson.thread_id = thread.id
     touch_project(session=session, project_id=lesson.project_id, moment=now)
     session.flush()
+    events.lesson_published.send("lessons", session=session, actor=actor, lesson=lesson)
     return lesson
 
 
@@ -378,11 +379,16 @@ def toggle_lesson_useful(*, session: Session, actor, lesson: Lesson) -> bool:
 def set_lesson_featured(*, session: Session, actor, lesson: Lesson, featured: bool) -> Lesson:
     if not permissions.can_feature_lesson(actor, lesson):
         raise NotAllowed()
+    newly = bool(featured) and not lesson.featured
     lesson.featured = bool(featured)
     session.flush()
+    if newly:
+        events.lesson_featured.send("lessons", session=session, actor=actor, lesson=lesson)
     return lesson
 
 
 @events.account_deleted.connect
-def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+def _unlink_mentions(sender, *, session: Session, user, handle: str | None) -> None:
+    if not handle:
+        return
     unlink_mentions(session, Lesson, {name: f"{name}_html" for name in LESSON_SECTIONS}, handle)

@@ -76,6 +76,7 @@ def hold_for_approval(sender, *, session: Session, actor, post: Post, thread: Th
         reason=", ".join(reasons),
         after={"thread_hidden": first},
     )
+    events.post_held.send("moderation", session=session, post=post, thread=thread)
 
 
 def _waiting(query):
@@ -108,6 +109,8 @@ def approve_post(*, session: Session, actor, post: Post) -> Post:
         before={"hidden": True},
         after={"hidden": False},
     )
+    thread = session.get(Thread, post.thread_id)
+    events.post_approved.send("moderation", session=session, actor=actor, post=post, thread=thread)
     return post
 
 

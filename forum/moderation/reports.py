@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
-from .. import permissions
+from .. import events, permissions
 from ..clock import utcnow
 from ..domain import InvalidInput, NotAllowed
 from .audit import Target, record
@@ -62,6 +62,7 @@ def file_report(
         reason=reason_value.value,
         after={"report_id": report.id, "comment": comment},
     )
+    events.report_filed.send("moderation", session=session, actor=actor, report=report)
     return report
 
 

@@ -353,5 +353,7 @@ def set_thread_project(
 
 
 @events.account_deleted.connect
-def _unlink_mentions(sender, *, session: Session, user, handle: str) -> None:
+def _unlink_mentions(sender, *, session: Session, user, handle: str | None) -> None:
+    if not handle:
+        return
     unlink_mentions(session, Project, {"summary": "summary_html"}, handle)

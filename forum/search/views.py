@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import date
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
@@ -18,59 +17,17 @@ from . import get_search_service
 from .forms import GlossaryDeleteForm, GlossaryGroupForm
 from .glossary import GlossaryError, delete_group, list_groups, save_group
 from .models import GlossaryGroup
-from .service import KINDS, SearchParams, run_search
+from .saved import SORTS, params_from_args
+from .service import KINDS, run_search
 
 bp = Blueprint("search", __name__)
-
-SORTS = ("relevance", "newest")
-MAX_PAGE = 500
-
-
-def _date_arg(name: str, problems: list[str]) -> date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw[:10])
-    except ValueError:
-        problems.append(
-            _("The date “%(value)s” is not a date like 2024-05-31; it was ignored.", value=raw[:20])
-        )
-        return None
-
-
-def _int_args(name: str, low: int, high: int) -> list[int]:
-    out = []
-    for raw in request.args.getlist(name):
-        if raw.strip().isdigit() and low <= int(raw) <= high:
-            out.append(int(raw))
-    return out
-
-
-def _params(problems: list[str]) -> SearchParams:
-    args = request.args
-    page_raw = args.get("page", "1")
-    page = int(page_raw) if page_raw.isdigit() else 1
-    return SearchParams(
-        q=args.get("q", "")[:5000],
-        kinds=[k for k in args.getlist("type") if k in KINDS],
-        themes=[t[:80] for t in args.getlist("theme") if t][:10],
-        langs=[lang for lang in args.getlist("language") if lang in ("sv", "en")],
-        sdgs=_int_args("sdg", 1, 17),
-        project=args.get("project", "")[:120].strip(),
-        author=args.get("author", "")[:80].strip(),
-        date_from=_date_arg("from", problems),
-        date_to=_date_arg("to", problems),
-        sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
-        page=min(max(page, 1), MAX_PAGE),
-    )
 
 
 @bp.get("/search")
 def search_page():
     started = time.perf_counter()
     problems: list[str] = []
-    params = _params(problems)
+    params = params_from_args(request.args, problems)
     session = get_session()
     result = run_search(session=session, service=get_search_service(), params=params)
     context = dict(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 14:11:05.524738
+Create Date: 2026-11-30 14:11:21.346375
 """
 
 from collections.abc import Sequence
@@ -418,6 +418,42 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_user_warning_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "watch",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("target_type", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("target_key", sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+        sa.Column("level", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_watch_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_watch")),
+        sa.UniqueConstraint("user_id", "target_type", "target_key", name="uq_watch_user_target"),
+    )
+    with op.batch_alter_table("watch", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_watch_target", ["target_type", "target_key", "level"], unique=False
+        )
+
+    op.create_table(
+        "watch_defaults",
+        sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("threads", sa.Boolean(), nullable=False),
+        sa.Column("lessons", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_watch_defaults_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_watch_defaults")),
+    )
+    op.create_table(
         "project_goal",
         sa.Column("project_id", sa.Integer(), nullable=False),
         sa.Column("goal_id", sa.Integer(), nullable=False),
@@ -827,6 +863,65 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "notification",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("thread_id", sa.Integer(), nullable=True),
+        sa.Column("post_id", sa.Integer(), nullable=True),
+        sa.Column("lesson_id", sa.Integer(), nullable=True),
+        sa.Column("report_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=1100), nullable=False),
+        sa.Column("group_key", sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("read_at", sa.DateTime(), nullable=True),
+        sa.Column("emailed_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["user_account.id"],
+            name=op.f("fk_notification_actor_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["lesson_id"],
+            ["lesson.id"],
+            name=op.f("fk_notification_lesson_id_lesson"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["post_id"], ["post.id"], name=op.f("fk_notification_post_id_post"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["report.id"],
+            name=op.f("fk_notification_report_id_report"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["thread_id"],
+            ["thread.id"],
+            name=op.f("fk_notification_thread_id_thread"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_notification_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification")),
+    )
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_notification_user_group", ["user_id", "group_key", "id"], unique=False
+        )
+        batch_op.create_index("ix_notification_user_read", ["user_id", "read_at"], unique=False)
+        batch_op.create_index(
+            "ix_notification_user_unsent", ["user_id", "emailed_at", "created_at"], unique=False
+        )
+
+    op.create_table(
         "post_revision",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("post_id", sa.Integer(), nullable=False),
@@ -884,6 +979,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_post_revision_post_id"))
 
     op.drop_table("post_revision")
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_index("ix_notification_user_unsent")
+        batch_op.drop_index("ix_notification_user_read")
+        batch_op.drop_index("ix_notification_user_group")
+
+    op.drop_table("notification")
     with op.batch_alter_table("lesson_revision", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_lesson_revision_lesson_id"))
 
@@ -943,6 +1044,11 @@ def downgrade() -> None:
 
     op.drop_table("project_partner")
     op.drop_table("project_goal")
+    op.drop_table("watch_defaults")
+    with op.batch_alter_table("watch", schema=None) as batch_op:
+        batch_op.drop_index("ix_watch_target")
+
+    op.drop_table("watch")
     with op.batch_alter_table("user_warning", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_user_warning_user_id"))
 

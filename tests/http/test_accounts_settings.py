@@ -316,6 +316,9 @@ def test_export_contains_the_profile_and_everything_written(client, member, db_s
         "reactions",
         "lessons",
         "projects_created",
+        "watch_defaults",
+        "watches",
+        "notifications",
     ]
     assert data["threads"][0]["url"] == f"/threads/{thread.id}-{thread.slug}"
 

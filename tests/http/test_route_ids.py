@@ -46,6 +46,8 @@ def test_get_with_a_too_large_id_is_a_translated_404(client, db_session, path, h
         f"/mod/users/{TOO_LARGE}/warn",
         f"/reports/{TOO_LARGE}/withdraw",
         f"/mod/threads/{TOO_LARGE}/lock",
+        f"/notifications/{TOO_LARGE}/read",
+        f"/notifications/{TOO_LARGE}/open",
     ],
 )
 def test_post_with_a_too_large_id_is_a_404(client, db_session, path):
