@@ -22,7 +22,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..clock import utcnow
-from ..markup import HANDLE_PATTERN, render_markdown
+from ..markup import HANDLE_PATTERN, mentioned_handles, render_markdown
 from .errors import AccountError
 from .models import User
 from .urls import profile_path
@@ -163,6 +163,19 @@ def change_handle(*, session: Session, actor: User, handle: str) -> User:
 def mentionable() -> tuple:
     """Conditions of accounts that can be mentioned and found: not deleted, not imported."""
     return (User.deleted_at.is_(None), User.is_placeholder.is_(False), User.handle.is_not(None))
+
+
+def mentioned_members(session: Session, source: str) -> list[int]:
+    """The ids of the members ``source`` mentions who can be told: not deleted, not imported,
+    not suspended (one query)."""
+    wanted = mentioned_handles(source)
+    if not wanted:
+        return []
+    now = utcnow()
+    not_suspended = or_(User.suspended_until.is_(None), User.suspended_until <= now)
+    return list(
+        session.exec(select(User.id).where(User.handle.in_(wanted), not_suspended, *mentionable()))
+    )
 
 
 def mention_links(session: Session):

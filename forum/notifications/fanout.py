@@ -89,9 +89,12 @@ def _replied_to(session: Session, post: Post, thread: Thread, lesson: Lesson | N
     return people
 
 
-def reply_posted(*, session: Session, author_id: int | None, post: Post, thread: Thread) -> None:
+def reply_posted(
+    *, session: Session, author_id: int | None, post: Post, thread: Thread, skip=frozenset()
+) -> None:
     """A visible reply: members watching the thread (or the lesson it discusses) are told, and
-    members tracking it when the reply answers them."""
+    members tracking it when the reply answers them (``skip``: members told otherwise, by a
+    mention)."""
     lesson = _lesson_of_thread(session, thread)
     targets = _thread_targets(thread, lesson)
     chosen = _levels_by_user(_watches(session, targets), targets)
@@ -99,7 +102,8 @@ def reply_posted(*, session: Session, author_id: int | None, post: Post, thread:
     recipients = [
         user_id
         for user_id, watch in chosen.items()
-        if watch.level == WATCHING or (watch.level == TRACKING and user_id in answered)
+        if user_id not in skip
+        and (watch.level == WATCHING or (watch.level == TRACKING and user_id in answered))
     ]
     service.notify_many(
         session=session,
@@ -113,12 +117,14 @@ def reply_posted(*, session: Session, author_id: int | None, post: Post, thread:
     )
 
 
-def _new_item(session: Session, *, kind: str, author_id, targets, **ids) -> set[int]:
-    """Members watching any of the containers (theme, project, goals) of a new thread or lesson;
-    returns who was told."""
+def _new_item(
+    session: Session, *, kind: str, author_id, targets, skip=frozenset(), **ids
+) -> set[int]:
+    """Members watching any of the containers (theme, project, goals) of a new thread or lesson,
+    but those in ``skip``; returns who was told."""
     reasons: dict[int, str] = {}
     for watch in _watches(session, targets):
-        if watch.level == WATCHING:
+        if watch.level == WATCHING and watch.user_id not in skip:
             reasons.setdefault(watch.user_id, f"{watch.target_type}:{watch.target_key}")
     service.notify_many(
         session=session,
@@ -138,13 +144,20 @@ def _goal_targets(session: Session, link, column, item_id: int) -> list[tuple[st
     return [("goal", str(number)) for number in numbers]
 
 
-def thread_started(*, session: Session, author_id: int | None, thread: Thread) -> None:
+def thread_started(
+    *, session: Session, author_id: int | None, thread: Thread, skip=frozenset()
+) -> None:
     targets = [("theme", str(thread.theme_id))]
     if thread.project_id is not None:
         targets.append(("project", str(thread.project_id)))
     targets += _goal_targets(session, ThreadGoal, ThreadGoal.thread_id, thread.id)
     _new_item(
-        session, kind=KIND_NEW_THREAD, author_id=author_id, targets=targets, thread_id=thread.id
+        session,
+        kind=KIND_NEW_THREAD,
+        author_id=author_id,
+        targets=targets,
+        skip=skip,
+        thread_id=thread.id,
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from .. import events
+from ..accounts.handles import mentioned_members
 from ..db import session_scope
 from ..discussions.service import first_post_id
 from ..jobs import get_jobs, job
@@ -44,11 +45,18 @@ def on_post_created(sender, *, session: Session, actor, post, thread, first: boo
 
 
 def _tell_about_post(session: Session, author_id, post, thread, first: bool) -> None:
+    """Members the post mentions are told of the mention alone (not of the reply or the thread
+    as well); then the watchers."""
+    mentioned = set(mentioned_members(session, post.body)) - {author_id}
+    if mentioned:
+        fanout.mentioned(session=session, actor_id=author_id, post=post, user_ids=mentioned)
     if first:
-        fanout.thread_started(session=session, author_id=author_id, thread=thread)
+        fanout.thread_started(session=session, author_id=author_id, thread=thread, skip=mentioned)
         _match_saved_searches_later(session, "thread", thread.id, author_id)
     else:
-        fanout.reply_posted(session=session, author_id=author_id, post=post, thread=thread)
+        fanout.reply_posted(
+            session=session, author_id=author_id, post=post, thread=thread, skip=mentioned
+        )
 
 
 @events.post_approved.connect

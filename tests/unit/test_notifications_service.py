@@ -224,6 +224,38 @@ def test_a_mention_respects_a_muted_thread(db_session, ctx):
     assert notes(db_session, quiet) == [] and notes(db_session, author) == []
 
 
+def test_a_mention_in_a_post_tells_who_can_be_told_once(db_session, ctx):
+    author = make_user(db_session, display_name="Anna Andersson")
+    named = make_user(db_session, display_name="Bo Berg")
+    watcher = make_user(db_session, display_name="Cilla Ek")
+    gone = make_user(db_session, display_name="Dan Ek")
+    away = make_user(db_session, display_name="Eva Ek")
+    placeholder = make_user(db_session, display_name="Fia Ek")
+    placeholder.is_placeholder = True
+    away.suspended_until = utcnow() + timedelta(days=3)
+    db_session.commit()
+    handles = [u.handle for u in (named, watcher, gone, away, placeholder, author)]
+    privacy.delete_account(session=db_session, actor=gone, password=DEFAULT_PASSWORD)
+    db_session.commit()
+    thread, _ = make_thread(db_session, author)
+    watch(db_session, watcher, "thread", thread.id)
+    text = " ".join(f"@{handle}" for handle in handles) + " `@" + named.handle + "` i kod"
+    make_reply(db_session, thread, make_user(db_session), text)
+    assert [n.kind for n in notes(db_session, named)] == ["mention"]
+    assert [n.kind for n in notes(db_session, watcher)] == ["mention"]  # not a reply as well
+    assert [n.kind for n in notes(db_session, author)] == ["mention"]  # the thread's author
+    for user in (gone, away, placeholder):
+        assert notes(db_session, user) == []
+
+
+def test_a_mention_in_a_new_thread(db_session, ctx):
+    author, named = make_user(db_session), make_user(db_session)
+    thread, _ = make_thread(db_session, author, "Fråga", f"Vad tycker du, @{named.handle}?")
+    [note] = notes(db_session, named)
+    assert (note.kind, note.thread_id) == ("mention", thread.id)
+    assert notes(db_session, author) == []  # never the author
+
+
 # --- saved searches -----------------------------------------------------------------------------
 def test_a_saved_search_matches_what_the_search_page_would_find(db_session, ctx):
     thread, _ = make_thread(
