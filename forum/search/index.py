@@ -8,8 +8,9 @@ Layout of ``SEARCH_DIR``::
     index-.../.sizes.json                   (each committed segment file's size: filesizes.py)
 
 Readers resolve ``current`` when they open a searcher; writers take Whoosh's own write lock
-(``MAIN_WRITELOCK``) with a timeout, so several processes can write safely. Files a commit no
-longer needs stay a few minutes for the searches still reading them (``storage.py``).
+(``MAIN_WRITELOCK``) with a timeout, so several processes can write safely. A searcher opens
+every file it will read when it opens (``segments.hold_files``): a merge in another process
+deletes merged segments' files right after its commit, and an open file stays readable.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ from whoosh.writing import LockError
 
 from .analysis import WordAnalyzer, language_analyzer, ngram_analyzer, plain_analyzer
 from .filesizes import damaged_file, record_sizes
-from .storage import GracefulStorage
+from .segments import hold_files
 
 LIVE_LINK = "current"
+OPEN_ATTEMPTS = 5  # searchers opened in a row while writers keep merging, before giving up
 
 
 class ForumCodec(W3Codec):
@@ -184,7 +186,7 @@ class IndexStore:
             if self._cached and self._cached[0] == path:
                 return self._cached[1]
             try:
-                ix = GracefulStorage(str(path)).open_index()
+                ix = whoosh_index.open_dir(str(path))
             except Exception as exc:  # EmptyIndexError, unpickling errors, missing segment files
                 raise IndexUnavailable(f"cannot open the index: {_describe(exc)}") from exc
             self._cached = (path, ix)
@@ -197,14 +199,22 @@ class IndexStore:
         is kept, so the next call opens the index afresh."""
         local = self._local
         try:
-            ix = self.open()
-            searcher = getattr(local, "searcher", None)
-            if searcher is None or local.index is not ix or not searcher.up_to_date():
+            for attempt in range(OPEN_ATTEMPTS):
+                ix = self.open()
+                searcher = getattr(local, "searcher", None)
+                if searcher is not None and local.index is ix and searcher.up_to_date():
+                    break
                 self._drop_searcher()
                 searcher = ix.searcher()
                 # closed when its thread ends (or at exit), not left open for the garbage collector
                 local.close = weakref.finalize(threading.current_thread(), searcher.close)
                 local.searcher, local.index = searcher, ix
+                try:
+                    hold_files(searcher)
+                    break
+                except OSError:  # merged away since the searcher read its table of contents
+                    if attempt == OPEN_ATTEMPTS - 1:
+                        raise
             self._verify(searcher)
         except Exception as exc:
             self.forget()
@@ -243,15 +253,12 @@ class IndexStore:
     def check(self) -> int:
         """Open the index and read it once: its number of documents; IndexUnavailable if it is
         missing, corrupt or a file was cut short."""
-        ix = self.open()
+        searcher = self.searcher()
         try:
-            with ix.searcher() as searcher:
-                self._verify(searcher)
-                list(searcher.lexicon("kind"))
-                return searcher.doc_count()
-        except IndexUnavailable:
-            raise
+            list(searcher.lexicon("kind"))
+            return searcher.doc_count()
         except Exception as exc:
+            self.forget()
             raise IndexUnavailable(f"corrupt index: {_describe(exc)}") from exc
 
     # -- which node this directory is ------------------------------------------------------------

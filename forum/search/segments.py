@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
@@ -91,6 +91,29 @@ class SegmentArrays:
                 _, (old, _) = self._postings.popitem(last=False)
                 self._held -= len(old)
         return found
+
+
+def hold_files(searcher) -> None:
+    """Open the column files (stored fields, field lengths, numeric columns) of every segment of
+    a new searcher now rather than at their first use. Whoosh opens them lazily, and a writer in
+    another process that merges segments deletes the merged ones' files right after its commit:
+    a searcher of the previous generation then found no stored fields (an error) or no field
+    lengths (silently wrong scores). An open file stays readable after it is deleted; whether a
+    segment has a column is then answered by the files held, not by the directory."""
+    for leaf, _ in searcher.leaf_searchers():
+        reader = leaf.reader()
+        if getattr(reader, "segment", lambda: None)() is None:  # an empty index
+            continue
+        perdoc, schema = reader._perdoc, reader.schema
+        perdoc._cached_reader("_stored", STORED_COLUMN)
+        for name in schema.names():
+            field = schema[name]
+            if field.scorable:
+                perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
+            if field.column_type is not None and perdoc.has_column(name):
+                perdoc.column_reader(name, field.column_type)
+        held = perdoc._colfiles
+        perdoc.has_column = lambda name, held=held: name in held
 
 
 _segments: OrderedDict = OrderedDict()
