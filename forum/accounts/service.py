@@ -90,11 +90,12 @@ def _add_user(
     locale: str,
     role: Role | str = Role.member,
     confirmed: bool = False,
+    handle: str | None = None,
 ) -> User:
     display_name = display_name.strip()
     user = User(
         display_name=display_name,
-        handle=handles.available_handle(session, display_name),
+        handle=handle or handles.available_handle(session, display_name),
         email=email,
         password_hash=password_hash,
         organisation=(organisation or "").strip() or None,
@@ -132,11 +133,15 @@ def register(
     email = normalize_email(email)
     check_password(password, email=email)
     password_hash = passwords.hash_password(password)
+    taken = find_by_email(session, email) is not None
+    # the handle is looked up for a taken address too: the same statements either way
+    handle = handles.available_handle(session, display_name)
     user = None
-    if find_by_email(session, email) is None:
+    if not taken:
         user = _add_user(
             session,
             display_name=display_name,
+            handle=handle,
             email=email,
             password_hash=password_hash,
             organisation=organisation,
