@@ -310,3 +310,27 @@ def test_digest_records_and_choices_are_exported_and_go_with_the_account(mail_ap
         db.commit()
     for model in (MailPreference, DigestSent):
         assert db.exec(select(model).where(model.user_id == reader.id)).all() == []
+
+
+@pytest.mark.parametrize("who", ["anonymous", "member", "admin"])
+def test_unsubscribe_routes_by_role(mail_app, db, world, who):
+    """The token is the permission: the page and the one click work for anyone holding it, signed
+    in as somebody else or not at all; a forged token is a 404 for everyone."""
+    from forum.notifications.preferences import unsubscribe_token
+
+    client = mail_app.test_client()
+    if who != "anonymous":
+        login_as(client, make_user(db, role=who))
+    with mail_app.app_context():
+        token = unsubscribe_token(world["reader"].id, ["replies"])
+    assert client.get(f"/unsubscribe/{token}").status_code == 200
+    assert (
+        client.post(f"/unsubscribe/{token}/choices", data={"replies": "weekly"}).status_code == 303
+    )
+    assert client.post(f"/unsubscribe/{token}").status_code == 200
+    for forged in (token[:-2] + "xx", "not-a-token"):
+        assert client.get(f"/unsubscribe/{forged}").status_code == 404
+        assert client.post(f"/unsubscribe/{forged}").status_code == 404
+        assert client.post(f"/unsubscribe/{forged}/choices").status_code == 404
+    db.expire_all()
+    assert db.get(MailPreference, (world["reader"].id, "replies")).frequency == "never"
