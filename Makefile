@@ -112,11 +112,13 @@ schema: | $(PY)
 
 # Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
 # then seconds from a reply's commit to its being found, with 16 members writing (bench/commit_to_search.py),
-# and the seconds the worker takes to repair a damaged index (bench/self_repair.py).
+# and the seconds the worker takes to repair a damaged index (bench/self_repair.py); then a daily
+# digest for 5,000 members, built and handed to a local SMTP server (bench/digest_bench.py).
 bench: $(VENV)/.installed-test compile-translations
 	$(PY) -m bench.search_bench
 	$(PY) -m bench.commit_to_search
 	$(PY) -m bench.self_repair
+	$(PY) -m bench.digest_bench
 
 # Search relevance: nDCG@10 and Recall@10 per labelled corpus and analysis variant.
 search-eval: $(VENV)/.installed

@@ -103,6 +103,10 @@ class Config:
     MAIL_TIMEOUT = 10.0
 
     SERVER_URL = "http://127.0.0.1:5000"
+    # Notification mail: digests go out at this hour, Stockholm time (BABEL_DEFAULT_TIMEZONE);
+    # an address whose mailbox is read for unsubscribe requests (List-Unsubscribe's mailto:)
+    NOTIFICATIONS_DIGEST_HOUR = 7
+    UNSUBSCRIBE_MAILTO: str | None = None
 
     # Optional approval: posts by accounts younger than the age, or with more links
     # than the maximum, wait in the moderation queue before they are public.

@@ -27,7 +27,13 @@ from .moderation.models import (  # noqa: F401
     UserNote,
     UserWarning,
 )
-from .notifications.models import Notification, Watch, WatchDefaults  # noqa: F401
+from .notifications.models import (  # noqa: F401
+    DigestSent,
+    MailPreference,
+    Notification,
+    Watch,
+    WatchDefaults,
+)
 from .projects.models import (  # noqa: F401
     Project,
     ProjectGoal,

@@ -84,6 +84,15 @@ def compose(
     return message
 
 
+def add_unsubscribe_headers(message: EmailMessage, *, url: str, mailto: str | None = None) -> None:
+    """``List-Unsubscribe`` (the https ``url``, and ``mailto`` when a mailbox reads it) and
+    ``List-Unsubscribe-Post`` (RFC 8058): a mail program may unsubscribe with one POST to ``url``,
+    which must work without a session or CSRF token."""
+    targets = [f"<{url}>"] + ([f"<mailto:{mailto}?subject=unsubscribe>"] if mailto else [])
+    message["List-Unsubscribe"] = ", ".join(targets)
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+
+
 def deliver(message: EmailMessage, settings: MailSettings | None = None) -> str:
     """Send ``message`` now. Returns where it went (``smtp://host:port`` or the file path)."""
     settings = settings or MailSettings.from_config(current_app.config)

@@ -60,26 +60,40 @@ def composer(name: str):
     return decorate
 
 
-def send_after_commit(session: Session, message: EmailMessage) -> None:
-    """Send ``message`` once ``session`` commits; if it rolls back, the message never leaves."""
+def send_after_commit(session: Session, message: EmailMessage, *, nudge: bool = True) -> None:
+    """Send ``message`` once ``session`` commits; if it rolls back, the message never leaves.
+    ``nudge=False``: no job is enqueued by this commit (a batch of many commits nudges once at
+    its end with ``send_soon``, or leaves the rows to the minute's sweep)."""
     row = MailOutbox(
         recipient=parseaddr(str(message["To"]))[1],
         subject=str(message["Subject"] or "")[:300],
         message=bytes(message),
     )
-    _add(session, row)
+    _add(session, row, nudge=nudge)
 
 
-def compose_after_commit(session: Session, *, composer: str, to: str) -> None:
-    """Have the composer ``composer`` write a message to ``to`` once ``session`` commits."""
+def compose_after_commit(
+    session: Session, *, composer: str, to: str, delay: timedelta | None = None
+) -> None:
+    """Have the composer ``composer`` write a message to ``to`` once ``session`` commits (and
+    ``delay`` has passed: the minute's sweep sends it then)."""
     if composer not in _COMPOSERS:
         raise ValueError(f"no mail composer {composer!r}")
-    _add(session, MailOutbox(recipient=to, composer=composer))
+    row = MailOutbox(recipient=to, composer=composer)
+    if delay:
+        row.next_attempt_at = utcnow() + delay
+    _add(session, row, nudge=not delay)
 
 
-def _add(session: Session, row: MailOutbox) -> None:
+def _add(session: Session, row: MailOutbox, *, nudge: bool = True) -> None:
     session.add(row)
-    session.info[QUEUE_KEY] = get_jobs()
+    if nudge:
+        session.info[QUEUE_KEY] = get_jobs()
+
+
+def send_soon() -> None:
+    """Have the worker send what is due now (after a batch added with ``nudge=False``)."""
+    nudge("mail.send_outbox")
 
 
 def pending_mail(session: Session) -> list[EmailMessage]:

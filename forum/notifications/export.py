@@ -1,4 +1,4 @@
-"""What "Download my data" holds of watching and notifications."""
+"""What "Download my data" holds of watching, notifications and notification mail."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from sqlmodel import Session, select
 
 from ..accounts.contributions import data_export
 from ..accounts.privacy import iso_moment
-from .models import Notification, Watch
+from .models import DigestSent, Notification, Watch
+from .preferences import frequencies_of
 from .service import defaults_of
 
 
@@ -16,6 +17,9 @@ def notifications_of(*, session: Session, user) -> dict:
     watches = session.exec(select(Watch).where(Watch.user_id == user.id).order_by(Watch.id))
     notifications = session.exec(
         select(Notification).where(Notification.user_id == user.id).order_by(Notification.id)
+    )
+    digests = session.exec(
+        select(DigestSent).where(DigestSent.user_id == user.id).order_by(DigestSent.id)
     )
     return {
         "watch_defaults": {"threads": defaults.threads, "lessons": defaults.lessons},
@@ -40,5 +44,14 @@ def notifications_of(*, session: Session, user) -> dict:
                 "emailed_at": iso_moment(n.emailed_at),
             }
             for n in notifications
+        ],
+        "mail_preferences": frequencies_of(session, user.id),
+        "digests_sent": [
+            {
+                "period": d.period,
+                "notifications": d.notification_count,
+                "created_at": iso_moment(d.created_at),
+            }
+            for d in digests
         ],
     }

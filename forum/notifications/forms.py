@@ -8,6 +8,8 @@ from wtforms import BooleanField, HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf
 
+from .. import permissions
+from .kinds import DEFAULTS, FREQUENCIES, FREQUENCY_LABELS, GROUP_LABELS, GROUPS
 from .service import LEVELS, MUTED, TARGET_TYPES, TRACKING, WATCHING
 
 LEVEL_LABELS = {
@@ -38,3 +40,24 @@ class ReadForm(FlaskForm):
     """Mark read: the page it was sent from comes back."""
 
     page = HiddenField()
+
+
+class MailForm(FlaskForm):
+    """How often each group of kinds comes by mail (one select per group, ``kinds.GROUPS``)."""
+
+    def groups(self, user) -> list:
+        """The fields this member chooses: moderators' work only for moderators."""
+        return [self[g] for g in GROUPS if g != "moderation" or permissions.can_moderate(user)]
+
+
+for _group, _label in GROUP_LABELS.items():
+    setattr(
+        MailForm,
+        _group,
+        SelectField(
+            _label,
+            default=DEFAULTS[_group],  # a field the form does not show (moderators' work)
+            choices=[SelectChoice(value, label) for value, label in FREQUENCY_LABELS.items()],
+            validators=[AnyOf(FREQUENCIES, message=_l("Choose how often to get these by mail."))],
+        ),
+    )

@@ -13,6 +13,13 @@
     ``read_at`` and ``emailed_at`` (NULL until a digest or a mail has carried it).
 ``WatchDefaults``
     a member's defaults; no row means the defaults of the model (both on).
+``MailPreference``
+    how a member gets one group of kinds by mail (``kinds.GROUPS``): immediate | daily | weekly
+    | never; no row means the group's default (``kinds.DEFAULTS``).
+``DigestSent``
+    one row per member and digest period (``daily-2026-11-30``, ``weekly-2026-11-30``), written
+    in the transaction that queues the digest and marks its notifications mailed: a digest run
+    that is killed and started again skips whoever has a row.
 """
 
 from __future__ import annotations
@@ -79,3 +86,28 @@ class WatchDefaults(SQLModel, table=True):
     )
     threads: bool = Field(default=True)  # watch threads I start or reply to
     lessons: bool = Field(default=True)  # watch lessons I write
+
+
+class MailPreference(SQLModel, table=True):
+    __tablename__ = "mail_preference"
+
+    user_id: int = Field(
+        foreign_key="user_account.id",
+        primary_key=True,
+        ondelete="CASCADE",
+        sa_column_kwargs={"autoincrement": False},
+    )
+    kind_group: str = Field(primary_key=True, max_length=20)
+    frequency: str = Field(max_length=20)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class DigestSent(SQLModel, table=True):
+    __tablename__ = "digest_sent"
+    __table_args__ = (UniqueConstraint("user_id", "period", name="uq_digest_sent_user_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE")
+    period: str = Field(max_length=30)
+    notification_count: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -84,7 +84,7 @@ def notification_page(session: Session, user, page: int = 1) -> NotificationPage
     }
     notifications = [found[row.newest] for row in rows]
     targets = visibility.check(session, notifications, users={user.id: user})
-    actors = _users(session, [n.actor_id for n in notifications])
+    actors = users_by_id(session, [n.actor_id for n in notifications])
     for row, notification in zip(rows, notifications, strict=True):
         if notification.id not in targets.visible:
             continue
@@ -102,7 +102,7 @@ def notification_page(session: Session, user, page: int = 1) -> NotificationPage
     return result
 
 
-def _users(session: Session, ids) -> dict[int, User]:
+def users_by_id(session: Session, ids) -> dict[int, User]:
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
@@ -111,16 +111,25 @@ def _users(session: Session, ids) -> dict[int, User]:
 
 def _describe(notification: Notification, targets: visibility.Targets) -> tuple[str, str]:
     """The title of what it is about and where opening it leads."""
+    title, endpoint, values = describe_target(notification, targets)
+    return title, url_for(endpoint, **values)
+
+
+def describe_target(
+    notification: Notification, targets: visibility.Targets
+) -> tuple[str, str, dict]:
+    """The title of what it is about and the route (endpoint, values) opening it leads to; a
+    mail builds its absolute link from them."""
     if notification.kind in (KIND_REPORT, KIND_APPROVAL):
-        return "", url_for("moderation.queue_page")
+        return "", "moderation.queue_page", {}
     lesson = targets.lesson_of(notification)
     thread = targets.thread_of(notification)
     title = lesson.title if lesson is not None else (thread.title if thread else "")
     if notification.post_id is not None:
-        return title, url_for("discussions.post_permalink", post_id=notification.post_id)
+        return title, "discussions.post_permalink", {"post_id": notification.post_id}
     if lesson is not None:
-        return title, url_for("lessons.lesson_detail", lesson_id=lesson.id, slug=lesson.slug)
-    return title, url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug)
+        return title, "lessons.lesson_detail", {"lesson_id": lesson.id, "slug": lesson.slug}
+    return title, "discussions.thread_page", {"thread_id": thread.id, "slug": thread.slug}
 
 
 def target_of(session: Session, notification: Notification) -> str | None:

@@ -24,30 +24,24 @@ from ..discussions.models import Thread
 from ..domain import InvalidInput, NotAllowed, NotFound
 from ..lessons.models import Lesson
 from ..projects.models import Project
+from . import preferences
+from .kinds import (  # noqa: F401  (the kinds are part of this module's interface)
+    KIND_APPROVAL,
+    KIND_FEATURED,
+    KIND_MENTION,
+    KIND_NEW_LESSON,
+    KIND_NEW_THREAD,
+    KIND_REPLY,
+    KIND_REPORT,
+    KIND_SOLUTION,
+    KINDS,
+)
 from .models import Notification, Watch, WatchDefaults
 
 WATCHING, TRACKING, MUTED = "watching", "tracking", "muted"
 LEVELS = (WATCHING, TRACKING, MUTED)
 TARGET_TYPES = ("thread", "lesson", "project", "theme", "goal", "search")
 
-KIND_REPLY = "reply"  # a reply in a thread or lesson I watch
-KIND_NEW_THREAD = "new_thread"  # in a theme, project, goal or saved search I watch
-KIND_NEW_LESSON = "new_lesson"
-KIND_MENTION = "mention"
-KIND_SOLUTION = "solution"  # my reply was marked as the solution
-KIND_FEATURED = "featured"  # my lesson was featured
-KIND_REPORT = "report"  # moderators: a new report
-KIND_APPROVAL = "approval"  # moderators: a post waits for approval
-KINDS = (
-    KIND_REPLY,
-    KIND_NEW_THREAD,
-    KIND_NEW_LESSON,
-    KIND_MENTION,
-    KIND_SOLUTION,
-    KIND_FEATURED,
-    KIND_REPORT,
-    KIND_APPROVAL,
-)
 MAX_SAVED_SEARCHES = 20  # per member: bounds the work of matching every new thread and lesson
 
 
@@ -237,6 +231,7 @@ def notify_many(
         made.append(notification)
     if made:
         session.flush()
+        preferences.queue_at_once(session, made)
     return made
 
 
@@ -309,7 +304,8 @@ def mark_read_for_everyone(*, session: Session, kind: str, post_id: int) -> None
 
 
 def forget_member(*, session: Session, user_id: int) -> None:
-    """A deleted account: its watches, notifications and defaults go."""
+    """A deleted account: its watches, notifications, defaults and mail choices go."""
     for model in (Watch, Notification, WatchDefaults):
         session.execute(delete(model).where(model.user_id == user_id))
+    preferences.forget_member(session=session, user_id=user_id)
     session.flush()

@@ -1,5 +1,5 @@
-"""/notifications, marking read, the watch control of every watchable page, the watching list
-and the defaults section of /settings.
+"""/notifications, marking read, the watch control of every watchable page, the watching list,
+the defaults and mail sections of /settings, and the unsubscribe page of every notification mail.
 
 Every control is a plain form (POST, CSRF, 303 back); with htmx the answer is the control or the
 list itself, swapped in place, and a live region says what changed.
@@ -11,8 +11,10 @@ from flask import Blueprint, g, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.tokens import TokenError
 from ..db import get_session
 from ..domain import DomainError
+from ..extensions import csrf
 from ..permissions import SIGNED_IN
 from ..search.saved import normalised_query
 from ..web import (
@@ -25,8 +27,9 @@ from ..web import (
     requires,
     wants_fragment,
 )
-from . import export, queries, service  # noqa: F401  (export: the data export's section)
-from .forms import LEVEL_LABELS, DefaultsForm, ReadForm, WatchForm
+from . import export, preferences, queries, service  # noqa: F401  (export: its data export)
+from .forms import LEVEL_LABELS, DefaultsForm, MailForm, ReadForm, WatchForm
+from .kinds import GROUP_LABELS
 
 bp = Blueprint("notifications", __name__)
 
@@ -40,6 +43,7 @@ def _template_globals(state):
             "unread_notification_count": unread_notification_count,
             "watch_control": watch_control,
             "notification_defaults_form": _defaults_form,
+            "notification_mail_form": _mail_form,
             "watch_level_labels": LEVEL_LABELS,
             "saved_search_key": lambda: normalised_query(request.args),
         },
@@ -218,4 +222,78 @@ def save_defaults():
         defaults_form=DefaultsForm(
             formdata=None, threads=form.threads.data, lessons=form.lessons.data
         ),
+    )
+
+
+# --- mail ---------------------------------------------------------------------------------------
+def _mail_form(user=None) -> MailForm:
+    user = user or current_user
+    return MailForm(formdata=None, **preferences.frequencies_of(get_session(), user.id))
+
+
+@bp.post("/notifications/mail")
+@requires(SIGNED_IN)
+def save_mail_choices():
+    form = MailForm()
+    if not form.validate_on_submit():
+        fail(400, _("Choose how often to get these by mail."))
+    choices = {field.name: field.data for field in form.groups(current_user)}
+    preferences.save_choices(session=get_session(), actor=current_user, choices=choices)
+    return finish(
+        url_for("accounts.settings", _anchor="settings-mail"),
+        message=_("Your mail settings are saved."),
+        fragment="notifications/_mail_settings.html",
+        mail_form=form,
+    )
+
+
+def _token_member(token: str):
+    try:
+        return preferences.read_unsubscribe_token(get_session(), token)
+    except TokenError:
+        fail(404, _("This unsubscribe link is not valid any more. Sign in to choose your mail."))
+
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe_page(token: str):
+    """The footer link of every notification mail: the member's choices, without signing in."""
+    user, groups = _token_member(token)
+    return render(
+        "notifications/unsubscribe.html",
+        token=token,
+        member=user,
+        groups=[GROUP_LABELS[g] for g in groups],
+        mail_form=_mail_form(user),
+    )
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt  # RFC 8058: a mail program posts here with neither session nor CSRF token
+def unsubscribe_one_click(token: str):
+    """One click (``List-Unsubscribe-Post``): the groups the link names are never mailed."""
+    user, groups = _token_member(token)
+    preferences.unsubscribe(session=get_session(), token=token)
+    get_session().commit()
+    return render(
+        "notifications/unsubscribed.html",
+        token=token,
+        groups=[GROUP_LABELS[g] for g in groups],
+    )
+
+
+@bp.post("/unsubscribe/<token>/choices")
+def unsubscribe_choices(token: str):
+    """The unsubscribe page's form (with its CSRF token, like every form of a page)."""
+    user, _groups = _token_member(token)
+    form = MailForm()
+    if not form.validate_on_submit():
+        fail(400, _("Choose how often to get these by mail."))
+    preferences.set_frequencies(
+        session=get_session(),
+        user_id=user.id,
+        choices={field.name: field.data for field in form.groups(user)},
+    )
+    return finish(
+        url_for("notifications.unsubscribe_page", token=token),
+        message=_("Your mail settings are saved."),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 14:11:21.346375
+Create Date: 2026-11-30 14:21:54.207691
 """
 
 from collections.abc import Sequence
@@ -145,6 +145,22 @@ def upgrade() -> None:
         sa.UniqueConstraint("handle", name=op.f("uq_user_account_handle")),
     )
     op.create_table(
+        "digest_sent",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("period", sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+        sa.Column("notification_count", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_digest_sent_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_sent")),
+        sa.UniqueConstraint("user_id", "period", name="uq_digest_sent_user_period"),
+    )
+    op.create_table(
         "glossary_term",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("group_id", sa.Integer(), nullable=False),
@@ -163,6 +179,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_glossary_term_group_id"), ["group_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_glossary_term_term"), ["term"], unique=False)
 
+    op.create_table(
+        "mail_preference",
+        sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("kind_group", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("frequency", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_mail_preference_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", "kind_group", name=op.f("pk_mail_preference")),
+    )
     op.create_table(
         "moderation_action",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -1088,11 +1118,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_moderation_action_action"))
 
     op.drop_table("moderation_action")
+    op.drop_table("mail_preference")
     with op.batch_alter_table("glossary_term", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_glossary_term_term"))
         batch_op.drop_index(batch_op.f("ix_glossary_term_group_id"))
 
     op.drop_table("glossary_term")
+    op.drop_table("digest_sent")
     op.drop_table("user_account")
     with op.batch_alter_table("theme", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_theme_slug"))

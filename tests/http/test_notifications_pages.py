@@ -41,6 +41,7 @@ def routes(w) -> list[tuple[str, str, dict]]:
         ("POST", f"/notifications/{n}/open", {}),
         ("POST", "/notifications/read", {}),
         ("POST", "/notifications/defaults", {"threads": "y"}),
+        ("POST", "/notifications/mail", {"replies": "weekly"}),
         (
             "POST",
             "/watch",
@@ -75,7 +76,9 @@ def test_route_matrix(app, db_session, world, who):
     assert (db_session.get(Notification, world["mine"].id).read_at is None) == (who != "owner")
 
 
-@pytest.mark.parametrize("url", ["/watch", "/notifications/read", "/notifications/defaults"])
+@pytest.mark.parametrize(
+    "url", ["/watch", "/notifications/read", "/notifications/defaults", "/notifications/mail"]
+)
 def test_posts_need_the_csrf_token(app_settings, db_session, world, url):
     application = create_app({**app_settings, "WTF_CSRF_ENABLED": True})
     client = application.test_client()
