@@ -109,6 +109,9 @@ clean:
 # Rewrite migrations/versions/0001_initial.py from the models (pre-release only, see forum/schema.py).
 schema: | $(PY)
 	$(PY) -m forum.schema
+	@$(BIN)/ruff check --fix --quiet migrations >/dev/null || true
+	$(BIN)/ruff format --quiet migrations
+	$(BIN)/ruff check --quiet migrations
 
 # Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
 # then seconds from a reply's commit to its being found, with 16 members writing (bench/commit_to_search.py),
