@@ -4,7 +4,7 @@ announces commits, and is not lost when a process dies. A request never waits fo
 and delivery errors are recorded on the message, never raised into the request.
 """
 
-from .message import MailError, MailSettings, compose, deliver
+from .message import MailError, MailSettings, add_unsubscribe_headers, compose, deliver
 from .models import MailOutbox
 from .outbox import (
     MailBacklog,
@@ -20,6 +20,7 @@ __all__ = [
     "MailError",
     "MailOutbox",
     "MailSettings",
+    "add_unsubscribe_headers",
     "compose",
     "compose_after_commit",
     "composer",

@@ -128,3 +128,10 @@ def _write_eml(message: EmailMessage, directory: Path) -> Path:
         path,
     )
     return path
+
+
+def add_unsubscribe_headers(message: EmailMessage, *, url: str, mailto: str | None = None) -> None:
+    """One-click unsubscribing (RFC 8058): ``url`` answers a POST without session or CSRF token."""
+    targets = [f"<{url}>"] + ([f"<mailto:{mailto}>"] if mailto else [])
+    message["List-Unsubscribe"] = ", ".join(targets)
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
