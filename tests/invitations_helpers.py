@@ -1,4 +1,4 @@
-"""Helpers of the invitation list's tests: signing up and confirming over HTTP, a sent invitation."""
+"""Helpers of the invitation list tests: sign up and confirm over HTTP, a sent invitation."""
 
 from __future__ import annotations
 
