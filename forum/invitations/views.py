@@ -73,7 +73,7 @@ def archive():
     return render(
         "invitations/archive.html",
         invitations=invitations,
-        page=page,
+        page_number=page,
         has_next=has_next,
         form=_signup_form(),
     )
