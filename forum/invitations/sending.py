@@ -21,13 +21,11 @@ from email.message import EmailMessage
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, insert, literal, update
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from ..clock import utcnow
 from ..db import get_engine
-from ..jobs import crontab, get_jobs, job, nudge
+from ..jobs import crontab, job, nudge_after_commit
 from ..mail import add_unsubscribe_headers, compose, send_after_commit
 from .models import DRAFT, SENDING, SENT, Invitation, InvitationDelivery, Subscriber
 from .service import NotADraft, unsubscribe_url
@@ -36,7 +34,6 @@ log = logging.getLogger("forum.invitations")
 # A little under a minute, so that the minutely sweep finds the previous minute's budget free
 # even when its runs drift by a few seconds.
 WINDOW = timedelta(seconds=50)
-START_KEY = "forum_invitations_send"  # in session.info: start the sending after the commit
 
 
 def start_sending(*, session: Session, invitation: Invitation, now: datetime | None = None) -> int:
@@ -49,20 +46,8 @@ def start_sending(*, session: Session, invitation: Invitation, now: datetime | N
     )
     invitation.state, invitation.sending_at = SENDING, now or utcnow()
     session.flush()
-    session.info[START_KEY] = get_jobs()
+    nudge_after_commit(session, "invitations.send_batch")  # if that fails, the sweep starts it
     return progress(session, [invitation.id])[invitation.id][1]
-
-
-@sa_event.listens_for(OrmSession, "after_commit")
-def _start_after_commit(session: OrmSession) -> None:
-    jobs = session.info.pop(START_KEY, None)
-    if jobs is not None:  # the deliveries are committed: if the queue fails, the sweep sends them
-        nudge("invitations.send_batch", jobs=jobs)
-
-
-@sa_event.listens_for(OrmSession, "after_rollback")
-def _forget(session: OrmSession) -> None:
-    session.info.pop(START_KEY, None)
 
 
 def progress(session: Session, invitation_ids: list[int]) -> dict[int, tuple[int, int]]:
