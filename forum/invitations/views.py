@@ -16,7 +16,7 @@ from ..accounts.forms import ActionForm
 from ..accounts.service import normalize_email
 from ..db import get_session
 from ..domain import DomainError
-from ..extensions import csrf, limiter
+from ..extensions import csrf, limiter, user_or_address
 from ..i18n import current_language
 from ..permissions import SIGNED_IN
 from ..web import fail, finish, page_arg, register_template_globals, render, requires
@@ -52,10 +52,6 @@ def invitation_text(invitation) -> dict:
 def _address_key() -> str:
     """The per-address limit counts the address typed, listed or not: a refusal says nothing."""
     return "invitation-signup:" + normalize_email(request.form.get("email", ""))
-
-
-def _member_key() -> str:
-    return f"invitation-signup:user:{current_user.id}"
 
 
 def _signup_form() -> SignupForm:
@@ -175,7 +171,7 @@ def unsubscribe(token: str):
 @bp.post("/invitations/join")
 @requires(SIGNED_IN)
 @limiter.limit(
-    lambda: current_app.config["RATELIMIT_INVITATIONS_SIGNUP_ADDRESS"], key_func=_member_key
+    lambda: current_app.config["RATELIMIT_INVITATIONS_SIGNUP_ADDRESS"], key_func=user_or_address
 )
 def join():
     """One click from the settings; still a confirmation mail (see the README)."""

@@ -236,3 +236,11 @@ def test_the_composer_runs_in_the_worker(queued_app, db_session, smtp_server):  
         assert deliver_due() == 1
     [mail] = smtp_server.messages
     assert mail["Subject"] == "Bekräfta att du vill ha inbjudningar från Tillsammans 2030"
+
+
+def test_joining_from_the_settings_is_limited_per_member(limited_app, db_session):
+    client = limited_app.test_client()
+    assert client.post("/invitations/join").status_code == 302  # anonymous: to the login
+    login_as(client, make_user(db_session))
+    statuses = [client.post("/invitations/join").status_code for _ in range(3)]
+    assert statuses == [303, 303, 429]
