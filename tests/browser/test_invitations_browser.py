@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from forum.invitations import tokens
 from forum.invitations.models import Subscriber
-from tests.browser.support import assert_not_reloaded, live_session, mark_page
+from tests.browser.support import assert_not_reloaded, live_session, live_user, log_in, mark_page
 from tests.mail_fixtures import first_link
 
 WORDS = {
@@ -102,5 +102,28 @@ def test_sign_up_confirm_and_leave(
         if javascript:
             assert axe(page) == []
         assert _subscriber(live_app, email) is None
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_settings_and_admin_pages_are_accessible(browser, live_app, live_server, axe, lang):
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    try:
+        admin = live_user(live_app, role="admin", locale=lang)  # the account's language wins
+        log_in(page, live_server.url, admin)
+        for path in ("/settings", "/admin/invitations", "/admin/invitations/new"):
+            page.goto(f"{live_server.url}{path}")
+            assert axe(page) == [], f"{path} ({lang})"
+        subject, text, preview = {
+            "sv": ("Ämne (svenska)", "Text på svenska (Markdown)", "Förhandsgranska"),
+            "en": ("Subject (Swedish)", "Text in Swedish (Markdown)", "Preview"),
+        }[lang]
+        page.get_by_label(subject).fill("Workshop om grönytor")
+        page.get_by_label(text).fill("Vi ses **i juni**.")
+        page.get_by_role("button", name=preview).click()  # htmx renders it in place
+        expect(page.locator("#preview strong")).to_have_text("i juni")
+        assert axe(page) == []
     finally:
         context.close()
