@@ -86,6 +86,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .notifications.views import bp as notifications_bp
 
     app.register_blueprint(notifications_bp)
+    from .invitations.views import bp as invitations_bp
+
+    app.register_blueprint(invitations_bp)
     app.cli.add_command(forum_cli)
     app.extensions["jobs"].install()  # every area has declared its jobs by now
     return app

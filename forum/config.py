@@ -129,6 +129,14 @@ class Config:
     RATELIMIT_CONFIRM_MAIL = "3 per hour"
     RATELIMIT_MEMBER_SEARCH = "60 per minute;600 per hour"  # the @handle suggestions, per user
 
+    # The invitation list: sign-up links' lifetime (seconds), mails per minute when an invitation
+    # is sent, sign-ups per IP and per typed address, an address for mailto unsubscribing.
+    INVITATIONS_CONFIRM_TOKEN_MAX_AGE = 3 * 24 * 3600
+    INVITATIONS_SEND_PER_MINUTE = 60
+    RATELIMIT_INVITATIONS_SIGNUP = "5 per hour;20 per day"
+    RATELIMIT_INVITATIONS_SIGNUP_ADDRESS = "3 per hour;10 per day"
+    UNSUBSCRIBE_MAILTO: str | None = None
+
     @classmethod
     def from_environment(cls) -> dict:
         """Collect the settings of this class, overridden by ``FORUM_<NAME>`` variables."""

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from .accounts.demo import seed_demo_accounts
 from .discussions.demo import seed_demo_discussions
+from .invitations.demo import seed_demo_invitations
 from .lessons.demo import seed_demo_lessons
 from .projects.demo import seed_demo_projects
 
@@ -21,6 +22,7 @@ SEEDERS: list[Callable[[Session], list[str]]] = [
     seed_demo_discussions,  # six threads with replies in Swedish and English
     seed_demo_projects,  # four Malmö projects (uses the demo accounts)
     seed_demo_lessons,  # one or two lessons for each demo project
+    seed_demo_invitations,  # a past webinar in the invitation archive
 ]
 
 

@@ -32,12 +32,15 @@ from huey import RedisHuey, SqliteHuey, crontab
 from huey import signals as huey_signals
 from huey.api import Huey, PeriodicTask
 from huey.exceptions import CancelExecution
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 
 from .clock import utcnow
 
 log = logging.getLogger("forum.jobs")
 PARKED = "parked:"  # key prefix of parked jobs in the queue's key-value store
 HEARTBEAT = "worker-heartbeat"  # when a worker last said it was alive (epoch seconds)
+AFTER_COMMIT = "forum_jobs_after_commit"  # in session.info: {job name: Jobs} to nudge
 
 
 class RetryLater(Exception):
@@ -255,4 +258,31 @@ def nudge(name: str, *args, jobs: Jobs | None = None) -> None:
         log.exception("job %s not enqueued; its periodic sweep will do the work", name)
 
 
-__all__ = ["RetryLater", "crontab", "enqueue", "get_jobs", "init_app", "job", "Jobs", "nudge"]
+def nudge_after_commit(session, name: str) -> None:
+    """``nudge`` the job ``name`` once ``session`` commits (its outbox rows with it); nothing if
+    it rolls back."""
+    session.info.setdefault(AFTER_COMMIT, {})[name] = get_jobs()
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _nudge_after_commit(session: OrmSession) -> None:
+    for name, jobs in session.info.pop(AFTER_COMMIT, {}).items():
+        nudge(name, jobs=jobs)  # the rows are committed: if the queue fails, a sweep does it
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget(session: OrmSession) -> None:
+    session.info.pop(AFTER_COMMIT, None)
+
+
+__all__ = [
+    "RetryLater",
+    "crontab",
+    "enqueue",
+    "get_jobs",
+    "init_app",
+    "job",
+    "Jobs",
+    "nudge",
+    "nudge_after_commit",
+]

@@ -12,6 +12,7 @@ from .discussions.models import (  # noqa: F401
     ThreadGoal,
     ThreadRedirect,
 )
+from .invitations.models import Invitation, InvitationDelivery, Subscriber  # noqa: F401
 from .lessons.models import (  # noqa: F401
     Lesson,
     LessonGoal,

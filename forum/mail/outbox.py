@@ -26,18 +26,16 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import parseaddr
 
-from sqlalchemy import and_, case, event, func, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import and_, case, func, update
 from sqlmodel import Session, col, select
 
 from ..clock import utcnow
 from ..db import get_engine
-from ..jobs import crontab, get_jobs, job, nudge
+from ..jobs import crontab, job, nudge, nudge_after_commit
 from .message import MailError, deliver
 from .models import MailOutbox
 
 log = logging.getLogger("forum.mail")
-QUEUE_KEY = "forum_mail_outbox"  # in session.info: mail was added, send it after the commit
 MAX_ATTEMPTS = 8
 FIRST_DELAY = timedelta(seconds=30)  # then 1, 2, 4, 8, 16 and 32 minutes: about an hour in all
 LEASE = timedelta(minutes=5)  # a claimed row is due again after this (its deliverer died)
@@ -88,7 +86,7 @@ def compose_after_commit(
 def _add(session: Session, row: MailOutbox, *, nudge: bool = True) -> None:
     session.add(row)
     if nudge:
-        session.info[QUEUE_KEY] = get_jobs()
+        nudge_after_commit(session, "mail.send_outbox")  # if that fails, the sweep sends it
 
 
 def send_soon() -> None:
@@ -103,18 +101,6 @@ def pending_mail(session: Session) -> list[EmailMessage]:
         for row in session.new
         if isinstance(row, MailOutbox) and row.message is not None
     ]
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _send_after_commit(session: OrmSession) -> None:
-    jobs = session.info.pop(QUEUE_KEY, None)
-    if jobs is not None:  # the rows are committed: if the queue fails, the sweep sends them
-        nudge("mail.send_outbox", jobs=jobs)
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _forget(session: OrmSession) -> None:
-    session.info.pop(QUEUE_KEY, None)
 
 
 # -- the worker's side ----------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 14:21:54.207691
+Create Date: 2026-11-30 14:42:18.217672
 """
 
 from collections.abc import Sequence
@@ -178,6 +178,53 @@ def upgrade() -> None:
     with op.batch_alter_table("glossary_term", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_glossary_term_group_id"), ["group_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_glossary_term_term"), ["term"], unique=False)
+
+    op.create_table(
+        "invitation",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject_sv", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("body_sv", sa.Text(), nullable=False),
+        sa.Column("body_sv_html", sa.Text(), nullable=False),
+        sa.Column("subject_en", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("body_en", sa.Text(), nullable=True),
+        sa.Column("body_en_html", sa.Text(), nullable=True),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("sending_at", sa.DateTime(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["user_account.id"],
+            name=op.f("fk_invitation_author_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation")),
+    )
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.create_index("ix_invitation_state_sent", ["state", "sent_at"], unique=False)
+
+    op.create_table(
+        "invitation_subscriber",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
+        sa.Column("locale", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("confirmed_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_invitation_subscriber_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation_subscriber")),
+        sa.UniqueConstraint("email", name=op.f("uq_invitation_subscriber_email")),
+    )
+    with op.batch_alter_table("invitation_subscriber", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_invitation_subscriber_user_id"), ["user_id"], unique=False
+        )
 
     op.create_table(
         "mail_preference",
@@ -483,6 +530,33 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_watch_defaults")),
     )
+    op.create_table(
+        "invitation_delivery",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("invitation_id", sa.Integer(), nullable=False),
+        sa.Column("subscriber_id", sa.Integer(), nullable=True),
+        sa.Column("queued_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["invitation_id"],
+            ["invitation.id"],
+            name=op.f("fk_invitation_delivery_invitation_id_invitation"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["subscriber_id"],
+            ["invitation_subscriber.id"],
+            name=op.f("fk_invitation_delivery_subscriber_id_invitation_subscriber"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_invitation_delivery")),
+        sa.UniqueConstraint("invitation_id", "subscriber_id", name="uq_invitation_delivery_once"),
+    )
+    with op.batch_alter_table("invitation_delivery", schema=None) as batch_op:
+        batch_op.create_index("ix_invitation_delivery_queued", ["queued_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_invitation_delivery_subscriber_id"), ["subscriber_id"], unique=False
+        )
+
     op.create_table(
         "project_goal",
         sa.Column("project_id", sa.Integer(), nullable=False),
@@ -1074,6 +1148,11 @@ def downgrade() -> None:
 
     op.drop_table("project_partner")
     op.drop_table("project_goal")
+    with op.batch_alter_table("invitation_delivery", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invitation_delivery_subscriber_id"))
+        batch_op.drop_index("ix_invitation_delivery_queued")
+
+    op.drop_table("invitation_delivery")
     op.drop_table("watch_defaults")
     with op.batch_alter_table("watch", schema=None) as batch_op:
         batch_op.drop_index("ix_watch_target")
@@ -1119,6 +1198,14 @@ def downgrade() -> None:
 
     op.drop_table("moderation_action")
     op.drop_table("mail_preference")
+    with op.batch_alter_table("invitation_subscriber", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_invitation_subscriber_user_id"))
+
+    op.drop_table("invitation_subscriber")
+    with op.batch_alter_table("invitation", schema=None) as batch_op:
+        batch_op.drop_index("ix_invitation_state_sent")
+
+    op.drop_table("invitation")
     with op.batch_alter_table("glossary_term", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_glossary_term_term"))
         batch_op.drop_index(batch_op.f("ix_glossary_term_group_id"))

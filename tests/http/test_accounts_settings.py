@@ -321,6 +321,7 @@ def test_export_contains_the_profile_and_everything_written(client, member, db_s
         "notifications",
         "mail_preferences",
         "digests_sent",
+        "invitation_list",
     ]
     assert data["threads"][0]["url"] == f"/threads/{thread.id}-{thread.slug}"
 

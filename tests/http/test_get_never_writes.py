@@ -35,6 +35,7 @@ def _paths(app, session) -> list[str]:
         "group_id": group.id if group else 1,
         "warning_id": 1,
         "report_id": 1,
+        "invitation_id": 1,
         "item_id": post.id,
         "item_type": "post",
         "token": "not-a-token",

@@ -25,6 +25,9 @@ EN = {"Accept-Language": "en"}
         f"/lessons/{TOO_LARGE}/edit",
         f"/mod/users/{TOO_LARGE}",
         f"/admin/users/{TOO_LARGE}/role",
+        f"/invitations/{TOO_LARGE}",
+        f"/admin/invitations/{TOO_LARGE}/edit",
+        f"/admin/invitations/{TOO_LARGE}/send",
     ],
 )
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
@@ -48,6 +51,7 @@ def test_get_with_a_too_large_id_is_a_translated_404(client, db_session, path, h
         f"/mod/threads/{TOO_LARGE}/lock",
         f"/notifications/{TOO_LARGE}/read",
         f"/notifications/{TOO_LARGE}/open",
+        f"/admin/invitations/{TOO_LARGE}/send",
     ],
 )
 def test_post_with_a_too_large_id_is_a_404(client, db_session, path):

@@ -13,9 +13,9 @@ from sqlmodel import Session, select
 
 from forum.accounts.models import User
 from forum.clock import utcnow
-from forum.jobs import get_jobs
+from forum.jobs import AFTER_COMMIT, get_jobs
 from forum.mail import MailOutbox, mail_backlog, send_after_commit
-from forum.mail.outbox import MAX_ATTEMPTS, QUEUE_KEY, deliver_due
+from forum.mail.outbox import MAX_ATTEMPTS, deliver_due
 from tests.factories import make_user
 
 
@@ -33,7 +33,7 @@ def rows(session: Session) -> list[MailOutbox]:
 
 def commit_without_enqueue(session: Session) -> None:
     """Commit as a process would that dies right after its commit, before the enqueue."""
-    session.info.pop(QUEUE_KEY)
+    session.info.pop(AFTER_COMMIT)
     session.commit()
 
 
