@@ -135,7 +135,7 @@ def test_every_invitation_mail_unsubscribes_in_one_click(send_app, db_session, s
     match = re.fullmatch(
         r"<(https?://[^>]+/invitations/unsubscribe/[^>]+)>, <mailto:([^>]+)>", header
     )
-    assert match and match.group(2) == "lista@example.org"
+    assert match and match.group(2) == "lista@example.org?subject=unsubscribe"
     assert match.group(1) in body_text(mail)
     path = re.sub(r"^https?://[^/]+", "", match.group(1))
     client = send_app.test_client(use_cookies=False)
