@@ -105,7 +105,8 @@ def hold_files(searcher) -> None:
         if getattr(reader, "segment", lambda: None)() is None:  # an empty index
             continue
         perdoc, schema = reader._perdoc, reader.schema
-        perdoc._cached_reader("_stored", STORED_COLUMN)
+        if perdoc._cached_reader("_stored", STORED_COLUMN) is None:  # every segment has one
+            raise FileNotFoundError(f"stored fields of segment {reader.segment().segment_id()}")
         for name in schema.names():
             field = schema[name]
             if field.scorable:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from whoosh import query as Q
 from whoosh.sorting import FieldFacet
 
-from forum.search import get_search_service
+from forum.search import get_search_service, index
 from forum.search.index import WRITER_OPTIONS
+from forum.search.segments import hold_files
 from tests.factories import make_thread, make_user
 
 
@@ -31,3 +32,26 @@ def test_a_searcher_opened_before_a_merge_reads_to_the_end(app, db_session):
     assert [hit["key"] for hit in hits] == [f"thread:{thread.id}" for thread in threads]
     fresh = store.searcher()
     assert fresh is not held and fresh.up_to_date()
+
+
+def test_a_merge_between_opening_and_holding_opens_the_next_generation(
+    app, db_session, monkeypatch
+):
+    """The merge comes after the searcher read its table of contents but before it held the
+    files: the files are gone, so the store opens the generation the merge wrote instead."""
+    author = make_user(db_session)
+    for n in range(3):
+        make_thread(db_session, author, f"Kompost {n}", "Om kompost i Malmö.", direct=True)
+    store = get_search_service(app).store
+    merges = []
+
+    def merge_first(searcher):
+        if not merges:
+            merges.append(True)
+            store.open().writer(**WRITER_OPTIONS).commit(optimize=True)
+        hold_files(searcher)
+
+    monkeypatch.setattr(index, "hold_files", merge_first)
+    searcher = store.searcher()
+    assert merges and searcher.up_to_date() and len(searcher.leaf_searchers()) == 1
+    assert len([hit["key"] for hit in searcher.search(Q.Term("kind", "thread"))]) == 3
