@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import select
 
 from forum import create_app
@@ -18,6 +17,7 @@ from forum.mail import MailOutbox
 from forum.mail.outbox import deliver_due
 from tests.accounts_fixtures import REGISTRATION
 from tests.factories import make_user
+from tests.statements import recording
 
 
 @pytest.fixture
@@ -37,17 +37,8 @@ def queued_app(app_settings, smtp_server, tmp_path):
 @contextmanager
 def statements_of(app) -> Iterator[list[str]]:
     """The SQL statements the app runs inside the block."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    engine = app.extensions["forum_engine"]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with recording(app.extensions["forum_engine"]) as statements:
         yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def post_each(app, path: str, forms: dict[str, dict]) -> tuple[dict, dict]:

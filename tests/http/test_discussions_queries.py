@@ -2,25 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
 from tests.factories import login_as, make_thread, make_user
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.statements import recording
 
 
 def _threads(db_session, how_many: int, replies_each: int = 0):
@@ -42,7 +25,7 @@ _last: list[str] = []
 
 
 def _statements_for(app, client, path) -> int:
-    with counting(app.extensions["forum_engine"]) as statements:
+    with recording(app.extensions["forum_engine"]) as statements:
         response = client.get(path)
     assert response.status_code == 200
     _last[:] = statements

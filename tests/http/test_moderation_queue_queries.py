@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
-
 from tests.factories import login_as, make_project_with_lesson, make_report, make_thread, make_user
+from tests.statements import recording
 
 
 def _report_posts(app, db_session, how_many: int) -> None:
@@ -16,17 +15,8 @@ def _report_posts(app, db_session, how_many: int) -> None:
 
 
 def _statements(app, client) -> int:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = app.extensions["forum_engine"]
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with recording(app.extensions["forum_engine"]) as statements:
         response = client.get("/mod/queue")
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(statements)
 

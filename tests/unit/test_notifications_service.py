@@ -3,11 +3,9 @@ the batch visibility check that every display and mail goes through."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from forum.accounts import privacy
@@ -29,6 +27,7 @@ from tests.factories import (
     make_user,
     theme,
 )
+from tests.statements import recording
 
 
 def notes(session, user, kind=None) -> list[Notification]:
@@ -43,20 +42,6 @@ def watch(session, user, target_type, key, level=WATCHING):
         session=session, actor=user, target_type=target_type, target_key=str(key), level=level
     )
     session.commit()
-
-
-@contextmanager
-def counting(engine):
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 # --- levels and defaults ------------------------------------------------------------------------
@@ -325,7 +310,7 @@ def test_the_batch_check_costs_the_same_for_one_or_many_members(app, db_session,
     for how_many in (1, 30):
         with Session(engine) as fresh:  # nothing cached: every statement is counted
             batch = list(fresh.exec(select(Notification).limit(how_many)))
-            with counting(engine) as statements:
+            with recording(engine) as statements:
                 assert len(visibility.visible_ids(fresh, batch)) == how_many
             counts.append(len(statements))
     assert counts[0] == counts[1] <= 4
