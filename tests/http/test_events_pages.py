@@ -100,11 +100,12 @@ def test_the_event_page_in_the_readers_language_with_the_join_link_for_members(
     event = events["published"]
     anonymous = client.get(f"/events/{event.id}", headers=SV).get_data(as_text=True)
     assert "<h1>Tillsammans 2030 webinar</h1>" in anonymous
-    assert "fredag 15 januari 2027 12:00" in anonymous
+    assert "fredag 15 januari 2027, 12:00</time>–<time" in anonymous
+    assert '13:00</time> <span class="muted">(centraleuropeisk normaltid)' in anonymous
     assert "meet.example.org" not in anonymous
     login_as(client, make_user(db_session, locale="en"))
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
-    assert "<h1>Monthly webinar</h1>" in page and "Friday, January 15, 2027" in page
+    assert "<h1>Monthly webinar</h1>" in page and "Friday 15 January 2027, 12:00" in page
     assert 'href="https://meet.example.org/t2030"' in page
 
 
@@ -211,3 +212,28 @@ def test_the_refusal_is_translated(client, db_session):
 def test_the_header_links_to_the_events(client):
     page = client.get("/", headers=EN).get_data(as_text=True)
     assert re.search(r'<a href="/events">Events</a>', page)
+
+
+def test_upcoming_soonest_first_then_past_latest_first(app, client, db_session, mod):
+    with app.test_request_context("/"):
+        for title, day in (("B-later", 20), ("A-sooner", 10)):
+            make_event(
+                db_session,
+                mod,
+                title=title,
+                starts_local=datetime(2027, 5, day, 12),
+                ends_local=datetime(2027, 5, day, 13),
+            )
+        for title, year in (("Y-older", 2024), ("Z-newer", 2025)):
+            make_event(
+                db_session,
+                mod,
+                title=title,
+                starts_local=datetime(year, 5, 9, 12),
+                ends_local=datetime(year, 5, 9, 13),
+            )
+    page = client.get("/events", headers=EN).get_data(as_text=True)
+    upcoming, past = page.split('id="past-heading"')
+    upcoming = upcoming.split('id="calendar-heading"')[0]
+    assert upcoming.index("A-sooner") < upcoming.index("B-later")
+    assert past.index("Z-newer") < past.index("Y-older")
