@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import calendar
 from datetime import date
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
+from ..accounts.urls import absolute_url
 from ..clock import utcnow
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
@@ -134,7 +136,13 @@ def _ics_response(body: bytes, filename: str) -> Response:
 
 
 def _absolute_url(event: Event) -> str:
-    return event_url(event, _external=True)
+    return absolute_url("events.event_detail", event_id=event.id)
+
+
+def _uid_host() -> str:
+    """The host in every UID: from ``SERVER_URL``, not the request, so a UID never changes with
+    the address a calendar program happened to use."""
+    return urlsplit(current_app.config["SERVER_URL"]).hostname or "localhost"
 
 
 @bp.get("/events/<int:event_id>.ics")
@@ -142,7 +150,7 @@ def event_ics(event_id: int):
     event = load_event(event_id)["event"]
     if event.is_draft:
         fail(404, _("This event does not exist or is not published."))
-    body = ics.calendar_of([event], host=request.host, url_of=_absolute_url, name=event.title)
+    body = ics.calendar_of([event], host=_uid_host(), url_of=_absolute_url, name=event.title)
     return _ics_response(body, f"event-{event.id}.ics")
 
 
@@ -150,7 +158,7 @@ def event_ics(event_id: int):
 def events_feed():
     events = queries.feed_events(get_session())
     body = ics.calendar_of(
-        events, host=request.host, url_of=_absolute_url, name=_("Tillsammans forum: events")
+        events, host=_uid_host(), url_of=_absolute_url, name=_("Tillsammans forum: events")
     )
     return _ics_response(body, "events.ics")
 

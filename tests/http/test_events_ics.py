@@ -49,11 +49,11 @@ def test_one_event_as_ics_keeps_local_noon_and_links_back(app, client, db_sessio
     calendar = parsed(client, f"/events/{summer.id}.ics")
     assert_complete(calendar)
     [entry] = calendar.walk("VEVENT")
-    assert str(entry["UID"]) == f"event-{summer.id}@localhost"
+    assert str(entry["UID"]) == f"event-{summer.id}@127.0.0.1"
     start = entry.decoded("DTSTART")
     assert (start.hour, start.minute, start.utcoffset()) == (12, 0, timedelta(hours=2))
     assert entry.decoded("DTEND").hour == 13
-    assert str(entry["URL"]) == f"http://localhost/events/{summer.id}"
+    assert str(entry["URL"]) == f"http://127.0.0.1:5000/events/{summer.id}"
     assert str(entry["SUMMARY"]) == "Tillsammans 2030 webinar"
     assert entry["STATUS"] == "CONFIRMED" and entry["SEQUENCE"] == 0
 
@@ -71,11 +71,11 @@ def test_the_feed_lists_published_and_recently_cancelled_events_only(app, client
     calendar = parsed(client, "/events.ics")
     assert_complete(calendar)
     entries = vevents(calendar)
-    assert set(entries) == {f"event-{e.id}@localhost" for e in (winter, cancelled)}
-    assert f"event-{draft.id}@localhost" not in entries
-    gone = entries[f"event-{cancelled.id}@localhost"]
+    assert set(entries) == {f"event-{e.id}@127.0.0.1" for e in (winter, cancelled)}
+    assert f"event-{draft.id}@127.0.0.1" not in entries
+    gone = entries[f"event-{cancelled.id}@127.0.0.1"]
     assert gone["STATUS"] == "CANCELLED" and gone["SEQUENCE"] == 1
-    start = entries[f"event-{winter.id}@localhost"].decoded("DTSTART")
+    start = entries[f"event-{winter.id}@127.0.0.1"].decoded("DTSTART")
     assert (start.hour, start.utcoffset()) == (12, timedelta(hours=1))
 
 
