@@ -18,9 +18,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from ..accounts.forms import LANGUAGE_NAMES
 from ..projects.labels import goal_label, localized_name
 from ..web.forms import MultiCheckboxField, optional_int
-from .labels import KIND_LABELS, LANGUAGE_NAMES
+from .labels import KIND_LABELS
 from .models import Event
 from .service import EventInput, to_local
 

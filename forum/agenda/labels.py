@@ -17,8 +17,6 @@ KIND_LABELS = {
 
 STATE_LABELS = {DRAFT: _l("Draft"), PUBLISHED: _l("Published"), CANCELLED: _l("Cancelled")}
 
-LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
-
 
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))

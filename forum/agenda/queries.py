@@ -23,11 +23,11 @@ class EventList:
     past: list[Event]
 
 
-def _visible(query, *, with_drafts: bool):
-    return query if with_drafts else query.where(col(Event.state) != DRAFT)
-
-
-def _filtered(query, *, theme_id=None, goal_id=None, kind=None):
+def _events(*, with_drafts: bool, theme_id=None, goal_id=None, kind=None):
+    """The events a reader may see (drafts only ``with_drafts``), narrowed by the filters."""
+    query = select(Event)
+    if not with_drafts:
+        query = query.where(col(Event.state) != DRAFT)
     if theme_id is not None:
         query = query.where(
             col(Event.id).in_(select(EventTheme.event_id).where(EventTheme.theme_id == theme_id))
@@ -46,12 +46,7 @@ def list_events(
 ) -> EventList:
     """Upcoming events (soonest first) and past ones (latest first): two statements."""
     now = utcnow()
-    base = _filtered(
-        _visible(select(Event), with_drafts=with_drafts),
-        theme_id=theme_id,
-        goal_id=goal_id,
-        kind=kind,
-    )
+    base = _events(with_drafts=with_drafts, theme_id=theme_id, goal_id=goal_id, kind=kind)
     upcoming = session.exec(
         base.where(col(Event.ends_at) >= now).order_by(col(Event.starts_at)).limit(limit)
     ).all()
@@ -74,12 +69,7 @@ def month_events(
 ) -> dict[date, list[Event]]:
     """The events that start in ``month`` (local time), by local day: one statement."""
     start, end = month_bounds(month)
-    query = _filtered(
-        _visible(select(Event), with_drafts=with_drafts),
-        theme_id=theme_id,
-        goal_id=goal_id,
-        kind=kind,
-    )
+    query = _events(with_drafts=with_drafts, theme_id=theme_id, goal_id=goal_id, kind=kind)
     rows = session.exec(
         query.where(col(Event.starts_at) >= start, col(Event.starts_at) < end).order_by(
             col(Event.starts_at)
