@@ -237,3 +237,22 @@ def test_upcoming_soonest_first_then_past_latest_first(app, client, db_session, 
     upcoming = upcoming.split('id="calendar-heading"')[0]
     assert upcoming.index("A-sooner") < upcoming.index("B-later")
     assert past.index("Z-newer") < past.index("Y-older")
+
+
+def test_the_calendar_places_events_on_their_swedish_day(app, client, db_session, mod):
+    """00:30 on 1 February in Stockholm is still 31 January in UTC."""
+    with app.test_request_context("/"):
+        event = make_event(
+            db_session,
+            mod,
+            title="Nattwebbinarium",
+            starts_local=datetime(2027, 2, 1, 0, 30),
+            ends_local=datetime(2027, 2, 1, 1, 30),
+        )
+    assert event.starts_at == datetime(2027, 1, 31, 23, 30)
+    january = client.get("/events?month=2027-01", headers=EN).get_data(as_text=True)
+    february = client.get("/events?month=2027-02", headers=EN).get_data(as_text=True)
+    calendar_of = lambda page: page.split('<table class="calendar">')[1].split("</table>")[0]  # noqa: E731
+    assert "Nattwebbinarium" not in calendar_of(january)
+    day = calendar_of(february).split(">February 1, 2027<")[1].split("</td>")[0]
+    assert "00:30 Nattwebbinarium" in day
