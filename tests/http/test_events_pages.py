@@ -77,6 +77,7 @@ def test_the_list_shows_the_month_calendar_in_both_languages(client, events):
     assert "Tillsammans 2030 webinar" in page and "Hemligt utkast" not in page
     assert f'href="/events/{events["published"].id}"' in page
     assert "?month=2026-12" in page and "?month=2027-02" in page
+    assert '<link rel="alternate" type="text/calendar"' in page and 'href="/events.ics"' in page
     english = client.get("/events?month=2027-01", headers=EN).get_data(as_text=True)
     assert "<caption>January 2027</caption>" in english
     assert "Monthly webinar" in english and "(cancelled)" in english
