@@ -89,6 +89,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .invitations.views import bp as invitations_bp
 
     app.register_blueprint(invitations_bp)
+    from .agenda.views import bp as events_bp
+
+    app.register_blueprint(events_bp)
     app.cli.add_command(forum_cli)
     app.extensions["jobs"].install()  # every area has declared its jobs by now
     return app

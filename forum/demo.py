@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlmodel import Session
 
 from .accounts.demo import seed_demo_accounts
+from .agenda.demo import seed_demo_events
 from .discussions.demo import seed_demo_discussions
 from .invitations.demo import seed_demo_invitations
 from .lessons.demo import seed_demo_lessons
@@ -23,6 +24,7 @@ SEEDERS: list[Callable[[Session], list[str]]] = [
     seed_demo_projects,  # four Malmö projects (uses the demo accounts)
     seed_demo_lessons,  # one or two lessons for each demo project
     seed_demo_invitations,  # a past webinar in the invitation archive
+    seed_demo_events,  # monthly webinars, a workshop and a study visit
 ]
 
 

@@ -241,6 +241,22 @@ def can_link_thread_project(user, thread) -> bool:
     return is_moderator(user) or (thread.author_id is not None and thread.author_id == user.id)
 
 
+# --- events ------------------------------------------------------------------------------------
+def can_manage_events(user) -> bool:
+    """Write, publish and cancel events: active moderators and admins."""
+    return can_moderate(user)
+
+
+def can_view_event(user, event) -> bool:
+    """Drafts are seen by those who write events; published and cancelled events by everybody."""
+    return event is not None and (event.state != "draft" or can_manage_events(user))
+
+
+def can_see_join_link(user) -> bool:
+    """Signed-in members see an online event's join link (until registration exists)."""
+    return is_member(user)
+
+
 # Exposed to Jinja templates as globals by create_app.
 TEMPLATE_PREDICATES = {
     "is_moderator": is_moderator,
@@ -271,6 +287,8 @@ TEMPLATE_PREDICATES = {
     "can_mark_lesson_useful": can_mark_lesson_useful,
     "can_link_thread_project": can_link_thread_project,
     "can_manage_glossary": can_manage_glossary,
+    "can_manage_events": can_manage_events,
+    "can_see_join_link": can_see_join_link,
 }
 
 

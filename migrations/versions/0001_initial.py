@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 14:42:18.217672
+Create Date: 2026-11-30 14:50:21.112970
 """
 
 from collections.abc import Sequence
@@ -531,6 +531,50 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_watch_defaults")),
     )
     op.create_table(
+        "event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("summary_html", sa.Text(), nullable=False),
+        sa.Column("title_translation", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("summary_translation", sa.Text(), nullable=True),
+        sa.Column("summary_translation_html", sa.Text(), nullable=True),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.Column("ends_at", sa.DateTime(), nullable=False),
+        sa.Column("online", sa.Boolean(), nullable=False),
+        sa.Column("join_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("meeting_point", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("accessibility", sa.Text(), nullable=True),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("cancelled_at", sa.DateTime(), nullable=True),
+        sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["user_account.id"],
+            name=op.f("fk_event_author_id_user_account"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["project.id"],
+            name=op.f("fk_event_project_id_project"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
+    )
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_event_project_id"), ["project_id"], unique=False)
+        batch_op.create_index("ix_event_state_starts", ["state", "starts_at"], unique=False)
+
+    op.create_table(
         "invitation_delivery",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("invitation_id", sa.Integer(), nullable=False),
@@ -716,6 +760,39 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_thread_theme_id"), ["theme_id"], unique=False)
 
+    op.create_table(
+        "event_goal",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("goal_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_goal_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_event_goal_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("event_id", "goal_id", name=op.f("pk_event_goal")),
+    )
+    op.create_table(
+        "event_theme",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("theme_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_theme_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["theme_id"],
+            ["theme.id"],
+            name=op.f("fk_event_theme_theme_id_theme"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", "theme_id", name=op.f("pk_event_theme")),
+    )
     op.create_table(
         "lesson",
         sa.Column("hidden_at", sa.DateTime(), nullable=True),
@@ -1123,6 +1200,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_lesson_author_id"))
 
     op.drop_table("lesson")
+    op.drop_table("event_theme")
+    op.drop_table("event_goal")
     with op.batch_alter_table("thread", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_thread_theme_id"))
         batch_op.drop_index("ix_thread_theme_activity")
@@ -1153,6 +1232,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_invitation_delivery_queued")
 
     op.drop_table("invitation_delivery")
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("ix_event_state_starts")
+        batch_op.drop_index(batch_op.f("ix_event_project_id"))
+
+    op.drop_table("event")
     op.drop_table("watch_defaults")
     with op.batch_alter_table("watch", schema=None) as batch_op:
         batch_op.drop_index("ix_watch_target")

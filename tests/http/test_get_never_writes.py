@@ -9,6 +9,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from forum.accounts.demo import demo_user
+from forum.agenda.models import Event
 from forum.demo import seed_demo
 from forum.discussions.models import Post, Thread
 from forum.lessons.models import Lesson
@@ -26,7 +27,9 @@ def _paths(app, session) -> list[str]:
     project = session.exec(select(Project).order_by(Project.id)).first()
     group = session.exec(select(GlossaryGroup).order_by(GlossaryGroup.id)).first()
     member = demo_user(session, "member")
+    event = session.exec(select(Event).order_by(Event.id)).first()
     values = {
+        "event_id": event.id,
         "thread_id": thread.id,
         "post_id": post.id,
         "lesson_id": lesson.id,

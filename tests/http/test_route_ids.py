@@ -28,6 +28,10 @@ EN = {"Accept-Language": "en"}
         f"/invitations/{TOO_LARGE}",
         f"/admin/invitations/{TOO_LARGE}/edit",
         f"/admin/invitations/{TOO_LARGE}/send",
+        f"/events/{TOO_LARGE}",
+        f"/events/{TOO_LARGE}.ics",
+        f"/events/{TOO_LARGE}/edit",
+        f"/events/{TOO_LARGE}/cancel",
     ],
 )
 @pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}])
@@ -52,6 +56,8 @@ def test_get_with_a_too_large_id_is_a_translated_404(client, db_session, path, h
         f"/notifications/{TOO_LARGE}/read",
         f"/notifications/{TOO_LARGE}/open",
         f"/admin/invitations/{TOO_LARGE}/send",
+        f"/events/{TOO_LARGE}/edit",
+        f"/events/{TOO_LARGE}/cancel",
     ],
 )
 def test_post_with_a_too_large_id_is_a_404(client, db_session, path):

@@ -1,0 +1,6 @@
+"""Events: webinars, workshops, seminars, conferences, study visits and meetings, with a month
+calendar and iCalendar files and feed.
+
+API for other areas: none to import yet. Moderators and admins write events; everybody reads the
+published and cancelled ones.
+"""

@@ -1,0 +1,89 @@
+"""Events on the partnership's calendar.
+
+``Event``
+    ``kind`` (``KINDS``), ``language`` (sv | en) of ``title`` and ``summary`` (Markdown, with a
+    sanitised ``summary_html``), an optional translation into the other language
+    (``title_translation``, ``summary_translation``), ``starts_at``/``ends_at`` in naive UTC
+    (``forum.clock``; entered and shown in local time), ``join_url`` for an online event or
+    ``address``, ``meeting_point`` and ``accessibility`` for one at a place, ``project_id``
+    (required for a study visit), ``state`` draft -> published -> cancelled, and ``sequence``,
+    the iCalendar SEQUENCE, raised on every change of time, place or state so calendar programs
+    replace their copy. ``is_demo`` marks demo content. Themes and SDGs are ``EventTheme`` and
+    ``EventGoal`` rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Text
+from sqlmodel import Field, SQLModel
+
+from ..clock import utcnow
+
+KINDS = ("webinar", "workshop", "seminar", "conference", "study_visit", "meeting")
+STUDY_VISIT = "study_visit"
+DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_state_starts", "state", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    language: str = Field(default="sv", max_length=5)
+    title: str = Field(max_length=200)
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    summary_html: str = Field(sa_column=Column(Text, nullable=False))
+    title_translation: str | None = Field(default=None, max_length=200)
+    summary_translation: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    summary_translation_html: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True)
+    )
+    starts_at: datetime
+    ends_at: datetime
+    online: bool = Field(default=False)
+    join_url: str | None = Field(default=None, max_length=500)
+    address: str | None = Field(default=None, max_length=300)
+    meeting_point: str | None = Field(default=None, max_length=300)
+    accessibility: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    project_id: int | None = Field(
+        default=None, foreign_key="project.id", ondelete="SET NULL", index=True
+    )
+    state: str = Field(default=DRAFT, max_length=10)
+    sequence: int = Field(default=0)
+    author_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    cancelled_at: datetime | None = Field(default=None)
+    is_demo: bool = Field(default=False)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == CANCELLED
+
+    def text_in(self, language: str) -> tuple[str, str, str]:
+        """(language, title, summary_html) to show a reader of ``language``: the translation
+        when the event has one in that language, the original otherwise."""
+        if language != self.language and self.title_translation and self.summary_translation_html:
+            return language, self.title_translation, self.summary_translation_html
+        return self.language, self.title, self.summary_html
+
+
+class EventTheme(SQLModel, table=True):
+    __tablename__ = "event_theme"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True, ondelete="CASCADE")
+
+
+class EventGoal(SQLModel, table=True):
+    __tablename__ = "event_goal"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    goal_id: int = Field(foreign_key="goal.id", primary_key=True, ondelete="CASCADE")

@@ -1,0 +1,195 @@
+"""Writing events: create, edit, publish and cancel (keyword-only; flush, never commit).
+
+Times arrive as naive local wall-clock times in ``LOCAL_ZONE`` and are stored as naive UTC. A
+wall-clock time that does not exist (the hour skipped in spring) or exists twice (the hour
+repeated in autumn) is refused rather than guessed: a webinar an hour off is worse than a form
+that asks again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlmodel import Session, col, delete, select
+
+from ..clock import utcnow
+from ..core.models import Theme
+from ..core.queries import unknown_goal_ids
+from ..domain import Conflict, InvalidInput, NotAllowed
+from ..markup import render_markdown
+from ..permissions import can_manage_events
+from ..projects.models import Project
+from .models import CANCELLED, DRAFT, KINDS, PUBLISHED, STUDY_VISIT, Event, EventGoal, EventTheme
+
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
+LANGUAGES = ("sv", "en")
+# What a calendar program must hear about again: a change raises the iCalendar SEQUENCE.
+SCHEDULING_FIELDS = ("starts_at", "ends_at", "online", "join_url", "address", "meeting_point")
+
+
+@dataclass
+class EventInput:
+    kind: str
+    language: str
+    title: str
+    summary: str
+    starts_local: datetime
+    ends_local: datetime
+    online: bool = False
+    join_url: str = ""
+    address: str = ""
+    meeting_point: str = ""
+    accessibility: str = ""
+    title_translation: str = ""
+    summary_translation: str = ""
+    project_id: int | None = None
+    theme_ids: list[int] = field(default_factory=list)
+    goal_ids: list[int] = field(default_factory=list)
+
+
+def to_utc(local: datetime, *, field_name: str) -> datetime:
+    """The naive UTC moment of a naive Stockholm wall-clock time; refuses gaps and overlaps."""
+    early = local.replace(tzinfo=LOCAL_ZONE, fold=0)
+    late = local.replace(tzinfo=LOCAL_ZONE, fold=1)
+    if early.utcoffset() != late.utcoffset():
+        moment = early.astimezone(UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+        if moment != local:
+            raise InvalidInput(
+                _l(
+                    "%(time)s does not exist in Swedish time: the clocks are put forward that "
+                    "night. Choose a time outside the skipped hour.",
+                    time=local.strftime("%Y-%m-%d %H:%M"),
+                ),
+                field=field_name,
+            )
+        raise InvalidInput(
+            _l(
+                "%(time)s happens twice in Swedish time: the clocks are put back that night. "
+                "Choose a time outside the repeated hour.",
+                time=local.strftime("%Y-%m-%d %H:%M"),
+            ),
+            field=field_name,
+        )
+    return early.astimezone(UTC).replace(tzinfo=None)
+
+
+def to_local(moment: datetime) -> datetime:
+    """The naive Stockholm wall-clock time of a naive UTC moment (to fill the edit form)."""
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def _check(session: Session, data: EventInput) -> tuple[datetime, datetime]:
+    if data.kind not in KINDS:
+        raise InvalidInput(_l("Choose a kind of event."), field="kind")
+    if data.language not in LANGUAGES:
+        raise InvalidInput(_l("Choose a language."), field="language")
+    if not data.title.strip():
+        raise InvalidInput(_l("Write a title."), field="title")
+    if not data.summary.strip():
+        raise InvalidInput(_l("Write a summary."), field="summary")
+    if bool(data.title_translation.strip()) != bool(data.summary_translation.strip()):
+        raise InvalidInput(
+            _l("A translation needs both a title and a summary."), field="title_translation"
+        )
+    starts_at = to_utc(data.starts_local, field_name="start_time")
+    ends_at = to_utc(data.ends_local, field_name="end_time")
+    if ends_at <= starts_at:
+        raise InvalidInput(_l("The event must end after it starts."), field="end_time")
+    if data.online and not data.join_url.strip():
+        raise InvalidInput(_l("Give the link to join the online event."), field="join_url")
+    if not data.online and not data.address.strip():
+        raise InvalidInput(_l("Give the address of the place."), field="address")
+    if data.kind == STUDY_VISIT and data.project_id is None:
+        raise InvalidInput(_l("A study visit names the project it visits."), field="project_id")
+    if data.project_id is not None and session.get(Project, data.project_id) is None:
+        raise InvalidInput(_l("Choose a project from the list."), field="project_id")
+    if unknown_goal_ids(session, data.goal_ids):
+        raise InvalidInput(_l("Choose goals from the list."), field="goal_ids")
+    known = set(session.exec(select(Theme.id).where(col(Theme.id).in_(data.theme_ids))).all())
+    if set(data.theme_ids) - known:
+        raise InvalidInput(_l("Choose themes from the list."), field="theme_ids")
+    return starts_at, ends_at
+
+
+def _apply(session: Session, event: Event, data: EventInput, starts_at, ends_at) -> None:
+    online = data.online
+    event.kind, event.language = data.kind, data.language
+    event.title, event.summary = data.title.strip(), data.summary
+    event.summary_html = render_markdown(data.summary)
+    translated = data.title_translation.strip()
+    event.title_translation = translated or None
+    event.summary_translation = data.summary_translation if translated else None
+    event.summary_translation_html = (
+        render_markdown(data.summary_translation) if translated else None
+    )
+    event.starts_at, event.ends_at, event.online = starts_at, ends_at, online
+    event.join_url = data.join_url.strip() if online else None
+    event.address = None if online else data.address.strip()
+    event.meeting_point = None if online else (data.meeting_point.strip() or None)
+    event.accessibility = None if online else (data.accessibility.strip() or None)
+    event.project_id = data.project_id
+    event.updated_at = utcnow()
+    session.add(event)
+    session.flush()
+    session.exec(delete(EventTheme).where(col(EventTheme.event_id) == event.id))
+    session.exec(delete(EventGoal).where(col(EventGoal.event_id) == event.id))
+    session.add_all(EventTheme(event_id=event.id, theme_id=i) for i in set(data.theme_ids))
+    session.add_all(EventGoal(event_id=event.id, goal_id=i) for i in set(data.goal_ids))
+    session.flush()
+
+
+def _require_writer(actor) -> None:
+    if not can_manage_events(actor):
+        raise NotAllowed(_l("Only moderators and administrators can write events."))
+
+
+def create_event(
+    *, session: Session, actor, data: EventInput, publish: bool = False, is_demo: bool = False
+) -> Event:
+    _require_writer(actor)
+    starts_at, ends_at = _check(session, data)
+    event = Event(
+        kind=data.kind,
+        title="",
+        summary="",
+        summary_html="",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        state=PUBLISHED if publish else DRAFT,
+        author_id=getattr(actor, "id", None),
+        is_demo=is_demo,
+    )
+    _apply(session, event, data, starts_at, ends_at)
+    return event
+
+
+def update_event(
+    *, session: Session, actor, event: Event, data: EventInput, publish: bool = False
+) -> Event:
+    _require_writer(actor)
+    if event.is_cancelled:
+        raise Conflict(_l("A cancelled event cannot be edited."))
+    starts_at, ends_at = _check(session, data)
+    before = [getattr(event, name) for name in SCHEDULING_FIELDS]
+    _apply(session, event, data, starts_at, ends_at)
+    changed = before != [getattr(event, name) for name in SCHEDULING_FIELDS]
+    if publish and event.is_draft:
+        event.state, changed = PUBLISHED, True
+    if changed:
+        event.sequence += 1
+    session.flush()
+    return event
+
+
+def cancel_event(*, session: Session, actor, event: Event) -> Event:
+    _require_writer(actor)
+    if event.state != PUBLISHED:
+        raise Conflict(_l("Only a published event can be cancelled."))
+    event.state, event.cancelled_at, event.updated_at = CANCELLED, utcnow(), utcnow()
+    event.sequence += 1
+    session.add(event)
+    session.flush()
+    return event
