@@ -10,7 +10,7 @@ from forum import create_app
 from forum.notifications.models import Notification, Watch
 from forum.notifications.service import WATCHING
 from tests.factories import login_as, make_reply, make_thread, make_user, theme
-from tests.http.test_discussions_queries import counting
+from tests.statements import recording
 
 EN = {"Accept-Language": "en"}
 HX = {"HX-Request": "true"}
@@ -191,7 +191,7 @@ def test_watching_list_and_defaults_on_the_settings_page(client, db_session, wor
 
 
 def _statements(app, client, path) -> list[str]:
-    with counting(app.extensions["forum_engine"]) as statements:
+    with recording(app.extensions["forum_engine"]) as statements:
         assert client.get(path).status_code == 200
     return list(statements)
 
