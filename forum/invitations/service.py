@@ -121,12 +121,18 @@ def confirm_signup(*, session: Session, token: str) -> Subscriber:
     return subscriber
 
 
-def unsubscribe(*, session: Session, token: str) -> bool:
-    """Remove the subscriber a link names (the row: no address is kept); False if it is gone."""
+def check_unsubscribe_link(token: str) -> tuple[int, str]:
+    """The subscriber id and address digest an unsubscribe link names; LinkProblem if it was
+    not made by this forum."""
     try:
-        subscriber_id, digest = tokens.read_unsubscribe_token(token)
+        return tokens.read_unsubscribe_token(token)
     except tokens.TokenError as exc:
         raise LinkProblem() from exc
+
+
+def unsubscribe(*, session: Session, token: str) -> bool:
+    """Remove the subscriber a link names (the row: no address is kept); False if it is gone."""
+    subscriber_id, digest = check_unsubscribe_link(token)
     subscriber = session.get(Subscriber, subscriber_id)
     if subscriber is None or not hmac.compare_digest(
         tokens.address_digest(subscriber.email), digest

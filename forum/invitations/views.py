@@ -152,6 +152,12 @@ def _link_problem(error: DomainError):
 # --- unsubscribing -------------------------------------------------------------------------------
 @bp.get("/invitations/unsubscribe/<token>")
 def unsubscribe_page(token: str):
+    """The button the POST answers; a link this forum did not make is said so at once, rather
+    than after the button is pressed."""
+    try:
+        service.check_unsubscribe_link(token)
+    except DomainError as error:
+        return _link_problem(error)
     return render("invitations/unsubscribe.html", token=token, done=False)
 
 

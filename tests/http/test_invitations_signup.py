@@ -191,6 +191,8 @@ def test_an_unsubscribe_link_never_removes_someone_else(app, db_session):
     assert client.post(path).status_code == 200
     assert subscribers(db_session) == [("erik@example.org", "sv")]
     assert client.post("/invitations/unsubscribe/forged", headers=EN).status_code == 400
+    forged = client.get("/invitations/unsubscribe/forged", headers=EN)
+    assert forged.status_code == 400 and "Leave the list" not in forged.text  # no button to fail
 
 
 # --- members -------------------------------------------------------------------------------------
