@@ -24,7 +24,7 @@ from sqlmodel import Session, select
 from ..clock import utcnow
 from ..markup import HANDLE_PATTERN, mentioned_handles, render_markdown
 from .errors import AccountError
-from .models import User
+from .models import User, not_suspended
 from .urls import profile_path
 
 MIN_LENGTH, MAX_LENGTH = 3, 30
@@ -171,10 +171,10 @@ def mentioned_members(session: Session, source: str) -> list[int]:
     wanted = mentioned_handles(source)
     if not wanted:
         return []
-    now = utcnow()
-    not_suspended = or_(User.suspended_until.is_(None), User.suspended_until <= now)
     return list(
-        session.exec(select(User.id).where(User.handle.in_(wanted), not_suspended, *mentionable()))
+        session.exec(
+            select(User.id).where(User.handle.in_(wanted), not_suspended(), *mentionable())
+        )
     )
 
 
@@ -222,12 +222,11 @@ def search_members(session: Session, text: str, *, limit: int = 8) -> list[User]
     ]
     if folded != "member":
         matches.append(User.handle.startswith(folded, autoescape=True))
-    now = utcnow()
     query = (
         select(User)
         .where(
             *mentionable(),
-            or_(User.suspended_until.is_(None), User.suspended_until <= now),
+            not_suspended(),
             or_(*matches),
         )
         .order_by(handle_prefix.desc(), func.length(User.handle), User.handle)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column
+from sqlalchemy import CheckConstraint, Column, or_
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -92,3 +92,10 @@ class User(SQLModel, table=True):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.admin
+
+
+def not_suspended():
+    """The SQL condition of accounts that no suspension holds now (permissions.is_suspended, in
+    a query)."""
+    now = utcnow()
+    return or_(User.suspended_until.is_(None), User.suspended_until <= now)

@@ -12,8 +12,7 @@ import re
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from ..accounts.models import Role, User
-from ..clock import utcnow
+from ..accounts.models import Role, User, not_suspended
 from ..core.models import Goal
 from ..discussions.models import Post, Thread, ThreadGoal
 from ..lessons.models import Lesson, LessonGoal
@@ -254,13 +253,12 @@ def lesson_featured(*, session: Session, actor_id, lesson: Lesson) -> None:
 
 def moderator_ids(session: Session) -> list[int]:
     """Moderators and admins whose accounts are active and not suspended."""
-    now = utcnow()
     return list(
         session.exec(
             select(User.id).where(
                 User.role.in_([Role.moderator, Role.admin]),
                 User.deleted_at.is_(None),
-                or_(User.suspended_until.is_(None), User.suspended_until <= now),
+                not_suspended(),
             )
         ).all()
     )
