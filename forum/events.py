@@ -34,6 +34,14 @@ report_filed = _events.signal("report-filed")
 #: session, user, handle (the account has just been anonymised: remove what belongs to the
 #: person; ``handle``, the one it had or None: areas render again what mentions it)
 account_deleted = _events.signal("account-deleted")
+#: session, actor, event, registration, before (the registration's state before the change, or
+#: None for a new one; ``registration.state`` is the state after it: a member registered, joined
+#: the waitlist, cancelled, or was promoted from the waitlist when a seat freed)
+event_registration_changed = _events.signal("event-registration-changed")
+#: session, actor, event (a published event's time, place or link changed: its SEQUENCE is raised)
+event_rescheduled = _events.signal("event-rescheduled")
+#: session, actor, event (a published event has just been cancelled)
+event_cancelled = _events.signal("event-cancelled")
 
 
 class Contributions:

@@ -9,14 +9,21 @@
     (required for a study visit), ``state`` draft -> published -> cancelled, and ``sequence``,
     the iCalendar SEQUENCE, raised on every change of time, place or state so calendar programs
     replace their copy. ``is_demo`` marks demo content. Themes and SDGs are ``EventTheme`` and
-    ``EventGoal`` rows.
+    ``EventGoal`` rows. ``capacity`` (None: no limit) caps the seats; ``questions`` lists the
+    keys of ``QUESTIONS`` the organisers ask at registration (comma-separated, may be empty).
+
+``EventRegistration``
+    One row per member and event: ``state`` registered | waitlisted | cancelled. The waitlist is
+    ordered by ``queued_at`` (set when the member joins the queue, again when they come back
+    after cancelling), ``answers`` holds the replies to the event's questions as JSON and is
+    emptied some days after the event, ``reminded_at`` marks the 24-hour reminder as sent.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..clock import utcnow
@@ -24,6 +31,9 @@ from ..clock import utcnow
 KINDS = ("webinar", "workshop", "seminar", "conference", "study_visit", "meeting")
 STUDY_VISIT = "study_visit"
 DRAFT, PUBLISHED, CANCELLED = "draft", "published", "cancelled"
+REGISTERED, WAITLISTED, WITHDRAWN = "registered", "waitlisted", "cancelled"
+# What an organiser may ask at registration, and nothing more (data minimisation).
+QUESTIONS = ("organisation", "dietary_needs", "access_needs", "interpretation")
 
 
 class Event(SQLModel, table=True):
@@ -58,6 +68,8 @@ class Event(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     cancelled_at: datetime | None = Field(default=None)
     is_demo: bool = Field(default=False)
+    capacity: int | None = Field(default=None)
+    questions: str = Field(default="", max_length=200)
 
     @property
     def is_draft(self) -> bool:
@@ -87,3 +99,20 @@ class EventGoal(SQLModel, table=True):
 
     event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
     goal_id: int = Field(foreign_key="goal.id", primary_key=True, ondelete="CASCADE")
+
+
+class EventRegistration(SQLModel, table=True):
+    __tablename__ = "event_registration"
+    __table_args__ = (
+        UniqueConstraint("event_id", "user_id", name="uq_event_registration_event_user"),
+        Index("ix_event_registration_queue", "event_id", "state", "queued_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", ondelete="CASCADE", index=True)
+    state: str = Field(default=REGISTERED, max_length=12)
+    answers: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    queued_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    reminded_at: datetime | None = Field(default=None)

@@ -19,6 +19,7 @@ from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import unknown_goal_ids
 from ..domain import Conflict, InvalidInput, NotAllowed
+from ..events import event_cancelled, event_rescheduled
 from ..markup import render_markdown
 from ..permissions import can_manage_events
 from ..projects.models import Project
@@ -175,12 +176,16 @@ def update_event(
     starts_at, ends_at = _check(session, data)
     before = [getattr(event, name) for name in SCHEDULING_FIELDS]
     _apply(session, event, data, starts_at, ends_at)
-    changed = before != [getattr(event, name) for name in SCHEDULING_FIELDS]
-    if publish and event.is_draft:
-        event.state, changed = PUBLISHED, True
-    if changed:
+    rescheduled = before != [getattr(event, name) for name in SCHEDULING_FIELDS]
+    rescheduled = rescheduled and not event.is_draft
+    published = publish and event.is_draft
+    if published:
+        event.state = PUBLISHED
+    if rescheduled or published:
         event.sequence += 1
     session.flush()
+    if rescheduled:
+        event_rescheduled.send("agenda", session=session, actor=actor, event=event)
     return event
 
 
@@ -192,4 +197,5 @@ def cancel_event(*, session: Session, actor, event: Event) -> Event:
     event.sequence += 1
     session.add(event)
     session.flush()
+    event_cancelled.send("agenda", session=session, actor=actor, event=event)
     return event

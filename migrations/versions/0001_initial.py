@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 14:50:21.112970
+Create Date: 2026-11-30 16:09:57.566475
 """
 
 from collections.abc import Sequence
@@ -556,6 +556,8 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("cancelled_at", sa.DateTime(), nullable=True),
         sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=True),
+        sa.Column("questions", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.ForeignKeyConstraint(
             ["author_id"],
             ["user_account.id"],
@@ -775,6 +777,39 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("event_id", "goal_id", name=op.f("pk_event_goal")),
     )
+    op.create_table(
+        "event_registration",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("answers", sa.Text(), nullable=True),
+        sa.Column("queued_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_registration_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_event_registration_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_registration")),
+        sa.UniqueConstraint("event_id", "user_id", name="uq_event_registration_event_user"),
+    )
+    with op.batch_alter_table("event_registration", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_event_registration_queue", ["event_id", "state", "queued_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_event_registration_user_id"), ["user_id"], unique=False
+        )
+
     op.create_table(
         "event_theme",
         sa.Column("event_id", sa.Integer(), nullable=False),
@@ -1201,6 +1236,11 @@ def downgrade() -> None:
 
     op.drop_table("lesson")
     op.drop_table("event_theme")
+    with op.batch_alter_table("event_registration", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_registration_user_id"))
+        batch_op.drop_index("ix_event_registration_queue")
+
+    op.drop_table("event_registration")
     op.drop_table("event_goal")
     with op.batch_alter_table("thread", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_thread_theme_id"))
