@@ -17,6 +17,12 @@
     ordered by ``queued_at`` (set when the member joins the queue, again when they come back
     after cancelling), ``answers`` holds the replies to the event's questions as JSON and is
     emptied some days after the event, ``reminded_at`` marks the 24-hour reminder as sent.
+
+``EventRecording``
+    What remains after the event: the recording (``video_url`` on a video host, or
+    ``video_file``, a file the forum serves from its upload directory), the slides (link or
+    file), and the captions as WebVTT text (``captions``, in ``captions_language``), which the
+    event page shows as a transcript and search indexes with time codes.
 """
 
 from __future__ import annotations
@@ -116,3 +122,17 @@ class EventRegistration(SQLModel, table=True):
     queued_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     reminded_at: datetime | None = Field(default=None)
+
+
+class EventRecording(SQLModel, table=True):
+    __tablename__ = "event_recording"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    video_url: str | None = Field(default=None, max_length=500)
+    video_file: str | None = Field(default=None, max_length=200)
+    video_type: str | None = Field(default=None, max_length=50)
+    slides_url: str | None = Field(default=None, max_length=500)
+    slides_file: str | None = Field(default=None, max_length=200)
+    captions: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    captions_language: str | None = Field(default=None, max_length=5)
+    updated_at: datetime = Field(default_factory=utcnow)

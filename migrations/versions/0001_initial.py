@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 16:09:57.566475
+Create Date: 2026-11-30 16:10:58.795360
 """
 
 from collections.abc import Sequence
@@ -778,6 +778,25 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("event_id", "goal_id", name=op.f("pk_event_goal")),
     )
     op.create_table(
+        "event_recording",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("video_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("video_file", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("video_type", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True),
+        sa.Column("slides_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("slides_file", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("captions", sa.Text(), nullable=True),
+        sa.Column("captions_language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_recording_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_event_recording")),
+    )
+    op.create_table(
         "event_registration",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("event_id", sa.Integer(), nullable=False),
@@ -1241,6 +1260,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_event_registration_queue")
 
     op.drop_table("event_registration")
+    op.drop_table("event_recording")
     op.drop_table("event_goal")
     with op.batch_alter_table("thread", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_thread_theme_id"))
