@@ -26,12 +26,15 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .extensions import babel, csrf, htmx, login_manager
     from .i18n import remember_language_choice, select_locale
     from .web import DatabaseIntConverter, ForumRequest
+    from .web.fragments import init_fragments
+    from .web.rendering import ForumEnvironment
 
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.jinja_environment = ForumEnvironment
     app.url_map.converters["int"] = DatabaseIntConverter
     app.request_class = ForumRequest
     if isinstance(config, type):
@@ -63,6 +66,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.before_request(remember_language_choice)
     errors.register_error_handlers(app)
     _register_template_helpers(app)
+    init_fragments(app)
 
     from .accounts.views import bp as accounts_bp
     from .cli import forum_cli

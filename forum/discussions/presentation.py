@@ -6,6 +6,8 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import User
+from ..i18n import current_language
+from ..web.fragments import digest
 from .models import Post, Thread
 
 
@@ -31,7 +33,32 @@ def language_name(code: str | None) -> str:
     return {"sv": _("Swedish"), "en": _("English")}.get(code or "", code or "")
 
 
+def post_fragment_key(post: Post, author: User | None, *, is_solution: bool, ago: str) -> tuple:
+    """Everything the cached part of a post shows: its header, notices and body (the per-viewer
+    footer is rendered outside). ``ago`` is the relative date as the reader sees it now."""
+    shown_author = (
+        None
+        if is_deleted_user(author)
+        else (author.id, author.display_name, author.organisation, author.actor_type, author.role)
+    )
+    return (
+        "post",
+        post.id,
+        digest(post.body_html),
+        post.language,
+        post.created_at,
+        post.edited_at,
+        post.deleted_at is not None,
+        (post.hidden_at is not None, post.hidden_by_id, post.hidden_reason),
+        is_solution,
+        shown_author,
+        current_language(),
+        ago,
+    )
+
+
 TEMPLATE_HELPERS = {
+    "post_fragment_key": post_fragment_key,
     "thread_url": thread_url,
     "post_url": post_url,
     "is_deleted_user": is_deleted_user,
