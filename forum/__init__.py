@@ -125,9 +125,9 @@ def _prepare_directories(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_date
 
-    from .i18n import current_language, localized, time_ago
+    from .i18n import current_language, format_datetime, localized, time_ago
     from .permissions import TEMPLATE_PREDICATES
     from .web import current_path_with, register_template_globals
 

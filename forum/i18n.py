@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_timedelta
 from flask import current_app, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from .clock import utcnow
@@ -62,3 +63,14 @@ def _minutes_ago(language: str, minutes: int, future: bool) -> str:
     # the same few answers again and again, and Babel's plural rules are slow to evaluate.
     distance = timedelta(minutes=minutes) or timedelta(seconds=1 if future else -1)
     return format_timedelta(distance, add_direction=True, granularity="minute", locale=language)
+
+
+def format_datetime(moment: datetime, format: str = "medium") -> str:
+    """A naive UTC moment in the reader's language and the forum's time zone (as flask-babel's
+    ``format_datetime``), remembered: a thread page shows the same moments on every load."""
+    return _formatted(current_language(), get_timezone(), moment, format)
+
+
+@lru_cache(maxsize=16384)
+def _formatted(language: str, zone, moment: datetime, format: str) -> str:
+    return babel_format_datetime(moment, format, tzinfo=zone, locale=language)

@@ -36,11 +36,6 @@ def language_name(code: str | None) -> str:
 def post_fragment_key(post: Post, author: User | None, *, is_solution: bool, ago: str) -> tuple:
     """Everything the cached part of a post shows: its header, notices and body (the per-viewer
     footer is rendered outside). ``ago`` is the relative date as the reader sees it now."""
-    shown_author = (
-        None
-        if is_deleted_user(author)
-        else (author.id, author.display_name, author.organisation, author.actor_type, author.role)
-    )
     return (
         "post",
         post.id,
@@ -51,13 +46,42 @@ def post_fragment_key(post: Post, author: User | None, *, is_solution: bool, ago
         post.deleted_at is not None,
         (post.hidden_at is not None, post.hidden_by_id, post.hidden_reason),
         is_solution,
-        shown_author,
+        _shown_author(author),
+        current_language(),
+        ago,
+    )
+
+
+def _shown_author(author: User | None) -> tuple | None:
+    if is_deleted_user(author):
+        return None
+    return (author.id, author.display_name, author.organisation, author.actor_type, author.role)
+
+
+def thread_row_key(thread: Thread, author: User | None, theme, goals, *, ago: str) -> tuple:
+    """Everything a row of a thread list shows (``_thread_row.html``), for the fragment cache."""
+    return (
+        "thread-row",
+        thread.id,
+        thread.title,
+        thread.slug,
+        thread.language,
+        thread.pinned,
+        thread.featured,
+        thread.locked,
+        thread.solution_post_id,
+        thread.reply_count,
+        thread.last_post_at,
+        _shown_author(author),
+        (theme.id, theme.slug, theme.name_sv, theme.name_en) if theme else None,
+        tuple(goal.id for goal in goals or ()),
         current_language(),
         ago,
     )
 
 
 TEMPLATE_HELPERS = {
+    "thread_row_key": thread_row_key,
     "post_fragment_key": post_fragment_key,
     "thread_url": thread_url,
     "post_url": post_url,

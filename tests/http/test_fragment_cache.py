@@ -213,3 +213,31 @@ def test_a_template_change_at_deploy_makes_new_keys(tmp_path):
     new._entries = shared
     fresh = new.get_or_render(("post", 1), lambda: "<article>ny</article>")
     assert fresh == "<article>ny</article>"
+
+
+def test_thread_rows_follow_title_replies_lock_and_author(app, db_session, reader, thread, people):
+    def theme_page(headers=None) -> str:
+        response = reader.get("/t/klimatneutral-framtid", headers=headers)
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    theme_page()
+    assert "Fjärrvärme i Hyllie" in theme_page()
+    author, moderator = people
+    service.edit_post(
+        session=db_session,
+        actor=author,
+        post=first_post(db_session, thread),
+        body="Första texten.",
+        title="Fjärrvärme och solceller i Hyllie",
+    )
+    make_reply(db_session, thread, make_user(db_session), "Ännu ett svar.")
+    moderation_threads.set_thread_flag(
+        session=db_session, actor=moderator, thread=thread, action="lock"
+    )
+    author.display_name = "Anna Berg"
+    db_session.commit()
+    html = theme_page()
+    assert "Fjärrvärme och solceller i Hyllie" in html and "Anna Berg" in html
+    assert "Anna Andersson" not in html and "chip-locked" in html
+    assert "<dt>Svar</dt><dd>2</dd>" in html
