@@ -26,6 +26,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .extensions import babel, csrf, htmx, login_manager
     from .i18n import remember_language_choice, select_locale
     from .web import DatabaseIntConverter, ForumRequest
+    from .web.conditional import init_conditional_get
     from .web.fragments import init_fragments
     from .web.rendering import ForumEnvironment
 
@@ -67,6 +68,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     errors.register_error_handlers(app)
     _register_template_helpers(app)
     init_fragments(app)
+    init_conditional_get(app)
 
     from .accounts.views import bp as accounts_bp
     from .cli import forum_cli
