@@ -142,8 +142,8 @@ def _still_holds(kind: str, event: Event, registration: EventRegistration, token
     if kind in (WITHDRAWN_SEAT, LEFT_WAITLIST):
         return not event.is_draft and registration.state == WITHDRAWN
     if kind == CHANGED:
-        waiting = registration.state in (REGISTERED, WAITLISTED)
-        return published and waiting and str(event.sequence) == token
+        taking_part = registration.state in (REGISTERED, WAITLISTED)
+        return published and taking_part and str(event.sequence) == token
     return event.is_cancelled  # whoever had a seat or a place in the queue was told
 
 
@@ -186,7 +186,7 @@ def event_message(
     user: User, event: Event, *, kind: str, seat: bool, message_id: str
 ) -> EmailMessage:
     """The mail ``kind`` about ``event`` to ``user`` in their language; ``seat``: they have (or
-    had) a seat, so the join link is theirs and a calendar file is attached."""
+    had) a seat, so a calendar file is attached (with the join link while the seat is theirs)."""
     sender_name, sender_address = _sender()
     domain = sender_address.partition("@")[2] or "localhost"
     url = absolute_url("events.event_detail", event_id=event.id)
@@ -195,8 +195,11 @@ def event_message(
         when = when_text(event)
         day, time = format_date(event.starts_at, "EEEE"), format_time(event.starts_at, "HH:mm")
         subject = SUBJECTS[kind] % {"title": title, "day": day, "time": time}
-        waiting = kind == CHANGED and not seat
-        introduction = str(INTRODUCTIONS[(CHANGED, WAITLISTED) if waiting else kind])
+        waiting = kind == WAITLIST or (kind == CHANGED and not seat)
+        join_url = event.join_url if event.online and kind not in CANCELLING else None
+        introduction = str(
+            INTRODUCTIONS[(CHANGED, WAITLISTED) if kind == CHANGED and waiting else kind]
+        )
         kind_label = labels.kind_label(event.kind)
         join_label = _("Link to join")
     message = compose(
@@ -213,7 +216,8 @@ def event_message(
         kind_label=kind_label,
         when=when,
         introduction=introduction,
-        join_url=event.join_url if seat and event.online else None,
+        join_url=join_url if seat else None,
+        waiting=waiting,
         cancelled=kind in (CANCELLED_SEAT, CANCELLED_WAITING),
         url=url,
     )
@@ -224,9 +228,9 @@ def event_message(
         summary = event.summary if language == event.language else event.summary_translation
         description = plain_text(summary or "", 2000)
         location = None
-        if event.online and event.join_url:
-            description = f"{join_label}: {event.join_url}\n\n{description}"
-            location = event.join_url
+        if join_url:
+            description = f"{join_label}: {join_url}\n\n{description}"
+            location = join_url
         calendar = ics.participant_calendar(
             event,
             host=urlsplit(current_app.config["SERVER_URL"]).hostname or "localhost",

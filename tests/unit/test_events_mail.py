@@ -162,6 +162,7 @@ def test_giving_up_a_seat_sends_a_calendar_cancel_for_the_same_entry(
     assert str(entry["STATUS"]) == "CANCELLED"
     assert str(entry["ATTENDEE"]) == f"mailto:{anna.email}"
     assert cancelled["References"] == confirmation["References"]
+    assert "meet.example.org" not in body_text(cancelled) + entry.to_ical().decode()
 
 
 def test_leaving_the_waiting_list_is_confirmed_without_a_calendar_file(
