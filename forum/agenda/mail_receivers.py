@@ -86,7 +86,6 @@ def _rescheduled(sender, *, session: Session, actor, event: Event):
         update(EventRegistration)
         .where(EventRegistration.event_id == event.id, EventRegistration.state == REGISTERED)
         .values(reminded_at=reminder_mark(event, utcnow()))
-        .execution_options(synchronize_session=False)
     )
     _queue_all(session, event, lambda registration: mailing.CHANGED)
 

@@ -61,7 +61,7 @@ def test_a_seat_is_confirmed_in_swedish_with_a_calendar_entry_holding_the_join_l
     assert message["In-Reply-To"] == message["References"] == f"<event-{event.id}@localhost>"
     text = body_text(message)
     assert "Hej Anna Andersson," in text and "Du är anmäld till evenemanget nedan." in text
-    assert "fredag 15 januari 2027, 12:00–13:00 (centraleuropeisk normaltid)" in text
+    assert "fredag 15 januari 2027 kl. 12:00–13:00 (centraleuropeisk normaltid)" in text
     assert f"Evenemangets sida: http://127.0.0.1:5000/events/{event.id}" in text
     assert "https://meet.example.org/t2030" in text and "https://meet.example.org/t2030" in (
         body_html(message)

@@ -15,7 +15,7 @@ from forum.agenda.models import REGISTERED, WAITLISTED, WITHDRAWN, Event, EventR
 from forum.agenda.reminders import send_reminders
 from forum.agenda.service import cancel_event, to_local, update_event
 from forum.clock import utcnow
-from forum.jobs import AFTER_COMMIT
+from forum.jobs import AFTER_COMMIT, get_jobs
 from forum.mail import MailOutbox
 from forum.mail.outbox import deliver_due
 from tests.events_helpers import change_registration, event_input, make_event
@@ -134,6 +134,19 @@ def test_a_reminder_run_killed_half_way_sends_no_duplicate_when_run_again(
     assert db_session.exec(select(MailOutbox)).all() == []
 
 
+def test_the_worker_runs_the_reminder_job_on_its_own_clock(
+    mail_app, db_session, smtp_server, world
+):
+    event = world["event"]
+    event.starts_at, event.ends_at = utcnow() + timedelta(hours=20), utcnow() + timedelta(hours=21)
+    db_session.add(event)
+    db_session.commit()
+    smtp_server.clear()
+    get_jobs(mail_app).enqueue("agenda.send_reminders")  # as the worker does every five minutes
+    assert [len(smtp_server.to(world[name].email)) for name in ("anna", "ed", "gone")] == [1, 0, 0]
+    assert registration_of(db_session, event, world["anna"]).reminded_at is not None
+
+
 def test_a_seat_taken_within_the_24_hours_gets_no_reminder_after_its_confirmation(
     mail_app, db_session, smtp_server, world
 ):
@@ -178,7 +191,7 @@ def test_a_new_time_is_announced_with_the_raised_sequence_to_seats_and_the_waiti
     reschedule(mail_app, db_session, world, datetime(2027, 1, 22, 14, 0))
     [changed] = smtp_server.to(world["anna"].email)
     assert changed["Subject"] == "Ändrat: ”Regnvatten i staden” har ny tid, plats eller länk"
-    assert "fredag 22 januari 2027, 14:00–15:00" in changed.get_body(("plain",)).get_content()
+    assert "fredag 22 januari 2027 kl. 14:00–15:00" in changed.get_body(("plain",)).get_content()
     method, entry = entry_of(changed)
     assert method == "PUBLISH" and str(entry["UID"]) == str(before["UID"])
     assert entry["SEQUENCE"] == before["SEQUENCE"] + 1 == event.sequence
@@ -228,7 +241,7 @@ def test_an_overtaken_change_notice_is_not_sent(mail_app, db_session, smtp_serve
             db_session.commit()
         assert deliver_due() == 2  # one each to Anna and Ed, of the latest change
     [changed] = smtp_server.to(world["anna"].email)
-    assert "torsdag 21 januari 2027, 09:00–10:00" in changed.get_body(("plain",)).get_content()
+    assert "torsdag 21 januari 2027 kl. 09:00–10:00" in changed.get_body(("plain",)).get_content()
 
 
 # --- a cancelled event ----------------------------------------------------------------------------
