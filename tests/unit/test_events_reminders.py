@@ -62,6 +62,15 @@ def entry_of(message) -> tuple[str, icalendar.Event]:
     return str(calendar["METHOD"]), entry
 
 
+def starting_in(session, event: Event, delay: timedelta) -> Event:
+    """The event moved (directly, without notices) to start ``delay`` from now, for an hour."""
+    event.starts_at = utcnow() + delay
+    event.ends_at = event.starts_at + timedelta(hours=1)
+    session.add(event)
+    session.commit()
+    return event
+
+
 def remind(app, now: datetime) -> int:
     with app.app_context():
         return send_reminders(now=now)
@@ -137,10 +146,7 @@ def test_a_reminder_run_killed_half_way_sends_no_duplicate_when_run_again(
 def test_the_worker_runs_the_reminder_job_on_its_own_clock(
     mail_app, db_session, smtp_server, world
 ):
-    event = world["event"]
-    event.starts_at, event.ends_at = utcnow() + timedelta(hours=20), utcnow() + timedelta(hours=21)
-    db_session.add(event)
-    db_session.commit()
+    event = starting_in(db_session, world["event"], timedelta(hours=20))
     smtp_server.clear()
     get_jobs(mail_app).enqueue("agenda.send_reminders")  # as the worker does every five minutes
     assert [len(smtp_server.to(world[name].email)) for name in ("anna", "ed", "gone")] == [1, 0, 0]
@@ -150,10 +156,7 @@ def test_the_worker_runs_the_reminder_job_on_its_own_clock(
 def test_a_seat_taken_within_the_24_hours_gets_no_reminder_after_its_confirmation(
     mail_app, db_session, smtp_server, world
 ):
-    soon = world["event"]
-    soon.starts_at, soon.ends_at = utcnow() + timedelta(hours=5), utcnow() + timedelta(hours=6)
-    db_session.add(soon)
-    db_session.commit()
+    soon = starting_in(db_session, world["event"], timedelta(hours=5))
     late = make_user(db_session, locale="sv")
     with mail_app.test_request_context():
         change_registration(db_session, soon, late, REGISTERED)
