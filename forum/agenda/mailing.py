@@ -40,6 +40,7 @@ from sqlmodel import Session, col
 
 from ..accounts.models import User, not_suspended
 from ..accounts.urls import absolute_url
+from ..clock import utcnow
 from ..mail import compose, compose_after_commit, composer
 from ..markup import plain_text
 from ..permissions import is_suspended
@@ -136,7 +137,8 @@ def _still_holds(kind: str, event: Event, registration: EventRegistration, token
     """Whether the mail queued as ``kind`` is still true of the event and registration now."""
     published = event.state == PUBLISHED
     if kind in (SEAT, PROMOTED, REMINDER):
-        return published and registration.state == REGISTERED
+        started = kind == REMINDER and event.starts_at <= utcnow()  # a late retry: too late
+        return published and registration.state == REGISTERED and not started
     if kind == WAITLIST:
         return published and registration.state == WAITLISTED
     if kind in (WITHDRAWN_SEAT, LEFT_WAITLIST):

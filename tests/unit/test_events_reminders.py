@@ -153,6 +153,21 @@ def test_the_worker_runs_the_reminder_job_on_its_own_clock(
     assert registration_of(db_session, event, world["anna"]).reminded_at is not None
 
 
+def test_a_reminder_still_waiting_for_the_mail_server_when_the_event_starts_is_dropped(
+    mail_app, db_session, smtp_server, world
+):
+    event = starting_in(db_session, world["event"], timedelta(hours=20))
+    smtp_server.clear()
+    smtp_server.refuse(1)
+    assert remind(mail_app, utcnow()) == 1
+    [row] = db_session.exec(select(MailOutbox)).all()
+    assert "451" in row.last_error
+    starting_in(db_session, event, timedelta(minutes=-5))
+    with mail_app.app_context():
+        assert deliver_due(now=row.next_attempt_at) == 0
+    assert smtp_server.messages == [] and db_session.exec(select(MailOutbox)).all() == []
+
+
 def test_a_seat_taken_within_the_24_hours_gets_no_reminder_after_its_confirmation(
     mail_app, db_session, smtp_server, world
 ):
