@@ -25,6 +25,7 @@ from flask import Flask, current_app
 from markupsafe import Markup
 
 from .globals import register_template_globals
+from .paths import path_for
 
 _EXTENSION = "forum_fragments"
 
@@ -78,7 +79,9 @@ def init_fragments(app: Flask) -> None:
         version=templates_digest(template_dir),
         enabled=not (app.debug or app.config.get("TEMPLATES_AUTO_RELOAD")),
     )
-    register_template_globals(app, "web", {"cached_fragment": cached_fragment})
+    register_template_globals(
+        app, "web", {"cached_fragment": cached_fragment, "path_for": path_for}
+    )
 
 
 def fragments() -> FragmentCache:
