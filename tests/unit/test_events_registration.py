@@ -80,7 +80,10 @@ def test_seats_go_in_order_then_the_waitlist_and_a_cancellation_promotes_the_fir
         d.id: WAITLISTED,
     }
     # the promotion is told with the canceller as the actor
-    assert changes[-2:] == [(a.id, a.id, REGISTERED, WITHDRAWN), (a.id, c.id, WAITLISTED, REGISTERED)]
+    assert changes[-2:] == [
+        (a.id, a.id, REGISTERED, WITHDRAWN),
+        (a.id, c.id, WAITLISTED, REGISTERED),
+    ]
     assert changes[:4] == [
         (a.id, a.id, None, REGISTERED),
         (b.id, b.id, None, REGISTERED),
