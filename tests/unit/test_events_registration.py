@@ -109,7 +109,7 @@ def test_a_full_event_refuses_a_seat_unless_the_waitlist_is_accepted(db_session,
         join(db_session, b, event, waitlist_ok=False)
     db_session.rollback()
     assert refused.value.status == 409
-    assert "waitlist" in str(refused.value.message)
+    assert "väntelistan" in str(refused.value.message)
     assert states(db_session, event) == {a.id: REGISTERED}
     assert len(changes) == 1
 
@@ -183,18 +183,18 @@ def test_drafts_cancelled_and_started_events_take_no_registrations(db_session, m
     cancelled = upcoming_event(db_session, mod)
     cancel_event(session=db_session, actor=mod, event=cancelled)
     db_session.commit()
-    with pytest.raises(Conflict, match="cancelled"):
+    with pytest.raises(Conflict, match="inställt"):
         join(db_session, user, cancelled)
     started = upcoming_event(db_session, mod, days=-1 / 48)  # began half an hour ago
-    with pytest.raises(Conflict, match="started"):
+    with pytest.raises(Conflict, match="börjat"):
         join(db_session, user, started)
-    with pytest.raises(Conflict, match="started"):
+    with pytest.raises(Conflict, match="börjat"):
         leave(db_session, user, started)
 
 
 def test_cancelling_without_a_registration_is_refused(db_session, mod):
     event = upcoming_event(db_session, mod)
-    with pytest.raises(Conflict, match="not registered"):
+    with pytest.raises(Conflict, match="inte anmäld"):
         leave(db_session, make_user(db_session), event)
 
 
