@@ -268,3 +268,27 @@ def test_the_event_page_and_my_events_read_with_a_constant_number_of_statements(
         client.post(f"/events/{event.id}/register")
     many = (_count(app, client, f"/events/{events[0].id}"), _count(app, client, "/events/mine"))
     assert one == many
+
+
+@pytest.mark.parametrize("role", [None, "member", "moderator", "admin"])
+@pytest.mark.parametrize("headers", [EN, HX], ids=["plain", "htmx"])
+def test_every_role_registers_cancels_and_reads_my_events(app, db_session, seminar, role, headers):
+    client = app.test_client()
+    user = make_user(db_session, role=role, locale="en") if role else None
+    if user:
+        login_as(client, user)
+    answers = [
+        client.post(f"/events/{seminar.id}/register", headers=headers),
+        client.post(f"/events/{seminar.id}/unregister", headers=headers),
+        client.get("/events/mine", headers=headers),
+        client.post("/events/mine/calendar", headers=headers),
+    ]
+    statuses = [answer.status_code for answer in answers]
+    if user is None:
+        assert statuses == [302] * 4 and states(db_session, seminar) == {}
+    elif headers is HX:
+        assert statuses == [200, 200, 200, 204]
+        assert answers[3].headers["HX-Redirect"] == "/events/mine#calendar"
+        assert states(db_session, seminar) == {user.id: "cancelled"}
+    else:
+        assert statuses == [303, 303, 200, 303]
