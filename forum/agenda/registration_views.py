@@ -1,5 +1,6 @@
 """Registering for an event, "my events" with the personal calendar feed, and the participant
-list with its CSV export (routes of the ``events`` blueprint)."""
+list with its CSV export (routes of the ``events`` blueprint). Importing ``registration_privacy``
+here adds the registrations to the data export and to account deletion."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from ..db import get_session
 from ..domain import DomainError
 from ..permissions import SIGNED_IN, Rule
 from ..web import fail, finish, render, requires, wants_fragment
-from . import ics, registration, registration_queries
+from . import ics, registration, registration_privacy, registration_queries  # noqa: F401
 from .models import WAITLISTED, Event
 from .participants_csv import participants_csv
 from .registration_forms import answers_of, registration_context, registration_form

@@ -233,3 +233,25 @@ def test_a_new_calendar_secret_replaces_the_old(db_session):
     second = new_calendar_token(session=db_session, actor=user)
     db_session.commit()
     assert first != second and len(second) >= 40
+
+
+def test_a_deleted_account_gives_its_seat_to_the_waitlist_and_exports_its_answers(
+    db_session, mod, changes
+):
+    from forum.accounts.privacy import delete_account, export_data
+    from tests.factories import DEFAULT_PASSWORD
+
+    event = upcoming_event(db_session, mod, capacity=1, questions=["dietary_needs"])
+    leaving, waiting = members(db_session, 2)
+    join(db_session, leaving, event, answers={"dietary_needs": "vegan"})
+    join(db_session, waiting, event)
+    new_calendar_token(session=db_session, actor=leaving)
+    exported = export_data(session=db_session, actor=leaving)
+    assert exported["event_registrations"][0]["answers"] == {"dietary_needs": "vegan"}
+    assert exported["event_registrations"][0]["state"] == REGISTERED
+    assert exported["event_calendar_address"] is True
+    delete_account(session=db_session, actor=leaving, password=DEFAULT_PASSWORD)
+    db_session.commit()
+    assert states(db_session, event) == {waiting.id: REGISTERED}
+    assert changes[-1] == (leaving.id, waiting.id, WAITLISTED, REGISTERED)
+    assert export_data(session=db_session, actor=leaving)["event_registrations"] == []
