@@ -140,6 +140,10 @@ class Config:
     RATELIMIT_INVITATIONS_SIGNUP_ADDRESS = "3 per hour;10 per day"
     UNSUBSCRIBE_MAILTO: str | None = None
 
+    # Events: the answers to an event's registration questions are emptied this many days after
+    # the event ended (a daily job, forum/agenda/registration.py).
+    EVENT_ANSWERS_RETENTION_DAYS = 30
+
     @classmethod
     def from_environment(cls) -> dict:
         """Collect the settings of this class, overridden by ``FORUM_<NAME>`` variables."""

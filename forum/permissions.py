@@ -252,9 +252,27 @@ def can_view_event(user, event) -> bool:
     return event is not None and (event.state != "draft" or can_manage_events(user))
 
 
-def can_see_join_link(user) -> bool:
-    """Signed-in members see an online event's join link (until registration exists)."""
-    return is_member(user)
+def can_see_join_link(user, registration=None) -> bool:
+    """An online event's join link: for its registered participants (``registration``, the
+    user's own registration or None) and for those who manage events."""
+    if can_manage_events(user):
+        return True
+    return (
+        is_member(user)
+        and registration is not None
+        and registration.state == "registered"
+        and registration.user_id == user.id
+    )
+
+
+def can_register_for_events(user) -> bool:
+    """Take a seat or a waitlist place: confirmed members who are not suspended."""
+    return can_participate(user)
+
+
+def can_see_participants(user, event) -> bool:
+    """The participant list and its answers: those who manage events."""
+    return event is not None and can_manage_events(user)
 
 
 # Exposed to Jinja templates as globals by create_app.
@@ -289,6 +307,8 @@ TEMPLATE_PREDICATES = {
     "can_manage_glossary": can_manage_glossary,
     "can_manage_events": can_manage_events,
     "can_see_join_link": can_see_join_link,
+    "can_register_for_events": can_register_for_events,
+    "can_see_participants": can_see_participants,
 }
 
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,12 +17,12 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 
 from ..accounts.forms import LANGUAGE_NAMES
 from ..projects.labels import goal_label, localized_name
 from ..web.forms import MultiCheckboxField, optional_int
-from .labels import KIND_LABELS
+from .labels import KIND_LABELS, QUESTION_LABELS
 from .models import Event
 from .service import EventInput, to_local
 
@@ -74,6 +75,15 @@ class EventForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=optional_int, validate_choice=False)
     theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
     goal_ids = MultiCheckboxField(_l("Sustainable Development Goals"), coerce=int)
+    capacity = IntegerField(
+        _l("Seats (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100_000, message=_l("Give a number of seats from 1 up.")),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1},
+    )
+    questions = MultiCheckboxField(_l("Questions at registration (all optional to answer)"))
 
     def __init__(self, *args, projects=(), themes=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +94,7 @@ class EventForm(FlaskForm):
         ]
         self.theme_ids.choices = [SelectChoice(t.id, localized_name(t)) for t in themes]
         self.goal_ids.choices = [SelectChoice(g.id, goal_label(g)) for g in goals]
+        self.questions.choices = [SelectChoice(k, label) for k, label in QUESTION_LABELS.items()]
 
     def to_input(self) -> EventInput:
         end_day = self.end_date.data or self.start_date.data
@@ -104,6 +115,8 @@ class EventForm(FlaskForm):
             project_id=self.project_id.data,
             theme_ids=list(self.theme_ids.data or []),
             goal_ids=list(self.goal_ids.data or []),
+            capacity=self.capacity.data,
+            questions=list(self.questions.data or []),
         )
 
 
@@ -135,4 +148,6 @@ def form_data_of(event: Event, theme_ids: list[int], goal_ids: list[int]) -> dic
         "end_time": ends.time(),
         "theme_ids": theme_ids,
         "goal_ids": goal_ids,
+        "capacity": event.capacity,
+        "questions": [key for key in (event.questions or "").split(",") if key],
     }

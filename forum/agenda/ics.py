@@ -2,7 +2,8 @@
 
 Every VEVENT has a stable UID (``event-<id>@<host>``), DTSTAMP, DTSTART/DTEND in Europe/Stockholm
 with its VTIMEZONE, the SEQUENCE the service raises on every change of time, place or state, and
-the URL of the event page; a cancelled event says STATUS:CANCELLED so subscribed calendars
+the URL of the event page (also the LOCATION of an online event: the join link is only for
+registered members); a cancelled event says STATUS:CANCELLED so subscribed calendars
 update their copy.
 """
 
@@ -18,7 +19,7 @@ from .models import Event
 from .service import LOCAL_ZONE
 
 
-def _vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
+def _vevent(event: Event, *, host: str, url: str, join_link: bool = False) -> icalendar.Event:
     entry = icalendar.Event()
     entry.add("uid", f"event-{event.id}@{host}")
     entry.add("dtstamp", utcnow().replace(tzinfo=UTC))
@@ -27,7 +28,10 @@ def _vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
     entry.add("dtend", event.ends_at.replace(tzinfo=UTC).astimezone(LOCAL_ZONE))
     entry.add("sequence", event.sequence)
     entry.add("summary", event.title)
-    entry.add("description", plain_text(event.summary, 2000))
+    description = plain_text(event.summary, 2000)
+    if join_link and event.online and event.join_url:
+        description = f"{event.join_url}\n\n{description}"
+    entry.add("description", description)
     entry.add("url", url)
     entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     if event.online:
@@ -46,12 +50,15 @@ def _calendar(method: str) -> icalendar.Calendar:
     return calendar
 
 
-def calendar_of(events: list[Event], *, host: str, url_of, name: str) -> bytes:
-    """A VCALENDAR with one VEVENT per event and the VTIMEZONE they use."""
+def calendar_of(
+    events: list[Event], *, host: str, url_of, name: str, join_links: bool = False
+) -> bytes:
+    """A VCALENDAR with one VEVENT per event and the VTIMEZONE they use; ``join_links`` (only
+    for a registered member's own feed) puts an online event's join link in its description."""
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", name)
     for event in events:
-        calendar.add_component(_vevent(event, host=host, url=url_of(event)))
+        calendar.add_component(_vevent(event, host=host, url=url_of(event), join_link=join_links))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

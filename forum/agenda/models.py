@@ -23,6 +23,9 @@
     ``video_file``, a file the forum serves from its upload directory), the slides (link or
     file), and the captions as WebVTT text (``captions``, in ``captions_language``), which the
     event page shows as a transcript and search indexes with time codes.
+
+``EventCalendarToken``
+    A member's secret for their personal feed of the events they registered for.
 """
 
 from __future__ import annotations
@@ -136,3 +139,14 @@ class EventRecording(SQLModel, table=True):
     captions: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     captions_language: str | None = Field(default=None, max_length=5)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EventCalendarToken(SQLModel, table=True):
+    """The secret in a member's personal calendar address (``/events/mine/<token>.ics``):
+    made when the member first asks for the address, replaced when they ask for a new one."""
+
+    __tablename__ = "event_calendar_token"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+    token: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)

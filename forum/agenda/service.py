@@ -23,7 +23,18 @@ from ..events import event_cancelled, event_rescheduled
 from ..markup import render_markdown
 from ..permissions import can_manage_events
 from ..projects.models import Project
-from .models import CANCELLED, DRAFT, KINDS, PUBLISHED, STUDY_VISIT, Event, EventGoal, EventTheme
+from .models import (
+    CANCELLED,
+    DRAFT,
+    KINDS,
+    PUBLISHED,
+    QUESTIONS,
+    STUDY_VISIT,
+    Event,
+    EventGoal,
+    EventTheme,
+)
+from .registration import fill_seats
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 LANGUAGES = ("sv", "en")
@@ -49,6 +60,8 @@ class EventInput:
     project_id: int | None = None
     theme_ids: list[int] = field(default_factory=list)
     goal_ids: list[int] = field(default_factory=list)
+    capacity: int | None = None  # seats; None: no limit
+    questions: list[str] = field(default_factory=list)  # keys of QUESTIONS asked at registration
 
 
 def to_utc(local: datetime, *, field_name: str) -> datetime:
@@ -109,6 +122,10 @@ def _check(session: Session, data: EventInput) -> tuple[datetime, datetime]:
         raise InvalidInput(_l("Choose a project from the list."), field="project_id")
     if unknown_goal_ids(session, data.goal_ids):
         raise InvalidInput(_l("Choose goals from the list."), field="goal_ids")
+    if data.capacity is not None and data.capacity < 1:
+        raise InvalidInput(_l("Give at least one seat, or leave it empty."), field="capacity")
+    if set(data.questions) - set(QUESTIONS):
+        raise InvalidInput(_l("Choose questions from the list."), field="questions")
     known = set(session.exec(select(Theme.id).where(col(Theme.id).in_(data.theme_ids))).all())
     if set(data.theme_ids) - known:
         raise InvalidInput(_l("Choose themes from the list."), field="theme_ids")
@@ -132,6 +149,8 @@ def _apply(session: Session, event: Event, data: EventInput, starts_at, ends_at)
     event.meeting_point = None if online else (data.meeting_point.strip() or None)
     event.accessibility = None if online else (data.accessibility.strip() or None)
     event.project_id = data.project_id
+    event.capacity = data.capacity
+    event.questions = ",".join(key for key in QUESTIONS if key in data.questions)
     event.updated_at = utcnow()
     session.add(event)
     session.flush()
@@ -175,7 +194,10 @@ def update_event(
         raise Conflict(_l("A cancelled event cannot be edited."))
     starts_at, ends_at = _check(session, data)
     before = [getattr(event, name) for name in SCHEDULING_FIELDS]
+    capacity_before = event.capacity
     _apply(session, event, data, starts_at, ends_at)
+    if event.capacity != capacity_before and not event.is_draft:
+        fill_seats(session=session, actor=actor, event=event)
     rescheduled = before != [getattr(event, name) for name in SCHEDULING_FIELDS]
     rescheduled = rescheduled and not event.is_draft
     published = publish and event.is_draft

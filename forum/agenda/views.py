@@ -24,6 +24,7 @@ from ..projects.filters import goal_arg, theme_and_goal_options, theme_arg
 from ..web import fail, register_template_globals, render
 from . import ics, labels, queries
 from .models import KINDS, Event
+from .registration_forms import registration_context
 from .service import to_local
 
 bp = Blueprint("events", __name__)
@@ -38,6 +39,7 @@ def _template_globals(state):
             "event_kind_label": labels.kind_label,
             "event_state_label": labels.state_label,
             "event_local_day": lambda event: to_local(event.starts_at).date(),
+            "event_question_label": labels.question_label,
         },
     )
 
@@ -118,14 +120,21 @@ def event_list():
 @bp.get("/events/<int:event_id>")
 def event_detail(event_id: int):
     event = load_event(event_id)["event"]
+    return event_page(event, **registration_context(event))
+
+
+def event_page(event: Event, *, status: int = 200, **registration):
+    """The event page; ``registration``: the context of its registration fragment."""
     language, title, summary_html = event.text_in(current_language())
     return render(
         "events/event.html",
+        status=status,
         event=event,
         details=queries.event_details(get_session(), event),
         language=language,
         title=title,
         summary_html=summary_html,
+        **registration,
     )
 
 
@@ -163,4 +172,5 @@ def events_feed():
     return _ics_response(body, "events.ics")
 
 
-from . import write_views  # noqa: E402,F401  (the editor's routes join this blueprint)
+# The editor's and registration's routes join this blueprint.
+from . import registration_views, write_views  # noqa: E402,F401

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 16:13:37.072009
+Create Date: 2026-11-30 17:00:44.908789
 """
 
 from collections.abc import Sequence
@@ -160,6 +160,20 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_digest_sent")),
         sa.UniqueConstraint("user_id", "period", name="uq_digest_sent_user_period"),
+    )
+    op.create_table(
+        "event_calendar_token",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_event_calendar_token_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_event_calendar_token")),
+        sa.UniqueConstraint("token", name=op.f("uq_event_calendar_token_token")),
     )
     op.create_table(
         "glossary_term",
@@ -1356,6 +1370,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_glossary_term_group_id"))
 
     op.drop_table("glossary_term")
+    op.drop_table("event_calendar_token")
     op.drop_table("digest_sent")
     op.drop_table("user_account")
     with op.batch_alter_table("theme", schema=None) as batch_op:

@@ -322,6 +322,8 @@ def test_export_contains_the_profile_and_everything_written(client, member, db_s
         "mail_preferences",
         "digests_sent",
         "invitation_list",
+        "event_registrations",
+        "event_calendar_address",
     ]
     assert data["threads"][0]["url"] == f"/threads/{thread.id}-{thread.slug}"
 

@@ -95,7 +95,7 @@ def test_filters_narrow_the_list_and_bad_ones_are_a_400(client, db_session, even
     assert client.get("/events?sdg=99", headers=EN).status_code == 400
 
 
-def test_the_event_page_in_the_readers_language_with_the_join_link_for_members(
+def test_the_event_page_in_the_readers_language_with_the_join_link_for_participants(
     client, db_session, events
 ):
     event = events["published"]
@@ -107,6 +107,9 @@ def test_the_event_page_in_the_readers_language_with_the_join_link_for_members(
     login_as(client, make_user(db_session, locale="en"))
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "<h1>Monthly webinar</h1>" in page and "Friday 15 January 2027, 12:00" in page
+    assert "meet.example.org" not in page and "Register to get the link" in page
+    client.post(f"/events/{event.id}/register")
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert 'href="https://meet.example.org/t2030"' in page
 
 
