@@ -74,6 +74,7 @@ class EventForm(FlaskForm):
     project_id = SelectField(_l("Project"), coerce=optional_int, validate_choice=False)
     theme_ids = MultiCheckboxField(_l("Themes"), coerce=int)
     goal_ids = MultiCheckboxField(_l("Sustainable Development Goals"), coerce=int)
+    organisers = _text(_l("Co-organisers (@handles)"), size=700)
 
     def __init__(self, *args, projects=(), themes=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,8 +86,10 @@ class EventForm(FlaskForm):
         self.theme_ids.choices = [SelectChoice(t.id, localized_name(t)) for t in themes]
         self.goal_ids.choices = [SelectChoice(g.id, goal_label(g)) for g in goals]
 
-    def to_input(self) -> EventInput:
-        end_day = self.end_date.data or self.start_date.data
+    def to_input(self, day=None) -> EventInput:
+        """``day``: the start date when the form has none of its own (a series' first date)."""
+        start_day = day or self.start_date.data
+        end_day = (self.end_date.data if self.end_date else None) or start_day
         return EventInput(
             kind=self.kind.data or "",
             language=self.language.data or "",
@@ -94,7 +97,7 @@ class EventForm(FlaskForm):
             summary=self.summary.data or "",
             title_translation=self.title_translation.data or "",
             summary_translation=self.summary_translation.data or "",
-            starts_local=datetime.combine(self.start_date.data, self.start_time.data),
+            starts_local=datetime.combine(start_day, self.start_time.data),
             ends_local=datetime.combine(end_day, self.end_time.data),
             online=bool(self.online.data),
             join_url=self.join_url.data or "",
