@@ -76,10 +76,12 @@ def parse_handles(session: Session, text: str, *, field: str = "organisers") -> 
             )
         if not can_manage_events(user):
             raise InvalidInput(
-                _l("@%(handle)s is not an event organiser: an administrator can make them one.",
-                   handle=name),
+                _l(
+                    "@%(handle)s is not an event organiser: an administrator can make them one.",
+                    handle=name,
+                ),
                 field=field,
-            )  # fmt: skip
+            )
     return [found[name].id for name in names]
 
 

@@ -81,9 +81,11 @@ def parse_rule(text: str) -> Rule:
         raise _refuse(_l("The rule needs a FREQ, e.g. FREQ=MONTHLY or FREQ=WEEKLY."))
     if parts["FREQ"] not in FREQUENCIES:
         raise _refuse(
-            _l("A series repeats daily, weekly, monthly or yearly (FREQ=%(freq)s is not allowed).",
-               freq=parts["FREQ"][:20])
-        )  # fmt: skip
+            _l(
+                "A series repeats daily, weekly, monthly or yearly (FREQ=%(freq)s is not allowed).",
+                freq=parts["FREQ"][:20],
+            )
+        )
     if "UNTIL" in parts and "COUNT" in parts:
         raise _refuse(_l("Give either an end date (UNTIL) or a number of times (COUNT), not both."))
     try:
@@ -181,8 +183,9 @@ def rule_in_words(text: str, first_date: date) -> str:
     elif freq == "WEEKLY" and month_day is None and all(n is None for n, _c in days or []):
         codes = [code for _n, code in days] if days else [WEEKDAYS[first_date.weekday()]]
         listed = format_list([names[c] for c in codes], locale=get_locale())
-        words = ngettext("Every week on %(days)s", "Every %(num)d weeks on %(days)s", interval,
-                         days=listed)  # fmt: skip
+        words = ngettext(
+            "Every week on %(days)s", "Every %(num)d weeks on %(days)s", interval, days=listed
+        )
     elif freq == "MONTHLY" and days and len(days) == 1 and days[0][0] in ORDINALS:
         number, code = days[0]
         words = ngettext(
@@ -194,8 +197,9 @@ def rule_in_words(text: str, first_date: date) -> str:
         )
     elif freq == "MONTHLY" and days is None:
         day = int(month_day) if month_day and month_day.isdigit() else first_date.day
-        words = ngettext("Every month on day %(day)d", "Every %(num)d months on day %(day)d",
-                         interval, day=day)  # fmt: skip
+        words = ngettext(
+            "Every month on day %(day)d", "Every %(num)d months on day %(day)d", interval, day=day
+        )
     elif freq == "YEARLY" and days is None and month_day is None:
         words = ngettext("Every year", "Every %(num)d years", interval)
     if words is None:

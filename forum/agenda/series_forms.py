@@ -40,7 +40,7 @@ class SeriesForm(EventForm):
         filters=[lambda value: (value or "").strip()],
         render_kw={"maxlength": 300, "spellcheck": "false"},
     )
-    ends = SelectField(_l("Ends"))
+    ends = SelectField(_l("The series ends"))
     until = DateField(_l("Last date"), validators=[Optional()])
     count = IntegerField(
         _l("Number of times"),

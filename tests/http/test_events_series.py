@@ -104,8 +104,9 @@ def test_an_organiser_creates_a_series_from_the_friendly_choice(client, db_sessi
     assert created.rule == "FREQ=MONTHLY;BYDAY=2FR"
     dates = occurrences(db_session, created.id)
     assert len(dates) >= 11 and all(d.recurrence_date.weekday() == 4 for d in dates)
-    organisers = db_session.exec(select(EventOrganiser.user_id).where(
-        EventOrganiser.event_id == dates[0].id)).all()  # fmt: skip
+    organisers = db_session.exec(
+        select(EventOrganiser.user_id).where(EventOrganiser.event_id == dates[0].id)
+    ).all()
     assert organisers == [organiser.id]
 
 
@@ -204,8 +205,10 @@ def test_editing_the_series_moves_coming_dates_but_not_one_moved_on_its_own(
 ):
     login_as(client, organiser)
     march = occurrences(db_session, series.id)[2]
-    moved = {**series_form(start_time="15:00", end_time="16:00"),
-             "start_date": march.recurrence_date.isoformat()}  # fmt: skip
+    moved = {
+        **series_form(start_time="15:00", end_time="16:00"),
+        "start_date": march.recurrence_date.isoformat(),
+    }
     assert client.post(f"/events/{march.id}/edit", data=moved, headers=EN).status_code == 303
     answer = client.post(
         f"/events/series/{series.id}/edit",
@@ -214,8 +217,10 @@ def test_editing_the_series_moves_coming_dates_but_not_one_moved_on_its_own(
     )
     assert answer.status_code == 303
     db_session.expire_all()
-    times = {e.recurrence_date.month: to_local(e.starts_at).hour for e in occurrences(
-        db_session, series.id)}  # fmt: skip
+    times = {
+        e.recurrence_date.month: to_local(e.starts_at).hour
+        for e in occurrences(db_session, series.id)
+    }
     assert times[3] == 15 and times[4] == 10 and times[11] == 10
     page = client.get(answer.headers["Location"], headers=EN).get_data(as_text=True)
     assert "The series was saved: 11 dates changed, 0 added, 0 removed, 0 cancelled" in page
@@ -238,8 +243,10 @@ def test_co_organisers_by_handle_may_edit_and_bad_handles_are_422(client, db_ses
         "project_id": "",
         "action": "publish",
     }
-    for handles, message in (("@nobody_here", "No member has the handle @nobody_here."),
-                             ("@bara_medlem", "@bara_medlem is not an event organiser")):  # fmt: skip
+    for handles, message in (
+        ("@nobody_here", "No member has the handle @nobody_here."),
+        ("@bara_medlem", "@bara_medlem is not an event organiser"),
+    ):
         answer = client.post("/events/new", data={**form, "organisers": handles}, headers=EN)
         assert answer.status_code == 422 and message in answer.get_data(as_text=True)
         assert 'value="Gemensamt"' in answer.get_data(as_text=True)
@@ -270,9 +277,20 @@ def test_the_history_of_a_published_event_is_public_and_readable(app, client, db
         draft = make_event(db_session, mod, publish=False)
     page = client.get(f"/events/{event.id}", headers=EN).get_data(as_text=True)
     assert f'href="/events/{event.id}/history"' in page
-    for headers, words in ((EN, ["Friday 15 January 2027, 12:00", "Friday 15 January 2027, 14:00",
-                                 "Title", "Före", "Efter", "Changed (not shown here)"]),
-                           (SV, ["fredag 15 januari 2027, 14:00", "Rubrik", "Ändrad av"])):  # fmt: skip
+    for headers, words in (
+        (
+            EN,
+            [
+                "Friday 15 January 2027, 12:00",
+                "Friday 15 January 2027, 14:00",
+                "Title",
+                "Före",
+                "Efter",
+                "Changed (not shown here)",
+            ],
+        ),
+        (SV, ["fredag 15 januari 2027, 14:00", "Rubrik", "Ändrad av"]),
+    ):
         history = client.get(f"/events/{event.id}/history", headers=headers)
         assert history.status_code == 200
         text = history.get_data(as_text=True)
@@ -285,8 +303,13 @@ def test_the_series_filter_and_paging(app, client, db_session, mod, series):
     with app.test_request_context("/"):
         for days in range(25):
             start = datetime(2020, 1, 1, 12) + timedelta(days=days)
-            make_event(db_session, mod, title=f"Gammalt {days:02d}", starts_local=start,
-                       ends_local=start + timedelta(hours=1))  # fmt: skip
+            make_event(
+                db_session,
+                mod,
+                title=f"Gammalt {days:02d}",
+                starts_local=start,
+                ends_local=start + timedelta(hours=1),
+            )
     page = client.get("/events", headers=EN).get_data(as_text=True)
     assert "Gammalt 24" in page and "Gammalt 04" not in page
     assert 'href="/events?past_page=2"' in page and "Older events" in page

@@ -241,3 +241,17 @@ def test_the_rule_in_words_in_both_languages(rule, sv, en):
         assert rule_in_words(rule, date(2027, 1, 8)) == sv
     with force_locale("en"):
         assert rule_in_words(rule, date(2027, 1, 8)) == en
+
+
+def test_the_demo_webinar_is_a_series_with_past_dates(db_session):
+    from forum.demo import seed_demo
+
+    seed_demo(db_session)
+    db_session.commit()
+    [webinars] = db_session.exec(select(series_service.EventSeries)).all()
+    assert webinars.is_demo and webinars.rule == "FREQ=MONTHLY;BYDAY=2FR" and webinars.online
+    found = occurrences(db_session, webinars)
+    now = utcnow()
+    assert len([e for e in found if e.ends_at < now]) >= 5
+    assert all(e.is_demo and to_local(e.starts_at).time() == time(12) for e in found)
+    assert all(e.recurrence_date.weekday() == 4 and 8 <= e.recurrence_date.day <= 14 for e in found)
