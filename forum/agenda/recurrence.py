@@ -10,12 +10,12 @@ before the gap (02:30 becomes 03:30 summer time); a repeated one is its first pa
 What a rule may be: one RRULE (``FREQ=...;...``, an ``RRULE:`` prefix is allowed) with FREQ
 DAILY, WEEKLY, MONTHLY or YEARLY; at most ``MAX_OCCURRENCES`` occurrences in its first
 ``SPAN_YEARS`` years; UNTIL as a date (that whole day), a local date-time, or UTC (``...Z``).
-Expansion is always bounded by a date, so no rule (not even one no date satisfies) makes
-dateutil walk to the year 9999.
+Expansion is bounded by a date; see ``check_dates`` for the rule no date satisfies.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from itertools import islice
@@ -30,6 +30,9 @@ from ..domain import InvalidInput
 from .service import LOCAL_ZONE, to_utc
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+PARTS = {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYSETPOS", "WKST", "UNTIL", "COUNT"}
+READ_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
+CHECK_SECONDS = 2.0
 MAX_OCCURRENCES = 500
 SPAN_YEARS = 5
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -88,18 +91,24 @@ def parse_rule(text: str) -> Rule:
         )
     if "UNTIL" in parts and "COUNT" in parts:
         raise _refuse(_l("Give either an end date (UNTIL) or a number of times (COUNT), not both."))
+    if set(parts) - PARTS:
+        raise _refuse(
+            _l("A series rule may use FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, WKST, "
+               "UNTIL and COUNT.")
+        )  # fmt: skip
     try:
         until = _until(parts["UNTIL"]) if "UNTIL" in parts else None
         count = int(parts["COUNT"]) if "COUNT" in parts else None
-        # dateutil checks the rest, some of it only when it expands (a year bounds the walk)
-        list(islice(rrulestr(f"{_core(parts)};UNTIL=20010101", dtstart=datetime(2000, 1, 1)), 1))
-    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
-        raise _refuse(
-            _l("This rule cannot be read. Check its parts, e.g. FREQ=MONTHLY;BYDAY=2FR.")
-        ) from None
+        rrulestr(_core(parts), dtstart=datetime(2000, 1, 1))  # some mistakes show only later
+    except READ_ERRORS:
+        raise _unreadable() from None
     if count is not None and not 1 <= count <= MAX_OCCURRENCES:
         raise _refuse(_too_many())
     return Rule(text, parts, until, count)
+
+
+def _unreadable() -> InvalidInput:
+    return _refuse(_l("This rule cannot be read. Check its parts, e.g. FREQ=MONTHLY;BYDAY=2FR."))
 
 
 def _too_many():
@@ -130,10 +139,33 @@ def local_starts(rule: Rule, first: datetime, *, up_to: datetime) -> list[dateti
 
 
 def check_dates(rule: Rule, first: datetime) -> list[datetime]:
-    """Refuse a rule that gives no date or too many; its local starts in the first years."""
-    starts = local_starts(rule, first, up_to=first + timedelta(days=366 * SPAN_YEARS))
+    """Refuse a rule that gives no date or too many; its local starts in the first years.
+
+    dateutil compares UNTIL only with dates it found: for a rule no date satisfies (30 February)
+    it walks on to the year 9999, for seconds. The walk runs in a thread the request stops
+    waiting for after ``CHECK_SECONDS`` (it ends by itself at 9999); such a rule is refused as
+    giving no date, which is what it does."""
+    found: dict = {}
+
+    def expand() -> None:
+        try:
+            found["starts"] = local_starts(
+                rule, first, up_to=first + timedelta(days=366 * SPAN_YEARS)
+            )
+        except READ_ERRORS:
+            found["unreadable"] = True
+
+    walk = threading.Thread(target=expand, name="rrule-check", daemon=True)
+    walk.start()
+    walk.join(CHECK_SECONDS)
+    if found.get("unreadable"):
+        raise _unreadable()
+    starts = found.get("starts")
     if not starts:
-        raise _refuse(_l("This rule gives no date on or after the first date."))
+        raise _refuse(
+            _l("This rule gives no date in the %(years)d years from the first date.",
+               years=SPAN_YEARS)
+        )  # fmt: skip
     if len(starts) > MAX_OCCURRENCES:
         raise _refuse(_too_many())
     return starts

@@ -348,3 +348,35 @@ def test_posts_without_csrf_token_are_refused(app_settings, db_session, organise
         assert db_session.exec(select(EventSeries)).first() is None
     finally:
         application.extensions["forum_engine"].dispose()
+
+
+def test_series_pages_read_a_constant_number_of_statements(app, client, db_session, organiser):
+    from tests.statements import recording
+
+    counts = []
+    with app.test_request_context("/"):
+        monthly = make_series(db_session, organiser, first=FIRST, today=FIRST)
+        weekly = make_series(
+            db_session, organiser, "FREQ=WEEKLY;BYDAY=TU", first=FIRST, today=FIRST
+        )
+    for item in (monthly, weekly):
+        with recording(app.extensions["forum_engine"]) as statements:
+            assert client.get(f"/events/series/{item.id}", headers=EN).status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and counts[0] <= 12
+
+
+def test_the_daily_job_adds_dates_that_came_within_reach(app, db_session, organiser):
+    from forum.agenda.series import extend_series_job
+    from forum.jobs import _DEFINITIONS
+
+    assert _DEFINITIONS["agenda.extend_series"].periodic is not None
+    with app.test_request_context("/"):
+        item = make_series(db_session, organiser, first=FIRST, today=FIRST - timedelta(days=300))
+    before = len(occurrences(db_session, item.id))
+    item.horizon = None  # as if the series had been made before the horizon moved on
+    db_session.commit()
+    with app.app_context():
+        extend_series_job()
+    db_session.expire_all()
+    assert before == 2 and len(occurrences(db_session, item.id)) > before

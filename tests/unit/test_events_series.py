@@ -92,8 +92,9 @@ def test_a_weekly_rule_with_until_and_count(db_session, mod):
         ("FREQ=HOURLY", "FREQ=HOURLY is not allowed"),
         ("FREQ=MINUTELY", "is not allowed"),
         ("FREQ=SECONDLY;COUNT=2", "is not allowed"),
-        ("FREQ=MONTHLY;BYDAY=9FR", "cannot be read"),
-        ("FREQ=MONTHLY;WHEN=SOON", "cannot be read"),
+        ("FREQ=MONTHLY;BYDAY=FRIDAY", "cannot be read"),
+        ("FREQ=MONTHLY;WHEN=SOON", "may use FREQ, INTERVAL"),
+        ("FREQ=DAILY;BYHOUR=9", "may use FREQ, INTERVAL"),
         ("FREQ=MONTHLY;COUNT=x", "cannot be read"),
         ("FREQ=MONTHLY;COUNT=501", "at most 500"),
         ("FREQ=MONTHLY;COUNT=3;UNTIL=20271231", "not both"),
@@ -117,7 +118,11 @@ def test_too_many_or_no_dates_are_refused_and_the_message_is_translated():
     with pytest.raises(InvalidInput) as caught:
         check_dates(parse_rule("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"), datetime(2027, 1, 1, 12))
     with force_locale("en"):
-        assert "gives no date" in str(caught.value.message)
+        assert "gives no date in the 5 years" in str(caught.value.message)
+    with pytest.raises(InvalidInput) as caught:
+        check_dates(parse_rule("FREQ=MONTHLY;BYDAY=9FR"), datetime(2027, 1, 1, 12))
+    with force_locale("en"):
+        assert "cannot be read" in str(caught.value.message)
     assert len(check_dates(parse_rule("FREQ=WEEKLY"), datetime(2027, 1, 1, 12))) == 262
 
 
