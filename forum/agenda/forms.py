@@ -110,24 +110,29 @@ class EventForm(FlaskForm):
         )
 
 
+TEXT_FIELDS = (
+    "kind",
+    "language",
+    "title",
+    "summary",
+    "title_translation",
+    "summary_translation",
+    "join_url",
+    "address",
+    "meeting_point",
+    "accessibility",
+)
+
+
+def text_values(item) -> dict:
+    """The text fields of an event or a series as the form shows them (None as empty)."""
+    return {name: getattr(item, name) or "" for name in TEXT_FIELDS}
+
+
 def form_data_of(event: Event, theme_ids: list[int], goal_ids: list[int]) -> dict:
     """The edit form's initial values: the stored event in local time."""
     starts, ends = to_local(event.starts_at), to_local(event.ends_at)
-    data = {
-        name: getattr(event, name) or ""
-        for name in (
-            "kind",
-            "language",
-            "title",
-            "summary",
-            "title_translation",
-            "summary_translation",
-            "join_url",
-            "address",
-            "meeting_point",
-            "accessibility",
-        )
-    }
+    data = text_values(event)
     return {
         **data,
         "online": event.online,

@@ -116,19 +116,26 @@ class EventDetails:
 
 
 def event_details(session: Session, event: Event) -> EventDetails:
+    return details_of(session, EventTheme, EventGoal, EventTheme.event_id, event)
+
+
+def details_of(session: Session, themes_link, goals_link, key, item) -> EventDetails:
+    """The themes, goals and project of an event or series (``key``: its column in the two
+    link tables, named alike in each)."""
+    name = key.key
     themes = session.exec(
         select(Theme)
-        .join(EventTheme, col(EventTheme.theme_id) == Theme.id)
-        .where(EventTheme.event_id == event.id)
+        .join(themes_link, col(themes_link.theme_id) == Theme.id)
+        .where(getattr(themes_link, name) == item.id)
         .order_by(col(Theme.position))
     ).all()
     goals = session.exec(
         select(Goal)
-        .join(EventGoal, col(EventGoal.goal_id) == Goal.id)
-        .where(EventGoal.event_id == event.id)
+        .join(goals_link, col(goals_link.goal_id) == Goal.id)
+        .where(getattr(goals_link, name) == item.id)
         .order_by(col(Goal.number))
     ).all()
-    project = session.get(Project, event.project_id) if event.project_id else None
+    project = session.get(Project, item.project_id) if item.project_id else None
     return EventDetails(list(themes), list(goals), project)
 
 

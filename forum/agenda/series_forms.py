@@ -14,7 +14,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from .forms import EventForm
+from .forms import EventForm, text_values
 from .recurrence import ORDINALS, WEEKDAYS
 from .series import SeriesInput
 from .series_models import EventSeries
@@ -82,21 +82,7 @@ class SeriesForm(EventForm):
 
 def series_form_data(series: EventSeries, theme_ids, goal_ids, organisers: str) -> dict:
     """The edit form's values: a rule the friendly choices can show is shown that way."""
-    data = {
-        name: getattr(series, name) or ""
-        for name in (
-            "kind",
-            "language",
-            "title",
-            "summary",
-            "title_translation",
-            "summary_translation",
-            "join_url",
-            "address",
-            "meeting_point",
-            "accessibility",
-        )
-    }
+    data = text_values(series)
     data.update(
         online=series.online,
         project_id=series.project_id,

@@ -6,13 +6,11 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
-from ..core.models import Goal, Theme
 from ..i18n import current_language
-from ..projects.models import Project
 from ..web import fail
 from . import organisers
 from .models import Event
-from .queries import EventDetails
+from .queries import EventDetails, details_of
 from .series_models import EventRevision, EventSeries, EventSeriesGoal, EventSeriesTheme
 
 
@@ -60,17 +58,6 @@ def occurrence_context(session: Session, event: Event) -> dict:
 
 
 def series_details(session: Session, series: EventSeries) -> EventDetails:
-    themes = session.exec(
-        select(Theme)
-        .join(EventSeriesTheme, col(EventSeriesTheme.theme_id) == Theme.id)
-        .where(EventSeriesTheme.series_id == series.id)
-        .order_by(col(Theme.position))
-    ).all()
-    goals = session.exec(
-        select(Goal)
-        .join(EventSeriesGoal, col(EventSeriesGoal.goal_id) == Goal.id)
-        .where(EventSeriesGoal.series_id == series.id)
-        .order_by(col(Goal.number))
-    ).all()
-    project = session.get(Project, series.project_id) if series.project_id else None
-    return EventDetails(list(themes), list(goals), project)
+    return details_of(
+        session, EventSeriesTheme, EventSeriesGoal, EventSeriesTheme.series_id, series
+    )

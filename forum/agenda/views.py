@@ -82,24 +82,31 @@ def _shift(month: date, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-@bp.get("/events")
-def event_list():
-    session = get_session()
+def _filters(session):
+    """The theme, goal, kind and series the query string names (400 for unknown ones), and
+    the same as keyword arguments of the queries."""
     theme = theme_arg(session, request.args.get("theme"))
     goal = goal_arg(session, request.args.get("sdg"))
     kind = request.args.get("kind", "")
     if kind and kind not in KINDS:
         fail(400, _("Choose a kind of event from the list."))
     series = series_arg(session)
-    month = _month_arg()
-    if not 1900 < month.year < 9999:
-        fail(400, _("Give the month as YYYY-MM, e.g. 2026-12."))
     filters = {
         "theme_id": theme.id if theme else None,
         "goal_id": goal.id if goal else None,
         "kind": kind or None,
         "series_id": series.id if series else None,
     }
+    return theme, goal, kind, series, filters
+
+
+@bp.get("/events")
+def event_list():
+    session = get_session()
+    theme, goal, kind, series, filters = _filters(session)
+    month = _month_arg()
+    if not 1900 < month.year < 9999:
+        fail(400, _("Give the month as YYYY-MM, e.g. 2026-12."))
     with_drafts = drafts_shown_to(current_user)
     pages = {"upcoming_page": page_arg("upcoming_page"), "past_page": page_arg("past_page")}
     listing = queries.list_events(session, with_drafts=with_drafts, **pages, **filters)
@@ -181,19 +188,8 @@ def event_ics(event_id: int):
 def events_feed():
     """Every public event, or those of a theme, goal, kind or series (``?theme=<slug>``...)."""
     session = get_session()
-    theme = theme_arg(session, request.args.get("theme"))
-    goal = goal_arg(session, request.args.get("sdg"))
-    kind = request.args.get("kind", "")
-    if kind and kind not in KINDS:
-        fail(400, _("Choose a kind of event from the list."))
-    series = series_arg(session)
-    events = queries.feed_events(
-        session,
-        theme_id=theme.id if theme else None,
-        goal_id=goal.id if goal else None,
-        kind=kind or None,
-        series_id=series.id if series else None,
-    )
+    theme, _goal, _kind, _series, filters = _filters(session)
+    events = queries.feed_events(session, **filters)
     name = _("Tillsammans forum: events")
     if theme is not None:
         name = f"{name}: {localized_name(theme)}"
