@@ -21,6 +21,7 @@ from wtforms.validators import URL, DataRequired, Length, Optional
 from ..accounts.forms import LANGUAGE_NAMES
 from ..projects.labels import goal_label, localized_name
 from ..web.forms import MultiCheckboxField, optional_int
+from .history import TEXT_FIELDS
 from .labels import KIND_LABELS
 from .models import Event
 from .service import EventInput, to_local
@@ -108,20 +109,6 @@ class EventForm(FlaskForm):
             theme_ids=list(self.theme_ids.data or []),
             goal_ids=list(self.goal_ids.data or []),
         )
-
-
-TEXT_FIELDS = (
-    "kind",
-    "language",
-    "title",
-    "summary",
-    "title_translation",
-    "summary_translation",
-    "join_url",
-    "address",
-    "meeting_point",
-    "accessibility",
-)
 
 
 def text_values(item) -> dict:

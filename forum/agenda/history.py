@@ -15,20 +15,19 @@ from sqlmodel import Session, col, select
 from .models import Event, EventGoal, EventTheme
 from .series_models import EventRevision, EventSeries, EventSeriesGoal, EventSeriesTheme
 
-CONTENT_FIELDS = (
+TEXT_FIELDS = (
     "kind",
     "language",
     "title",
     "summary",
     "title_translation",
     "summary_translation",
-    "online",
     "join_url",
     "address",
     "meeting_point",
     "accessibility",
-    "project_id",
 )
+CONTENT_FIELDS = (*TEXT_FIELDS, "online", "project_id")
 EVENT_FIELDS = ("state", "starts_at", "ends_at", *CONTENT_FIELDS)
 SERIES_FIELDS = ("rule", "first_date", "start_time", "end_time", *CONTENT_FIELDS)
 

@@ -380,3 +380,16 @@ def test_the_daily_job_adds_dates_that_came_within_reach(app, db_session, organi
         extend_series_job()
     db_session.expire_all()
     assert before == 2 and len(occurrences(db_session, item.id)) > before
+
+
+def test_an_organiser_sees_their_own_drafts_and_not_anothers(app, client, db_session, organiser):
+    other = make_user(db_session, role="organiser", locale="en")
+    with app.test_request_context("/"):
+        mine = make_event(db_session, organiser, publish=False, title="Mitt utkast")
+        theirs = make_event(db_session, other, publish=False, title="Deras utkast")
+    login_as(client, organiser)
+    listing = client.get("/events?month=2027-01", headers=EN).get_data(as_text=True)
+    assert "Mitt utkast" in listing and "Deras utkast" not in listing
+    assert client.get(f"/events/{mine.id}", headers=EN).status_code == 200
+    assert client.get(f"/events/{theirs.id}", headers=EN).status_code == 404
+    assert client.get(f"/events/{theirs.id}/edit", headers=EN).status_code == 404
