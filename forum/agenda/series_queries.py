@@ -3,6 +3,7 @@ organisers, and the series page (a constant number of statements each)."""
 
 from __future__ import annotations
 
+from flask import request
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
@@ -16,8 +17,6 @@ from .series_models import EventRevision, EventSeries, EventSeriesGoal, EventSer
 
 def series_arg(session: Session, raw: str | None = None) -> EventSeries | None:
     """The series ``?series=<id>`` names (None without the parameter); a 400 otherwise."""
-    from flask import request
-
     raw = request.args.get("series", "") if raw is None else raw
     if not raw:
         return None
