@@ -4,6 +4,14 @@ from sqlmodel import SQLModel
 
 from .accounts.models import User  # noqa: F401
 from .agenda.models import Event, EventGoal, EventTheme  # noqa: F401
+from .agenda.series_models import (  # noqa: F401
+    EventOrganiser,
+    EventRevision,
+    EventSeries,
+    EventSeriesGoal,
+    EventSeriesOrganiser,
+    EventSeriesTheme,
+)
 from .core.models import Goal, Theme  # noqa: F401
 from .discussions.models import (  # noqa: F401
     Post,

@@ -242,14 +242,35 @@ def can_link_thread_project(user, thread) -> bool:
 
 
 # --- events ------------------------------------------------------------------------------------
+def is_organiser(user) -> bool:
+    """The account has the organiser role (given by an admin): not a moderator."""
+    return is_member(user) and bool(getattr(user, "is_organiser", False))
+
+
 def can_manage_events(user) -> bool:
-    """Write, publish and cancel events: active moderators and admins."""
-    return can_moderate(user)
+    """Create events and series: active, unsuspended organisers, moderators and admins."""
+    return (
+        is_member(user)
+        and bool(getattr(user, "is_active", True))
+        and not is_suspended(user)
+        and (is_moderator(user) or is_organiser(user))
+    )
 
 
-def can_view_event(user, event) -> bool:
-    """Drafts are seen by those who write events; published and cancelled events by everybody."""
-    return event is not None and (event.state != "draft" or can_manage_events(user))
+def can_manage_event(user, event, organiser_ids) -> bool:
+    """Edit, publish, cancel one event or series (``event``): moderators and admins all of them,
+    organisers those they organise (``organiser_ids``: the user ids in its organiser table)."""
+    if event is None or not can_manage_events(user):
+        return False
+    return can_moderate(user) or user.id in set(organiser_ids or ())
+
+
+def can_view_event(user, event, organiser_ids=()) -> bool:
+    """Published and cancelled events are public; a draft is seen by moderators and admins and
+    by its organisers."""
+    if event is None:
+        return False
+    return event.state != "draft" or can_manage_event(user, event, organiser_ids)
 
 
 def can_see_join_link(user, registration=None) -> bool:
@@ -270,9 +291,9 @@ def can_register_for_events(user) -> bool:
     return can_participate(user)
 
 
-def can_see_participants(user, event) -> bool:
-    """The participant list and its answers: those who manage events."""
-    return event is not None and can_manage_events(user)
+def can_see_participants(user, event, organiser_ids=()) -> bool:
+    """The participant list and its answers: those who manage this event."""
+    return can_manage_event(user, event, organiser_ids)
 
 
 # Exposed to Jinja templates as globals by create_app.
@@ -306,6 +327,8 @@ TEMPLATE_PREDICATES = {
     "can_link_thread_project": can_link_thread_project,
     "can_manage_glossary": can_manage_glossary,
     "can_manage_events": can_manage_events,
+    "can_manage_event": can_manage_event,
+    "is_organiser": is_organiser,
     "can_see_join_link": can_see_join_link,
     "can_register_for_events": can_register_for_events,
     "can_see_participants": can_see_participants,

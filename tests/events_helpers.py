@@ -64,3 +64,26 @@ def change_registration(
     if commit:
         session.commit()
     return registration
+def series_input(rule: str = "FREQ=MONTHLY;BYDAY=2FR", first=None, **overrides):
+    """A monthly online webinar, 12:00-13:00 from ``first`` (a date; 2027-01-08 by default)."""
+    from datetime import date, time
+
+    from forum.agenda.series import SeriesInput
+
+    first = first or date(2027, 1, 8)
+    overrides.setdefault("starts_local", datetime.combine(first, time(12)))
+    overrides.setdefault("ends_local", datetime.combine(first, time(13)))
+    return SeriesInput(event=event_input(**overrides), rule=rule)
+
+
+def make_series(session, actor, rule: str = "FREQ=MONTHLY;BYDAY=2FR", *, today=None, **overrides):
+    from forum.agenda.series import create_series
+
+    series = create_series(
+        session=session,
+        actor=actor,
+        data=series_input(rule, **overrides),
+        today=today,
+    )
+    session.commit()
+    return series

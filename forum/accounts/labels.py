@@ -16,6 +16,7 @@ ACTOR_TYPE_LABELS = {
 }
 ROLE_LABELS = {
     Role.member.value: _l("Member"),
+    Role.organiser.value: _l("Event organiser"),
     Role.moderator.value: _l("Moderator"),
     Role.admin.value: _l("Administrator"),
 }

@@ -14,6 +14,7 @@ from ..clock import utcnow
 
 class Role(str, enum.Enum):
     member = "member"
+    organiser = "organiser"  # writes events and manages those they organise; not a moderator
     moderator = "moderator"
     admin = "admin"
 
@@ -88,6 +89,10 @@ class User(SQLModel, table=True):
     @property
     def is_moderator(self) -> bool:
         return self.role in (Role.moderator, Role.admin)
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == Role.organiser
 
     @property
     def is_admin(self) -> bool:

@@ -1,7 +1,8 @@
 """Demo events for ``flask forum seed --demo`` (skipped when any event exists), marked
-``is_demo``: the monthly "Tillsammans 2030 webinar" (one past, one upcoming, second Friday of the
-month, 12:00-13:00), a workshop, and a study visit to Botildenborg. Dates are relative to the day
-of seeding so the demo always has something upcoming and something past."""
+``is_demo``: the monthly "Tillsammans 2030 webinar" as a series (second Friday of the month,
+12:00-13:00, online) begun six months before seeding, so that past occurrences exist, a
+workshop, and a study visit to Botildenborg. Dates are relative to the day of seeding so the demo
+always has something upcoming and something past."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ..core.queries import goals_by_number, themes_by_slug
 from ..projects.demo import CLIMATE, INCLUSIVE, RESILIENT
 from ..projects.models import Project
 from .models import Event
+from .series import SeriesInput, create_series
 from .service import EventInput, create_event, to_local
 
 WEBINAR_SV = """Månadens webbinarium i partnerskapet **Tillsammans 2030**: en timme med ett projekt
@@ -66,10 +68,17 @@ def seed_demo_events(session: Session) -> list[str]:
         join_url="https://meet.example.org/tillsammans-2030",
         **ids([CLIMATE, RESILIENT, INCLUSIVE], [11, 17]),
     )
+    first = _second_friday(*_month_shift(today, -6))
+    create_series(
+        session=session,
+        actor=admin,
+        data=SeriesInput(
+            event=EventInput(**webinar, starts_local=_at(first, 12), ends_local=_at(first, 13)),
+            rule="FREQ=MONTHLY;BYDAY=2FR",
+        ),
+        is_demo=True,
+    )
     specs = []
-    for shift in (-1, 1):
-        day = _second_friday(*_month_shift(today, shift))
-        specs.append({**webinar, "starts_local": _at(day, 12), "ends_local": _at(day, 13)})
     workshop_day = today + timedelta(days=21)
     specs.append(
         dict(
@@ -111,4 +120,4 @@ def seed_demo_events(session: Session) -> list[str]:
         create_event(
             session=session, actor=admin, data=EventInput(**spec), publish=True, is_demo=True
         )
-    return [f"Demo events: {len(specs)} on /events"]
+    return [f"Demo events: the monthly webinar series and {len(specs)} more on /events"]

@@ -22,6 +22,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional
 from ..accounts.forms import LANGUAGE_NAMES
 from ..projects.labels import goal_label, localized_name
 from ..web.forms import MultiCheckboxField, optional_int
+from .history import TEXT_FIELDS
 from .labels import KIND_LABELS, QUESTION_LABELS
 from .models import Event
 from .service import EventInput, to_local
@@ -84,6 +85,7 @@ class EventForm(FlaskForm):
         render_kw={"inputmode": "numeric", "min": 1},
     )
     questions = MultiCheckboxField(_l("Questions at registration (all optional to answer)"))
+    organisers = _text(_l("Co-organisers (@handles)"), size=700)
 
     def __init__(self, *args, projects=(), themes=(), goals=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,8 +98,10 @@ class EventForm(FlaskForm):
         self.goal_ids.choices = [SelectChoice(g.id, goal_label(g)) for g in goals]
         self.questions.choices = [SelectChoice(k, label) for k, label in QUESTION_LABELS.items()]
 
-    def to_input(self) -> EventInput:
-        end_day = self.end_date.data or self.start_date.data
+    def to_input(self, day=None) -> EventInput:
+        """``day``: the start date when the form has none of its own (a series' first date)."""
+        start_day = day or self.start_date.data
+        end_day = (self.end_date.data if self.end_date else None) or start_day
         return EventInput(
             kind=self.kind.data or "",
             language=self.language.data or "",
@@ -105,7 +109,7 @@ class EventForm(FlaskForm):
             summary=self.summary.data or "",
             title_translation=self.title_translation.data or "",
             summary_translation=self.summary_translation.data or "",
-            starts_local=datetime.combine(self.start_date.data, self.start_time.data),
+            starts_local=datetime.combine(start_day, self.start_time.data),
             ends_local=datetime.combine(end_day, self.end_time.data),
             online=bool(self.online.data),
             join_url=self.join_url.data or "",
@@ -120,24 +124,15 @@ class EventForm(FlaskForm):
         )
 
 
+def text_values(item) -> dict:
+    """The text fields of an event or a series as the form shows them (None as empty)."""
+    return {name: getattr(item, name) or "" for name in TEXT_FIELDS}
+
+
 def form_data_of(event: Event, theme_ids: list[int], goal_ids: list[int]) -> dict:
     """The edit form's initial values: the stored event in local time."""
     starts, ends = to_local(event.starts_at), to_local(event.ends_at)
-    data = {
-        name: getattr(event, name) or ""
-        for name in (
-            "kind",
-            "language",
-            "title",
-            "summary",
-            "title_translation",
-            "summary_translation",
-            "join_url",
-            "address",
-            "meeting_point",
-            "accessibility",
-        )
-    }
+    data = text_values(event)
     return {
         **data,
         "online": event.online,

@@ -5,6 +5,12 @@ with its VTIMEZONE, the SEQUENCE the service raises on every change of time, pla
 the URL of the event page (also the LOCATION of an online event: the join link is only for
 registered members); a cancelled event says STATUS:CANCELLED so subscribed calendars
 update their copy.
+
+An occurrence of a series is a VEVENT of its own with its own UID, not an instance of a master
+VEVENT with an RRULE and RECURRENCE-ID: a moved or cancelled occurrence, its SEQUENCE and its
+registrations then need nothing special, and every program reads a list of single events the
+same way. It names its series with ``RELATED-TO;RELTYPE=PARENT:series-<id>@<host>`` and the
+series' title in CATEGORIES.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ from .models import Event
 from .service import LOCAL_ZONE
 
 
-def _vevent(event: Event, *, host: str, url: str, join_link: bool = False) -> icalendar.Event:
+def _vevent(
+    event: Event, *, host: str, url: str, join_link: bool = False, series=None
+) -> icalendar.Event:
     entry = icalendar.Event()
     entry.add("uid", f"event-{event.id}@{host}")
     entry.add("dtstamp", utcnow().replace(tzinfo=UTC))
@@ -34,6 +42,9 @@ def _vevent(event: Event, *, host: str, url: str, join_link: bool = False) -> ic
     entry.add("description", description)
     entry.add("url", url)
     entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    if series is not None:
+        entry.add("related-to", f"series-{series.id}@{host}", parameters={"RELTYPE": "PARENT"})
+        entry.add("categories", [series.title])
     if event.online:
         entry.add("location", url)
     elif event.address:
@@ -51,14 +62,23 @@ def _calendar(method: str) -> icalendar.Calendar:
 
 
 def calendar_of(
-    events: list[Event], *, host: str, url_of, name: str, join_links: bool = False
+    events: list[Event],
+    *,
+    host: str,
+    url_of,
+    name: str,
+    join_links: bool = False,
+    related=None,
 ) -> bytes:
     """A VCALENDAR with one VEVENT per event and the VTIMEZONE they use; ``join_links`` (only
-    for a registered member's own feed) puts an online event's join link in its description."""
+    for a registered member's own feed) puts an online event's join link in its description;
+    ``related(event)``: the series of an occurrence, or None."""
     calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", name)
     for event in events:
-        calendar.add_component(_vevent(event, host=host, url=url_of(event), join_link=join_links))
+        series = related(event) if related is not None else None
+        entry = _vevent(event, host=host, url=url_of(event), join_link=join_links, series=series)
+        calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

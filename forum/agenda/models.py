@@ -26,11 +26,16 @@
 
 ``EventCalendarToken``
     A member's secret for their personal feed of the events they registered for.
+
+An occurrence of a series (``series_models.EventSeries``) is an ordinary ``Event`` with
+``series_id`` and ``recurrence_date``, the local date the rule gave it (its RECURRENCE-ID, kept
+when the occurrence moves); ``occurrence_changed`` marks one edited on its own, which the series
+never overwrites again.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -47,7 +52,10 @@ QUESTIONS = ("organisation", "dietary_needs", "access_needs", "interpretation")
 
 class Event(SQLModel, table=True):
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_state_starts", "state", "starts_at"),)
+    __table_args__ = (
+        Index("ix_event_state_starts", "state", "starts_at"),
+        UniqueConstraint("series_id", "recurrence_date", name="uq_event_series_occurrence"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20)
@@ -79,6 +87,12 @@ class Event(SQLModel, table=True):
     is_demo: bool = Field(default=False)
     capacity: int | None = Field(default=None)
     questions: str = Field(default="", max_length=200)
+    # --- an occurrence of a series
+    series_id: int | None = Field(
+        default=None, foreign_key="event_series.id", ondelete="SET NULL", index=True
+    )
+    recurrence_date: date | None = Field(default=None)
+    occurrence_changed: bool = Field(default=False)
 
     @property
     def is_draft(self) -> bool:

@@ -11,6 +11,7 @@ from ..clock import utcnow
 from ..core.models import Goal, Theme
 from ..projects.models import Project
 from .models import CANCELLED, DRAFT, PUBLISHED, Event, EventGoal, EventTheme
+from .series_models import EventOrganiser
 from .service import to_local, to_utc
 
 # How long a cancelled event stays in the feed, so that subscribed calendars hear of it.
@@ -21,13 +22,21 @@ CANCELLED_IN_FEED = timedelta(days=30)
 class EventList:
     upcoming: list[Event]
     past: list[Event]
+    more_upcoming: bool = False
+    more_past: bool = False
 
 
-def _events(*, with_drafts: bool, theme_id=None, goal_id=None, kind=None):
-    """The events a reader may see (drafts only ``with_drafts``), narrowed by the filters."""
+def _events(*, with_drafts, theme_id=None, goal_id=None, kind=None, series_id=None):
+    """The events a reader may see, narrowed by the filters. ``with_drafts``: True for every
+    draft, a user id for the drafts that user organises, False for none."""
     query = select(Event)
-    if not with_drafts:
+    if with_drafts is False:
         query = query.where(col(Event.state) != DRAFT)
+    elif with_drafts is not True:
+        organised = select(EventOrganiser.event_id).where(EventOrganiser.user_id == with_drafts)
+        query = query.where((col(Event.state) != DRAFT) | col(Event.id).in_(organised))
+    if series_id is not None:
+        query = query.where(col(Event.series_id) == series_id)
     if theme_id is not None:
         query = query.where(
             col(Event.id).in_(select(EventTheme.event_id).where(EventTheme.theme_id == theme_id))
@@ -42,18 +51,36 @@ def _events(*, with_drafts: bool, theme_id=None, goal_id=None, kind=None):
 
 
 def list_events(
-    session: Session, *, with_drafts: bool, theme_id=None, goal_id=None, kind=None, limit=50
+    session: Session,
+    *,
+    with_drafts,
+    upcoming_page: int = 1,
+    past_page: int = 1,
+    per_page: int = 20,
+    **filters,
 ) -> EventList:
-    """Upcoming events (soonest first) and past ones (latest first): two statements."""
+    """A page of upcoming events (soonest first) and one of past ones (latest first), each
+    with whether more follow: two statements."""
     now = utcnow()
-    base = _events(with_drafts=with_drafts, theme_id=theme_id, goal_id=goal_id, kind=kind)
+    base = _events(with_drafts=with_drafts, **filters)
     upcoming = session.exec(
-        base.where(col(Event.ends_at) >= now).order_by(col(Event.starts_at)).limit(limit)
+        base.where(col(Event.ends_at) >= now)
+        .order_by(col(Event.starts_at), col(Event.id))
+        .offset((upcoming_page - 1) * per_page)
+        .limit(per_page + 1)
     ).all()
     past = session.exec(
-        base.where(col(Event.ends_at) < now).order_by(col(Event.starts_at).desc()).limit(limit)
+        base.where(col(Event.ends_at) < now)
+        .order_by(col(Event.starts_at).desc(), col(Event.id).desc())
+        .offset((past_page - 1) * per_page)
+        .limit(per_page + 1)
     ).all()
-    return EventList(list(upcoming), list(past))
+    return EventList(
+        list(upcoming[:per_page]),
+        list(past[:per_page]),
+        more_upcoming=len(upcoming) > per_page,
+        more_past=len(past) > per_page,
+    )
 
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
@@ -65,11 +92,11 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
 
 
 def month_events(
-    session: Session, month: date, *, with_drafts: bool, theme_id=None, goal_id=None, kind=None
+    session: Session, month: date, *, with_drafts, **filters
 ) -> dict[date, list[Event]]:
     """The events that start in ``month`` (local time), by local day: one statement."""
     start, end = month_bounds(month)
-    query = _events(with_drafts=with_drafts, theme_id=theme_id, goal_id=goal_id, kind=kind)
+    query = _events(with_drafts=with_drafts, **filters)
     rows = session.exec(
         query.where(col(Event.starts_at) >= start, col(Event.starts_at) < end).order_by(
             col(Event.starts_at)
@@ -89,19 +116,26 @@ class EventDetails:
 
 
 def event_details(session: Session, event: Event) -> EventDetails:
+    return details_of(session, EventTheme, EventGoal, EventTheme.event_id, event)
+
+
+def details_of(session: Session, themes_link, goals_link, key, item) -> EventDetails:
+    """The themes, goals and project of an event or series (``key``: its column in the two
+    link tables, named alike in each)."""
+    name = key.key
     themes = session.exec(
         select(Theme)
-        .join(EventTheme, col(EventTheme.theme_id) == Theme.id)
-        .where(EventTheme.event_id == event.id)
+        .join(themes_link, col(themes_link.theme_id) == Theme.id)
+        .where(getattr(themes_link, name) == item.id)
         .order_by(col(Theme.position))
     ).all()
     goals = session.exec(
         select(Goal)
-        .join(EventGoal, col(EventGoal.goal_id) == Goal.id)
-        .where(EventGoal.event_id == event.id)
+        .join(goals_link, col(goals_link.goal_id) == Goal.id)
+        .where(getattr(goals_link, name) == item.id)
         .order_by(col(Goal.number))
     ).all()
-    project = session.get(Project, event.project_id) if event.project_id else None
+    project = session.get(Project, item.project_id) if item.project_id else None
     return EventDetails(list(themes), list(goals), project)
 
 
@@ -112,12 +146,13 @@ def linked_ids(session: Session, event: Event) -> tuple[list[int], list[int]]:
     return list(themes), list(goals)
 
 
-def feed_events(session: Session, *, limit: int = 500) -> list[Event]:
+def feed_events(session: Session, *, limit: int = 500, **filters) -> list[Event]:
     """What ``/events.ics`` lists: published events, and those cancelled in the last 30 days
-    (so subscribed calendars mark them cancelled instead of keeping a stale entry)."""
+    (so subscribed calendars mark them cancelled instead of keeping a stale entry); ``filters``
+    as on the list (theme, goal, kind, series)."""
     recently = utcnow() - CANCELLED_IN_FEED
     rows = session.exec(
-        select(Event)
+        _events(with_drafts=False, **filters)
         .where(
             or_(
                 col(Event.state) == PUBLISHED,

@@ -22,11 +22,12 @@ from .models import WAITLISTED, Event
 from .participants_csv import participants_csv
 from .registration_forms import answers_of, registration_context, registration_form
 from .views import _absolute_url, _ics_response, _uid_host, bp, event_page, event_url, load_event
+from .write_views import load_managed_event
 
 SEES_PARTICIPANTS = Rule(
     permissions.can_see_participants,
     _l("Only the event's organisers can see who registered."),
-    on=("event",),
+    on=("event", "organiser_ids"),
 )
 FRAGMENT = "events/_registration_response.html"
 
@@ -130,8 +131,8 @@ def my_feed(token: str):
 
 
 @bp.get("/events/<int:event_id>/participants")
-@requires(SIGNED_IN, SEES_PARTICIPANTS, load=load_event)
-def event_participants(event_id: int, event: Event):
+@requires(SIGNED_IN, SEES_PARTICIPANTS, load=load_managed_event)
+def event_participants(event_id: int, event: Event, organiser_ids):
     return render(
         "events/participants.html",
         event=event,
@@ -141,8 +142,8 @@ def event_participants(event_id: int, event: Event):
 
 
 @bp.get("/events/<int:event_id>/participants.csv")
-@requires(SIGNED_IN, SEES_PARTICIPANTS, load=load_event)
-def event_participants_csv(event_id: int, event: Event):
+@requires(SIGNED_IN, SEES_PARTICIPANTS, load=load_managed_event)
+def event_participants_csv(event_id: int, event: Event, organiser_ids):
     body = participants_csv(
         registration_queries.participants(get_session(), event), registration.questions_of(event)
     )

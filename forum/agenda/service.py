@@ -21,8 +21,9 @@ from ..core.queries import unknown_goal_ids
 from ..domain import Conflict, InvalidInput, NotAllowed
 from ..events import event_cancelled, event_rescheduled
 from ..markup import render_markdown
-from ..permissions import can_manage_events
+from ..permissions import can_manage_event, can_manage_events
 from ..projects.models import Project
+from . import history, organisers
 from .models import (
     CANCELLED,
     DRAFT,
@@ -95,7 +96,9 @@ def to_local(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).replace(tzinfo=None)
 
 
-def _check(session: Session, data: EventInput) -> tuple[datetime, datetime]:
+def _check(session: Session, data: EventInput, moments=None) -> tuple[datetime, datetime]:
+    """``moments``: the UTC (start, end) when the caller converted the local times itself (a
+    series' occurrence, see ``recurrence.occurrence_utc``)."""
     if data.kind not in KINDS:
         raise InvalidInput(_l("Choose a kind of event."), field="kind")
     if data.language not in LANGUAGES:
@@ -108,8 +111,11 @@ def _check(session: Session, data: EventInput) -> tuple[datetime, datetime]:
         raise InvalidInput(
             _l("A translation needs both a title and a summary."), field="title_translation"
         )
-    starts_at = to_utc(data.starts_local, field_name="start_time")
-    ends_at = to_utc(data.ends_local, field_name="end_time")
+    if moments is None:
+        starts_at = to_utc(data.starts_local, field_name="start_time")
+        ends_at = to_utc(data.ends_local, field_name="end_time")
+    else:
+        starts_at, ends_at = moments
     if ends_at <= starts_at:
         raise InvalidInput(_l("The event must end after it starts."), field="end_time")
     if data.online and not data.join_url.strip():
@@ -163,12 +169,27 @@ def _apply(session: Session, event: Event, data: EventInput, starts_at, ends_at)
 
 def _require_writer(actor) -> None:
     if not can_manage_events(actor):
-        raise NotAllowed(_l("Only moderators and administrators can write events."))
+        raise NotAllowed(_l("Only organisers, moderators and administrators can write events."))
+
+
+def require_manager(session: Session, actor, item) -> None:
+    """``actor`` may change this event or series (its organisers, moderators, admins)."""
+    if not can_manage_event(actor, item, organisers.organiser_ids(session, item)):
+        raise NotAllowed(
+            _l("Only its organisers, moderators and administrators can change this event.")
+        )
 
 
 def create_event(
-    *, session: Session, actor, data: EventInput, publish: bool = False, is_demo: bool = False
+    *,
+    session: Session,
+    actor,
+    data: EventInput,
+    publish: bool = False,
+    is_demo: bool = False,
+    organiser_ids=(),
 ) -> Event:
+    """The author becomes an organiser, with the co-organisers ``organiser_ids``."""
     _require_writer(actor)
     starts_at, ends_at = _check(session, data)
     event = Event(
@@ -183,21 +204,41 @@ def create_event(
         is_demo=is_demo,
     )
     _apply(session, event, data, starts_at, ends_at)
+    author = [actor.id] if getattr(actor, "id", None) is not None else []
+    organisers.set_organisers(session, event, [*author, *organiser_ids])
     return event
 
 
 def update_event(
-    *, session: Session, actor, event: Event, data: EventInput, publish: bool = False
+    *,
+    session: Session,
+    actor,
+    event: Event,
+    data: EventInput,
+    publish: bool = False,
+    organiser_ids=None,
 ) -> Event:
+    """Save ``data``; a published event keeps a revision of what changed, and an occurrence of a
+    series becomes its own (``occurrence_changed``): the series no longer overwrites it.
+    ``organiser_ids``: the organisers after the save (None: unchanged)."""
     _require_writer(actor)
+    require_manager(session, actor, event)
     if event.is_cancelled:
         raise Conflict(_l("A cancelled event cannot be edited."))
     starts_at, ends_at = _check(session, data)
     before = [getattr(event, name) for name in SCHEDULING_FIELDS]
+    was = history.snapshot(session, event)
     capacity_before = event.capacity
     _apply(session, event, data, starts_at, ends_at)
     if event.capacity != capacity_before and not event.is_draft:
         fill_seats(session=session, actor=actor, event=event)
+    if organiser_ids is not None:
+        organisers.set_organisers(session, event, organiser_ids)
+    revision = (
+        None if event.is_draft else history.record(session, actor=actor, before=was, item=event)
+    )
+    if revision is not None and event.series_id is not None:
+        event.occurrence_changed = True
     rescheduled = before != [getattr(event, name) for name in SCHEDULING_FIELDS]
     rescheduled = rescheduled and not event.is_draft
     published = publish and event.is_draft
@@ -213,11 +254,14 @@ def update_event(
 
 def cancel_event(*, session: Session, actor, event: Event) -> Event:
     _require_writer(actor)
+    require_manager(session, actor, event)
     if event.state != PUBLISHED:
         raise Conflict(_l("Only a published event can be cancelled."))
+    was = history.snapshot(session, event)
     event.state, event.cancelled_at, event.updated_at = CANCELLED, utcnow(), utcnow()
     event.sequence += 1
     session.add(event)
     session.flush()
+    history.record(session, actor=actor, before=was, item=event)
     event_cancelled.send("agenda", session=session, actor=actor, event=event)
     return event

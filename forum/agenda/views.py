@@ -21,10 +21,12 @@ from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..i18n import current_language
 from ..projects.filters import goal_arg, theme_and_goal_options, theme_arg
-from ..web import fail, register_template_globals, render
-from . import ics, labels, queries
+from ..projects.labels import localized_name
+from ..web import fail, page_arg, register_template_globals, render
+from . import ics, labels, organisers, queries
 from .models import KINDS, Event
 from .registration_forms import registration_context
+from .series_queries import occurrence_context, series_arg, series_of, series_options
 from .service import to_local
 
 bp = Blueprint("events", __name__)
@@ -46,10 +48,19 @@ def _template_globals(state):
 
 def load_event(event_id: int) -> dict:
     """Unknown events and drafts the reader may not see are both "not found"."""
-    event = get_session().get(Event, event_id)
-    if event is None or not permissions.can_view_event(current_user, event):
+    session = get_session()
+    event = session.get(Event, event_id)
+    ids = organisers.organiser_ids(session, event) if event and event.is_draft else ()
+    if event is None or not permissions.can_view_event(current_user, event, ids):
         fail(404, _("This event does not exist or is not published."))
     return {"event": event}
+
+
+def drafts_shown_to(user):
+    """``with_drafts`` of the lists: every draft for moderators, an organiser's own drafts."""
+    if permissions.can_moderate(user):
+        return True
+    return user.id if permissions.can_manage_events(user) else False
 
 
 def event_url(event: Event, **kwargs) -> str:
@@ -73,29 +84,40 @@ def _shift(month: date, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-@bp.get("/events")
-def event_list():
-    session = get_session()
+def _filters(session):
+    """The theme, goal, kind and series the query string names (400 for unknown ones), and
+    the same as keyword arguments of the queries."""
     theme = theme_arg(session, request.args.get("theme"))
     goal = goal_arg(session, request.args.get("sdg"))
     kind = request.args.get("kind", "")
     if kind and kind not in KINDS:
         fail(400, _("Choose a kind of event from the list."))
-    month = _month_arg()
-    if not 1900 < month.year < 9999:
-        fail(400, _("Give the month as YYYY-MM, e.g. 2026-12."))
+    series = series_arg(session)
     filters = {
         "theme_id": theme.id if theme else None,
         "goal_id": goal.id if goal else None,
         "kind": kind or None,
+        "series_id": series.id if series else None,
     }
-    with_drafts = permissions.can_manage_events(current_user)
-    listing = queries.list_events(session, with_drafts=with_drafts, **filters)
+    return theme, goal, kind, series, filters
+
+
+@bp.get("/events")
+def event_list():
+    session = get_session()
+    theme, goal, kind, series, filters = _filters(session)
+    month = _month_arg()
+    if not 1900 < month.year < 9999:
+        fail(400, _("Give the month as YYYY-MM, e.g. 2026-12."))
+    with_drafts = drafts_shown_to(current_user)
+    pages = {"upcoming_page": page_arg("upcoming_page"), "past_page": page_arg("past_page")}
+    listing = queries.list_events(session, with_drafts=with_drafts, **pages, **filters)
     days = queries.month_events(session, month, with_drafts=with_drafts, **filters)
     query = {
         "theme": theme.slug if theme else None,
         "sdg": goal.number if goal else None,
         "kind": kind or None,
+        "series": series.id if series else None,
     }
     query = {key: value for key, value in query.items() if value}
     return render(
@@ -109,11 +131,18 @@ def event_list():
         previous_month=_shift(month, -1),
         next_month=_shift(month, 1),
         query=query,
-        current={"theme": query.get("theme"), "sdg": query.get("sdg"), "kind": kind},
+        current={
+            "theme": query.get("theme"),
+            "sdg": query.get("sdg"),
+            "kind": kind,
+            "series": str(series.id) if series else None,
+        },
         options={
             **theme_and_goal_options(all_themes(session), all_goals(session)),
             "kinds": [(k, str(label)) for k, label in labels.KIND_LABELS.items()],
+            "series": series_options(session),
         },
+        pages=pages,
     )
 
 
@@ -126,11 +155,13 @@ def event_detail(event_id: int):
 def event_page(event: Event, *, status: int = 200, **registration):
     """The event page; ``registration``: the context of its registration fragment."""
     language, title, summary_html = event.text_in(current_language())
+    session = get_session()
     return render(
         "events/event.html",
         status=status,
         event=event,
-        details=queries.event_details(get_session(), event),
+        details=queries.event_details(session, event),
+        extra=occurrence_context(session, event),
         language=language,
         title=title,
         summary_html=summary_html,
@@ -159,18 +190,33 @@ def event_ics(event_id: int):
     event = load_event(event_id)["event"]
     if event.is_draft:
         fail(404, _("This event does not exist or is not published."))
-    body = ics.calendar_of([event], host=_uid_host(), url_of=_absolute_url, name=event.title)
-    return _ics_response(body, f"event-{event.id}.ics")
+    return ics_response([event], name=event.title, filename=f"event-{event.id}.ics")
 
 
 @bp.get("/events.ics")
 def events_feed():
-    events = queries.feed_events(get_session())
+    """Every public event, or those of a theme, goal, kind or series (``?theme=<slug>``...)."""
+    session = get_session()
+    theme, _goal, _kind, _series, filters = _filters(session)
+    events = queries.feed_events(session, **filters)
+    name = _("Tillsammans forum: events")
+    if theme is not None:
+        name = f"{name}: {localized_name(theme)}"
+    return ics_response(events, name=name, filename="events.ics")
+
+
+def ics_response(events: list[Event], *, name: str, filename: str) -> Response:
+    """The feed of ``events``; an occurrence names its series (see ``ics``)."""
+    related = series_of(get_session(), events)
     body = ics.calendar_of(
-        events, host=_uid_host(), url_of=_absolute_url, name=_("Tillsammans forum: events")
+        events,
+        host=_uid_host(),
+        url_of=_absolute_url,
+        name=name,
+        related=lambda event: related.get(event.series_id),
     )
-    return _ics_response(body, "events.ics")
+    return _ics_response(body, filename)
 
 
-# The editor's and registration's routes join this blueprint.
-from . import registration_views, write_views  # noqa: E402,F401
+# The editor's, registration's, series' and history's routes join this blueprint.
+from . import history_views, registration_views, series_views, write_views  # noqa: E402,F401

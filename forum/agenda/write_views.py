@@ -16,14 +16,26 @@ from ..i18n import current_language
 from ..permissions import Rule
 from ..projects import queries as project_queries
 from ..web import fail, finish, render, requires, show_on_form
-from . import queries, service
+from . import organisers, queries, service
 from .forms import EventForm, form_data_of
 from .models import Event
 from .views import bp, event_url, load_event
 
 WRITES_EVENTS = Rule(
-    permissions.can_manage_events, _l("Only moderators and administrators can write events.")
+    permissions.can_manage_events,
+    _l("Only organisers, moderators and administrators can write events."),
 )
+MANAGES_EVENT = Rule(
+    permissions.can_manage_event,
+    _l("Only its organisers, moderators and administrators can change this event."),
+    on=("event", "organiser_ids"),
+)
+
+
+def load_managed_event(event_id: int) -> dict:
+    """The event (404 as on its page) and its organisers' ids, for ``MANAGES_EVENT``."""
+    event = load_event(event_id)["event"]
+    return {"event": event, "organiser_ids": organisers.organiser_ids(get_session(), event)}
 
 
 def _event_form(**kwargs) -> EventForm:
@@ -45,13 +57,16 @@ def _handle(form: EventForm, save, *, event=None):
         return _form_page(form, event=event, status=422)
     publish = request.form.get("action") == "publish"
     try:
-        saved = save(form.to_input(), publish)
+        ids = organisers.parse_handles(get_session(), form.organisers.data)
+        saved = save(form.to_input(), publish, ids)
     except DomainError as error:
         get_session().rollback()
         show_on_form(form, error)
         return _form_page(form, event=event, status=error.status)
     if saved.is_draft:
-        message = _("The draft was saved. Only moderators and administrators can see it.")
+        message = _(
+            "The draft was saved. Only its organisers, moderators and administrators can see it."
+        )
     else:
         message = _("The event was saved.")
     return finish(event_url(saved), message=message)
@@ -64,32 +79,41 @@ def event_new():
         return _form_page(_event_form(data={"language": current_language()}))
     return _handle(
         _event_form(),
-        lambda data, publish: service.create_event(
-            session=get_session(), actor=current_user, data=data, publish=publish
+        lambda data, publish, ids: service.create_event(
+            session=get_session(), actor=current_user, data=data, publish=publish, organiser_ids=ids
         ),
     )
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
-@requires(WRITES_EVENTS, load=load_event)
-def event_edit(event_id: int, event: Event):
+@requires(WRITES_EVENTS, MANAGES_EVENT, load=load_managed_event)
+def event_edit(event_id: int, event: Event, organiser_ids: list[int]):
     if event.is_cancelled:
         fail(409, _("A cancelled event cannot be edited."))
+    session = get_session()
     if request.method == "GET":
-        theme_ids, goal_ids = queries.linked_ids(get_session(), event)
-        return _form_page(_event_form(data=form_data_of(event, theme_ids, goal_ids)), event=event)
+        theme_ids, goal_ids = queries.linked_ids(session, event)
+        data = form_data_of(event, theme_ids, goal_ids)
+        data["organisers"] = organisers.handles_text(session, event, leave_out=event.author_id)
+        return _form_page(_event_form(data=data), event=event)
+    author = [event.author_id] if event.author_id in organiser_ids else []
     return _handle(
         _event_form(),
-        lambda data, publish: service.update_event(
-            session=get_session(), actor=current_user, event=event, data=data, publish=publish
+        lambda data, publish, ids: service.update_event(
+            session=session,
+            actor=current_user,
+            event=event,
+            data=data,
+            publish=publish,
+            organiser_ids=[*author, *ids],
         ),
         event=event,
     )
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
-@requires(WRITES_EVENTS, load=load_event)
-def event_cancel(event_id: int, event: Event):
+@requires(WRITES_EVENTS, MANAGES_EVENT, load=load_managed_event)
+def event_cancel(event_id: int, event: Event, organiser_ids: list[int]):
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
