@@ -64,6 +64,8 @@ def change_registration(
     if commit:
         session.commit()
     return registration
+
+
 def series_input(rule: str = "FREQ=MONTHLY;BYDAY=2FR", first=None, **overrides):
     """A monthly online webinar, 12:00-13:00 from ``first`` (a date; 2027-01-08 by default)."""
     from datetime import date, time
