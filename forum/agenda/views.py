@@ -22,7 +22,7 @@ from ..db import get_session
 from ..i18n import current_language
 from ..projects.filters import goal_arg, theme_and_goal_options, theme_arg
 from ..web import fail, register_template_globals, render
-from . import ics, labels, queries
+from . import afterwards, ics, labels, queries
 from .models import KINDS, Event
 from .service import to_local
 
@@ -119,13 +119,16 @@ def event_list():
 def event_detail(event_id: int):
     event = load_event(event_id)["event"]
     language, title, summary_html = event.text_in(current_language())
+    details = queries.event_details(get_session(), event)
     return render(
         "events/event.html",
         event=event,
-        details=queries.event_details(get_session(), event),
+        details=details,
         language=language,
         title=title,
         summary_html=summary_html,
+        **afterwards.recording_context(get_session(), event),
+        lesson_from_event_url=afterwards.lesson_url(event, details),
     )
 
 
@@ -163,4 +166,5 @@ def events_feed():
     return _ics_response(body, "events.ics")
 
 
-from . import write_views  # noqa: E402,F401  (the editor's routes join this blueprint)
+# The editor's and the recording's routes join this blueprint.
+from . import recording_views, write_views  # noqa: E402,F401
