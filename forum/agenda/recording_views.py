@@ -48,7 +48,7 @@ def _form_page(form, event: Event, recording: EventRecording | None, *, status: 
         form=form,
         event=event,
         recording=recording,
-        remove_form=ActionForm(),
+        remove_form=ActionForm(formdata=None),
         upload_max_mb=current_app.config["UPLOAD_MAX_MB"],
         slides_max_mb=current_app.config["UPLOAD_SLIDES_MAX_MB"],
     )

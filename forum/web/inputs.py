@@ -40,7 +40,8 @@ def _without_nul(value):
 
 UPLOAD_LIMIT = "forum_upload_limit"  # a view attribute: the config key of its limit in MB
 TEXT_FIELDS_MAX = 3 * 1024 * 1024  # the text fields of an upload form (pasted captions: 2 MB)
-DISCARD_MAX_FACTOR = 4
+DISCARD_MAX_FACTOR = 2  # a refused body is read to the end up to twice the limit...
+DISCARD_MIN = 64 * 1024 * 1024  # ...or this much, whichever is more
 
 
 def accepts_uploads(limit_setting: str):
@@ -90,13 +91,13 @@ class ForumRequest(Request):
 def discard_request_body() -> None:
     """Read and drop what is left of a refused request's body, so the client reads our 413 page
     instead of a connection reset (a server that closes a socket with unread data resets it).
-    A body many times larger than the limit is left unread: reading it would cost more."""
+    A body much larger than the limit is left unread: reading it would cost more."""
+    budget = max(DISCARD_MAX_FACTOR * (request.max_content_length or 0), DISCARD_MIN)
     length = request.content_length
-    limit = request.max_content_length or 0
-    if length is not None and length > DISCARD_MAX_FACTOR * max(limit, 1024 * 1024):
+    if length is not None and length > budget:
         return
     stream = request.environ.get("wsgi.input")
-    remaining = length if length is not None else DISCARD_MAX_FACTOR * max(limit, 1024 * 1024)
+    remaining = length if length is not None else budget
     try:
         while remaining > 0:
             chunk = stream.read(min(remaining, 64 * 1024))

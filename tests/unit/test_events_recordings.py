@@ -71,7 +71,7 @@ def test_an_uploaded_video_is_stored_under_a_name_the_forum_makes(app, db_sessio
     assert recording.captions_language == "sv"
 
 
-def test_replacing_a_video_deletes_the_old_file_once_the_change_commits(db_session, mod, past_event):
+def test_replacing_a_video_deletes_the_old_file_after_the_commit(db_session, mod, past_event):
     first = save(db_session, mod, past_event, video_upload=upload(WEBM)).video_file
     old = uploads.path_of(first)
     second = save(db_session, mod, past_event, video_upload=upload(MP4_HEAD)).video_file
