@@ -338,3 +338,25 @@ def test_unknown_lesson_prefill_values_are_ignored(client, db_session, query):
     assert response.status_code == 200
     assert "javascript:alert(1)</textarea>" not in response.text
     assert not re.search(r'<option selected value="\d', response.text)
+
+
+def test_the_recording_form_takes_more_than_the_forums_usual_limit(client, app, mod, past):
+    """Elsewhere a request may be 1 MB (MAX_CONTENT_LENGTH) and a text field 500 kB; here a
+    video up to UPLOAD_MAX_MB and captions up to their own 2 MB limit."""
+    assert app.config["MAX_CONTENT_LENGTH"] < 2 * 1024 * 1024 < app.config["UPLOAD_MAX_MB"] << 20
+    login_as(client, mod)
+    words = "ord " * 40
+    long_captions = "WEBVTT\n\n" + "".join(
+        f"00:{n // 60:02d}:{n % 60:02d}.000 --> 00:{n // 60:02d}:{n % 60:02d}.900\n{words}\n\n"
+        for n in range(3600)
+    )
+    assert 500_000 < len(long_captions.encode()) < 2_000_000
+    response = post(
+        client,
+        past,
+        video_file=(io.BytesIO(WEBM + b"\0" * (2 * 1024 * 1024)), "stor.webm"),
+        captions=long_captions,
+    )
+    assert response.status_code == 303, response.text
+    page = client.get(f"/events/{past.id}", headers=EN).text
+    assert '<details class="transcript-details">' in page and 'id="t=3599"' in page
