@@ -98,6 +98,12 @@ def test_upload_a_recording_and_seek_it_from_the_transcript(
         context.close()
 
 
+# more cues than the page shows unfolded: the cue sits in a closed <details>
+LONG = CAPTIONS + "".join(
+    f"\n00:01:{n:02d}.000 --> 00:01:{n:02d}.900\nTextruta {n}.\n" for n in range(0, 60, 4)
+)
+
+
 def test_without_javascript_the_moment_lands_on_its_cue(browser, live_app, live_server):
     mod = live_user(live_app, role="moderator", locale="en")
     event = past_event(live_app, mod)
@@ -108,17 +114,18 @@ def test_without_javascript_the_moment_lands_on_its_cue(browser, live_app, live_
             session=session,
             actor=mod,
             event=event,
-            data=RecordingInput(video_url="https://play.example.org/v/9", captions=CAPTIONS),
+            data=RecordingInput(video_url="https://play.example.org/v/9", captions=LONG),
         )
         session.commit()
     context = browser.new_context(java_script_enabled=False, viewport={"width": 800, "height": 400})
     page = context.new_page()
     try:
-        page.goto(f"{live_server.url}/events/{event.id}#t=30")
-        cue = page.locator("li[id='t=30']")
+        page.goto(f"{live_server.url}/events/{event.id}#t=68")
+        cue = page.locator("li[id='t=68']")
         expect(cue).to_be_in_viewport()
-        expect(page.locator("li:target")).to_have_attribute("id", "t=30")
-        assert cue.locator("a.cue-time").get_attribute("href") == "#t=30"
+        expect(page.locator("li:target")).to_have_attribute("id", "t=68")
+        expect(page.locator("details.transcript-details")).to_have_attribute("open", "")
+        assert cue.locator("a.cue-time").get_attribute("href") == "#t=68"
         expect(page.get_by_text("No captions yet")).to_have_count(0)
     finally:
         context.close()
