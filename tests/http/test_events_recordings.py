@@ -62,6 +62,22 @@ def post(client, event, headers=EN, **fields):
     )
 
 
+def post_large(client, event, headers=EN, **fields):
+    """A body built here: the test client would spool a large one to a file it never closes."""
+    values = {"video_url": "", "captions_language": "sv"}
+    for name, value in fields.items():
+        values[name] = (
+            FileStorage(io.BytesIO(value[0]), value[1]) if isinstance(value, tuple) else value
+        )
+    boundary, body = encode_multipart(values)
+    return client.post(
+        f"/events/{event.id}/recording",
+        data=body,
+        headers=headers,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+
+
 def attach(client, event, **fields):
     fields.setdefault("video_file", (io.BytesIO(WEBM), "Mitt möte (slutlig).webm"))
     fields.setdefault("captions", VTT)
@@ -230,19 +246,9 @@ def test_an_oversize_upload_is_a_413_with_the_limit_and_the_stored_values(
     login_as(client, mod)
     post(client, past, video_url="https://play.example.org/v/1")
     app.config["UPLOAD_MAX_MB"] = 1
-    # the body built here: the test client would spool a large one to a file it never closes
-    boundary, body = encode_multipart(
-        {
-            "video_url": "",
-            "video_file": FileStorage(io.BytesIO(WEBM + b"\0" * (1024 * 1024)), "stor.webm"),
-        }
-    )
     for headers in (EN, HX):
-        response = client.post(
-            f"/events/{past.id}/recording",
-            data=body,
-            headers=headers,
-            content_type=f"multipart/form-data; boundary={boundary}",
+        response = post_large(
+            client, past, headers, video_file=(WEBM + b"\0" * (1024 * 1024), "stor.webm")
         )
         assert response.status_code == 413
         assert "a video may be at most 1 MB" in response.text
@@ -351,10 +357,10 @@ def test_the_recording_form_takes_more_than_the_forums_usual_limit(client, app, 
         for n in range(3600)
     )
     assert 500_000 < len(long_captions.encode()) < 2_000_000
-    response = post(
+    response = post_large(
         client,
         past,
-        video_file=(io.BytesIO(WEBM + b"\0" * (2 * 1024 * 1024)), "stor.webm"),
+        video_file=(WEBM + b"\0" * (2 * 1024 * 1024), "stor.webm"),
         captions=long_captions,
     )
     assert response.status_code == 303, response.text
