@@ -136,7 +136,7 @@ def _send(name: str | None, mimetype: str, download_name: str):
     if not name:
         fail(404, str(NO_FILE))
     try:
-        return send_file(
+        response = send_file(
             uploads.path_of(name),
             mimetype=mimetype,
             download_name=download_name,
@@ -144,6 +144,13 @@ def _send(name: str | None, mimetype: str, download_name: str):
         )
     except (FileNotFoundError, ValueError):
         fail(404, str(NO_FILE))
+    return _no_sniffing(response)
+
+
+def _no_sniffing(response: Response) -> Response:
+    """Members' files are only ever what their type says (never HTML a browser might run)."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/events/<int:event_id>/recording/video")
@@ -167,4 +174,4 @@ def recording_captions(event_id: int):
         fail(404, str(NO_FILE))
     response = Response(recording.captions, mimetype="text/vtt")
     response.headers["Content-Disposition"] = f'inline; filename="event-{event.id}.vtt"'
-    return response
+    return _no_sniffing(response)

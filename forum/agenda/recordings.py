@@ -101,53 +101,48 @@ def _require_published(event: Event) -> None:
         raise Conflict(_l("Only a published event can have a recording. Publish it first."))
 
 
-def _video(session, event, recording: EventRecording, data: RecordingInput) -> None:
-    url = https_url(data.video_url, field="video_url")
-    upload = data.video_upload
-    if url and upload:
-        raise InvalidInput(_l("Give a link or upload a file, not both."), field="video_url")
-    if upload is not None:
-        if upload.size > _mb("UPLOAD_MAX_MB") * 1024 * 1024:
-            raise TooLarge(
-                _l("The video is too large (at most %(size)s MB).", size=_mb("UPLOAD_MAX_MB")),
-                field="video_file",
-            )
-        mime = video_type(upload.head())
-        if mime is None:
-            raise InvalidInput(_l("Upload the video as an MP4 or WebM file."), field="video_file")
-        uploads.remove_after_commit(session, recording.video_file)
-        recording.video_file = uploads.store(session, event.id, upload.stream, VIDEO_TYPES[mime])
-        recording.video_type, recording.video_url = mime, None
-    elif url or data.remove_video or recording.video_url:
-        # a new link replaces a kept file; an emptied link field empties the link
-        if url or data.remove_video:
-            uploads.remove_after_commit(session, recording.video_file)
-            recording.video_file = recording.video_type = None
-        recording.video_url = url
-
-
-def _slides(session, event, recording: EventRecording, data: RecordingInput) -> None:
-    url = https_url(data.slides_url, field="slides_url")
-    upload = data.slides_upload
-    if url and upload:
-        raise InvalidInput(_l("Give a link or upload a file, not both."), field="slides_url")
-    if upload is not None:
+def _file_type(part: str, upload: Upload) -> str:
+    """The MIME type of an uploaded video or slides file, refused when over its limit or of
+    another type."""
+    if part == "video":
+        limit = _mb("UPLOAD_MAX_MB")
+        too_large = _l("The video is too large (at most %(size)s MB).", size=limit)
+    else:
         limit = _mb("UPLOAD_SLIDES_MAX_MB")
-        if upload.size > limit * 1024 * 1024:
-            raise TooLarge(
-                _l("The slides are too large (at most %(size)s MB).", size=limit),
-                field="slides_file",
-            )
-        if not upload.head(5) == b"%PDF-":
-            raise InvalidInput(_l("Upload the slides as a PDF file."), field="slides_file")
-        uploads.remove_after_commit(session, recording.slides_file)
-        recording.slides_file = uploads.store(session, event.id, upload.stream, ".pdf")
-        recording.slides_url = None
-    elif url or data.remove_slides or recording.slides_url:
-        if url or data.remove_slides:
-            uploads.remove_after_commit(session, recording.slides_file)
-            recording.slides_file = None
-        recording.slides_url = url
+        too_large = _l("The slides are too large (at most %(size)s MB).", size=limit)
+    if upload.size > limit * 1024 * 1024:
+        raise TooLarge(too_large, field=f"{part}_file")
+    head = upload.head()
+    if part == "video" and video_type(head) is None:
+        raise InvalidInput(_l("Upload the video as an MP4 or WebM file."), field="video_file")
+    if part == "slides" and not head.startswith(b"%PDF-"):
+        raise InvalidInput(_l("Upload the slides as a PDF file."), field="slides_file")
+    return video_type(head) or PDF
+
+
+def _link_or_file(session, event, recording, part: str, url_text, upload, remove) -> None:
+    """Set the ``part`` ("video" or "slides") of ``recording``: a new file replaces what was
+    there, a new link replaces a kept file, an emptied link field empties the link, and nothing
+    given keeps the file unless ``remove`` asks otherwise."""
+    url = https_url(url_text, field=f"{part}_url")
+    if url and upload:
+        raise InvalidInput(_l("Give a link or upload a file, not both."), field=f"{part}_url")
+    kept = getattr(recording, f"{part}_file")
+    if upload is not None:
+        mime = _file_type(part, upload)
+        suffix = VIDEO_TYPES.get(mime, ".pdf")
+        uploads.remove_after_commit(session, kept)
+        setattr(recording, f"{part}_file", uploads.store(session, event.id, upload.stream, suffix))
+        setattr(recording, f"{part}_url", None)
+        if part == "video":
+            recording.video_type = mime
+        return
+    if url or remove:
+        uploads.remove_after_commit(session, kept)
+        setattr(recording, f"{part}_file", None)
+        if part == "video":
+            recording.video_type = None
+    setattr(recording, f"{part}_url", url)
 
 
 def _captions(recording: EventRecording, data: RecordingInput) -> None:
@@ -168,8 +163,12 @@ def save_recording(
     _require_published(event)
     recording = session.get(EventRecording, event.id) or EventRecording(event_id=event.id)
     _captions(recording, data)
-    _video(session, event, recording, data)
-    _slides(session, event, recording, data)
+    _link_or_file(
+        session, event, recording, "video", data.video_url, data.video_upload, data.remove_video
+    )
+    _link_or_file(
+        session, event, recording, "slides", data.slides_url, data.slides_upload, data.remove_slides
+    )
     if (
         not any(
             (recording.video_url, recording.video_file, recording.slides_url, recording.slides_file)

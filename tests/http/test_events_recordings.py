@@ -166,6 +166,7 @@ def test_the_files_are_served_with_their_types_and_ranges(client, db_session, mo
     assert slides.mimetype == "application/pdf" and slides.data == PDF
     assert slides.headers["Content-Disposition"] == f"inline; filename=event-{past.id}-slides.pdf"
     for response in (video, part, slides):
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
         response.close()
     vtt = anonymous.get(f"/events/{past.id}/captions.vtt")
     assert vtt.headers["Content-Type"] == "text/vtt; charset=utf-8"
