@@ -28,3 +28,11 @@ def make_event(session, actor, *, publish: bool = True, **overrides):
     )
     session.commit()
     return event
+
+
+PAST = {"starts_local": datetime(2025, 1, 10, 12), "ends_local": datetime(2025, 1, 10, 13)}
+
+
+def make_past_event(session, actor, **overrides):
+    """A published webinar that took place (January 2025): one that can have a recording."""
+    return make_event(session, actor, **{**PAST, **overrides})

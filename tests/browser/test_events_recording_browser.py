@@ -6,14 +6,13 @@ without JavaScript; axe-core on every page of the way."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.support import live_session, live_user, log_in
-from tests.events_helpers import make_event
+from tests.events_helpers import make_past_event
 
 VIDEO = Path(__file__).parent.parent / "data" / "tiny.webm"
 CAPTIONS = """WEBVTT
@@ -51,12 +50,10 @@ SEEKED = (
 
 def past_event(live_app, mod):
     with live_app.test_request_context("/"), live_session(live_app) as session:
-        return make_event(
+        return make_past_event(
             session,
             mod,
             title="Webbinarium om skyfall",
-            starts_local=datetime(2025, 3, 14, 12),
-            ends_local=datetime(2025, 3, 14, 13),
         )
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,7 +18,7 @@ from forum import create_app
 from forum.agenda import uploads
 from forum.agenda.models import EventRecording
 from forum.agenda.service import cancel_event
-from tests.events_helpers import make_event
+from tests.events_helpers import make_event, make_past_event
 from tests.factories import goal, login_as, make_project, make_user, theme
 
 WEBM = (Path(__file__).parent.parent / "data" / "tiny.webm").read_bytes()
@@ -40,11 +39,9 @@ def mod(db_session):
 def past(app, db_session, mod):
     with app.test_request_context("/"):
         project = make_project(db_session, mod, name="Skyfallsgården")
-        return make_event(
+        return make_past_event(
             db_session,
             mod,
-            starts_local=datetime(2025, 1, 10, 12),
-            ends_local=datetime(2025, 1, 10, 13),
             project_id=project.id,
             theme_ids=[theme(db_session, 2).id],
             goal_ids=[goal(db_session, 11).id, goal(db_session, 13).id],

@@ -8,14 +8,13 @@ from __future__ import annotations
 import http.client
 import io
 import re
-from datetime import datetime
 from urllib.parse import urlsplit
 
 import requests
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from tests.events_helpers import make_event
+from tests.events_helpers import make_past_event
 from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.processes import WAIT, Forum
 
@@ -25,11 +24,9 @@ BODY_MB = 24  # far more than the socket buffers of the loopback take in
 def test_an_oversize_upload_gets_the_413_page(app, db_session, live_settings, tmp_path):
     mod = make_user(db_session, role="moderator", locale="en", email="mod@example.org")
     with app.test_request_context("/"):
-        event = make_event(
+        event = make_past_event(
             db_session,
             mod,
-            starts_local=datetime(2025, 1, 10, 12),
-            ends_local=datetime(2025, 1, 10, 13),
         )
     uploads = str(tmp_path / "uploads")
     with Forum(live_settings, tmp_path, FORUM_UPLOAD_MAX_MB="1", FORUM_UPLOAD_DIR=uploads) as forum:

@@ -5,7 +5,6 @@ that take no recording, the transcript's anchors and the demo recordings."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from forum.agenda.recordings import (
 )
 from forum.agenda.service import cancel_event
 from forum.domain import Conflict, InvalidInput, NotAllowed
-from tests.events_helpers import make_event
+from tests.events_helpers import make_event, make_past_event
 from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -43,11 +42,9 @@ def upload(data: bytes) -> Upload:
 
 @pytest.fixture
 def past_event(db_session, mod):
-    return make_event(
+    return make_past_event(
         db_session,
         mod,
-        starts_local=datetime(2025, 1, 10, 12),
-        ends_local=datetime(2025, 1, 10, 13),
     )
 
 
@@ -205,11 +202,9 @@ def test_the_transcript_anchors_the_first_cue_of_each_second():
 def test_demo_recordings_caption_past_demo_webinars_once(db_session, mod):
     seed_demo_accounts(db_session)
     admin = demo_user(db_session, "admin")
-    past = make_event(
+    past = make_past_event(
         db_session,
         admin,
-        starts_local=datetime(2025, 1, 10, 12),
-        ends_local=datetime(2025, 1, 10, 13),
     )
     upcoming = make_event(db_session, admin)
     past.is_demo = upcoming.is_demo = True
