@@ -196,7 +196,7 @@ def test_the_transcript_anchors_the_first_cue_of_each_second():
         (None, "12:34"),
         ("t=3600", "1:00:00"),
     ]
-    assert transcript("not captions") == [] and transcript(None) == []
+    assert transcript("not captions") == () and transcript(None) == ()
 
 
 def test_demo_recordings_caption_past_demo_webinars_once(db_session, mod):
