@@ -75,6 +75,11 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # Recordings and slides of events: kept under UPLOAD_DIR (unset: INSTANCE_DIR/uploads) under
+    # names the forum makes; the largest upload request (a video) and slides file, in MB.
+    UPLOAD_DIR: str | None = None
+    UPLOAD_MAX_MB = 500
+    UPLOAD_SLIDES_MAX_MB = 50
 
     RATELIMIT_ENABLED = True
     # Where the limits count (limits' syntax); unset: REDIS_URL's Redis, else this process's memory.

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from .accounts.demo import seed_demo_accounts
 from .agenda.demo import seed_demo_events
+from .agenda.demo_recordings import seed_demo_recordings
 from .discussions.demo import seed_demo_discussions
 from .invitations.demo import seed_demo_invitations
 from .lessons.demo import seed_demo_lessons
@@ -25,6 +26,7 @@ SEEDERS: list[Callable[[Session], list[str]]] = [
     seed_demo_lessons,  # one or two lessons for each demo project
     seed_demo_invitations,  # a past webinar in the invitation archive
     seed_demo_events,  # monthly webinars, a workshop and a study visit
+    seed_demo_recordings,  # captions and a video link for past demo webinars
 ]
 
 

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .db import get_session
 from .domain import DomainError
-from .web import wants_fragment
+from .web import discard_request_body, wants_fragment
 
 MESSAGES = {
     400: (
@@ -53,6 +53,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
         status = exc.code or 500
+        if status == 413:
+            discard_request_body()
         detail = exc.description if getattr(exc, "forum_message", False) else None
         if isinstance(exc, CSRFError):
             detail = str(CSRF_MESSAGE)

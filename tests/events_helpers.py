@@ -89,3 +89,11 @@ def make_series(session, actor, rule: str = "FREQ=MONTHLY;BYDAY=2FR", *, today=N
     )
     session.commit()
     return series
+
+
+PAST = {"starts_local": datetime(2025, 1, 10, 12), "ends_local": datetime(2025, 1, 10, 13)}
+
+
+def make_past_event(session, actor, **overrides):
+    """A published webinar that took place (January 2025): one that can have a recording."""
+    return make_event(session, actor, **{**PAST, **overrides})

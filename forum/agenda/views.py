@@ -23,7 +23,7 @@ from ..i18n import current_language
 from ..projects.filters import goal_arg, theme_and_goal_options, theme_arg
 from ..projects.labels import localized_name
 from ..web import fail, page_arg, register_template_globals, render
-from . import ics, labels, organisers, queries
+from . import afterwards, ics, labels, organisers, queries
 from .models import KINDS, Event
 from .registration_forms import registration_context
 from .series_queries import occurrence_context, series_arg, series_of, series_options
@@ -156,16 +156,19 @@ def event_page(event: Event, *, status: int = 200, **registration):
     """The event page; ``registration``: the context of its registration fragment."""
     language, title, summary_html = event.text_in(current_language())
     session = get_session()
+    details = queries.event_details(session, event)
     return render(
         "events/event.html",
         status=status,
         event=event,
-        details=queries.event_details(session, event),
+        details=details,
         extra=occurrence_context(session, event),
         language=language,
         title=title,
         summary_html=summary_html,
         **registration,
+        **afterwards.recording_context(session, event),
+        lesson_from_event_url=afterwards.lesson_url(event, details),
     )
 
 
@@ -218,5 +221,11 @@ def ics_response(events: list[Event], *, name: str, filename: str) -> Response:
     return _ics_response(body, filename)
 
 
-# The editor's, registration's, series' and history's routes join this blueprint.
-from . import history_views, registration_views, series_views, write_views  # noqa: E402,F401
+# The routes of the editor, registration, series, history and recordings join this blueprint.
+from . import (  # noqa: E402,F401
+    history_views,
+    recording_views,
+    registration_views,
+    series_views,
+    write_views,
+)

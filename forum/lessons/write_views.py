@@ -23,6 +23,7 @@ from . import service
 from .forms import LessonForm, lesson_input_from
 from .limits import lesson_create_limit
 from .models import LESSON_SECTIONS, Lesson
+from .prefill import prefill
 from .views import bp, lesson_context, lesson_url, load_lesson
 
 EDIT_LESSON = Rule(
@@ -100,12 +101,7 @@ def _handle_lesson_form(form, save, *, lesson=None):
 @requires(WRITER)
 def lesson_new():
     if request.method == "GET":
-        initial = {"language": current_language()}
-        project = project_queries.get_project_by_slug(
-            session=get_session(), slug=request.args.get("project", "")
-        )
-        if project is not None:
-            initial["project_id"] = project.id
+        initial = prefill(get_session(), request.args, language=current_language())
         return _form_page(_lesson_form(data=initial))
     return _handle_lesson_form(
         _lesson_form(),

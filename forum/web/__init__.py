@@ -7,6 +7,8 @@ from .inputs import (
     MAX_DATABASE_INT,
     DatabaseIntConverter,
     ForumRequest,
+    accepts_uploads,
+    discard_request_body,
     is_safe_redirect,
     page_arg,
 )
@@ -16,7 +18,9 @@ __all__ = [
     "MAX_DATABASE_INT",
     "DatabaseIntConverter",
     "ForumRequest",
+    "accepts_uploads",
     "current_path_with",
+    "discard_request_body",
     "fail",
     "finish",
     "is_safe_redirect",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 17:04:46.574643
+Create Date: 2026-11-30 17:07:04.123893
 """
 
 from collections.abc import Sequence
