@@ -92,7 +92,7 @@ def test_the_recording_form_is_for_those_who_manage_events(client, db_session, p
     response = client.get(f"/events/{past.id}/recording", headers=EN)
     assert response.status_code == status
     if status == 403:
-        assert "Only moderators and administrators can change recordings." in response.text
+        assert "organisers, moderators and administrators can change recordings." in response.text
     if status == 200:
         assert 'enctype="multipart/form-data"' in response.text
         assert "Captions are required for recorded video." in response.text
