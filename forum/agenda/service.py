@@ -23,6 +23,7 @@ from ..events import event_cancelled, event_rescheduled
 from ..markup import render_markdown
 from ..permissions import can_manage_events
 from ..projects.models import Project
+from .discussion import close_discussion, sync_discussion
 from .models import CANCELLED, DRAFT, KINDS, PUBLISHED, STUDY_VISIT, Event, EventGoal, EventTheme
 
 LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
@@ -164,6 +165,7 @@ def create_event(
         is_demo=is_demo,
     )
     _apply(session, event, data, starts_at, ends_at)
+    sync_discussion(session=session, actor=actor, event=event)
     return event
 
 
@@ -184,6 +186,7 @@ def update_event(
     if rescheduled or published:
         event.sequence += 1
     session.flush()
+    sync_discussion(session=session, actor=actor, event=event)
     if rescheduled:
         event_rescheduled.send("agenda", session=session, actor=actor, event=event)
     return event
@@ -197,5 +200,6 @@ def cancel_event(*, session: Session, actor, event: Event) -> Event:
     event.sequence += 1
     session.add(event)
     session.flush()
+    close_discussion(session=session, event=event)
     event_cancelled.send("agenda", session=session, actor=actor, event=event)
     return event

@@ -23,6 +23,7 @@ from ..i18n import current_language
 from ..projects.filters import goal_arg, theme_and_goal_options, theme_arg
 from ..web import fail, register_template_globals, render
 from . import ics, labels, queries
+from .discussion import discussion_context
 from .models import KINDS, Event
 from .service import to_local
 
@@ -126,6 +127,7 @@ def event_detail(event_id: int):
         language=language,
         title=title,
         summary_html=summary_html,
+        **discussion_context(get_session(), event),
     )
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 16:10:58.795360
+Create Date: 2026-11-30 16:15:24.913169
 """
 
 from collections.abc import Sequence
@@ -531,52 +531,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_watch_defaults")),
     )
     op.create_table(
-        "event",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.Column("summary", sa.Text(), nullable=False),
-        sa.Column("summary_html", sa.Text(), nullable=False),
-        sa.Column("title_translation", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("summary_translation", sa.Text(), nullable=True),
-        sa.Column("summary_translation_html", sa.Text(), nullable=True),
-        sa.Column("starts_at", sa.DateTime(), nullable=False),
-        sa.Column("ends_at", sa.DateTime(), nullable=False),
-        sa.Column("online", sa.Boolean(), nullable=False),
-        sa.Column("join_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-        sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-        sa.Column("meeting_point", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
-        sa.Column("accessibility", sa.Text(), nullable=True),
-        sa.Column("project_id", sa.Integer(), nullable=True),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("sequence", sa.Integer(), nullable=False),
-        sa.Column("author_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("cancelled_at", sa.DateTime(), nullable=True),
-        sa.Column("is_demo", sa.Boolean(), nullable=False),
-        sa.Column("capacity", sa.Integer(), nullable=True),
-        sa.Column("questions", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["author_id"],
-            ["user_account.id"],
-            name=op.f("fk_event_author_id_user_account"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["project_id"],
-            ["project.id"],
-            name=op.f("fk_event_project_id_project"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
-    )
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_event_project_id"), ["project_id"], unique=False)
-        batch_op.create_index("ix_event_state_starts", ["state", "starts_at"], unique=False)
-
-    op.create_table(
         "invitation_delivery",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("invitation_id", sa.Integer(), nullable=False),
@@ -763,90 +717,58 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_thread_theme_id"), ["theme_id"], unique=False)
 
     op.create_table(
-        "event_goal",
-        sa.Column("event_id", sa.Integer(), nullable=False),
-        sa.Column("goal_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["event_id"],
-            ["event.id"],
-            name=op.f("fk_event_goal_event_id_event"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["goal_id"], ["goal.id"], name=op.f("fk_event_goal_goal_id_goal"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("event_id", "goal_id", name=op.f("pk_event_goal")),
-    )
-    op.create_table(
-        "event_recording",
-        sa.Column("event_id", sa.Integer(), nullable=False),
-        sa.Column("video_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-        sa.Column("video_file", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("video_type", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True),
-        sa.Column("slides_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
-        sa.Column("slides_file", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
-        sa.Column("captions", sa.Text(), nullable=True),
-        sa.Column("captions_language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=True),
-        sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["event_id"],
-            ["event.id"],
-            name=op.f("fk_event_recording_event_id_event"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_event_recording")),
-    )
-    op.create_table(
-        "event_registration",
+        "event",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("event_id", sa.Integer(), nullable=False),
-        sa.Column("user_id", sa.Integer(), nullable=False),
-        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-        sa.Column("answers", sa.Text(), nullable=True),
-        sa.Column("queued_at", sa.DateTime(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+        sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("summary_html", sa.Text(), nullable=False),
+        sa.Column("title_translation", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("summary_translation", sa.Text(), nullable=True),
+        sa.Column("summary_translation_html", sa.Text(), nullable=True),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.Column("ends_at", sa.DateTime(), nullable=False),
+        sa.Column("online", sa.Boolean(), nullable=False),
+        sa.Column("join_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("address", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("meeting_point", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True),
+        sa.Column("accessibility", sa.Text(), nullable=True),
+        sa.Column("project_id", sa.Integer(), nullable=True),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+        sa.Column("sequence", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.Column("reminded_at", sa.DateTime(), nullable=True),
+        sa.Column("cancelled_at", sa.DateTime(), nullable=True),
+        sa.Column("is_demo", sa.Boolean(), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=True),
+        sa.Column("questions", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("thread_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["event_id"],
-            ["event.id"],
-            name=op.f("fk_event_registration_event_id_event"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
+            ["author_id"],
             ["user_account.id"],
-            name=op.f("fk_event_registration_user_id_user_account"),
-            ondelete="CASCADE",
+            name=op.f("fk_event_author_id_user_account"),
+            ondelete="SET NULL",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_registration")),
-        sa.UniqueConstraint("event_id", "user_id", name="uq_event_registration_event_user"),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["project.id"],
+            name=op.f("fk_event_project_id_project"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["thread_id"],
+            ["thread.id"],
+            name=op.f("fk_event_thread_id_thread"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
     )
-    with op.batch_alter_table("event_registration", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_event_registration_queue", ["event_id", "state", "queued_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_event_registration_user_id"), ["user_id"], unique=False
-        )
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_event_project_id"), ["project_id"], unique=False)
+        batch_op.create_index("ix_event_state_starts", ["state", "starts_at"], unique=False)
 
-    op.create_table(
-        "event_theme",
-        sa.Column("event_id", sa.Integer(), nullable=False),
-        sa.Column("theme_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["event_id"],
-            ["event.id"],
-            name=op.f("fk_event_theme_event_id_event"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["theme_id"],
-            ["theme.id"],
-            name=op.f("fk_event_theme_theme_id_theme"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("event_id", "theme_id", name=op.f("pk_event_theme")),
-    )
     op.create_table(
         "lesson",
         sa.Column("hidden_at", sa.DateTime(), nullable=True),
@@ -1008,6 +930,91 @@ def upgrade() -> None:
             batch_op.f("ix_thread_redirect_new_thread_id"), ["new_thread_id"], unique=False
         )
 
+    op.create_table(
+        "event_goal",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("goal_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_goal_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["goal_id"], ["goal.id"], name=op.f("fk_event_goal_goal_id_goal"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("event_id", "goal_id", name=op.f("pk_event_goal")),
+    )
+    op.create_table(
+        "event_recording",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("video_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("video_file", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("video_type", sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True),
+        sa.Column("slides_url", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("slides_file", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("captions", sa.Text(), nullable=True),
+        sa.Column("captions_language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_recording_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_event_recording")),
+    )
+    op.create_table(
+        "event_registration",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("answers", sa.Text(), nullable=True),
+        sa.Column("queued_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("reminded_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_registration_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_event_registration_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_event_registration")),
+        sa.UniqueConstraint("event_id", "user_id", name="uq_event_registration_event_user"),
+    )
+    with op.batch_alter_table("event_registration", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_event_registration_queue", ["event_id", "state", "queued_at"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_event_registration_user_id"), ["user_id"], unique=False
+        )
+
+    op.create_table(
+        "event_theme",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("theme_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"],
+            ["event.id"],
+            name=op.f("fk_event_theme_event_id_event"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["theme_id"],
+            ["theme.id"],
+            name=op.f("fk_event_theme_theme_id_theme"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("event_id", "theme_id", name=op.f("pk_event_theme")),
+    )
     op.create_table(
         "lesson_goal",
         sa.Column("lesson_id", sa.Integer(), nullable=False),
@@ -1234,6 +1241,14 @@ def downgrade() -> None:
 
     op.drop_table("lesson_outcome")
     op.drop_table("lesson_goal")
+    op.drop_table("event_theme")
+    with op.batch_alter_table("event_registration", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_event_registration_user_id"))
+        batch_op.drop_index("ix_event_registration_queue")
+
+    op.drop_table("event_registration")
+    op.drop_table("event_recording")
+    op.drop_table("event_goal")
     with op.batch_alter_table("thread_redirect", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_thread_redirect_new_thread_id"))
 
@@ -1254,14 +1269,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_lesson_author_id"))
 
     op.drop_table("lesson")
-    op.drop_table("event_theme")
-    with op.batch_alter_table("event_registration", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_event_registration_user_id"))
-        batch_op.drop_index("ix_event_registration_queue")
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_index("ix_event_state_starts")
+        batch_op.drop_index(batch_op.f("ix_event_project_id"))
 
-    op.drop_table("event_registration")
-    op.drop_table("event_recording")
-    op.drop_table("event_goal")
+    op.drop_table("event")
     with op.batch_alter_table("thread", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_thread_theme_id"))
         batch_op.drop_index("ix_thread_theme_activity")
@@ -1292,11 +1304,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_invitation_delivery_queued")
 
     op.drop_table("invitation_delivery")
-    with op.batch_alter_table("event", schema=None) as batch_op:
-        batch_op.drop_index("ix_event_state_starts")
-        batch_op.drop_index(batch_op.f("ix_event_project_id"))
-
-    op.drop_table("event")
     op.drop_table("watch_defaults")
     with op.batch_alter_table("watch", schema=None) as batch_op:
         batch_op.drop_index("ix_watch_target")
