@@ -33,6 +33,7 @@ from ..search.documents import (
     Provider,
     ThreadOwner,
     document,
+    group_applier,
     moment_fields,
     public_text,
     register,
@@ -149,15 +150,6 @@ def event_documents(session: Session, ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def apply_events(session: Session, writer, ids: list[int], done: set[str]) -> None:
-    ids = [i for i in ids if f"event:{i}" not in done]
-    done.update(f"event:{i}" for i in ids)
-    for event_id, docs in event_documents(session, ids).items():
-        writer.delete_by_term("group", f"event:{event_id}")
-        for doc in docs:
-            writer.add_document(**doc)
-
-
 def iter_event_documents(session: Session) -> Iterator[dict]:
     ids = list(session.exec(select(Event.id).where(Event.state == PUBLISHED).order_by(Event.id)))
     for start in range(0, len(ids), 100):
@@ -259,7 +251,7 @@ register(
     Provider(
         entity="event",
         model=Event,
-        apply=apply_events,
+        apply=group_applier("event", event_documents),
         iter_documents=iter_event_documents,
         visible=_visible,
         watched=frozenset(

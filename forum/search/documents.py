@@ -195,15 +195,23 @@ def thread_documents(session: Session, ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def apply_threads(session: Session, writer, ids: list[int], done: set[str]) -> None:
-    """Whoosh cannot delete what the same writer added, so ``done`` records the groups already
-    re-derived by this writer: each is applied once."""
-    ids = [i for i in ids if f"thread:{i}" not in done]
-    done.update(f"thread:{i}" for i in ids)
-    for thread_id, docs in thread_documents(session, ids).items():
-        writer.delete_by_term("group", f"thread:{thread_id}")
-        for doc in docs:
-            writer.add_document(**doc)
+def group_applier(entity: str, documents: Callable[[Session, list[int]], dict[int, list[dict]]]):
+    """A provider's ``apply`` for an entity whose documents share the group ``entity:id``: the
+    group deleted, its current documents added. Whoosh cannot delete what the same writer added,
+    so ``done`` records the groups already re-derived by this writer: each is applied once."""
+
+    def apply(session: Session, writer, ids: list[int], done: set[str]) -> None:
+        ids = [i for i in ids if f"{entity}:{i}" not in done]
+        done.update(f"{entity}:{i}" for i in ids)
+        for entity_id, docs in documents(session, ids).items():
+            writer.delete_by_term("group", f"{entity}:{entity_id}")
+            for doc in docs:
+                writer.add_document(**doc)
+
+    return apply
+
+
+apply_threads = group_applier("thread", thread_documents)
 
 
 def iter_thread_documents(session: Session) -> Iterator[dict]:
