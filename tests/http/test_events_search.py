@@ -145,15 +145,24 @@ def test_replaced_and_removed_captions_update_the_index(client, db_session, webi
     ]
 
 
-def test_the_index_agrees_with_the_database_and_health_counts_events(app, db_session, webinar):
+def test_the_index_agrees_with_the_database_and_health_counts_events(
+    app, client, db_session, webinar
+):
     from forum.search import health
 
     record(db_session, webinar)
     service = get_search_service(app)
     assert compare_index(db_session, service.store).problems == 0
-    assert health.indexable_count(db_session) == service.store.check()
-    assert health.indexable_count(db_session) == service.rebuild()
+    assert health.indexable_count(db_session) == service.store.check() == 4  # event, 3 windows
+    assert client.get("/healthz").json["search_index"] == "ok"
+    with service.store.writer() as writer:  # the index loses the event's documents
+        writer.delete_by_term("group", f"event:{webinar.id}")
+    assert health.index_verdict(service).startswith("error: the index holds 0 documents")
+    result = app.test_cli_runner().invoke(args=["forum", "check-index", "--repair"])
+    assert f"event:{webinar.id}:40" in result.output
+    assert compare_index(db_session, service.store).problems == 0
     assert health.index_verdict(service) == "ok"
+    assert health.indexable_count(db_session) == service.rebuild()
 
 
 # -- the event's discussion -----------------------------------------------------------------------
