@@ -113,11 +113,14 @@ schema: | $(PY)
 	$(BIN)/ruff format --quiet migrations
 	$(BIN)/ruff check --quiet migrations
 
-# Search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
+# Page speed against a bare reference app in the same run (bench/pages_bench.py, with wrk), then
+# search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
 # then seconds from a reply's commit to its being found, with 16 members writing (bench/commit_to_search.py),
 # and the seconds the worker takes to repair a damaged index (bench/self_repair.py); then a daily
 # digest for 5,000 members, built and handed to a local SMTP server (bench/digest_bench.py).
 bench: $(VENV)/.installed-test compile-translations
+	@command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
+	$(PY) -m bench.pages_bench
 	$(PY) -m bench.search_bench
 	$(PY) -m bench.commit_to_search
 	$(PY) -m bench.self_repair

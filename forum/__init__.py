@@ -26,12 +26,16 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .extensions import babel, csrf, htmx, login_manager
     from .i18n import remember_language_choice, select_locale
     from .web import DatabaseIntConverter, ForumRequest
+    from .web.conditional import init_conditional_get
+    from .web.fragments import init_fragments
+    from .web.rendering import ForumEnvironment
 
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.jinja_environment = ForumEnvironment
     app.url_map.converters["int"] = DatabaseIntConverter
     app.request_class = ForumRequest
     if isinstance(config, type):
@@ -64,6 +68,8 @@ def create_app(config: dict | type | None = None) -> Flask:
     app.before_request(remember_language_choice)
     errors.register_error_handlers(app)
     _register_template_helpers(app)
+    init_fragments(app)
+    init_conditional_get(app)
 
     from .accounts.views import bp as accounts_bp
     from .cli import forum_cli
@@ -122,9 +128,9 @@ def _prepare_directories(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime
+    from flask_babel import format_date
 
-    from .i18n import current_language, localized, time_ago
+    from .i18n import current_language, format_datetime, localized, time_ago
     from .permissions import TEMPLATE_PREDICATES
     from .web import current_path_with, register_template_globals
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import lru_cache
 
+from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import format_timedelta
 from flask import current_app, request, session
-from flask_babel import format_timedelta, get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from .clock import utcnow
@@ -47,7 +50,27 @@ def localized(obj, field: str) -> str:
 
 
 def time_ago(moment: datetime | None) -> str:
-    """'för 3 timmar sedan' / '3 hours ago' through Babel."""
+    """'för 3 timmar sedan' / '3 hours ago' through Babel, to the minute."""
     if moment is None:
         return ""
-    return format_timedelta(moment - utcnow(), add_direction=True, granularity="minute")
+    seconds = (moment - utcnow()).total_seconds()
+    return _minutes_ago(current_language(), round(seconds / 60), seconds > 0)
+
+
+@lru_cache(maxsize=8192)
+def _minutes_ago(language: str, minutes: int, future: bool) -> str:
+    # Babel's wording depends only on the language and the distance to the minute: pages ask for
+    # the same few answers again and again, and Babel's plural rules are slow to evaluate.
+    distance = timedelta(minutes=minutes) or timedelta(seconds=1 if future else -1)
+    return format_timedelta(distance, add_direction=True, granularity="minute", locale=language)
+
+
+def format_datetime(moment: datetime, format: str = "medium") -> str:
+    """A naive UTC moment in the reader's language and the forum's time zone (as flask-babel's
+    ``format_datetime``), remembered: a thread page shows the same moments on every load."""
+    return _formatted(current_language(), get_timezone(), moment, format)
+
+
+@lru_cache(maxsize=16384)
+def _formatted(language: str, zone, moment: datetime, format: str) -> str:
+    return babel_format_datetime(moment, format, tzinfo=zone, locale=language)

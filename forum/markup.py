@@ -172,8 +172,10 @@ def mentioned_handles(source: str) -> list[str]:
     return list(dict.fromkeys(env.get("mentions", ())))
 
 
+@lru_cache(maxsize=2048)
 def plain_text(source: str, limit: int | None = None) -> str:
-    """The text of some Markdown without markup (for snippets, e-mail, titles)."""
+    """The text of some Markdown without markup (for snippets, e-mail, titles); remembered, as
+    pages show the same snippets (featured lessons, event summaries) on every load."""
     text = nh3.clean(_parser().render(source or ""), tags=set()).strip()
     text = " ".join(text.split())
     if limit is not None and len(text) > limit:

@@ -26,7 +26,8 @@ from forum.discussions.models import Post, Thread
 from tests.factories import DEFAULT_PASSWORD, make_thread, make_user
 
 THEME = "klimatneutral-framtid"
-CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
+# A member's page carries the session's token for htmx; the login form carries it as a field.
+CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"|name="csrf_token"[^>]*value="([^"]+)"')
 POST_ANCHOR = re.compile(r'id="post-(\d+)"')
 WORD = re.compile(r"\b[a-z]{9}\b")  # what ``word`` makes
 MIX = {"reply": 4, "search": 3, "edit": 2, "new_thread": 1}  # what members do, by weight
@@ -131,8 +132,9 @@ class Member:
         self._token(self.http.get(f"{self.base}/threads/new", timeout=TIMEOUT).text)
 
     def _token(self, html: str) -> None:
-        """Every page carries the session's CSRF token for htmx; a form sends it the same way."""
-        self.http.headers["X-CSRFToken"] = CSRF.search(html).group(1)
+        """The session's CSRF token, sent as htmx sends it (a plain form sends the same token)."""
+        found = CSRF.search(html)
+        self.http.headers["X-CSRFToken"] = found.group(1) or found.group(2)
 
     # -- what a member does -----------------------------------------------------------------------
     def new_thread(self) -> None:

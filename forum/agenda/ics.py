@@ -37,15 +37,54 @@ def _vevent(event: Event, *, host: str, url: str) -> icalendar.Event:
     return entry
 
 
-def calendar_of(events: list[Event], *, host: str, url_of, name: str) -> bytes:
-    """A VCALENDAR with one VEVENT per event and the VTIMEZONE they use."""
+def _calendar(method: str) -> icalendar.Calendar:
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Tillsammans forum//events//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
+    return calendar
+
+
+def calendar_of(events: list[Event], *, host: str, url_of, name: str) -> bytes:
+    """A VCALENDAR with one VEVENT per event and the VTIMEZONE they use."""
+    calendar = _calendar("PUBLISH")
     calendar.add("x-wr-calname", name)
     for event in events:
         calendar.add_component(_vevent(event, host=host, url=url_of(event)))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+# -- the entry attached to a mail to one participant ----------------------------------------------
+def participant_calendar(
+    event: Event,
+    *,
+    host: str,
+    url: str,
+    organizer: tuple[str, str],
+    title: str,
+    description: str,
+    location: str | None = None,
+    attendee: str | None = None,
+) -> bytes:
+    """The event for one participant's calendar: METHOD:PUBLISH (the event in the reader's
+    language, with what only participants see, such as the join link, in ``location`` and
+    ``description``), or METHOD:CANCEL when ``attendee`` (their address) is given: the same UID
+    and the event's SEQUENCE with STATUS:CANCELLED, which makes calendar programs remove the
+    entry, whether the event was cancelled or the participant gave up their seat. ``organizer``
+    is the forum's (name, address): RFC 5546 asks for it in both methods."""
+    entry = _vevent(event, host=host, url=url)
+    for name, value in (("summary", title), ("description", description), ("location", location)):
+        if value:
+            entry.pop(name, None)
+            entry.add(name, value)
+    entry.add("organizer", f"mailto:{organizer[1]}", parameters={"CN": organizer[0]})
+    if attendee:
+        entry.pop("status", None)
+        entry.add("status", "CANCELLED")
+        entry.add("attendee", f"mailto:{attendee}")
+    calendar = _calendar("CANCEL" if attendee else "PUBLISH")
+    calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()

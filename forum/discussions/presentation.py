@@ -6,6 +6,8 @@ from flask import url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import User
+from ..i18n import current_language
+from ..web.fragments import digest
 from .models import Post, Thread
 
 
@@ -31,7 +33,56 @@ def language_name(code: str | None) -> str:
     return {"sv": _("Swedish"), "en": _("English")}.get(code or "", code or "")
 
 
+def post_fragment_key(post: Post, author: User | None, *, is_solution: bool, ago: str) -> tuple:
+    """Everything the cached part of a post shows: its header, notices and body (the per-viewer
+    footer is rendered outside). ``ago`` is the relative date as the reader sees it now."""
+    return (
+        "post",
+        post.id,
+        digest(post.body_html),
+        post.language,
+        post.created_at,
+        post.edited_at,
+        post.deleted_at is not None,
+        (post.hidden_at is not None, post.hidden_by_id, post.hidden_reason),
+        is_solution,
+        _shown_author(author),
+        current_language(),
+        ago,
+    )
+
+
+def _shown_author(author: User | None) -> tuple | None:
+    if is_deleted_user(author):
+        return None
+    return (author.id, author.display_name, author.organisation, author.actor_type, author.role)
+
+
+def thread_row_key(thread: Thread, author: User | None, theme, goals, *, ago: str) -> tuple:
+    """Everything a row of a thread list shows (``_thread_row.html``), for the fragment cache."""
+    return (
+        "thread-row",
+        thread.id,
+        thread.title,
+        thread.slug,
+        thread.language,
+        thread.pinned,
+        thread.featured,
+        thread.locked,
+        thread.solution_post_id,
+        thread.reply_count,
+        thread.last_post_at,
+        _shown_author(author),
+        (theme.id, theme.slug, theme.name_sv, theme.name_en) if theme else None,
+        tuple(goal.id for goal in goals or ()),
+        current_language(),
+        ago,
+    )
+
+
 TEMPLATE_HELPERS = {
+    "thread_row_key": thread_row_key,
+    "post_fragment_key": post_fragment_key,
     "thread_url": thread_url,
     "post_url": post_url,
     "is_deleted_user": is_deleted_user,

@@ -4,7 +4,8 @@
   transaction: it commits or rolls back with the change it announces.
   ``compose_after_commit(session, composer=..., to=...)`` does the same for a message composed
   when it is sent, by a function an area declared with ``@composer(name)`` (the password reset:
-  the request does the same work whether or not the address has an account).
+  the request does the same work whether or not the address has an account), with an optional
+  ``key`` saying what it is about (an event mail: the registration and the kind of mail).
 * After the commit the job ``mail.send_outbox`` sends what is due, and ``mail.sweep_outbox``
   does so every minute, so a process dying between its commit and the enqueue delays a message
   by a minute at most. A deliverer claims a row before sending it, so two never send the same
@@ -41,13 +42,14 @@ FIRST_DELAY = timedelta(seconds=30)  # then 1, 2, 4, 8, 16 and 32 minutes: about
 LEASE = timedelta(minutes=5)  # a claimed row is due again after this (its deliverer died)
 BATCH = 50
 
-Composer = Callable[[Session, str], EmailMessage | None]
+Composer = Callable[..., EmailMessage | None]
 _COMPOSERS: dict[str, Composer] = {}
 
 
 def composer(name: str):
     """Declare ``func(session, address)``, which composes the message ``name`` to ``address`` when
-    it is sent, or answers None to send nothing."""
+    it is sent, or answers None to send nothing; ``func(session, address, key)`` for messages
+    queued with a ``key``."""
 
     def decorate(func: Composer) -> Composer:
         if name in _COMPOSERS and _COMPOSERS[name] is not func:
@@ -71,13 +73,18 @@ def send_after_commit(session: Session, message: EmailMessage, *, nudge: bool = 
 
 
 def compose_after_commit(
-    session: Session, *, composer: str, to: str, delay: timedelta | None = None
+    session: Session,
+    *,
+    composer: str,
+    to: str,
+    delay: timedelta | None = None,
+    key: str | None = None,
 ) -> None:
-    """Have the composer ``composer`` write a message to ``to`` once ``session`` commits (and
-    ``delay`` has passed: the minute's sweep sends it then)."""
+    """Have the composer ``composer`` write a message to ``to`` (about ``key``) once ``session``
+    commits (and ``delay`` has passed: the minute's sweep sends it then)."""
     if composer not in _COMPOSERS:
         raise ValueError(f"no mail composer {composer!r}")
-    row = MailOutbox(recipient=to, composer=composer)
+    row = MailOutbox(recipient=to, composer=composer, composer_key=key)
     if delay:
         row.next_attempt_at = utcnow() + delay
     _add(session, row, nudge=not delay)
@@ -174,7 +181,10 @@ def _attempt(session: Session, row_id: int, now: datetime | None) -> bool:
 def _message_of(session: Session, row: MailOutbox) -> EmailMessage | None:
     if row.message is not None:
         return email.message_from_bytes(row.message, policy=email.policy.default)
-    return _COMPOSERS[row.composer](session, row.recipient)
+    compose = _COMPOSERS[row.composer]
+    if row.composer_key is None:
+        return compose(session, row.recipient)
+    return compose(session, row.recipient, row.composer_key)
 
 
 def _failed(session: Session, row_id: int, message, error: str, now: datetime) -> None:

@@ -39,6 +39,8 @@ background loop off, the default in tests) and ``SEARCH_BACKGROUND_REBUILD``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, current_app
 
 
@@ -47,10 +49,12 @@ def init_app(app: Flask) -> None:
 
     from ..jobs import get_jobs, nudge
     from . import health, jobs  # noqa: F401  (adds the index to GET /healthz; declares the jobs)
+    from .analysis import _Lexicon
     from .index import IndexStore
     from .sync import SearchService, listen
 
     listen()
+    _Lexicon.directory = Path(app.config["INSTANCE_DIR"]) / "cache"
     # Under `flask forum ...` the command decides (reindex builds; nothing starts in the
     # background).
     in_cli = click.get_current_context(silent=True) is not None

@@ -120,10 +120,12 @@ class SnowballStemFilter(Filter):
 
 
 class _Lexicon:
-    """The Swedish word list (wordfreq), loaded once per process on first use."""
+    """The Swedish word list (wordfreq), loaded once per process on first use, from the file
+    ``forum.search.lexicon`` keeps in ``directory`` (set by the application)."""
 
     _words: dict[str, float] | None = None
     _lock = threading.Lock()
+    directory = None
 
     @classmethod
     def words(cls) -> dict[str, float]:
@@ -131,17 +133,9 @@ class _Lexicon:
         if cls._words is None:
             with cls._lock:
                 if cls._words is None:
-                    from wordfreq import get_frequency_dict
+                    from . import lexicon
 
-                    threshold = 10 ** (MIN_ZIPF - 9)  # zipf = log10(frequency per billion words)
-                    cls._words = {
-                        fold_accents(w): freq
-                        for w, freq in get_frequency_dict("sv", wordlist="best").items()
-                        if freq >= threshold
-                        and len(w) >= MIN_PART
-                        and w.isalpha()
-                        and w not in STOP_WORDS["sv"]
-                    }
+                    cls._words = lexicon.load(cls.directory)
         return cls._words
 
 

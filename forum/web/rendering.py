@@ -6,10 +6,24 @@ from typing import NoReturn
 from urllib.parse import urlencode
 
 from flask import make_response, render_template, request
+from flask.templating import Environment
 from werkzeug.exceptions import default_exceptions
 from werkzeug.wrappers import Response
 
 from ..extensions import htmx
+
+
+class ForumEnvironment(Environment):
+    """Jinja's environment with the template globals in a plain dict.
+
+    Jinja chains each template's globals to the environment's (a ``ChainMap``, so globals added
+    later still show) and compares their names at every ``{% include %}`` and ``{% from %}``;
+    with a ``ChainMap`` that comparison took a fifth of a thread page. Every global is registered
+    in ``create_app``, before the first template loads, so a snapshot misses nothing.
+    """
+
+    def make_globals(self, d):
+        return {**self.globals, **(d or {})}
 
 
 def wants_fragment() -> bool:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 16:15:24.913169
+Create Date: 2026-11-30 17:00:53.579349
 """
 
 from collections.abc import Sequence
@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("recipient", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
         sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("composer", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("composer_key", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=True),
         sa.Column("message", sa.LargeBinary(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("next_attempt_at", sa.DateTime(), nullable=False),

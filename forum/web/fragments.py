@@ -1,0 +1,93 @@
+"""Rendered fragments kept in memory under keys that name everything they show.
+
+A key holds every input of its fragment: ids, version stamps and digests of stored HTML, the
+author's shown details, the reader's language. An edit, a hide, a rename or a role change makes a
+different key, and the old entry simply ages out, so nothing has to be invalidated and no change
+can reach a reader through a stale entry. That is also why each process may keep its own copy:
+with any number of workers and nodes, a process can only miss, never serve another's stale copy.
+Per-viewer parts (CSRF tokens, the useful mark, edit and moderation controls) stay outside the
+cached fragments and are rendered on every request.
+
+The digest of the template sources, taken when the application starts, is part of every key, so
+a deploy that changes a template never serves the old markup. In debug mode or with
+``TEMPLATES_AUTO_RELOAD`` (development) the cache is off: templates change under a running
+process there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from pathlib import Path
+
+from cachetools import LRUCache
+from flask import Flask, current_app
+from markupsafe import Markup
+
+from .globals import register_template_globals
+from .paths import path_for
+
+_EXTENSION = "forum_fragments"
+
+
+class FragmentCache:
+    def __init__(self, *, size: int, version: str, enabled: bool = True):
+        self.version = version
+        self.enabled = enabled and size > 0
+        self._entries: LRUCache = LRUCache(maxsize=max(size, 1))
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get_or_render(self, key: tuple, render) -> Markup:
+        if not self.enabled:
+            return Markup(render())
+        key = (self.version, *key)
+        with self._lock:
+            found = self._entries.get(key)
+        if found is not None:
+            self.hits += 1
+            return found
+        self.misses += 1
+        markup = Markup(render())
+        with self._lock:
+            self._entries[key] = markup
+        return markup
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+def digest(text: str | None) -> bytes:
+    """A short, collision-resistant stand-in for stored HTML in a key."""
+    return hashlib.blake2b((text or "").encode(), digest_size=16).digest()
+
+
+def templates_digest(directory: Path) -> str:
+    """One digest of every template source: part of each key (a changed template, a new key)."""
+    hasher = hashlib.blake2b(digest_size=8)
+    for path in sorted(directory.rglob("*.html")):
+        hasher.update(path.relative_to(directory).as_posix().encode())
+        hasher.update(path.read_bytes())
+    return hasher.hexdigest()
+
+
+def init_fragments(app: Flask) -> None:
+    template_dir = Path(app.root_path, app.template_folder or "templates")
+    app.extensions[_EXTENSION] = FragmentCache(
+        size=app.config["FRAGMENT_CACHE_SIZE"],
+        version=templates_digest(template_dir),
+        enabled=not (app.debug or app.config.get("TEMPLATES_AUTO_RELOAD")),
+    )
+    register_template_globals(
+        app, "web", {"cached_fragment": cached_fragment, "path_for": path_for}
+    )
+
+
+def fragments() -> FragmentCache:
+    return current_app.extensions[_EXTENSION]
+
+
+def cached_fragment(*key, caller) -> Markup:
+    """``{% call cached_fragment(...key) %}markup{% endcall %}``: the block runs on a miss only."""
+    return fragments().get_or_render(key, caller)

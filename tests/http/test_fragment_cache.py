@@ -1,0 +1,246 @@
+"""The cached posts on thread pages never show stale or someone else's content.
+
+Each test loads a thread page twice (so the second load is served from the cache), changes what a
+post shows through the service a user would use, and loads the page again, as a reader who is not
+logged in and as a member. The cache keys name every input of a fragment, so the change must
+show at once, in every process.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from forum.accounts import privacy, roles, settings
+from forum.accounts.models import Role, User
+from forum.discussions import service
+from forum.discussions.models import Post, Thread
+from forum.moderation import posts as moderation_posts
+from forum.moderation import threads as moderation_threads
+from forum.web.fragments import FragmentCache, fragments, templates_digest
+from tests.factories import DEFAULT_PASSWORD, client_as, make_reply, make_thread, make_user, theme
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture(params=["anonymous", "member"])
+def reader(request, app, db_session):
+    if request.param == "anonymous":
+        return app.test_client()
+    return client_as(app, make_user(db_session, display_name="Läsare Lind"))
+
+
+@pytest.fixture
+def people(db_session):
+    author = make_user(db_session, display_name="Anna Andersson", organisation="Malmö stad")
+    moderator = make_user(db_session, role=Role.moderator, display_name="Mona Moderator")
+    return author, moderator
+
+
+@pytest.fixture
+def thread(db_session, people):
+    author, _ = people
+    thread, _ = make_thread(db_session, author, title="Fjärrvärme i Hyllie", body="Första texten.")
+    make_reply(db_session, thread, make_user(db_session), "Ett svar om solceller.")
+    return db_session.get(Thread, thread.id)
+
+
+def page(reader, thread, headers=None) -> str:
+    response = reader.get(f"/threads/{thread.id}", headers=headers, follow_redirects=True)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def warm(app, reader, thread, headers=None) -> str:
+    """Load the page twice; the second load must come from the cache."""
+    page(reader, thread, headers)
+    with app.app_context():
+        hits = fragments().hits
+    html = page(reader, thread, headers)
+    with app.app_context():
+        assert fragments().hits > hits
+    return html
+
+
+def anonymous(reader) -> bool:
+    with reader.session_transaction() as session:
+        return "_user_id" not in session
+
+
+def first_post(db_session, thread) -> Post:
+    return db_session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
+    ).first()
+
+
+def test_an_edit_shows_at_once(app, db_session, reader, thread, people):
+    assert "Första texten." in warm(app, reader, thread)
+    service.edit_post(
+        session=db_session, actor=people[0], post=first_post(db_session, thread), body="Ny text."
+    )
+    db_session.commit()
+    html = page(reader, thread)
+    assert "Ny text." in html and "Första texten." not in html
+
+
+def last_post(db_session, thread) -> Post:
+    return db_session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id.desc())
+    ).first()
+
+
+def test_hide_and_restore_show_at_once(app, db_session, reader, thread, people):
+    warm(app, reader, thread)
+    reply = last_post(db_session, thread)
+    moderation_posts.hide_post(session=db_session, actor=people[1], post=reply, reason="spam")
+    db_session.commit()
+    assert "Ett svar om solceller." not in page(reader, thread)
+    moderation_posts.restore_post(session=db_session, actor=people[1], post=reply)
+    db_session.commit()
+    assert "Ett svar om solceller." in page(reader, thread)
+
+
+def test_a_deleted_reply_disappears(app, db_session, reader, thread):
+    warm(app, reader, thread)
+    reply = last_post(db_session, thread)
+    author = db_session.get(User, reply.author_id)
+    service.delete_post(session=db_session, actor=author, post=reply)
+    db_session.commit()
+    html = page(reader, thread)
+    assert "Ett svar om solceller." not in html
+
+
+def test_an_author_rename_shows_at_once(app, db_session, reader, thread, people):
+    assert "Anna Andersson" in warm(app, reader, thread)
+    author = people[0]
+    settings.update_profile(
+        session=db_session,
+        actor=author,
+        display_name="Anna Berg",
+        organisation="Region Skåne",
+        actor_type=author.actor_type,
+        bio="",
+    )
+    db_session.commit()
+    html = page(reader, thread)
+    assert "Anna Berg" in html and "Region Skåne" in html and "Anna Andersson" not in html
+
+
+def test_a_deleted_account_is_shown_as_deleted(app, db_session, reader, thread, people):
+    warm(app, reader, thread, EN)
+    privacy.delete_account(session=db_session, actor=people[0], password=DEFAULT_PASSWORD)
+    db_session.commit()
+    html = page(reader, thread, EN)
+    assert "Anna Andersson" not in html and "author-deleted" in html
+
+
+def test_a_role_change_shows_the_moderator_chip(app, db_session, reader, thread, people):
+    assert "chip-role" not in warm(app, reader, thread)
+    admin = make_user(db_session, role=Role.admin)
+    roles.set_role(session=db_session, actor=admin, user=people[0], role=Role.moderator)
+    db_session.commit()
+    assert "chip-role" in page(reader, thread)
+
+
+def test_the_reader_language_is_part_of_the_key(app, db_session, reader, thread, people):
+    service.edit_post(
+        session=db_session, actor=people[0], post=first_post(db_session, thread), body="Ändrad."
+    )
+    db_session.commit()
+    assert ">redigerat<" in warm(app, reader, thread)
+    english = page(reader, thread, {"Accept-Language": "en"} if anonymous(reader) else {})
+    if not anonymous(reader):  # a member reads in their own setting, whatever the browser asks
+        settings_of_reader = db_session.exec(select(User).where(User.display_name == "Läsare Lind"))
+        settings_of_reader.one().locale = "en"
+        db_session.commit()
+        english = page(reader, thread)
+    assert ">edited<" in english and ">redigerat<" not in english
+
+
+def test_a_move_and_a_solution_show_at_once(app, db_session, reader, thread, people):
+    warm(app, reader, thread)
+    moderation_threads.move_thread(
+        session=db_session, actor=people[1], thread=thread, theme=theme(db_session, 2)
+    )
+    reply = last_post(db_session, thread)
+    service.mark_solution(session=db_session, actor=people[0], post=reply)
+    db_session.commit()
+    html = page(reader, thread)
+    assert "chip-solved" in html and 'href="/t/resilienta' in html
+
+
+def test_a_merge_shows_the_moved_posts(app, db_session, reader, thread, people):
+    target, _ = make_thread(db_session, people[0], title="Solceller på taken", body="Målet.")
+    warm(app, reader, target)
+    moderation_threads.merge_thread(
+        session=db_session, actor=people[1], source=thread, target=target, reason="Samma fråga"
+    )
+    db_session.commit()
+    html = page(reader, target)
+    assert "Målet." in html and "Första texten." in html and "Ett svar om solceller." in html
+
+
+def test_a_useful_mark_changes_the_count_readers_see(app, db_session, thread):
+    reader = app.test_client()
+    warm(app, reader, thread, EN)
+    reply = last_post(db_session, thread)
+    service.toggle_useful(session=db_session, actor=make_user(db_session), post=reply)
+    db_session.commit()
+    assert "1 person found this useful" in page(reader, thread, EN)
+
+
+def test_members_get_their_own_controls_around_a_cached_post(app, db_session, thread, people):
+    author, moderator = people
+    warm(app, app.test_client(), thread)
+    as_author = page(client_as(app, author), thread)
+    as_moderator = page(client_as(app, moderator), thread)
+    edit_link = f"/posts/{first_post(db_session, thread).id}/edit"
+    assert edit_link in as_author and "Moderera" in as_moderator
+    assert "Moderera" not in as_author
+
+
+def test_a_template_change_at_deploy_makes_new_keys(tmp_path):
+    (tmp_path / "discussions").mkdir()
+    template = tmp_path / "discussions" / "_post.html"
+    template.write_text("<p>{{ post }}</p>")
+    before = templates_digest(tmp_path)
+    template.write_text("<article>{{ post }}</article>")
+    after = templates_digest(tmp_path)
+    assert before != after
+    old, new = FragmentCache(size=10, version=before), FragmentCache(size=10, version=after)
+    old.get_or_render(("post", 1), lambda: "<p>gammal</p>")
+    shared = old._entries  # one store, as a shared cache would be after a deploy
+    new._entries = shared
+    fresh = new.get_or_render(("post", 1), lambda: "<article>ny</article>")
+    assert fresh == "<article>ny</article>"
+
+
+def test_thread_rows_follow_title_replies_lock_and_author(app, db_session, reader, thread, people):
+    def theme_page() -> str:
+        response = reader.get("/t/klimatneutral-framtid")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    theme_page()
+    assert "Fjärrvärme i Hyllie" in theme_page()
+    author, moderator = people
+    service.edit_post(
+        session=db_session,
+        actor=author,
+        post=first_post(db_session, thread),
+        body="Första texten.",
+        title="Fjärrvärme och solceller i Hyllie",
+    )
+    db_session.commit()
+    assert "Fjärrvärme och solceller i Hyllie" in theme_page()
+    make_reply(db_session, thread, make_user(db_session), "Ännu ett svar.")
+    assert "<dt>Svar</dt><dd>2</dd>" in theme_page()
+    moderation_threads.set_thread_flag(
+        session=db_session, actor=moderator, thread=thread, action="lock"
+    )
+    db_session.commit()
+    assert "chip-locked" in theme_page()
+    author.display_name = "Anna Berg"
+    db_session.commit()
+    html = theme_page()
+    assert "Anna Berg" in html and "Anna Andersson" not in html
