@@ -298,4 +298,5 @@ def test_the_notices_read_as_much_for_two_participants_as_for_eight(mail_app, db
         counts.append(sum(not s.startswith("INSERT") for s in statements))
         inserts = sum(s.startswith("INSERT INTO mail_outbox") for s in statements)
         assert 1 <= inserts <= 2 + extra  # one per row on SQLite, batched where RETURNING allows
-    assert counts[0] == counts[1] == 2  # the event's update, the participants' select
+    # the event's update, its discussion's lock (its select and update), the participants' select
+    assert counts[0] == counts[1] == 4
