@@ -61,6 +61,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     login_manager.user_loader(load_user)
     _prepare_directories(app)
     from . import search
+    from .agenda import searchable  # noqa: F401  (events register in search before it opens)
 
     search.init_app(app)
 

@@ -11,6 +11,7 @@
     replace their copy. ``is_demo`` marks demo content. Themes and SDGs are ``EventTheme`` and
     ``EventGoal`` rows. ``capacity`` (None: no limit) caps the seats; ``questions`` lists the
     keys of ``QUESTIONS`` the organisers ask at registration (comma-separated, may be empty).
+    ``thread_id``: the event's discussion, a ``Thread`` of kind ``event`` (``discussion.py``).
 
 ``EventRegistration``
     One row per member and event: ``state`` registered | waitlisted | cancelled. The waitlist is
@@ -93,6 +94,8 @@ class Event(SQLModel, table=True):
     )
     recurrence_date: date | None = Field(default=None)
     occurrence_changed: bool = Field(default=False)
+    # the event's discussion (a Thread of kind "event"), opened when the event is published
+    thread_id: int | None = Field(default=None, foreign_key="thread.id", ondelete="SET NULL")
 
     @property
     def is_draft(self) -> bool:

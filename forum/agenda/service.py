@@ -24,6 +24,7 @@ from ..markup import render_markdown
 from ..permissions import can_manage_event, can_manage_events
 from ..projects.models import Project
 from . import history, organisers
+from .discussion import close_discussion, sync_discussion
 from .models import (
     CANCELLED,
     DRAFT,
@@ -206,6 +207,7 @@ def create_event(
     _apply(session, event, data, starts_at, ends_at)
     author = [actor.id] if getattr(actor, "id", None) is not None else []
     organisers.set_organisers(session, event, [*author, *organiser_ids])
+    sync_discussion(session=session, actor=actor, event=event)
     return event
 
 
@@ -247,6 +249,7 @@ def update_event(
     if rescheduled or published:
         event.sequence += 1
     session.flush()
+    sync_discussion(session=session, actor=actor, event=event)
     if rescheduled:
         event_rescheduled.send("agenda", session=session, actor=actor, event=event)
     return event
@@ -263,5 +266,6 @@ def cancel_event(*, session: Session, actor, event: Event) -> Event:
     session.add(event)
     session.flush()
     history.record(session, actor=actor, before=was, item=event)
+    close_discussion(session=session, event=event)
     event_cancelled.send("agenda", session=session, actor=actor, event=event)
     return event

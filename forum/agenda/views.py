@@ -24,6 +24,7 @@ from ..projects.filters import goal_arg, theme_and_goal_options, theme_arg
 from ..projects.labels import localized_name
 from ..web import fail, page_arg, register_template_globals, render
 from . import afterwards, ics, labels, organisers, queries
+from .discussion import discussion_context
 from .models import KINDS, Event
 from .registration_forms import registration_context
 from .series_queries import occurrence_context, series_arg, series_of, series_options
@@ -169,6 +170,7 @@ def event_page(event: Event, *, status: int = 200, **registration):
         **registration,
         **afterwards.recording_context(session, event),
         lesson_from_event_url=afterwards.lesson_url(event, details),
+        **discussion_context(session, event),
     )
 
 

@@ -1,7 +1,8 @@
 """Threads, posts, revisions and reactions.
 
-A ``Thread`` of kind ``lesson`` is the discussion of a lesson: its replies are ordinary posts, so
-replies, edits, reactions, moderation and search are written once for both kinds.
+A ``Thread`` of kind ``lesson`` is the discussion of a lesson, one of kind ``event`` that of an
+event: their replies are ordinary posts, so replies, edits, reactions, moderation and search are
+written once for every kind.
 Counters (``post_count``, ``last_post_at``...) are kept current by the services on every write,
 so list pages never count rows.
 """
@@ -31,7 +32,8 @@ class Thread(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(default="discussion", max_length=20, index=True)  # discussion | lesson
+    # discussion | lesson | event (the last two belong to a lesson or an event)
+    kind: str = Field(default="discussion", max_length=20, index=True)
     theme_id: int = Field(foreign_key="theme.id", index=True)
     title: str = Field(max_length=200)
     slug: str = Field(max_length=220)

@@ -31,7 +31,7 @@ from .models import Post, PostRevision, Reaction, Thread, ThreadGoal
 TITLE_MIN, TITLE_MAX = 5, 200
 BODY_MIN, BODY_MAX = 1, 50_000
 POSTS_PER_PAGE = 30
-THREAD_KINDS = ("discussion", "lesson")
+THREAD_KINDS = ("discussion", "lesson", "event")
 USEFUL = "useful"
 
 

@@ -34,8 +34,8 @@ MAX_DISTINCT_SEARCHES = 5000
 @events.post_created.connect
 def on_post_created(sender, *, session: Session, actor, post, thread, first: bool):
     author_id = getattr(actor, "id", None)
-    if first and thread.kind == "lesson":
-        return  # the lesson's publication tells who watches (on_lesson_published)
+    if first and thread.kind != "discussion":
+        return  # a lesson's (or event's) publication is the news, not its thread's pointer post
     service.watch_by_default(session, author_id, "thread", thread.id)
     # Blinker calls receivers in no fixed order: whether moderation's approval hold has run yet
     # or not, a post that waits is told about once a moderator approves it (on_post_approved).

@@ -13,8 +13,15 @@ API for other areas
   lesson that is not ``published`` (and the replies of its discussion thread) are never indexed;
   e-mail addresses are stripped from indexed text.
 - A new searchable type: write a ``documents.Provider`` (how to apply changes for a list of ids,
-  how to iterate every document, which ids are visible) and ``documents.register`` it; link tables
-  go into ``documents.LINKS``. Result rows are built in ``service._reload``.
+  how to iterate every document, which ids are visible, how many documents the database holds
+  for the health check, and, for a type of a higher area, how its result rows load) and
+  ``documents.register`` it; link tables go into ``documents.LINKS``; ``query.add_kind`` names
+  its kinds on the search page and in ``type:``. A document key is ``entity:id``, or
+  ``entity:id:part`` for one of several documents of an entity (a transcript window). A higher
+  area (events: ``forum/agenda/searchable.py``) registers from its own module, which
+  ``create_app`` imports before the index opens; search never imports it.
+- Threads owned by other content (a lesson's, an event's discussion): ``documents.ThreadOwner``
+  tells which of them are public (their owner is) and whether the opening post is indexed.
 - ``get_search_service(app)`` -> ``SearchService`` (``apply_pending()``, ``rebuild()``,
   ``available()``); ``service.run_search(session=, service=, params=SearchParams(q=...))`` for a
   page of results reloaded from the database.
@@ -22,7 +29,8 @@ API for other areas
   ``core.contributions.health_checks``); ``consistency.compare_index``/``repair_index`` are
   ``flask forum check-index``.
 - Links to results: threads ``/threads/<id>-<slug>``, replies ``...#post-<id>``, lessons
-  ``/lessons/<id>``, projects ``/projects/<slug>``.
+  ``/lessons/<id>``, projects ``/projects/<slug>``, events ``/events/<id>``, a moment of an
+  event's recording ``/events/<id>#t=<seconds>``.
 
 Configuration: ``SEARCH_DIR``, ``SEARCH_LOCK_TIMEOUT`` (seconds a writer waits for Whoosh's lock),
 ``SEARCH_RETRY_INTERVAL`` (seconds between background retries of pending changes; 0 turns the

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from .documents import REGISTRY
+from .documents import REGISTRY, split_key
 from .index import marker_of
 from .sync import apply_entities
 
@@ -47,8 +47,9 @@ def repair_index(session: Session, store, report: IndexReport) -> None:
     """Delete the extra documents and re-derive the entities of the missing and stale ones."""
     entities: dict[str, list[int]] = {}
     for key in [*report.missing, *report.stale]:
-        entity, _, entity_id = key.partition(":")
-        entities.setdefault(entity, []).append(int(entity_id))
+        entity, entity_id = split_key(key)
+        if entity_id is not None and entity_id not in entities.setdefault(entity, []):
+            entities[entity].append(entity_id)
     with store.writer() as writer:
         for key in report.extra:  # first: a writer does not delete what it has added itself
             writer.delete_by_term("key", key)

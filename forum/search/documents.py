@@ -6,6 +6,8 @@ its documents live, so applying a change is always: delete the group, add the cu
 That makes applying idempotent and independent of the order of changes.
 
 Providers for threads and posts live here; projects and lessons in ``providers_projects.py``.
+Higher areas (events) register their own providers, thread owners and kinds when they are
+imported (``create_app`` imports them before the index opens).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
 from ..core.models import Goal
 from ..core.queries import themes_by_id
@@ -59,9 +62,30 @@ class Provider:
     watched: frozenset[str] | None = None
     # (obj) -> [(entity, id)] other entities affected by a change of this object
     cascades: Callable[[object], list[tuple[str, int]]] = field(default=lambda obj: [])
+    # (session) -> how many documents a rebuild writes for the type, counted in the database
+    # (``health.indexable_count``); None when another provider counts them (replies: threads)
+    count: Callable[[Session], int] | None = None
+    # (session, ids) -> {document key: result row} for the search page (``service._reload``);
+    # None for the types the search area loads itself
+    load: Callable[[Session, list[int]], dict[str, dict]] | None = None
+
+
+@dataclass(frozen=True)
+class ThreadOwner:
+    """A kind of thread that belongs to other content (a lesson, an event): the thread is public
+    only while its owner is, and the owner's own document stands for it in the index (its
+    opening post is only a pointer), so only its replies are indexed.
+    ``public_thread_ids()`` selects the ids of the threads whose owner is public now;
+    ``opening_post_indexed``: the opening post is indexed as a reply (a lesson's quotes the
+    lesson's context; an event's only names the event, which its own document already finds)."""
+
+    kind: str
+    public_thread_ids: Callable[[], Select]
+    opening_post_indexed: bool = True
 
 
 REGISTRY: dict[str, Provider] = {}
+THREAD_OWNERS: dict[str, ThreadOwner] = {}
 # Rows of link tables whose insertion/deletion changes an entity: model -> (entity, id attribute)
 LINKS: dict[type, tuple[str, str]] = {}
 
@@ -69,6 +93,19 @@ LINKS: dict[type, tuple[str, str]] = {}
 def register(provider: Provider) -> Provider:
     REGISTRY[provider.entity] = provider
     return provider
+
+
+def register_thread_owner(owner: ThreadOwner) -> ThreadOwner:
+    THREAD_OWNERS[owner.kind] = owner
+    return owner
+
+
+def split_key(key: str) -> tuple[str, int | None]:
+    """The entity and its id of a document key: ``post:12``, or ``event:3:120`` for a part of an
+    entity (a transcript window starting at second 120 of event 3's recording)."""
+    entity, _, rest = key.partition(":")
+    raw_id = rest.partition(":")[0]
+    return entity, int(raw_id) if raw_id.isdigit() else None
 
 
 def document(**values) -> dict:
@@ -103,14 +140,15 @@ def _chunks(ids: list[int], size: int = 500) -> Iterator[list[int]]:
 
 # -- threads and posts --------------------------------------------------------------------------
 def thread_is_public(session: Session, thread: Thread) -> bool:
-    """A thread is public unless hidden; a lesson's thread follows its lesson (drafts never)."""
+    """A thread is public unless hidden; an owned thread (a lesson's, an event's) follows its
+    owner (a draft lesson, a cancelled event: never)."""
     if thread.hidden_at is not None:
         return False
-    if thread.kind == "lesson":
-        from .providers_projects import lesson_of_thread_is_public
-
-        return lesson_of_thread_is_public(session, thread.id)
-    return True
+    owner = THREAD_OWNERS.get(thread.kind)
+    if owner is None:
+        return True
+    public = Thread.id.in_(owner.public_thread_ids())
+    return session.exec(select(Thread.id).where(Thread.id == thread.id, public)).first() is not None
 
 
 def _theme_slugs(session: Session) -> dict[int, str]:
@@ -157,15 +195,23 @@ def thread_documents(session: Session, ids: list[int]) -> dict[int, list[dict]]:
     return out
 
 
-def apply_threads(session: Session, writer, ids: list[int], done: set[str]) -> None:
-    """Whoosh cannot delete what the same writer added, so ``done`` records the groups already
-    re-derived by this writer: each is applied once."""
-    ids = [i for i in ids if f"thread:{i}" not in done]
-    done.update(f"thread:{i}" for i in ids)
-    for thread_id, docs in thread_documents(session, ids).items():
-        writer.delete_by_term("group", f"thread:{thread_id}")
-        for doc in docs:
-            writer.add_document(**doc)
+def group_applier(entity: str, documents: Callable[[Session, list[int]], dict[int, list[dict]]]):
+    """A provider's ``apply`` for an entity whose documents share the group ``entity:id``: the
+    group deleted, its current documents added. Whoosh cannot delete what the same writer added,
+    so ``done`` records the groups already re-derived by this writer: each is applied once."""
+
+    def apply(session: Session, writer, ids: list[int], done: set[str]) -> None:
+        ids = [i for i in ids if f"{entity}:{i}" not in done]
+        done.update(f"{entity}:{i}" for i in ids)
+        for entity_id, docs in documents(session, ids).items():
+            writer.delete_by_term("group", f"{entity}:{entity_id}")
+            for doc in docs:
+                writer.add_document(**doc)
+
+    return apply
+
+
+apply_threads = group_applier("thread", thread_documents)
 
 
 def iter_thread_documents(session: Session) -> Iterator[dict]:
@@ -228,7 +274,8 @@ def _documents_of_thread(
     shared = _shared_fields(thread, themes, goals)
     docs = []
     first, replies = (posts[0], posts[1:]) if posts else (None, [])
-    if thread.kind != "lesson":  # a lesson's thread is represented by the lesson document
+    owner = THREAD_OWNERS.get(thread.kind)
+    if owner is None:  # a discussion (an owned thread: its owner's document stands for it)
         body = public_text(first.body_html) if first is not None and first.is_visible else ""
         docs.append(
             document(
@@ -240,7 +287,7 @@ def _documents_of_thread(
                 **text_fields(thread.language, thread.title, body),
             )
         )
-    else:
+    elif owner.opening_post_indexed:
         replies = posts
     docs.extend(_post_document(thread, post, themes, goals) for post in replies if post.is_visible)
     return docs
@@ -280,6 +327,31 @@ def _visible_posts(session: Session, ids: list[int]) -> set[int]:
     return {post.id for post, thread in rows if thread_is_public(session, thread)}
 
 
+def count_thread_documents(session: Session) -> int:
+    """The documents of every thread, counted as ``thread_documents`` derives them: each public
+    discussion thread (title and opening post) and its visible replies, and every visible post
+    of an owned thread whose owner is public."""
+    visible_post = and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
+    discussion = and_(Thread.hidden_at.is_(None), Thread.kind.not_in(list(THREAD_OWNERS)))
+    openings = select(func.min(Post.id)).group_by(Post.thread_id)
+    posts = select(func.count()).select_from(Post).join(Thread, Thread.id == Post.thread_id)
+    counts = [
+        select(func.count()).select_from(Thread).where(discussion),
+        posts.where(discussion, visible_post, Post.id.not_in(openings)),
+    ]
+    counts += [
+        posts.where(
+            Thread.hidden_at.is_(None),
+            Thread.kind == owner.kind,
+            Thread.id.in_(owner.public_thread_ids()),
+            visible_post,
+            *(() if owner.opening_post_indexed else (Post.id.not_in(openings),)),
+        )
+        for owner in THREAD_OWNERS.values()
+    ]
+    return sum(session.exec(query).one() for query in counts)
+
+
 register(
     Provider(
         entity="thread",
@@ -287,6 +359,7 @@ register(
         apply=apply_threads,
         iter_documents=iter_thread_documents,
         visible=_visible_threads,
+        count=count_thread_documents,
         watched=frozenset(
             {
                 "title",

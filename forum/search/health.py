@@ -13,15 +13,12 @@ import weakref
 from pathlib import Path
 
 from flask import current_app, g
-from sqlalchemy import and_, func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from ..clock import utcnow
 from ..core.contributions import health_checks, health_figures
-from ..discussions.models import Post, Thread
-from ..lessons.models import Lesson, LessonStatus
-from ..projects.models import Project
 from . import get_search_service
+from .documents import REGISTRY
 from .index import IndexUnavailable
 
 log = logging.getLogger("forum.search")
@@ -117,26 +114,8 @@ def _index_problem(service) -> str | None:
 
 
 def indexable_count(session: Session) -> int:
-    """How many documents the index should hold, counted in the database with the rules of the
-    providers (documents.py, providers_projects.py): a discussion thread (title and opening
-    post), each visible reply of a visible discussion thread, each visible post of a published
-    lesson's thread, each published lesson and each visible project."""
-    visible_post = and_(Post.deleted_at.is_(None), Post.hidden_at.is_(None))
-    published = and_(Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(None))
-    discussion = and_(Thread.hidden_at.is_(None), Thread.kind != "lesson")
-    openings = select(func.min(Post.id)).group_by(Post.thread_id)
-    public_lesson_threads = select(Lesson.thread_id).where(published, Lesson.thread_id.is_not(None))
-    posts = select(func.count()).select_from(Post).join(Thread, Thread.id == Post.thread_id)
-    counts = (
-        select(func.count()).select_from(Thread).where(discussion),
-        posts.where(discussion, visible_post, Post.id.not_in(openings)),
-        posts.where(
-            Thread.hidden_at.is_(None),
-            Thread.kind == "lesson",
-            Thread.id.in_(public_lesson_threads),
-            visible_post,
-        ),
-        select(func.count()).select_from(Lesson).where(published),
-        select(func.count()).select_from(Project).where(Project.hidden_at.is_(None)),
-    )
-    return sum(session.exec(query).one() for query in counts)
+    """How many documents the index should hold, counted in the database by each registered
+    type with the rules its provider indexes by (``Provider.count``): threads with their
+    visible replies, published lessons, visible projects, and what higher areas register
+    (published events and their transcripts)."""
+    return sum(provider.count(session) for provider in REGISTRY.values() if provider.count)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
@@ -17,14 +18,17 @@ from ..core.queries import themes_by_id
 from ..language import detect_language
 from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal, LessonStatus
 from ..projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
-from .documents import LINKS, Provider, document, moment_fields, public_text, register, text_fields
-
-
-def lesson_of_thread_is_public(session: Session, thread_id: int) -> bool:
-    row = session.exec(
-        select(Lesson.status, Lesson.hidden_at).where(Lesson.thread_id == thread_id)
-    ).first()
-    return row is not None and row[0] == LessonStatus.published and row[1] is None
+from .documents import (
+    LINKS,
+    Provider,
+    ThreadOwner,
+    document,
+    moment_fields,
+    public_text,
+    register,
+    register_thread_owner,
+    text_fields,
+)
 
 
 def _goal_numbers(session: Session, link, key: str, ids: Iterable[int]) -> dict[int, list[int]]:
@@ -98,6 +102,16 @@ def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]
     return out
 
 
+def _public_lesson_threads() -> Select:
+    return select(Lesson.thread_id).where(*_PUBLIC_LESSON, Lesson.thread_id.is_not(None))
+
+
+def _count(model, *conditions):
+    return lambda session: session.exec(
+        select(func.count()).select_from(model).where(*conditions)
+    ).one()
+
+
 def _visible_lessons(session: Session, ids: list[int]) -> set[int]:
     return set(session.exec(select(Lesson.id).where(Lesson.id.in_(ids), *_PUBLIC_LESSON)).all())
 
@@ -154,6 +168,7 @@ register(
         iter_documents=_all_documents(lesson_documents, select(Lesson.id).where(*_PUBLIC_LESSON)),
         visible=_visible_lessons,
         cascades=_lesson_cascades,
+        count=_count(Lesson, *_PUBLIC_LESSON),
         watched=frozenset(
             {
                 "title",
@@ -185,8 +200,10 @@ register(
         watched=frozenset(
             {"name", "district", "municipality", "summary", "created_at", "hidden_at"}
         ),
+        count=_count(Project, Project.hidden_at.is_(None)),
     )
 )
+register_thread_owner(ThreadOwner(kind="lesson", public_thread_ids=_public_lesson_threads))
 LINKS[LessonGoal] = ("lesson", "lesson_id")
 LINKS[ProjectGoal] = ("project", "project_id")
 LINKS[ProjectTheme] = ("project", "project_id")

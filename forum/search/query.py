@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from whoosh import query as Q
 
@@ -24,7 +25,14 @@ TITLE_BOOST = 2.5
 COORDINATION = 2.0  # scale of the bonus for matching more of the query's words
 SYNONYM_WEIGHT = 0.45  # glossary equivalents count less than the words typed
 COMPOUND_PART_WEIGHT = 0.5  # "klimatkontrakt" typed: its parts together, weighted lower
-KINDS = ("thread", "post", "lesson", "project")
+# The kinds of documents (the type filter, in this order); higher areas add theirs (add_kind).
+KINDS = ["thread", "post", "lesson", "project"]
+KIND_LABELS = {
+    "thread": _l("Threads"),
+    "post": _l("Replies"),
+    "lesson": _l("Lessons"),
+    "project": _l("Projects"),
+}
 # a type as written in a query (``type:``, ``typ:``) or the form, in both languages
 KIND_ALIASES = {
     "thread": "thread",
@@ -43,6 +51,17 @@ KIND_ALIASES = {
     "projekt": "project",
     "projects": "project",
 }
+
+
+def add_kind(kind: str, label, aliases: tuple[str, ...] = ()) -> None:
+    """A kind of document a higher area indexes: its label on the search page and the words
+    that name it in ``type:`` (both languages)."""
+    if kind not in KINDS:
+        KINDS.append(kind)
+    KIND_LABELS[kind] = label
+    KIND_ALIASES.update({kind: kind, **dict.fromkeys(aliases, kind)})
+
+
 MAX_PREFIX_EXPANSION = 64
 SNIPPET_SOURCE_CHARS = 4000  # snippets are cut from the start of long texts (re-analysed per hit)
 

@@ -20,7 +20,7 @@ from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread
 from ..language import detect_language
 from . import engine
-from .documents import REGISTRY, public_text
+from .documents import REGISTRY, public_text, split_key
 from .glossary import expansions_for
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
@@ -57,6 +57,7 @@ class ResultItem:
     author: str | None = None
     theme: Theme | None = None
     project: object | None = None
+    time_code: str | None = None  # a moment of a recording (a transcript hit)
 
 
 @dataclass
@@ -189,9 +190,9 @@ def _reload(
     """Reload hits from the database through each type's visibility filter, keeping rank order."""
     wanted: dict[str, list[int]] = {}
     for key, _lang in hits:
-        kind, _, raw_id = key.partition(":")
-        if kind in REGISTRY and raw_id.isdigit():
-            wanted.setdefault(kind, []).append(int(raw_id))
+        kind, entity_id = split_key(key)
+        if kind in REGISTRY and entity_id is not None:
+            wanted.setdefault(kind, []).append(entity_id)
     visible = {kind: REGISTRY[kind].visible(session, ids) for kind, ids in wanted.items()}
     loaders = {
         "thread": _load_threads,
@@ -201,7 +202,8 @@ def _reload(
     }
     loaded: dict[str, dict] = {}
     for kind, ids in visible.items():
-        loaded.update(loaders[kind](session, sorted(ids)) if ids else {})
+        load = REGISTRY[kind].load or loaders[kind]
+        loaded.update(load(session, sorted(ids)) if ids else {})
     items, dropped = [], 0
     theme_by_id = themes_by_id(session)
     for key, lang in hits:
@@ -209,7 +211,9 @@ def _reload(
         if row is None:
             dropped += 1
             continue
-        values = {k: v for k, v in row.items() if k not in ("text", "theme_id")}
+        values = {k: v for k, v in row.items() if k not in ("text", "theme_id", "text_lang")}
+        # a translated text (an event's) may have matched in the other language than the hit's
+        lang = row.get("text_lang", lang)
         items.append(
             ResultItem(
                 snippet_html=snippet(schema, row["text"], lang, terms.get(lang, set())),

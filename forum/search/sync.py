@@ -44,7 +44,7 @@ APPLY_ORDER = {"thread": 0, "lesson": 1, "project": 2, "post": 3}
 
 
 def _entity_of(obj) -> str | None:
-    if not _MODELS:
+    if len(_MODELS) != len(REGISTRY):  # a higher area registered a type since
         _MODELS.update({provider.model: name for name, provider in REGISTRY.items()})
     return _MODELS.get(type(obj))
 

@@ -17,6 +17,7 @@ from . import get_search_service
 from .forms import GlossaryDeleteForm, GlossaryGroupForm
 from .glossary import GlossaryError, delete_group, list_groups, save_group
 from .models import GlossaryGroup
+from .query import KIND_LABELS
 from .saved import SORTS, params_from_args
 from .service import KINDS, run_search
 
@@ -37,6 +38,7 @@ def search_page():
         goals=all_goals(session),
         problems=problems,
         kinds=KINDS,
+        kind_labels=KIND_LABELS,
         sorts=SORTS,
     )
     # The page's own active search targets #search-results; the header box loads the whole page.

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 17:07:04.123893
+Create Date: 2026-11-30 17:24:46.279220
 """
 
 from collections.abc import Sequence
@@ -813,6 +813,7 @@ def upgrade() -> None:
         sa.Column("series_id", sa.Integer(), nullable=True),
         sa.Column("recurrence_date", sa.Date(), nullable=True),
         sa.Column("occurrence_changed", sa.Boolean(), nullable=False),
+        sa.Column("thread_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["author_id"],
             ["user_account.id"],
@@ -829,6 +830,12 @@ def upgrade() -> None:
             ["series_id"],
             ["event_series.id"],
             name=op.f("fk_event_series_id_event_series"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["thread_id"],
+            ["thread.id"],
+            name=op.f("fk_event_thread_id_thread"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_event")),
