@@ -36,6 +36,16 @@ def _opening_post(event: Event) -> str:
     return f"{intro}\n\n[{more}](/events/{event.id})"
 
 
+def _thread_title(event: Event) -> str:
+    """The event's title; a very short one ("Möte") gets its date, as a thread title needs five
+    characters at least."""
+    if len(event.title.strip()) >= 5:
+        return event.title
+    from .service import to_local  # the service imports this module
+
+    return f"{event.title} {to_local(event.starts_at):%Y-%m-%d}"
+
+
 def _theme(session: Session, event: Event) -> Theme | None:
     """The event's first theme in the forum's order, else the forum's first theme."""
     linked = select(EventTheme.theme_id).where(EventTheme.event_id == event.id)
@@ -62,7 +72,7 @@ def sync_discussion(*, session: Session, actor, event: Event) -> Thread | None:
                 session=session,
                 actor=actor,
                 theme=theme,
-                title=event.title,
+                title=_thread_title(event),
                 body=_opening_post(event),
                 language=event.language,
                 goal_ids=_goal_ids(session, event),
@@ -75,7 +85,8 @@ def sync_discussion(*, session: Session, actor, event: Event) -> Thread | None:
         session.add(event)
         session.flush()
         return thread
-    thread.title, thread.slug = event.title, discussions.thread_slug(event.title)
+    title = _thread_title(event)
+    thread.title, thread.slug = title, discussions.thread_slug(title)
     thread.language, thread.project_id = event.language, event.project_id
     if theme is not None:
         thread.theme_id = theme.id

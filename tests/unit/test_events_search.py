@@ -124,3 +124,12 @@ def test_the_opening_post_of_an_event_thread_is_not_indexed(db_session, mod):
 
     event = make_event(db_session, mod)
     assert thread_documents(db_session, [event.thread_id]) == {event.thread_id: []}
+
+
+def test_a_short_event_title_gives_its_thread_the_date(db_session, mod):
+    event = make_event(db_session, mod, title="Möte")
+    thread = db_session.get(Thread, event.thread_id)
+    assert thread.title == "Möte 2027-01-15" and thread.kind == "event"
+    update_event(session=db_session, actor=mod, event=event, data=event_input(title="Vårmöte"))
+    db_session.commit()
+    assert db_session.get(Thread, event.thread_id).title == "Vårmöte"
