@@ -136,13 +136,13 @@ def wrk(url: str, cookie: str | None = None) -> dict:
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=SECONDS + 60, check=True
     ).stdout
-    if not re.search(r"99%\s+[\d.]+(us|ms|s|m)\b", output):
+    if not re.search(r"^\s+99%\s+[\d.]+(us|ms|s|m)$", output, re.M):
         raise SystemExit(f"wrk gave no latency figures for {url}:\n{output}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": _ms(re.search(r"50%\s+(\S+)", output).group(1)),
-        "p99": _ms(re.search(r"99%\s+(\S+)", output).group(1)),
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)$", output, re.M).group(1)),
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)$", output, re.M).group(1)),
         "errors": int(bad.group(1)) if bad else 0,
     }
 
