@@ -24,8 +24,10 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-instance/secret_key:
-	@mkdir -p instance
+# Where the forum keeps its secret key, SQLite file and queue (FORUM_INSTANCE_DIR, as forum/config.py).
+INSTANCE := $(or $(FORUM_INSTANCE_DIR),instance)
+$(INSTANCE)/secret_key:
+	@mkdir -p $(INSTANCE)
 	@if [ -z "$$FORUM_SECRET_KEY" ]; then \
 	  umask 077; $(PY) -c 'import secrets; print(secrets.token_hex(32))' > $@; \
 	  echo "Generated a secret key in $@"; \
@@ -47,7 +49,7 @@ translations: | $(PY)
 	$(PY) -m forum.catalogues check || echo "Translate the entries above in forum/translations/sv/LC_MESSAGES/messages.po"
 	$(BIN)/pybabel -q compile -d forum/translations
 
-db: $(VENV)/.installed instance/secret_key compile-translations
+db: $(VENV)/.installed $(INSTANCE)/secret_key compile-translations
 	$(BIN)/alembic upgrade head
 	$(BIN)/flask forum seed --demo-if-empty
 	$(BIN)/flask forum seed-glossary
