@@ -5,8 +5,12 @@ author's shown details, the reader's language. An edit, a hide, a rename or a ro
 different key, and the old entry simply ages out, so nothing has to be invalidated and no change
 can reach a reader through a stale entry. That is also why each process may keep its own copy:
 with any number of workers and nodes, a process can only miss, never serve another's stale copy.
-Per-viewer parts (CSRF tokens, the useful mark, edit and moderation controls) stay outside the
-cached fragments and are rendered on every request.
+
+What differs between readers is in the key too: a member's controls below a post are keyed by
+what that member may do with it (edit, delete, mark, report, moderate) and their own marks, so
+two members share an entry only when they would see the same controls. A CSRF token is never
+stored: a cached fragment keeps a hole in its place, filled with the current reader's token
+each time the fragment is used.
 
 The digest of the template sources, taken when the application starts, is part of every key, so
 a deploy that changes a template never serves the old markup. In debug mode or with
@@ -18,16 +22,21 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 
 from cachetools import LRUCache
 from flask import Flask, current_app
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .globals import register_template_globals
 from .paths import path_for
 
 _EXTENSION = "forum_fragments"
+# Where a shared fragment has a CSRF token: replaced by the reader's token each time it is used.
+TOKEN_HOLE = "csrf-token-hole-5b1e0c"
+_leaving_holes: ContextVar[bool] = ContextVar("leaving_holes", default=False)
 
 
 class FragmentCache:
@@ -80,14 +89,42 @@ def init_fragments(app: Flask) -> None:
         enabled=not (app.debug or app.config.get("TEMPLATES_AUTO_RELOAD")),
     )
     register_template_globals(
-        app, "web", {"cached_fragment": cached_fragment, "path_for": path_for}
+        app,
+        "web",
+        {
+            "cached_fragment": cached_fragment,
+            "path_for": path_for,
+        },
     )
+    # Flask-WTF's ``csrf_token`` (a global and a context value), made to leave a hole while a
+    # shared fragment renders; this context processor runs after Flask-WTF's and wins.
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.context_processor(lambda: {"csrf_token": csrf_token})
 
 
 def fragments() -> FragmentCache:
     return current_app.extensions[_EXTENSION]
 
 
+def csrf_token() -> str:
+    """The reader's CSRF token, or the hole a cached fragment keeps in its place."""
+    return TOKEN_HOLE if _leaving_holes.get() else generate_csrf()
+
+
 def cached_fragment(*key, caller) -> Markup:
-    """``{% call cached_fragment(...key) %}markup{% endcall %}``: the block runs on a miss only."""
-    return fragments().get_or_render(key, caller)
+    """``{% call cached_fragment(...key) %}markup{% endcall %}``: the block runs on a miss only.
+
+    A CSRF token in the block is rendered as a hole, which every use fills with the current
+    reader's token: one reader's token never reaches another, even in a form cached for many."""
+
+    def render() -> str:
+        reset = _leaving_holes.set(True)
+        try:
+            return caller()
+        finally:
+            _leaving_holes.reset(reset)
+
+    markup = fragments().get_or_render(key, render)
+    if TOKEN_HOLE in markup:
+        return Markup(markup.replace(TOKEN_HOLE, generate_csrf()))
+    return markup

@@ -8,6 +8,8 @@ show at once, in every process.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -17,7 +19,7 @@ from forum.discussions import service
 from forum.discussions.models import Post, Thread
 from forum.moderation import posts as moderation_posts
 from forum.moderation import threads as moderation_threads
-from forum.web.fragments import FragmentCache, fragments, templates_digest
+from forum.web.fragments import TOKEN_HOLE, FragmentCache, fragments, templates_digest
 from tests.factories import DEFAULT_PASSWORD, client_as, make_reply, make_thread, make_user, theme
 
 EN = {"Accept-Language": "en"}
@@ -244,3 +246,56 @@ def test_thread_rows_follow_title_replies_lock_and_author(app, db_session, reade
     db_session.commit()
     html = theme_page()
     assert "Anna Berg" in html and "Anna Andersson" not in html
+
+
+# --- a member's own controls, cached by what they may do, with their own CSRF token ----------
+def tokens_in(html: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+
+
+def test_each_member_gets_their_own_csrf_token_in_cached_controls(app_settings, db_session):
+    from forum import create_app
+
+    app = create_app({**app_settings, "WTF_CSRF_ENABLED": True})
+    author = make_user(db_session, display_name="Anna Andersson")
+    thread, _ = make_thread(db_session, author, title="Fjärrvärme i Hyllie", body="Första.")
+    make_reply(db_session, thread, make_user(db_session), "Ett svar.")
+    first, second = make_user(db_session), make_user(db_session)
+    pages = []
+    for member in (first, second, first):
+        html = page(client_as(app, member), thread)
+        assert TOKEN_HOLE not in html
+        session_token = re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+        assert tokens_in(html) == {session_token}  # every form carries this reader's token
+        pages.append(session_token)
+    assert pages[0] != pages[1]
+
+
+def test_a_useful_mark_and_a_report_show_in_the_readers_controls(app, db_session, thread):
+    reader = make_user(db_session)
+    client = client_as(app, reader)
+    reply = last_post(db_session, thread)
+    html = warm(app, client, thread, EN)
+    assert 'aria-pressed="true"' not in html and "report-withdraw" not in html
+    service.toggle_useful(session=db_session, actor=reader, post=reply)
+    db_session.commit()
+    assert 'aria-pressed="true"' in page(client, thread, EN)
+    with app.test_request_context("/"):
+        from forum.moderation import reports
+
+        reports.file_report(
+            session=db_session, actor=reader, item_type="post", item_id=reply.id, reason="spam"
+        )
+        db_session.commit()
+    assert "report-withdraw" in page(client, thread, EN)
+    assert "report-withdraw" not in page(client_as(app, make_user(db_session)), thread, EN)
+
+
+def test_a_lock_takes_the_quote_links_away_from_a_member(app, db_session, thread, people):
+    client = client_as(app, make_user(db_session))
+    assert "/quote" in warm(app, client, thread)
+    moderation_threads.set_thread_flag(
+        session=db_session, actor=people[1], thread=thread, action="lock"
+    )
+    db_session.commit()
+    assert "/quote" not in page(client, thread)
