@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import url_for
 from flask_babel import gettext as _
 
+from .. import permissions
 from ..accounts.models import User
 from ..i18n import current_language
 from ..web.fragments import digest
@@ -80,7 +81,50 @@ def thread_row_key(thread: Thread, author: User | None, theme, goals, *, ago: st
     )
 
 
+def post_footer_key(
+    post: Post,
+    thread: Thread,
+    viewer,
+    *,
+    is_first: bool,
+    is_solution: bool,
+    marked: bool,
+    open_report_id: int | None,
+) -> tuple:
+    """Every input of the controls below a post (``_post_article.html``'s footer) for ``viewer``:
+    what they may do with the post, their own marks, its state, the language. A new input of the
+    footer belongs here."""
+    signed_in = bool(getattr(viewer, "is_authenticated", False))
+    return (
+        "post-footer",
+        post.id,
+        thread.id,
+        current_language(),
+        is_first,
+        is_solution,
+        marked,
+        post.useful_count,
+        post.is_visible,
+        post.edited_at is not None,
+        post.author_id,
+        post.deleted_at is not None,
+        (post.hidden_at is not None, post.hidden_by_id, post.hidden_reason),
+        signed_in and post.author_id == viewer.id,
+        permissions.can_mark_useful(viewer, post),
+        permissions.can_reply(viewer, thread),
+        permissions.can_edit_post(viewer, post, thread),
+        permissions.can_view_revisions(viewer, post),
+        permissions.can_delete_post(viewer, post, thread),
+        permissions.can_mark_solution(viewer, thread),
+        permissions.can_report(viewer),
+        permissions.can_moderate(viewer),
+        permissions.can_delete_permanently(viewer),
+        open_report_id,
+    )
+
+
 TEMPLATE_HELPERS = {
+    "post_footer_key": post_footer_key,
     "thread_row_key": thread_row_key,
     "post_fragment_key": post_fragment_key,
     "thread_url": thread_url,
