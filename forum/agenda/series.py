@@ -68,28 +68,11 @@ def _check(session: Session, data: SeriesInput) -> tuple[Rule, timedelta]:
 
 def _apply(session: Session, series: EventSeries, data: SeriesInput, rule: Rule) -> None:
     event = data.event
-    series.kind, series.language = event.kind, event.language
-    series.title, series.summary = event.title.strip(), event.summary
-    translated = event.title_translation.strip()
-    series.title_translation = translated or None
-    series.summary_translation = event.summary_translation if translated else None
-    series.online = event.online
-    series.join_url = event.join_url.strip() if event.online else None
-    series.address = None if event.online else event.address.strip()
-    series.meeting_point = None if event.online else (event.meeting_point.strip() or None)
-    series.accessibility = None if event.online else (event.accessibility.strip() or None)
-    series.project_id = event.project_id
+    service.copy_shared_fields(series, event)
     series.rule = rule.text
     series.first_date = event.starts_local.date()
     series.start_time, series.end_time = event.starts_local.time(), event.ends_local.time()
-    series.updated_at = utcnow()
-    session.add(series)
-    session.flush()
-    session.exec(delete(EventSeriesTheme).where(col(EventSeriesTheme.series_id) == series.id))
-    session.exec(delete(EventSeriesGoal).where(col(EventSeriesGoal.series_id) == series.id))
-    session.add_all(EventSeriesTheme(series_id=series.id, theme_id=i) for i in set(event.theme_ids))
-    session.add_all(EventSeriesGoal(series_id=series.id, goal_id=i) for i in set(event.goal_ids))
-    session.flush()
+    service.replace_links(session, series, event, EventSeriesTheme, EventSeriesGoal, "series_id")
 
 
 def series_input(session: Session, series: EventSeries) -> SeriesInput:

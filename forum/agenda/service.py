@@ -139,33 +139,44 @@ def _check(session: Session, data: EventInput, moments=None) -> tuple[datetime, 
     return starts_at, ends_at
 
 
-def _apply(session: Session, event: Event, data: EventInput, starts_at, ends_at) -> None:
+def copy_shared_fields(target, data: EventInput) -> None:
+    """What an event and a series have alike: kind, language, texts, place and project."""
     online = data.online
-    event.kind, event.language = data.kind, data.language
-    event.title, event.summary = data.title.strip(), data.summary
-    event.summary_html = render_markdown(data.summary)
+    target.kind, target.language = data.kind, data.language
+    target.title, target.summary = data.title.strip(), data.summary
     translated = data.title_translation.strip()
-    event.title_translation = translated or None
-    event.summary_translation = data.summary_translation if translated else None
+    target.title_translation = translated or None
+    target.summary_translation = data.summary_translation if translated else None
+    target.online = online
+    target.join_url = data.join_url.strip() if online else None
+    target.address = None if online else data.address.strip()
+    target.meeting_point = None if online else (data.meeting_point.strip() or None)
+    target.accessibility = None if online else (data.accessibility.strip() or None)
+    target.project_id = data.project_id
+    target.updated_at = utcnow()
+
+
+def replace_links(session: Session, owner, data: EventInput, theme_link, goal_link, column: str):
+    """Set the themes and goals of ``owner`` (an event or a series) to those of ``data``."""
+    session.add(owner)
+    session.flush()
+    pairs = ((theme_link, data.theme_ids, "theme_id"), (goal_link, data.goal_ids, "goal_id"))
+    for link, ids, other in pairs:
+        session.exec(delete(link).where(col(getattr(link, column)) == owner.id))
+        session.add_all(link(**{column: owner.id, other: i}) for i in set(ids))
+    session.flush()
+
+
+def _apply(session: Session, event: Event, data: EventInput, starts_at, ends_at) -> None:
+    copy_shared_fields(event, data)
+    event.summary_html = render_markdown(data.summary)
     event.summary_translation_html = (
-        render_markdown(data.summary_translation) if translated else None
+        render_markdown(data.summary_translation) if event.title_translation else None
     )
-    event.starts_at, event.ends_at, event.online = starts_at, ends_at, online
-    event.join_url = data.join_url.strip() if online else None
-    event.address = None if online else data.address.strip()
-    event.meeting_point = None if online else (data.meeting_point.strip() or None)
-    event.accessibility = None if online else (data.accessibility.strip() or None)
-    event.project_id = data.project_id
+    event.starts_at, event.ends_at = starts_at, ends_at
     event.capacity = data.capacity
     event.questions = ",".join(key for key in QUESTIONS if key in data.questions)
-    event.updated_at = utcnow()
-    session.add(event)
-    session.flush()
-    session.exec(delete(EventTheme).where(col(EventTheme.event_id) == event.id))
-    session.exec(delete(EventGoal).where(col(EventGoal.event_id) == event.id))
-    session.add_all(EventTheme(event_id=event.id, theme_id=i) for i in set(data.theme_ids))
-    session.add_all(EventGoal(event_id=event.id, goal_id=i) for i in set(data.goal_ids))
-    session.flush()
+    replace_links(session, event, data, EventTheme, EventGoal, "event_id")
 
 
 def _require_writer(actor) -> None:
