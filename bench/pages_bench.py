@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -38,7 +37,7 @@ from pathlib import Path
 
 from forum.config import PROJECT_ROOT
 
-from .search_bench import THEME, free_port, generate, run
+from .search_bench import THEME, bench_env, free_port, generate, run, serve, stop, wait_until_up
 
 BIN = Path(sys.executable).parent
 POSTS = int(os.environ.get("BENCH_PAGE_POSTS", "20000"))
@@ -86,37 +85,6 @@ def pages(database: Path) -> dict[str, str]:
     if project:
         found["project page"] = f"/projects/{project[0]}"
     return found
-
-
-def wait_until_up(url: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=5).read()
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"{url} did not answer within 120 s")
-
-
-def serve(app: str, port: int, env: dict) -> subprocess.Popen:
-    return subprocess.Popen(
-        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", app],
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -212,17 +180,7 @@ def main() -> None:
         raise SystemExit("wrk is missing: `apt-get install wrk` (make bench installs it)")
     tmp = Path(tempfile.mkdtemp(prefix="forum-pages-bench-"))
     database = tmp / "bench.db"
-    env = {
-        **os.environ,
-        "FORUM_DATABASE_URL": f"sqlite:///{database}",
-        "FORUM_SEARCH_DIR": str(tmp / "index"),
-        "FORUM_INSTANCE_DIR": str(tmp / "instance"),
-        "FORUM_SECRET_KEY": "bench-only-secret",
-        "FLASK_APP": "forum:create_app",
-        "FORUM_RATELIMIT_ENABLED": "false",
-        "FORUM_JOBS_WORKER": "false",
-        "BENCH_DATABASE": str(database),
-    }
+    env = {**bench_env(tmp), "BENCH_DATABASE": str(database)}
     forum = reference = None
     try:
         data = tmp / "posts.jsonl.gz"

@@ -208,9 +208,9 @@ print(json.dumps({{"reply_commit_with_index_median_ms": statistics.median(with_i
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="forum-bench-"))
-    env = {
+def bench_env(tmp: Path) -> dict:
+    """A forum of its own in ``tmp``: database, index, instance; no rate limits, no worker."""
+    return {
         **os.environ,
         "FORUM_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
         "FORUM_SEARCH_DIR": str(tmp / "index"),
@@ -221,6 +221,42 @@ def main() -> None:
         # the reply timing measures the index update in the committing process, without a worker
         "FORUM_JOBS_WORKER": "false",
     }
+
+
+def wait_until_up(url: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer within 120 s")
+
+
+def serve(app: str, port: int, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", app],
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def main() -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="forum-bench-"))
+    env = bench_env(tmp)
     gunicorn = None
     figures: dict[str, float | int | str] = {}
     try:
@@ -244,40 +280,15 @@ def main() -> None:
         figures["reindex_seconds"] = round(elapsed, 1)
         print("reindex:", line, flush=True)
         port = free_port()
-        gunicorn = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"),
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "forum:create_app()",
-            ],
-            env=env,
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        gunicorn = serve("forum:create_app()", port, env)
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        wait_until_up(base + "/healthz")
         figures.update({k: round(v, 1) for k, v in measure_search(base).items()})
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=30)
+        stop(gunicorn)
         gunicorn = None
         figures.update({k: round(v, 1) for k, v in measure_replies(env).items()})
     finally:
-        if gunicorn is not None:
-            gunicorn.send_signal(signal.SIGTERM)
-            try:
-                gunicorn.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                gunicorn.kill()
+        stop(gunicorn)
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(figures, indent=1))
 
