@@ -16,6 +16,12 @@ def member(db_session):
 
 
 @pytest.fixture
+def mod(db_session):
+    """A moderator who reads the pages in English (writes events in the events tests)."""
+    return make_user(db_session, role="moderator", locale="en")
+
+
+@pytest.fixture
 def project(app, db_session, member):
     """A completed project by ``member``, with one goal and one partner."""
     with app.test_request_context("/"):

@@ -18,11 +18,6 @@ SV = {"Accept-Language": "sv"}
 
 
 @pytest.fixture
-def mod(db_session):
-    return make_user(db_session, role="moderator", locale="en")
-
-
-@pytest.fixture
 def events(app, db_session, mod):
     """A published webinar in January 2027, a draft, and a cancelled workshop."""
     with app.test_request_context("/"):

@@ -18,11 +18,6 @@ EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def mod(db_session):
-    return make_user(db_session, role="moderator", locale="en")
-
-
-@pytest.fixture
 def full_house(app, db_session, mod):
     """A study day with two seats: two registered (one with a name that looks like a formula),
     one waiting."""

@@ -31,11 +31,6 @@ HX = {"HX-Request": "true", "Accept-Language": "en"}
 
 
 @pytest.fixture
-def mod(db_session):
-    return make_user(db_session, role="moderator", locale="en")
-
-
-@pytest.fixture
 def past(app, db_session, mod):
     with app.test_request_context("/"):
         project = make_project(db_session, mod, name="Skyfallsgården")

@@ -23,11 +23,6 @@ HX = {"HX-Request": "true", "Accept-Language": "en"}
 
 
 @pytest.fixture
-def mod(db_session):
-    return make_user(db_session, role="moderator", locale="en")
-
-
-@pytest.fixture
 def seminar(app, db_session, mod):
     """A webinar next week with one seat, asking for dietary needs."""
     with app.test_request_context("/"):

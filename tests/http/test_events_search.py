@@ -39,11 +39,6 @@ def hits(response) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def mod(db_session):
-    return make_user(db_session, role="moderator", locale="en")
-
-
-@pytest.fixture
 def webinar(app, db_session, mod):
     with app.test_request_context("/"):
         return make_event(

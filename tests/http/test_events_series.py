@@ -30,11 +30,6 @@ def organiser(db_session):
 
 
 @pytest.fixture
-def mod(db_session):
-    return make_user(db_session, role="moderator", locale="en")
-
-
-@pytest.fixture
 def series(app, db_session, organiser):
     with app.test_request_context("/"):
         return make_series(db_session, organiser, first=FIRST, today=FIRST)
