@@ -28,7 +28,7 @@ from .forms import (
     PasswordChangeForm,
     ProfileForm,
 )
-from .views import bp, end_session, me
+from .views import bp, end_session, me, safe_next
 
 SECTIONS = ("profile", "handle", "language", "email", "password")
 
@@ -129,8 +129,10 @@ def settings_language():
             languages=tuple(current_app.config["LANGUAGES"]),
         )
         session["lang"] = form.locale.data
-        # the whole page changes language: always a full navigation, never a fragment
-        return finish(_section_url("language"), message=_("Your language is saved."))
+        # The header's language switch posts here too, naming the page to go back to. The whole
+        # page changes language: always a full navigation, never a fragment.
+        back = safe_next(request.form.get("next"))
+        return finish(back or _section_url("language"), message=_("Your language is saved."))
     return _settings_page(422, "language", language=form)
 
 

@@ -135,6 +135,31 @@ def test_language_setting_changes_the_interface(client, member, db_session):
     assert bad.status_code == 422
 
 
+def test_the_header_language_switch_changes_a_members_setting(client, member, db_session):
+    thread, _opening = make_thread(db_session, author=member, **THREAD)
+    login_as(client, member)
+    path = f"/threads/{thread.id}-{thread.slug}"
+    page = text(client.get(path))
+    # the switch is a form for a member (their setting wins over ?lang=), not a ?lang= link
+    assert "?lang=sv" not in page
+    assert f'name="next" value="{path}"' in page
+    response = client.post("/settings/language", data={"locale": "sv", "next": path})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(path)
+    db_session.refresh(member)
+    assert member.locale == "sv"
+    assert '<html lang="sv">' in text(client.get(path))
+    # a foreign target is never followed: back to the settings instead
+    away = client.post("/settings/language", data={"locale": "en", "next": "//evil.example/"})
+    assert "evil" not in away.headers["Location"]
+    assert "/settings" in away.headers["Location"]
+
+
+def test_the_header_language_switch_is_a_link_for_readers_not_logged_in(client):
+    page = text(client.get("/"))
+    assert 'hreflang="en"' in page and "?lang=en" in page
+
+
 def test_change_email_needs_confirmation_from_the_new_address(
     mail_client, smtp_server, member, db_session
 ):
