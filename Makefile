@@ -70,7 +70,7 @@ run: setup redis-server
 
 # One process with the reloader; jobs run in it, as the tests run them.
 dev: setup
-	FORUM_JOBS_WORKER=false $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+	FORUM_JOBS_WORKER=false FORUM_BIND=$(HOST):$(PORT) $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -169,7 +169,25 @@ class Config:
                 settings[key] = raw
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _read_secret_file()
+        if "FORUM_SERVER_URL" not in os.environ:
+            settings["SERVER_URL"] = (
+                server_url_of_bind(os.environ.get("FORUM_BIND")) or settings["SERVER_URL"]
+            )
         return settings
+
+
+def server_url_of_bind(bind: str | None) -> str | None:
+    """The address the forum serves, from gunicorn's ``host:port`` (``FORUM_BIND``, which
+    ``make run`` sets for the web and the worker alike), so links in mail reach the port actually
+    served. A wildcard address becomes ``localhost``; a Unix socket names no URL."""
+    if not bind or bind.startswith(("unix:", "fd://")):
+        return None
+    host, sep, port = bind.rpartition(":")
+    if not sep or not port.isascii() or not port.isdigit():
+        return None
+    if host in ("", "0.0.0.0", "[::]", "::"):
+        host = "localhost"
+    return f"http://{host}:{port}"
 
 
 def ratelimit_storage_uri(settings) -> str:

@@ -85,6 +85,33 @@ def test_environment_overrides_are_typed(monkeypatch):
 
 
 @pytest.mark.parametrize(
+    ("bind", "url"),
+    [
+        ("127.0.0.1:5101", "http://127.0.0.1:5101"),
+        ("0.0.0.0:8000", "http://localhost:8000"),
+        ("[::]:8000", "http://localhost:8000"),
+        ("forum.example.org:80", "http://forum.example.org:80"),
+        ("unix:/run/forum.sock", "http://127.0.0.1:5000"),
+        ("127.0.0.1:²", "http://127.0.0.1:5000"),
+        (None, "http://127.0.0.1:5000"),
+    ],
+)
+def test_mail_links_name_the_port_the_forum_serves(monkeypatch, bind, url):
+    monkeypatch.delenv("FORUM_SERVER_URL", raising=False)
+    if bind is None:
+        monkeypatch.delenv("FORUM_BIND", raising=False)
+    else:
+        monkeypatch.setenv("FORUM_BIND", bind)
+    assert Config.from_environment()["SERVER_URL"] == url
+
+
+def test_a_given_server_url_wins_over_the_bound_port(monkeypatch):
+    monkeypatch.setenv("FORUM_BIND", "127.0.0.1:5101")
+    monkeypatch.setenv("FORUM_SERVER_URL", "https://forum.malmo.example")
+    assert Config.from_environment()["SERVER_URL"] == "https://forum.malmo.example"
+
+
+@pytest.mark.parametrize(
     ("settings", "storage"),
     [
         ({}, "memory://"),
