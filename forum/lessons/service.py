@@ -107,31 +107,77 @@ def parse_number(raw) -> float | None:
 
 # --- validation -----------------------------------------------------------------------------------
 def _clean(data: LessonInput, session: Session) -> dict:
+    values, problems = _check(data, session)
+    if problems:
+        raise problems[0]
+    return values
+
+
+def lesson_problems(*, session: Session, data: LessonInput) -> list[InvalidInput]:
+    """Every problem with ``data`` at once, so that the form can show them all in one round."""
+    return _check(data, session)[1]
+
+
+def _check(data: LessonInput, session: Session) -> tuple[dict, list[InvalidInput]]:
+    problems: list[InvalidInput] = []
+
+    def attempt(clean, *args, **kwargs):
+        try:
+            return clean(*args, **kwargs)
+        except InvalidInput as problem:
+            problems.append(problem)
+            return None
+
     project = session.get(Project, data.project_id) if data.project_id else None
     if project is None:
-        raise UnknownProject(field="project_id")
-    title = discussions.clean_title(data.title, error=InvalidInput)
-    try:
-        lesson_type = LessonType(data.lesson_type)
-    except ValueError:
-        raise InvalidInput(_l("Choose a lesson type from the list."), field="lesson_type") from None
+        problems.append(UnknownProject(field="project_id"))
+    title = attempt(discussions.clean_title, data.title, error=InvalidInput)
+    lesson_type = attempt(_lesson_type, data.lesson_type)
     theme = session.get(Theme, data.theme_id) if data.theme_id else None
     if theme is None:
-        raise InvalidInput(_l("Choose a theme."), field="theme_id")
+        problems.append(InvalidInput(_l("Choose a theme."), field="theme_id"))
     if data.language not in LANGUAGES:
-        raise InvalidInput(_l("Choose the language the lesson is written in."), field="language")
+        problems.append(
+            InvalidInput(_l("Choose the language the lesson is written in."), field="language")
+        )
     sections = {}
     for name in LESSON_SECTIONS:
         text = (getattr(data, name) or "").strip()
         if name in REQUIRED_SECTIONS and not text:
-            raise InvalidInput(_l("This section is required."), field=name)
-        if len(text) > SECTION_MAX:
-            raise InvalidInput(_l("At most %(max)d characters.", max=SECTION_MAX), field=name)
+            problems.append(InvalidInput(_l("This section is required."), field=name))
+        elif len(text) > SECTION_MAX:
+            problems.append(
+                InvalidInput(_l("At most %(max)d characters.", max=SECTION_MAX), field=name)
+            )
         sections[name] = text
     goal_ids = sorted({int(g) for g in data.goal_ids or ()})
     if unknown_goal_ids(session, goal_ids):
-        raise InvalidInput(_l("Choose goals from the list."), field="goal_ids")
-    links = [line.strip() for line in (data.links or "").splitlines() if line.strip()]
+        problems.append(InvalidInput(_l("Choose goals from the list."), field="goal_ids"))
+    links = attempt(_links, data.links)
+    outcomes = attempt(clean_outcomes, data.outcomes)
+    values = {
+        "project": project,
+        "title": title,
+        "lesson_type": lesson_type,
+        "theme_id": theme.id if theme else None,
+        "language": data.language,
+        "sections": sections,
+        "goal_ids": goal_ids,
+        "links": links,
+        "outcomes": outcomes,
+    }
+    return values, problems
+
+
+def _lesson_type(value: str) -> LessonType:
+    try:
+        return LessonType(value)
+    except ValueError:
+        raise InvalidInput(_l("Choose a lesson type from the list."), field="lesson_type") from None
+
+
+def _links(text: str | None) -> str:
+    links = [line.strip() for line in (text or "").splitlines() if line.strip()]
     if len(links) > LINKS_MAX:
         raise InvalidInput(_l("At most %(max)d links.", max=LINKS_MAX), field="links")
     for link in links:
@@ -140,17 +186,7 @@ def _clean(data: LessonInput, session: Session) -> dict:
                 _l("Each line must be one web address starting with http:// or https://."),
                 field="links",
             )
-    return {
-        "project": project,
-        "title": title,
-        "lesson_type": lesson_type,
-        "theme_id": theme.id,
-        "language": data.language,
-        "sections": sections,
-        "goal_ids": goal_ids,
-        "links": "\n".join(links),
-        "outcomes": clean_outcomes(data.outcomes),
-    }
+    return "\n".join(links)
 
 
 def clean_outcomes(rows) -> list[tuple[str, float, str]]:

@@ -79,6 +79,7 @@ def _handle_lesson_form(form, save, *, lesson=None):
     if action == "preview":
         return _form_page(form, lesson=lesson, preview=_preview(form))
     if not form.validate():
+        _show_every_problem(form)
         return _form_page(form, lesson=lesson, status=422)
     try:
         saved = save(form.to_input(), action == "publish")
@@ -94,6 +95,14 @@ def _handle_lesson_form(form, save, *, lesson=None):
     else:
         message = _("The lesson was saved.")
     return finish(lesson_url(saved), message=message)
+
+
+def _show_every_problem(form: LessonForm) -> None:
+    """Add what the service would refuse to what the form found, one message per field, so the
+    writer sees every problem in one round (the form alone does not know projects or themes)."""
+    for problem in service.lesson_problems(session=get_session(), data=form.to_input()):
+        if not (problem.field in form and form[problem.field].errors):
+            show_on_form(form, problem)
 
 
 @bp.route("/lessons/new", methods=["GET", "POST"])

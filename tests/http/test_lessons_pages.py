@@ -153,6 +153,35 @@ def test_bad_lesson_input_comes_back_filled(
     assert db_session.exec(select(Lesson)).all() == []
 
 
+def test_every_problem_of_a_lesson_is_shown_in_one_round(client, db_session, member, project):
+    """A missing theme and project are reported together with a bad outcome and an empty
+    section, not one round at a time; every required field is marked."""
+    login_as(client, member)
+    form = lesson_form(
+        db_session,
+        project,
+        project_id="",
+        theme_id="",
+        advice="",
+        links="www.example.org",
+        **{"outcomes-0-value": "mycket"},
+    )
+    response = client.post("/lessons/new?lang=en", data=form)
+    assert response.status_code == 422
+    for message in (
+        "Choose a project from the list.",
+        "Choose a theme.",
+        "This field is required.",
+        "Write the value as a number",
+        "one web address starting with http:// or https://",
+    ):
+        assert message in response.text, message
+    # one message per field: the form's and the service's checks never repeat each other
+    assert response.text.count("This section is required.") == 0
+    marked = re.findall(r'<label class="required" for="([\w-]+)">', response.text)
+    assert set(marked) >= {"project_id", "title", "theme_id", "context", "what_was_done", "advice"}
+
+
 def test_outcome_rows_add_remove_and_preview_without_js(client, db_session, member, project):
     login_as(client, member)
     added = client.post("/lessons/new", data=lesson_form(db_session, project, action="add_outcome"))
