@@ -8,10 +8,20 @@ from functools import lru_cache
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_timedelta
 from flask import current_app, request, session
-from flask_babel import get_locale, get_timezone
+from flask_babel import force_locale, get_locale, get_timezone
 from flask_login import current_user
 
 from .clock import utcnow
+
+# The Babel locale for each interface language: dates, times and numbers in English follow
+# British usage (day before month, 24-hour clock), as a forum run from Malmö should.
+BABEL_LOCALES = {"sv": "sv_SE", "en": "en_GB"}
+
+
+def babel_locale(language: str) -> str:
+    """The Babel locale of a language code (``'en'`` -> ``'en_GB'``); translations are still
+    found under the language (gettext falls back from ``en_GB`` to ``en``)."""
+    return BABEL_LOCALES.get(language, language)
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -20,6 +30,10 @@ def supported_languages() -> tuple[str, ...]:
 
 def select_locale() -> str:
     """User setting, then the explicit choice in the session, then Accept-Language, then sv."""
+    return babel_locale(_selected_language())
+
+
+def _selected_language() -> str:
     languages = supported_languages()
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in languages and getattr(current_user, "is_authenticated", False):
@@ -40,7 +54,19 @@ def remember_language_choice() -> None:
 
 
 def current_language() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The interface language, ``'sv'`` or ``'en'`` (never the region of the Babel locale)."""
+    locale = get_locale()
+    return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _locale_code() -> str:
+    locale = get_locale()
+    return str(locale) if locale else babel_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def in_language(language: str):
+    """flask-babel's ``force_locale`` for an interface language (its Babel locale)."""
+    return force_locale(babel_locale(language))
 
 
 def localized(obj, field: str) -> str:
@@ -54,7 +80,7 @@ def time_ago(moment: datetime | None) -> str:
     if moment is None:
         return ""
     seconds = (moment - utcnow()).total_seconds()
-    return _minutes_ago(current_language(), round(seconds / 60), seconds > 0)
+    return _minutes_ago(_locale_code(), round(seconds / 60), seconds > 0)
 
 
 @lru_cache(maxsize=8192)
@@ -68,7 +94,7 @@ def _minutes_ago(language: str, minutes: int, future: bool) -> str:
 def format_datetime(moment: datetime, format: str = "medium") -> str:
     """A naive UTC moment in the reader's language and the forum's time zone (as flask-babel's
     ``format_datetime``), remembered: a thread page shows the same moments on every load."""
-    return _formatted(current_language(), get_timezone(), moment, format)
+    return _formatted(_locale_code(), get_timezone(), moment, format)
 
 
 @lru_cache(maxsize=16384)

@@ -7,9 +7,9 @@ import secrets
 import click
 from email_validator import EmailNotValidError, validate_email
 from flask.cli import with_appcontext
-from flask_babel import force_locale
 
 from ..db import session_scope
+from ..i18n import in_language
 from .models import ActorType, Role
 
 
@@ -60,7 +60,7 @@ def create_user_command(
         if generate
         else click.prompt("Password", hide_input=True, confirmation_prompt=True)
     )
-    with force_locale("en"):
+    with in_language("en"):
         try:
             with session_scope() as session:
                 user = service.create_user(

@@ -11,7 +11,7 @@ thread; search drops its replies (``searchable.py``: the thread's owner is not p
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from flask_login import current_user
 from sqlmodel import Session, col, select
 
@@ -23,6 +23,7 @@ from ..discussions.contributions import thread_location
 from ..discussions.forms import ReplyForm
 from ..discussions.models import Thread
 from ..domain import DomainError, InvalidInput
+from ..i18n import in_language
 from .models import PUBLISHED, Event, EventGoal, EventTheme
 
 THREAD_KIND = "event"
@@ -30,7 +31,7 @@ THREAD_KIND = "event"
 
 def _opening_post(event: Event) -> str:
     """The first post, in the event's language: a pointer back to the event."""
-    with force_locale(event.language):
+    with in_language(event.language):
         intro = gettext("Discussion of the event “%(title)s”.", title=event.title)
         more = gettext("Go to the event")
     return f"{intro}\n\n[{more}](/events/{event.id})"

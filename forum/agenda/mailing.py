@@ -32,7 +32,7 @@ from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime, format_time
+from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_
@@ -41,6 +41,7 @@ from sqlmodel import Session, col
 from ..accounts.models import User, not_suspended
 from ..accounts.urls import absolute_url
 from ..clock import utcnow
+from ..i18n import in_language
 from ..mail import compose, compose_after_commit, composer
 from ..markup import plain_text
 from ..permissions import is_suspended
@@ -192,7 +193,7 @@ def event_message(
     sender_name, sender_address = _sender()
     domain = sender_address.partition("@")[2] or "localhost"
     url = absolute_url("events.event_detail", event_id=event.id)
-    with force_locale(user.locale):
+    with in_language(user.locale):
         language, title, summary_html = event.text_in(user.locale)
         when = when_text(event)
         day, time = format_date(event.starts_at, "EEEE"), format_time(event.starts_at, "HH:mm")

@@ -14,7 +14,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
-from flask_babel import force_locale, gettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import func
@@ -28,6 +28,7 @@ from ..core.queries import unknown_goal_ids
 from ..discussions import service as discussions
 from ..discussions.models import Thread
 from ..domain import DomainError, InvalidInput, NotAllowed
+from ..i18n import in_language
 from ..markup import plain_text, render_markdown
 from ..projects.errors import UnknownProject
 from ..projects.models import Project
@@ -338,7 +339,7 @@ def update_lesson(
 
 def _opening_post(lesson: Lesson) -> str:
     """The first post of the lesson's thread, in the lesson's language: a pointer back to it."""
-    with force_locale(lesson.language):
+    with in_language(lesson.language):
         more = gettext("Read the whole lesson")
         intro = gettext("Discussion of the lesson “%(title)s”.", title=lesson.title)
     return f"{intro}\n\n{plain_text(lesson.context, 400)}\n\n[{more}](/lessons/{lesson.id})"

@@ -19,7 +19,8 @@ from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app, render_template
-from flask_babel import force_locale
+
+from ..i18n import in_language
 
 log = logging.getLogger("forum.mail")
 
@@ -63,7 +64,7 @@ def compose(
     ``subject`` may be a lazy string; it is translated in the recipient's language.
     """
     settings = MailSettings.from_config(current_app.config)
-    with force_locale(locale):
+    with in_language(locale):
         subject_text = str(subject)
         context = {**context, "subject": subject_text, "locale": locale}
         text = render_template(f"mail/{template}.txt", **context)

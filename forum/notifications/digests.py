@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import force_locale, ngettext
+from flask_babel import ngettext
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -30,6 +30,7 @@ from ..accounts.urls import absolute_url
 from ..clock import utcnow
 from ..core.models import Theme
 from ..db import get_engine
+from ..i18n import in_language
 from ..jobs import crontab, job
 from ..lessons.models import Lesson, LessonReaction
 from ..mail import send_after_commit, send_soon
@@ -204,7 +205,7 @@ def digest_message(user, period, notifications, targets, actors, extras: _Extras
         for t in order
     ]
     count = len(notifications)
-    with force_locale(user.locale):
+    with in_language(user.locale):
         if period.frequency == WEEKLY:
             subject = ngettext(
                 "Your week at Tillsammans forum: %(num)d new notification",

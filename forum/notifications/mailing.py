@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from flask import current_app, render_template
-from flask_babel import force_locale, ngettext
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from ..accounts.models import User
 from ..accounts.urls import absolute_url
 from ..clock import utcnow
+from ..i18n import in_language
 from ..mail import add_unsubscribe_headers, compose, compose_after_commit, composer
 from . import visibility
 from .kinds import GROUP_OF_KIND, IMMEDIATE, KIND_APPROVAL, KIND_REPORT
@@ -175,7 +176,7 @@ def compose_at_once(session: Session, address: str) -> EmailMessage | None:
         col(User.id).in_({n.actor_id for n in batch if n.actor_id}))
     )}  # fmt: skip
     lines = entries(batch, targets, actors)
-    with force_locale(user.locale):
+    with in_language(user.locale):
         if len(lines) == 1:
             subject = line_of(lines[0])
         elif lines[0].title:

@@ -93,7 +93,7 @@ def test_an_english_member_reads_english_and_the_translated_title(
     [message] = smtp_server.to(world["ed"].email)
     assert message["Subject"] == "You are registered for “Green roofs in practice”"
     text = body_text(message)
-    assert "Hello Ed English," in text and "Friday, January 15, 2027, 12:00–13:00" in text
+    assert "Hello Ed English," in text and "Friday, 15 January 2027, 12:00–13:00" in text
     [entry] = calendar_of(message).walk("VEVENT")
     assert str(entry["SUMMARY"]) == "Green roofs in practice"
     assert "How green roofs hold back rain." in str(entry["DESCRIPTION"])
