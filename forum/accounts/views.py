@@ -196,13 +196,16 @@ def confirm_post(token: str):
     return finish(url_for(next_page), message=messages[outcome])
 
 
-def _token_problem(error: AccountError):
+def _token_problem(error: AccountError, *, purpose: str = "confirm"):
+    """A link that cannot be used; ``purpose`` ("confirm" or "reset") decides what is offered
+    instead, so a used password link never talks about confirming an address."""
     return render(
         "accounts/token_problem.html",
         "accounts/_token_problem.html",
         status=error.status,
         message=str(error.message),
         expired=isinstance(error, ExpiredToken),
+        purpose=purpose,
     )
 
 
@@ -308,7 +311,7 @@ def reset_password(token: str):
     try:
         user = login_service.check_reset_token(session=get_session(), token=token)
     except AccountError as error:
-        return _token_problem(error)
+        return _token_problem(error, purpose="reset")
     form = ResetPasswordForm(account_email=user.email)
     if form.validate_on_submit():
         try:

@@ -133,6 +133,9 @@ def test_expired_reset_link(mail_client, smtp_server, db_session, monkeypatch):
 def test_tampered_reset_link(client, token):
     response = client.get(f"/reset/{token}?lang=en")
     assert response.status_code == 400 and "This link is not valid" in text(response)
+    # a password link offers a new password link, never a confirmation link
+    assert "Ask for a new password link" in text(response)
+    assert "confirmation" not in text(response)
     htmx = client.get(f"/reset/{token}", headers={"HX-Request": "true"})
     assert htmx.status_code == 400 and "<html" not in text(htmx)
 
