@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -41,8 +41,16 @@ CSRF_MESSAGE = _l(
 )
 
 
+def wants_json() -> bool:
+    """A data address (``/lessons.json``, ``/api/...``): its errors are JSON, never a page."""
+    return request.path.endswith(".json") or request.path.startswith("/api/")
+
+
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
+    if wants_json():
+        body = {"error": {"status": status, "title": str(title), "message": detail or str(message)}}
+        return jsonify(body), status
     template = "errors/_error.html" if wants_fragment() else "errors/error.html"
     return render_template(
         template, status=status, title=title, message=message, detail=detail

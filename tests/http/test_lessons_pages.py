@@ -348,3 +348,22 @@ def test_exports_parse_back_and_match_the_database(client, app, db_session, memb
     row = next(r for r in rows if r["id"] == str(lesson.id))
     assert row["outcomes"] == "Förnybar andel: 100 %" and row["goals"] == "7"
     assert client.get("/lessons.csv?type=gossip").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("type=nonsense", "Choose a lesson type from the list."),
+        ("project=no-such-project", "There is no project at this address."),
+        ("sort=sideways", "Choose how to sort the lessons."),
+    ],
+)
+def test_the_json_export_answers_a_bad_filter_in_json(client, query, message):
+    response = client.get(f"/lessons.json?{query}&lang=en")
+    assert response.status_code == 400
+    assert response.mimetype == "application/json"
+    assert response.get_json() == {
+        "error": {"status": 400, "title": "Bad request", "message": message}
+    }
+    missing = client.get("/lessons/none.json")
+    assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
