@@ -7,6 +7,8 @@ once.
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import func
@@ -40,10 +42,16 @@ def thread_slug(title: str) -> str:
     return slugify(title, max_length=80, word_boundary=True) or "trad"
 
 
+def _visible_length(text: str) -> int:
+    return sum(1 for ch in text if unicodedata.category(ch) not in ("Cf", "Cc"))
+
+
 def clean_title(title: str | None, *, error: type[DomainError] = InvalidContent) -> str:
     """``title`` on one line; ``error`` when it is too short or too long (threads and lessons)."""
     title = " ".join((title or "").split())
-    if not TITLE_MIN <= len(title) <= TITLE_MAX:
+    # invisible characters (zero-width spaces, direction marks, controls) would let an "a", four
+    # zero-width spaces and a "b" pass the minimum: only what a reader sees counts
+    if not (TITLE_MIN <= _visible_length(title) and len(title) <= TITLE_MAX):
         raise error(
             _l(
                 "The title must be between %(min)d and %(max)d characters.",

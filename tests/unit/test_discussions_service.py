@@ -56,6 +56,8 @@ def test_create_thread_makes_first_post_goals_and_counters(db_session, people):
         ("", "text"),
         ("Kort", "text"),
         ("x" * 201, "text"),
+        ("a" + "\u200b" * 4 + "b", "text"),  # zero-width spaces are not characters a reader sees
+        ("ab\u200e\u200f\u2060\ufeffcd", "text"),
         ("En bra titel", ""),
         ("En bra titel", "   "),
         ("En bra titel", "x" * 50_001),
