@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, redirect, render_template, url_for
 
 from ..db import get_session
 from ..discussions.queries import latest_threads, theme_overview
@@ -20,3 +20,9 @@ def home():
         overview=overview,
         listing=latest_threads(session=session),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Clients that ask by the old name (feed readers, some browsers) find the page's icon.
+    return redirect(url_for("static", filename="img/favicon.svg"), 301)

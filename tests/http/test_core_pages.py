@@ -141,3 +141,12 @@ def test_static_htmx_is_vendored(client):
     with client.get("/static/vendor/htmx.min.js") as response:  # closes the static file
         assert response.status_code == 200
         assert b"htmx" in response.data[:2000]
+
+
+def test_the_forum_has_an_icon(client):
+    page = client.get("/").text
+    assert '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">' in page
+    icon = client.get("/static/img/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    old_name = client.get("/favicon.ico")
+    assert old_name.status_code == 301 and old_name.location.endswith("/static/img/favicon.svg")
