@@ -237,6 +237,9 @@ def test_thread_pages_and_permalinks(client, db_session, author, other):
     assert 'id="reply-form"' not in page1 and f"{url}?page=2#reply" in page1
     page2 = client.get(url + "?page=2").get_data(as_text=True)
     assert page2.count('<article id="post-') == 6 and 'id="reply-form"' in page2
+    # the page links above and below the posts are two landmarks, each with its own name
+    labels = re.findall(r'<nav class="pagination" aria-label="([^"]+)"', page2)
+    assert len(labels) == 2 and len(set(labels)) == 2
     response = client.get(f"/posts/{posts[31].id}")
     assert response.status_code == 302
     assert response.headers["Location"] == f"{url}?page=2#post-{posts[31].id}"

@@ -141,7 +141,13 @@ def test_a_role_change_shows_the_moderator_chip(app, db_session, reader, thread,
     admin = make_user(db_session, role=Role.admin)
     roles.set_role(session=db_session, actor=admin, user=people[0], role=Role.moderator)
     db_session.commit()
-    assert "chip-role" in page(reader, thread)
+    assert '<span class="chip chip-role">Moderator</span>' in page(reader, thread)
+    roles.set_role(session=db_session, actor=admin, user=people[0], role=Role.admin)
+    db_session.commit()
+    # an administrator is named as such, not as a moderator (the member reads Swedish)
+    html = page(reader, thread)
+    assert re.search(r'<span class="chip chip-role">Administrat(or|ör)</span>', html)
+    assert ">Moderator<" not in html
 
 
 def test_the_reader_language_is_part_of_the_key(app, db_session, reader, thread, people):
