@@ -97,6 +97,16 @@ def test_confirm_link_shows_a_button_and_post_confirms(mail_client, smtp_server,
     assert "redan bekräftad" in text(mail_client.get(path))
 
 
+def test_the_confirmation_page_offers_only_the_confirm_button(mail_client, smtp_server):
+    register(mail_client)
+    path = link_path(smtp_server.to("anna@example.org")[0], "/confirm/")
+    assert login(mail_client).status_code == 303
+    assert 'id="confirm-notice"' in text(mail_client.get("/"))  # unconfirmed: the notice shows
+    page = text(mail_client.get(path))
+    assert 'id="confirm-notice"' not in page and "/confirm/resend" not in page
+    assert f'action="{path}"' in page
+
+
 def test_confirm_fragment_for_htmx(mail_client, smtp_server):
     register(mail_client)
     path = link_path(smtp_server.to("anna@example.org")[0], "/confirm/")
