@@ -41,6 +41,14 @@ def authenticate(*, session: Session, email: str, password: str) -> User:
     return user
 
 
+def record_login(*, session: Session, user: User) -> bool:
+    """Note the moment of a successful login; True when it is the account's first."""
+    first = user.last_login_at is None
+    user.last_login_at = utcnow()
+    session.flush()
+    return first
+
+
 def request_reset(*, session: Session, email: str) -> None:
     """Mail a reset link if an active account has this address; say nothing either way. Whether
     it has one is looked up when the mail is composed in the worker (``compose_reset``), so the

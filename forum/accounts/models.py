@@ -60,6 +60,7 @@ class User(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     confirmed_at: datetime | None = Field(default=None)
+    last_login_at: datetime | None = Field(default=None)  # None until the first login
     suspended_until: datetime | None = Field(default=None)
     deleted_at: datetime | None = Field(default=None)
     # Changing it invalidates every session and remember-me cookie of the user.

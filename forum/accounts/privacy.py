@@ -45,6 +45,7 @@ def _profile(user: User) -> dict:
         "role": user.role.value,
         "created_at": iso_moment(user.created_at),
         "confirmed_at": iso_moment(user.confirmed_at),
+        "last_login_at": iso_moment(user.last_login_at),
     }
 
 

@@ -13,6 +13,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..db import get_session
 from ..extensions import limiter, login_manager
+from ..i18n import current_language, in_language
 from ..permissions import SIGNED_IN
 from ..web import (
     fail,
@@ -112,7 +113,7 @@ def register():
         return redirect(url_for("site.home"))
     form = RegisterForm()
     if request.method == "GET":
-        form.locale.data = _current_locale()
+        form.locale.data = current_language()
     if form.validate_on_submit():
         if form.website.data:  # the honeypot was filled in: a bot
             fail(400, _("Your registration could not be accepted."))
@@ -151,12 +152,6 @@ def _register(form: RegisterForm, email: str) -> None:
     except EmailTaken:  # a concurrent registration won the race: as for any taken address
         get_session().rollback()
         service.queue_registration_mail(session=get_session(), email=email)
-
-
-def _current_locale() -> str:
-    from ..i18n import current_language
-
-    return current_language()
 
 
 @bp.get("/confirm/<token>")
@@ -262,11 +257,15 @@ def login():
         else:
             session.clear()  # a new session (and CSRF token) on login: no session fixation
             login_user(user, remember=form.remember.data)
-            # finish commits: a password hash may have been upgraded
-            return finish(
-                safe_next(form.next.data) or url_for("site.home"),
-                message=_("Welcome back, %(name)s.", name=user.display_name),
-            )
+            first = login_service.record_login(session=get_session(), user=user)
+            with in_language(user.locale):  # the next page is in the member's language
+                greeting = (
+                    _("Welcome to the forum, %(name)s.", name=user.display_name)
+                    if first
+                    else _("Welcome back, %(name)s.", name=user.display_name)
+                )
+            # finish commits the login's moment (and a password hash that was upgraded)
+            return finish(safe_next(form.next.data) or url_for("site.home"), message=greeting)
     status = 422 if request.method == "POST" else 200
     return render("accounts/login.html", "accounts/_login_form.html", status=status, form=form)
 

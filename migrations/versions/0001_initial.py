@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 17:24:46.279220
+Create Date: 2026-11-30 20:25:26.120918
 """
 
 from collections.abc import Sequence
@@ -142,6 +142,7 @@ def upgrade() -> None:
         ),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("confirmed_at", sa.DateTime(), nullable=True),
+        sa.Column("last_login_at", sa.DateTime(), nullable=True),
         sa.Column("suspended_until", sa.DateTime(), nullable=True),
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
         sa.Column("session_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),

@@ -56,7 +56,7 @@ def test_register_confirm_login_edit_profile_logout(page, live_server, smtp_serv
     page.get_by_label("Kom ihåg mig på den här enheten").check()
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(live_server.url + "/")
-    expect(page.locator(".flash")).to_contain_text("Välkommen tillbaka, Lina Berg.")
+    expect(page.locator(".flash")).to_contain_text("Välkommen till forumet, Lina Berg.")
     expect(page.locator("#confirm-notice")).to_have_count(0)
 
     menu = page.locator(".account-menu summary")

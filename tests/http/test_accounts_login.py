@@ -35,6 +35,19 @@ def test_login_with_any_case_email_and_header_shows_the_menu(client, db_session)
     assert 'action="/logout"' in html and 'href="/register"' not in html
 
 
+def test_the_first_login_welcomes_and_later_ones_welcome_back(client, db_session):
+    user = make_user(db_session, email="new@example.org", display_name="Nils Ny", locale="en")
+    assert user.last_login_at is None
+    login(client, email="new@example.org", password=DEFAULT_PASSWORD)
+    assert "Welcome to the forum, Nils Ny." in text(client.get("/"))
+    db_session.refresh(user)
+    assert user.last_login_at is not None
+    client.post("/logout")
+    login(client, email="new@example.org", password=DEFAULT_PASSWORD)
+    html = text(client.get("/"))
+    assert "Welcome back, Nils Ny." in html and "Welcome to the forum" not in html
+
+
 def test_header_for_anonymous_has_login_and_register(client):
     html = text(client.get("/terms"))
     assert 'href="/login?next=/terms"' in html and 'href="/register"' in html
