@@ -119,10 +119,6 @@ def term_key(term: str) -> tuple[str, ...]:
     return tuple(_stem(normalise_word(w)) for w in words_of(term))
 
 
-def clean_term(term: str) -> str:
-    return " ".join(words_of((term or "").lower()))[:MAX_TERM_LENGTH]
-
-
 @lru_cache(maxsize=8)
 def _index_for(signature: tuple) -> dict[tuple[str, ...], list[str]]:
     """key of a term -> every other term of its groups (built from ``signature``: all terms)."""
@@ -168,15 +164,31 @@ class GlossaryError(DomainError):
 
 
 def parse_terms(text: str) -> list[tuple[str, str]]:
-    """One term a line, optionally prefixed ``sv:`` or ``en:``: [(language, term)]."""
+    """One term a line, optionally prefixed ``sv:`` or ``en:``: [(language, term)]. Another
+    prefix, or a term longer than a glossary term may be, is refused rather than guessed at."""
     terms: list[tuple[str, str]] = []
     for line in (text or "").splitlines():
         lang, sep, rest = line.partition(":")
-        if sep and lang.strip().lower() in ("sv", "en"):
-            language, term = lang.strip().lower(), rest
+        prefix = lang.strip().lower()
+        if sep and prefix in ("sv", "en"):
+            language, term = prefix, rest
+        elif sep and len(prefix) <= 3 and prefix.isascii() and prefix.isalpha():
+            raise GlossaryError(
+                _l(
+                    "“%(prefix)s:” is not a language the glossary knows: write sv: or en:, or "
+                    "nothing for Swedish.",
+                    prefix=lang.strip()[:3],
+                ),
+                field="terms",
+            )
         else:
             language, term = "sv", line
-        term = clean_term(term)
+        term = " ".join(words_of(term.lower()))
+        if len(term) > MAX_TERM_LENGTH:
+            raise GlossaryError(
+                _l("A term can have at most %(max)d characters.", max=MAX_TERM_LENGTH),
+                field="terms",
+            )
         if term and term not in [t for _, t in terms]:
             terms.append((language, term))
     return terms

@@ -62,6 +62,30 @@ def test_a_group_needs_two_terms_and_the_form_comes_back_filled(client, db_sessi
     assert fragment.status_code == 422 and "<html" not in fragment.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ("sv: gröna tak\nde: Gründach", "“de:” is not a language the glossary knows"),
+        ("gröna tak\n" + "sedum " * 50, "A term can have at most 80 characters."),
+    ],
+)
+def test_unknown_prefixes_and_long_terms_are_refused(client, db_session, terms, message):
+    login_as(client, make_user(db_session, role="admin", locale="en"))
+    response = client.post("/admin/glossary", data={"note": "Tak", "terms": terms})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert message in html and "gröna tak" in html
+    assert db_session.exec(select(GlossaryGroup).where(GlossaryGroup.note == "Tak")).all() == []
+
+
+def test_a_colon_inside_a_term_is_not_a_prefix(client, db_session):
+    login_as(client, make_user(db_session, role="admin"))
+    response = client.post(
+        "/admin/glossary", data={"note": "Mål", "terms": "agenda 2030: mål 11\nsdg 11"}
+    )
+    assert response.status_code == 303
+
+
 def test_seed_has_about_forty_groups_and_is_idempotent(db_session):
     assert len(SEED_GROUPS) >= 40
     assert seed_glossary(db_session) == len(SEED_GROUPS)
