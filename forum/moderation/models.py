@@ -121,6 +121,9 @@ class UserWarning(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
     issued_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     message: str = Field(sa_column=Column(Text, nullable=False))
+    # the post, lesson or project the warning is about, when it came from the queue
+    item_type: str | None = Field(default=None, max_length=20)
+    item_id: int | None = Field(default=None)
     created_at: datetime = Field(default_factory=utcnow)
     acknowledged_at: datetime | None = Field(default=None)
 

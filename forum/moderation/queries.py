@@ -149,6 +149,11 @@ def warnings_of(session: Session, user) -> list[UserWarning]:
     )
 
 
+def warned_items(session: Session, warnings) -> dict[tuple[str, int], ItemRef]:
+    """The posts, lessons and projects ``warnings`` are about, keyed (type, id)."""
+    return load_items(session, [(w.item_type, w.item_id) for w in warnings if w.item_type])
+
+
 def user_record(session: Session, user: User) -> dict:
     """Everything the user moderation page shows."""
     notes = list(
@@ -180,6 +185,7 @@ def user_record(session: Session, user: User) -> dict:
     return {
         "notes": notes,
         "warnings": warnings,
+        "warned_items": warned_items(session, warnings),
         "suspensions": suspensions,
         "actions": actions,
         "people": people,

@@ -137,10 +137,12 @@ def add_note(user_id: int):
 @requires(SIGNED_IN)
 def notices_page():
     session = get_session()
+    warnings = queries.warnings_of(session, current_user)
     return render(
         "moderation/notices.html",
         None,
-        warnings=queries.warnings_of(session, current_user),
+        warnings=warnings,
+        warned_items=queries.warned_items(session, warnings),
         suspension=queries.active_suspension(session=session, user=current_user),
         suspended=permissions.is_suspended(current_user),
         form=OptionalReasonForm(),

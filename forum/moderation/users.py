@@ -56,7 +56,13 @@ def warn_user(
     reports."""
     _require_power_over(actor, user)
     message = clean_reason(message)
-    warning = UserWarning(user_id=user.id, issued_by_id=actor.id, message=message)
+    warning = UserWarning(
+        user_id=user.id,
+        issued_by_id=actor.id,
+        message=message,
+        item_type=item_type if item_id is not None else None,
+        item_id=item_id if item_type is not None else None,
+    )
     session.add(warning)
     session.flush()
     closed = _closing_item(session, actor, item_type, item_id, message)

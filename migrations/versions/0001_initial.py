@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:25:26.120918
+Create Date: 2026-11-30 20:34:03.997511
 """
 
 from collections.abc import Sequence
@@ -500,6 +500,8 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("issued_by_id", sa.Integer(), nullable=True),
         sa.Column("message", sa.Text(), nullable=False),
+        sa.Column("item_type", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("item_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("acknowledged_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -362,6 +362,25 @@ def test_warning_shown_until_acknowledged(client, world, db_session, app):
     assert "varning från moderatorerna" not in client.get("/").get_data(as_text=True)
 
 
+def test_a_warning_from_the_queue_links_to_its_post(client, world, db_session, app):
+    member, post, thread = world["member"], world["posts"][1], world["thread"]
+    with app.test_request_context():
+        users.warn_user(
+            session=db_session,
+            actor=world["moderator"],
+            user=member,
+            message="Håll tonen",
+            item_type="post",
+            item_id=post.id,
+        )
+    db_session.commit()
+    link = f'<a href="/threads/{thread.id}-{thread.slug}#post-{post.id}">{thread.title}</a>'
+    login_as(client, member)
+    assert link in client.get("/notices").get_data(as_text=True)
+    login_as(client, world["moderator"])
+    assert link in client.get(f"/mod/users/{member.id}").get_data(as_text=True)
+
+
 def test_log_filters(client, world, db_session):
     login_as(client, world["moderator"])
     client.post(f"/mod/threads/{world['thread'].id}/lock", data={"reason": "Klart"})
