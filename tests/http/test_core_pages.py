@@ -150,3 +150,21 @@ def test_the_forum_has_an_icon(client):
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
     old_name = client.get("/favicon.ico")
     assert old_name.status_code == 301 and old_name.location.endswith("/static/img/favicon.svg")
+
+
+def test_the_main_navigation_names_every_part_and_marks_the_current_one(client):
+    home = client.get("/?lang=en").text
+    nav = home.split('<nav class="wrap main-nav" aria-label="Main">')[1].split("</nav>")[0]
+    for href, label in [
+        ("/#themes-heading", "Themes"),
+        ("/projects", "Projects"),
+        ("/lessons", "Lessons"),
+        ("/events", "Events"),
+        ("/search", "Search"),
+    ]:
+        assert f'href="{href}"' in nav and f">{label}</a>" in nav
+    assert '<a href="/#themes-heading" aria-current="true">Themes</a>' in nav
+    assert 'href="/threads/new"' in home.split('class="intro"')[1].split("</section>")[0]
+    lessons = client.get("/lessons").text
+    assert '<a href="/lessons" aria-current="true">' in lessons
+    assert lessons.count('aria-current="true"') == 2  # the part, and the language shown

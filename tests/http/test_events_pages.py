@@ -208,9 +208,11 @@ def test_the_refusal_is_translated(client, db_session):
     assert "Evenemanget måste sluta efter att det börjar." in answer.get_data(as_text=True)
 
 
-def test_the_header_links_to_the_events(client):
+def test_the_main_navigation_links_to_the_events(client):
     page = client.get("/", headers=EN).get_data(as_text=True)
     assert re.search(r'<a href="/events">Events</a>', page)
+    events = client.get("/events", headers=EN).get_data(as_text=True)
+    assert '<a href="/events" aria-current="true">Events</a>' in events
 
 
 def test_upcoming_soonest_first_then_past_latest_first(app, client, db_session, mod):
