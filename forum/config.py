@@ -74,6 +74,12 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 365 * 24 * 3600  # seconds; older logins are forgotten daily
+    # Served over HTTPS (behind a proxy that ends TLS): every cookie Secure, HSTS, https links.
+    # One switch for all of them, applied by https_settings() below.
+    HTTPS = False
+    HSTS_MAX_AGE = 365 * 24 * 3600
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Recordings and slides of events: kept under UPLOAD_DIR (unset: INSTANCE_DIR/uploads) under
     # names the forum makes; the largest upload request (a video) and slides file, in MB.
@@ -170,6 +176,18 @@ class Config:
         if not settings.get("SECRET_KEY"):
             settings["SECRET_KEY"] = _read_secret_file()
         return settings
+
+
+def https_settings(settings) -> dict:
+    """What ``HTTPS`` switches on: a cookie set without ``Secure`` on an HTTPS site can be read
+    by a network attacker who lures the browser to a plain-HTTP address of the site."""
+    if not settings.get("HTTPS"):
+        return {}
+    return {
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_SECURE": True,
+        "PREFERRED_URL_SCHEME": "https",
+    }
 
 
 def ratelimit_storage_uri(settings) -> str:
