@@ -205,7 +205,7 @@ class TestConfig(Config):
     """Used by the test-suite: a fixed secret, no rate limits unless a test turns them on."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105  (the tests' own)
     SEARCH_RETRY_INTERVAL = 0.0  # tests apply the outbox explicitly or on commit
     JOBS_WORKER = False  # huey's immediate mode: jobs run at once in the test's process
     RATELIMIT_ENABLED = False
