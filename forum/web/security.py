@@ -10,7 +10,8 @@ bytes on every load, so conditional GET (``conditional.py``) can answer 304.
 
 from __future__ import annotations
 
-from flask import Flask, request, session
+from flask import Flask, current_app, has_app_context, request, session
+from flask.wrappers import Response as FlaskResponse
 from flask_login import current_user
 from flask_talisman import Talisman
 from werkzeug.wrappers import Response
@@ -35,6 +36,17 @@ PRIVATE = "private, no-store"
 PRIVATE_PREFIXES = ("/settings", "/notices", "/mod/", "/admin/")
 
 
+class ForumResponse(FlaskResponse):
+    """Over HTTPS every cookie is ``Secure``, whoever sets it (the session, flask-login's
+    remember-me cookie and its deletion, any extension's): one place instead of one setting
+    each."""
+
+    def set_cookie(self, key: str, value: str = "", *args, **kwargs) -> None:
+        if has_app_context() and current_app.config.get("HTTPS"):
+            kwargs["secure"] = True
+        super().set_cookie(key, value, *args, **kwargs)
+
+
 def _private_cache_control(response: Response) -> Response:
     """A page made for one member (their name, CSRF token, notices), or any answer in a private
     area, is kept by nobody: not by a shared cache, not in the browser's history on a shared
@@ -53,6 +65,7 @@ def _private_cache_control(response: Response) -> Response:
 def init_security_headers(app: Flask) -> None:
     """One Talisman per application: it keeps its options, and the app, on itself."""
     https = bool(app.config.get("HTTPS"))
+    app.response_class = ForumResponse
     app.extensions["talisman"] = Talisman(
         app,
         # the proxy in front ends TLS and redirects plain HTTP; a redirect here would also send
