@@ -47,6 +47,18 @@ class ForumResponse(FlaskResponse):
         super().set_cookie(key, value, *args, **kwargs)
 
 
+def _files_policy(response: Response) -> Response:
+    """A PDF opened in the tab is shown by Chromium's viewer, an embedded plugin that
+    ``object-src 'none'`` would refuse: files of that type get the policy with that one change.
+    (Registered before Talisman, so it runs after it.)"""
+    if response.mimetype == "application/pdf" and "Content-Security-Policy" in response.headers:
+        policy = {**CONTENT_SECURITY_POLICY, "object-src": "'self'"}
+        response.headers["Content-Security-Policy"] = "; ".join(
+            f"{name} {value}" for name, value in policy.items()
+        )
+    return response
+
+
 def _private_cache_control(response: Response) -> Response:
     """A page made for one member (their name, CSRF token, notices), or any answer in a private
     area, is kept by nobody: not by a shared cache, not in the browser's history on a shared
@@ -66,6 +78,7 @@ def init_security_headers(app: Flask) -> None:
     """One Talisman per application: it keeps its options, and the app, on itself."""
     https = bool(app.config.get("HTTPS"))
     app.response_class = ForumResponse
+    app.after_request(_files_policy)
     app.extensions["talisman"] = Talisman(
         app,
         # the proxy in front ends TLS and redirects plain HTTP; a redirect here would also send

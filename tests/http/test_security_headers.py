@@ -229,3 +229,14 @@ def test_without_https_no_hsts_and_cookies_work_over_http(client, db_session):
     response = login(client, email=user.email, password=DEFAULT_PASSWORD, remember="y")
     assert all("Secure" not in cookie for cookie in _set_cookies(response))
     assert "Strict-Transport-Security" not in client.get("/", base_url="https://x").headers
+
+
+def test_a_pdf_may_be_shown_by_the_browser_viewer(app):
+    @app.get("/test-slides.pdf")
+    def slides():
+        return app.response_class(b"%PDF-1.4\n", mimetype="application/pdf")
+
+    response = app.test_client().get("/test-slides.pdf")
+    policy = _policy(response)
+    assert policy["object-src"] == "'self'" and policy["frame-ancestors"] == "'none'"
+    assert policy["script-src"] == "'self'" and response.headers["X-Frame-Options"] == "DENY"
