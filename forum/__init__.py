@@ -22,13 +22,14 @@ def create_app(config: dict | type | None = None) -> Flask:
     """Build the application. ``config`` is a Config class or a dict of overrides."""
     from . import db, errors, jobs, models  # noqa: F401  (models fills the metadata)
     from .accounts.session import load_user
-    from .config import PROJECT_ROOT, Config, ConfigError
+    from .config import PROJECT_ROOT, Config, ConfigError, https_settings
     from .extensions import babel, csrf, htmx, login_manager
     from .i18n import remember_language_choice, select_locale
     from .web import DatabaseIntConverter, ForumRequest
     from .web.conditional import init_conditional_get
     from .web.fragments import init_fragments
     from .web.rendering import ForumEnvironment
+    from .web.security import init_security_headers
 
     app = Flask(
         __name__,
@@ -44,6 +45,7 @@ def create_app(config: dict | type | None = None) -> Flask:
         app.config.update(Config.from_environment())
         if config:
             app.config.update(config)
+    app.config.update(https_settings(app.config))
     if not app.config.get("SECRET_KEY"):
         raise ConfigError(
             "No secret key: set FORUM_SECRET_KEY or run `make run`, "
@@ -70,6 +72,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     _register_template_helpers(app)
     init_fragments(app)
     init_conditional_get(app)
+    init_security_headers(app)
 
     from .accounts.views import bp as accounts_bp
     from .cli import forum_cli

@@ -74,6 +74,12 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = 365 * 24 * 3600  # seconds; older logins are forgotten daily
+    # Served over HTTPS (behind a proxy that ends TLS): every cookie Secure, HSTS, https links.
+    # One switch for all of them, applied by https_settings() below.
+    HTTPS = False
+    HSTS_MAX_AGE = 365 * 24 * 3600
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Recordings and slides of events: kept under UPLOAD_DIR (unset: INSTANCE_DIR/uploads) under
     # names the forum makes; the largest upload request (a video) and slides file, in MB.
@@ -185,9 +191,21 @@ def server_url_of_bind(bind: str | None) -> str | None:
     host, sep, port = bind.rpartition(":")
     if not sep or not port.isascii() or not port.isdigit():
         return None
-    if host in ("", "0.0.0.0", "[::]", "::"):
+    if host in ("", "0.0.0.0", "[::]", "::"):  # noqa: S104  (recognises one, binds nothing)
         host = "localhost"
     return f"http://{host}:{port}"
+
+
+def https_settings(settings) -> dict:
+    """What ``HTTPS`` switches on: a cookie set without ``Secure`` on an HTTPS site can be read
+    by a network attacker who lures the browser to a plain-HTTP address of the site."""
+    if not settings.get("HTTPS"):
+        return {}
+    return {
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_SECURE": True,
+        "PREFERRED_URL_SCHEME": "https",
+    }
 
 
 def ratelimit_storage_uri(settings) -> str:
@@ -205,7 +223,7 @@ class TestConfig(Config):
     """Used by the test-suite: a fixed secret, no rate limits unless a test turns them on."""
 
     TESTING = True
-    SECRET_KEY = "test-secret-key-not-for-production"
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105  (the tests' own)
     SEARCH_RETRY_INTERVAL = 0.0  # tests apply the outbox explicitly or on commit
     JOBS_WORKER = False  # huey's immediate mode: jobs run at once in the test's process
     RATELIMIT_ENABLED = False

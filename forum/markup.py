@@ -54,8 +54,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
     "code": {"class"},
 }
 LINK_REL = "nofollow ugc noopener"
@@ -76,7 +76,23 @@ def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
     parser.enable(["table", "strikethrough", "linkify"])
     parser.core.ruler.push("mentions", _mentions)
+    parser.core.ruler.push("align_classes", _align_classes)
     return parser
+
+
+ALIGN_CLASSES = {
+    "text-align:left": "align-left",
+    "text-align:right": "align-right",
+    "text-align:center": "align-center",
+}
+
+
+def _align_classes(state: StateCore) -> None:
+    """Core rule: a table column's alignment as a class, not a style attribute, which the
+    Content-Security-Policy (forum/web/security.py) would refuse."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and "style" in token.attrs:
+            token.attrs["class"] = ALIGN_CLASSES.get(str(token.attrs.pop("style")), "")
 
 
 def _mention_spots(state: StateCore) -> list[tuple[list[Token], int, list[re.Match]]]:
@@ -132,13 +148,8 @@ def _linked(token: Token, found: list[re.Match], links: Mapping[str, str]) -> li
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if tag == "img" and attribute == "src":
         return value if value.lower().startswith("https://") else None
-    if attribute == "style":  # tables align columns with text-align only
-        return (
-            value
-            if value.replace(" ", "")
-            in {"text-align:left", "text-align:right", "text-align:center"}
-            else None
-        )
+    if tag in ("th", "td"):  # tables align columns, and that only
+        return value if value in ALIGN_CLASSES.values() else None
     if tag == "a" and attribute == "class":
         return value if value == "mention" else None
     if tag == "code" and attribute == "class":

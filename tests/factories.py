@@ -12,6 +12,7 @@ from slugify import slugify
 from sqlmodel import Session, select
 
 from forum.accounts import handles
+from forum.accounts.logins import open_login
 from forum.accounts.models import Role, User
 from forum.clock import utcnow
 from forum.core.models import Goal, Theme
@@ -66,9 +67,13 @@ def make_user(
 
 
 def login_as(client, user: User) -> None:
-    """Log ``user`` in on Flask's test client, as flask-login would after a real login."""
+    """Log ``user`` in on Flask's test client, as a real login would: a login recorded in the
+    database (forum/accounts/logins.py), its key in the session."""
+    with Session(client.application.extensions["forum_engine"]) as session:
+        key = open_login(session=session, user=user)
+        session.commit()
     with client.session_transaction() as sess:
-        sess["_user_id"] = user.get_id()
+        sess["_user_id"] = key
         sess["_fresh"] = True
 
 

@@ -12,13 +12,13 @@ from ..clock import utcnow
 from ..mail import compose_after_commit, composer
 from . import passwords, tokens
 from .errors import InvalidCredentials, InvalidToken
+from .logins import end_all_logins
 from .models import User
 from .service import (
     check_password,
     find_by_email,
     link_payload,
     message_to,
-    new_session_token,
     normalize_email,
 )
 from .urls import absolute_url
@@ -88,7 +88,7 @@ def reset_password(*, session: Session, token: str, password: str) -> User:
     user = check_reset_token(session=session, token=token)
     check_password(password, email=user.email)
     user.password_hash = passwords.hash_password(password)
-    user.session_token = new_session_token()
+    end_all_logins(session=session, user=user)
     if user.confirmed_at is None:  # the link reached the mailbox: that confirms it
         user.confirmed_at = utcnow()
     session.flush()

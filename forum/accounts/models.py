@@ -105,3 +105,17 @@ def not_suspended():
     a query)."""
     now = utcnow()
     return or_(User.suspended_until.is_(None), User.suspended_until <= now)
+
+
+class LoginSession(SQLModel, table=True):
+    """One login: a browser that logged in and has not logged out. Its key (``login_key``) is in
+    the session cookie and the remember-me cookie; deleting the row ends that login on every
+    worker and machine at once, so a cookie copied before a logout opens nothing after it."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    # sha256 of the secret in the cookie: a copy of the database logs nobody in
+    key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -21,8 +21,8 @@ from . import passwords
 from .contributions import data_export
 from .errors import WrongPassword
 from .handles import unlink_mentions
+from .logins import end_all_logins
 from .models import Role, User
-from .service import new_session_token
 
 DELETED_NAME = "deleted user"
 
@@ -75,7 +75,7 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
     actor.suspended_until = None
     actor.role = Role.member
     actor.deleted_at = utcnow()
-    actor.session_token = new_session_token()
+    end_all_logins(session=session, user=actor)
     session.flush()
     if handle:
         unlink_mentions(session, User, {"bio": "bio_html"}, handle)

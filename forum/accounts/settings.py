@@ -9,12 +9,12 @@ from ..markup import render_markdown
 from . import passwords
 from .errors import AccountError, EmailTaken, WrongPassword
 from .handles import mention_links
+from .logins import end_all_logins
 from .models import ActorType, User
 from .service import (
     check_password,
     find_by_email,
     mail_user,
-    new_session_token,
     normalize_email,
     queue_confirmation,
 )
@@ -76,6 +76,6 @@ def change_password(
         raise WrongPassword(field="current_password")
     check_password(new_password, email=actor.email, field="new_password")
     actor.password_hash = passwords.hash_password(new_password)
-    actor.session_token = new_session_token()
+    end_all_logins(session=session, user=actor)
     session.flush()
     return actor

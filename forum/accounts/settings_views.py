@@ -11,12 +11,12 @@ import json
 
 from flask import current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from ..db import get_session
 from ..permissions import SIGNED_IN
-from ..web import finish, render, requires, show_on_form
-from . import handles, privacy
+from ..web import fail, finish, render, requires, show_on_form
+from . import handles, logins, privacy
 from . import settings as settings_service
 from .errors import AccountError
 from .forms import (
@@ -28,7 +28,8 @@ from .forms import (
     PasswordChangeForm,
     ProfileForm,
 )
-from .views import bp, end_session, me, safe_next
+from .session import sign_in, sign_out
+from .views import bp, me, safe_next
 
 SECTIONS = ("profile", "handle", "language", "email", "password")
 
@@ -58,6 +59,8 @@ def _context(section: str | None = None, done: str | None = None, **given) -> di
         "forms": _forms(**given),
         "done": {section: done} if section and done else {},
         "resend_form": ActionForm(),
+        "logout_everywhere_form": ActionForm(),
+        "login_count": logins.count_logins(session=get_session(), user=me()),
     }
 
 
@@ -182,12 +185,23 @@ def settings_password():
                     current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
                 )
             )
-            session.clear()
-            login_user(user, remember=remember)  # this session continues with the new session token
+            sign_in(user, remember=remember)  # every login ended: this one starts again
             return _saved(
                 "password", _("Your password is changed. Other devices have been logged out.")
             )
     return _settings_page(422, "password", password=form)
+
+
+@bp.post("/settings/logout-everywhere")
+@requires(SIGNED_IN)
+def settings_logout_everywhere():
+    """Every login of this account ends, this one too: a lost phone, a shared computer."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        fail(400, _("The form has expired. Reload the page and try again."))
+    logins.end_all_logins(session=get_session(), user=me())
+    sign_out()
+    return finish(url_for("accounts.login"), message=_("You are logged out on every device."))
 
 
 @bp.get("/settings/export")
@@ -213,7 +227,7 @@ def settings_delete():
         except AccountError as error:
             show_on_form(form, error)
         else:
-            end_session()
+            sign_out()
             return finish(
                 url_for("site.home"),
                 message=_(

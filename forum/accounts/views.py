@@ -6,10 +6,10 @@ Settings and privacy routes live in ``settings_views.py``, profiles and the user
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from ..db import get_session
 from ..extensions import limiter, login_manager
@@ -36,6 +36,7 @@ from .forms import (
     ResetRequestForm,
 )
 from .labels import actor_type_label, role_label
+from .session import sign_in, sign_out
 from .urls import profile_path, public_name
 
 bp = Blueprint("accounts", __name__)
@@ -85,15 +86,8 @@ def failed(response) -> bool:
 
 
 def me():
-    """The logged-in ``User`` itself (not flask-login's proxy), for services and ``login_user``."""
+    """The logged-in ``User`` itself (not flask-login's proxy), for services and ``sign_in``."""
     return current_user._get_current_object()
-
-
-def end_session() -> None:
-    """Forget everything in the session, then log out: flask-login's order matters, it marks the
-    remember-me cookie for deletion in the (new) session."""
-    session.clear()
-    logout_user()
 
 
 def safe_next(target: str | None) -> str | None:
@@ -255,8 +249,7 @@ def login():
         except AccountError as error:
             show_on_form(form, error)
         else:
-            session.clear()  # a new session (and CSRF token) on login: no session fixation
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             first = login_service.record_login(session=get_session(), user=user)
             with in_language(user.locale):  # the next page is in the member's language
                 greeting = (
@@ -275,8 +268,8 @@ def logout():
     form = ActionForm()
     if not form.validate_on_submit():
         fail(400, _("The form has expired. Reload the page and try again."))
-    end_session()
-    return finish(url_for("site.home"), message=_("You are logged out."), commit=False)
+    sign_out()
+    return finish(url_for("site.home"), message=_("You are logged out."))
 
 
 # --- password reset ----------------------------------------------------------------------------
@@ -320,7 +313,7 @@ def reset_password(token: str):
         except AccountError as error:
             show_on_form(form, error)
         else:
-            end_session()
+            sign_out()
             return finish(
                 url_for("accounts.login"),
                 message=_(

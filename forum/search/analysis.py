@@ -33,7 +33,7 @@ from whoosh.lang import stopwords_for_language
 
 LANGUAGES = ("sv", "en")
 # Words are runs of letters and digits (with inner apostrophes or hyphen-less joins).
-TOKEN_PATTERN = r"\w+(?:['’]\w+)*"
+TOKEN_PATTERN = r"\w+(?:['’]\w+)*"  # noqa: S105  (a word, not a password)
 KEEP_LETTERS = {"å", "ä", "ö"}
 EXTRA_FOLDS = {"æ": "ä", "ø": "ö", "ß": "ss", "œ": "oe", "ð": "d", "þ": "th", "ł": "l"}
 

@@ -73,7 +73,7 @@ def load(directory: Path | None) -> dict[str, float]:
             with (directory / "lexicon.lock").open("w") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX)  # workers booting together build it once
                 if not path.exists():
-                    subprocess.run(
+                    subprocess.run(  # noqa: S603  (this interpreter and module, no input)
                         [sys.executable, "-m", "forum.search.lexicon", str(path)],
                         check=True,
                         timeout=300,

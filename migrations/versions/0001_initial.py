@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:34:03.997511
+Create Date: 2026-11-30 20:59:37.129072
 """
 
 from collections.abc import Sequence
@@ -249,6 +249,24 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_invitation_subscriber_user_id"), ["user_id"], unique=False
         )
+
+    op.create_table(
+        "login_session",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("key_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_login_session_user_id_user_account")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_login_session")),
+        sa.UniqueConstraint("key_hash", name=op.f("uq_login_session_key_hash")),
+    )
+    with op.batch_alter_table("login_session", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_login_session_created_at"), ["created_at"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_login_session_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "mail_preference",
@@ -1561,6 +1579,11 @@ def downgrade() -> None:
 
     op.drop_table("moderation_action")
     op.drop_table("mail_preference")
+    with op.batch_alter_table("login_session", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_login_session_user_id"))
+        batch_op.drop_index(batch_op.f("ix_login_session_created_at"))
+
+    op.drop_table("login_session")
     with op.batch_alter_table("invitation_subscriber", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_invitation_subscriber_user_id"))
 

@@ -7,8 +7,10 @@
    #t=SECONDS (to share the moment), opening the page at #t=SECONDS seeks the video there, and the
    cue being spoken is highlighted (aria-current) as the video plays.
 
-   The page may arrive by htmx (hx-boost), which runs this file again: it sets itself up once
-   and handles every page through delegated listeners. */
+   base.html loads this file on every page, once: the page with a recording may arrive by htmx
+   (hx-boost), which runs no script in what it swaps in (the Content-Security-Policy and
+   htmx.config.allowScriptTags), so every page is handled through delegated listeners and a
+   page htmx brought in is looked at when it has settled. */
 (function () {
   "use strict";
 
@@ -116,6 +118,11 @@
   );
 
   window.addEventListener("hashchange", start);
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail && event.detail.boosted) {
+      start(); // a page, not a part of one: a reply posted below must not move the video
+    }
+  });
   window.forumTranscript = { start: start };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
