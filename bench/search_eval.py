@@ -163,8 +163,6 @@ def main(
     if not corpus_dir.is_dir():
         print(f"No corpora at {corpus_dir}", file=sys.stderr)
         return []
-    if Lexicon.directory is None:  # outside the app: keep the word list between runs
-        Lexicon.directory = Path(tempfile.gettempdir()) / "forum-search-eval-cache"
     unknown = set(variants) - set(VARIANTS) - set(SCHEMA_OF)
     if unknown:
         raise SystemExit(f"unknown variants: {', '.join(sorted(unknown))}")
@@ -193,4 +191,6 @@ if __name__ == "__main__":
     parser.add_argument("corpora", nargs="*", help="corpus names (default: every labelled one)")
     parser.add_argument("--variants", default=",".join(VARIANTS_RUN))
     arguments = parser.parse_args()
+    # outside the app: the word list is chosen by a child process and kept between runs
+    Lexicon.directory = Path(tempfile.gettempdir()) / "forum-search-eval-cache"
     main(arguments.corpora or None, tuple(arguments.variants.split(",")))
