@@ -8,9 +8,9 @@ name carries a digest of everything the choice depends on, so an upgrade of word
 the thresholds makes a new file instead of reusing a stale one.
 
 Each line is ``word, frequency, known, lemma``: *known* says that the ``simplemma`` dictionary
-has the word (a compound part must be a real word), *lemma* is given when it stems differently
-from the word and looks like an inflection of it (simplemma's full dictionary takes some 100 MB,
-so only these pairs are kept).
+has the word (a compound part must be a real word); *lemma* is ``=`` for a word that is its own
+lemma, the lemma when it looks like an inflection of the word, else empty (simplemma's whole
+dictionary takes some 100 MB in memory; these columns about 6 MB more than the word list alone).
 
 ``python -m forum.search.lexicon PATH`` writes the file (what the child process runs).
 """

@@ -7,9 +7,11 @@ knows, and their lemmas.
 **Splitting** (:func:`split_compound`) accepts only parts that are real words (common in wordfreq
 *and* known to the dictionary) and long enough (4 letters; 3 only for a very common head such as
 "bil" or "väg"). A part never is an inflection or derivation ending that happens to be a word
-("vaccin+e+ring", "hav+ande", "åtgärd+erna"), and a compound never starts with a verb particle
-("fram+kommer", "före+skrifter"). Among the splits left, the fewest parts win, then the one whose
-shortest part is longest ("gods+transporter", not "god+s+transporter").
+("vaccin+e+ring", "hav+ande", "åtgärd+erna"), a compound never starts with a verb particle
+("fram+kommer", "före+skrifter"), and "-era" verbs, their nouns and the forms of simple words
+are not compounds ("stimulera", "planeringen", "transporterna"). Among the splits left, the
+fewest parts win, then those without a short part, then the commoner last part ("flyg+skatt",
+not "flyg+s+katt").
 
 **Stems** (:func:`stem_word`): Snowball keeps apart word forms a dictionary joins, so a word is
 first replaced by its lemma ("resan" -> "resa"), and derivations whose base is a word are stemmed
@@ -19,6 +21,7 @@ as the base: "-het" ("säkerhet" -> "säker"), "-ering"/"-ation" of an "-era" ve
 
 from __future__ import annotations
 
+import math
 import threading
 from functools import lru_cache
 
@@ -72,21 +75,8 @@ class Lexicon:
                     cls._data = lexicon.load(cls.directory)
         return cls._data
 
-    @classmethod
-    def words(cls) -> dict[str, float]:
-        """Folded word -> frequency (wordfreq, common enough to be a compound part)."""
-        return cls.data().frequencies
-
-    @classmethod
-    def reset(cls) -> None:
-        with cls._lock:
-            cls._data = None
-        split_compound.cache_clear()
-
 
 def _zipf(frequency: float) -> float:
-    import math
-
     return math.log10(frequency) + 9 if frequency > 0 else 0.0
 
 
