@@ -49,12 +49,12 @@ def init_app(app: Flask) -> None:
 
     from ..jobs import get_jobs, nudge
     from . import health, jobs  # noqa: F401  (adds the index to GET /healthz; declares the jobs)
-    from .analysis import _Lexicon
     from .index import IndexStore
+    from .swedish import Lexicon
     from .sync import SearchService, listen
 
     listen()
-    _Lexicon.directory = Path(app.config["INSTANCE_DIR"]) / "cache"
+    Lexicon.directory = Path(app.config["INSTANCE_DIR"]) / "cache"
     # Under `flask forum ...` the command decides (reindex builds; nothing starts in the
     # background).
     in_cli = click.get_current_context(silent=True) is not None
@@ -88,9 +88,9 @@ def init_app(app: Flask) -> None:
 def warm_up() -> None:
     """Load the Swedish word list (about a second) while a process boots, not on the first search
     a visitor makes or the first change the job worker applies."""
-    from .analysis import _Lexicon
+    from .swedish import Lexicon
 
-    _Lexicon.words()
+    Lexicon.data()
 
 
 def get_search_service(app: Flask | None = None):

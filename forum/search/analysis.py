@@ -8,8 +8,8 @@ Chains (Whoosh analyzers) are built by :func:`language_analyzer`:
   accent ("café" = "cafe", "Müller" = "muller") and maps the Danish/Norwegian spellings of the
   same letters onto them (æ -> ä, ø -> ö).
 - Swedish compounds: :class:`DecompoundFilter` adds the parts of a compound at the same position
-  as the whole word ("hållbarhetskongress" -> + "hållbarhet", "kongress"), using the Swedish word
-  list of the ``wordfreq`` package and the linking letters of Swedish compounds (-s-, -e-, -a-...).
+  as the whole word, marked as parts ("hållbarhetskongress" -> + "+hållbarhet", "+kongress");
+  :mod:`forum.search.swedish` splits only into dictionary words and stems through lemmas.
   The alternative, n-gram subfields, is :func:`ngram_analyzer`; ``bench/search_eval.py`` measures
   both (see README, *Search*).
 """
@@ -17,9 +17,7 @@ Chains (Whoosh analyzers) are built by :func:`language_analyzer`:
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from functools import lru_cache
 
 from whoosh.analysis import (
     Analyzer,
@@ -31,6 +29,8 @@ from whoosh.analysis import (
 )
 from whoosh.lang import stopwords_for_language
 
+from .swedish import split_compound, stem_word
+
 LANGUAGES = ("sv", "en")
 # Words are runs of letters and digits (with inner apostrophes or hyphen-less joins).
 TOKEN_PATTERN = r"\w+(?:['’]\w+)*"  # noqa: S105  (a word, not a password)
@@ -39,12 +39,16 @@ EXTRA_FOLDS = {"æ": "ä", "ø": "ö", "ß": "ss", "œ": "oe", "ð": "d", "þ": 
 
 STOP_WORDS = {lang: frozenset(stopwords_for_language(lang)) for lang in LANGUAGES}
 
-# Decompounding parameters: parts of at least MIN_PART letters, words of at least MIN_WORD.
+# The Swedish word list (forum/search/lexicon.py): words of at least MIN_PART letters, at least
+# as common as MIN_ZIPF (wordfreq's Zipf scale); the rules of splitting are in swedish.py.
 MIN_PART = 3
-MIN_WORD = 7
-MIN_ZIPF = 2.5  # how common (wordfreq's Zipf scale) a part must be to count as a word
-LINKING = ("s", "e", "a", "o", "u")
-COMMON_WORD = 10 ** (3.5 - 9)  # a word this common is left whole
+MIN_ZIPF = 2.5
+# Compound parts are indexed as terms of their own, marked, so that a query weighs a word found
+# as a part lower than the same word found whole ("hög" in "höghastighetsbanor").
+PART_MARK = "+"
+# Which analysis an index was written with: a change makes ``IndexStore.is_current`` false, so
+# the index is rebuilt beside the live one at the next start.
+ANALYSIS_VERSION = 2
 
 
 def fold_accents(text: str) -> str:
@@ -86,19 +90,24 @@ class SnowballStemFilter(Filter):
     NAMES = {"sv": "swedish", "en": "english"}
     CACHE_LIMIT = 300_000
 
-    def __init__(self, lang: str):
+    def __init__(self, lang: str, lemma: bool = True):
         self.lang = lang
+        self.lemma = lemma and lang == "sv"  # Swedish words go through their lemma (swedish.py)
         self._stemmer = None
         self._cache: dict[str, str] = {}
 
     def __getstate__(self):
-        return {"lang": self.lang}
+        return {"lang": self.lang, "lemma": self.lemma}
 
     def __setstate__(self, state):
-        self.__init__(state["lang"])
+        self.__init__(state["lang"], state.get("lemma", True))
 
     def __eq__(self, other):
-        return isinstance(other, SnowballStemFilter) and other.lang == self.lang
+        return (
+            isinstance(other, SnowballStemFilter)
+            and other.lang == self.lang
+            and other.lemma == self.lemma
+        )
 
     def stem(self, word: str) -> str:
         stem = self._cache.get(word)
@@ -107,7 +116,12 @@ class SnowballStemFilter(Filter):
                 import Stemmer
 
                 self._stemmer = Stemmer.Stemmer(self.NAMES[self.lang])
-            stem = self._stemmer.stemWord(word)
+            if word.startswith(PART_MARK):
+                stem = PART_MARK + self.stem(word[len(PART_MARK) :])
+            elif self.lemma:
+                stem = stem_word(word, self._stemmer.stemWord)
+            else:
+                stem = self._stemmer.stemWord(word)
             if len(self._cache) < self.CACHE_LIMIT:
                 self._cache[word] = stem
         return stem
@@ -119,72 +133,9 @@ class SnowballStemFilter(Filter):
             yield token
 
 
-class _Lexicon:
-    """The Swedish word list (wordfreq), loaded once per process on first use, from the file
-    ``forum.search.lexicon`` keeps in ``directory`` (set by the application)."""
-
-    _words: dict[str, float] | None = None
-    _lock = threading.Lock()
-    directory = None
-
-    @classmethod
-    def words(cls) -> dict[str, float]:
-        """Folded word -> frequency, for words at least as common as ``MIN_ZIPF``."""
-        if cls._words is None:
-            with cls._lock:
-                if cls._words is None:
-                    from . import lexicon
-
-                    cls._words = lexicon.load(cls.directory)
-        return cls._words
-
-
-@lru_cache(maxsize=200_000)
-def split_compound(word: str) -> tuple[str, ...]:
-    """The parts of a Swedish compound, or ``()`` when it is not one we can split.
-
-    >>> split_compound("hållbarhetskongress")
-    ('hållbarhet', 'kongress')
-    """
-    if len(word) < MIN_WORD or not word.isalpha():
-        return ()
-    words = _Lexicon.words()
-    frequency = words.get(word, 0.0)
-    if frequency >= COMMON_WORD:
-        return ()  # an everyday word ("regeringen", "lägenhet") is not split
-    # A word of the dictionary splits only into parts of 4+ letters ("kompost" is not kom+post);
-    # an unknown one ("hållbarhetskongress", "klimatkontrakt") into parts of 3+.
-    best = _best_split(word, words, min_part=MIN_PART + 1 if frequency else MIN_PART)
-    return best if best and len(best) > 1 else ()
-
-
-def _best_split(
-    word: str, lexicon: dict[str, float], depth: int = 0, min_part: int = MIN_PART
-) -> tuple[str, ...] | None:
-    """Split into known words, preferring the fewest and longest parts (at most 3 parts)."""
-    if word in lexicon and depth > 0:
-        return (word,)
-    if depth >= 2:
-        return None
-    candidates: list[tuple[str, ...]] = []
-    for cut in range(min_part, len(word) - min_part + 1):
-        head, rest = word[:cut], word[cut:]
-        heads = [head]
-        if head[-1] in LINKING and len(head) > min_part:
-            heads.insert(0, head[:-1])  # hållbarhet+s+kongress, bostad+s+område, kvinn+o ...
-        known_head = next((h for h in heads if h in lexicon), None)
-        if known_head is None:
-            continue
-        tail = _best_split(rest, lexicon, depth + 1, min_part)
-        if tail:
-            candidates.append((known_head, *tail))
-    if not candidates:
-        return None
-    return min(candidates, key=lambda parts: (len(parts), -max(len(p) for p in parts)))
-
-
 class DecompoundFilter(Filter):
-    """After each Swedish compound token, add its parts at the same position."""
+    """After each Swedish compound token, add its parts at the same position, marked as parts
+    (``+kongress``). A query asks for parts itself (``query.compound_part_queries``)."""
 
     def __init__(self, keep_compound: bool = True):
         self.keep_compound = keep_compound
@@ -203,7 +154,7 @@ class DecompoundFilter(Filter):
             if self.keep_compound:
                 yield token
             for part in parts:
-                token.text = part
+                token.text = PART_MARK + part
                 yield token
 
 
@@ -222,15 +173,31 @@ class WordAnalyzer(Analyzer):
     # and so new analyzers, whenever it reads an index's table of contents)
     _caches: dict[tuple, dict[str, tuple[str, ...]]] = {}
 
-    def __init__(self, kind: str, lang: str = "sv", *, stem: bool = True, decompound: bool = True):
-        self.options = {"kind": kind, "lang": lang, "stem": stem, "decompound": decompound}
+    def __init__(
+        self,
+        kind: str,
+        lang: str = "sv",
+        *,
+        stem: bool = True,
+        decompound: bool = True,
+        lemma: bool = True,
+        version: int = ANALYSIS_VERSION,
+    ):
+        self.options = {
+            "kind": kind,
+            "lang": lang,
+            "stem": stem,
+            "decompound": decompound,
+            "lemma": lemma,
+            "version": version,
+        }
         chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
         if kind == "language":
             chain = chain | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
             if decompound and lang == "sv":
                 chain = chain | DecompoundFilter()
             if stem:
-                chain = chain | SnowballStemFilter(lang)
+                chain = chain | SnowballStemFilter(lang, lemma)
         self.chain = chain
         self._words = self._caches.setdefault(tuple(sorted(self.options.items())), {})
 
@@ -238,7 +205,8 @@ class WordAnalyzer(Analyzer):
         return self.options
 
     def __setstate__(self, options):
-        options = dict(options)
+        # an index written before versions were recorded (and lemmas used)
+        options = {"version": 1, "lemma": False, **options}
         self.__init__(options.pop("kind"), options.pop("lang"), **options)
 
     def __eq__(self, other):
@@ -285,10 +253,12 @@ class WordAnalyzer(Analyzer):
         return found
 
 
-def language_analyzer(lang: str, *, stem: bool = True, decompound: bool = True) -> WordAnalyzer:
+def language_analyzer(
+    lang: str, *, stem: bool = True, decompound: bool = True, lemma: bool = True
+) -> WordAnalyzer:
     """The analyzer of the ``*_sv`` / ``*_en`` text fields:
-    ``tokenize -> lower-case -> fold accents -> stop words -> [decompound] -> stem``."""
-    return WordAnalyzer("language", lang, stem=stem, decompound=decompound)
+    ``tokenize -> lower-case -> fold accents -> stop words -> [decompound] -> [lemma] stem``."""
+    return WordAnalyzer("language", lang, stem=stem, decompound=decompound, lemma=lemma)
 
 
 def plain_analyzer() -> WordAnalyzer:

@@ -59,8 +59,9 @@ CODEC = ForumCodec(compression=0)
 WRITER_OPTIONS = {"codec": CODEC, "compound": False}
 LANGS = ("sv", "en")
 
-# Compound handling variants (see bench/search_eval.py): "decompound" is the production choice.
-VARIANTS = ("decompound", "ngram", "nostem")
+# Analysis variants (see bench/search_eval.py): "decompound" is the production choice; "nolemma"
+# is it without the Swedish lemma step, "stem" without compound splitting either.
+VARIANTS = ("decompound", "nolemma", "stem", "ngram", "nostem")
 DEFAULT_VARIANT = "decompound"
 
 
@@ -116,7 +117,8 @@ class WordText(TEXT):
 
 def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
     stem = variant != "nostem"
-    decompound = variant == "decompound"
+    decompound = variant in ("decompound", "nolemma")
+    lemma = variant == "decompound"
     fields = {
         "key": ID(stored=True, unique=True),  # "post:12"
         "marker": STORED,
@@ -136,7 +138,7 @@ def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
         # words for "did you mean", per language: titles and the start of opening posts, lessons
         # and projects (every reply as well would double the index for little gain)
         fields[f"spell_{lang}"] = WordText(analyzer=plain_analyzer(), phrase=False)
-        analyzer = language_analyzer(lang, stem=stem, decompound=decompound)
+        analyzer = language_analyzer(lang, stem=stem, decompound=decompound, lemma=lemma)
         fields[f"title_{lang}"] = WordText(analyzer=analyzer)
         fields[f"body_{lang}"] = WordText(analyzer=analyzer)
     if variant == "ngram":
@@ -242,12 +244,15 @@ class IndexStore:
         local.searcher = local.index = None
 
     def is_current(self) -> bool:
-        """The live index has the fields (names and kinds) this version of the forum writes; an
-        index written by an older version is searched until a rebuild replaces it."""
+        """The live index has the fields (names and kinds) this version of the forum writes, and
+        its text was analysed the same way (``analysis.ANALYSIS_VERSION``); an index written by
+        an older version is searched until a rebuild replaces it."""
         expected = build_schema(self.variant)
         schema = self.open().schema
         return sorted(schema.names()) == sorted(expected.names()) and all(
-            type(schema[name]) is type(expected[name]) for name in expected.names()
+            type(schema[name]) is type(expected[name])
+            and getattr(schema[name], "analyzer", None) == getattr(expected[name], "analyzer", None)
+            for name in expected.names()
         )
 
     def check(self) -> int:

@@ -1,4 +1,4 @@
-"""The Swedish word list for compound splitting, kept as a small file beside the instance.
+"""The Swedish word list for compound splitting and lemmas, kept as a small file in the instance.
 
 wordfreq hands over its whole Swedish list (hundreds of thousands of words) to pick the 57,000 the
 splitter uses; a web worker that did that itself would keep some 45 MB it never needs again
@@ -6,6 +6,11 @@ splitter uses; a web worker that did that itself would keep some 45 MB it never 
 process, and written to ``<instance>/cache/``; every process then reads just those words. The file
 name carries a digest of everything the choice depends on, so an upgrade of wordfreq or a change of
 the thresholds makes a new file instead of reusing a stale one.
+
+Each line is ``word, frequency, known, lemma``: *known* says that the ``simplemma`` dictionary
+has the word (a compound part must be a real word); *lemma* is ``=`` for a word that is its own
+lemma, the lemma when it looks like an inflection of the word, else empty (simplemma's whole
+dictionary takes some 100 MB in memory; these columns about 6 MB more than the word list alone).
 
 ``python -m forum.search.lexicon PATH`` writes the file (what the child process runs).
 """
@@ -17,9 +22,18 @@ import hashlib
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2
+OWN_LEMMA = "="  # the lemma column of a word that is its own lemma
+
+
+@dataclass(frozen=True)
+class Words:
+    frequencies: dict[str, float]  # folded word -> frequency (wordfreq)
+    known: frozenset[str]  # words of the dictionary
+    lemmas: dict[str, str]  # word -> lemma, where the lemma stems differently
 
 
 def wanted_words() -> dict[str, float]:
@@ -36,36 +50,83 @@ def wanted_words() -> dict[str, float]:
     }
 
 
+def plausible_lemma(word: str, lemma: str) -> bool:
+    """A lemma that is the word's inflection ("resan" -> "resa", "säkerheten" -> "säkerhet"), not
+    a guess far from it ("havande" -> "ha")."""
+    return len(lemma) >= 4 and lemma.isalpha() and word[: len(lemma) - 1] == lemma[:-1]
+
+
+def wanted(frequencies: dict[str, float]) -> Words:
+    """The dictionary flags and lemmas of the chosen words (loads simplemma: a child's job).
+    A lemma of a known word is known too: "solcell" is a part, though only "solceller" is
+    common."""
+    import simplemma
+
+    from .analysis import fold_accents
+
+    known, lemmas = set(), {}
+    for word in frequencies:
+        if not simplemma.is_known(word, lang="sv"):
+            continue
+        known.add(word)
+        lemma = fold_accents(simplemma.lemmatize(word, lang="sv").lower())
+        if lemma == word:
+            lemmas[word] = OWN_LEMMA
+        elif plausible_lemma(word, lemma):
+            lemmas[word] = lemma
+            known.add(lemma)
+    return Words(frequencies, frozenset(known), lemmas)
+
+
 def file_name() -> str:
     from importlib.metadata import version
 
     from .analysis import MIN_PART, MIN_ZIPF, STOP_WORDS
 
-    settings = (FORMAT, version("wordfreq"), MIN_ZIPF, MIN_PART, sorted(STOP_WORDS["sv"]))
+    settings = (
+        FORMAT,
+        version("wordfreq"),
+        version("simplemma"),
+        MIN_ZIPF,
+        MIN_PART,
+        sorted(STOP_WORDS["sv"]),
+    )
     return f"lexicon-sv-{hashlib.sha256(repr(settings).encode()).hexdigest()[:16]}.tsv"
 
 
 def write(path: Path) -> None:
-    words = wanted_words()
+    words = wanted(wanted_words())
     partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text("".join(f"{w}\t{f!r}\n" for w, f in words.items()), encoding="utf-8")
+    partial.write_text(
+        "".join(
+            f"{w}\t{words.frequencies.get(w, 0.0)!r}\t{int(w in words.known)}\t"
+            f"{words.lemmas.get(w, '')}\n"
+            for w in words.frequencies.keys() | words.known
+        ),
+        encoding="utf-8",
+    )
     os.replace(partial, path)  # readers see the whole file or none
 
 
-def read(path: Path) -> dict[str, float]:
-    words = {}
+def read(path: Path) -> Words:
+    frequencies, known, lemmas = {}, set(), {}
     with path.open(encoding="utf-8") as handle:
         for line in handle:
-            word, frequency = line.rstrip("\n").split("\t")
-            words[word] = float(frequency)
-    return words
+            word, frequency, is_known, lemma = line.rstrip("\n").split("\t")
+            if frequency != "0.0":
+                frequencies[word] = float(frequency)
+            if is_known == "1":
+                known.add(word)
+            if lemma:
+                lemmas[word] = lemma
+    return Words(frequencies, frozenset(known), lemmas)
 
 
-def load(directory: Path | None) -> dict[str, float]:
+def load(directory: Path | None) -> Words:
     """The word list from ``directory``, made there by a child process if missing; without a
     usable directory, chosen in this process (costly in memory, but search still works)."""
     if directory is None:
-        return wanted_words()
+        return wanted(wanted_words())
     path = directory / file_name()
     try:
         if not path.exists():
@@ -81,7 +142,7 @@ def load(directory: Path | None) -> dict[str, float]:
                     )
         return read(path)
     except (OSError, ValueError, subprocess.SubprocessError):
-        return wanted_words()
+        return wanted(wanted_words())
 
 
 if __name__ == "__main__":

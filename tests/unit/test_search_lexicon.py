@@ -9,8 +9,10 @@ def test_the_file_made_by_the_child_holds_the_same_words(tmp_path):
     words = lexicon.load(tmp_path)
     (path,) = tmp_path.glob("lexicon-sv-*.tsv")
     assert path.name == lexicon.file_name()
-    assert words == lexicon.wanted_words()
-    assert "hållbarhet" in words and "kongress" in words
+    assert words == lexicon.wanted(lexicon.wanted_words())
+    assert "hållbarhet" in words.frequencies and "kongress" in words.known
+    assert words.lemmas["resan"] == "resa"
+    assert "havande" not in words.lemmas  # the dictionary's guess "ha" is too far from it
     assert lexicon.load(tmp_path) == words  # read again, not chosen again
     assert path.stat().st_mtime_ns == next(tmp_path.glob("lexicon-sv-*.tsv")).stat().st_mtime_ns
 
@@ -23,4 +25,4 @@ def test_other_thresholds_make_another_file(monkeypatch):
 
 def test_an_unreadable_file_falls_back_to_choosing_in_this_process(tmp_path):
     (tmp_path / lexicon.file_name()).write_text("no tab here\n", encoding="utf-8")
-    assert "kongress" in lexicon.load(tmp_path)
+    assert "kongress" in lexicon.load(tmp_path).frequencies

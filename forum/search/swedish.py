@@ -1,0 +1,193 @@
+"""Swedish words: compound splitting into dictionary words, and a lemma step before stemming.
+
+Both read the word list :mod:`forum.search.lexicon` keeps in the instance's cache (chosen once by
+a child process): wordfreq's common Swedish words, which of them the ``simplemma`` dictionary
+knows, and their lemmas.
+
+**Splitting** (:func:`split_compound`) accepts only parts that are real words (common in wordfreq
+*and* known to the dictionary) and long enough (4 letters; 3 only for a very common head such as
+"bil" or "väg"). A part never is an inflection or derivation ending that happens to be a word
+("vaccin+e+ring", "hav+ande", "åtgärd+erna"), a compound never starts with a verb particle
+("fram+kommer", "före+skrifter"), and "-era" verbs, their nouns and the forms of simple words
+are not compounds ("stimulera", "planeringen", "transporterna"). Among the splits left, the
+fewest parts win, then those without a short part, then the commoner last part ("flyg+skatt",
+not "flyg+s+katt").
+
+**Stems** (:func:`stem_word`): Snowball keeps apart word forms a dictionary joins, so a word is
+first replaced by its lemma ("resan" -> "resa"), and derivations whose base is a word are stemmed
+as the base: "-het" ("säkerhet" -> "säker"), "-ering"/"-ation" of an "-era" verb ("vaccinering",
+"vaccination" -> "vaccinera").
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from functools import lru_cache
+
+from .lexicon import OWN_LEMMA
+
+MIN_PART = 4  # letters of a compound part
+MIN_SHORT_HEAD = 3  # a head this short must be very common (ZIPF_SHORT_HEAD) and known
+ZIPF_SHORT_HEAD = 4.5
+ZIPF_SHORT_PART = 3.5  # how common a part of exactly MIN_PART letters must be
+MIN_WORD = 7
+LINKING = ("s", "e", "a", "o", "u")
+COMMON_WORD = 10 ** (3.5 - 9)  # a word this common is left whole ("regeringen", "lägenhet")
+MAX_PARTS = 3
+VERB_ENDINGS = ("era", "erar", "erade", "erat")
+
+# Endings of inflection and derivation that are also words, or look like one once a linking
+# letter is taken off: a compound never ends in one ("vaccinering" is not vaccin+e+ring).
+SUFFIX_TAILS = frozenset(
+    """ring ringen ringar ringarna ringens ning ningen ningar ningarna anden andet andes ende
+    enden are aren arna arnas erna ernas orna ornas ande heter heten else elsen iga igt ligt lig
+    liga isk iska iskt arisk ariska ella elle ell erat erade erar eras era ade ades ats ets ens
+    ers nas ast aste anser nader amma mats pats sing lise iden ida iva ster tion tioner lera
+    ingen inget inga
+    """.split()
+)
+# Endings of words that always take the linking -s- in a compound ("hållbarhets-", "kostnads-").
+S_LINKED = ("het", "ning", "tion", "nad", "dom", "skap", "else", "ande", "ende", "itet", "ism")
+# Particles and prefixes a verb or derivation starts with: not the head of a compound
+# ("fram+kommer", "före+skrifter", "redo+visade", "samman+lagning", "över+väganden").
+PREFIX_HEADS = frozenset(
+    """fram före genom samman redo undan inne även ange ifråga till över under efter mot bort
+    miss sam för förs fört till tillkänna utom innan ovan också emot uppe förbi""".split()
+)
+
+
+class Lexicon:
+    """The word list, lemmas and dictionary of one process, loaded on first use from the file
+    :mod:`forum.search.lexicon` keeps in ``directory`` (set by the application)."""
+
+    _data = None
+    _lock = threading.Lock()
+    directory = None
+
+    @classmethod
+    def data(cls):
+        if cls._data is None:
+            with cls._lock:
+                if cls._data is None:
+                    from . import lexicon
+
+                    cls._data = lexicon.load(cls.directory)
+        return cls._data
+
+
+def _zipf(frequency: float) -> float:
+    return math.log10(frequency) + 9 if frequency > 0 else 0.0
+
+
+def _is_part(word: str, data, *, head: bool) -> bool:
+    if word not in data.known:
+        return False
+    if head and word in PREFIX_HEADS:
+        return False
+    if not head and word in SUFFIX_TAILS:
+        return False
+    if len(word) > MIN_PART:
+        return True
+    if len(word) == MIN_PART:  # a rare short word is more likely an accident ("besk", "tran")
+        return _zipf(data.frequencies.get(word, 0.0)) >= ZIPF_SHORT_PART
+    return (
+        head
+        and len(word) >= MIN_SHORT_HEAD
+        and _zipf(data.frequencies.get(word, 0.0)) >= ZIPF_SHORT_HEAD
+        and data.lemmas.get(word) == OWN_LEMMA
+    )
+
+
+@lru_cache(maxsize=200_000)
+def split_compound(word: str) -> tuple[str, ...]:
+    """The parts of a Swedish compound, or ``()`` when it is not one we can split.
+
+    >>> split_compound("hållbarhetskongress")
+    ('hållbarhet', 'kongress')
+    """
+    if len(word) < MIN_WORD or not word.isalpha():
+        return ()
+    return _compound(word, Lexicon.data(), follow_lemma=True)
+
+
+def _compound(word: str, data, *, follow_lemma: bool) -> tuple[str, ...]:
+    if data.frequencies.get(word, 0.0) >= COMMON_WORD:
+        return ()
+    if word.endswith(VERB_ENDINGS) and word in data.known or _verb_noun(word, data):
+        return ()  # a verb of the dictionary, or its noun ("stimulera", "planeringen")
+    lemma = data.lemmas.get(word, OWN_LEMMA)
+    if follow_lemma and lemma != OWN_LEMMA and lemma in data.known:
+        if not _compound(lemma, data, follow_lemma=False):
+            return ()  # a form of a simple word ("transporterna", "inkomsten", "flygets")
+    best = _best_split(word, data, 0)
+    return best if best and len(best) > 1 else ()
+
+
+def _verb_noun(word: str, data) -> str | None:
+    """The "-era" verb whose noun the word is ("planeringen" -> "planera"), if any."""
+    lemma = data.lemmas.get(word, OWN_LEMMA)
+    lemma = word if lemma == OWN_LEMMA else lemma
+    for ending in ("ering", "ation"):
+        base = lemma[: -len(ending)]
+        if lemma.endswith(ending) and len(base) >= 4 and base + "era" in data.known:
+            return base + "era"
+    return None
+
+
+def _best_split(word: str, data, depth: int) -> tuple[str, ...] | None:
+    if depth > 0 and _is_part(word, data, head=False):
+        return (word,)
+    if depth >= MAX_PARTS - 1:
+        return None
+    candidates: list[tuple[str, ...]] = []
+    for cut in range(MIN_SHORT_HEAD, len(word) - MIN_PART + 1):
+        head, rest = word[:cut], word[cut:]
+        if rest[0] == "s" and head.endswith(S_LINKED):
+            continue  # kostnad+s+ökningar, not kostnad+sökningar
+        known_head = None
+        if head[-1] in LINKING and len(head) > MIN_SHORT_HEAD:
+            # hållbarhet+s+kongress, bostad+s+område, kvinn+o+jour; not vaccin+e+ring, where
+            # the linking letter and the tail form an ending
+            stripped = head[:-1]
+            if _is_part(stripped, data, head=True) and (head[-1] + rest) not in SUFFIX_TAILS:
+                known_head = stripped
+        if known_head is None and _is_part(head, data, head=True):
+            known_head = head
+        if known_head is None:
+            continue
+        tail = _best_split(rest, data, depth + 1)
+        if tail:
+            candidates.append((known_head, *tail))
+    if not candidates:
+        return None
+    # fewest parts, then the longest shortest part, then the commoner last part ("flyg+skatt",
+    # not "flyg+s+katt"; "marknad+s+värdet", not "marknad+svärdet")
+    frequencies = data.frequencies
+    return min(
+        candidates,
+        key=lambda parts: (
+            len(parts),
+            -min(MIN_PART + 1, *map(len, parts)),
+            -frequencies.get(parts[-1], 0.0),
+        ),
+    )
+
+
+# -- lemma and derivation step ---------------------------------------------------------------------
+
+
+def stem_word(word: str, snowball) -> str:
+    """The stem of a Swedish word: its lemma's Snowball stem, derivations stemmed as their base.
+    ``snowball`` stems one word."""
+    data = Lexicon.data()
+    lemma = data.lemmas.get(word)
+    if lemma is None and word.endswith(("ande", "ende")) and word in data.known:
+        return word  # not a verb's participle, though it looks like one ("havande" is not "hav")
+    if lemma is None or lemma == OWN_LEMMA:
+        lemma = word
+    if len(lemma) > 6 and lemma.endswith("het") and lemma[:-3] in data.known:
+        base = data.lemmas.get(lemma[:-3], OWN_LEMMA)
+        return snowball(lemma[:-3] if base == OWN_LEMMA else base)  # säkerhet -> säker
+    verb = _verb_noun(lemma, data)
+    return snowball(verb or lemma)  # vaccinering, vaccination -> vaccinera
