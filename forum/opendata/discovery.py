@@ -72,10 +72,8 @@ def _rows(section: str):
             url_for("discussions.thread_page", thread_id=row[0], slug=row[1]), row[2]
         )
     if section == "lessons":
-        query = published_lessons_query(LessonFilters()).with_only_columns(
-            Lesson.id, Lesson.slug, Lesson.updated_at
-        )
-        query = query.order_by(None).order_by(Lesson.id)
+        public = published_lessons_query(LessonFilters()).whereclause  # the list's condition
+        query = select(Lesson.id, Lesson.slug, Lesson.updated_at).where(public).order_by(Lesson.id)
         return query, lambda row: Address(
             url_for("lessons.lesson_detail", lesson_id=row[0], slug=row[1]), row[2]
         )

@@ -23,7 +23,6 @@ from ..discussions.models import Post, Thread
 from ..discussions.queries import goals_by_thread, users_by_id
 from ..i18n import current_language, format_datetime, localized
 from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal
-from ..markup import plain_text
 from .feeds import EPOCH, Category, FeedEntry, absolute_links, html_text, site_url
 
 SUMMARY_LENGTH = 300
@@ -103,7 +102,7 @@ def thread_entries(session: Session, threads: list[Thread]) -> list[FeedEntry]:
                 published=thread.created_at,
                 updated=max(thread.created_at, edited) if edited else thread.created_at,
                 language=thread.language,
-                summary=plain_text(first.body, SUMMARY_LENGTH) if visible else "",
+                summary=html_text(first.body_html, SUMMARY_LENGTH) if visible else "",
                 content_html=absolute_links(first.body_html) if visible else "",
                 categories=theme_category(themes.get(thread.theme_id))
                 + goal_categories(goals.get(thread.id, [])),
@@ -131,7 +130,7 @@ def post_entries(session: Session, thread: Thread, posts: list[Post]) -> list[Fe
                 published=post.created_at,
                 updated=post.edited_at or post.created_at,
                 language=post.language,
-                summary=plain_text(post.body, SUMMARY_LENGTH),
+                summary=html_text(post.body_html, SUMMARY_LENGTH),
                 content_html=absolute_links(post.body_html),
             )
         )
@@ -162,7 +161,7 @@ def lesson_entries(session: Session, lessons: list[Lesson]) -> list[FeedEntry]:
             published=lesson.published_at or lesson.created_at,
             updated=lesson.updated_at,
             language=lesson.language,
-            summary=plain_text(lesson.context, SUMMARY_LENGTH),
+            summary=html_text(lesson.context_html, SUMMARY_LENGTH),
             content_html=lesson_content(lesson),
             categories=theme_category(themes.get(lesson.theme_id))
             + goal_categories(goals.get(lesson.id, [])),

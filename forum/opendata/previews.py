@@ -19,13 +19,12 @@ from sqlmodel import select
 
 from ..accounts.urls import is_deleted
 from ..agenda.models import DRAFT
-from ..agenda.service import to_local
+from ..agenda.service import LOCAL_ZONE
 from ..db import get_session
 from ..discussions.models import Post
 from ..i18n import localized
 from ..lessons.exports import LICENCE_URL
 from ..lessons.labels import lesson_type_label
-from ..markup import plain_text
 from . import feed_views
 from .feeds import MIMETYPES, html_text, site_url
 
@@ -53,6 +52,11 @@ class Preview:
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=UTC).isoformat() if moment is not None else None
+
+
+def _local_iso(moment: datetime) -> str:
+    """An event's moment in Stockholm time with its offset, as the event page shows it."""
+    return moment.replace(tzinfo=UTC).astimezone(LOCAL_ZONE).isoformat()
 
 
 def _person(user) -> dict | None:
@@ -131,7 +135,7 @@ def _thread_preview(context) -> Preview | None:
             .exec(select(Post).where(Post.thread_id == thread.id).order_by(Post.id).limit(1))
             .first()
         )
-    text = plain_text(first.body, DESCRIPTION_LENGTH) if first and first.is_visible else ""
+    text = html_text(first.body_html, DESCRIPTION_LENGTH) if first and first.is_visible else ""
     url = site_url(url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug))
     modified = max(thread.created_at, thread.last_post_at)
     data = {
@@ -160,7 +164,7 @@ def _lesson_preview(context) -> Preview | None:
     lesson, project = context.get("lesson"), context.get("project")
     if lesson is None or project is None or not lesson.is_public:
         return None
-    text = plain_text(lesson.context, DESCRIPTION_LENGTH)
+    text = html_text(lesson.context_html, DESCRIPTION_LENGTH)
     url = site_url(url_for("lessons.lesson_detail", lesson_id=lesson.id, slug=lesson.slug))
     keywords = [localized(goal, "name") for goal in context.get("goals") or ()]
     if context.get("theme") is not None:
@@ -242,8 +246,8 @@ def _event_preview(context) -> Preview | None:
         "description": text,
         "url": url,
         "inLanguage": language,
-        "startDate": to_local(event.starts_at).isoformat(),
-        "endDate": to_local(event.ends_at).isoformat(),
+        "startDate": _local_iso(event.starts_at),
+        "endDate": _local_iso(event.ends_at),
         "eventStatus": f"https://schema.org/{status}",
         "eventAttendanceMode": f"https://schema.org/{mode}",
         "location": location,
