@@ -21,7 +21,7 @@ from ..core.models import Goal, Theme
 from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread
 from ..discussions.queries import goals_by_thread, users_by_id
-from ..i18n import current_language, format_datetime, localized
+from ..i18n import current_language, format_datetime
 from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal
 from .feeds import EPOCH, Category, FeedEntry, absolute_links, html_text, site_url
 
@@ -39,18 +39,34 @@ def _section_headings() -> dict[str, str]:
     }
 
 
-def theme_category(theme: Theme | None) -> tuple[Category, ...]:
-    if theme is None:
-        return ()
-    return (Category(theme.slug, localized(theme, "name"), site_url("/t/")),)
+class Categories:
+    """The categories of one feed's entries: a theme's and an SDG's, each named once in the
+    reader's language (a feed names the same few dozens times)."""
 
+    def __init__(self):
+        self.language = current_language()
+        self.themes_scheme, self.goals_scheme = site_url("/t/"), site_url("/goals/")
+        self._made: dict[tuple[str, int], Category] = {}
 
-def goal_categories(goals: list[Goal]) -> tuple[Category, ...]:
-    scheme = site_url("/goals/")
-    return tuple(
-        Category(f"sdg-{goal.number}", f"{goal.number}. {localized(goal, 'name')}", scheme)
-        for goal in goals
-    )
+    def _name(self, item) -> str:
+        return getattr(item, f"name_{self.language}", None) or item.name_sv
+
+    def of_theme(self, theme: Theme | None) -> tuple[Category, ...]:
+        if theme is None:
+            return ()
+        key = ("theme", theme.id)
+        if key not in self._made:
+            self._made[key] = Category(theme.slug, self._name(theme), self.themes_scheme)
+        return (self._made[key],)
+
+    def of_goals(self, goals: list[Goal]) -> tuple[Category, ...]:
+        for goal in goals:
+            if ("goal", goal.id) not in self._made:
+                label = f"{goal.number}. {self._name(goal)}"
+                self._made["goal", goal.id] = Category(
+                    f"sdg-{goal.number}", label, self.goals_scheme
+                )
+        return tuple(self._made["goal", goal.id] for goal in goals)
 
 
 def _goals_of(session: Session, link, owner_column, owner_ids: list[int]) -> dict[int, list]:
@@ -86,7 +102,7 @@ def thread_entries(session: Session, threads: list[Thread]) -> list[FeedEntry]:
     authors = users_by_id(session, [thread.author_id for thread in threads])
     goals = goals_by_thread(session, ids)
     themes = themes_by_id(session) if threads else {}
-    entries = []
+    entries, categories = [], Categories()
     for thread in threads:
         first = firsts.get(thread.id)
         visible = first is not None and first.is_visible
@@ -104,8 +120,8 @@ def thread_entries(session: Session, threads: list[Thread]) -> list[FeedEntry]:
                 language=thread.language,
                 summary=html_text(first.body_html, SUMMARY_LENGTH) if visible else "",
                 content_html=absolute_links(first.body_html) if visible else "",
-                categories=theme_category(themes.get(thread.theme_id))
-                + goal_categories(goals.get(thread.id, [])),
+                categories=categories.of_theme(themes.get(thread.theme_id))
+                + categories.of_goals(goals.get(thread.id, [])),
             )
         )
     return entries
@@ -152,6 +168,7 @@ def lesson_entries(session: Session, lessons: list[Lesson]) -> list[FeedEntry]:
     authors = users_by_id(session, [lesson.author_id for lesson in lessons])
     goals = _goals_of(session, LessonGoal, LessonGoal.lesson_id, [lesson.id for lesson in lessons])
     themes = themes_by_id(session) if lessons else {}
+    categories = Categories()
     return [
         FeedEntry(
             id=site_url(f"/lessons/{lesson.id}"),
@@ -163,8 +180,8 @@ def lesson_entries(session: Session, lessons: list[Lesson]) -> list[FeedEntry]:
             language=lesson.language,
             summary=html_text(lesson.context_html, SUMMARY_LENGTH),
             content_html=lesson_content(lesson),
-            categories=theme_category(themes.get(lesson.theme_id))
-            + goal_categories(goals.get(lesson.id, [])),
+            categories=categories.of_theme(themes.get(lesson.theme_id))
+            + categories.of_goals(goals.get(lesson.id, [])),
         )
         for lesson in lessons
     ]
@@ -195,17 +212,12 @@ def event_entries(session: Session, events: list[Event]) -> list[FeedEntry]:
             theme_ids[link.event_id].append(link.theme_id)
     themes = themes_by_id(session) if events else {}
     authors = users_by_id(session, [event.author_id for event in events])
-    entries = []
+    entries, categories, reader = [], Categories(), current_language()
     for event in events:
-        language, title, summary_html = event.text_in(current_language())
+        language, title, summary_html = event.text_in(reader)
         if event.is_cancelled:
             title = _("Cancelled: %(title)s", title=title)
         line = event_when_where(event)
-        categories = tuple(
-            category
-            for theme_id in theme_ids[event.id]
-            for category in theme_category(themes.get(theme_id))
-        )
         entries.append(
             FeedEntry(
                 id=site_url(f"/events/{event.id}"),
@@ -217,7 +229,12 @@ def event_entries(session: Session, events: list[Event]) -> list[FeedEntry]:
                 language=language,
                 summary=f"{line}. {html_text(summary_html, SUMMARY_LENGTH)}",
                 content_html=f"<p>{escape(line)}</p>\n{absolute_links(summary_html)}",
-                categories=categories + goal_categories(goals.get(event.id, [])),
+                categories=tuple(
+                    category
+                    for theme_id in theme_ids[event.id]
+                    for category in categories.of_theme(themes.get(theme_id))
+                )
+                + categories.of_goals(goals.get(event.id, [])),
             )
         )
     return entries
@@ -227,7 +244,7 @@ def event_entries(session: Session, events: list[Event]) -> list[FeedEntry]:
 def search_entries(items) -> list[FeedEntry]:
     """The search page's result rows (``forum.search.service.ResultItem``): already reloaded
     from the database through each kind's visibility filter."""
-    entries = []
+    entries, categories = [], Categories()
     for item in items:
         url = site_url(item.url) if item.url.startswith("/") else item.url
         moment = item.created or EPOCH
@@ -242,7 +259,7 @@ def search_entries(items) -> list[FeedEntry]:
                 language=item.lang,
                 summary=html_text(item.snippet_html, SUMMARY_LENGTH),
                 content_html=absolute_links(item.snippet_html),
-                categories=theme_category(item.theme),
+                categories=categories.of_theme(item.theme),
             )
         )
     return entries
