@@ -11,7 +11,7 @@ from lxml import etree
 from forum.clock import utcnow
 from forum.moderation.items import hide_item
 from tests.events_helpers import make_event
-from tests.factories import make_lesson, make_project, make_thread, make_user
+from tests.factories import login_as, make_lesson, make_project, make_thread, make_user
 
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "http://127.0.0.1:5000"
@@ -194,17 +194,12 @@ def test_json_ld_fields_per_kind(client, hostile):
 
 
 def test_pages_that_are_not_public_preview_nothing(app, client, db_session, site):
-    mod = make_user(db_session, role="moderator")
-    from tests.factories import login_as
-
-    login_as(client, mod)  # a moderator sees the hidden thread and the hidden project
-    for path in (site["private"][0], site["private"][1]):
-        answer = client.get(path, follow_redirects=True)
-        assert answer.status_code == 200, path
-        head = etree.HTML(answer.data).find("head")
+    hidden_thread, hidden_project, _draft_lesson, draft_event = site["private"]
+    login_as(client, make_user(db_session, role="moderator"))  # who may open all three
+    for path in (hidden_thread, hidden_project, draft_event):
+        head = head_of(client, path)
         assert meta(head, "og:title") is None and json_ld(head) is None, path
-    client.get("/", headers={})
     anonymous = app.test_client()
-    head = head_of(anonymous, site["private"][1])  # anonymous readers: the hidden notice
+    head = head_of(anonymous, hidden_project)  # anonymous readers get the notice
     assert meta(head, "og:title") is None and json_ld(head) is None
     assert meta(head_of(anonymous, "/lessons"), "og:title") is None
