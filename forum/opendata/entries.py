@@ -189,15 +189,12 @@ def lesson_entries(session: Session, lessons: list[Lesson]) -> list[FeedEntry]:
 
 # -- events ---------------------------------------------------------------------------------------
 def event_when_where(event: Event) -> str:
-    """ "15 Jan 2027, 12:00–13:00 · Online": the line a reader decides on."""
-    starts, ends = to_local(event.starts_at), to_local(event.ends_at)
-    when = format_datetime(event.starts_at, "medium")
-    if starts.date() == ends.date():
-        when = f"{when}–{ends:%H:%M}"
-    else:
-        when = f"{when} – {format_datetime(event.ends_at, 'medium')}"
+    """The line a reader decides on: kind, "Fri 15 Jan 2027, 12:00–13:00", place (as the list)."""
+    same_day = to_local(event.starts_at).date() == to_local(event.ends_at).date()
+    starts = format_datetime(event.starts_at, "EEE d MMM y, HH:mm")
+    ends = format_datetime(event.ends_at, "HH:mm" if same_day else "EEE d MMM y, HH:mm")
     place = _("Online") if event.online else (event.address or "")
-    return " · ".join(part for part in (kind_label(event.kind), when, place) if part)
+    return " · ".join(part for part in (kind_label(event.kind), f"{starts}–{ends}", place) if part)
 
 
 def event_entries(session: Session, events: list[Event]) -> list[FeedEntry]:
