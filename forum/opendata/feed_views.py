@@ -50,7 +50,7 @@ def _feed(title: str, page_path: str, entries, subtitle: str = "") -> Feed:
 
 
 def topic_feed_title(name: str) -> str:
-    return _("Tillsammans forum: %(name)s", name=name)
+    return _("Tillsammans forum: new in %(name)s", name=name)
 
 
 def thread_feed_title(thread: Thread) -> str:

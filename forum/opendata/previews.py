@@ -80,47 +80,72 @@ def _thread_feed(thread) -> list[dict]:
     return [_feed("feeds.thread_feed", title, thread_id=thread.id)]
 
 
+def _home_feeds(context) -> list[dict]:
+    title = _("Tillsammans forum: new threads")
+    return [
+        _feed("feeds.latest_threads_feed", title),
+        _feed("feeds.latest_threads_feed_rss", title, "rss"),
+    ]
+
+
+def _theme_feeds(context) -> list[dict]:
+    theme = context.get("theme")
+    if theme is None:
+        return []
+    title = feed_views.topic_feed_title(localized(theme, "name"))
+    return [_feed("feeds.theme_feed", title, slug=theme.slug)]
+
+
+def _lesson_list_feeds(context) -> list[dict]:
+    title = _("Tillsammans forum: lessons")
+    return [
+        _feed("feeds.lessons_feed", title, **_filters()),
+        _feed("feeds.lessons_feed_rss", title, "rss", **_filters()),
+    ]
+
+
+def _lesson_feeds(context) -> list[dict]:
+    lesson = context.get("lesson")
+    return _thread_feed(context.get("thread")) if lesson and lesson.is_public else []
+
+
+def _project_feeds(context) -> list[dict]:
+    project = context.get("project")
+    if project is None or project.hidden_at is not None:
+        return []
+    title = feed_views.topic_feed_title(project.name)
+    return [_feed("feeds.project_feed", title, slug=project.slug)]
+
+
+def _event_list_feeds(context) -> list[dict]:
+    return [_feed("feeds.events_feed", _("Tillsammans forum: events"), **_filters())]
+
+
+def _search_feeds(context) -> list[dict]:
+    result = context.get("result")
+    if result is None or not result.searched:  # the empty search page has nothing to follow
+        return []
+    title = feed_views.search_feed_title(context["params"].q)
+    return [_feed("feeds.search_feed", title, **_filters())]
+
+
+_FEEDS = {
+    "site.home": _home_feeds,
+    "discussions.theme_page": _theme_feeds,
+    "discussions.thread_page": lambda context: _thread_feed(context.get("thread")),
+    "lessons.lesson_list": _lesson_list_feeds,
+    "lessons.lesson_detail": _lesson_feeds,
+    "projects.project_detail": _project_feeds,
+    "events.event_list": _event_list_feeds,
+    "search.search_page": _search_feeds,
+}
+
+
 @pass_context
 def page_feeds(context) -> list[dict]:
     """The feeds the page being rendered announces with ``<link rel="alternate">``."""
-    endpoint = request.endpoint
-    if endpoint == "site.home":
-        title = _("Tillsammans forum: new threads")
-        return [
-            _feed("feeds.latest_threads_feed", title),
-            _feed("feeds.latest_threads_feed_rss", title, "rss"),
-        ]
-    if endpoint == "discussions.theme_page" and context.get("theme") is not None:
-        theme = context["theme"]
-        title = feed_views.topic_feed_title(localized(theme, "name"))
-        return [_feed("feeds.theme_feed", title, slug=theme.slug)]
-    if endpoint == "discussions.thread_page":
-        return _thread_feed(context.get("thread"))
-    if endpoint == "lessons.lesson_list":
-        title = _("Tillsammans forum: lessons")
-        return [
-            _feed("feeds.lessons_feed", title, **_filters()),
-            _feed("feeds.lessons_feed_rss", title, "rss", **_filters()),
-        ]
-    if endpoint == "lessons.lesson_detail":
-        lesson = context.get("lesson")
-        return _thread_feed(context.get("thread")) if lesson and lesson.is_public else []
-    if endpoint == "projects.project_detail":
-        project = context.get("project")
-        if project is None or project.hidden_at is not None:
-            return []
-        title = feed_views.topic_feed_title(project.name)
-        return [_feed("feeds.project_feed", title, slug=project.slug)]
-    if endpoint == "events.event_list":
-        return [_feed("feeds.events_feed", _("Tillsammans forum: events"), **_filters())]
-    if endpoint == "search.search_page":
-        result = context.get("result")
-        if result is None or not result.searched:
-            return []
-        params = context["params"]
-        title = feed_views.search_feed_title(params.q)
-        return [_feed("feeds.search_feed", title, **_filters())]
-    return []
+    feeds = _FEEDS.get(request.endpoint or "")
+    return feeds(context) if feeds is not None else []
 
 
 # -- link previews --------------------------------------------------------------------------------
