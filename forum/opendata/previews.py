@@ -69,15 +69,17 @@ def _filters() -> dict:
 
 
 # -- feeds ----------------------------------------------------------------------------------------
-def _feed(endpoint: str, title: str, kind: str = "atom", **values) -> dict:
-    return {"href": url_for(endpoint, **values), "title": title, "type": MIMETYPES[kind]}
+def _feed(endpoint: str, title: str, kind: str = "atom", values: dict | None = None) -> dict:
+    """``values``: the feed's path and query arguments (a list page's ``kind``, say, is one)."""
+    href = url_for(endpoint, **(values or {}))
+    return {"href": href, "title": title, "type": MIMETYPES[kind]}
 
 
 def _thread_feed(thread) -> list[dict]:
     if thread is None or thread.hidden_at is not None:
         return []
     title = feed_views.thread_feed_title(thread)
-    return [_feed("feeds.thread_feed", title, thread_id=thread.id)]
+    return [_feed("feeds.thread_feed", title, values={"thread_id": thread.id})]
 
 
 def _home_feeds(context) -> list[dict]:
@@ -93,14 +95,14 @@ def _theme_feeds(context) -> list[dict]:
     if theme is None:
         return []
     title = feed_views.topic_feed_title(localized(theme, "name"))
-    return [_feed("feeds.theme_feed", title, slug=theme.slug)]
+    return [_feed("feeds.theme_feed", title, values={"slug": theme.slug})]
 
 
 def _lesson_list_feeds(context) -> list[dict]:
     title = _("Tillsammans forum: lessons")
     return [
-        _feed("feeds.lessons_feed", title, **_filters()),
-        _feed("feeds.lessons_feed_rss", title, "rss", **_filters()),
+        _feed("feeds.lessons_feed", title, values=_filters()),
+        _feed("feeds.lessons_feed_rss", title, "rss", _filters()),
     ]
 
 
@@ -114,11 +116,11 @@ def _project_feeds(context) -> list[dict]:
     if project is None or project.hidden_at is not None:
         return []
     title = feed_views.topic_feed_title(project.name)
-    return [_feed("feeds.project_feed", title, slug=project.slug)]
+    return [_feed("feeds.project_feed", title, values={"slug": project.slug})]
 
 
 def _event_list_feeds(context) -> list[dict]:
-    return [_feed("feeds.events_feed", _("Tillsammans forum: events"), **_filters())]
+    return [_feed("feeds.events_feed", _("Tillsammans forum: events"), values=_filters())]
 
 
 def _search_feeds(context) -> list[dict]:
@@ -126,7 +128,7 @@ def _search_feeds(context) -> list[dict]:
     if result is None or not result.searched:  # the empty search page has nothing to follow
         return []
     title = feed_views.search_feed_title(context["params"].q)
-    return [_feed("feeds.search_feed", title, **_filters())]
+    return [_feed("feeds.search_feed", title, values=_filters())]
 
 
 _FEEDS = {
@@ -145,7 +147,9 @@ _FEEDS = {
 def page_feeds(context) -> list[dict]:
     """The feeds the page being rendered announces with ``<link rel="alternate">``."""
     feeds = _FEEDS.get(request.endpoint or "")
-    return feeds(context) if feeds is not None else []
+    if feeds is None or context.get("status"):  # an error page (a bad filter) has no feed
+        return []
+    return feeds(context)
 
 
 # -- link previews --------------------------------------------------------------------------------

@@ -269,6 +269,9 @@ def test_pages_announce_their_feeds(client, content):
         client, f"/lessons/{lesson.id}-{lesson.slug}"
     )
     assert "/events.atom" in alternates(client, "/events")
+    assert "/events.atom?kind=webinar" in alternates(client, "/events?kind=webinar&month=2027-01")
+    assert client.get("/events?kind=party").status_code == 400
+    assert alternates(client, "/events?kind=party") == {}  # an error page announces nothing
     assert "/search.atom?q=sol" in alternates(client, "/search?q=sol&page=1")
     assert not any(".atom" in href for href in alternates(client, "/search"))
 
