@@ -102,6 +102,9 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .agenda.views import bp as events_bp
 
     app.register_blueprint(events_bp)
+    from .opendata import init_opendata
+
+    init_opendata(app)
     app.cli.add_command(forum_cli)
     app.extensions["jobs"].install()  # every area has declared its jobs by now
     return app

@@ -117,6 +117,9 @@ class Config:
     MAIL_TIMEOUT = 10.0
 
     SERVER_URL = "http://127.0.0.1:5000"
+    # Open data: the most addresses one sitemap file lists (the sitemap protocol allows 50,000);
+    # /sitemap.xml is an index of as many files as that takes.
+    SITEMAP_PAGE_SIZE = 50000
     # Notification mail: digests go out at this hour, Stockholm time (BABEL_DEFAULT_TIMEZONE);
     # an address whose mailbox is read for unsubscribe requests (List-Unsubscribe's mailto:)
     NOTIFICATIONS_DIGEST_HOUR = 7

@@ -85,7 +85,7 @@ def _shift(month: date, by: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def _filters(session):
+def event_filters(session):
     """The theme, goal, kind and series the query string names (400 for unknown ones), and
     the same as keyword arguments of the queries."""
     theme = theme_arg(session, request.args.get("theme"))
@@ -106,7 +106,7 @@ def _filters(session):
 @bp.get("/events")
 def event_list():
     session = get_session()
-    theme, goal, kind, series, filters = _filters(session)
+    theme, goal, kind, series, filters = event_filters(session)
     month = _month_arg()
     if not 1900 < month.year < 9999:
         fail(400, _("Give the month as YYYY-MM, e.g. 2026-12."))
@@ -202,7 +202,7 @@ def event_ics(event_id: int):
 def events_feed():
     """Every public event, or those of a theme, goal, kind or series (``?theme=<slug>``...)."""
     session = get_session()
-    theme, _goal, _kind, _series, filters = _filters(session)
+    theme, _goal, _kind, _series, filters = event_filters(session)
     events = queries.feed_events(session, **filters)
     name = _("Tillsammans forum: events")
     if theme is not None:

@@ -116,6 +116,12 @@ def _listed(query):
     return query.where(Thread.kind == "discussion", Thread.hidden_at.is_(None))
 
 
+def public_threads(query):
+    """``query`` (of threads or their columns) narrowed to the discussion threads the lists show
+    everyone: what the feeds and the sitemap list too."""
+    return _listed(query)
+
+
 def list_threads(
     *,
     session: Session,

@@ -65,7 +65,7 @@ def load_lesson(lesson_id: int, slug: str | None = None) -> dict:
 
 
 # --- list and exports -----------------------------------------------------------------------------
-def _lesson_filters(session) -> queries.LessonFilters:
+def lesson_filters(session) -> queries.LessonFilters:
     args = request.args
     project = None
     if args.get("project"):
@@ -106,7 +106,7 @@ def _filter_query(filters: queries.LessonFilters) -> dict:
 @bp.get("/lessons")
 def lesson_list():
     session = get_session()
-    filters = _lesson_filters(session)
+    filters = lesson_filters(session)
     listing = queries.list_lessons(session=session, filters=filters, page=page_arg())
     return render(
         "lessons/lessons.html",
@@ -129,7 +129,7 @@ def lesson_list():
 
 def _export_records():
     session = get_session()
-    return exports.lesson_records(session=session, filters=_lesson_filters(session))
+    return exports.lesson_records(session=session, filters=lesson_filters(session))
 
 
 def _licence_headers(response: Response) -> Response:
