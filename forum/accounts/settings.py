@@ -34,7 +34,9 @@ def update_profile(
     actor.actor_type = ActorType(actor_type)
     actor.bio = (bio or "").strip()
     actor.bio_html = (
-        render_markdown(actor.bio, mentions=mention_links(session)) if actor.bio else ""
+        render_markdown(actor.bio, mentions=mention_links(session), field="bio")
+        if actor.bio
+        else ""
     )
     session.flush()
     return actor

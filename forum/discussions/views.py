@@ -19,7 +19,7 @@ from ..core import queries as core_queries
 from ..db import get_session
 from ..i18n import localized
 from ..language import choose_language
-from ..markup import plain_text, render_markdown
+from ..markup import render_markdown
 from ..permissions import PARTICIPANT
 from ..web import (
     fail,
@@ -31,6 +31,7 @@ from ..web import (
     show_on_form,
     wants_fragment,
 )
+from ..web.previews import Preview, render_preview
 from . import queries, service
 from .contributions import new_thread_form
 from .errors import InvalidContent
@@ -160,7 +161,7 @@ def _thread_form(theme_slug: str | None = None) -> ThreadForm:
 
 
 def _render_thread_form(
-    form: ThreadForm, *, status: int = 200, preview: str | None = None, detected=None
+    form: ThreadForm, *, status: int = 200, preview: Preview | None = None, detected=None
 ):
     return render(
         "discussions/new_thread.html",
@@ -170,6 +171,14 @@ def _render_thread_form(
         preview=preview,
         detected=detected,
         error=None,
+    )
+
+
+def _preview_of(body: str) -> Preview:
+    links = mention_links(get_session())
+    return render_preview(
+        {"body": body},
+        lambda text, name, budget: render_markdown(text, mentions=links, budget=budget),
     )
 
 
@@ -202,9 +211,11 @@ def new_thread():
     if "preview" in request.form:
         form.validate()
         body = form.body.data or ""
+        shown = _preview_of(body)
         return _render_thread_form(
             form,
-            preview=render_markdown(body, mentions=mention_links(get_session())),
+            status=shown.status,
+            preview=shown,
             detected=choose_language(f"{form.title.data or ''}\n{body}"),
         )
     if not form.validate_on_submit():
@@ -240,11 +251,12 @@ def preview():
     title = request.form.get("title", "")[: service.TITLE_MAX]
     if not wants_fragment():
         abort(400)
+    shown = _preview_of(body)
     return render(
         "discussions/_preview.html",
-        preview=render_markdown(body, mentions=mention_links(get_session())),
+        status=shown.status,
+        preview=shown,
         detected=choose_language(f"{title}\n{body}"),
-        excerpt=plain_text(body, 80),
     )
 
 
