@@ -7,14 +7,16 @@ invalidates every session and remember-me cookie of that user at once.
 from __future__ import annotations
 
 from ..db import get_session
+from ..web.inputs import whole_number
 from .models import User
 
 
 def load_user(user_key: str) -> User | None:
     user_id, _, token = (user_key or "").partition(":")
-    if not user_id.isdigit() or not token:
+    user_id = whole_number(user_id)
+    if user_id is None or not token:
         return None
-    user = get_session().get(User, int(user_id))
+    user = get_session().get(User, user_id)
     if user is None or not user.is_active or user.session_token != token:
         return None
     return user

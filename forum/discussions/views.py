@@ -31,6 +31,7 @@ from ..web import (
     show_on_form,
     wants_fragment,
 )
+from ..web.inputs import whole_number
 from ..web.previews import Preview, render_preview
 from . import queries, service
 from .contributions import new_thread_form
@@ -56,9 +57,9 @@ def _filters_from_args() -> queries.ThreadFilters:
     filters = queries.ThreadFilters()
     sdg = args.get("sdg", "")
     if sdg:
-        if not sdg.isdigit() or not 1 <= int(sdg) <= 17:
+        filters.goal = whole_number(sdg, low=1, high=17)
+        if filters.goal is None:
             fail(400, _("Choose a goal between 1 and 17."))
-        filters.goal = int(sdg)
     language = args.get("language", "")
     if language:
         if language not in ("sv", "en"):
@@ -117,8 +118,9 @@ def thread_context(
             404, _("This page does not exist: the thread has %(pages)d page(s).", pages=view.pages)
         )
     form = form or ReplyForm()
-    if quote_id and quote_id.isdigit() and not form.body.data:
-        quoted = session.get(Post, int(quote_id))
+    quote_id = whole_number(quote_id)
+    if quote_id is not None and not form.body.data:
+        quoted = session.get(Post, quote_id)
         if quoted is not None and quoted.thread_id == thread.id and quoted.is_visible:
             author = queries.users_by_id(session, [quoted.author_id]).get(quoted.author_id)
             form.body.data = quote_text(quoted, author)
