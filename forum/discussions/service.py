@@ -240,7 +240,7 @@ def edit_post(
     """Change a post, keeping the earlier body (and thread title, for first posts) as a revision."""
     thread = session.get(Thread, post.thread_id)
     if not permissions.can_edit_post(actor, post, thread):
-        if thread.locked and not permissions.is_moderator(actor):
+        if thread.locked and not permissions.can_moderate(actor):
             raise ThreadLocked(_l("This thread is locked: its posts can no longer be edited."))
         raise NotAllowed()
     body = _clean_body(body)
