@@ -83,7 +83,7 @@ MentionResolver = Callable[[Iterable[str]], Mapping[str, str]]
 SOURCE_MAX = 60_000
 TABLE_COLUMNS_MAX = 30
 TABLE_CELLS_MAX = 2_000
-INLINE_STEPS_MAX = 12_000
+INLINE_STEPS_MAX = 6_000
 AUTOLINKS_MAX = 1_000
 # A table's delimiter row ("|---|:-:|"): only pipes, dashes, colons and spaces, with a pipe.
 _DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t:|-]*-[ \t:|-]*")
