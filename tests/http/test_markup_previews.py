@@ -149,3 +149,17 @@ def test_previews_are_limited_per_member_across_forms(app_settings, db_session, 
     finally:
         limiter.reset()
         app.extensions["forum_engine"].dispose()
+
+
+def test_a_biography_over_the_budget_comes_back_on_the_form(client, db_session, writer):
+    login_as(client, writer)
+    bio = "@" * 2000  # each a candidate for an e-mail autolink
+    response = client.post(
+        "/settings/profile",
+        data={"display_name": writer.display_name, "actor_type": "individual", "bio": bio},
+        headers=EN,
+    )
+    assert response.status_code == 422 and "at most 1000 links and addresses" in response.text
+    assert bio in response.text
+    db_session.expire_all()
+    assert db_session.get(type(writer), writer.id).bio == ""
