@@ -4,14 +4,18 @@ rendered once, and limited per member."""
 from __future__ import annotations
 
 import pytest
+from limits import parse_many
 from sqlmodel import func, select
 
 from forum import create_app, markup
+from forum.config import Config
 from forum.discussions.models import Post, Thread
 from forum.extensions import limiter
 from forum.lessons.models import Lesson
+from tests.factories import DEFAULT_PASSWORD, login_as, make_thread, make_user
 from tests.factories import lesson_form as lesson_form_data
-from tests.factories import login_as, make_thread, make_user
+from tests.http.test_rate_limits_shared import running_web
+from tests.processes import Browser
 
 HX = {"HX-Request": "true", "Accept-Language": "en"}
 EN = {"Accept-Language": "en"}
@@ -163,3 +167,30 @@ def test_a_biography_over_the_budget_comes_back_on_the_form(client, db_session, 
     assert bio in response.text
     db_session.expire_all()
     assert db_session.get(type(writer), writer.id).bio == ""
+
+
+def test_the_preview_limit_holds_across_gunicorn_workers(
+    app_settings, db_session, redis_server, tmp_path
+):
+    """Two workers (the Procfile's web line) counting in one Redis: the 31st preview in a minute
+    is refused whichever worker takes it."""
+    member = make_user(db_session, email="forhand@example.org", password=DEFAULT_PASSWORD)
+    limit = min(item.amount for item in parse_many(Config.RATELIMIT_PREVIEW))
+    with running_web(app_settings, redis_server.limits_uri, tmp_path / "web.log") as url:
+        browser = Browser(url)
+        token = browser.csrf_token("/login")
+        login = {"csrf_token": token, "email": member.email, "password": DEFAULT_PASSWORD}
+        assert browser.request("/login", login)[0] == 200  # after the redirect
+        form = {
+            "csrf_token": browser.csrf_token("/threads/new"),
+            "theme": "klimatneutral-framtid",
+            "title": "Förhandsgranskning",
+            "body": "Några *ord* om dagvatten.",
+            "preview": "1",
+        }
+        statuses = []
+        for _ in range(0, limit + 2, 2):  # each pair reaches both workers
+            held = browser.post_held("/threads/new", form)
+            statuses.append(browser.request("/threads/new", form)[0])
+            statuses.append(held()[0])
+    assert statuses == [200] * limit + [429, 429]
