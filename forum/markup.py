@@ -98,6 +98,13 @@ class MarkupTooComplex(InvalidInput):
     default_message = _l("This text has too much markup to show. Simplify it and try again.")
 
 
+_REFUSALS = {
+    "table_cells": _l("The tables may have at most %(max)d cells in all.", max=TABLE_CELLS_MAX),
+    "inline_steps": MarkupTooComplex.default_message,
+    "autolinks": _l("The text may contain at most %(max)d links and addresses.", max=AUTOLINKS_MAX),
+}
+
+
 @dataclass
 class RenderBudget:
     """What is left to spend on rendering; one budget may be shared by the texts of one form
@@ -107,21 +114,13 @@ class RenderBudget:
     inline_steps: int = INLINE_STEPS_MAX
     autolinks: int = AUTOLINKS_MAX
 
-    def spend_cells(self, cells: int, field: str) -> None:
-        self.table_cells -= cells
-        if self.table_cells < 0:
-            raise MarkupTooComplex(
-                _l("The tables may have at most %(max)d cells in all.", max=TABLE_CELLS_MAX),
-                field=field,
-            )
-
-    def spend_autolinks(self, candidates: int, field: str) -> None:
-        self.autolinks -= candidates
-        if self.autolinks < 0:
-            raise MarkupTooComplex(
-                _l("The text may contain at most %(max)d links and addresses.", max=AUTOLINKS_MAX),
-                field=field,
-            )
+    def spend(self, what: str, amount: int, field: str) -> None:
+        """Spend ``amount`` of ``what`` (``table_cells``, ``inline_steps`` or ``autolinks``);
+        ``MarkupTooComplex`` naming ``field`` when it runs out."""
+        left = getattr(self, what) - amount
+        setattr(self, what, left)
+        if left < 0:
+            raise MarkupTooComplex(_REFUSALS[what], field=field)
 
 
 @lru_cache(maxsize=1)
@@ -157,7 +156,7 @@ def check_markup_cost(source: str, budget: RenderBudget, *, field: str = "body")
         rows = 2  # the header and the delimiter; the body runs to the next blank line
         while number < len(lines) and lines[number].strip():
             rows, number = rows + 1, number + 1
-        budget.spend_cells(columns * rows, field)
+        budget.spend("table_cells", columns * rows, field)
 
 
 def _count_autolinks(state: StateCore) -> None:
@@ -169,15 +168,12 @@ def _count_autolinks(state: StateCore) -> None:
         for token in block.children
         if token.type == "text"
     )
-    state.env["budget"].spend_autolinks(candidates, state.env["field"])
+    state.env["budget"].spend("autolinks", candidates, state.env["field"])
 
 
 def _spend_inline_step(state: StateInline, silent: bool) -> bool:
     """Inline rule tried first at every position: spends one step and never matches."""
-    budget = state.env["budget"]
-    budget.inline_steps -= 1
-    if budget.inline_steps < 0:
-        raise MarkupTooComplex(field=state.env["field"])
+    state.env["budget"].spend("inline_steps", 1, state.env["field"])
     return False
 
 
