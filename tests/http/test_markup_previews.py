@@ -194,3 +194,13 @@ def test_the_preview_limit_holds_across_gunicorn_workers(
             statuses.append(browser.request("/threads/new", form)[0])
             statuses.append(held()[0])
     assert statuses == [200] * limit + [429, 429]
+
+
+def test_an_invitation_preview_over_the_budget_names_the_limit(client, db_session):
+    admin = make_user(db_session, role="admin", locale="en")
+    login_as(client, admin)
+    texts = {"subject_sv": "Studiebesök", "body_sv": WIDE_TABLE, "subject_en": "", "body_en": ""}
+    fragment = client.post("/admin/invitations/preview", data=texts, headers=HX)
+    assert fragment.status_code == 422 and "at most 30 columns" in fragment.text
+    page = client.post("/admin/invitations/new", data={**texts, "preview": "1"}, headers=EN)
+    assert page.status_code == 422 and 'value="Studiebesök"' in page.text
