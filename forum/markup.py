@@ -14,12 +14,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from html import escape as html_escape
 
 import nh3
+from flask_babel import lazy_gettext as _l
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+
+from .domain import InvalidInput
 
 ALLOWED_TAGS = {
     "p",
@@ -70,6 +76,52 @@ MENTION_RE = re.compile(rf"(?<![\w@./+-])@({HANDLE_PATTERN})(?![^\W_]|@)", re.IG
 
 MentionResolver = Callable[[Iterable[str]], Mapping[str, str]]
 
+# What one text may cost to render. Rendering is linear in the work below, so these bound its
+# time: tables are measured before parsing (a cell costs a block and an inline parse), inline work
+# is counted while parsing (each step is one attempt of the inline rules at one position), and
+# nesting stops at markdown-it's ``maxNesting`` (20), deeper markup is shown as text.
+SOURCE_MAX = 60_000
+TABLE_COLUMNS_MAX = 30
+TABLE_CELLS_MAX = 2_000
+INLINE_STEPS_MAX = 6_000
+AUTOLINKS_MAX = 1_000
+# A table's delimiter row ("|---|:-:|"): only pipes, dashes, colons and spaces, with a pipe.
+_DELIMITER_ROW = re.compile(r"[ \t]*\|?[ \t:|-]*-[ \t:|-]*")
+# What linkify may turn into a link (an address, "www.", a scheme, "name.tld"): each costs it a
+# regular-expression match, so they are counted in the text it will scan, before it runs.
+_AUTOLINK_CANDIDATE = re.compile(r"://|www\.|@|\w\.[^\W\d_]{2}")
+
+
+class MarkupTooComplex(InvalidInput):
+    """Text whose rendering would cost more than the budget allows; nothing was rendered."""
+
+    default_message = _l("This text has too much markup to show. Simplify it and try again.")
+
+
+_REFUSALS = {
+    "table_cells": _l("The tables may have at most %(max)d cells in all.", max=TABLE_CELLS_MAX),
+    "inline_steps": MarkupTooComplex.default_message,
+    "autolinks": _l("The text may contain at most %(max)d links and addresses.", max=AUTOLINKS_MAX),
+}
+
+
+@dataclass
+class RenderBudget:
+    """What is left to spend on rendering; one budget may be shared by the texts of one form
+    (a lesson's six sections), so that together they cost no more than one text may."""
+
+    table_cells: int = TABLE_CELLS_MAX
+    inline_steps: int = INLINE_STEPS_MAX
+    autolinks: int = AUTOLINKS_MAX
+
+    def spend(self, what: str, amount: int, field: str) -> None:
+        """Spend ``amount`` of ``what`` (``table_cells``, ``inline_steps`` or ``autolinks``);
+        ``MarkupTooComplex`` naming ``field`` when it runs out."""
+        left = getattr(self, what) - amount
+        setattr(self, what, left)
+        if left < 0:
+            raise MarkupTooComplex(_REFUSALS[what], field=field)
+
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
@@ -77,6 +129,8 @@ def _parser() -> MarkdownIt:
     parser.enable(["table", "strikethrough", "linkify"])
     parser.core.ruler.push("mentions", _mentions)
     parser.core.ruler.push("align_classes", _align_classes)
+    parser.inline.ruler.before("text", "budget", _spend_inline_step)
+    parser.core.ruler.before("linkify", "autolink_budget", _count_autolinks)
     return parser
 
 
@@ -93,6 +147,50 @@ def _align_classes(state: StateCore) -> None:
     for token in state.tokens:
         if token.type in ("th_open", "td_open") and "style" in token.attrs:
             token.attrs["class"] = ALIGN_CLASSES.get(str(token.attrs.pop("style")), "")
+
+
+def check_markup_cost(source: str, budget: RenderBudget, *, field: str = "body") -> None:
+    """Refuse, before any parsing, a text longer than ``SOURCE_MAX`` or with tables wider than
+    ``TABLE_COLUMNS_MAX`` columns or larger than the budget's cells."""
+    if len(source) > SOURCE_MAX:
+        raise MarkupTooComplex(
+            _l("The text is too long to show: at most %(max)d characters.", max=SOURCE_MAX),
+            field=field,
+        )
+    lines, number = source.splitlines(), 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        if "|" not in line or not _DELIMITER_ROW.fullmatch(line):
+            continue
+        columns = len(line.strip().strip("|").split("|"))
+        if columns > TABLE_COLUMNS_MAX:
+            raise MarkupTooComplex(
+                _l("A table may have at most %(max)d columns.", max=TABLE_COLUMNS_MAX),
+                field=field,
+            )
+        rows = 2  # the header and the delimiter; the body runs to the next blank line
+        while number < len(lines) and lines[number].strip():
+            rows, number = rows + 1, number + 1
+        budget.spend("table_cells", columns * rows, field)
+
+
+def _count_autolinks(state: StateCore) -> None:
+    """Core rule before linkify: spend the budget's autolinks on the candidates in the text."""
+    candidates = sum(
+        len(_AUTOLINK_CANDIDATE.findall(token.content))
+        for block in state.tokens
+        if block.type == "inline" and block.children
+        for token in block.children
+        if token.type == "text"
+    )
+    state.env["budget"].spend("autolinks", candidates, state.env["field"])
+
+
+def _spend_inline_step(state: StateInline, silent: bool) -> bool:
+    """Inline rule tried first at every position: spends one step and never matches."""
+    state.env["budget"].spend("inline_steps", 1, state.env["field"])
+    return False
 
 
 def _mention_spots(state: StateCore) -> list[tuple[list[Token], int, list[re.Match]]]:
@@ -161,10 +259,18 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def render_markdown(source: str, *, mentions: MentionResolver | None = None) -> str:
+def render_markdown(
+    source: str,
+    *,
+    mentions: MentionResolver | None = None,
+    field: str = "body",
+    budget: RenderBudget | None = None,
+) -> str:
     """Render user Markdown to sanitized HTML (a plain ``str`` for storing). ``mentions`` maps
-    the mentioned handles (lower-case) to the profile paths of those that may be linked."""
-    html = _parser().render(source or "", {"resolve_mentions": mentions})
+    the mentioned handles (lower-case) to the profile paths of those that may be linked.
+    ``MarkupTooComplex`` (naming ``field``) when the text is over ``budget`` (by default, a
+    budget of its own)."""
+    html = _render(source or "", mentions=mentions, field=field, budget=budget or RenderBudget())
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -176,19 +282,38 @@ def render_markdown(source: str, *, mentions: MentionResolver | None = None) -> 
     )
 
 
+def _render(source: str, *, mentions, field: str, budget: RenderBudget, env=None) -> str:
+    check_markup_cost(source, budget, field=field)
+    env = {} if env is None else env
+    env.update(resolve_mentions=mentions, field=field, budget=budget)
+    return _parser().render(source, env)
+
+
+def text_of(html: str, limit: int | None = None) -> str:
+    """The text of some rendered HTML on one line, cut to ``limit`` characters with "…"."""
+    text = " ".join(nh3.clean(html, tags=set()).split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
 def mentioned_handles(source: str) -> list[str]:
     """The handles ``source`` mentions (lower-case, in order, each once), outside code and links."""
     env: dict = {}
-    _parser().parse(source or "", env)
+    try:
+        _render(source or "", mentions=None, field="body", budget=RenderBudget(), env=env)
+    except MarkupTooComplex:  # never rendered, so it mentions nobody
+        return []
     return list(dict.fromkeys(env.get("mentions", ())))
 
 
 @lru_cache(maxsize=2048)
 def plain_text(source: str, limit: int | None = None) -> str:
     """The text of some Markdown without markup (for snippets, e-mail, titles); remembered, as
-    pages show the same snippets (featured lessons, event summaries) on every load."""
-    text = nh3.clean(_parser().render(source or ""), tags=set()).strip()
-    text = " ".join(text.split())
-    if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text
+    pages show the same snippets (featured lessons, event summaries) on every load. A text over
+    the budget (stored before it existed) gives its source instead."""
+    try:
+        html = _render(source or "", mentions=None, field="body", budget=RenderBudget())
+    except MarkupTooComplex:
+        return text_of(html_escape(source[:SOURCE_MAX]), limit)
+    return text_of(html, limit)

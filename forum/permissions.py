@@ -19,6 +19,8 @@ def is_member(user) -> bool:
 
 
 def is_moderator(user) -> bool:
+    """Holds the moderator or admin role, suspended or not. What moderators may see and do
+    (hidden content, drafts, curation) asks ``can_moderate``: may moderate now."""
     return is_member(user) and bool(getattr(user, "is_moderator", False))
 
 
@@ -50,7 +52,7 @@ def can_view_thread(user, thread) -> bool:
     """Hidden threads are visible to moderators, and to their author (who sees why, or that the
     thread waits for approval)."""
     return thread is not None and (
-        thread.hidden_at is None or is_moderator(user) or _is_author(user, thread)
+        thread.hidden_at is None or can_moderate(user) or _is_author(user, thread)
     )
 
 
@@ -67,7 +69,7 @@ def can_edit_post(user, post, thread=None) -> bool:
     """Authors edit their own visible posts (not in a locked thread); moderators edit any post."""
     if not can_participate(user) or post is None:
         return False
-    if is_moderator(user):
+    if can_moderate(user):
         return True
     if not _is_author(user, post) or post.deleted_at is not None or post.hidden_at is not None:
         return False
@@ -97,16 +99,16 @@ def can_mark_solution(user, thread) -> bool:
     return (
         can_participate(user)
         and thread is not None
-        and (_is_author(user, thread) or is_moderator(user))
+        and (_is_author(user, thread) or can_moderate(user))
     )
 
 
 def can_view_revisions(user, post) -> bool:
-    return post is not None and (is_moderator(user) or _is_author(user, post))
+    return post is not None and (can_moderate(user) or _is_author(user, post))
 
 
 def can_view_hidden_post(user, post) -> bool:
-    return post is not None and (post.hidden_at is None or is_moderator(user))
+    return post is not None and (post.hidden_at is None or can_moderate(user))
 
 
 # --- moderation -------------------------------------------------------------------------
@@ -157,7 +159,7 @@ def can_report(user) -> bool:
 def is_hidden_for(user, item) -> bool:
     """A lesson or project a moderator hid: everyone but moderators sees only the notice."""
     return (
-        item is not None and getattr(item, "hidden_at", None) is not None and not is_moderator(user)
+        item is not None and getattr(item, "hidden_at", None) is not None and not can_moderate(user)
     )
 
 
@@ -170,7 +172,7 @@ def can_edit_project(user, project) -> bool:
     """The project's creator and moderators."""
     if project is None or not can_participate(user) or is_hidden_for(user, project):
         return False
-    return is_moderator(user) or (project.creator_id is not None and project.creator_id == user.id)
+    return can_moderate(user) or (project.creator_id is not None and project.creator_id == user.id)
 
 
 def can_write_lesson(user) -> bool:
@@ -196,7 +198,7 @@ def can_edit_lesson(user, lesson) -> bool:
         or is_hidden_for(user, lesson)
     ):
         return False
-    return (lesson.author_id is not None and lesson.author_id == user.id) or is_moderator(user)
+    return (lesson.author_id is not None and lesson.author_id == user.id) or can_moderate(user)
 
 
 def can_feature_lesson(user, lesson) -> bool:
@@ -204,7 +206,7 @@ def can_feature_lesson(user, lesson) -> bool:
         lesson is not None
         and lesson.status == "published"
         and can_participate(user)
-        and is_moderator(user)
+        and can_moderate(user)
     )
 
 
@@ -238,7 +240,7 @@ def can_link_thread_project(user, thread) -> bool:
         or not can_participate(user)
     ):
         return False
-    return is_moderator(user) or (thread.author_id is not None and thread.author_id == user.id)
+    return can_moderate(user) or (thread.author_id is not None and thread.author_id == user.id)
 
 
 # --- events ------------------------------------------------------------------------------------
@@ -253,7 +255,7 @@ def can_manage_events(user) -> bool:
         is_member(user)
         and bool(getattr(user, "is_active", True))
         and not is_suspended(user)
-        and (is_moderator(user) or is_organiser(user))
+        and (can_moderate(user) or is_organiser(user))
     )
 
 
@@ -298,7 +300,6 @@ def can_see_participants(user, event, organiser_ids=()) -> bool:
 
 # Exposed to Jinja templates as globals by create_app.
 TEMPLATE_PREDICATES = {
-    "is_moderator": is_moderator,
     "is_admin": is_admin,
     "can_participate": can_participate,
     "can_manage_users": can_manage_users,

@@ -22,7 +22,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from ..clock import utcnow
-from ..markup import HANDLE_PATTERN, mentioned_handles, render_markdown
+from ..markup import HANDLE_PATTERN, MarkupTooComplex, mentioned_handles, render_markdown
 from .errors import AccountError
 from .models import User, not_suspended
 from .urls import profile_path
@@ -203,7 +203,10 @@ def unlink_mentions(session: Session, model, columns: Mapping[str, str], handle:
     ]
     for row in session.exec(select(model).where(or_(*wanted))):
         for source, html in columns.items():
-            setattr(row, html, render_markdown(getattr(row, source) or "", mentions=links))
+            try:
+                setattr(row, html, render_markdown(getattr(row, source) or "", mentions=links))
+            except MarkupTooComplex:  # stored before the budget; its links stay as they were
+                continue
     session.flush()
 
 

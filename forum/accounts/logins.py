@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from ..clock import utcnow
 from ..db import session_scope
 from ..jobs import crontab, job
+from ..web.inputs import whole_number
 from .models import LoginSession, User
 from .service import new_session_token
 
@@ -29,10 +30,11 @@ def _digest(secret: str) -> str:
 
 
 def _parts(key: str | None) -> tuple[int, str, str] | None:
-    user_id, token, secret = ((key or "").split(":") + ["", "", ""])[:3]
-    if not user_id.isascii() or not user_id.isdigit() or not token or not secret:
+    raw_id, token, secret = ((key or "").split(":") + ["", "", ""])[:3]
+    user_id = whole_number(raw_id)
+    if user_id is None or not token or not secret:
         return None
-    return int(user_id), token, secret
+    return user_id, token, secret
 
 
 def open_login(*, session: Session, user: User) -> str:

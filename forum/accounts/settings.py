@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from ..markup import render_markdown
 from . import passwords
-from .errors import AccountError, EmailTaken, WrongPassword
+from .errors import AccountError, WrongPassword
 from .handles import mention_links
 from .logins import end_all_logins
 from .models import ActorType, User
@@ -18,6 +18,7 @@ from .service import (
     normalize_email,
     queue_confirmation,
 )
+from .urls import absolute_url
 
 
 def update_profile(
@@ -34,7 +35,9 @@ def update_profile(
     actor.actor_type = ActorType(actor_type)
     actor.bio = (bio or "").strip()
     actor.bio_html = (
-        render_markdown(actor.bio, mentions=mention_links(session)) if actor.bio else ""
+        render_markdown(actor.bio, mentions=mention_links(session), field="bio")
+        if actor.bio
+        else ""
     )
     session.flush()
     return actor
@@ -50,15 +53,27 @@ def set_language(*, session: Session, actor: User, locale: str, languages=("sv",
 
 def change_email(*, session: Session, actor: User, new_email: str, password: str) -> None:
     """Mail a confirmation link to the new address (the account keeps the old one until it is
-    opened) and a notice to the old address."""
+    opened) and a notice to the old address.
+
+    An address that already has an account is answered alike (two mails queued, the same
+    message), so that the form does not tell who has an account: its owner is told instead."""
     if not passwords.verify_password(actor.password_hash, password):
         raise WrongPassword()
     new_email = normalize_email(new_email)
     if new_email == actor.email:
         raise AccountError(_l("This is already your e-mail address."), field="email")
-    if find_by_email(session, new_email) is not None:
-        raise EmailTaken()
-    queue_confirmation(session, actor, new_email, template="email_change")
+    owner = find_by_email(session, new_email)
+    if owner is None:
+        queue_confirmation(session, actor, new_email, template="email_change")
+    else:
+        mail_user(
+            session,
+            owner,
+            subject=_l("Someone tried to use your e-mail address"),
+            template="email_change_taken",
+            login_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.reset_request"),
+        )
     mail_user(
         session,
         actor,

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..db import get_session
+from ..markup import MarkupTooComplex
 from ..permissions import SIGNED_IN
 from ..web import fail, finish, render, requires, show_on_form
 from . import handles, logins, privacy
@@ -94,15 +95,20 @@ def settings():
 def settings_profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        settings_service.update_profile(
-            session=get_session(),
-            actor=me(),
-            display_name=form.display_name.data,
-            organisation=form.organisation.data,
-            actor_type=form.actor_type.data,
-            bio=form.bio.data,
-        )
-        return _saved("profile", _("Your profile is saved."))
+        try:
+            settings_service.update_profile(
+                session=get_session(),
+                actor=me(),
+                display_name=form.display_name.data,
+                organisation=form.organisation.data,
+                actor_type=form.actor_type.data,
+                bio=form.bio.data,
+            )
+        except MarkupTooComplex as error:
+            get_session().rollback()
+            show_on_form(form, error)
+        else:
+            return _saved("profile", _("Your profile is saved."))
     return _settings_page(422, "profile", profile=form)
 
 

@@ -18,13 +18,13 @@ from ..permissions import SIGNED_IN
 from ..web import (
     fail,
     finish,
-    is_safe_redirect,
     register_template_globals,
     render,
     requires,
     show_on_form,
     wants_fragment,
 )
+from ..web.inputs import redirect_target
 from . import login as login_service
 from . import service
 from .errors import AccountError, AlreadyConfirmed, EmailTaken, ExpiredToken
@@ -91,7 +91,7 @@ def me():
 
 
 def safe_next(target: str | None) -> str | None:
-    return target if is_safe_redirect(target) else None
+    return redirect_target(target)
 
 
 # --- registration and confirmation -------------------------------------------------------------

@@ -27,6 +27,7 @@ from flask_babel import format_date, get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..domain import InvalidInput
+from ..web.inputs import whole_number
 from .service import LOCAL_ZONE, to_utc
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
@@ -190,7 +191,7 @@ def _by_day(value: str) -> list[tuple[int | None, str]] | None:
     days = []
     for item in value.split(","):
         code, number = item[-2:], item[:-2]
-        if code not in WEEKDAYS or (number and not number.lstrip("+-").isdigit()):
+        if code not in WEEKDAYS or (number and whole_number(number.lstrip("+-")) is None):
             return None
         days.append((int(number) if number else None, code))
     return days
@@ -228,7 +229,7 @@ def rule_in_words(text: str, first_date: date) -> str:
             weekday=names[code],
         )
     elif freq == "MONTHLY" and days is None:
-        day = int(month_day) if month_day and month_day.isdigit() else first_date.day
+        day = whole_number(month_day, low=1, high=31) or first_date.day
         words = ngettext(
             "Every month on day %(day)d", "Every %(num)d months on day %(day)d", interval, day=day
         )

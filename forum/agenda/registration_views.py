@@ -4,7 +4,7 @@ here adds the registrations to the data export and to account deletion."""
 
 from __future__ import annotations
 
-from flask import Response, request, url_for
+from flask import request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -144,13 +144,10 @@ def event_participants(event_id: int, event: Event, organiser_ids):
 @bp.get("/events/<int:event_id>/participants.csv")
 @requires(SIGNED_IN, SEES_PARTICIPANTS, load=load_managed_event)
 def event_participants_csv(event_id: int, event: Event, organiser_ids):
-    body = participants_csv(
-        registration_queries.participants(get_session(), event), registration.questions_of(event)
-    )
-    response = Response(body, mimetype="text/csv")
-    response.charset = "utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="event-{event.id}-participants.csv"'
+    response = participants_csv(
+        registration_queries.participants(get_session(), event),
+        registration.questions_of(event),
+        filename=f"event-{event.id}-participants.csv",
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from ..i18n import current_language
 from ..web import fail
+from ..web.inputs import whole_number
 from . import organisers
 from .models import Event
 from .queries import EventDetails, details_of
@@ -20,7 +21,8 @@ def series_arg(session: Session, raw: str | None = None) -> EventSeries | None:
     raw = request.args.get("series", "") if raw is None else raw
     if not raw:
         return None
-    series = session.get(EventSeries, int(raw)) if raw.isdigit() and len(raw) < 10 else None
+    series_id = whole_number(raw)
+    series = session.get(EventSeries, series_id) if series_id is not None else None
     if series is None:
         fail(400, _("Choose a series from the list."))
     return series

@@ -169,9 +169,11 @@ def replace_links(session: Session, owner, data: EventInput, theme_link, goal_li
 
 def _apply(session: Session, event: Event, data: EventInput, starts_at, ends_at) -> None:
     copy_shared_fields(event, data)
-    event.summary_html = render_markdown(data.summary)
+    event.summary_html = render_markdown(data.summary, field="summary")
     event.summary_translation_html = (
-        render_markdown(data.summary_translation) if event.title_translation else None
+        render_markdown(data.summary_translation, field="summary_translation")
+        if event.title_translation
+        else None
     )
     event.starts_at, event.ends_at = starts_at, ends_at
     event.capacity = data.capacity

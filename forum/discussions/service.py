@@ -21,7 +21,7 @@ from ..core import queries as core_queries
 from ..core.models import Theme
 from ..domain import DomainError, NotAllowed
 from ..language import choose_language
-from ..markup import render_markdown
+from ..markup import MarkupTooComplex, render_markdown
 from .errors import (
     DuplicateSubmission,
     InvalidContent,
@@ -75,6 +75,14 @@ def _clean_body(body: str | None) -> str:
             field="body",
         )
     return body
+
+
+def _body_html(session: Session, body: str) -> str:
+    """The rendered body; a body over the rendering budget is refused like any invalid body."""
+    try:
+        return render_markdown(body, mentions=mention_links(session))
+    except MarkupTooComplex as error:
+        raise InvalidContent(error.message, field="body") from error
 
 
 def find_submission(*, session: Session, submission_key: str | None) -> Post | None:
@@ -132,6 +140,7 @@ def create_thread(
     if kind not in THREAD_KINDS:
         raise InvalidContent()
     title, body = clean_title(title), _clean_body(body)
+    body_html = _body_html(session, body)
     goal_ids = sorted({int(g) for g in goal_ids or ()})
     if core_queries.unknown_goal_ids(session, goal_ids):
         raise InvalidContent(_l("Choose goals from the list."), field="goals")
@@ -156,7 +165,7 @@ def create_thread(
         thread_id=thread.id,
         author_id=actor.id,
         body=body,
-        body_html=render_markdown(body, mentions=mention_links(session)),
+        body_html=body_html,
         language=lang,
         created_at=now,
         submission_key=submission_key or None,
@@ -207,11 +216,12 @@ def reply(
     if not permissions.can_reply(actor, thread):
         raise NotAllowed()
     body = _clean_body(body)
+    body_html = _body_html(session, body)
     post = Post(
         thread_id=thread.id,
         author_id=actor.id,
         body=body,
-        body_html=render_markdown(body, mentions=mention_links(session)),
+        body_html=body_html,
         language=choose_language(body, language, thread.language),
         created_at=utcnow(),
         submission_key=submission_key or None,
@@ -238,7 +248,7 @@ def edit_post(
     """Change a post, keeping the earlier body (and thread title, for first posts) as a revision."""
     thread = session.get(Thread, post.thread_id)
     if not permissions.can_edit_post(actor, post, thread):
-        if thread.locked and not permissions.is_moderator(actor):
+        if thread.locked and not permissions.can_moderate(actor):
             raise ThreadLocked(_l("This thread is locked: its posts can no longer be edited."))
         raise NotAllowed()
     body = _clean_body(body)
@@ -257,11 +267,7 @@ def edit_post(
             created_at=utcnow(),
         )
     )
-    post.body, post.body_html, post.language = (
-        body,
-        render_markdown(body, mentions=mention_links(session)),
-        lang,
-    )
+    post.body, post.body_html, post.language = body, _body_html(session, body), lang
     post.edited_at, post.edited_by_id = utcnow(), actor.id
     if title_changed:
         thread.title, thread.slug = new_title, thread_slug(new_title)

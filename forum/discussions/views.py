@@ -19,7 +19,7 @@ from ..core import queries as core_queries
 from ..db import get_session
 from ..i18n import localized
 from ..language import choose_language
-from ..markup import plain_text, render_markdown
+from ..markup import render_markdown
 from ..permissions import PARTICIPANT
 from ..web import (
     fail,
@@ -31,6 +31,8 @@ from ..web import (
     show_on_form,
     wants_fragment,
 )
+from ..web.inputs import whole_number
+from ..web.previews import Preview, render_preview
 from . import queries, service
 from .contributions import new_thread_form
 from .errors import InvalidContent
@@ -55,9 +57,9 @@ def _filters_from_args() -> queries.ThreadFilters:
     filters = queries.ThreadFilters()
     sdg = args.get("sdg", "")
     if sdg:
-        if not sdg.isdigit() or not 1 <= int(sdg) <= 17:
+        filters.goal = whole_number(sdg, low=1, high=17)
+        if filters.goal is None:
             fail(400, _("Choose a goal between 1 and 17."))
-        filters.goal = int(sdg)
     language = args.get("language", "")
     if language:
         if language not in ("sv", "en"):
@@ -116,8 +118,9 @@ def thread_context(
             404, _("This page does not exist: the thread has %(pages)d page(s).", pages=view.pages)
         )
     form = form or ReplyForm()
-    if quote_id and quote_id.isdigit() and not form.body.data:
-        quoted = session.get(Post, int(quote_id))
+    quote_id = whole_number(quote_id)
+    if quote_id is not None and not form.body.data:
+        quoted = session.get(Post, quote_id)
         if quoted is not None and quoted.thread_id == thread.id and quoted.is_visible:
             author = queries.users_by_id(session, [quoted.author_id]).get(quoted.author_id)
             form.body.data = quote_text(quoted, author)
@@ -160,7 +163,7 @@ def _thread_form(theme_slug: str | None = None) -> ThreadForm:
 
 
 def _render_thread_form(
-    form: ThreadForm, *, status: int = 200, preview: str | None = None, detected=None
+    form: ThreadForm, *, status: int = 200, preview: Preview | None = None, detected=None
 ):
     return render(
         "discussions/new_thread.html",
@@ -170,6 +173,14 @@ def _render_thread_form(
         preview=preview,
         detected=detected,
         error=None,
+    )
+
+
+def _preview_of(body: str) -> Preview:
+    links = mention_links(get_session())
+    return render_preview(
+        {"body": body},
+        lambda text, name, budget: render_markdown(text, mentions=links, budget=budget),
     )
 
 
@@ -202,9 +213,11 @@ def new_thread():
     if "preview" in request.form:
         form.validate()
         body = form.body.data or ""
+        shown = _preview_of(body)
         return _render_thread_form(
             form,
-            preview=render_markdown(body, mentions=mention_links(get_session())),
+            status=shown.status,
+            preview=shown,
             detected=choose_language(f"{form.title.data or ''}\n{body}"),
         )
     if not form.validate_on_submit():
@@ -240,11 +253,12 @@ def preview():
     title = request.form.get("title", "")[: service.TITLE_MAX]
     if not wants_fragment():
         abort(400)
+    shown = _preview_of(body)
     return render(
         "discussions/_preview.html",
-        preview=render_markdown(body, mentions=mention_links(get_session())),
+        status=shown.status,
+        preview=shown,
         detected=choose_language(f"{title}\n{body}"),
-        excerpt=plain_text(body, 80),
     )
 
 

@@ -14,6 +14,7 @@ from ..domain import DomainError, NotFound
 from ..markup import render_markdown
 from ..permissions import Rule
 from ..web import fail, finish, render, requires, show_on_form, wants_fragment
+from ..web.previews import Preview, render_preview
 from . import queries, sending, service
 from .forms import BODY_MAX, InvitationForm
 from .models import DRAFT, Invitation
@@ -55,9 +56,8 @@ def admin_edit(invitation_id: int, invitation: Invitation):
 def _edit(form: InvitationForm, invitation: Invitation | None):
     if request.method == "POST" and "preview" in request.form:
         form.validate()
-        return _form_page(
-            form, invitation, previews=_previews(form.body_sv.data, form.body_en.data)
-        )
+        shown = _previews(form.body_sv.data, form.body_en.data)
+        return _form_page(form, invitation, status=shown.status, previews=shown)
     if not form.validate_on_submit():
         return _form_page(form, invitation, status=422 if request.method == "POST" else 200)
     texts = {name: form[name].data for name in ("subject_sv", "body_sv", "subject_en", "body_en")}
@@ -75,11 +75,13 @@ def _edit(form: InvitationForm, invitation: Invitation | None):
     return finish(url_for("invitations.admin_list"), message=_("The invitation is saved."))
 
 
-def _previews(body_sv: str | None, body_en: str | None) -> dict:
-    return {
-        "sv": render_markdown((body_sv or "")[:BODY_MAX]),
-        "en": render_markdown((body_en or "")[:BODY_MAX]) if (body_en or "").strip() else None,
-    }
+def _previews(body_sv: str | None, body_en: str | None) -> Preview:
+    texts = {"sv": (body_sv or "")[:BODY_MAX]}
+    if (body_en or "").strip():
+        texts["en"] = body_en[:BODY_MAX]
+    return render_preview(
+        texts, lambda text, name, budget: render_markdown(text, field=f"body_{name}", budget=budget)
+    )
 
 
 def _form_page(form, invitation, *, status: int = 200, previews: dict | None = None):
@@ -98,8 +100,8 @@ def admin_preview():
     """htmx: the rendered Markdown of both texts while they are written."""
     if not wants_fragment():
         abort(400)
-    previews = _previews(request.form.get("body_sv"), request.form.get("body_en"))
-    return render("invitations/_preview.html", previews=previews)
+    shown = _previews(request.form.get("body_sv"), request.form.get("body_en"))
+    return render("invitations/_preview.html", status=shown.status, previews=shown)
 
 
 @bp.route("/admin/invitations/<int:invitation_id>/send", methods=["GET", "POST"])

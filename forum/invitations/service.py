@@ -178,10 +178,10 @@ def _texts(subject_sv: str, body_sv: str, subject_en: str | None, body_en: str |
     return {
         "subject_sv": subject_sv.strip(),
         "body_sv": body_sv,
-        "body_sv_html": render_markdown(body_sv),
+        "body_sv_html": render_markdown(body_sv, field="body_sv"),
         "subject_en": subject_en,
         "body_en": body_en,
-        "body_en_html": render_markdown(body_en) if body_en else None,
+        "body_en_html": render_markdown(body_en, field="body_en") if body_en else None,
     }
 
 

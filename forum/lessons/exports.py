@@ -7,8 +7,6 @@ responses send ``Link: <licence URL>; rel="license"``. Sections are the authors'
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 
 from flask import url_for
@@ -146,35 +144,32 @@ def _format_outcome(outcome: dict) -> str:
     return f"{outcome['label']}: {format_value(outcome['value'])} {outcome['unit']}".strip()
 
 
-def as_csv(records: list[dict]) -> str:
-    """One row per lesson; goals, outcomes and links are joined with "; " (outcomes as
-    "label: value unit")."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
+def csv_rows(records: list[dict]) -> list[list]:
+    """One row per lesson in the order of ``CSV_COLUMNS``; goals, outcomes and links are joined
+    with "; " (outcomes as "label: value unit")."""
     licence = f"{LICENCE_NAME} {LICENCE_URL}"
+    rows = []
     for record in records:
-        writer.writerow(
-            {
-                "id": record["id"],
-                "url": record["url"],
-                "title": record["title"],
-                "project": record["project"]["name"],
-                "project_slug": record["project"]["slug"],
-                "municipality": record["project"]["municipality"],
-                "lesson_type": record["lesson_type"],
-                "theme": record["theme"],
-                "goals": "; ".join(str(n) for n in record["goals"]),
-                "language": record["language"],
-                **record["sections"],
-                "outcomes": "; ".join(_format_outcome(o) for o in record["outcomes"]),
-                "links": "; ".join(record["links"]),
-                "author": record["author"],
-                "published_at": record["published_at"],
-                "updated_at": record["updated_at"],
-                "useful_count": record["useful_count"],
-                "reply_count": record["reply_count"],
-                "licence": licence,
-            }
-        )
-    return buffer.getvalue()
+        cells = {
+            "id": record["id"],
+            "url": record["url"],
+            "title": record["title"],
+            "project": record["project"]["name"],
+            "project_slug": record["project"]["slug"],
+            "municipality": record["project"]["municipality"],
+            "lesson_type": record["lesson_type"],
+            "theme": record["theme"],
+            "goals": "; ".join(str(n) for n in record["goals"]),
+            "language": record["language"],
+            **record["sections"],
+            "outcomes": "; ".join(_format_outcome(o) for o in record["outcomes"]),
+            "links": "; ".join(record["links"]),
+            "author": record["author"],
+            "published_at": record["published_at"],
+            "updated_at": record["updated_at"],
+            "useful_count": record["useful_count"],
+            "reply_count": record["reply_count"],
+            "licence": licence,
+        }
+        rows.append([cells[column] for column in CSV_COLUMNS])
+    return rows

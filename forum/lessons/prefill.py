@@ -12,20 +12,17 @@ from werkzeug.datastructures import MultiDict
 from ..core.queries import goals_by_number, theme_by_slug
 from ..projects import queries as project_queries
 from ..projects.service import is_http_url
+from ..web.inputs import whole_number
 from .service import LINK_MAX
 
 SDG_MAX = 17
 
 
-def _whole_number(raw: str, *, digits: int) -> bool:
-    """ASCII digits only: ``str.isdigit`` also takes "③", which ``int`` refuses."""
-    return raw.isascii() and raw.isdigit() and len(raw) <= digits
-
-
 def _project(session, raw: str):
     project = project_queries.get_project_by_slug(session=session, slug=raw) if raw else None
-    if project is None and _whole_number(raw, digits=9):
-        project = project_queries.project_by_id(session=session, project_id=int(raw))
+    project_id = whole_number(raw) if project is None else None
+    if project_id is not None:
+        project = project_queries.project_by_id(session=session, project_id=project_id)
     return project
 
 
@@ -38,7 +35,8 @@ def prefill(session, args: MultiDict, *, language: str) -> dict:
     theme = theme_by_slug(session, args.get("theme", "").strip()) if args.get("theme") else None
     if theme is not None:
         initial["theme_id"] = theme.id
-    numbers = {int(raw) for raw in args.getlist("sdg")[:SDG_MAX] if _whole_number(raw, digits=2)}
+    numbers = {whole_number(raw, low=1, high=SDG_MAX) for raw in args.getlist("sdg")[:SDG_MAX]}
+    numbers.discard(None)
     if numbers:
         goals = goals_by_number(session)
         initial["goal_ids"] = [goals[n].id for n in sorted(numbers) if n in goals]

@@ -150,7 +150,7 @@ def project_lessons(*, session: Session, project: Project, viewer=None) -> list[
     """Published lessons of the project, plus the viewer's own drafts, newest first. Hidden
     lessons only for moderators (shown greyed)."""
     visible = Lesson.status == LessonStatus.published
-    if not permissions.is_moderator(viewer):
+    if not permissions.can_moderate(viewer):
         visible = visible & Lesson.hidden_at.is_(None)
     if permissions.is_member(viewer):
         visible = visible | (

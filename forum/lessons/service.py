@@ -29,7 +29,7 @@ from ..discussions import service as discussions
 from ..discussions.models import Thread
 from ..domain import DomainError, InvalidInput, NotAllowed
 from ..i18n import in_language
-from ..markup import plain_text, render_markdown
+from ..markup import RenderBudget, plain_text, render_markdown
 from ..projects.errors import UnknownProject
 from ..projects.models import Project
 from ..projects.service import is_http_url, touch_project
@@ -234,9 +234,11 @@ def _apply(session: Session, lesson: Lesson, values: dict) -> None:
         values["theme_id"],
         values["language"],
     )
+    links, budget = mention_links(session), RenderBudget()  # one budget for the whole lesson
     for name, text in values["sections"].items():
         setattr(lesson, name, text)
-        setattr(lesson, f"{name}_html", render_markdown(text, mentions=mention_links(session)))
+        html = render_markdown(text, mentions=links, field=name, budget=budget)
+        setattr(lesson, f"{name}_html", html)
     lesson.links = values["links"]
     session.add(lesson)
     session.flush()

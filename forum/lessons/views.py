@@ -22,6 +22,7 @@ from ..markup import plain_text
 from ..projects import queries as project_queries
 from ..projects.filters import goal_arg, page_params, theme_and_goal_options, theme_arg
 from ..web import fail, page_arg, register_template_globals, render, requires, wants_fragment
+from ..web.spreadsheets import csv_response
 from . import exports, labels, queries
 from .models import Lesson, LessonType
 from .service import LANGUAGES
@@ -146,9 +147,8 @@ def lessons_json():
 
 @bp.get("/lessons.csv")
 def lessons_csv():
-    response = Response(exports.as_csv(_export_records()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="lessons.csv"'
-    return _licence_headers(response)
+    rows = exports.csv_rows(_export_records())
+    return _licence_headers(csv_response(exports.CSV_COLUMNS, rows, filename="lessons.csv"))
 
 
 # --- lesson page ----------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ..projects import queries as project_queries
 from ..projects.rules import WRITER
 from ..web import finish, render, requires, show_on_form
 from ..web.forms import add_row, remove_row
+from ..web.previews import render_preview
 from . import service
 from .forms import LessonForm, lesson_input_from
 from .limits import lesson_create_limit
@@ -45,13 +46,15 @@ def _lesson_form(**kwargs) -> LessonForm:
 
 def _preview(form: LessonForm) -> dict:
     links = mention_links(get_session())
-    sections = {
-        name: render_markdown(getattr(form, name).data or "", mentions=links)
-        for name in LESSON_SECTIONS
-    }
+    shown = render_preview(
+        {name: getattr(form, name).data or "" for name in LESSON_SECTIONS},
+        lambda text, name, budget: render_markdown(text, mentions=links, field=name, budget=budget),
+    )
     return {
         "title": form.title.data or "",
-        "sections": sections,
+        "sections": shown.html,
+        "refusal": shown.refusal,
+        "status": shown.status,
         "language": form.language.data or "sv",
     }
 
@@ -77,7 +80,8 @@ def _handle_lesson_form(form, save, *, lesson=None):
         remove_row(form.outcomes, request.form.get("remove_outcome"))
         return _form_page(form, lesson=lesson)
     if action == "preview":
-        return _form_page(form, lesson=lesson, preview=_preview(form))
+        shown = _preview(form)
+        return _form_page(form, lesson=lesson, preview=shown, status=shown["status"])
     if not form.validate():
         _show_every_problem(form)
         return _form_page(form, lesson=lesson, status=422)
@@ -141,8 +145,13 @@ def lesson_edit(lesson_id: int, lesson: Lesson):
 @requires(WRITER)
 def lesson_preview():
     """The htmx preview of the form being written (nothing is saved)."""
-    form = _lesson_form()
-    return render("lessons/_lesson_preview.html", preview=_preview(form), sections=LESSON_SECTIONS)
+    shown = _preview(_lesson_form())
+    return render(
+        "lessons/_lesson_preview.html",
+        status=shown["status"],
+        preview=shown,
+        sections=LESSON_SECTIONS,
+    )
 
 
 # --- actions on a lesson --------------------------------------------------------------------------

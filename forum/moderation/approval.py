@@ -41,7 +41,7 @@ def approval_reasons(*, author, post: Post, config=None) -> list[str]:
         if not has_app_context():
             return []
         config = current_app.config
-    if not config.get("MODERATION_APPROVAL_ENABLED") or permissions.is_moderator(author):
+    if not config.get("MODERATION_APPROVAL_ENABLED") or permissions.can_moderate(author):
         return []
     reasons = []
     max_age = config.get("MODERATION_APPROVAL_MAX_ACCOUNT_AGE_HOURS", 24)

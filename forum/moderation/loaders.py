@@ -14,7 +14,7 @@ from flask_login import current_user
 from ..accounts.models import User
 from ..db import get_session
 from ..discussions.models import Post, Thread
-from ..web import fail, is_safe_redirect
+from ..web import fail, redirect_target
 from .models import Report, UserWarning
 
 
@@ -53,8 +53,7 @@ def own_warning_or_404(warning_id: int) -> UserWarning:
 
 def back_to(default: str) -> str:
     """The ``next`` field or parameter when it is a local path, else ``default``."""
-    target = request.form.get("next") or request.args.get("next")
-    return target if is_safe_redirect(target) else default
+    return redirect_target(request.form.get("next") or request.args.get("next")) or default
 
 
 def thread_link(thread: Thread) -> str:

@@ -14,6 +14,7 @@ from ..db import get_session
 from ..extensions import limiter
 from ..permissions import MODERATOR, SIGNED_IN, Rule
 from ..web import fail, finish, render, requires
+from ..web.inputs import whole_number
 from . import queries, reports
 from .action_flow import settled_in_queue
 from .forms import ReasonForm, ReportForm
@@ -24,10 +25,10 @@ from .views import bp
 
 def _item_from_args(source) -> tuple[str, int]:
     item_type = source.get("item_type") or source.get("type") or ""
-    raw_id = source.get("item_id") or source.get("id") or ""
-    if item_type not in ITEM_TYPES or not raw_id.isdigit() or len(raw_id) > 9:
+    item_id = whole_number(source.get("item_id") or source.get("id"))
+    if item_type not in ITEM_TYPES or item_id is None:
         fail(400, _("Say which post, lesson or project you want to report."))
-    return item_type, int(raw_id)
+    return item_type, item_id
 
 
 def _report_page(item, fragment: str, status: int = 200, **context):

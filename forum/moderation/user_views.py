@@ -13,6 +13,7 @@ from .. import permissions
 from ..db import get_session
 from ..permissions import MODERATOR, SIGNED_IN
 from ..web import finish, render, requires, wants_fragment
+from ..web.inputs import whole_number
 from . import queries, users
 from .action_flow import from_queue, settled_in_queue
 from .forms import NoteForm, OptionalReasonForm, SuspendForm, WarnForm
@@ -52,10 +53,10 @@ def user_page(user_id: int):
 
 def _item_context(form) -> dict:
     item_type = form.item_type.data or None
-    item_id = form.item_id.data
-    if item_type not in ITEM_TYPES or not (item_id or "").isdigit():
+    item_id = whole_number(form.item_id.data)
+    if item_type not in ITEM_TYPES or item_id is None:
         return {}
-    return {"item_type": item_type, "item_id": int(item_id)}
+    return {"item_type": item_type, "item_id": item_id}
 
 
 def _user_done(user, message: str):

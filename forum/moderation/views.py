@@ -15,7 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from .. import permissions
 from ..db import get_session
 from ..permissions import MODERATOR
-from ..web import MAX_DATABASE_INT, register_template_globals, render, requires
+from ..web import register_template_globals, render, requires
+from ..web.inputs import whole_number
 from . import queries
 from .approval import AWAITING_APPROVAL, is_awaiting_approval, pending_posts
 from .audit import ACTION_LABELS, ACTIONS, ITEM_TYPE_LABELS
@@ -95,7 +96,7 @@ def log_page():
     form.moderator.choices = [SelectChoice(0, _("Anyone"))] + [
         SelectChoice(m.id, m.display_name) for m in mods
     ]
-    form.moderator.coerce = lambda v: int(v) if str(v).isdigit() else 0
+    form.moderator.coerce = lambda v: whole_number(str(v)) or 0
     form.action.choices = [SelectChoice("", _("Any action"))] + [
         SelectChoice(a, str(ACTION_LABELS[a])) for a in ACTIONS
     ]
@@ -111,7 +112,7 @@ def log_page():
             user_id=form.user.data,
             since=form.since.data,
             until=form.until.data,
-            before_id=int(before) if before.isdigit() and int(before) <= MAX_DATABASE_INT else None,
+            before_id=whole_number(before),
         )
         status = 200
     people = queries.users_by_id(

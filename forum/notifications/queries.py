@@ -16,6 +16,7 @@ from ..i18n import localized
 from ..lessons.models import Lesson
 from ..projects.models import Project
 from ..search.saved import args_of
+from ..web.inputs import whole_number
 from . import visibility
 from .models import Notification, Watch
 from .service import KIND_APPROVAL, KIND_REPORT
@@ -160,14 +161,12 @@ def watched_items(session: Session, user) -> list[WatchedItem]:
     )
     keys: dict[str, list[int]] = {}
     for watch in watches:
-        if watch.target_type != "search" and watch.target_key.isdigit():
-            keys.setdefault(watch.target_type, []).append(int(watch.target_key))
+        if watch.target_type != "search" and whole_number(watch.target_key) is not None:
+            keys.setdefault(watch.target_type, []).append(whole_number(watch.target_key))
     loaded = {kind: _load(session, kind, ids) for kind, ids in keys.items() if ids}
     items = []
     for watch in watches:
-        item = loaded.get(watch.target_type, {}).get(
-            int(watch.target_key) if watch.target_key.isdigit() else None
-        )
+        item = loaded.get(watch.target_type, {}).get(whole_number(watch.target_key))
         label, url = _watched_label(watch, item, user)
         items.append(WatchedItem(watch, label, url))
     return items

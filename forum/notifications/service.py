@@ -24,6 +24,7 @@ from ..discussions.models import Thread
 from ..domain import InvalidInput, NotAllowed, NotFound
 from ..lessons.models import Lesson
 from ..projects.models import Project
+from ..web.inputs import whole_number
 from . import preferences
 from .kinds import (  # noqa: F401  (the kinds are part of this module's interface)
     KIND_APPROVAL,
@@ -71,9 +72,9 @@ def check_target(session: Session, actor, target_type: str, target_key: str) -> 
         if not target_key.strip():
             raise InvalidInput(_l("Search for something before you watch the search."))
         return target_key
-    if not target_key.isdigit() or target_type not in TARGET_TYPES:
+    key = whole_number(target_key)
+    if key is None or target_type not in TARGET_TYPES:
         raise NotFound()
-    key = int(target_key)
     found = None
     if target_type == "thread":
         thread = session.get(Thread, key)

@@ -27,6 +27,7 @@ from ..web import (
     requires,
     wants_fragment,
 )
+from ..web.inputs import PAGE_MAX, whole_number
 from . import export, preferences, queries, service  # noqa: F401  (export: its data export)
 from .forms import LEVEL_LABELS, DefaultsForm, MailForm, ReadForm, WatchForm
 from .kinds import GROUP_LABELS
@@ -96,8 +97,7 @@ def notifications_page():
 
 
 def _posted_page() -> int:
-    raw = request.form.get("page", "1")
-    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+    return whole_number(request.form.get("page", "1"), low=1, high=PAGE_MAX) or 1
 
 
 def _own(notification_id: int):

@@ -83,7 +83,7 @@ def linked_threads(
 ) -> list[Thread]:
     """Discussion threads that name this project (hidden ones only for moderators)."""
     query = select(Thread).where(Thread.project_id == project.id, Thread.kind == "discussion")
-    if not permissions.is_moderator(viewer):
+    if not permissions.can_moderate(viewer):
         query = query.where(Thread.hidden_at.is_(None))
     return list(session.exec(query.order_by(Thread.last_post_at.desc()).limit(limit)))
 

@@ -227,7 +227,9 @@ def _apply(session: Session, project: Project, values: dict) -> None:
         "contact_user_id",
     ):
         setattr(project, key, values[key])
-    project.summary_html = render_markdown(values["summary"], mentions=mention_links(session))
+    project.summary_html = render_markdown(
+        values["summary"], mentions=mention_links(session), field="summary"
+    )
     session.add(project)
     session.flush()
     _record_slug(session, project, old_slug)

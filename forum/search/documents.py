@@ -26,6 +26,7 @@ from sqlmodel.sql.expression import Select
 from ..core.models import Goal
 from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread, ThreadGoal
+from ..web.inputs import whole_number
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 MAX_BODY = 20_000  # characters of a body that are indexed
@@ -105,7 +106,7 @@ def split_key(key: str) -> tuple[str, int | None]:
     entity (a transcript window starting at second 120 of event 3's recording)."""
     entity, _, rest = key.partition(":")
     raw_id = rest.partition(":")[0]
-    return entity, int(raw_id) if raw_id.isdigit() else None
+    return entity, whole_number(raw_id)
 
 
 def document(**values) -> dict:

@@ -22,6 +22,7 @@ from werkzeug.datastructures import MultiDict
 from whoosh import query as Q
 from whoosh.filedb.filestore import RamStorage
 
+from ..web.inputs import PAGE_MAX, whole_number
 from . import engine
 from .documents import thread_documents
 from .glossary import expansions_for
@@ -54,8 +55,9 @@ def _date_arg(args, name: str, problems: list[str]) -> date | None:
 def _int_args(args, name: str, low: int, high: int) -> list[int]:
     out = []
     for raw in args.getlist(name):
-        if raw.strip().isdigit() and low <= int(raw) <= high:
-            out.append(int(raw))
+        number = whole_number(raw.strip(), low=low, high=high)
+        if number is not None:
+            out.append(number)
     return out
 
 
@@ -63,8 +65,7 @@ def params_from_args(args, problems: list[str] | None = None) -> SearchParams:
     """The search page's arguments (``request.args`` or a ``MultiDict``) as ``SearchParams``;
     what cannot be understood is dropped, with a message in ``problems`` where the user typed it."""
     problems = [] if problems is None else problems
-    page_raw = args.get("page", "1")
-    page = int(page_raw) if page_raw.isdigit() else 1
+    page = whole_number(args.get("page", "1"), low=1, high=PAGE_MAX) or 1
     return SearchParams(
         q=args.get("q", "")[:5000],
         kinds=[k for k in args.getlist("type") if k in KINDS],

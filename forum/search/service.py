@@ -19,6 +19,7 @@ from ..core.models import Theme
 from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread
 from ..language import detect_language
+from ..web.inputs import whole_number
 from . import engine
 from .documents import REGISTRY, public_text, split_key
 from .glossary import expansions_for
@@ -168,8 +169,8 @@ def _resolve_filters(session: Session, parsed: ParsedQuery, params: SearchParams
 def _project_ids(session: Session, values: list[str]) -> list[int]:
     from ..projects.models import Project
 
-    ids = [int(v) for v in values if v.isdigit()]
-    slugs = [v.lower() for v in values if not v.isdigit()]
+    ids = [n for n in map(whole_number, values) if n is not None]
+    slugs = [v.lower() for v in values if whole_number(v) is None]
     if slugs:
         ids += session.exec(select(Project.id).where(Project.slug.in_(slugs))).all()
         for slug in slugs:  # "project:hyllie" also finds "hyllie-klimatkontrakt"
@@ -180,8 +181,7 @@ def _project_ids(session: Session, values: list[str]) -> list[int]:
 
 
 def _int(value: str) -> int | None:
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return int(digits) if digits and len(digits) < 4 else None
+    return whole_number("".join(ch for ch in value if ch.isdigit()), high=999)
 
 
 def _reload(

@@ -11,6 +11,8 @@ from .inputs import (
     discard_request_body,
     is_safe_redirect,
     page_arg,
+    redirect_target,
+    whole_number,
 )
 from .rendering import current_path_with, fail, render, wants_fragment
 
@@ -25,9 +27,11 @@ __all__ = [
     "finish",
     "is_safe_redirect",
     "page_arg",
+    "redirect_target",
     "register_template_globals",
     "render",
     "requires",
     "show_on_form",
     "wants_fragment",
+    "whole_number",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, make_response, redirect
+from werkzeug.urls import iri_to_uri
 from werkzeug.wrappers import Response
 
 from ..db import get_session
@@ -28,6 +29,7 @@ def finish(
     next page), or with ``HX-Location`` when ``hx_swap`` asks htmx to swap the page in instead of
     reloading it.
     """
+    location = iri_to_uri(location)  # it goes into a header, which holds Latin-1 only
     if commit:
         get_session().commit()
     if wants_fragment() and fragment:

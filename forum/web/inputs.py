@@ -6,6 +6,7 @@ from flask import Request, current_app, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 from werkzeug.routing import IntegerConverter
+from werkzeug.urls import iri_to_uri
 
 from .rendering import fail
 
@@ -112,13 +113,38 @@ def is_safe_redirect(target: str | None) -> bool:
     """Only local paths (``/something``), never ``//host`` or a scheme."""
     if not target or not target.startswith("/") or target.startswith("//"):
         return False
-    return "\\" not in target and not any(ord(ch) < 32 for ch in target)
+    return "\\" not in target and not any(ord(ch) < 32 or ch == "\x7f" for ch in target)
+
+
+def redirect_target(target: str | None) -> str | None:
+    """Where a ``next`` field or parameter may send the user: a local path, with anything
+    outside ASCII percent-encoded (it goes into a ``Location`` or ``HX-Redirect`` header, which
+    holds Latin-1 only); None for anything else. Every ``next`` goes through here."""
+    if not is_safe_redirect(target):
+        return None
+    try:
+        return iri_to_uri(target)
+    except ValueError:  # a path urllib cannot split
+        return None
+
+
+def whole_number(raw: str | None, *, low: int = 0, high: int = MAX_DATABASE_INT) -> int | None:
+    """``raw`` as a whole number from ``low`` to ``high``, None for anything else. Every number
+    a request carries goes through here: ASCII digits only (``str.isdigit`` also takes "²" and
+    "③", which ``int`` refuses), and no longer than ``high`` (``int`` refuses 4,300 digits)."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > len(str(high)):
+        return None
+    number = int(raw)
+    return number if low <= number <= high else None
+
+
+PAGE_MAX = 999_999
 
 
 def page_arg(name: str = "page") -> int:
     """``?page=N`` as a whole number from 1 to 999999; anything else is a 400 with a clear
     message."""
-    raw = request.args.get(name, "1") or "1"
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 6:
+    page = whole_number(request.args.get(name, "1") or "1", low=1, high=PAGE_MAX)
+    if page is None:
         fail(400, _("The page number must be a whole number from 1 upwards."))
-    return int(raw)
+    return page

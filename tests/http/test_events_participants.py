@@ -94,6 +94,14 @@ def test_the_csv_opens_in_swedish_excel_and_defuses_formulas(client, full_house,
     assert by_name["Väntande Person"][5] == "'@Region"
 
 
+def test_the_csv_has_commas_when_asked(client, full_house, mod):
+    login_as(client, mod)
+    body = client.get(f"/events/{full_house.id}/participants.csv?sep=comma", headers=EN).get_data()
+    rows = list(csv.reader(io.StringIO(body[3:].decode("utf-8"), newline="")))
+    assert rows[0][:2] == ["Name", "Organisation (profile)"]
+    assert '\'=HYPERLINK("http://evil")' in {row[0] for row in rows[1:]}
+
+
 def test_the_personal_feed_lists_seats_with_the_join_link_behind_a_secret(
     app, client, db_session, mod, full_house
 ):

@@ -342,7 +342,7 @@ def test_exports_parse_back_and_match_the_database(client, app, db_session, memb
 
     table = client.get("/lessons.csv")
     assert table.status_code == 200 and table.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(table.text)))
+    rows = list(csv.DictReader(io.StringIO(table.text.removeprefix("\ufeff")), delimiter=";"))
     assert {row["title"] for row in rows} == {lesson.title, "Another lesson in English"}
     assert all(row["licence"].startswith("CC BY 4.0") for row in rows)
     row = next(r for r in rows if r["id"] == str(lesson.id))
