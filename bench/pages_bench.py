@@ -104,13 +104,13 @@ def wrk(url: str, cookie: str | None = None) -> dict:
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=SECONDS + 60, check=True
     ).stdout
-    if not re.search(r"^\s+99%\s+[\d.]+(us|ms|s|m)$", output, re.M):
+    if not re.search(r"^\s+99%\s+[\d.]+(us|ms|s|m)\s*$", output, re.M):
         raise SystemExit(f"wrk gave no latency figures for {url}:\n{output}")
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50": _ms(re.search(r"^\s+50%\s+(\S+)$", output, re.M).group(1)),
-        "p99": _ms(re.search(r"^\s+99%\s+(\S+)$", output, re.M).group(1)),
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)\s*$", output, re.M).group(1)),
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)\s*$", output, re.M).group(1)),
         "errors": int(bad.group(1)) if bad else 0,
     }
 
@@ -217,6 +217,8 @@ def main() -> None:
         reference_url = f"{reference_base}/threads/{thread_id}"
         wait_until_up(base + "/healthz")
         wait_until_up(reference_url)
+        fresh = worker_memory(forum)
+        print(f"worker memory (peak/current MiB) of fresh workers: {fresh}")
         cookie = log_in(base, password)
         measured = {**paths, "thread, 30 posts, logged in": paths["thread, 30 posts"]}
         for name, path in measured.items():  # warm up, and measure the final address

@@ -28,14 +28,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask, current_app
-from huey import RedisHuey, SqliteHuey, crontab
-from huey import signals as huey_signals
-from huey.api import Huey, PeriodicTask
-from huey.exceptions import CancelExecution
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
 from .clock import utcnow
+from .optional_imports import without_modules
+
+# huey's storage module imports redis and psycopg whenever they are installed (some 14 MiB in
+# every process); the forum needs redis only for a queue in Redis and never huey's PostgreSQL
+# storage, so they are kept out here and redis is brought in by ``redis_huey`` when configured.
+with without_modules("redis", "psycopg"):
+    import huey.storage as huey_storage
+    from huey import RedisHuey, SqliteHuey, crontab
+    from huey import signals as huey_signals
+    from huey.api import Huey, PeriodicTask
+    from huey.exceptions import CancelExecution
 
 log = logging.getLogger("forum.jobs")
 PARKED = "parked:"  # key prefix of parked jobs in the queue's key-value store
@@ -70,12 +77,24 @@ def job(name: str, *, retries: int = 5, retry_delay: float = 2.0, periodic=None)
     return decorate
 
 
+def redis_huey(name: str, **options) -> RedisHuey:
+    """A huey queue in Redis, with the redis client given to huey's storage first."""
+    if huey_storage.Redis is None:
+        from redis import ConnectionPool, Redis
+        from redis.exceptions import ConnectionError, TimeoutError
+
+        huey_storage.ConnectionPool, huey_storage.Redis = ConnectionPool, Redis
+        huey_storage.ConnectionError, huey_storage.TimeoutError = ConnectionError, TimeoutError
+        huey_storage.RedisStorage.redis_client = Redis  # bound when the class was made
+    return RedisHuey(name, **options)
+
+
 def make_huey(config) -> Huey:
     """The queue these settings describe (immediate mode without a worker)."""
     if not config.get("JOBS_WORKER"):
         return Huey("forum", results=False, immediate=True)
     if config.get("REDIS_URL"):
-        return RedisHuey("forum", results=False, url=config["REDIS_URL"])
+        return redis_huey("forum", results=False, url=config["REDIS_URL"])
     path = Path(config["JOBS_SQLITE_PATH"])
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("forum", results=False, filename=str(path))
@@ -285,4 +304,5 @@ __all__ = [
     "Jobs",
     "nudge",
     "nudge_after_commit",
+    "redis_huey",
 ]

@@ -16,6 +16,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
+from ..config import Config
+
 MIN_LENGTH = 10
 MAX_LENGTH = 200
 COMMON_PASSWORDS_FILE = Path(__file__).resolve().parent.parent / "data" / "common_passwords.txt"
@@ -58,14 +60,12 @@ def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordH
 
 
 def hasher() -> PasswordHasher:
-    """The hasher configured for the current app (argon2-cffi's defaults outside an app)."""
-    if not has_app_context():
-        return _hasher_for(3, 65536, 4)
-    config = current_app.config
+    """The hasher configured for the current app (the default settings' outside an app)."""
+    config = current_app.config if has_app_context() else {}
     return _hasher_for(
-        int(config.get("ARGON2_TIME_COST", 3)),
-        int(config.get("ARGON2_MEMORY_COST", 65536)),
-        int(config.get("ARGON2_PARALLELISM", 4)),
+        int(config.get("ARGON2_TIME_COST", Config.ARGON2_TIME_COST)),
+        int(config.get("ARGON2_MEMORY_COST", Config.ARGON2_MEMORY_COST)),
+        int(config.get("ARGON2_PARALLELISM", Config.ARGON2_PARALLELISM)),
     )
 
 

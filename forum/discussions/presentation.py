@@ -81,6 +81,19 @@ def thread_row_key(thread: Thread, author: User | None, theme, goals, *, ago: st
     )
 
 
+def viewer_rights(viewer, thread: Thread) -> tuple:
+    """What ``viewer`` may do in ``thread`` whatever the post: the same for every post of a page,
+    so a thread page works it out once (``_post_list.html``) for all its footers."""
+    return (
+        permissions.is_moderator(viewer),
+        permissions.can_reply(viewer, thread),
+        permissions.can_mark_solution(viewer, thread),
+        permissions.can_report(viewer),
+        permissions.can_moderate(viewer),
+        permissions.can_delete_permanently(viewer),
+    )
+
+
 def post_footer_key(
     post: Post,
     thread: Thread,
@@ -90,10 +103,11 @@ def post_footer_key(
     is_solution: bool,
     marked: bool,
     open_report_id: int | None,
+    rights: tuple | None = None,
 ) -> tuple:
     """Every input of the controls below a post (``_post_article.html``'s footer) for ``viewer``:
     what they may do with the post, their own marks, its state, the language. A new input of the
-    footer belongs here."""
+    footer belongs here. ``rights``: ``viewer_rights(viewer, thread)`` when the caller has it."""
     signed_in = bool(getattr(viewer, "is_authenticated", False))
     return (
         "post-footer",
@@ -111,20 +125,17 @@ def post_footer_key(
         (post.hidden_at is not None, post.hidden_by_id, post.hidden_reason),
         signed_in and post.author_id == viewer.id,
         permissions.can_mark_useful(viewer, post),
-        permissions.can_reply(viewer, thread),
         permissions.can_edit_post(viewer, post, thread),
         permissions.can_view_revisions(viewer, post),
         permissions.can_delete_post(viewer, post, thread),
-        permissions.can_mark_solution(viewer, thread),
-        permissions.can_report(viewer),
-        permissions.can_moderate(viewer),
-        permissions.can_delete_permanently(viewer),
+        rights if rights is not None else viewer_rights(viewer, thread),
         open_report_id,
     )
 
 
 TEMPLATE_HELPERS = {
     "post_footer_key": post_footer_key,
+    "viewer_rights": viewer_rights,
     "thread_row_key": thread_row_key,
     "post_fragment_key": post_fragment_key,
     "thread_url": thread_url,

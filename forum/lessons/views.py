@@ -18,10 +18,12 @@ from ..db import get_session
 from ..discussions import queries as discussion_queries
 from ..discussions.forms import ReplyForm
 from ..discussions.models import Thread
+from ..i18n import current_language
 from ..markup import plain_text
 from ..projects import queries as project_queries
 from ..projects.filters import goal_arg, page_params, theme_and_goal_options, theme_arg
 from ..web import fail, page_arg, register_template_globals, render, requires, wants_fragment
+from ..web.fragments import digest
 from ..web.spreadsheets import csv_response
 from . import exports, labels, queries
 from .models import Lesson, LessonType
@@ -41,6 +43,7 @@ def _template_globals(state):
             "lesson_type_label": labels.lesson_type_label,
             "lesson_language_name": labels.lesson_language_name,
             "featured_lessons": _featured_lessons_for_template,
+            "featured_lessons_key": featured_lessons_key,
             "lesson_excerpt": lambda lesson, limit=220: plain_text(lesson.context, limit),
             "outcome_number": lambda value: format_decimal(value, format="#,##0.###"),
         },
@@ -51,6 +54,26 @@ def _featured_lessons_for_template(theme=None, limit: int = 3):
     """Used by ``lessons/_featured_lessons.html`` on the home page and the theme pages."""
     theme_id = getattr(theme, "id", None)
     return queries.featured_lessons(session=get_session(), theme_id=theme_id, limit=limit)
+
+
+def featured_lessons_key(lessons: list[Lesson]) -> tuple:
+    """Everything ``_featured_lessons.html`` shows, for the fragment cache."""
+    return (
+        "featured-lessons",
+        current_language(),
+        tuple(
+            (
+                lesson.id,
+                lesson.slug,
+                lesson.title,
+                lesson.language,
+                lesson.lesson_type,
+                lesson.useful_count,
+                digest(lesson.context),
+            )
+            for lesson in lessons
+        ),
+    )
 
 
 def lesson_url(lesson: Lesson) -> str:

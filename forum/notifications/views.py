@@ -43,6 +43,7 @@ def _template_globals(state):
         {
             "unread_notification_count": unread_notification_count,
             "watch_control": watch_control,
+            "watch_level": watch_level,
             "notification_defaults_form": _defaults_form,
             "notification_mail_form": _mail_form,
             "watch_level_labels": LEVEL_LABELS,
@@ -60,10 +61,18 @@ def unread_notification_count() -> int:
     return g.notifications_unread
 
 
-def watch_control(target_type: str, target_key, form: WatchForm | None = None) -> dict:
-    level = service.watch_level(
+def watch_level(target_type: str, target_key) -> str | None:
+    return service.watch_level(
         session=get_session(), user=current_user, target_type=target_type, target_key=target_key
     )
+
+
+def watch_control(
+    target_type: str, target_key, form: WatchForm | None = None, *, level: str | None = ""
+) -> dict:
+    """The watch form of a page; ``level``: the member's level when the caller has read it."""
+    if level == "":
+        level = watch_level(target_type, target_key)
     if form is None:
         form = WatchForm(
             formdata=None,

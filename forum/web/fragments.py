@@ -125,6 +125,6 @@ def cached_fragment(*key, caller) -> Markup:
             _leaving_holes.reset(reset)
 
     markup = fragments().get_or_render(key, render)
-    if TOKEN_HOLE in markup:
+    if TOKEN_HOLE in markup and not _leaving_holes.get():  # inside a shared fragment: keep it
         return Markup(markup.replace(TOKEN_HOLE, generate_csrf()))
     return markup

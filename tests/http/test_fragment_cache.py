@@ -8,6 +8,7 @@ show at once, in every process.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import pytest
@@ -19,8 +20,9 @@ from forum.discussions import service
 from forum.discussions.models import Post, Thread
 from forum.moderation import posts as moderation_posts
 from forum.moderation import threads as moderation_threads
-from forum.web.fragments import TOKEN_HOLE, FragmentCache, fragments, templates_digest
+from forum.web.fragments import TOKEN_HOLE, FragmentCache, templates_digest
 from tests.factories import DEFAULT_PASSWORD, client_as, make_reply, make_thread, make_user, theme
+from tests.fragments import served_from_cache
 
 EN = {"Accept-Language": "en"}
 
@@ -54,14 +56,7 @@ def page(reader, thread, headers=None) -> str:
 
 
 def warm(app, reader, thread, headers=None) -> str:
-    """Load the page twice; the second load must come from the cache."""
-    page(reader, thread, headers)
-    with app.app_context():
-        hits = fragments().hits
-    html = page(reader, thread, headers)
-    with app.app_context():
-        assert fragments().hits > hits
-    return html
+    return served_from_cache(app, lambda: page(reader, thread, headers))
 
 
 def anonymous(reader) -> bool:
@@ -305,3 +300,58 @@ def test_a_lock_takes_the_quote_links_away_from_a_member(app, db_session, thread
     )
     db_session.commit()
     assert "/quote" not in page(client, thread)
+
+
+def test_a_hidden_post_cached_for_a_moderator_never_reaches_a_member(
+    app, db_session, thread, people
+):
+    moderator = client_as(app, people[1])
+    member = client_as(app, make_user(db_session))
+    moderation_posts.hide_post(
+        session=db_session, actor=people[1], post=last_post(db_session, thread), reason="spam"
+    )
+    db_session.commit()
+    assert "Ett svar om solceller." in warm(app, moderator, thread)
+    assert "Ett svar om solceller." not in warm(app, member, thread)
+    assert "Ett svar om solceller." in page(moderator, thread)
+
+
+def test_a_suspended_moderator_sees_a_deleted_post_but_no_moderation_menu(
+    app, db_session, thread, people
+):
+    moderator = people[1]
+    reply = last_post(db_session, thread)
+    service.delete_post(session=db_session, actor=db_session.get(User, reply.author_id), post=reply)
+    db_session.commit()
+    client = client_as(app, moderator)
+    html = warm(app, client, thread)
+    assert "Ett svar om solceller." in html and "Moderera" in html
+    moderator.suspended_until = datetime.datetime(2999, 1, 1)
+    db_session.commit()
+    html = page(client, thread)
+    assert "Ett svar om solceller." in html and "Moderera" not in html
+
+
+# --- the watch control: cached by the member's level, the page and the language ----------------
+def selected_level(html: str) -> str:
+    form = re.search(r'<form class="watch-form".*?</form>', html, re.S).group(0)
+    found = re.search(r'<option selected value="([^"]*)"|<option value="([^"]*)" selected', form)
+    return next(group for group in found.groups() if group is not None)
+
+
+def test_a_watch_level_shows_at_once_and_only_to_its_member(app, db_session, thread):
+    from forum.notifications import service as notifications
+
+    first, second = make_user(db_session), make_user(db_session)
+    as_first, as_second = client_as(app, first), client_as(app, second)
+    assert selected_level(warm(app, as_first, thread)) == ""
+    notifications.set_watch(
+        session=db_session,
+        actor=first,
+        target_type="thread",
+        target_key=str(thread.id),
+        level=notifications.WATCHING,
+    )
+    db_session.commit()
+    assert selected_level(page(as_first, thread)) == notifications.WATCHING
+    assert selected_level(page(as_second, thread)) == ""

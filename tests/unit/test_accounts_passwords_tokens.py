@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
+from argon2 import PasswordHasher
 from itsdangerous import URLSafeTimedSerializer
 
 from forum.accounts import passwords, tokens
+from forum.config import Config
 from tests.factories import make_user
 
 # --- hashing -----------------------------------------------------------------------------------
@@ -43,6 +45,18 @@ def test_hashing_costs_come_from_the_config(app):
         app.config.update(ARGON2_TIME_COST=1, ARGON2_MEMORY_COST=1024)
         assert passwords.needs_rehash(stronger)
         assert passwords.verify_password(stronger, "test costs are cheap")
+
+
+def test_a_hash_with_argon2_cffis_former_defaults_is_upgraded_to_the_forums_costs(app):
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("an older secret!")
+    costs = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")
+    app.config.update({key: getattr(Config, key) for key in costs})
+    with app.app_context():
+        assert passwords.verify_password(old, "an older secret!")
+        assert passwords.needs_rehash(old)
+        upgraded = passwords.hash_password("an older secret!")
+        assert "m=19456,t=2,p=1" in upgraded
+        assert not passwords.needs_rehash(upgraded)
 
 
 def test_dummy_verification_is_always_false(app):

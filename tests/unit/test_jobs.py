@@ -10,7 +10,7 @@ from flask import Flask
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 
 from forum import jobs as forum_jobs
-from forum.jobs import Jobs, RetryLater, make_huey
+from forum.jobs import Jobs, RetryLater, make_huey, redis_huey
 
 
 def test_the_settings_choose_the_storage(tmp_path):
@@ -38,7 +38,7 @@ def huey(request):
     if request.param == "memory":
         return MemoryHuey("test")
     server = request.getfixturevalue("redis_server")
-    return RedisHuey("test", url=server.url, blocking=False)
+    return redis_huey("test", url=server.url, blocking=False)
 
 
 def test_a_failing_job_is_retried_with_backoff_then_parked(monkeypatch, caplog, huey):
