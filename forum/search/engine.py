@@ -25,7 +25,7 @@ use one value code (or SDG bit set) per document. The arrays of each segment are
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as Q
@@ -36,6 +36,19 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # A document matching a share s of a question's parts scores its sum times (1 + COORDINATION * s).
 # 0.5 ranked best on the labelled queries (bench/search_eval.py): 0.25, 1, 2, s and s² were tried.
 COORDINATION = 0.5
+# The share is weighed by each part's rarity, log(1 + N / documents matching the part), so the one
+# rare word of a question counts for more than two common ones; False: every part counts 1.
+RARITY_WEIGHTED = True
+# A thread's score: its best document's, plus THREAD_SHARE times the next one's, THREAD_SHARE² times
+# the third's..., up to THREAD_DEPTH documents. Every share tried (0.1 to 0.75) ranked worse on the
+# labelled queries than none (bench/thread_eval.py): many matching replies are no sign of relevance.
+THREAD_SHARE = 0.0
+THREAD_DEPTH = 4
+# A reply counts this much of its score toward its thread: short replies holding every word would
+# otherwise outrank the thread whose title and opening post are about the question (0.6-0.8 ranked
+# alike and best).
+REPLY_WEIGHT = 0.7
+THREAD_COLUMN = "thread"
 SINGLE_FACETS = ("kind", "theme", "lang")
 SDG_FIELD = "sdg"
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -67,7 +80,9 @@ class IndexView:
             if reader.has_deletions():
                 deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
                 self.alive[deleted + offset] = False
+        self.alive_count = int(self.alive.sum())
         self._lengths: dict[str, np.ndarray] = {}
+        self._threads: np.ndarray | None = None
         self._avg: dict[str, float] = {}
         self._facets: dict | None = None
         self._filters: OrderedDict = OrderedDict()
@@ -87,6 +102,15 @@ class IndexView:
 
     def column(self, fieldname: str) -> np.ndarray:
         return self._joined(lambda s, r: s.column(r, fieldname))
+
+    def threads(self) -> np.ndarray:
+        """Each document's thread id (a thread's and its replies'), 0 for other documents."""
+        if self._threads is None:
+            has = THREAD_COLUMN in self.searcher.schema
+            self._threads = (
+                self.column(THREAD_COLUMN) if has else np.zeros(self.total, dtype=np.int64)
+            )
+        return self._threads
 
     def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = [], []
@@ -158,10 +182,19 @@ class IndexView:
                 inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids)
             )
             if query.scale:
-                # every part adds its document once: the count is how many parts a document matched
-                matched = np.bincount(inverse, minlength=len(ids))
-                scores = scores * (1.0 + COORDINATION * matched / len(query.subqueries))
+                scores = scores * (
+                    1.0 + COORDINATION * self._share(parts, inverse, len(ids), query)
+                )
         return Matches(ids, scores * query.boost)
+
+    def _share(self, parts: list[Matches], inverse, size: int, query: Q.Or) -> np.ndarray:
+        """The share of a question's parts each document matched (every part adds a document
+        once), each part weighed by its rarity (parts matching nothing left out), or counted."""
+        if not RARITY_WEIGHTED:
+            return np.bincount(inverse, minlength=size) / len(query.subqueries)
+        weights = np.array([np.log1p(max(1, self.alive_count) / len(p)) for p in parts])
+        per_posting = np.repeat(weights, [len(p) for p in parts])
+        return np.bincount(inverse, weights=per_posting, minlength=size) / weights.sum()
 
     def _and(self, query: Q.And) -> Matches:
         ids, scores = None, None
@@ -216,6 +249,12 @@ class IndexView:
                 self._filters.popitem(last=False)
         return found
 
+    def is_reply(self) -> np.ndarray:
+        """Which documents are replies in a thread (not a thread's own title and opening post)."""
+        values, codes = self._facet_codes()["kind"]
+        thread = values.index("thread") if "thread" in values else -2
+        return (self.threads() > 0) & (codes != thread)
+
     # -- facets -----------------------------------------------------------------------------------
     def _facet_codes(self) -> dict:
         """field -> (values, per-document code: index into values, -1 for none); and the SDG
@@ -243,13 +282,16 @@ class IndexView:
             self._facets = facets
         return self._facets
 
-    def facet_counts(self, ids: np.ndarray) -> dict[str, dict[str, int]]:
-        """field -> value -> how many of ``ids`` have it (values with none left out)."""
+    def facet_counts(self, ids: np.ndarray, *, grouped: bool = False) -> dict[str, dict[str, int]]:
+        """field -> value -> how many of ``ids`` have it (values with none left out).
+        ``grouped``: ``ids`` stand for entries, and a reply standing for its thread counts as one."""
         facets = self._facet_codes()
         counts: dict[str, dict[str, int]] = {}
         for name in SINGLE_FACETS:
             values, codes = facets[name]
             chosen = codes[ids]
+            if grouped and name == "kind" and "thread" in values:
+                chosen = np.where(self.threads()[ids] > 0, values.index("thread"), chosen)
             tally = np.bincount(chosen[chosen >= 0], minlength=len(values)) if len(values) else []
             counts[name] = {value: int(n) for value, n in zip(values, tally) if n}
         goals, bits = facets[SDG_FIELD]
@@ -270,13 +312,63 @@ def view_of(searcher) -> IndexView:
 class Outcome:
     top: list[int]  # global document numbers of the first ``limit`` results, best first
     matched: np.ndarray  # every matching document number
+    # the entries listed: every matching document, or (grouped) the best document of each thread
+    # and every other matching document
+    listed: np.ndarray
+    more: dict[int, int] = field(default_factory=dict)  # (grouped) top document -> other matches
+
+
+@dataclass
+class Groups:
+    best: np.ndarray  # each group's best document (by score, then the oldest)
+    scores: np.ndarray  # the thread score
+    sizes: np.ndarray  # how many documents matched in the group
+    newest: np.ndarray  # the group's newest matching document's date
+
+
+def group_by_thread(ids: np.ndarray, scores: np.ndarray, threads, created) -> Groups:
+    """Matches grouped by thread (a document of no thread is a group of its own), each group
+    scored by its best document plus a decaying share of the next ones."""
+    keys = np.where(threads > 0, threads, -(ids + 1))
+    order = np.lexsort((ids, -scores, keys))
+    sorted_keys = keys[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = sorted_keys[1:] != sorted_keys[:-1]
+    starts = np.flatnonzero(first)
+    group_of = np.cumsum(first) - 1
+    rank = np.arange(len(order)) - starts[group_of]
+    weight = np.where(rank < THREAD_DEPTH, THREAD_SHARE ** np.minimum(rank, THREAD_DEPTH), 0.0)
+    totals = np.bincount(group_of, weights=scores[order] * weight, minlength=len(starts))
+    newest = np.maximum.reduceat(created[order], starts) if len(starts) else np.zeros(0, np.int64)
+    sizes = np.diff(np.append(starts, len(order)))
+    return Groups(best=ids[order[starts]], scores=totals, sizes=sizes, newest=newest)
+
+
+def _best_first(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` best scores (ties: the lower document number first)."""
+    if len(ids) > limit:
+        best = np.argpartition(-scores, limit - 1)[:limit]
+        cutoff = scores[best].min()
+        candidates = np.flatnonzero(scores >= cutoff)  # keep every tie at the cut-off
+    else:
+        candidates = np.arange(len(ids))
+    return candidates[np.lexsort((ids[candidates], -scores[candidates]))][:limit]
 
 
 def search(
-    searcher, scored, *, limit: int, restrict=None, mask=None, newest: bool = False
+    searcher,
+    scored,
+    *,
+    limit: int,
+    restrict=None,
+    mask=None,
+    newest: bool = False,
+    grouped: bool = False,
 ) -> Outcome:
     """Every document matching ``scored`` (within ``restrict``, outside ``mask``), and the first
-    ``limit`` of them by score (ties: the older document first) or, with ``newest``, by date."""
+    ``limit`` of them by score (ties: the older document first) or, with ``newest``, by date.
+    ``grouped``: the first ``limit`` threads (and other documents) by thread score or by their
+    newest match, each as its best document."""
     view = view_of(searcher)
     found = view.evaluate(scored)
     ids, scores = found.ids, found.scores
@@ -288,17 +380,23 @@ def search(
         keep = outside if keep is None else keep & outside
     if keep is not None:
         ids, scores = ids[keep], scores[keep]
+    if grouped:
+        created, threads = view.column("created"), view.threads()[ids]
+        if REPLY_WEIGHT != 1.0:
+            scores = np.where(view.is_reply()[ids], scores * REPLY_WEIGHT, scores)
+        groups = group_by_thread(ids, scores, threads, created[ids])
+        if newest:
+            order = np.lexsort((groups.best, -groups.newest))[:limit]
+        else:
+            order = _best_first(groups.best, groups.scores, limit)
+        top = [int(i) for i in groups.best[order]]
+        more = {int(i): int(n) - 1 for i, n in zip(groups.best[order], groups.sizes[order])}
+        return Outcome(top=top, matched=ids, listed=np.sort(groups.best), more=more)
     if newest:
         order = np.lexsort((-ids, -view.column("created")[ids]))[:limit]
     else:
-        if len(ids) > limit:
-            best = np.argpartition(-scores, limit - 1)[:limit]
-            cutoff = scores[best].min()
-            candidates = np.flatnonzero(scores >= cutoff)  # keep every tie at the cut-off
-        else:
-            candidates = np.arange(len(ids))
-        order = candidates[np.lexsort((ids[candidates], -scores[candidates]))][:limit]
-    return Outcome(top=[int(i) for i in ids[order]], matched=ids)
+        order = _best_first(ids, scores, limit)
+    return Outcome(top=[int(i) for i in ids[order]], matched=ids, listed=ids)
 
 
 def count(searcher, scored, *, restrict=None) -> int:

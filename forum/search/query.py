@@ -175,6 +175,7 @@ def filter_query(
     sdgs=(),
     langs=(),
     authors=(),
+    threads=(),
     date_from: datetime | None = None,
     date_to: datetime | None = None,
 ) -> Q.Query | None:
@@ -188,10 +189,11 @@ def filter_query(
         ("sdg", sdgs),
         ("lang", langs),
         ("author", authors),
+        ("group", threads),
     ):
         if values is None or values == ():
             continue
-        values = [str(v) for v in values]
+        values = [f"thread:{v}" if fieldname == "group" else str(v) for v in values]
         parts.append(
             Q.Or([Q.Term(fieldname, v) for v in dict.fromkeys(values)])
             if values

@@ -44,6 +44,12 @@ class SearchParams:
     date_to: date | None = None
     sort: str = "relevance"  # relevance | newest
     page: int = 1
+    every_post: bool = False  # every matching post as a result of its own, not one per thread
+    thread: int | None = None  # only the matches in this thread (each post listed)
+
+    @property
+    def grouped(self) -> bool:
+        return not self.every_post and self.thread is None
 
 
 @dataclass
@@ -58,6 +64,9 @@ class ResultItem:
     theme: Theme | None = None
     project: object | None = None
     time_code: str | None = None  # a moment of a recording (a transcript hit)
+    key: str = ""  # the index document's
+    thread_id: int | None = None  # the thread of a thread's or reply's entry
+    more: int = 0  # (one entry per thread) the thread's other matches
 
 
 @dataclass
@@ -71,6 +80,7 @@ class SearchPage:
     unavailable: bool = False
     searched: bool = False  # False: nothing to search for (empty box, no filters)
     no_terms: bool = False  # words given, but only ones the index ignores
+    thread: ResultItem | None = None  # the thread the search is restricted to
     elapsed_ms: float = 0.0
 
     @property
@@ -113,20 +123,32 @@ def _search(session: Session, store, params: SearchParams) -> SearchPage:
     newest = params.sort == "newest" or built.scored is None
     number = max(1, params.page)
     found = engine.search(
-        searcher, scored, limit=number * PER_PAGE, restrict=restrict, mask=built.mask, newest=newest
+        searcher,
+        scored,
+        limit=number * PER_PAGE,
+        restrict=restrict,
+        mask=built.mask,
+        newest=newest,
+        grouped=params.grouped,
     )
-    page.total = len(found.matched)
-    page.facets = engine.view_of(searcher).facet_counts(found.matched)
+    page.total = len(found.listed)
+    page.facets = engine.view_of(searcher).facet_counts(found.listed, grouped=params.grouped)
     if (number - 1) * PER_PAGE >= page.total:  # a page number past the end: the first page
         number = 1
-    stored = [
-        searcher.stored_fields(docnum)
-        for docnum in found.top[(number - 1) * PER_PAGE : number * PER_PAGE]
-    ]
+    shown = found.top[(number - 1) * PER_PAGE : number * PER_PAGE]
+    stored = [searcher.stored_fields(docnum) for docnum in shown]
     hits = [(fields["key"], fields.get("lang", "sv")) for fields in stored]
     terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
     page.items, dropped = _reload(session, schema, hits, terms)
     page.total = max(0, page.total - dropped)
+    if params.grouped:
+        more = dict(zip((key for key, _ in hits), (found.more.get(d, 0) for d in shown)))
+        for item in page.items:
+            item.more = more.get(item.key, 0)
+            if item.thread_id is not None:
+                item.kind = "thread"  # a reply stands for its thread
+    if params.thread is not None:
+        page.thread = _restricting_thread(session, params.thread)
     if page.total < FEW_RESULTS and parsed.words:
         page.suggestion = _did_you_mean(searcher, schema, parsed, page.total, restrict)
     page.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -149,6 +171,7 @@ def _resolve_filters(session: Session, parsed: ParsedQuery, params: SearchParams
         "authors": None,
         "date_from": datetime.combine(params.date_from, dtime.min) if params.date_from else None,
         "date_to": datetime.combine(params.date_to, dtime.max) if params.date_to else None,
+        "threads": [params.thread] if params.thread is not None else None,
     }
     projects = [p for p in [params.project, *f.get("project", [])] if p]
     if projects:
@@ -218,10 +241,27 @@ def _reload(
             ResultItem(
                 snippet_html=snippet(schema, row["text"], lang, terms.get(lang, set())),
                 theme=theme_by_id.get(row.get("theme_id")),
+                key=key,
                 **values,
             )
         )
     return items, dropped
+
+
+def _restricting_thread(session: Session, thread_id: int) -> ResultItem | None:
+    """The thread a search is restricted to, if a reader may see it."""
+    if not REGISTRY["thread"].visible(session, [thread_id]):
+        return None
+    thread = session.get(Thread, thread_id)
+    return ResultItem(
+        kind="thread",
+        title=thread.title,
+        url=thread_url(thread),
+        snippet_html="",
+        lang=thread.language,
+        created=thread.created_at,
+        thread_id=thread.id,
+    )
 
 
 def _names(session: Session, ids) -> dict[int, str]:
@@ -269,6 +309,7 @@ def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
             theme_id=t.theme_id,
             project=projects.get(getattr(t, "project_id", None)),
             text=public_text(first.body_html) if first is not None and first.is_visible else "",
+            thread_id=t.id,
         )
     return out
 
@@ -290,6 +331,7 @@ def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
             theme_id=t.theme_id,
             project=projects.get(getattr(t, "project_id", None)),
             text=public_text(p.body_html),
+            thread_id=t.id,
         )
         for p, t in rows
     }
