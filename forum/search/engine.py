@@ -284,7 +284,7 @@ class IndexView:
 
     def facet_counts(self, ids: np.ndarray, *, grouped: bool = False) -> dict[str, dict[str, int]]:
         """field -> value -> how many of ``ids`` have it (values with none left out).
-        ``grouped``: ``ids`` stand for entries, and a reply standing for its thread counts as one."""
+        ``grouped``: ``ids`` stand for entries; a reply standing for its thread counts as one."""
         facets = self._facet_codes()
         counts: dict[str, dict[str, int]] = {}
         for name in SINGLE_FACETS:
