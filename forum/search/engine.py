@@ -282,20 +282,31 @@ class IndexView:
             self._facets = facets
         return self._facets
 
-    def facet_counts(self, ids: np.ndarray, *, grouped: bool = False) -> dict[str, dict[str, int]]:
+    def facet_counts(
+        self, ids: np.ndarray, groups: np.ndarray | None = None
+    ) -> dict[str, dict[str, int]]:
         """field -> value -> how many of ``ids`` have it (values with none left out).
-        ``grouped``: ``ids`` stand for entries; a reply standing for its thread counts as one."""
+        ``groups`` (each id's entry, when several ids make one entry): how many entries have a
+        document with the value, a thread's replies counting as the thread."""
         facets = self._facet_codes()
         counts: dict[str, dict[str, int]] = {}
         for name in SINGLE_FACETS:
             values, codes = facets[name]
             chosen = codes[ids]
-            if grouped and name == "kind" and "thread" in values:
-                chosen = np.where(self.threads()[ids] > 0, values.index("thread"), chosen)
+            if groups is not None:
+                if name == "kind" and "thread" in values:
+                    chosen = np.where(self.threads()[ids] > 0, values.index("thread"), chosen)
+                pairs = np.unique(groups * (len(values) + 1) + (chosen.astype(np.int64) + 1))
+                chosen = pairs % (len(values) + 1) - 1
             tally = np.bincount(chosen[chosen >= 0], minlength=len(values)) if len(values) else []
             counts[name] = {value: int(n) for value, n in zip(values, tally) if n}
         goals, bits = facets[SDG_FIELD]
-        tally = bits[ids].sum(axis=0) if len(ids) and goals else []
+        chosen_bits = bits[ids]
+        if groups is not None and len(ids) and goals:
+            order = np.argsort(groups, kind="stable")
+            starts = np.flatnonzero(np.diff(groups[order], prepend=-1))
+            chosen_bits = np.logical_or.reduceat(chosen_bits[order], starts, axis=0)
+        tally = chosen_bits.sum(axis=0) if len(ids) and goals else []
         counts[SDG_FIELD] = {value: int(n) for value, n in zip(goals, tally) if n}
         return counts
 
@@ -312,9 +323,8 @@ def view_of(searcher) -> IndexView:
 class Outcome:
     top: list[int]  # global document numbers of the first ``limit`` results, best first
     matched: np.ndarray  # every matching document number
-    # the entries listed: every matching document, or (grouped) the best document of each thread
-    # and every other matching document
-    listed: np.ndarray
+    entries: int  # how many results there are: matching documents, or (grouped) threads and others
+    groups: np.ndarray | None = None  # (grouped) each matching document's entry
     more: dict[int, int] = field(default_factory=dict)  # (grouped) top document -> other matches
 
 
@@ -324,6 +334,7 @@ class Groups:
     scores: np.ndarray  # the thread score
     sizes: np.ndarray  # how many documents matched in the group
     newest: np.ndarray  # the group's newest matching document's date
+    of: np.ndarray  # each matching document's group (an index into the arrays above)
 
 
 def group_by_thread(ids: np.ndarray, scores: np.ndarray, threads, created) -> Groups:
@@ -341,7 +352,9 @@ def group_by_thread(ids: np.ndarray, scores: np.ndarray, threads, created) -> Gr
     totals = np.bincount(group_of, weights=scores[order] * weight, minlength=len(starts))
     newest = np.maximum.reduceat(created[order], starts) if len(starts) else np.zeros(0, np.int64)
     sizes = np.diff(np.append(starts, len(order)))
-    return Groups(best=ids[order[starts]], scores=totals, sizes=sizes, newest=newest)
+    of = np.empty(len(order), dtype=np.int64)
+    of[order] = group_of
+    return Groups(best=ids[order[starts]], scores=totals, sizes=sizes, newest=newest, of=of)
 
 
 def _best_first(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
@@ -391,12 +404,12 @@ def search(
             order = _best_first(groups.best, groups.scores, limit)
         top = [int(i) for i in groups.best[order]]
         more = {int(i): int(n) - 1 for i, n in zip(groups.best[order], groups.sizes[order])}
-        return Outcome(top=top, matched=ids, listed=np.sort(groups.best), more=more)
+        return Outcome(top=top, matched=ids, entries=len(groups.best), groups=groups.of, more=more)
     if newest:
         order = np.lexsort((-ids, -view.column("created")[ids]))[:limit]
     else:
         order = _best_first(ids, scores, limit)
-    return Outcome(top=[int(i) for i in ids[order]], matched=ids, listed=ids)
+    return Outcome(top=[int(i) for i in ids[order]], matched=ids, entries=len(ids))
 
 
 def count(searcher, scored, *, restrict=None) -> int:

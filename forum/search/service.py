@@ -131,8 +131,8 @@ def _search(session: Session, store, params: SearchParams) -> SearchPage:
         newest=newest,
         grouped=params.grouped,
     )
-    page.total = len(found.listed)
-    page.facets = engine.view_of(searcher).facet_counts(found.listed, grouped=params.grouped)
+    page.total = found.entries
+    page.facets = engine.view_of(searcher).facet_counts(found.matched, found.groups)
     if (number - 1) * PER_PAGE >= page.total:  # a page number past the end: the first page
         number = 1
     shown = found.top[(number - 1) * PER_PAGE : number * PER_PAGE]
