@@ -19,8 +19,15 @@ from forum.search import engine
 from forum.search.parsing import parse_query
 from forum.search.query import build_query
 
-from .search_eval import CORPUS_DIR, K, build_index, corpus_documents, load_labels
-from .search_eval import ndcg_at_k, recall_at_k
+from .search_eval import (
+    CORPUS_DIR,
+    K,
+    build_index,
+    corpus_documents,
+    load_labels,
+    ndcg_at_k,
+    recall_at_k,
+)
 
 # name -> (grouped, rarity-weighted coordination, thread share, reply weight)
 VARIANTS = {
@@ -99,7 +106,8 @@ def main(corpora: list[str] | None = None) -> None:
             continue
         for name, (ndcg, recall) in evaluate(label_set).items():
             print(
-                f"{corpus:30} {len(label_set['queries']):>7} {name:>36} {ndcg:>8.3f} {recall:>10.3f}",
+                f"{corpus:30} {len(label_set['queries']):>7} {name:>36} "
+                f"{ndcg:>8.3f} {recall:>10.3f}",
                 flush=True,
             )
 
