@@ -36,8 +36,9 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # A document matching a share s of a question's parts scores its sum times (1 + COORDINATION * s).
 # 0.5 ranked best on the labelled queries (bench/search_eval.py): 0.25, 1, 2, s and s² were tried.
 COORDINATION = 0.5
-# The share is weighed by each part's rarity, log(1 + N / documents matching the part), so the one
-# rare word of a question counts for more than two common ones; False: every part counts 1.
+# The share is weighed by each part's rarity, BM25's log(1 + (N - n + 0.5) / (n + 0.5)) for a part
+# n of N documents match, so the one rare word of a question counts for more than two common ones
+# (a word in most documents counts next to nothing); False: every part counts 1.
 RARITY_WEIGHTED = True
 # A thread's score: its best document's, plus THREAD_SHARE times the next one's, THREAD_SHARE² times
 # the third's..., up to THREAD_DEPTH documents. Every share tried (0.1 to 0.75) ranked worse on the
@@ -192,7 +193,8 @@ class IndexView:
         once), each part weighed by its rarity (parts matching nothing left out), or counted."""
         if not RARITY_WEIGHTED:
             return np.bincount(inverse, minlength=size) / len(query.subqueries)
-        weights = np.array([np.log1p(max(1, self.alive_count) / len(p)) for p in parts])
+        n = self.alive_count
+        weights = np.array([np.log1p((n - len(p) + 0.5) / (len(p) + 0.5)) for p in parts])
         per_posting = np.repeat(weights, [len(p) for p in parts])
         return np.bincount(inverse, weights=per_posting, minlength=size) / weights.sum()
 
