@@ -80,7 +80,7 @@ def test_a_thread_is_listed_once_with_its_other_matches(client, discussion):
     within = search(client, "värmepump", thread=str(thread.id))
     assert len(hits(within)) == 4 and total(within) == 4
     assert "Solceller på taket" not in within.split('class="search-hits"')[1].split("<ol")[1]
-    assert 'name="thread" value="%d"' % thread.id in within
+    assert f'name="thread" value="{thread.id}"' in within
     assert "Värmepump i radhuset</a>" in within
 
 
