@@ -29,8 +29,10 @@ from .search_eval import (
     recall_at_k,
 )
 
-# name -> (grouped, rarity-weighted coordination, thread share, reply weight)
+# name -> (grouped, rarity-weighted coordination, thread share, reply weight); grouped None: the
+# old page's first 10 posts (a thread listed twice takes two of the ten places)
 VARIANTS = {
+    "old page: 10 posts as listed": (None, False, None, 1.0),
     "old: posts, plain coordination": (False, False, None, 1.0),
     "posts, rarity coordination": (False, True, None, 1.0),
     "threads, replies 1": (True, True, 0.0, 1.0),
@@ -59,12 +61,14 @@ def threaded_documents(name: str, *, index_questions: bool):
         yield {**doc, "thread": numbers.setdefault(source, len(numbers) + 1)}
 
 
-def ranked(searcher, schema, query_text: str, grouped: bool) -> list[str]:
+def ranked(searcher, schema, query_text: str, grouped: bool | None) -> list[str]:
     built = build_query(schema, parse_query(query_text))
     if built.scored is None:
         return []
-    limit = K if grouped else K * 5
-    found = engine.search(searcher, built.scored, limit=limit, mask=built.mask, grouped=grouped)
+    limit = K if grouped is not False else K * 5
+    found = engine.search(
+        searcher, built.scored, limit=limit, mask=built.mask, grouped=bool(grouped)
+    )
     threads: list[str] = []
     for docnum in found.top:
         thread = searcher.stored_fields(docnum)["key"].split("|")[0]
@@ -73,7 +77,7 @@ def ranked(searcher, schema, query_text: str, grouped: bool) -> list[str]:
     return threads[:K]
 
 
-def evaluate(label_set: dict) -> dict[str, tuple[float, float]]:
+def evaluate(label_set: dict) -> dict[str, tuple[float, float, float]]:
     out = {}
     with tempfile.TemporaryDirectory(prefix="thread-eval-") as tmp:
         docs = threaded_documents(
@@ -84,13 +88,15 @@ def evaluate(label_set: dict) -> dict[str, tuple[float, float]]:
             for name, (grouped, rarity, share, reply) in VARIANTS.items():
                 with settings(rarity, share, reply):
                     engine.view_of(searcher).__init__(searcher)  # fresh per variant
-                    ndcgs, recalls = [], []
+                    ndcgs, recalls, shown = [], [], []
                     for item in label_set["queries"]:
                         ranking = ranked(searcher, ix.schema, item["q"], grouped)
                         relevant = set(item["relevant"])
                         ndcgs.append(ndcg_at_k(ranking, relevant))
                         recalls.append(recall_at_k(ranking, relevant))
-                out[name] = (sum(ndcgs) / len(ndcgs), sum(recalls) / len(recalls))
+                        shown.append(len(ranking))
+                count = len(ndcgs)
+                out[name] = (sum(ndcgs) / count, sum(recalls) / count, sum(shown) / count)
         ix.close()
     return out
 
@@ -99,15 +105,18 @@ def main(corpora: list[str] | None = None) -> None:
     if not CORPUS_DIR.is_dir():
         print(f"No corpora at {CORPUS_DIR}", file=sys.stderr)
         return
-    print(f"{'corpus':30} {'queries':>7} {'variant':>36} {'nDCG@10':>8} {'Recall@10':>10}")
+    print(
+        f"{'corpus':30} {'queries':>7} {'variant':>36} {'nDCG@10':>8} {'Recall@10':>10} "
+        f"{'threads in top 10':>18}"
+    )
     for label_set in load_labels():
         corpus = label_set["corpus"]
         if corpora and corpus.split(".")[0] not in corpora and corpus not in corpora:
             continue
-        for name, (ndcg, recall) in evaluate(label_set).items():
+        for name, (ndcg, recall, shown) in evaluate(label_set).items():
             print(
                 f"{corpus:30} {len(label_set['queries']):>7} {name:>36} "
-                f"{ndcg:>8.3f} {recall:>10.3f}",
+                f"{ndcg:>8.3f} {recall:>10.3f} {shown:>18.1f}",
                 flush=True,
             )
 
