@@ -15,7 +15,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from forum.search import engine
+from forum.search import engine, grouping
 from forum.search.parsing import parse_query
 from forum.search.query import build_query
 
@@ -45,13 +45,13 @@ VARIANTS = {
 
 @contextmanager
 def settings(rarity: bool, share: float | None, reply: float):
-    saved = engine.RARITY_WEIGHTED, engine.THREAD_SHARE, engine.REPLY_WEIGHT
-    engine.RARITY_WEIGHTED, engine.REPLY_WEIGHT = rarity, reply
-    engine.THREAD_SHARE = saved[1] if share is None else share
+    saved = engine.RARITY_WEIGHTED, grouping.THREAD_SHARE, grouping.REPLY_WEIGHT
+    engine.RARITY_WEIGHTED, grouping.REPLY_WEIGHT = rarity, reply
+    grouping.THREAD_SHARE = saved[1] if share is None else share
     try:
         yield
     finally:
-        engine.RARITY_WEIGHTED, engine.THREAD_SHARE, engine.REPLY_WEIGHT = saved
+        engine.RARITY_WEIGHTED, grouping.THREAD_SHARE, grouping.REPLY_WEIGHT = saved
 
 
 def threaded_documents(name: str, *, index_questions: bool):

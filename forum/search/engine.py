@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as Q
 
+from . import grouping
 from .segments import EMPTY_IDS, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
@@ -40,15 +41,6 @@ COORDINATION = 0.5
 # n of N documents match, so the one rare word of a question counts for more than two common ones
 # (a word in most documents counts next to nothing); False: every part counts 1.
 RARITY_WEIGHTED = True
-# A thread's score: its best document's, plus THREAD_SHARE times the next one's, THREAD_SHARE² times
-# the third's..., up to THREAD_DEPTH documents. Every share tried (0.1 to 0.75) ranked worse on the
-# labelled queries than none (bench/thread_eval.py): many matching replies are no sign of relevance.
-THREAD_SHARE = 0.0
-THREAD_DEPTH = 4
-# A reply counts this much of its score toward its thread: short replies holding every word would
-# otherwise outrank the thread whose title and opening post are about the question (0.6-0.8 ranked
-# alike and best).
-REPLY_WEIGHT = 0.7
 THREAD_COLUMN = "thread"
 SINGLE_FACETS = ("kind", "theme", "lang")
 SDG_FIELD = "sdg"
@@ -330,35 +322,6 @@ class Outcome:
     more: dict[int, int] = field(default_factory=dict)  # (grouped) top document -> other matches
 
 
-@dataclass
-class Groups:
-    best: np.ndarray  # each group's best document (by score, then the oldest)
-    scores: np.ndarray  # the thread score
-    sizes: np.ndarray  # how many documents matched in the group
-    newest: np.ndarray  # the group's newest matching document's date
-    of: np.ndarray  # each matching document's group (an index into the arrays above)
-
-
-def group_by_thread(ids: np.ndarray, scores: np.ndarray, threads, created) -> Groups:
-    """Matches grouped by thread (a document of no thread is a group of its own), each group
-    scored by its best document plus a decaying share of the next ones."""
-    keys = np.where(threads > 0, threads, -(ids + 1))
-    order = np.lexsort((ids, -scores, keys))
-    sorted_keys = keys[order]
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = sorted_keys[1:] != sorted_keys[:-1]
-    starts = np.flatnonzero(first)
-    group_of = np.cumsum(first) - 1
-    rank = np.arange(len(order)) - starts[group_of]
-    weight = np.where(rank < THREAD_DEPTH, THREAD_SHARE ** np.minimum(rank, THREAD_DEPTH), 0.0)
-    totals = np.bincount(group_of, weights=scores[order] * weight, minlength=len(starts))
-    newest = np.maximum.reduceat(created[order], starts) if len(starts) else np.zeros(0, np.int64)
-    sizes = np.diff(np.append(starts, len(order)))
-    of = np.empty(len(order), dtype=np.int64)
-    of[order] = group_of
-    return Groups(best=ids[order[starts]], scores=totals, sizes=sizes, newest=newest, of=of)
-
-
 def _best_first(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
     """Positions of the ``limit`` best scores (ties: the lower document number first)."""
     if len(ids) > limit:
@@ -397,11 +360,11 @@ def search(
         ids, scores = ids[keep], scores[keep]
     if grouped:
         created, threads = view.column("created"), view.threads()[ids]
-        if REPLY_WEIGHT != 1.0:
-            scores = np.where(view.is_reply()[ids], scores * REPLY_WEIGHT, scores)
-        groups = group_by_thread(ids, scores, threads, created[ids])
+        if grouping.REPLY_WEIGHT != 1.0:
+            scores = np.where(view.is_reply()[ids], scores * grouping.REPLY_WEIGHT, scores)
+        groups = grouping.group_by_thread(ids, scores, threads, created[ids])
         if newest:
-            order = np.lexsort((groups.best, -groups.newest))[:limit]
+            order = np.lexsort((-groups.best, -groups.newest))[:limit]
         else:
             order = _best_first(groups.best, groups.scores, limit)
         top = [int(i) for i in groups.best[order]]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 
-from forum.search import engine
+from forum.search import engine, grouping
 from forum.search.documents import text_fields
 from forum.search.index import CODEC, build_schema
 from forum.search.parsing import parse_query
@@ -68,7 +68,7 @@ def _threads_ranked(ix, q: str, *, grouped: bool) -> list[int]:
 def old_ranking(monkeypatch):
     def use():
         monkeypatch.setattr(engine, "RARITY_WEIGHTED", False)
-        monkeypatch.setattr(engine, "REPLY_WEIGHT", 1.0)
+        monkeypatch.setattr(grouping, "REPLY_WEIGHT", 1.0)
 
     return use
 
@@ -145,11 +145,11 @@ def test_grouped_paging_continues_without_repeating_a_thread(tmp_path):
 
 
 def test_thread_score_is_the_best_document_plus_a_share_of_the_next(monkeypatch):
-    monkeypatch.setattr(engine, "THREAD_SHARE", 0.5)
+    monkeypatch.setattr(grouping, "THREAD_SHARE", 0.5)
     ids = np.array([1, 2, 3, 4, 5, 6])
     scores = np.array([1.0, 4.0, 2.0, 3.0, 8.0, 1.0])
     threads = np.array([7, 7, 7, 9, 0, 0])  # 5 and 6 are documents of no thread
-    groups = engine.group_by_thread(ids, scores, threads, np.zeros(6, dtype=np.int64))
+    groups = grouping.group_by_thread(ids, scores, threads, np.zeros(6, dtype=np.int64))
     by_best = dict(zip(groups.best.tolist(), groups.scores.tolist()))
     assert by_best == {2: 4.0 + 0.5 * 2.0 + 0.25 * 1.0, 4: 3.0, 5: 8.0, 6: 1.0}
     assert dict(zip(groups.best.tolist(), groups.sizes.tolist())) == {2: 3, 4: 1, 5: 1, 6: 1}
