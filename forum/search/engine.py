@@ -284,23 +284,31 @@ class IndexView:
         document with the value, a thread's replies counting as the thread."""
         facets = self._facet_codes()
         counts: dict[str, dict[str, int]] = {}
+        entries = int(groups.max()) + 1 if groups is not None and len(groups) else 0
         for name in SINGLE_FACETS:
             values, codes = facets[name]
             chosen = codes[ids]
-            if groups is not None:
+            if groups is not None and len(values):
                 if name == "kind" and "thread" in values:
                     chosen = np.where(self.threads()[ids] > 0, values.index("thread"), chosen)
-                pairs = np.unique(groups * (len(values) + 1) + (chosen.astype(np.int64) + 1))
-                chosen = pairs % (len(values) + 1) - 1
-            tally = np.bincount(chosen[chosen >= 0], minlength=len(values)) if len(values) else []
+                # which entry has which value (no sort: a table of entries by values)
+                width = len(values) + 1
+                seen = np.bincount(groups * width + (chosen + 1), minlength=entries * width)
+                tally = (seen.reshape(entries, width)[:, 1:] > 0).sum(axis=0)
+            elif len(values):
+                tally = np.bincount(chosen[chosen >= 0], minlength=len(values))
+            else:
+                tally = []
             counts[name] = {value: int(n) for value, n in zip(values, tally) if n}
         goals, bits = facets[SDG_FIELD]
         chosen_bits = bits[ids]
         if groups is not None and len(ids) and goals:
-            order = np.argsort(groups, kind="stable")
-            starts = np.flatnonzero(np.diff(groups[order], prepend=-1))
-            chosen_bits = np.logical_or.reduceat(chosen_bits[order], starts, axis=0)
-        tally = chosen_bits.sum(axis=0) if len(ids) and goals else []
+            tally = [
+                int((np.bincount(groups, weights=chosen_bits[:, n], minlength=entries) > 0).sum())
+                for n in range(len(goals))
+            ]
+        else:
+            tally = chosen_bits.sum(axis=0) if len(ids) and goals else []
         counts[SDG_FIELD] = {value: int(n) for value, n in zip(goals, tally) if n}
         return counts
 

@@ -29,19 +29,36 @@ class Groups:
 
 def group_by_thread(ids: np.ndarray, scores: np.ndarray, threads, created) -> Groups:
     """Matches grouped by thread (a document of no thread is a group of its own), each group
-    scored by its best document plus a decaying share of the next ones."""
+    scored by its best document (ties: the lower document number) plus a decaying share of the
+    next ones. ``ids`` come sorted."""
     keys = np.where(threads > 0, threads, -(ids + 1))
-    order = np.lexsort((ids, -scores, keys))
+    # by group, documents in order within each (a thread's documents mostly come in runs, which
+    # a stable sort merges fast; sorting all matches by score would cost several times more)
+    order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = sorted_keys[1:] != sorted_keys[:-1]
     starts = np.flatnonzero(first)
     group_of = np.cumsum(first) - 1
-    rank = np.arange(len(order)) - starts[group_of]
-    weight = np.where(rank < THREAD_DEPTH, THREAD_SHARE ** np.minimum(rank, THREAD_DEPTH), 0.0)
-    totals = np.bincount(group_of, weights=scores[order] * weight, minlength=len(starts))
-    newest = np.maximum.reduceat(created[order], starts) if len(starts) else np.zeros(0, np.int64)
+    ranked = scores[order]
+    if not len(starts):
+        empty = np.zeros(0, dtype=np.int64)
+        return Groups(best=empty, scores=np.zeros(0), sizes=empty, newest=empty, of=empty)
+    top = np.maximum.reduceat(ranked, starts)
+    if THREAD_SHARE:
+        order = order[np.lexsort((-ranked, group_of))]  # best first within each group
+        ranked = scores[order]
+        rank = np.arange(len(order)) - starts[group_of]
+        weight = np.where(rank < THREAD_DEPTH, THREAD_SHARE ** np.minimum(rank, THREAD_DEPTH), 0)
+        totals = np.bincount(group_of, weights=ranked * weight, minlength=len(starts))
+        best = ids[order[starts]]
+    else:
+        totals = top
+        at_top = np.flatnonzero(ranked == top[group_of])
+        firsts = at_top[np.diff(group_of[at_top], prepend=-1) != 0]
+        best = ids[order[firsts]]
+    newest = np.maximum.reduceat(created[order], starts)
     sizes = np.diff(np.append(starts, len(order)))
     of = np.empty(len(order), dtype=np.int64)
     of[order] = group_of
-    return Groups(best=ids[order[starts]], scores=totals, sizes=sizes, newest=newest, of=of)
+    return Groups(best=best, scores=totals, sizes=sizes, newest=newest, of=of)
