@@ -18,7 +18,8 @@ operations:
 - anything else (phrases): Whoosh's matcher, one document at a time.
 
 Deleted documents (Whoosh keeps them in a segment until it is merged) never match. Facet counts
-use one value code (or SDG bit set) per document. The arrays of each segment are read and kept by
+use one value code (or SDG bit set) per document. The search page groups the matches by thread
+(:mod:`forum.search.grouping`): a thread is one entry, and facets count entries. The arrays of each segment are read and kept by
 :mod:`forum.search.segments`.
 """
 
