@@ -41,6 +41,8 @@ POSTS = int(os.environ.get("BENCH_POSTS", "100000"))
 STEP_TIMEOUT = int(os.environ.get("BENCH_STEP_TIMEOUT", "3600"))
 SEARCHES = int(os.environ.get("BENCH_SEARCHES", "200"))
 THEME = "klimatneutral-framtid"
+# BENCH_CORPUS=riksdagen_interpellations_urban_sv: that shared corpus as it is, not generated posts
+CORPUS = os.environ.get("BENCH_CORPUS", "")
 
 
 def corpus_text() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -261,7 +263,11 @@ def main() -> None:
     figures: dict[str, float | int | str] = {}
     try:
         data = tmp / "bench.jsonl.gz"
-        figures["posts"] = generate(data, POSTS)
+        if CORPUS:
+            shutil.copy(CORPUS_DIR / f"{CORPUS.removesuffix('.jsonl.gz')}.jsonl.gz", data)
+            figures["posts"] = sum(1 for _ in gzip.open(data, "rt", encoding="utf-8"))
+        else:
+            figures["posts"] = generate(data, POSTS)
         subprocess.run(
             [str(BIN / "alembic"), "upgrade", "head"],
             env=env,

@@ -35,7 +35,8 @@ class Thread(SQLModel, table=True):
     # discussion | lesson | event (the last two belong to a lesson or an event)
     kind: str = Field(default="discussion", max_length=20, index=True)
     theme_id: int = Field(foreign_key="theme.id", index=True)
-    title: str = Field(max_length=200)
+    # the form allows TITLE_MAX (200) characters; an imported title is kept whole up to 500
+    title: str = Field(max_length=500)
     slug: str = Field(max_length=220)
     author_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     language: str = Field(default="sv", max_length=5)
@@ -99,7 +100,7 @@ class PostRevision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", index=True, ondelete="CASCADE")
     body: str = Field(sa_column=Column(Text, nullable=False))
-    title: str | None = Field(default=None, max_length=200)  # the thread title, for first posts
+    title: str | None = Field(default=None, max_length=500)  # the thread title, for first posts
     edited_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow)
 

@@ -297,6 +297,7 @@ def _documents_of_thread(
 def _shared_fields(thread: Thread, themes: dict, goals: dict) -> dict:
     return dict(
         group=f"thread:{thread.id}",
+        thread=thread.id,
         theme=themes.get(thread.theme_id),
         project=str(thread.project_id) if getattr(thread, "project_id", None) else None,
         sdg=",".join(str(n) for n in sorted(goals.get(thread.id, []))),

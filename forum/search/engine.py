@@ -18,24 +18,31 @@ operations:
 - anything else (phrases): Whoosh's matcher, one document at a time.
 
 Deleted documents (Whoosh keeps them in a segment until it is merged) never match. Facet counts
-use one value code (or SDG bit set) per document. The arrays of each segment are read and kept by
-:mod:`forum.search.segments`.
+use one value code (or SDG bit set) per document. The search page groups the matches by thread
+(:mod:`forum.search.grouping`): a thread is one entry, and facets count entries. The arrays of
+each segment are read and kept by :mod:`forum.search.segments`.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as Q
 
+from . import grouping
 from .segments import EMPTY_IDS, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # A document matching a share s of a question's parts scores its sum times (1 + COORDINATION * s).
 # 0.5 ranked best on the labelled queries (bench/search_eval.py): 0.25, 1, 2, s and s² were tried.
 COORDINATION = 0.5
+# The share is weighed by each part's rarity, BM25's log(1 + (N - n + 0.5) / (n + 0.5)) for a part
+# n of N documents match, so the one rare word of a question counts for more than two common ones
+# (a word in most documents counts next to nothing); False: every part counts 1.
+RARITY_WEIGHTED = True
+THREAD_COLUMN = "thread"
 SINGLE_FACETS = ("kind", "theme", "lang")
 SDG_FIELD = "sdg"
 _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
@@ -67,7 +74,9 @@ class IndexView:
             if reader.has_deletions():
                 deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
                 self.alive[deleted + offset] = False
+        self.alive_count = int(self.alive.sum())
         self._lengths: dict[str, np.ndarray] = {}
+        self._threads: np.ndarray | None = None
         self._avg: dict[str, float] = {}
         self._facets: dict | None = None
         self._filters: OrderedDict = OrderedDict()
@@ -87,6 +96,15 @@ class IndexView:
 
     def column(self, fieldname: str) -> np.ndarray:
         return self._joined(lambda s, r: s.column(r, fieldname))
+
+    def threads(self) -> np.ndarray:
+        """Each document's thread id (a thread's and its replies'), 0 for other documents."""
+        if self._threads is None:
+            has = THREAD_COLUMN in self.searcher.schema
+            self._threads = (
+                self.column(THREAD_COLUMN) if has else np.zeros(self.total, dtype=np.int64)
+            )
+        return self._threads
 
     def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = [], []
@@ -158,10 +176,20 @@ class IndexView:
                 inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids)
             )
             if query.scale:
-                # every part adds its document once: the count is how many parts a document matched
-                matched = np.bincount(inverse, minlength=len(ids))
-                scores = scores * (1.0 + COORDINATION * matched / len(query.subqueries))
+                scores = scores * (
+                    1.0 + COORDINATION * self._share(parts, inverse, len(ids), query)
+                )
         return Matches(ids, scores * query.boost)
+
+    def _share(self, parts: list[Matches], inverse, size: int, query: Q.Or) -> np.ndarray:
+        """The share of a question's parts each document matched (every part adds a document
+        once), each part weighed by its rarity (parts matching nothing left out), or counted."""
+        if not RARITY_WEIGHTED:
+            return np.bincount(inverse, minlength=size) / len(query.subqueries)
+        n = self.alive_count
+        weights = np.array([np.log1p((n - len(p) + 0.5) / (len(p) + 0.5)) for p in parts])
+        per_posting = np.repeat(weights, [len(p) for p in parts])
+        return np.bincount(inverse, weights=per_posting, minlength=size) / weights.sum()
 
     def _and(self, query: Q.And) -> Matches:
         ids, scores = None, None
@@ -216,6 +244,12 @@ class IndexView:
                 self._filters.popitem(last=False)
         return found
 
+    def is_reply(self) -> np.ndarray:
+        """Which documents are replies in a thread (not a thread's own title and opening post)."""
+        values, codes = self._facet_codes()["kind"]
+        thread = values.index("thread") if "thread" in values else -2
+        return (self.threads() > 0) & (codes != thread)
+
     # -- facets -----------------------------------------------------------------------------------
     def _facet_codes(self) -> dict:
         """field -> (values, per-document code: index into values, -1 for none); and the SDG
@@ -243,17 +277,39 @@ class IndexView:
             self._facets = facets
         return self._facets
 
-    def facet_counts(self, ids: np.ndarray) -> dict[str, dict[str, int]]:
-        """field -> value -> how many of ``ids`` have it (values with none left out)."""
+    def facet_counts(
+        self, ids: np.ndarray, groups: np.ndarray | None = None
+    ) -> dict[str, dict[str, int]]:
+        """field -> value -> how many of ``ids`` have it (values with none left out).
+        ``groups`` (each id's entry, when several ids make one entry): how many entries have a
+        document with the value, a thread's replies counting as the thread."""
         facets = self._facet_codes()
         counts: dict[str, dict[str, int]] = {}
+        entries = int(groups.max()) + 1 if groups is not None and len(groups) else 0
         for name in SINGLE_FACETS:
             values, codes = facets[name]
             chosen = codes[ids]
-            tally = np.bincount(chosen[chosen >= 0], minlength=len(values)) if len(values) else []
+            if groups is not None and len(values):
+                if name == "kind" and "thread" in values:
+                    chosen = np.where(self.threads()[ids] > 0, values.index("thread"), chosen)
+                # which entry has which value (no sort: a table of entries by values)
+                width = len(values) + 1
+                seen = np.bincount(groups * width + (chosen + 1), minlength=entries * width)
+                tally = (seen.reshape(entries, width)[:, 1:] > 0).sum(axis=0)
+            elif len(values):
+                tally = np.bincount(chosen[chosen >= 0], minlength=len(values))
+            else:
+                tally = []
             counts[name] = {value: int(n) for value, n in zip(values, tally) if n}
         goals, bits = facets[SDG_FIELD]
-        tally = bits[ids].sum(axis=0) if len(ids) and goals else []
+        chosen_bits = bits[ids]
+        if groups is not None and len(ids) and goals:
+            tally = [
+                int((np.bincount(groups, weights=chosen_bits[:, n], minlength=entries) > 0).sum())
+                for n in range(len(goals))
+            ]
+        else:
+            tally = chosen_bits.sum(axis=0) if len(ids) and goals else []
         counts[SDG_FIELD] = {value: int(n) for value, n in zip(goals, tally) if n}
         return counts
 
@@ -270,13 +326,36 @@ def view_of(searcher) -> IndexView:
 class Outcome:
     top: list[int]  # global document numbers of the first ``limit`` results, best first
     matched: np.ndarray  # every matching document number
+    entries: int  # how many results there are: matching documents, or (grouped) threads and others
+    groups: np.ndarray | None = None  # (grouped) each matching document's entry
+    more: dict[int, int] = field(default_factory=dict)  # (grouped) top document -> other matches
+
+
+def _best_first(ids: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` best scores (ties: the lower document number first)."""
+    if len(ids) > limit:
+        best = np.argpartition(-scores, limit - 1)[:limit]
+        cutoff = scores[best].min()
+        candidates = np.flatnonzero(scores >= cutoff)  # keep every tie at the cut-off
+    else:
+        candidates = np.arange(len(ids))
+    return candidates[np.lexsort((ids[candidates], -scores[candidates]))][:limit]
 
 
 def search(
-    searcher, scored, *, limit: int, restrict=None, mask=None, newest: bool = False
+    searcher,
+    scored,
+    *,
+    limit: int,
+    restrict=None,
+    mask=None,
+    newest: bool = False,
+    grouped: bool = False,
 ) -> Outcome:
     """Every document matching ``scored`` (within ``restrict``, outside ``mask``), and the first
-    ``limit`` of them by score (ties: the older document first) or, with ``newest``, by date."""
+    ``limit`` of them by score (ties: the older document first) or, with ``newest``, by date.
+    ``grouped``: the first ``limit`` threads (and other documents) by thread score or by their
+    newest match, each as its best document."""
     view = view_of(searcher)
     found = view.evaluate(scored)
     ids, scores = found.ids, found.scores
@@ -288,17 +367,23 @@ def search(
         keep = outside if keep is None else keep & outside
     if keep is not None:
         ids, scores = ids[keep], scores[keep]
+    if grouped:
+        created, threads = view.column("created"), view.threads()[ids]
+        if grouping.REPLY_WEIGHT != 1.0:
+            scores = np.where(view.is_reply()[ids], scores * grouping.REPLY_WEIGHT, scores)
+        groups = grouping.group_by_thread(ids, scores, threads, created[ids])
+        if newest:
+            order = np.lexsort((-groups.best, -groups.newest))[:limit]
+        else:
+            order = _best_first(groups.best, groups.scores, limit)
+        top = [int(i) for i in groups.best[order]]
+        more = {int(i): int(n) - 1 for i, n in zip(groups.best[order], groups.sizes[order])}
+        return Outcome(top=top, matched=ids, entries=len(groups.best), groups=groups.of, more=more)
     if newest:
         order = np.lexsort((-ids, -view.column("created")[ids]))[:limit]
     else:
-        if len(ids) > limit:
-            best = np.argpartition(-scores, limit - 1)[:limit]
-            cutoff = scores[best].min()
-            candidates = np.flatnonzero(scores >= cutoff)  # keep every tie at the cut-off
-        else:
-            candidates = np.arange(len(ids))
-        order = candidates[np.lexsort((ids[candidates], -scores[candidates]))][:limit]
-    return Outcome(top=[int(i) for i in ids[order]], matched=ids)
+        order = _best_first(ids, scores, limit)
+    return Outcome(top=[int(i) for i in ids[order]], matched=ids, entries=len(ids))
 
 
 def count(searcher, scored, *, restrict=None) -> int:

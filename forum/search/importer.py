@@ -17,6 +17,7 @@ import multiprocessing
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
@@ -27,12 +28,19 @@ from sqlmodel import Session, select
 
 from ..accounts import handles
 from ..accounts.models import User
-from ..clock import utcnow
 from ..core.models import Theme
 from ..core.queries import all_themes, theme_by_slug
 from ..discussions.models import Post, Thread
 from ..language import normalise_language
-from .jsonl import Source, batches, group_threads, parse_date, read_records, render
+from .jsonl import (
+    Source,
+    batches,
+    fill_missing_dates,
+    group_threads,
+    parse_date,
+    read_records,
+    render,
+)
 from .models import ImportedItem
 from .sync import record_changes
 
@@ -164,10 +172,10 @@ class Importer:
                     self._post(
                         thread_id=threads[key],
                         author_id=self.author_id(record.get("author")),
-                        body=str(record["body"]),
+                        body=record["body"],
                         body_html=html,
                         language=normalise_language(record.get("lang")) or "sv",
-                        created_at=parse_date(record.get("created")) or utcnow(),
+                        created_at=parse_date(record["created"]),
                     )
                 )
                 keys.append(post_key)
@@ -186,7 +194,7 @@ class Importer:
         rows = []
         for item, _key, fresh in plans:
             first = fresh[0][1]
-            created = parse_date(first.get("created")) or utcnow()
+            created = parse_date(first["created"])
             rows.append(
                 self._thread(
                     kind="discussion",
@@ -273,6 +281,10 @@ def import_file(
     if not path.is_file():
         raise ImportError_(f"No such file: {path}")
     threads, invalid = group_threads(read_records(path))
+    # records without a date take their neighbours'; a file without any, its own date
+    fill_missing_dates(
+        threads, datetime.fromtimestamp(path.stat().st_mtime, UTC).replace(tzinfo=None)
+    )
     source = path.name.split(".")[0]
     session = session_factory()
     pool = None

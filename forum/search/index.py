@@ -132,6 +132,8 @@ def build_schema(variant: str = DEFAULT_VARIANT) -> Schema:
         # microseconds since 1970 (UTC), for sorting by date; days since 1970, for date filters (a
         # day is fine enough, and a 16-bit number costs two terms per document, not eight)
         "created": COLUMN(NumericColumn("q")),
+        # the thread of a thread's or reply's document (search lists a thread once)
+        "thread": COLUMN(NumericColumn("q")),
         "day": NUMERIC(int, bits=16, signed=False, shift_step=8),
     }
     for lang in LANGS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from ..markup import plain_text, render_markdown
 
-TITLE_MAX = 200
+TITLE_MAX = 500  # the thread title's column: longer titles (none in the corpora) end in "…"
 
 
 def read_records(path: str | Path) -> Iterator[dict]:
@@ -97,13 +98,73 @@ class Source:
     title: str = ""
 
 
+def fill_missing_dates(threads: dict[str, list[dict]], fallback: datetime) -> int:
+    """Give every record without a (readable) ``created`` one, in place: a reply the date of the
+    post it answers, or of the post before it; a thread without any date the date of the
+    nearest dated thread before it in the file (after it, for the first ones), and ``fallback``
+    when the file has no dates at all. Returns how many records got a date."""
+    filled, previous, undated = 0, None, []
+    for records in threads.values():
+        dates = [parse_date(record.get("created")) for record in records]
+        if not any(dates):
+            undated.append(records)
+            continue
+        start = min(d for d in dates if d)
+        for waiting in undated:
+            filled += _date_all(waiting, previous or start)
+        undated, previous = [], start
+        by_id = {str(record["post_id"]): date for record, date in zip(records, dates)}
+        last = start
+        for record, date in zip(records, dates):
+            if date is None:
+                date = by_id.get(str(record.get("parent_id"))) or last
+                record["created"] = date.isoformat()
+                by_id[str(record["post_id"])] = date
+                filled += 1
+            last = date
+    for waiting in undated:
+        filled += _date_all(waiting, previous or fallback)
+    return filled
+
+
+def _date_all(records: list[dict], moment: datetime) -> int:
+    for record in records:
+        record["created"] = moment.isoformat()
+    return len(records)
+
+
+def thread_title(first: dict, source_id: str) -> str:
+    """The thread's title, whole (cut with "…" only past the column's length); the start of the
+    opening post for a thread that has none."""
+    title = (first.get("title") or "").strip() or plain_text(str(first["body"]), limit=90)
+    title = " ".join(title.split())
+    if len(title) > TITLE_MAX:
+        title = title[: TITLE_MAX - 1].rsplit(" ", 1)[0] + "…"
+    return title or source_id
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def post_body(record: dict, title: str) -> str:
+    """A post's Markdown: a reply with a title of its own (other than the thread's) starts with
+    it in bold, as the source showed it."""
+    body = str(record["body"])
+    own = " ".join(str(record.get("title") or "").split())
+    if record.get("parent_id") is None or not own or own.casefold() == title.casefold():
+        return body
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", own)
+    return f"**{escaped}**\n\n{body}"
+
+
 def render(items: list[Source]) -> list[Source]:
-    """In a pool process: the HTML of every body, and the title of a thread that has none."""
+    """In a pool process: each thread's title, and each post's body (``record["body"]``, with a
+    reply's own title) and its HTML."""
     for item in items:
-        item.html = [render_markdown(str(record["body"])) for record in item.records]
-        first = item.records[0]
-        title = (first.get("title") or "").strip() or plain_text(str(first["body"]), limit=90)
-        item.title = " ".join(title.split())[:TITLE_MAX] or item.source_id
+        item.title = thread_title(item.records[0], item.source_id)
+        for record in item.records:
+            record["body"] = post_body(record, item.title)
+        item.html = [render_markdown(record["body"]) for record in item.records]
     return items
 
 

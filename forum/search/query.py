@@ -9,14 +9,17 @@ filters come from :mod:`forum.search.parsing`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from itertools import islice
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from whoosh import query as Q
 
-from .analysis import PART_MARK, normalise_word, split_compound, words_in, words_of
+from .analysis import PART_MARK, normalise_word, split_compound, words_of
 from .documents import moment_fields
 from .parsing import ParsedQuery
 
@@ -68,7 +71,7 @@ def add_kind(kind: str, label, aliases: tuple[str, ...] = ()) -> None:
 
 
 MAX_PREFIX_EXPANSION = 64
-SNIPPET_SOURCE_CHARS = 4000  # snippets are cut from the start of long texts (re-analysed per hit)
+SNIPPET_SOURCE_CHARS = 20_000  # as much as is indexed (``documents.MAX_BODY``)
 
 
 def _analyzed(schema, fieldname: str, text: str, mode: str = "query") -> list[str]:
@@ -208,6 +211,7 @@ def filter_query(
     sdgs=(),
     langs=(),
     authors=(),
+    threads=(),
     date_from: datetime | None = None,
     date_to: datetime | None = None,
 ) -> Q.Query | None:
@@ -221,10 +225,11 @@ def filter_query(
         ("sdg", sdgs),
         ("lang", langs),
         ("author", authors),
+        ("group", threads),
     ):
         if values is None or values == ():
             continue
-        values = [str(v) for v in values]
+        values = [f"thread:{v}" if fieldname == "group" else str(v) for v in values]
         parts.append(
             Q.Or([Q.Term(fieldname, v) for v in dict.fromkeys(values)])
             if values
@@ -252,16 +257,21 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
     terms_of = getattr(analyzer, "terms_of_word", None) or (
         lambda word: [t.text for t in analyzer(word, mode="index")]
     )
-    matched_words = (
-        {word for word in set(words_of(text)) if any(t in terms for t in terms_of(word))}
-        if terms
-        else ()
-    )
-    spans = (
-        [(m.start(), m.end()) for m in words_in(text) if m.group() in matched_words]
-        if matched_words
-        else []
-    )
+    spans = []
+    if terms:
+        # Analysing every distinct word of a long text (first sight of a word: splitting and
+        # stemming) cost most of a search; only words holding the start of a term can yield it
+        # (stemmers and splitting cut words, they keep a term's first letters).
+        probe = _probe(frozenset(terms))
+        matched_words = {
+            word
+            for word in set(words_of(text))
+            if _holds_probe(probe, word) and any(t in terms for t in terms_of(word))
+        }
+        if matched_words:
+            spans = [
+                m.span() for m in islice(_finder(frozenset(matched_words)).finditer(text), 400)
+            ]
     if not spans:
         short = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …" if len(text) > SNIPPET_CHARS else text
         return str(escape(short))
@@ -297,6 +307,30 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
             ("… " if start > 0 else "") + "".join(map(str, out)) + (" …" if end < len(text) else "")
         )
     return " ".join(parts)
+
+
+_FOLDED_AWAY = re.compile(r"[^a-z0-9åäö_'’]")  # letters the index folds (é -> e...)
+
+
+def _holds_probe(probe: re.Pattern, word: str) -> bool:
+    low = word.lower()
+    if probe.search(low):
+        return True
+    return _FOLDED_AWAY.search(low) is not None and probe.search(normalise_word(word)) is not None
+
+
+@lru_cache(maxsize=256)
+def _probe(terms: frozenset[str]) -> re.Pattern:
+    """Finds, in a folded word, the first letters of any of ``terms`` (three of a longer term)."""
+    starts = {term[:3] if len(term) > 3 else term[:2] for term in terms if term}
+    return re.compile("|".join(map(re.escape, sorted(starts, key=len, reverse=True))) or "(?!)")
+
+
+@lru_cache(maxsize=256)
+def _finder(words: frozenset[str]) -> re.Pattern:
+    """Finds ``words`` as whole words of a text (as ``words_in`` cuts it)."""
+    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    return re.compile(rf"(?<!\w)(?<!\w['’])(?:{alternatives})(?!\w|['’]\w)")
 
 
 def query_terms(query: Q.Query | None, reader, lang: str) -> set[str]:

@@ -78,7 +78,14 @@ def params_from_args(args, problems: list[str] | None = None) -> SearchParams:
         date_to=_date_arg(args, "to", problems),
         sort=args.get("sort") if args.get("sort") in SORTS else "relevance",
         page=min(max(page, 1), MAX_PAGE),
+        every_post=args.get("posts") == "all",
+        thread=_thread_arg(args),
     )
+
+
+def _thread_arg(args) -> int | None:
+    raw = args.get("thread", "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
 
 
 def normalised_query(args) -> str:

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as dtime
 
-from flask import url_for
-from sqlalchemy import func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 from whoosh import query as Q
@@ -17,15 +15,16 @@ from whoosh import query as Q
 from ..accounts.models import User
 from ..core.models import Theme
 from ..core.queries import themes_by_id
-from ..discussions.models import Post, Thread
+from ..discussions.models import Thread
 from ..language import detect_language
 from ..web.inputs import whole_number
 from . import engine
-from .documents import REGISTRY, public_text, split_key
+from .documents import REGISTRY, split_key
 from .glossary import expansions_for
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
 from .query import KIND_ALIASES, KINDS, build_query, filter_query, query_terms, snippet
+from .rows import LOADERS, thread_url
 
 log = logging.getLogger("forum.search")
 PER_PAGE = 20
@@ -45,6 +44,12 @@ class SearchParams:
     date_to: date | None = None
     sort: str = "relevance"  # relevance | newest
     page: int = 1
+    every_post: bool = False  # every matching post as a result of its own, not one per thread
+    thread: int | None = None  # only the matches in this thread (each post listed)
+
+    @property
+    def grouped(self) -> bool:
+        return not self.every_post and self.thread is None
 
 
 @dataclass
@@ -59,6 +64,9 @@ class ResultItem:
     theme: Theme | None = None
     project: object | None = None
     time_code: str | None = None  # a moment of a recording (a transcript hit)
+    key: str = ""  # the index document's
+    thread_id: int | None = None  # the thread of a thread's or reply's entry
+    more: int = 0  # (one entry per thread) the thread's other matches
 
 
 @dataclass
@@ -72,6 +80,7 @@ class SearchPage:
     unavailable: bool = False
     searched: bool = False  # False: nothing to search for (empty box, no filters)
     no_terms: bool = False  # words given, but only ones the index ignores
+    thread: ResultItem | None = None  # the thread the search is restricted to
     elapsed_ms: float = 0.0
 
     @property
@@ -114,20 +123,32 @@ def _search(session: Session, store, params: SearchParams) -> SearchPage:
     newest = params.sort == "newest" or built.scored is None
     number = max(1, params.page)
     found = engine.search(
-        searcher, scored, limit=number * PER_PAGE, restrict=restrict, mask=built.mask, newest=newest
+        searcher,
+        scored,
+        limit=number * PER_PAGE,
+        restrict=restrict,
+        mask=built.mask,
+        newest=newest,
+        grouped=params.grouped,
     )
-    page.total = len(found.matched)
-    page.facets = engine.view_of(searcher).facet_counts(found.matched)
+    page.total = found.entries
+    page.facets = engine.view_of(searcher).facet_counts(found.matched, found.groups)
     if (number - 1) * PER_PAGE >= page.total:  # a page number past the end: the first page
         number = 1
-    stored = [
-        searcher.stored_fields(docnum)
-        for docnum in found.top[(number - 1) * PER_PAGE : number * PER_PAGE]
-    ]
+    shown = found.top[(number - 1) * PER_PAGE : number * PER_PAGE]
+    stored = [searcher.stored_fields(docnum) for docnum in shown]
     hits = [(fields["key"], fields.get("lang", "sv")) for fields in stored]
     terms = {lang: query_terms(built.scored, searcher.reader(), lang) for lang in ("sv", "en")}
     page.items, dropped = _reload(session, schema, hits, terms)
     page.total = max(0, page.total - dropped)
+    if params.grouped:
+        more = dict(zip((key for key, _ in hits), (found.more.get(d, 0) for d in shown)))
+        for item in page.items:
+            item.more = more.get(item.key, 0)
+            if item.thread_id is not None:
+                item.kind = "thread"  # a reply stands for its thread
+    if params.thread is not None:
+        page.thread = _restricting_thread(session, params.thread)
     if page.total < FEW_RESULTS and parsed.words:
         page.suggestion = _did_you_mean(searcher, schema, parsed, page.total, restrict)
     page.elapsed_ms = (time.perf_counter() - started) * 1000
@@ -150,6 +171,7 @@ def _resolve_filters(session: Session, parsed: ParsedQuery, params: SearchParams
         "authors": None,
         "date_from": datetime.combine(params.date_from, dtime.min) if params.date_from else None,
         "date_to": datetime.combine(params.date_to, dtime.max) if params.date_to else None,
+        "threads": [params.thread] if params.thread is not None else None,
     }
     projects = [p for p in [params.project, *f.get("project", [])] if p]
     if projects:
@@ -194,15 +216,9 @@ def _reload(
         if kind in REGISTRY and entity_id is not None:
             wanted.setdefault(kind, []).append(entity_id)
     visible = {kind: REGISTRY[kind].visible(session, ids) for kind, ids in wanted.items()}
-    loaders = {
-        "thread": _load_threads,
-        "post": _load_posts,
-        "lesson": _load_lessons,
-        "project": _load_projects,
-    }
     loaded: dict[str, dict] = {}
     for kind, ids in visible.items():
-        load = REGISTRY[kind].load or loaders[kind]
+        load = REGISTRY[kind].load or LOADERS[kind]
         loaded.update(load(session, sorted(ids)) if ids else {})
     items, dropped = [], 0
     theme_by_id = themes_by_id(session)
@@ -218,131 +234,27 @@ def _reload(
             ResultItem(
                 snippet_html=snippet(schema, row["text"], lang, terms.get(lang, set())),
                 theme=theme_by_id.get(row.get("theme_id")),
+                key=key,
                 **values,
             )
         )
     return items, dropped
 
 
-def _names(session: Session, ids) -> dict[int, str]:
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return dict(session.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all())
-
-
-def _projects_by_id(session: Session, ids) -> dict[int, object]:
-    from ..projects.models import Project
-
-    ids = {i for i in ids if i}
-    return (
-        {p.id: p for p in session.exec(select(Project).where(Project.id.in_(ids))).all()}
-        if ids
-        else {}
+def _restricting_thread(session: Session, thread_id: int) -> ResultItem | None:
+    """The thread a search is restricted to, if a reader may see it."""
+    if not REGISTRY["thread"].visible(session, [thread_id]):
+        return None
+    thread = session.get(Thread, thread_id)
+    return ResultItem(
+        kind="thread",
+        title=thread.title,
+        url=thread_url(thread),
+        snippet_html="",
+        lang=thread.language,
+        created=thread.created_at,
+        thread_id=thread.id,
     )
-
-
-def thread_url(thread: Thread, **params) -> str:
-    return url_for("discussions.thread_page", thread_id=thread.id, slug=thread.slug, **params)
-
-
-def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
-    threads = session.exec(select(Thread).where(Thread.id.in_(ids))).all()
-    first_ids = session.exec(
-        select(func.min(Post.id)).where(Post.thread_id.in_(ids)).group_by(Post.thread_id)
-    ).all()
-    firsts = {
-        p.thread_id: p for p in session.exec(select(Post).where(Post.id.in_(first_ids))).all()
-    }
-    names = _names(session, [t.author_id for t in threads])
-    projects = _projects_by_id(session, [getattr(t, "project_id", None) for t in threads])
-    out = {}
-    for t in threads:
-        first = firsts.get(t.id)
-        out[f"thread:{t.id}"] = dict(
-            kind="thread",
-            title=t.title,
-            url=thread_url(t),
-            lang=t.language,
-            created=t.created_at,
-            author=names.get(t.author_id),
-            theme_id=t.theme_id,
-            project=projects.get(getattr(t, "project_id", None)),
-            text=public_text(first.body_html) if first is not None and first.is_visible else "",
-        )
-    return out
-
-
-def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
-    rows = session.exec(
-        select(Post, Thread).join(Thread, Thread.id == Post.thread_id).where(Post.id.in_(ids))
-    ).all()
-    names = _names(session, [p.author_id for p, _ in rows])
-    projects = _projects_by_id(session, [getattr(t, "project_id", None) for _, t in rows])
-    return {
-        f"post:{p.id}": dict(
-            kind="post",
-            title=t.title,
-            url=thread_url(t, _anchor=f"post-{p.id}"),
-            lang=p.language,
-            created=p.created_at,
-            author=names.get(p.author_id),
-            theme_id=t.theme_id,
-            project=projects.get(getattr(t, "project_id", None)),
-            text=public_text(p.body_html),
-        )
-        for p, t in rows
-    }
-
-
-def _load_lessons(session: Session, ids: list[int]) -> dict[str, dict]:
-    from ..lessons.models import LESSON_SECTIONS, Lesson
-
-    lessons = session.exec(select(Lesson).where(Lesson.id.in_(ids))).all()
-    names = _names(session, [lesson.author_id for lesson in lessons])
-    projects = _projects_by_id(session, [lesson.project_id for lesson in lessons])
-    return {
-        f"lesson:{lesson.id}": dict(
-            kind="lesson",
-            title=lesson.title,
-            url=url_for("lessons.lesson_detail", lesson_id=lesson.id),
-            lang=lesson.language,
-            created=lesson.published_at or lesson.created_at,
-            author=names.get(lesson.author_id),
-            theme_id=lesson.theme_id,
-            project=projects.get(lesson.project_id),
-            text=" ".join(public_text(getattr(lesson, f"{s}_html")) for s in LESSON_SECTIONS),
-        )
-        for lesson in lessons
-    }
-
-
-def _load_projects(session: Session, ids: list[int]) -> dict[str, dict]:
-    from ..projects.models import Project, ProjectTheme
-
-    projects = session.exec(select(Project).where(Project.id.in_(ids))).all()
-    themes = dict(
-        session.exec(
-            select(ProjectTheme.project_id, ProjectTheme.theme_id).where(
-                ProjectTheme.project_id.in_(ids)
-            )
-        ).all()
-    )
-    return {
-        f"project:{p.id}": dict(
-            kind="project",
-            title=p.name,
-            url=url_for("projects.project_detail", slug=p.slug),
-            lang="sv",
-            created=p.created_at,
-            theme_id=themes.get(p.id),
-            project=None,
-            text=" ".join(
-                x for x in (p.district, p.municipality, public_text(p.summary_html)) if x
-            ),
-        )
-        for p in projects
-    }
 
 
 def _did_you_mean(searcher, schema, parsed: ParsedQuery, total: int, restrict) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
@@ -40,6 +41,7 @@ def search_page():
         kinds=KINDS,
         kind_labels=KIND_LABELS,
         sorts=SORTS,
+        search_url=search_url,
     )
     # The page's own active search targets #search-results; the header box loads the whole page.
     if wants_fragment() and request.headers.get("HX-Target") == "search-results":
@@ -52,6 +54,19 @@ def search_page():
         f"search;dur={result.elapsed_ms:.1f}, page;dur={(time.perf_counter() - started) * 1000:.1f}"
     )
     return response
+
+
+def search_url(**changes) -> str:
+    """This search's URL on its first page with some arguments changed (None: left out)."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    for name, value in changes.items():
+        args[name] = [] if value is None else [str(value)]
+    return (
+        url_for("search.search_page")
+        + "?"
+        + urlencode([(name, value) for name, values in args.items() for value in values])
+    )
 
 
 # -- the glossary (admins) ----------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 20:59:37.129072
+Create Date: 2026-11-30 21:13:08.786715
 """
 
 from collections.abc import Sequence
@@ -763,7 +763,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("theme_id", sa.Integer(), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
         sa.Column("slug", sqlmodel.sql.sqltypes.AutoString(length=220), nullable=False),
         sa.Column("author_id", sa.Integer(), nullable=True),
         sa.Column("language", sqlmodel.sql.sqltypes.AutoString(length=5), nullable=False),
@@ -1378,7 +1378,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("post_id", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
-        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("title", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
         sa.Column("edited_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -45,7 +45,11 @@ def test_active_search_updates_results_as_one_types(page, live_server, search_co
     page.goto(live_server.url + "/search")
     page.evaluate("window.__sameDocument = true")
     page.locator("#search-q").press_sequentially("bokashi worms", delay=30)
-    expect(page.locator(".search-hit")).to_have_count(2)
+    # the thread and its reply both match: one entry, with a link to the other match
+    expect(page.locator(".search-hit")).to_have_count(1)
+    expect(page.locator(".search-hit .search-more a")).to_have_attribute(
+        "href", re.compile(r"thread=\d+")
+    )
     expect(page).to_have_url(re.compile(r"/search\?q=bokashi(\+|%20)worms"))
     assert page.evaluate("window.__sameDocument") is True  # htmx swapped the results, no reload
     expect(page.locator(".search-snippet mark").first).to_be_visible()
@@ -73,11 +77,14 @@ def test_search_works_without_javascript(browser, live_server, search_content):
         page.locator("#search-q").fill("bokashi worms")
         page.locator("#search-q").press("Enter")
         page.wait_for_url("**/search?q=bokashi+worms**")
-        expect(page.locator(".search-hit")).to_have_count(2)
+        expect(page.locator(".search-hit")).to_have_count(1)  # one entry per thread
+        page.locator("input[name=posts][value=all]").check()
+        page.locator(".search-filters button[type=submit]").click()
+        expect(page.locator(".search-hit")).to_have_count(2)  # the thread and its reply
         page.locator("input[name=language][value=sv]").check()
         page.locator(".search-filters button[type=submit]").click()
         expect(page.locator(".search-hit")).to_have_count(1)
-        assert "language=sv" in page.url
+        assert "language=sv" in page.url and "posts=all" in page.url
     finally:
         context.close()
 

@@ -128,8 +128,12 @@ def test_coordination_raises_documents_matching_more_of_the_words(index):
         both = set(view.evaluate(Q.And(words)).ids.tolist())
         assert both and len(both) < len(plain), "some documents should have both words, others one"
         assert scaled.ids.tolist() == plain.ids.tolist()
+        # each word weighs by its rarity: log(1 + (N - n + 0.5) / (n + 0.5)), n of N documents
+        matching = [set(view.evaluate(w).ids.tolist()) for w in words]
+        n = view.alive_count
+        weights = [math.log1p((n - len(m) + 0.5) / (len(m) + 0.5)) for m in matching]
         for docnum, before, after in zip(plain.ids.tolist(), plain.scores, scaled.scores):
-            share = 1.0 if docnum in both else 0.5
+            share = sum(w for w, m in zip(weights, matching) if docnum in m) / sum(weights)
             assert math.isclose(after, before * (1 + engine.COORDINATION * share))
 
 

@@ -1,0 +1,168 @@
+"""Thread-level ranking (forum/search/engine.py): one entry per thread, scored by its best
+document with replies weighed lower; and the coordination bonus weighed by each word's rarity."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from whoosh import index as whoosh_index
+
+from forum.search import engine, grouping
+from forum.search.documents import text_fields
+from forum.search.index import CODEC, build_schema
+from forum.search.parsing import parse_query
+from forum.search.query import build_query
+
+FILLER = [
+    "We went to get some bread and could not get rid of the smell of the oven.",
+    "How do I get my bike fixed before the winter comes?",
+    "The council wants to get rid of parking on our street.",
+    "Where can I get cheap seeds for the balcony boxes?",
+    "They finally got rid of the old boiler and get heat from the district now.",
+    "I get the bus to work; the trains are too full.",
+]
+
+
+def _index(path, documents: list[dict]):
+    ix = whoosh_index.create_in(str(path), build_schema())
+    with ix.writer(codec=CODEC) as writer:
+        for doc in documents:
+            writer.add_document(**doc)
+    return ix
+
+
+def _thread(number: int, title: str, opening: str, replies: list[str]) -> list[dict]:
+    docs = [
+        {
+            "key": f"thread:{number}",
+            "kind": "thread",
+            "group": f"thread:{number}",
+            "thread": number,
+            **text_fields("en", title, opening),
+        }
+    ]
+    for n, body in enumerate(replies):
+        docs.append(
+            {
+                "key": f"post:{number * 100 + n}",
+                "kind": "post",
+                "group": f"thread:{number}",
+                "thread": number,
+                **text_fields("en", "", body, spell=False),
+            }
+        )
+    return docs
+
+
+def _threads_ranked(ix, q: str, *, grouped: bool) -> list[int]:
+    """Thread numbers in rank order (without grouping: each thread at its first document)."""
+    built = build_query(ix.schema, parse_query(q))
+    with ix.searcher() as searcher:
+        found = engine.search(searcher, built.scored, limit=50, grouped=grouped)
+        numbers = [int(searcher.stored_fields(d)["key"].split(":")[1]) for d in found.top]
+    threads = [n // 100 if n >= 100 else n for n in numbers]
+    return list(dict.fromkeys(threads)) if not grouped else threads
+
+
+@pytest.fixture
+def old_ranking(monkeypatch):
+    def use():
+        monkeypatch.setattr(engine, "RARITY_WEIGHTED", False)
+        monkeypatch.setattr(grouping, "REPLY_WEIGHT", 1.0)
+
+    return use
+
+
+def crowded_documents() -> list[dict]:
+    """Thread 1 is about the question; thread 2's short replies hold every word of it."""
+    docs = _thread(
+        1,
+        "Composting questions",
+        "We compost our kitchen scraps in a bokashi bucket under the sink of our small "
+        "apartment; it works well through the winter, the smell stays in the bucket and the "
+        "soil goes to the courtyard beds in spring.",
+        ["Bokashi works for us too."],
+    )
+    docs += _thread(
+        2,
+        "Balcony gardening",
+        "What are you growing on your balcony this year?",
+        [
+            "Compost kitchen scraps apartment!",
+            "Kitchen scraps compost, small apartment here.",
+            "Apartment compost of kitchen scraps",
+            "Tomatoes.",
+        ],
+    )
+    for n, text in enumerate(FILLER, start=3):
+        docs += _thread(n, f"Question {n}", text, [])
+    return docs
+
+
+@pytest.fixture
+def crowded(tmp_path):
+    return _index(tmp_path, crowded_documents())
+
+
+def test_replies_holding_every_word_no_longer_crowd_out_the_thread(crowded, old_ranking):
+    q = "compost kitchen scraps in a small apartment"
+    new = _threads_ranked(crowded, q, grouped=True)
+    assert new[:2] == [1, 2]
+    assert len(new) == len(set(new))  # each thread once
+    old_ranking()
+    assert _threads_ranked(crowded, q, grouped=False)[0] == 2
+
+
+def test_a_thread_lists_once_with_its_other_matches_counted(crowded):
+    built = build_query(crowded.schema, parse_query("compost kitchen scraps apartment"))
+    with crowded.searcher() as searcher:
+        found = engine.search(searcher, built.scored, limit=10, grouped=True)
+        keys = [searcher.stored_fields(d)["key"] for d in found.top]
+        assert found.entries == 2 == len(keys)
+        assert keys[0] == "thread:1" and keys[1].startswith("post:2")
+        assert found.more == {found.top[0]: 0, found.top[1]: 2}
+        assert len(found.matched) == 4
+        facets = engine.view_of(searcher).facet_counts(found.matched, found.groups)
+        assert facets["kind"] == {"thread": 2} and facets["lang"] == {"en": 2}
+        every = engine.search(searcher, built.scored, limit=10)
+        assert every.entries == 4 and every.more == {}
+
+
+def test_grouped_paging_continues_without_repeating_a_thread(tmp_path):
+    docs = []
+    for n in range(1, 31):
+        docs += _thread(
+            n, f"Heat pump question {n}", "Heat pump " * (n % 5 + 1), ["heat"] * (n % 3)
+        )
+    ix = _index(tmp_path, docs)
+    built = build_query(ix.schema, parse_query("heat pump"))
+    with ix.searcher() as searcher:
+        first = engine.search(searcher, built.scored, limit=10, grouped=True).top
+        two = engine.search(searcher, built.scored, limit=20, grouped=True).top
+        assert two[:10] == first
+        threads = {int(searcher.stored_fields(d)["key"].split(":")[1]) % 100 for d in two}
+        assert len(two) == 20 and len(threads) == 20
+
+
+def test_thread_score_is_the_best_document_plus_a_share_of_the_next(monkeypatch):
+    monkeypatch.setattr(grouping, "THREAD_SHARE", 0.5)
+    ids = np.array([1, 2, 3, 4, 5, 6])
+    scores = np.array([1.0, 4.0, 2.0, 3.0, 8.0, 1.0])
+    threads = np.array([7, 7, 7, 9, 0, 0])  # 5 and 6 are documents of no thread
+    groups = grouping.group_by_thread(ids, scores, threads, np.zeros(6, dtype=np.int64))
+    by_best = dict(zip(groups.best.tolist(), groups.scores.tolist()))
+    assert by_best == {2: 4.0 + 0.5 * 2.0 + 0.25 * 1.0, 4: 3.0, 5: 8.0, 6: 1.0}
+    assert dict(zip(groups.best.tolist(), groups.sizes.tolist())) == {2: 3, 4: 1, 5: 1, 6: 1}
+
+
+def test_a_rare_word_outranks_two_common_ones(tmp_path, old_ranking):
+    docs = []
+    docs += _thread(1, "How do I get rid of the old sofa?", "Any tips to get rid of a sofa?", [])
+    docs += _thread(2, "Slugs everywhere", "The slugs ate all of the lettuce in the beds.", [])
+    for n, text in enumerate(FILLER * 3, start=3):
+        docs += _thread(n, f"Note {n}", text, [])
+    ix = _index(tmp_path, docs)
+    q = "get rid of slugs"
+    assert _threads_ranked(ix, q, grouped=True)[0] == 2
+    old_ranking()
+    assert _threads_ranked(ix, q, grouped=True)[0] == 1
