@@ -85,7 +85,6 @@ def viewer_rights(viewer, thread: Thread) -> tuple:
     """What ``viewer`` may do in ``thread`` whatever the post: the same for every post of a page,
     so a thread page works it out once (``_post_list.html``) for all its footers."""
     return (
-        permissions.is_moderator(viewer),
         permissions.can_reply(viewer, thread),
         permissions.can_mark_solution(viewer, thread),
         permissions.can_report(viewer),

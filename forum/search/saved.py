@@ -84,8 +84,7 @@ def params_from_args(args, problems: list[str] | None = None) -> SearchParams:
 
 
 def _thread_arg(args) -> int | None:
-    raw = args.get("thread", "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+    return whole_number(args.get("thread", "").strip())
 
 
 def normalised_query(args) -> str:

@@ -109,6 +109,8 @@ def forum_urls(app, db_session):
             continue
         arguments = {}
         for name in rule.arguments:
+            if name in (rule.defaults or {}):
+                continue  # fixed by the route itself (a feed's format), not by the address
             converter = rule._converters[name]
             if name in values:
                 arguments[name] = values[name]
