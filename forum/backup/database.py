@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, inspect, select, text
@@ -24,6 +26,7 @@ FILE_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 # A forum holding any of these is not empty: a restore replaces it only when forced.
 CONTENT_TABLES = ("user_account", "thread", "project", "event")
 PG_LIB = Path("/usr/lib/postgresql")
+LOCK_TIMEOUT = 30  # seconds a restore waits for a lock on a table it replaces
 
 
 @dataclass
@@ -193,19 +196,47 @@ def dump_postgres(engine: Engine, url: str, target: Path, bin_dir: str | None) -
     return Snapshot(counts, revision, names, {"pg_dump": version, "server_major": str(major)})
 
 
+def _cancel_if_blocked(engine: Engine, application_name: str) -> bool:
+    """Cancel the restore's statement once it has waited LOCK_TIMEOUT seconds for a lock."""
+    query = text(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE application_name = :name "
+        "AND wait_event_type = 'Lock' AND clock_timestamp() - query_start > :wait"
+    )
+    wait = timedelta(seconds=LOCK_TIMEOUT)
+    with engine.connect() as connection:
+        return bool(connection.execute(query, {"name": application_name, "wait": wait}).all())
+
+
 def restore_postgres(backup_file: Path, url: str, dumped_by: str, bin_dir: str | None) -> None:
-    """pg_restore in one transaction, replacing the forum's tables: on an error nothing changes."""
+    """pg_restore in one transaction, replacing the forum's tables: on an error nothing changes.
+    It must drop the tables, so a transaction still open on them (a running forum) would keep it
+    waiting for ever; the archive sets lock_timeout to 0 itself, so this watches and cancels."""
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
             major = _server_major(connection)
+        tool, _version = find_pg_tool("pg_restore", max(major, _major(dumped_by)), bin_dir)
+        address, env = _libpq(url)
+        env["PGAPPNAME"] = application_name = f"forum-restore-{secrets.token_hex(4)}"
+        options = ["--clean", "--if-exists", "--no-owner", "--no-privileges"]
+        options += ["--single-transaction", "--exit-on-error", f"--dbname={address}"]
+        process = subprocess.Popen(
+            [str(tool), *options, str(backup_file)], env=env, stderr=subprocess.PIPE, text=True
+        )
+        cancelled = False
+        while process.poll() is None:
+            try:
+                process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                cancelled = cancelled or _cancel_if_blocked(engine, application_name)
+        errors = process.stderr.read().strip()
+        process.stderr.close()
     finally:
         engine.dispose()
-    tool, _version = find_pg_tool("pg_restore", max(major, _major(dumped_by)), bin_dir)
-    address, env = _libpq(url)
-    options = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"]
-    _run(
-        [str(tool), *options, "--exit-on-error", f"--dbname={address}", str(backup_file)],
-        env,
-        "pg_restore",
-    )
+    if cancelled:
+        raise BackupError(
+            f"The database is in use (a transaction held its tables for {LOCK_TIMEOUT} s): "
+            "stop the forum's web and worker processes, then restore. Nothing was changed."
+        )
+    if process.returncode != 0:
+        raise BackupError(f"pg_restore failed: {errors or process.returncode}")

@@ -209,6 +209,7 @@ def test_restore_refuses_a_forum_with_content_unless_forced(app, runner, db_sess
     with app.test_request_context("/"):
         make_thread(db_session, author, title="Efter säkerhetskopian")
     threads = counts(app)["thread"]
+    db_session.close()  # the restore drops PostgreSQL's tables: no transaction may hold them
 
     result = runner.invoke(args=["forum", "restore", str(tmp_path / "backup")])
     assert result.exit_code == 1 and "add --force" in result.output
@@ -298,3 +299,22 @@ def test_without_pg_dump_the_backup_says_what_to_install(app_settings, tmp_path)
     assert result.exit_code == 1
     assert "pg_dump" in result.output and "or newer is needed in" in result.output
     assert "FORUM_PG_BIN_DIR" in result.output
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="only pg_restore drops the tables it replaces")
+def test_a_restore_into_a_database_in_use_stops_and_changes_nothing(
+    app, runner, db_session, tmp_path, monkeypatch
+):
+    with app.test_request_context("/"):
+        make_thread(db_session, make_user(db_session), title="Före säkerhetskopian")
+    assert runner.invoke(args=["forum", "backup", str(tmp_path / "backup")]).exit_code == 0
+    monkeypatch.setattr(database, "LOCK_TIMEOUT", 1)
+    db_session.close()
+    web_process = create_engine(POSTGRES_URL)
+    with web_process.connect() as busy, busy.begin():
+        busy.execute(text("SELECT count(*) FROM thread"))  # mid-request
+        result = runner.invoke(args=["forum", "restore", "--force", str(tmp_path / "backup")])
+    web_process.dispose()
+    assert result.exit_code == 1
+    assert "The database is in use" in result.output and "Nothing was changed" in result.output
+    assert counts(app)["thread"] == 1
