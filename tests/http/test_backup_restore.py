@@ -119,7 +119,8 @@ def pages_of(app, populated) -> dict[str, str]:
     paths = ["/", "/projects", "/lessons", "/events", f"/threads/{thread.id}-{thread.slug}"]
     paths += [f"/events/{event.id}", *(f"/search?q={word}" for word in SEARCHES)]
     shown = {path: page(client, path) for path in paths}
-    for path in (f"/events/{event.id}/recording/video", f"/events/{event.id}/slides"):
+    files = ("recording/video", "slides", "captions.vtt")
+    for path in (f"/events/{event.id}/{name}" for name in files):
         response = client.get(path)
         assert response.status_code == 200, path
         shown[path] = response.get_data()
