@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from ..search.cli import reindex_command
 from . import BackupError, create_backup, restore_backup
@@ -22,6 +23,8 @@ def backup_command(directory: Path) -> None:
     """Back up the database and the uploaded files into the new or empty DIRECTORY."""
     try:
         manifest = create_backup(current_app._get_current_object(), directory)
+    except OperationalError as exc:
+        raise click.ClickException(f"Cannot read the database: {exc.orig}") from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = sum(manifest.row_counts.values())
@@ -41,6 +44,8 @@ def restore_command(ctx: click.Context, directory: Path, force: bool) -> None:
     """Check the backup in DIRECTORY, restore its database and files, rebuild the search index."""
     try:
         restored = restore_backup(current_app._get_current_object(), directory, force=force)
+    except OperationalError as exc:
+        raise click.ClickException(f"Cannot reach the database: {exc.orig}") from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     manifest = restored.manifest
