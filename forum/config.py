@@ -87,6 +87,10 @@ class Config:
     UPLOAD_MAX_MB = 500
     UPLOAD_SLIDES_MAX_MB = 50
 
+    # Backups of PostgreSQL: the directory of pg_dump and pg_restore (unset: Debian's newest
+    # /usr/lib/postgresql/<version>/bin that suits the server, else the PATH).
+    PG_BIN_DIR: str | None = None
+
     RATELIMIT_ENABLED = True
     # Where the limits count (limits' syntax); unset: REDIS_URL's Redis, else this process's memory.
     # Several processes need a shared storage, or each counts on its own (ratelimit_storage_uri).
