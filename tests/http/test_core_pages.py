@@ -29,7 +29,7 @@ def test_home_lists_three_themes_in_swedish_by_default(client):
     assert '<html lang="sv">' in html
     for name in THEMES_SV:
         assert name in html
-    assert 'hx-boost="true"' in html
+    assert 'data-hx-boost="true"' in html
     assert 'action="/search" method="get"' in html
 
 

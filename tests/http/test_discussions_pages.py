@@ -149,7 +149,7 @@ def test_theme_page_load_more_with_htmx(client, db_session, author):
     fragment = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in fragment
     assert fragment.count('class="thread-row') == 2
-    assert 'id="load-more"' in fragment and 'hx-swap-oob="true"' in fragment
+    assert 'id="load-more"' in fragment and 'data-hx-swap-oob="true"' in fragment
     assert "HX-Request" in response.headers["Vary"]
 
 

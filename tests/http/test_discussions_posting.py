@@ -42,7 +42,7 @@ def test_new_thread_form_preselects_theme(client, db_session, author):
     )
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert '<option selected value="resilienta-halsosamma-samhallen">' in html
-    assert 'name="submission_key"' in html and 'hx-post="/threads/preview"' in html
+    assert 'name="submission_key"' in html and 'data-hx-post="/threads/preview"' in html
     assert client.get("/t/no-such-theme/new").status_code == 404
 
 
@@ -171,7 +171,7 @@ def test_reply_with_htmx_returns_the_post_and_a_fresh_form(client, db_session, a
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith("<article") and "<strong>htmx</strong>" in html
-    assert 'id="reply-form"' in html and 'hx-swap-oob="true"' in html
+    assert 'id="reply-form"' in html and 'data-hx-swap-oob="true"' in html
     assert KEY not in html  # the fresh form carries a new submission key
     assert "Ett **htmx**-svar</textarea>" not in html
 
@@ -283,7 +283,7 @@ def test_inline_edit_with_htmx(client, db_session, author):
         f'<article id="post-{post_id}" class="post post-editing">' in html
         and "Första versionen</textarea>" in html
     )
-    assert f'hx-get="/posts/{post_id}"' in html  # cancel brings the post back
+    assert f'data-hx-get="/posts/{post_id}"' in html  # cancel brings the post back
     saved = client.post(
         f"/posts/{post_id}/edit",
         data={
@@ -296,7 +296,7 @@ def test_inline_edit_with_htmx(client, db_session, author):
     html = saved.get_data(as_text=True)
     assert saved.status_code == 200 and "<html" not in html
     assert "Andra versionen" in html and ">edited<" in html
-    assert 'id="thread-title" hx-swap-oob="true"' in html and "uppdaterad" in html
+    assert 'id="thread-title" data-hx-swap-oob="true"' in html and "uppdaterad" in html
     cancel = client.get(f"/posts/{post_id}", headers=HX).get_data(as_text=True)
     assert cancel.lstrip().startswith(f'<article id="post-{post_id}"')
 

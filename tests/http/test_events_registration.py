@@ -64,10 +64,10 @@ def test_htmx_gets_the_fragment_and_the_live_region(client, db_session, seminar)
     assert answer.status_code == 200 and "<html" not in html
     assert 'id="event-registration"' in html
     assert re.search(
-        r'<div id="registration-live" hx-swap-oob="innerHTML">You are registered', html
+        r'<div id="registration-live" data-hx-swap-oob="innerHTML">You are registered', html
     )
     assert "autofocus" in html
-    assert 'id="event-join" hx-swap-oob="true"' in html and "meet.example.org/t2030" in html
+    assert 'id="event-join" data-hx-swap-oob="true"' in html and "meet.example.org/t2030" in html
     answer = client.post(f"/events/{seminar.id}/unregister", headers=HX)
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and "Your registration was cancelled." in html

@@ -113,7 +113,7 @@ def test_replies_are_grouped_and_marked_read_in_place(client, db_session, world)
     html = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and 'id="notification-list"' in html
     assert "3 replies in “Gröna tak i Augustenborg”" in html and "is-unread" not in html
-    assert 'hx-swap-oob="true"' in html and 'id="notification-count"' not in html
+    assert 'data-hx-swap-oob="true"' in html and 'id="notification-count"' not in html
 
 
 def test_mark_all_read_without_javascript(client, db_session, world):
@@ -149,7 +149,7 @@ def test_watch_a_theme_plainly_and_with_htmx(client, db_session, world):
     swapped = client.post("/watch", data={**form, "level": "muted"}, headers={**EN, **HX})
     html = swapped.get_data(as_text=True)
     assert '<option selected value="muted">' in html
-    assert 'hx-swap-oob="innerHTML">You muted this' in html
+    assert 'data-hx-swap-oob="innerHTML">You muted this' in html
     assert client.post("/watch", data={**form, "level": "loud"}).status_code == 400
     unknown = {**form, "target_key": "999999", "level": "watching"}
     assert client.post("/watch", data=unknown).status_code == 404

@@ -82,7 +82,7 @@ class _Inline(HTMLParser):
         if tag == "style":
             self.found.append("<style>")
         for name in names:
-            if name == "style" or name.startswith(("on", "hx-on")):
+            if name == "style" or name.startswith(("on", "hx-on", "data-hx-on")):
                 self.found.append(f"<{tag} {name}>")
         href = dict(attrs).get("href") or ""
         if href.lower().startswith("javascript:"):
