@@ -9,8 +9,8 @@ PORT ?= 5000
 WORKERS ?= 2
 export FLASK_APP := forum:create_app
 
-.PHONY: run dev lint test test-pg soak translations compile-translations setup db bench chromium \
-	redis-server clean
+.PHONY: run dev lint test test-pg soak translations compile-translations setup db bench bench-cpu \
+	chromium redis-server clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -115,18 +115,26 @@ schema: | $(PY)
 	$(BIN)/ruff format --quiet migrations
 	$(BIN)/ruff check --quiet migrations
 
-# Page speed against a bare reference app in the same run (bench/pages_bench.py, with wrk), then
+# CPU time per request of each page and of the bare reference app, in one process (bench/cpu.py):
+# the figure that holds on a busy machine; then page speed against the reference app in the same
+# run (bench/pages_bench.py, with wrk), then
 # search performance on a generated forum (BENCH_POSTS=100000 by default; see bench/search_bench.py),
 # then seconds from a reply's commit to its being found, with 16 members writing (bench/commit_to_search.py),
 # and the seconds the worker takes to repair a damaged index (bench/self_repair.py); then a daily
 # digest for 5,000 members, built and handed to a local SMTP server (bench/digest_bench.py).
 bench: $(VENV)/.installed-test compile-translations
 	@command -v wrk >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk)
+	$(PY) -m bench.cpu
 	$(PY) -m bench.pages_bench
 	$(PY) -m bench.search_bench
 	$(PY) -m bench.commit_to_search
 	$(PY) -m bench.self_repair
 	$(PY) -m bench.digest_bench
+
+# Only the CPU time per request (BENCH_CPU_DIR=dir keeps the generated forum for the next run;
+# `$(PY) -m bench.cpu --profile "thread, 30 posts, logged in"` profiles one page).
+bench-cpu: $(VENV)/.installed-test compile-translations
+	$(PY) -m bench.cpu
 
 # Search relevance: nDCG@10 and Recall@10 per labelled corpus and analysis variant.
 search-eval: $(VENV)/.installed

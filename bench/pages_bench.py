@@ -64,6 +64,35 @@ def add_long_thread(path: Path, posts: int = 30) -> None:
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
+def build_forum(tmp: Path, env: dict, posts: int) -> tuple[int, str]:
+    """Generate ``posts`` posts and the 30-post thread into ``env``'s forum, with the demo content
+    and the bench member; the number of generated posts and the member's password."""
+    data = tmp / "posts.jsonl.gz"
+    count = generate(data, posts)
+    add_long_thread(data)
+    subprocess.run(
+        [str(BIN / "alembic"), "upgrade", "head"],
+        env=env,
+        check=True,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        timeout=600,
+    )
+    run(env, "forum", "seed", "--demo")
+    run(env, "forum", "import", str(data), "--theme", THEME)
+    created = subprocess.run(
+        [str(BIN / "flask"), "forum", "create-user", "--email", LOGIN[0], "--name", LOGIN[1]]
+        + ["--generate-password"],
+        env=env,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    return count, re.search(r"Password: (\S+)", created).group(1)
+
+
 def pages(database: Path) -> dict[str, str]:
     """The forum paths measured, found in the generated database."""
     with sqlite3.connect(database) as connection:
@@ -143,8 +172,8 @@ def worker_memory(master: subprocess.Popen) -> list[tuple[int, int]]:
 
 
 def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
-    thread_id = re.search(r"/threads/(\d+)", thread_path).group(1)
     """Replies posted by the bench member while wrk reads; the number of replies written."""
+    thread_id = re.search(r"/threads/(\d+)", thread_path).group(1)
     stop_at = time.monotonic() + seconds
     written = [0]
 
@@ -154,14 +183,15 @@ def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
         n = 0
         while time.monotonic() < stop_at:
             page = opener.open(base + thread_path, timeout=30).read().decode()
-            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            form = page[page.index('id="reply-form"') :]
+            fields = dict(re.findall(r'name="(reply-[\w]+)" type="hidden" value="([^"]*)"', form))
             n += 1
-            body = f"Svar {n} i bänkprovet: fjärrvärme, solceller och kompost."
-            data = urllib.parse.urlencode({"csrf_token": token, "body": body}).encode()
+            fields["reply-body"] = f"Svar {n} i bänkprovet: fjärrvärme, solceller och kompost."
+            data = urllib.parse.urlencode(fields).encode()
             try:
                 opener.open(f"{base}/threads/{thread_id}/replies", data=data, timeout=30)
             except urllib.error.HTTPError:
-                pass
+                continue
             written[0] += 1
 
     writer = threading.Thread(target=write, daemon=True)
@@ -183,30 +213,7 @@ def main() -> None:
     env = {**bench_env(tmp), "BENCH_DATABASE": str(database)}
     forum = reference = None
     try:
-        data = tmp / "posts.jsonl.gz"
-        count = generate(data, POSTS)
-        add_long_thread(data)
-        subprocess.run(
-            [str(BIN / "alembic"), "upgrade", "head"],
-            env=env,
-            check=True,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            timeout=600,
-        )
-        run(env, "forum", "seed", "--demo")
-        run(env, "forum", "import", str(data), "--theme", THEME)
-        created = subprocess.run(
-            [str(BIN / "flask"), "forum", "create-user", "--email", LOGIN[0], "--name", LOGIN[1]]
-            + ["--generate-password"],
-            env=env,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            timeout=120,
-        ).stdout
-        password = re.search(r"Password: (\S+)", created).group(1)
+        count, password = build_forum(tmp, env, POSTS)
         paths = pages(database)
         forum_port, reference_port = free_port(), free_port()
         forum = serve("forum:create_app()", forum_port, env)
