@@ -20,7 +20,6 @@ from ..core.models import Theme
 from ..discussions import queries as discussion_queries
 from ..discussions import service as discussions
 from ..discussions.contributions import thread_location
-from ..discussions.forms import ReplyForm
 from ..discussions.models import Thread
 from ..domain import DomainError, InvalidInput
 from ..i18n import in_language
@@ -115,7 +114,7 @@ def discussion_context(session: Session, event: Event) -> dict:
         if thread is not None
         else None
     )
-    return {"thread": thread, "view": view, "form": ReplyForm()}
+    return {"thread": thread, "view": view, "form": None}
 
 
 @thread_location.provide

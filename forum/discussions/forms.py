@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -12,15 +10,12 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..web.forms import MENTIONS
+from ..web.fragments import csrf_token, new_submission_key, submission_key_or_hole
 from .service import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def new_submission_key() -> str:
-    return secrets.token_urlsafe(24)
 
 
 def language_choices():
@@ -103,6 +98,16 @@ class ReplyForm(FlaskForm):
     body = _body_field(_l("Your reply"))
     language = SelectField(_l("Language of the text"), choices=language_choices(), default="")
     submission_key = _key_field()
+
+
+def blank_reply_form() -> ReplyForm:
+    """An empty reply form for a cached fragment (``_reply_section.html``): its CSRF token and
+    submission key are holes that each use of the fragment fills with new values."""
+    form = ReplyForm(formdata=None)
+    form.submission_key.data = submission_key_or_hole()
+    if form.meta.csrf:  # (switched off in some tests)
+        form.csrf_token.current_token = csrf_token()
+    return form
 
 
 class EditPostForm(FlaskForm):

@@ -36,7 +36,7 @@ from ..web.previews import Preview, render_preview
 from . import queries, service
 from .contributions import new_thread_form
 from .errors import InvalidContent
-from .forms import ReplyForm, ThreadForm
+from .forms import ReplyForm, ThreadForm, blank_reply_form
 from .limits import posting_rate_limit
 from .loaders import get_theme_or_404, load_visible_thread
 from .models import Post, Thread
@@ -48,7 +48,9 @@ bp = Blueprint("discussions", __name__)
 @bp.record_once
 def _register_template_helpers(state) -> None:
     """Globals (not a context processor) so that imported macros see them too."""
-    register_template_globals(state.app, "discussions", TEMPLATE_HELPERS)
+    register_template_globals(
+        state.app, "discussions", {**TEMPLATE_HELPERS, "blank_reply_form": blank_reply_form}
+    )
 
 
 # --- theme page ---------------------------------------------------------------------------------
@@ -117,13 +119,14 @@ def thread_context(
         fail(
             404, _("This page does not exist: the thread has %(pages)d page(s).", pages=view.pages)
         )
-    form = form or ReplyForm()
     quote_id = whole_number(quote_id)
-    if quote_id is not None and not form.body.data:
+    if quote_id is not None and form is None:
         quoted = session.get(Post, quote_id)
         if quoted is not None and quoted.thread_id == thread.id and quoted.is_visible:
             author = queries.users_by_id(session, [quoted.author_id]).get(quoted.author_id)
+            form = ReplyForm()
             form.body.data = quote_text(quoted, author)
+    # No form: the reply section shows the empty one, cached (``_reply_section.html``).
     return {"view": view, "thread": thread, "form": form}
 
 

@@ -16,7 +16,6 @@ from .. import permissions
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..discussions import queries as discussion_queries
-from ..discussions.forms import ReplyForm
 from ..discussions.models import Thread
 from ..i18n import current_language
 from ..markup import plain_text
@@ -196,7 +195,7 @@ def lesson_detail(lesson_id: int, lesson: Lesson, slug: str | None = None):
         **lesson_context(session, lesson),
         thread=thread,
         view=view,
-        form=ReplyForm(),
+        form=None,
     )
 
 

@@ -10,7 +10,9 @@ What differs between readers is in the key too: a member's controls below a post
 what that member may do with it (edit, delete, mark, report, moderate) and their own marks, so
 two members share an entry only when they would see the same controls. A CSRF token is never
 stored: a cached fragment keeps a hole in its place, filled with the current reader's token
-each time the fragment is used.
+each time the fragment is used. A form's one-time submission key (which makes a double submit
+post once) has a hole of its own, filled with a new key at every use and at every place: no two
+readers, requests or forms ever share one.
 
 The digest of the template sources, taken when the application starts, is part of every key, so
 a deploy that changes a template never serves the old markup. In debug mode or with
@@ -21,6 +23,8 @@ process there.
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
 import threading
 from contextvars import ContextVar
 from pathlib import Path
@@ -36,6 +40,9 @@ from .paths import path_for
 _EXTENSION = "forum_fragments"
 # Where a shared fragment has a CSRF token: replaced by the reader's token each time it is used.
 TOKEN_HOLE = "csrf-token-hole-5b1e0c"
+# Where a shared fragment has a one-time submission key: a new key at each place, at each use.
+KEY_HOLE = "submission-key-hole-9d3a7f"
+_HOLES = re.compile(f"{TOKEN_HOLE}|{KEY_HOLE}")
 _leaving_holes: ContextVar[bool] = ContextVar("leaving_holes", default=False)
 
 
@@ -111,11 +118,26 @@ def csrf_token() -> str:
     return TOKEN_HOLE if _leaving_holes.get() else generate_csrf()
 
 
+def new_submission_key() -> str:
+    """A form's one-time key (the service refuses a second post with the same key)."""
+    return secrets.token_urlsafe(24)
+
+
+def submission_key_or_hole() -> str:
+    """A new submission key, or the hole a cached fragment keeps in its place."""
+    return KEY_HOLE if _leaving_holes.get() else new_submission_key()
+
+
+def _fill(match: re.Match) -> str:
+    return generate_csrf() if match.group() == TOKEN_HOLE else new_submission_key()
+
+
 def cached_fragment(*key, caller) -> Markup:
     """``{% call cached_fragment(...key) %}markup{% endcall %}``: the block runs on a miss only.
 
     A CSRF token in the block is rendered as a hole, which every use fills with the current
-    reader's token: one reader's token never reaches another, even in a form cached for many."""
+    reader's token: one reader's token never reaches another, even in a form cached for many.
+    Submission keys (``submission_key_or_hole``) likewise, each hole with a new key."""
 
     def render() -> str:
         reset = _leaving_holes.set(True)
@@ -125,6 +147,8 @@ def cached_fragment(*key, caller) -> Markup:
             _leaving_holes.reset(reset)
 
     markup = fragments().get_or_render(key, render)
-    if TOKEN_HOLE in markup and not _leaving_holes.get():  # inside a shared fragment: keep it
-        return Markup(markup.replace(TOKEN_HOLE, generate_csrf()))
+    if _leaving_holes.get():  # inside a shared fragment: its holes stay for the outer one's use
+        return markup
+    if TOKEN_HOLE in markup or KEY_HOLE in markup:
+        return Markup(_HOLES.sub(_fill, markup))
     return markup
