@@ -1,36 +1,47 @@
-"""Themes and goals as every area reads them: one query each, in display order."""
+"""Themes and goals as every area reads them: one query each, in display order.
+
+The statements are built once and run with parameters: every page reads themes or goals, and
+building a statement (and its cache key) costs several times more than running one of these.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from .models import Goal, Theme
 
+_THEMES = select(Theme).order_by(Theme.position)
+_GOALS = select(Goal).order_by(Goal.number)
+_THEME_BY_SLUG = select(Theme).where(Theme.slug == bindparam("slug"))
+
 
 def all_themes(session: Session) -> list[Theme]:
     """Every theme in the order the forum shows them."""
-    return list(session.exec(select(Theme).order_by(Theme.position)))
+    return list(session.exec(_THEMES))
 
 
 def all_goals(session: Session) -> list[Goal]:
     """The 17 goals by number."""
-    return list(session.exec(select(Goal).order_by(Goal.number)))
+    return list(session.exec(_GOALS))
 
 
 def theme_by_slug(session: Session, slug: str) -> Theme | None:
-    return session.exec(select(Theme).where(Theme.slug == slug)).first()
+    return session.exec(_THEME_BY_SLUG, params={"slug": slug}).first()
 
 
 def themes_by_id(session: Session) -> dict[int, Theme]:
-    return {theme.id: theme for theme in session.exec(select(Theme))}
+    return {theme.id: theme for theme in session.exec(_THEMES)}
 
 
 def themes_by_slug(session: Session) -> dict[str, Theme]:
-    return {theme.slug: theme for theme in session.exec(select(Theme))}
+    return {theme.slug: theme for theme in session.exec(_THEMES)}
 
 
 def goals_by_number(session: Session) -> dict[int, Goal]:
-    return {goal.number: goal for goal in session.exec(select(Goal))}
+    return {goal.number: goal for goal in session.exec(_GOALS)}
 
 
 def unknown_goal_ids(session: Session, goal_ids) -> set[int]:
@@ -41,12 +52,17 @@ def unknown_goal_ids(session: Session, goal_ids) -> set[int]:
     return wanted - set(session.exec(select(Goal.id).where(Goal.id.in_(wanted))))
 
 
-def goals_linked(session: Session, link_table, owner_column, owner_id: int) -> list[Goal]:
-    """The goals of one thread, project or lesson through its link table, by number."""
-    query = (
+@cache
+def _linked_goals(link_table, owner_name: str):
+    return (
         select(Goal)
         .join(link_table, link_table.goal_id == Goal.id)
-        .where(owner_column == owner_id)
+        .where(getattr(link_table, owner_name) == bindparam("owner_id"))
         .order_by(Goal.number)
     )
-    return list(session.exec(query))
+
+
+def goals_linked(session: Session, link_table, owner_column, owner_id: int) -> list[Goal]:
+    """The goals of one thread, project or lesson through its link table, by number."""
+    statement = _linked_goals(link_table, owner_column.key)
+    return list(session.exec(statement, params={"owner_id": owner_id}))

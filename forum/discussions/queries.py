@@ -7,8 +7,9 @@ GET requests only ever call these functions: nothing here writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from ..accounts.models import User
@@ -83,11 +84,37 @@ class ThreadView:
         return max(1, -(-self.total_posts // self.per_page))
 
 
+# The statements every list and thread page runs, built once and run with parameters: building a
+# statement (and its cache key) costs several times more than running one of these.
+_USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
+_GOALS_OF_THREADS = (
+    select(ThreadGoal.thread_id, Goal)
+    .join(Goal, Goal.id == ThreadGoal.goal_id)
+    .where(ThreadGoal.thread_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Goal.number)
+)
+_PAGE_OF_POSTS = (
+    select(Post)
+    .where(Post.thread_id == bindparam("thread_id"))
+    .order_by(Post.id)
+    .offset(bindparam("offset"))
+    .limit(bindparam("limit"))
+)
+_POST_COUNT_AND_FIRST = select(func.count(Post.id), func.min(Post.id)).where(
+    Post.thread_id == bindparam("thread_id")
+)
+_MARKED_USEFUL = select(Reaction.post_id).where(
+    Reaction.user_id == bindparam("user_id"),
+    Reaction.kind == USEFUL,
+    Reaction.post_id.in_(bindparam("ids", expanding=True)),
+)
+
+
 def users_by_id(session: Session, ids) -> dict[int, User]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return {u.id: u for u in session.exec(select(User).where(User.id.in_(ids)))}
+    return {u.id: u for u in session.exec(_USERS, params={"ids": sorted(ids)})}
 
 
 def goals_by_thread(session: Session, thread_ids) -> dict[int, list[Goal]]:
@@ -95,12 +122,7 @@ def goals_by_thread(session: Session, thread_ids) -> dict[int, list[Goal]]:
     result: dict[int, list[Goal]] = {tid: [] for tid in thread_ids}
     if not thread_ids:
         return result
-    rows = session.exec(
-        select(ThreadGoal.thread_id, Goal)
-        .join(Goal, Goal.id == ThreadGoal.goal_id)
-        .where(ThreadGoal.thread_id.in_(thread_ids))
-        .order_by(Goal.number)
-    )
+    rows = session.exec(_GOALS_OF_THREADS, params={"ids": thread_ids})
     for thread_id, goal in rows:
         result[thread_id].append(goal)
     return result
@@ -131,37 +153,61 @@ def list_threads(
     per_page: int = THREADS_PER_PAGE,
 ) -> ThreadListPage:
     """One page of a theme's threads: pinned first, then by the chosen sort."""
+    sort = filters.sort if filters.sort in SORTS else "activity"
+    count, rows = _thread_list_statements(
+        theme is not None, bool(filters.goal), bool(filters.language), filters.solved, sort
+    )
+    params = {
+        "theme_id": theme.id if theme is not None else None,
+        "goal": filters.goal,
+        "language": filters.language,
+    }
+    total = session.exec(count, params=params).one()
+    window = {**params, "offset": (page - 1) * per_page, "limit": per_page}
+    threads = list(session.exec(rows, params=window))
+    return _list_page(session, threads, page=page, total=total, per_page=per_page)
+
+
+@cache
+def _thread_list_statements(
+    by_theme: bool, by_goal: bool, by_language: bool, solved: bool | None, sort: str
+):
+    """The count and the page of one shape of thread list (a few dozen shapes in all), built
+    once and run with the values as parameters."""
     query = _listed(select(Thread))
-    if theme is not None:
-        query = query.where(Thread.theme_id == theme.id)
-    if filters.goal:
+    if by_theme:
+        query = query.where(Thread.theme_id == bindparam("theme_id"))
+    if by_goal:
         query = query.where(
             Thread.id.in_(
                 select(ThreadGoal.thread_id)
                 .join(Goal, Goal.id == ThreadGoal.goal_id)
-                .where(Goal.number == filters.goal)
+                .where(Goal.number == bindparam("goal"))
             )
         )
-    if filters.language:
-        query = query.where(Thread.language == filters.language)
-    if filters.solved is True:
+    if by_language:
+        query = query.where(Thread.language == bindparam("language"))
+    if solved is True:
         query = query.where(Thread.solution_post_id.is_not(None))
-    elif filters.solved is False:
+    elif solved is False:
         query = query.where(Thread.solution_post_id.is_(None))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    order = (Thread.pinned.desc(), *SORTS.get(filters.sort, SORTS["activity"]))
-    threads = list(
-        session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page))
+    count = select(func.count()).select_from(query.subquery())
+    order = (Thread.pinned.desc(), *SORTS[sort])
+    return count, query.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit"))
+
+
+_LATEST_THREADS = (
+    _listed(select(Thread))
+    .order_by(
+        Thread.featured.desc(), Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()
     )
-    return _list_page(session, threads, page=page, total=total, per_page=per_page)
+    .limit(bindparam("limit"))
+)
 
 
 def latest_threads(*, session: Session, limit: int = 10) -> ThreadListPage:
     """Across all themes for the home page: featured, then pinned, then recent activity."""
-    query = _listed(select(Thread)).order_by(
-        Thread.featured.desc(), Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()
-    )
-    threads = list(session.exec(query.limit(limit)))
+    threads = list(session.exec(_LATEST_THREADS, params={"limit": limit}))
     return _list_page(session, threads, page=1, total=len(threads), per_page=limit)
 
 
@@ -187,18 +233,19 @@ class ThemeStats:
     last_post_at: object
 
 
+_THEME_STATS = _listed(
+    select(
+        Thread.theme_id,
+        func.count(Thread.id),
+        func.coalesce(func.sum(Thread.post_count), 0),
+        func.max(Thread.last_post_at),
+    )
+).group_by(Thread.theme_id)
+
+
 def theme_overview(*, session: Session) -> list[ThemeStats]:
     """The themes with thread and post counts and latest activity, in one grouped statement."""
-    rows = session.exec(
-        _listed(
-            select(
-                Thread.theme_id,
-                func.count(Thread.id),
-                func.coalesce(func.sum(Thread.post_count), 0),
-                func.max(Thread.last_post_at),
-            )
-        ).group_by(Thread.theme_id)
-    ).all()
+    rows = session.exec(_THEME_STATS).all()
     stats = {theme_id: (count, posts, last) for theme_id, count, posts, last in rows}
     return [
         ThemeStats(theme, *stats.get(theme.id, (0, 0, None)))
@@ -210,18 +257,9 @@ def thread_view(
     *, session: Session, thread: Thread, viewer, page: int = 1, per_page: int = POSTS_PER_PAGE
 ) -> ThreadView:
     """Everything the thread page shows, in a fixed number of statements."""
-    posts = list(
-        session.exec(
-            select(Post)
-            .where(Post.thread_id == thread.id)
-            .order_by(Post.id)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-        )
-    )
-    total, first_id = session.exec(
-        select(func.count(Post.id), func.min(Post.id)).where(Post.thread_id == thread.id)
-    ).one()
+    window = {"thread_id": thread.id, "offset": (page - 1) * per_page, "limit": per_page}
+    posts = list(session.exec(_PAGE_OF_POSTS, params=window))
+    total, first_id = session.exec(_POST_COUNT_AND_FIRST, params={"thread_id": thread.id}).one()
     first_post = posts[0] if posts and posts[0].id == first_id else None
     solution = None
     if thread.solution_post_id is not None:
@@ -239,15 +277,7 @@ def thread_view(
     viewer_id = getattr(viewer, "id", None) if getattr(viewer, "is_authenticated", False) else None
     post_ids = [p.id for p in posts] + ([solution.id] if solution else [])
     if viewer_id is not None and post_ids:
-        marked = set(
-            session.exec(
-                select(Reaction.post_id).where(
-                    Reaction.user_id == viewer_id,
-                    Reaction.kind == USEFUL,
-                    Reaction.post_id.in_(post_ids),
-                )
-            )
-        )
+        marked = set(session.exec(_MARKED_USEFUL, params={"user_id": viewer_id, "ids": post_ids}))
     return ThreadView(
         thread=thread,
         theme=session.get(Theme, thread.theme_id),

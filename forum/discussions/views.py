@@ -134,7 +134,10 @@ def thread_context(
 @bp.get("/threads/<int:thread_id>")
 def thread_page(thread_id: int, slug: str | None = None):
     session = get_session()
-    if session.get(Thread, thread_id) is None:
+    # Held here: the session's identity map keeps objects weakly, and the loader below would
+    # otherwise read the thread a second time.
+    found = session.get(Thread, thread_id)
+    if found is None:
         merged_into = queries.thread_merged_into(session, thread_id)
         if merged_into is not None:  # moderation merged it: its posts live on over there
             return redirect(thread_url(merged_into), 301)

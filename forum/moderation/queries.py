@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, tuple_
+from sqlalchemy import bindparam, func, tuple_
 from sqlmodel import Session, select
 
 from .. import permissions
@@ -221,13 +221,23 @@ def open_report_by(*, session: Session, user, item_type: str, item_id: int) -> R
     ).first()
 
 
+# Built once, run with the member's id: every thread page and every member's header asks them,
+# and building a statement costs several times more than running one of these.
+_OPEN_REPORTS_BY = select(Report).where(
+    Report.reporter_id == bindparam("user_id"), Report.status == ReportStatus.open
+)
+_UNACKNOWLEDGED_WARNINGS = (
+    select(UserWarning)
+    .where(UserWarning.user_id == bindparam("user_id"), UserWarning.acknowledged_at.is_(None))
+    .order_by(UserWarning.id)
+)
+
+
 def open_reports_by(*, session: Session, user) -> dict[tuple[str, int], Report]:
     """All open reports of ``user``, keyed by (item type, item id): one query for a whole page."""
     if not permissions.is_member(user):
         return {}
-    reports = session.exec(
-        select(Report).where(Report.reporter_id == user.id, Report.status == ReportStatus.open)
-    )
+    reports = session.exec(_OPEN_REPORTS_BY, params={"user_id": user.id})
     return {(r.item_type, r.item_id): r for r in reports}
 
 
@@ -235,13 +245,7 @@ def open_reports_by(*, session: Session, user) -> dict[tuple[str, int], Report]:
 def unacknowledged_warnings(*, session: Session, user) -> list[UserWarning]:
     if not permissions.is_member(user):
         return []
-    return list(
-        session.exec(
-            select(UserWarning)
-            .where(UserWarning.user_id == user.id, UserWarning.acknowledged_at.is_(None))
-            .order_by(UserWarning.id)
-        )
-    )
+    return list(session.exec(_UNACKNOWLEDGED_WARNINGS, params={"user_id": user.id}))
 
 
 def active_suspension(*, session: Session, user) -> Suspension | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, update
+from sqlalchemy import bindparam, delete, func, update
 from sqlmodel import Session, select
 
 from .. import permissions
@@ -47,14 +47,17 @@ MAX_SAVED_SEARCHES = 20  # per member: bounds the work of matching every new thr
 
 
 # --- watching -----------------------------------------------------------------------------------
+# Built once: the watch control of every page a member reads asks for it.
+_WATCH_ROW = select(Watch).where(
+    Watch.user_id == bindparam("user_id"),
+    Watch.target_type == bindparam("target_type"),
+    Watch.target_key == bindparam("target_key"),
+)
+
+
 def _watch_row(session: Session, user_id: int, target_type: str, target_key: str) -> Watch | None:
-    return session.exec(
-        select(Watch).where(
-            Watch.user_id == user_id,
-            Watch.target_type == target_type,
-            Watch.target_key == target_key,
-        )
-    ).first()
+    params = {"user_id": user_id, "target_type": target_type, "target_key": target_key}
+    return session.exec(_WATCH_ROW, params=params).first()
 
 
 def watch_level(*, session: Session, user, target_type: str, target_key) -> str | None:
