@@ -10,10 +10,11 @@ time one request takes in its process does not depend on that. So, in this one p
    log the member in through the login form;
 3. call each application exactly as gunicorn does (``app(environ, start_response)``, the answer
    read to its end and closed) with an environ prepared once per page, first to warm up, then in
-   ``BENCH_CPU_BATCHES`` batches (10) of ``BENCH_CPU_REQUESTS`` requests (20), the pages
-   interleaved batch by batch; print each page's ``time.process_time`` per request (best batch and
-   median batch) and its share of the reference (the reference's CPU ms over the page's: the
-   share of its requests per second a CPU-bound server would reach).
+   ``BENCH_CPU_BATCHES`` batches (10) of ``BENCH_CPU_REQUESTS`` requests (20) per page, the pages
+   taking turns request by request; print each page's ``time.process_time`` per request (best
+   and median batch) and its share of the reference (the median over batches of the reference's
+   CPU ms over the page's in the same batch: the share of the reference's requests per second a
+   CPU-bound server would reach).
 
 ``--profile PAGE`` runs cProfile over that page's requests instead and prints the functions with
 the most time of their own and with the most time below them. Background threads are switched off
@@ -128,26 +129,33 @@ def callers(env: dict, password: str) -> dict[str, Caller]:
 
 
 def measure(pages: dict[str, Caller]) -> dict[str, list[float]]:
+    """CPU ms per request of each page in each batch. Within a batch the pages take turns
+    request by request, so a busy moment of the machine falls on all of them alike."""
     for call in pages.values():
         for _ in range(WARM_UP):
             call()
     batches: dict[str, list[float]] = {name: [] for name in pages}
     for _ in range(BATCHES):
-        for name, call in pages.items():
-            started = time.process_time()
-            for _ in range(REQUESTS):
+        spent = dict.fromkeys(pages, 0.0)
+        for _ in range(REQUESTS):
+            for name, call in pages.items():
+                started = time.process_time()
                 call()
-            batches[name].append((time.process_time() - started) * 1000 / REQUESTS)
+                spent[name] += time.process_time() - started
+        for name, seconds in spent.items():
+            batches[name].append(seconds * 1000 / REQUESTS)
     return batches
 
 
 def report(batches: dict[str, list[float]]) -> None:
-    reference = min(batches[REFERENCE])
+    """Best and median batch of each page, and its share of the reference: the median over
+    batches of the reference's time over the page's in the same batch."""
+    reference = batches[REFERENCE]
     print(f"CPU ms per request, {BATCHES} batches of {REQUESTS}, load {os.getloadavg()[0]:.1f}")
     print(f"{'page':32} {'best':>7} {'median':>7} {'share':>6}")
     for name, samples in batches.items():
-        best = min(samples)
-        print(f"{name:32} {best:7.2f} {statistics.median(samples):7.2f} {reference / best:6.0%}")
+        share = statistics.median(r / s for r, s in zip(reference, samples, strict=True))
+        print(f"{name:32} {min(samples):7.2f} {statistics.median(samples):7.2f} {share:6.0%}")
 
 
 def profile(call: Caller, sort: str, lines: int = 35) -> None:

@@ -165,7 +165,9 @@ def list_threads(
     total = session.exec(count, params=params).one()
     window = {**params, "offset": (page - 1) * per_page, "limit": per_page}
     threads = list(session.exec(rows, params=window))
-    return _list_page(session, threads, page=page, total=total, per_page=per_page)
+    # A theme's list needs no other theme (and no statement to read them).
+    themes = {theme.id: theme} if theme is not None else None
+    return _list_page(session, threads, page=page, total=total, per_page=per_page, themes=themes)
 
 
 @cache
@@ -205,20 +207,31 @@ _LATEST_THREADS = (
 )
 
 
-def latest_threads(*, session: Session, limit: int = 10) -> ThreadListPage:
-    """Across all themes for the home page: featured, then pinned, then recent activity."""
+def latest_threads(
+    *, session: Session, limit: int = 10, themes: dict[int, Theme] | None = None
+) -> ThreadListPage:
+    """Across all themes for the home page: featured, then pinned, then recent activity.
+    ``themes``: every theme by id, when the caller has read them already."""
     threads = list(session.exec(_LATEST_THREADS, params={"limit": limit}))
-    return _list_page(session, threads, page=1, total=len(threads), per_page=limit)
+    return _list_page(session, threads, page=1, total=len(threads), per_page=limit, themes=themes)
 
 
 def _list_page(
-    session: Session, threads: list[Thread], *, page: int, total: int, per_page: int
+    session: Session,
+    threads: list[Thread],
+    *,
+    page: int,
+    total: int,
+    per_page: int,
+    themes: dict[int, Theme] | None = None,
 ) -> ThreadListPage:
+    if themes is None:
+        themes = core_queries.themes_by_id(session) if threads else {}
     return ThreadListPage(
         threads=threads,
         authors=users_by_id(session, [t.author_id for t in threads]),
         goals=goals_by_thread(session, [t.id for t in threads]),
-        themes=core_queries.themes_by_id(session) if threads else {},
+        themes=themes,
         page=page,
         total=total,
         per_page=per_page,

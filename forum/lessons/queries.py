@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, select
 
 from .. import permissions
@@ -117,22 +117,31 @@ def drafts_of(*, session: Session, user) -> list[Lesson]:
     )
 
 
+def _featured(*conditions):
+    return (
+        select(Lesson)
+        .where(
+            Lesson.status == LessonStatus.published,
+            Lesson.featured.is_(True),
+            Lesson.hidden_at.is_(None),
+            *conditions,
+        )
+        .order_by(Lesson.useful_count.desc(), Lesson.published_at.desc())
+        .limit(bindparam("limit"))
+    )
+
+
+# Built once (the home and theme pages run them on every load) and run with parameters.
+_FEATURED = _featured()
+_FEATURED_IN_THEME = _featured(Lesson.theme_id == bindparam("theme_id"))
+
+
 def featured_lessons(
     *, session: Session, theme_id: int | None = None, limit: int = 3
 ) -> list[Lesson]:
     """Published lessons moderators featured, most useful first (optionally of one theme)."""
-    query = select(Lesson).where(
-        Lesson.status == LessonStatus.published,
-        Lesson.featured.is_(True),
-        Lesson.hidden_at.is_(None),
-    )
-    if theme_id is not None:
-        query = query.where(Lesson.theme_id == theme_id)
-    return list(
-        session.exec(
-            query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc()).limit(limit)
-        )
-    )
+    statement = _FEATURED if theme_id is None else _FEATURED_IN_THEME
+    return list(session.exec(statement, params={"theme_id": theme_id, "limit": limit}))
 
 
 def reply_counts(*, session: Session, lessons: list[Lesson]) -> dict[int, int]:

@@ -14,11 +14,12 @@ bp = Blueprint("site", __name__)
 def home():
     session = get_session()
     overview = theme_overview(session=session)
+    themes = [stats.theme for stats in overview]
     return render_template(
         "site/home.html",
-        themes=[stats.theme for stats in overview],
+        themes=themes,
         overview=overview,
-        listing=latest_threads(session=session),
+        listing=latest_threads(session=session, themes={theme.id: theme for theme in themes}),
     )
 
 
