@@ -37,7 +37,17 @@ from pathlib import Path
 
 from forum.config import PROJECT_ROOT
 
-from .search_bench import THEME, bench_env, free_port, generate, run, serve, stop, wait_until_up
+from .search_bench import (
+    THEME,
+    bench_env,
+    free_port,
+    generate,
+    migrate,
+    run,
+    serve,
+    stop,
+    wait_until_up,
+)
 
 BIN = Path(sys.executable).parent
 POSTS = int(os.environ.get("BENCH_PAGE_POSTS", "20000"))
@@ -70,14 +80,7 @@ def build_forum(tmp: Path, env: dict, posts: int) -> tuple[int, str]:
     data = tmp / "posts.jsonl.gz"
     count = generate(data, posts)
     add_long_thread(data)
-    subprocess.run(
-        [str(BIN / "alembic"), "upgrade", "head"],
-        env=env,
-        check=True,
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        timeout=600,
-    )
+    migrate(env)
     run(env, "forum", "seed", "--demo")
     run(env, "forum", "import", str(data), "--theme", THEME)
     created = subprocess.run(

@@ -115,6 +115,18 @@ def run(env: dict, *args: str) -> tuple[float, str]:
     ] if done.stdout.strip() else ""
 
 
+def migrate(env: dict) -> None:
+    """``alembic upgrade head`` on ``env``'s database."""
+    subprocess.run(
+        [str(BIN / "alembic"), "upgrade", "head"],
+        env=env,
+        check=True,
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        timeout=STEP_TIMEOUT,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -268,14 +280,7 @@ def main() -> None:
             figures["posts"] = sum(1 for _ in gzip.open(data, "rt", encoding="utf-8"))
         else:
             figures["posts"] = generate(data, POSTS)
-        subprocess.run(
-            [str(BIN / "alembic"), "upgrade", "head"],
-            env=env,
-            check=True,
-            cwd=PROJECT_ROOT,
-            capture_output=True,
-            timeout=STEP_TIMEOUT,
-        )
+        migrate(env)
         run(env, "forum", "seed")
         run(env, "forum", "seed-glossary")
         elapsed, line = run(env, "forum", "import", str(data), "--theme", THEME)
