@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
+from ..core.licences import licensed
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..discussions import queries as discussion_queries
@@ -156,22 +157,16 @@ def _export_records():
     return exports.lesson_records(session=session, filters=lesson_filters(session))
 
 
-def _licence_headers(response: Response) -> Response:
-    response.headers["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @bp.get("/lessons.json")
 def lessons_json():
     body = json.dumps(exports.as_json_document(_export_records()), ensure_ascii=False, indent=2)
-    return _licence_headers(Response(body, mimetype="application/json"))
+    return licensed(Response(body, mimetype="application/json"))
 
 
 @bp.get("/lessons.csv")
 def lessons_csv():
     rows = exports.csv_rows(_export_records())
-    return _licence_headers(csv_response(exports.CSV_COLUMNS, rows, filename="lessons.csv"))
+    return licensed(csv_response(exports.CSV_COLUMNS, rows, filename="lessons.csv"))
 
 
 # --- lesson page ----------------------------------------------------------------------------------
