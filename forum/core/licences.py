@@ -7,7 +7,10 @@ publishes them under its terms (``/terms``), which allow quoting with a link to 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+
+from flask import Response
 
 
 @dataclass(frozen=True)
@@ -20,9 +23,15 @@ CC_BY_4_0 = Licence("CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/")
 FORUM_TERMS = Licence("Tillsammans forum terms", "/terms")
 
 
-def licensed(response, licence: Licence = CC_BY_4_0):
+def licensed(response: Response, licence: Licence = CC_BY_4_0) -> Response:
     """An open-data download: its licence as ``Link: <...>; rel="license"``, readable by
     scripts on any site (CORS: the data is public, and no cookie is sent with it)."""
     response.headers["Link"] = f'<{licence.url}>; rel="license"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def json_download(document: dict, licence: Licence = CC_BY_4_0) -> Response:
+    """An open-data JSON document, readable (indented, not ASCII-escaped) and licensed."""
+    body = json.dumps(document, ensure_ascii=False, indent=2)
+    return licensed(Response(body, mimetype="application/json"), licence)

@@ -88,6 +88,14 @@ def _goals(session: Session, link, owner_column, ids) -> dict[int, list[int]]:
     return found
 
 
+def _project_slugs(session: Session, rows) -> dict[int, str]:
+    """The slugs of the visible projects ``rows`` (threads or events) name: a hidden project is
+    not named, as its page is not shown."""
+    ids = {row.project_id for row in rows if row.project_id}
+    query = select(Project.id, Project.slug).where(Project.id.in_(ids), Project.hidden_at.is_(None))
+    return dict(session.exec(query).all())
+
+
 def thread_records(session: Session) -> Iterator[dict]:
     themes = themes_by_id(session)
     for threads in _batches(session, public_threads_query(), Thread.id):
@@ -101,14 +109,7 @@ def thread_records(session: Session) -> Iterator[dict]:
             posts[post.thread_id].append(post)
         authors = users_by_id(session, [p.author_id for group in posts.values() for p in group])
         goals = _goals(session, ThreadGoal, ThreadGoal.thread_id, ids)
-        projects = dict(
-            session.exec(
-                select(Project.id, Project.slug).where(
-                    Project.id.in_({t.project_id for t in threads if t.project_id}),
-                    Project.hidden_at.is_(None),
-                )
-            ).all()
-        )
+        projects = _project_slugs(session, threads)
         for thread in threads:
             shown = posts[thread.id]
             if not shown:  # its opening post hidden or waiting: the page shows nothing either
@@ -162,14 +163,7 @@ def event_records(session: Session) -> Iterator[dict]:
             theme = themes.get(link.theme_id)
             if theme is not None:
                 event_themes[link.event_id].append(theme.slug)
-        projects = dict(
-            session.exec(
-                select(Project.id, Project.slug).where(
-                    Project.id.in_({e.project_id for e in events if e.project_id}),
-                    Project.hidden_at.is_(None),
-                )
-            ).all()
-        )
+        projects = _project_slugs(session, events)
         for event in events:
             yield {
                 "id": event.id,

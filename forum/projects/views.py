@@ -5,13 +5,11 @@ The lessons on these pages come from the areas that provide ``contributions``.
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..core.licences import licensed
+from ..core.licences import json_download, licensed
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..domain import DomainError
@@ -113,8 +111,7 @@ def _export_records() -> list[dict]:
 
 @bp.get("/projects.json")
 def projects_json():
-    body = json.dumps(exports.as_json_document(_export_records()), ensure_ascii=False, indent=2)
-    return licensed(Response(body, mimetype="application/json"))
+    return json_download(exports.as_json_document(_export_records()))
 
 
 @bp.get("/projects.csv")
