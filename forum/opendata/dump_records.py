@@ -15,9 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from flask import url_for
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
+from ..accounts.models import User
 from ..accounts.urls import public_name
 from ..agenda.models import DRAFT, Event, EventGoal, EventTheme
 from ..core.models import Goal
@@ -190,6 +191,24 @@ def event_records(session: Session) -> Iterator[dict]:
                 "updated_at": _stamp(event.updated_at),
                 "cancelled_at": _stamp(event.cancelled_at),
             }
+
+
+# when something public is withdrawn: hidden by a moderator, deleted by its author, or an account
+# deleted (its name becomes "deleted user")
+WITHDRAWN_AT = (
+    Post.hidden_at,
+    Post.deleted_at,
+    Thread.hidden_at,
+    Lesson.hidden_at,
+    Project.hidden_at,
+    User.deleted_at,
+)
+
+
+def last_withdrawal(session: Session):
+    """The latest moment anything was withdrawn (naive UTC), or None."""
+    moments = [session.exec(select(func.max(column))).one() for column in WITHDRAWN_AT]
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 #: dataset name -> its records, in id order

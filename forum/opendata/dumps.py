@@ -30,7 +30,7 @@ from flask.cli import with_appcontext
 
 from ..db import session_scope
 from ..jobs import crontab, job
-from .dump_records import RECORDS
+from .dump_records import RECORDS, last_withdrawal
 
 log = logging.getLogger("forum.opendata.dumps")
 MANIFEST = "manifest.json"
@@ -117,22 +117,31 @@ def write_dumps(app=None, directory: Path | None = None) -> dict:
     return manifest
 
 
-def dumps_due(manifest: dict | None, *, hour: int, now: datetime) -> bool:
+def dumps_due(
+    manifest: dict | None, *, hour: int, now: datetime, withdrawn: datetime | None = None
+) -> bool:
     """At the dump hour (Stockholm time) unless done within the last two hours; at any hour when
-    there is no dump yet or the last one is older than ``CATCH_UP_HOURS``."""
+    there is no dump yet, the last one is older than ``CATCH_UP_HOURS``, or something in it was
+    withdrawn (hidden, deleted) after it began (``withdrawn``, aware UTC): a post a moderator hid
+    for the personal data in it leaves the dumps within the hour, not the next night."""
     if manifest is None:
         return True
-    age = (now - datetime.fromisoformat(manifest["started_at"])).total_seconds() / 3600
-    if age >= CATCH_UP_HOURS:
+    started = datetime.fromisoformat(manifest["started_at"])
+    age = (now - started).total_seconds() / 3600
+    if age >= CATCH_UP_HOURS or (withdrawn is not None and withdrawn >= started):
         return True
     return now.astimezone(STOCKHOLM).hour == hour and age >= 2
 
 
 @job("opendata.write_dumps", retries=2, retry_delay=60.0, periodic=crontab(minute="41"))
 def write_dumps_job() -> None:
-    """Hourly check; the dumps are written once a night (``DUMPS_HOUR``) or to catch up."""
+    """Hourly check; the dumps are written once a night (``DUMPS_HOUR``), to catch up, or to
+    drop what was withdrawn since the last ones."""
     hour = int(current_app.config["DUMPS_HOUR"])
-    if not dumps_due(read_manifest(), hour=hour, now=datetime.now(UTC)):
+    with session_scope() as session:
+        withdrawn = last_withdrawal(session)
+    withdrawn = withdrawn.replace(tzinfo=UTC) if withdrawn else None
+    if not dumps_due(read_manifest(), hour=hour, now=datetime.now(UTC), withdrawn=withdrawn):
         return
     started = time.monotonic()
     manifest = write_dumps()

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from forum.discussions.models import Post
 from forum.jobs import _DEFINITIONS, get_jobs
+from forum.moderation.posts import hide_post
 from forum.opendata import dump_records, dumps
+from tests.factories import make_user
 from tests.http.test_opendata_feeds import SECRETS, content  # noqa: F401  (a fixture)
 from tests.processes import running_worker, wait_for
 
@@ -133,6 +136,41 @@ def test_when_the_dumps_are_due(last_hours_ago, stockholm_hour, due):
     if last_hours_ago is not None:
         manifest = {"started_at": (now - timedelta(hours=last_hours_ago)).isoformat()}
     assert dumps.dumps_due(manifest, hour=2, now=now) is due
+    if manifest is not None:  # something hidden since the last dump began: at once
+        started = datetime.fromisoformat(manifest["started_at"])
+        assert dumps.dumps_due(manifest, hour=2, now=now, withdrawn=started + timedelta(minutes=1))
+        earlier = started - timedelta(minutes=1)
+        assert dumps.dumps_due(manifest, hour=2, now=now, withdrawn=earlier) is due
+
+
+def test_a_post_hidden_after_the_dump_leaves_it_at_the_next_hourly_run(
+    app,
+    db_session,
+    runner,
+    content,  # noqa: F811
+):
+    assert runner.invoke(args=["forum", "dump"]).exit_code == 0
+    manifest = dump_dir(app) / "manifest.json"
+    written = manifest.read_text()
+    jobs = get_jobs(app)  # immediate mode: the job runs here, as the worker would run it
+    with app.app_context():
+        jobs.enqueue("opendata.write_dumps")
+    assert manifest.read_text() == written  # nothing withdrawn, not the dump hour: no new dump
+    reply = next(
+        post
+        for thread in read_dump(dump_dir(app) / "threads.jsonl.gz")
+        for post in thread["posts"]
+        if post["body"] == "Ett publikt svar om batterier"
+    )
+    mod = make_user(db_session, role="moderator")
+    with app.test_request_context("/"):
+        hide_post(session=db_session, actor=mod, post=db_session.get(Post, reply["id"]), reason="x")
+        db_session.commit()
+    with app.app_context():
+        jobs.enqueue("opendata.write_dumps")
+    assert manifest.read_text() != written
+    text = gzip.decompress((dump_dir(app) / "threads.jsonl.gz").read_bytes()).decode("utf-8")
+    assert "batterier" not in text
 
 
 def test_the_job_is_periodic_and_the_worker_runs_it(worker_app, worker_settings, tmp_path):
