@@ -173,3 +173,13 @@ def test_every_download_the_catalogue_names_answers(client, runner):
             with client.get(distribution.path) as answer:
                 assert answer.status_code == 200, distribution.path
                 assert answer.mimetype == distribution.media_type, distribution.path
+
+
+def test_a_new_dump_dates_the_catalogue_and_changes_its_etag(client, runner):
+    before = client.get("/data/catalog.ttl")
+    assert not set(catalogue(client, "ttl").objects(None, DCTERMS.modified))
+    assert runner.invoke(args=["forum", "dump"]).exit_code == 0
+    after = client.get("/data/catalog.ttl", headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    [modified] = catalogue(client, "ttl").objects(None, DCTERMS.modified)
+    assert modified.datatype == URIRef("http://www.w3.org/2001/XMLSchema#dateTime")
