@@ -108,7 +108,7 @@ def write_dumps(app=None, directory: Path | None = None) -> dict:
         for name, records in RECORDS.items():
             datasets[name] = _write_dataset(directory, name, records(session))
     manifest = {
-        "started_at": started.isoformat(timespec="seconds"),
+        "started_at": started.isoformat(),  # to the microsecond, as withdrawals are
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "datasets": datasets,
     }
