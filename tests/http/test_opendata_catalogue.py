@@ -5,10 +5,6 @@ content negotiation, and every download it names answering."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -19,9 +15,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF
 
 from forum import create_app
-from forum.config import PROJECT_ROOT
 from forum.opendata.datasets import DATASETS
 from tests.conftest import migrate_and_seed
+from tests.unit.test_optional_imports import _modules_after_a_request
 
 SHAPES = Graph().parse(Path(__file__).parent.parent / "data" / "dcat-ap-se.shapes.ttl")
 VCARD_EMAIL = URIRef("http://www.w3.org/2006/vcard/ns#hasEmail")
@@ -194,7 +190,6 @@ def test_a_new_dump_dates_the_catalogue_and_changes_its_etag(client, runner):
 PROBE = """
 import json, sys
 from forum import create_app
-from forum.config import PROJECT_ROOT
 client = create_app().test_client()
 seen = []
 for path in ("/", "/data", "/data/catalog.ttl"):
@@ -205,24 +200,6 @@ print(json.dumps(seen))
 
 
 def test_rdflib_is_loaded_by_the_first_catalogue_not_by_every_worker(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("FORUM_")},
-        "PYTHONPATH": str(PROJECT_ROOT),
-        "FORUM_DATABASE_URL": f"sqlite:///{tmp_path / 'forum.db'}",
-        "FORUM_SEARCH_DIR": str(tmp_path / "index"),
-        "FORUM_INSTANCE_DIR": str(tmp_path / "instance"),
-        "FORUM_SECRET_KEY": "test-only",
-        "FORUM_SEARCH_BACKGROUND_REBUILD": "false",
-        "FORUM_JOBS_WORKER": "false",
-    }
-    migrate_and_seed(env["FORUM_DATABASE_URL"])
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == [False, False, True]
+    migrate_and_seed(f"sqlite:///{tmp_path / 'forum.db'}")  # the database the probe's app opens
+    loaded = _modules_after_a_request(tmp_path, PROBE, JOBS_WORKER="false")
+    assert loaded == [False, False, True]
