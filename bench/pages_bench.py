@@ -9,7 +9,8 @@ Steps (everything in a temporary directory, removed at the end; nothing is commi
 3. for ``BENCH_ROUNDS`` rounds, measure with ``wrk -t2 -c8`` the reference's thread page, then
    each forum page (anonymous, and the thread page logged in), interleaved, so that a busy moment
    of the machine hits both; print the median over rounds of requests per second, p50 and p99,
-   each as a share of the reference measured in the same round, with the load average;
+   each as a share of the reference measured in the same round, with the load average; the
+   feeds and ``/lessons.json`` also as a share of the page they mirror (``MIRRORS``);
 4. a write soak (``BENCH_SOAK_SECONDS``, default 60): members post replies over HTTP while
    readers load pages; then each forum worker's peak and current resident memory.
 
@@ -116,7 +117,23 @@ def pages(database: Path) -> dict[str, str]:
         found["lesson page"] = f"/lessons/{lesson[0]}"
     if project:
         found["project page"] = f"/projects/{project[0]}"
+    found.update(
+        {
+            "lessons list": "/lessons",
+            "threads feed (Atom)": "/threads.atom",
+            "lessons feed (Atom)": "/lessons.atom",
+            "lessons JSON": "/lessons.json",
+        }
+    )
     return found
+
+
+# a feed or an export beside the page whose rows it serves: its speed as a share of that page's
+MIRRORS = {
+    "threads feed (Atom)": "home",
+    "lessons feed (Atom)": "lessons list",
+    "lessons JSON": "lessons list",
+}
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -256,6 +273,11 @@ def main() -> None:
                 f"{name:32} {median['rps']:8.1f} {median['p50']:8.1f} {median['p99']:8.1f}"
                 f" {median['share']:6.0%} {int(median['errors']):7d}"
             )
+        print(f"\n{'data address':32} {'mirrors':14} {'share of that page':>20}")
+        for name, page in MIRRORS.items():
+            share = summary[name]["rps"] / summary[page]["rps"]
+            summary[name]["share_of_page"] = share
+            print(f"{name:32} {page:14} {share:19.0%}")
         if SOAK_SECONDS:
             before = worker_memory(forum)
             written = soak(base, cookie, paths["thread, 30 posts"], SOAK_SECONDS)

@@ -8,10 +8,11 @@ from flask.cli import AppGroup
 from .accounts.cli import create_user_command
 from .backup.cli import COMMANDS as BACKUP_COMMANDS
 from .db import session_scope
+from .opendata.dumps import dump_command
 from .search.cli import COMMANDS as SEARCH_COMMANDS
 
 forum_cli = AppGroup("forum", help="Tillsammans forum administration.")
-for command in (create_user_command, *SEARCH_COMMANDS, *BACKUP_COMMANDS):
+for command in (create_user_command, dump_command, *SEARCH_COMMANDS, *BACKUP_COMMANDS):
     forum_cli.add_command(command)
 
 

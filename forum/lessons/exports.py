@@ -13,14 +13,15 @@ from flask import url_for
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from ..core.licences import CC_BY_4_0
 from ..core.models import Goal
 from ..core.queries import themes_by_id
 from ..projects.models import Project
 from .models import LESSON_SECTIONS, LessonGoal, LessonOutcome
 from .queries import LessonFilters, format_value, published_lessons_query, reply_counts
 
-LICENCE_NAME = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+LICENCE_NAME = CC_BY_4_0.name
+LICENCE_URL = CC_BY_4_0.url
 LICENCE_NOTICE = (
     "Lessons from Tillsammans forum, licensed under Creative Commons Attribution 4.0 International "
     "(CC BY 4.0). Credit the author, the project and Tillsammans forum, and link to the lesson."
@@ -52,6 +53,12 @@ CSV_COLUMNS = (
 def lesson_records(*, session: Session, filters: LessonFilters) -> list[dict]:
     """Published lessons matching ``filters`` as plain dicts (the JSON export's ``lessons``)."""
     lessons = list(session.exec(published_lessons_query(filters).limit(EXPORT_LIMIT)))
+    return records_of(session=session, lessons=lessons)
+
+
+def records_of(*, session: Session, lessons: list) -> list[dict]:
+    """``lessons`` (published ones: the caller chose them) as export records, in their order;
+    a constant number of statements whatever their number."""
     ids = [lesson.id for lesson in lessons]
     projects = {
         p.id: p

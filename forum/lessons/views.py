@@ -5,14 +5,13 @@ The editor and the actions on a lesson are in ``write_views`` (same blueprint).
 
 from __future__ import annotations
 
-import json
-
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import permissions
+from ..core.licences import json_download, licensed
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..discussions import queries as discussion_queries
@@ -155,22 +154,15 @@ def _export_records():
     return exports.lesson_records(session=session, filters=lesson_filters(session))
 
 
-def _licence_headers(response: Response) -> Response:
-    response.headers["Link"] = f'<{exports.LICENCE_URL}>; rel="license"'
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @bp.get("/lessons.json")
 def lessons_json():
-    body = json.dumps(exports.as_json_document(_export_records()), ensure_ascii=False, indent=2)
-    return _licence_headers(Response(body, mimetype="application/json"))
+    return json_download(exports.as_json_document(_export_records()))
 
 
 @bp.get("/lessons.csv")
 def lessons_csv():
     rows = exports.csv_rows(_export_records())
-    return _licence_headers(csv_response(exports.CSV_COLUMNS, rows, filename="lessons.csv"))
+    return licensed(csv_response(exports.CSV_COLUMNS, rows, filename="lessons.csv"))
 
 
 # --- lesson page ----------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ PRIVATE = (
     "/search?",  # a search with words or filters; the empty search page may be read
     "/search.atom",
     "/healthz",
+    "/data/dumps/",  # whole datasets for programs, megabytes each: nothing for a search engine
 )
 
 
@@ -98,7 +99,13 @@ def _pages() -> list[Address]:
     return addresses
 
 
-_LISTS = ("site.home", "lessons.lesson_list", "projects.project_list", "events.event_list")
+_LISTS = (
+    "site.home",
+    "lessons.lesson_list",
+    "projects.project_list",
+    "events.event_list",
+    "data.data_page",
+)
 
 
 def _page_size() -> int:

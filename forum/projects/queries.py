@@ -116,6 +116,23 @@ def activity_expression():
 def list_projects(
     *, session: Session, filters: ProjectFilters, page: int = 1, per_page: int = PROJECTS_PER_PAGE
 ) -> Page:
+    query = filtered_projects_query(filters)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    query = query.order_by(*project_order(filters))
+    page = max(1, page)
+    items = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
+    return Page(items, total, page, per_page)
+
+
+def project_order(filters: ProjectFilters) -> tuple:
+    if filters.sort == "activity":
+        return activity_expression().desc(), Project.id.desc()
+    return func.lower(Project.name), Project.id
+
+
+def filtered_projects_query(filters: ProjectFilters):
+    """Visible projects (never hidden ones) matching ``filters``, unordered: the list's
+    condition, which the exports and the dumps share."""
     query = select(Project).where(Project.hidden_at.is_(None))
     if filters.theme is not None:
         query = query.where(
@@ -136,14 +153,7 @@ def list_projects(
         query = query.where(
             or_(Project.municipality == wanted, func.lower(Project.municipality) == wanted.lower())
         )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    if filters.sort == "activity":
-        query = query.order_by(activity_expression().desc(), Project.id.desc())
-    else:
-        query = query.order_by(func.lower(Project.name), Project.id)
-    page = max(1, page)
-    items = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
-    return Page(items, total, page, per_page)
+    return query
 
 
 def municipality_choices(*, session: Session) -> list[str]:

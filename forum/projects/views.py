@@ -9,12 +9,14 @@ from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..core.licences import json_download, licensed
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..domain import DomainError
 from ..web import fail, finish, page_arg, register_template_globals, render, requires, show_on_form
 from ..web.forms import add_row, remove_row
-from . import labels, queries, service
+from ..web.spreadsheets import csv_response
+from . import exports, labels, queries, service
 from .contributions import project_list as list_contributions
 from .contributions import project_page as page_contributions
 from .filters import goal_arg, page_params, theme_and_goal_options, theme_arg
@@ -61,9 +63,8 @@ def load_project(slug: str) -> dict:
 
 
 # --- list -----------------------------------------------------------------------------------------
-@bp.get("/projects")
-def project_list():
-    session = get_session()
+def project_filters(session) -> queries.ProjectFilters:
+    """The list's filters from the query string; a bad one answers 400 with its message."""
     args = request.args
     status = args.get("status", "")
     if status and status not in ProjectStatus.__members__:
@@ -71,13 +72,19 @@ def project_list():
     sort = args.get("sort", "") or "name"
     if sort not in queries.PROJECT_SORTS:
         fail(400, _("Choose how to sort the projects."))
-    filters = queries.ProjectFilters(
+    return queries.ProjectFilters(
         theme=theme_arg(session, args.get("theme")),
         goal=goal_arg(session, args.get("sdg")),
         status=status or None,
         municipality=(args.get("municipality") or "").strip()[:120] or None,
         sort=sort,
     )
+
+
+@bp.get("/projects")
+def project_list():
+    session = get_session()
+    filters = project_filters(session)
     listing = queries.list_projects(session=session, filters=filters, page=page_arg())
     municipalities = queries.municipality_choices(session=session)
     return render(
@@ -86,6 +93,7 @@ def project_list():
         listing=listing,
         filters=filters,
         page_params=page_params(),
+        export_query={k: v for k, v in request.args.items() if k != "page"},
         options={
             **theme_and_goal_options(all_themes(session), all_goals(session)),
             "statuses": [(c.value, c.label) for c in labels.project_status_choices()],
@@ -93,6 +101,23 @@ def project_list():
         },
         **list_contributions.collect(session=session, projects=listing.items),
     )
+
+
+# --- open data: the list's projects under CC BY 4.0 ---------------------------------------------
+def _export_records() -> list[dict]:
+    session = get_session()
+    return exports.project_records(session=session, filters=project_filters(session))
+
+
+@bp.get("/projects.json")
+def projects_json():
+    return json_download(exports.as_json_document(_export_records()))
+
+
+@bp.get("/projects.csv")
+def projects_csv():
+    rows = exports.csv_rows(_export_records())
+    return licensed(csv_response(exports.CSV_COLUMNS, rows, filename="projects.csv"))
 
 
 # --- project page ---------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def site(app, db_session):
             f"/events/{event.id}",
             "/t/klimatneutral-framtid",
             "/lessons",
+            "/data",
         ],
         "private": [
             f"/threads/{hidden.id}-{hidden.slug}",
@@ -117,7 +118,10 @@ def test_robots_keeps_private_and_action_urls_out_and_names_the_sitemap(client):
         assert path in disallowed, path
     for path in ("/search?", "/threads/*/replies", "/posts/*/useful", "/logout", "/threads/new"):
         assert path in disallowed, path
+    assert "/data/dumps/" in disallowed
     for public in ("/", "/threads/", "/lessons", "/projects/", "/events", "/t/", "/search"):
+        assert public not in disallowed
+    for public in ("/data",):
         assert public not in disallowed
     assert f"Sitemap: {BASE}/sitemap.xml" in lines
 

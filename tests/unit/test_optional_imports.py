@@ -26,7 +26,8 @@ PROBE = textwrap.dedent(
 )
 
 
-def _modules_after_a_request(tmp_path, **settings) -> dict[str, bool]:
+def _modules_after_a_request(tmp_path, probe: str = PROBE, **settings):
+    """What ``probe`` prints last, as JSON, run in a fresh interpreter with ``settings``."""
     env = {
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
@@ -38,7 +39,7 @@ def _modules_after_a_request(tmp_path, **settings) -> dict[str, bool]:
         **{f"FORUM_{key}": value for key, value in settings.items()},
     }
     done = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", probe],
         env=env,
         cwd=tmp_path,
         capture_output=True,
