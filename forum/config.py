@@ -86,6 +86,11 @@ class Config:
     UPLOAD_DIR: str | None = None
     UPLOAD_MAX_MB = 500
     UPLOAD_SLIDES_MAX_MB = 50
+    # Members' pictures: the largest file (MB) and image (pixels: a small file may declare a huge
+    # image); the request may be a little larger than the file, for the form around it.
+    PICTURE_MAX_MB = 5
+    PICTURE_REQUEST_MAX_MB = 6
+    PICTURE_MAX_PIXELS = 40_000_000
 
     # Backups of PostgreSQL: the directory of pg_dump and pg_restore (unset: Debian's newest
     # /usr/lib/postgresql/<version>/bin that suits the server, else the PATH).

@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from .accounts.models import LoginSession, User  # noqa: F401
+from .accounts.models import LoginSession, MemberPicture, User  # noqa: F401
 from .agenda.models import Event, EventGoal, EventTheme  # noqa: F401
 from .agenda.series_models import (  # noqa: F401
     EventOrganiser,

@@ -23,6 +23,7 @@ from .errors import WrongPassword
 from .handles import unlink_mentions
 from .logins import end_all_logins
 from .models import Role, User
+from .pictures import remove_picture
 
 DELETED_NAME = "deleted user"
 
@@ -75,6 +76,7 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
     actor.suspended_until = None
     actor.role = Role.member
     actor.deleted_at = utcnow()
+    remove_picture(session=session, actor=actor)
     end_all_logins(session=session, user=actor)
     session.flush()
     if handle:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-30 21:13:08.786715
+Create Date: 2026-12-01 00:03:49.731130
 """
 
 from collections.abc import Sequence
@@ -147,6 +147,7 @@ def upgrade() -> None:
         sa.Column("deleted_at", sa.DateTime(), nullable=True),
         sa.Column("session_token", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("is_placeholder", sa.Boolean(), nullable=False),
+        sa.Column("picture_key", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
         sa.CheckConstraint(
             "handle = lower(handle)", name=op.f("ck_user_account_handle_lower_case")
         ),
@@ -281,6 +282,21 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("user_id", "kind_group", name=op.f("pk_mail_preference")),
+    )
+    op.create_table(
+        "member_picture",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("large", sa.LargeBinary(), nullable=False),
+        sa.Column("small", sa.LargeBinary(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["user_account.id"],
+            name=op.f("fk_member_picture_user_id_user_account"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_member_picture")),
     )
     op.create_table(
         "moderation_action",
@@ -1578,6 +1594,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_moderation_action_action"))
 
     op.drop_table("moderation_action")
+    op.drop_table("member_picture")
     op.drop_table("mail_preference")
     with op.batch_alter_table("login_session", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_session_user_id"))
