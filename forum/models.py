@@ -31,6 +31,7 @@ from .lessons.models import (  # noqa: F401
 )
 from .mail.models import MailOutbox  # noqa: F401
 from .moderation.models import (  # noqa: F401
+    BarrierReport,
     ModerationAction,
     Report,
     Suspension,
