@@ -10,18 +10,18 @@ varies with the installation (who runs it, how long things are kept) comes from 
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..db import get_session
 from ..domain import InvalidInput
-from ..extensions import limiter
+from ..extensions import limiter, user_or_address
 from ..i18n import current_language
 from ..moderation.barriers import file_barrier_report
-from ..web import finish, render, show_on_form
+from ..web import finish, is_safe_redirect, render, show_on_form
 from .forms import BarrierForm
 from .views import bp
 
@@ -69,7 +69,17 @@ def privacy():
 
 @bp.get("/accessibility")
 def accessibility():
-    return _accessibility_page(BarrierForm(formdata=None))
+    return _accessibility_page(BarrierForm(formdata=None, page=_came_from()))
+
+
+def _came_from() -> str:
+    """The forum's page the visitor followed the footer link from: most likely where the
+    barrier is, so the form starts with it (they may change it)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or referrer.path == url_for("site.accessibility"):
+        return ""
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return path if is_safe_redirect(path) else ""
 
 
 def _accessibility_page(form: BarrierForm, status: int = 200):
@@ -87,14 +97,8 @@ def _barrier_limit() -> str:
     return current_app.config["BARRIER_REPORT_LIMIT"]
 
 
-def _reporter_key() -> str:
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return f"ip:{get_remote_address()}"
-
-
 @bp.post("/accessibility/report")
-@limiter.limit(_barrier_limit, key_func=_reporter_key, scope="barrier-report")
+@limiter.limit(_barrier_limit, key_func=user_or_address, scope="barrier-report")
 def report_barrier():
     form = BarrierForm()
     if form.validate_on_submit():
@@ -102,7 +106,7 @@ def report_barrier():
             file_barrier_report(
                 session=get_session(),
                 actor=current_user,
-                page=form.page.data or request.referrer or "",
+                page=form.page.data or "",
                 description=form.description.data,
                 contact_email=form.email.data,
             )
