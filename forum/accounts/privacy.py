@@ -24,6 +24,7 @@ from .handles import unlink_mentions
 from .logins import end_all_logins
 from .models import Role, User
 from .pictures import remove_picture
+from .urls import absolute_url
 
 DELETED_NAME = "deleted user"
 
@@ -47,6 +48,12 @@ def _profile(user: User) -> dict:
         "created_at": iso_moment(user.created_at),
         "confirmed_at": iso_moment(user.confirmed_at),
         "last_login_at": iso_moment(user.last_login_at),
+        # the picture itself, at its address (the file the forum made of the upload)
+        "picture": absolute_url(
+            "accounts.picture", user_id=user.id, key=user.picture_key, size="large"
+        )
+        if user.picture_key
+        else None,
     }
 
 

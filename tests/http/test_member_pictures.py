@@ -99,6 +99,8 @@ def test_upload_reencodes_to_two_squares_without_metadata(client, db_session, me
     assert response.status_code == 303
     db_session.refresh(member)
     assert member.picture_key and len(member.picture_key) == 16
+    exported = client.get("/settings/export").get_json()["profile"]["picture"]
+    assert exported.endswith(f"/u/{member.id}/picture-{member.picture_key}-large.webp")
     html = client.get(f"/u/{member.id}-anna-lindqvist").get_data(as_text=True)
     (large_path,) = [p for p in _picture_paths(html) if p.endswith("-large.webp")]
     for size, side in (("large", 256), ("small", 64)):
