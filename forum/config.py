@@ -86,6 +86,11 @@ class Config:
     UPLOAD_DIR: str | None = None
     UPLOAD_MAX_MB = 500
     UPLOAD_SLIDES_MAX_MB = 50
+    # Members' pictures: the largest file (MB) and image (pixels: a small file may declare a huge
+    # image); the request may be a little larger than the file, for the form around it.
+    PICTURE_MAX_MB = 5
+    PICTURE_REQUEST_MAX_MB = 6
+    PICTURE_MAX_PIXELS = 40_000_000
 
     # Backups of PostgreSQL: the directory of pg_dump and pg_restore (unset: Debian's newest
     # /usr/lib/postgresql/<version>/bin that suits the server, else the PATH).
@@ -121,6 +126,14 @@ class Config:
     MAIL_TIMEOUT = 10.0
 
     SERVER_URL = "http://127.0.0.1:5000"
+    # Who runs the forum: named on /about, as the controller of personal data on /privacy and on
+    # /accessibility (the open-data catalogue names the same body as its publisher). PUBLISHER_URL
+    # unset is SERVER_URL; PUBLISHER_ADDRESS is a postal address; CONTACT_EMAIL is where readers
+    # write (unset, the pages point to the barrier form and the moderators instead).
+    PUBLISHER_NAME = "Tillsammans forum"
+    PUBLISHER_URL: str | None = None
+    PUBLISHER_ADDRESS: str | None = None
+    CONTACT_EMAIL: str | None = None
     # Open data: the most addresses one sitemap file lists (the sitemap protocol allows 50,000);
     # /sitemap.xml is an index of as many files as that takes.
     SITEMAP_PAGE_SIZE = 50000
@@ -146,6 +159,8 @@ class Config:
     MODERATION_APPROVAL_MAX_ACCOUNT_AGE_HOURS = 24
     MODERATION_APPROVAL_MAX_LINKS = 2
     MODERATION_REPORT_LIMIT = "10 per minute;30 per hour"  # reports a user may file
+    # accessibility barriers one member, or one address when not logged in, may report
+    BARRIER_REPORT_LIMIT = "5 per hour;20 per day"
 
     # Accounts: argon2id cost, token lifetimes in seconds, rate limits. The cost is OWASP's
     # first recommendation (19 MiB, 2 passes, 1 lane): argon2-cffi's default, 64 MiB, is held by

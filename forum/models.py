@@ -2,7 +2,7 @@
 
 from sqlmodel import SQLModel
 
-from .accounts.models import LoginSession, User  # noqa: F401
+from .accounts.models import LoginSession, MemberPicture, User  # noqa: F401
 from .agenda.models import Event, EventGoal, EventTheme  # noqa: F401
 from .agenda.series_models import (  # noqa: F401
     EventOrganiser,
@@ -31,6 +31,7 @@ from .lessons.models import (  # noqa: F401
 )
 from .mail.models import MailOutbox  # noqa: F401
 from .moderation.models import (  # noqa: F401
+    BarrierReport,
     ModerationAction,
     Report,
     Suspension,

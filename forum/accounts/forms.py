@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -254,3 +255,10 @@ class DeleteAccountForm(FlaskForm):
 
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS))
+
+
+class PictureForm(FlaskForm):
+    picture = FileField(
+        _l("Picture"),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )

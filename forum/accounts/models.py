@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Column, or_
+from sqlalchemy import CheckConstraint, Column, LargeBinary, or_
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -66,6 +66,8 @@ class User(SQLModel, table=True):
     # Changing it invalidates every session and remember-me cookie of the user.
     session_token: str = Field(max_length=64)
     is_placeholder: bool = Field(default=False)  # imported authors: cannot log in
+    # The uploaded picture's version (a digest of it, in its URL): NULL shows generated initials.
+    picture_key: str | None = Field(default=None, max_length=16)
 
     # flask-login protocol
     @property
@@ -119,3 +121,16 @@ class LoginSession(SQLModel, table=True):
     # sha256 of the secret in the cookie: a copy of the database logs nobody in
     key_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class MemberPicture(SQLModel, table=True):
+    """A member's uploaded picture, re-encoded in two sizes. In the database, the one place every
+    node of the forum shares; a few kilobytes each."""
+
+    __tablename__ = "member_picture"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+    key: str = Field(max_length=16)  # the same as User.picture_key
+    large: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    small: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -23,6 +23,8 @@ from .errors import WrongPassword
 from .handles import unlink_mentions
 from .logins import end_all_logins
 from .models import Role, User
+from .pictures import remove_picture
+from .urls import absolute_url
 
 DELETED_NAME = "deleted user"
 
@@ -46,6 +48,12 @@ def _profile(user: User) -> dict:
         "created_at": iso_moment(user.created_at),
         "confirmed_at": iso_moment(user.confirmed_at),
         "last_login_at": iso_moment(user.last_login_at),
+        # the picture itself, at its address (the file the forum made of the upload)
+        "picture": absolute_url(
+            "accounts.picture", user_id=user.id, key=user.picture_key, size="large"
+        )
+        if user.picture_key
+        else None,
     }
 
 
@@ -75,6 +83,7 @@ def delete_account(*, session: Session, actor: User, password: str) -> User:
     actor.suspended_until = None
     actor.role = Role.member
     actor.deleted_at = utcnow()
+    remove_picture(session=session, actor=actor)
     end_all_logins(session=session, user=actor)
     session.flush()
     if handle:

@@ -3,7 +3,7 @@ only)."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, request, url_for
+from flask import abort, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -11,15 +11,17 @@ from .. import permissions
 from ..db import get_session
 from ..permissions import Rule
 from ..web import fail, finish, page_arg, render, requires
+from ..web.security import public_file
 from . import roles
 from .contributions import profile_page
 from .forms import RoleForm
 from .labels import ROLE_LABELS
-from .models import Role, User
+from .models import MemberPicture, Role, User
 from .urls import profile_path, user_slug
 from .views import bp, me
 
 USERS_PER_PAGE = 50
+PICTURE_MAX_AGE = 365 * 24 * 3600
 
 MANAGES_USERS = Rule(permissions.can_manage_users, _l("Only administrators can manage users."))
 MAY_CHANGE_ROLE = Rule(
@@ -50,6 +52,23 @@ def profile(user_id: int, slug: str | None = None):
         user=user,
         **profile_page.collect(session=get_session(), user=user),
     )
+
+
+@bp.get("/u/<int:user_id>/picture-<key>-<any(large, small):size>.webp")
+@public_file
+def picture(user_id: int, key: str, size: str):
+    """A member's picture: its URL names its version, so it may be kept for a year."""
+    stored = get_session().get(MemberPicture, user_id)
+    if stored is None or stored.key != key:
+        abort(404)
+    response = make_response(stored.large if size == "large" else stored.small)
+    response.mimetype = "image/webp"
+    response.cache_control.public = True
+    response.cache_control.max_age = PICTURE_MAX_AGE
+    response.cache_control.immutable = True
+    response.set_etag(f"{key}-{size}")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
 
 
 # --- user administration -----------------------------------------------------------------------

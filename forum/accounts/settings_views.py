@@ -16,8 +16,8 @@ from flask_login import current_user
 from ..db import get_session
 from ..markup import MarkupTooComplex
 from ..permissions import SIGNED_IN
-from ..web import fail, finish, render, requires, show_on_form
-from . import handles, logins, privacy
+from ..web import accepts_uploads, fail, finish, render, requires, show_on_form
+from . import handles, logins, pictures, privacy
 from . import settings as settings_service
 from .errors import AccountError
 from .forms import (
@@ -27,12 +27,13 @@ from .forms import (
     HandleForm,
     LanguageForm,
     PasswordChangeForm,
+    PictureForm,
     ProfileForm,
 )
 from .session import sign_in, sign_out
 from .views import bp, me, safe_next
 
-SECTIONS = ("profile", "handle", "language", "email", "password")
+SECTIONS = ("profile", "picture", "handle", "language", "email", "password")
 
 
 def _forms(**given) -> dict:
@@ -47,6 +48,7 @@ def _forms(**given) -> dict:
             actor_type=user.actor_type.value,
             bio=user.bio,
         ),
+        "picture": given.get("picture") or PictureForm(formdata=None),
         "handle": given.get("handle") or HandleForm(formdata=None),
         "language": given.get("language") or LanguageForm(formdata=None, locale=user.locale),
         "email": given.get("email") or EmailChangeForm(formdata=None),
@@ -110,6 +112,35 @@ def settings_profile():
         else:
             return _saved("profile", _("Your profile is saved."))
     return _settings_page(422, "profile", profile=form)
+
+
+@bp.post("/settings/picture")
+@requires(SIGNED_IN)
+@accepts_uploads("PICTURE_REQUEST_MAX_MB")
+def settings_picture():
+    form = PictureForm()
+    if form.validate_on_submit():
+        upload = form.picture.data
+        try:
+            # read one byte past the limit: enough to refuse, never the whole of a larger file
+            limit = current_app.config["PICTURE_MAX_MB"] * 1024 * 1024
+            data = upload.read(limit + 1) if upload else b""
+            pictures.set_picture(session=get_session(), actor=me(), data=data)
+        except AccountError as error:
+            show_on_form(form, error)
+        else:
+            return _saved("picture", _("Your picture is saved."))
+    return _settings_page(422, "picture", picture=form)
+
+
+@bp.post("/settings/picture/remove")
+@requires(SIGNED_IN)
+def settings_picture_remove():
+    form = ActionForm()
+    if not form.validate_on_submit():
+        fail(400, _("The form has expired. Reload the page and try again."))
+    pictures.remove_picture(session=get_session(), actor=me())
+    return _saved("picture", _("Your picture is removed: your initials are shown instead."))
 
 
 @bp.post("/settings/handle")

@@ -26,7 +26,7 @@ from ..web import (
 )
 from ..web.inputs import redirect_target
 from . import login as login_service
-from . import service
+from . import pictures, service
 from .errors import AccountError, AlreadyConfirmed, EmailTaken, ExpiredToken
 from .forms import (
     ActionForm,
@@ -59,6 +59,9 @@ def _template_globals(state) -> None:
             "role_label": role_label,
             "public_name": public_name,
             "profile_path": profile_path,
+            "picture_url": pictures.picture_url,
+            "avatar_initials": pictures.initials,
+            "avatar_colour": pictures.colour,
             "action_form": ActionForm,
         },
     )

@@ -56,10 +56,19 @@ def post_fragment_key(post: Post, author: User | None, *, is_solution: bool, ago
 def _shown_author(author: User | None) -> tuple | None:
     if is_deleted_user(author):
         return None
-    return (author.id, author.display_name, author.organisation, author.actor_type, author.role)
+    return (
+        author.id,
+        author.display_name,
+        author.organisation,
+        author.actor_type,
+        author.role,
+        author.picture_key,
+    )
 
 
-def thread_row_key(thread: Thread, author: User | None, theme, goals, *, ago: str) -> tuple:
+def thread_row_key(
+    thread: Thread, author: User | None, theme, goals, *, ago: str, last_poster: User | None = None
+) -> tuple:
     """Everything a row of a thread list shows (``_thread_row.html``), for the fragment cache."""
     return (
         "thread-row",
@@ -74,6 +83,7 @@ def thread_row_key(thread: Thread, author: User | None, theme, goals, *, ago: st
         thread.reply_count,
         thread.last_post_at,
         _shown_author(author),
+        _shown_author(last_poster),
         (theme.id, theme.slug, theme.name_sv, theme.name_en) if theme else None,
         tuple(goal.id for goal in goals or ()),
         current_language(),

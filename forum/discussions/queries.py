@@ -6,7 +6,7 @@ GET requests only ever call these functions: nothing here writes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from sqlalchemy import bindparam, func
@@ -55,6 +55,7 @@ class ThreadListPage:
     page: int
     total: int
     per_page: int = THREADS_PER_PAGE
+    last_posters: dict[int, User] = field(default_factory=dict)  # by thread id, when replied to
 
     @property
     def pages(self) -> int:
@@ -227,9 +228,21 @@ def _list_page(
 ) -> ThreadListPage:
     if themes is None:
         themes = core_queries.themes_by_id(session) if threads else {}
+    replied = {t.last_post_id: t.id for t in threads if t.reply_count and t.last_post_id}
+    last_authors = (
+        dict(session.exec(select(Post.id, Post.author_id).where(Post.id.in_(replied))).all())
+        if replied
+        else {}
+    )
+    people = users_by_id(session, [t.author_id for t in threads] + list(last_authors.values()))
     return ThreadListPage(
         threads=threads,
-        authors=users_by_id(session, [t.author_id for t in threads]),
+        authors=people,
+        last_posters={
+            replied[post_id]: people[author_id]
+            for post_id, author_id in last_authors.items()
+            if author_id in people
+        },
         goals=goals_by_thread(session, [t.id for t in threads]),
         themes=themes,
         page=page,

@@ -54,6 +54,7 @@ ITEM_TYPE_LABELS = {
     "post": _l("Post"),
     "lesson": _l("Lesson"),
     "project": _l("Project"),
+    "barrier": _l("Accessibility barrier"),
     "thread": _l("Thread"),
     "user": _l("User"),
 }

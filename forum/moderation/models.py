@@ -20,6 +20,7 @@ class ReportReason(str, enum.Enum):
     misinformation = "misinformation"
     personal_data = "personal_data"
     other = "other"
+    accessibility = "accessibility"  # a barrier on the site itself (a BarrierReport)
 
 
 class ReportStatus(str, enum.Enum):
@@ -30,7 +31,8 @@ class ReportStatus(str, enum.Enum):
 
 
 class Report(SQLModel, table=True):
-    """A user's report of a post, lesson or project. One open report per user and item."""
+    """A user's report of a post, lesson or project, or anyone's report of an accessibility
+    barrier (``item_type`` "barrier", a ``BarrierReport``). One open report per user and item."""
 
     __tablename__ = "report"
     __table_args__ = (
@@ -47,8 +49,11 @@ class Report(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    reporter_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
-    item_type: str = Field(max_length=20)  # post | lesson | project
+    # NULL: a barrier reported by a visitor who was not logged in
+    reporter_id: int | None = Field(
+        default=None, foreign_key="user_account.id", index=True, ondelete="CASCADE"
+    )
+    item_type: str = Field(max_length=20)  # post | lesson | project | barrier
     item_id: int
     reason: ReportReason = Field(
         sa_column=Column(
@@ -67,6 +72,19 @@ class Report(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
     updated_at: datetime = Field(default_factory=utcnow)
     resolved_at: datetime | None = Field(default=None)
+
+
+class BarrierReport(SQLModel, table=True):
+    """An accessibility barrier someone met on the forum (the form of /accessibility): what the
+    moderators read in the queue. The optional address is erased when the report is closed."""
+
+    __tablename__ = "barrier_report"
+
+    id: int | None = Field(default=None, primary_key=True)
+    page: str = Field(default="", max_length=500)  # the address or name of the page, as typed
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    contact_email: str | None = Field(default=None, max_length=254)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class ModerationAction(SQLModel, table=True):

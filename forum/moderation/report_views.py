@@ -19,14 +19,14 @@ from . import queries, reports
 from .action_flow import settled_in_queue
 from .forms import ReasonForm, ReportForm
 from .loaders import back_to, report_or_404
-from .reportable import ITEM_TYPES, load_item
+from .reportable import ITEM_TYPES, MEMBER_REPORTABLE, load_item
 from .views import bp
 
 
 def _item_from_args(source) -> tuple[str, int]:
     item_type = source.get("item_type") or source.get("type") or ""
     item_id = whole_number(source.get("item_id") or source.get("id"))
-    if item_type not in ITEM_TYPES or item_id is None:
+    if item_type not in MEMBER_REPORTABLE or item_id is None:
         fail(400, _("Say which post, lesson or project you want to report."))
     return item_type, item_id
 

@@ -1,19 +1,24 @@
-"""What can be reported: posts, lessons and projects, looked up by (type, id)."""
+"""What can be reported: posts, lessons and projects, looked up by (type, id); and barriers, the
+accessibility problems visitors report about the site itself."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from ..discussions.models import Post, Thread
 from ..lessons.models import Lesson
 from ..markup import plain_text
 from ..projects.models import Project
+from ..web.inputs import is_safe_redirect
+from .models import BarrierReport
 
-ITEM_TYPES = ("post", "lesson", "project")
+MEMBER_REPORTABLE = ("post", "lesson", "project")  # what a member's report form points at
+ITEM_TYPES = (*MEMBER_REPORTABLE, "barrier")  # what the queue holds
 
 
 @dataclass
@@ -38,6 +43,8 @@ class ItemRef:
             return url_for("lessons.lesson_detail", lesson_id=self.id)
         if self.type == "project":
             return url_for("projects.project_detail", slug=self.obj.slug)
+        if self.type == "barrier":
+            return barrier_page_path(self.obj.page) or url_for("site.accessibility")
         if self.thread is None:
             return ""
         return url_for(
@@ -89,6 +96,26 @@ def _project_ref(project: Project) -> ItemRef:
     )
 
 
+def barrier_page_path(page: str) -> str | None:
+    """The forum's own page a barrier report names, as a link; None for anything else."""
+    page = (page or "").strip()
+    server = current_app.config["SERVER_URL"].rstrip("/")
+    if page.startswith(server + "/"):
+        page = page[len(server) :]
+    return page if is_safe_redirect(page) else None
+
+
+def _barrier_ref(barrier: BarrierReport) -> ItemRef:
+    return ItemRef(
+        type="barrier",
+        id=barrier.id,
+        obj=barrier,
+        author_id=None,
+        title=barrier.page or _("(no page named)"),
+        excerpt=barrier.description,
+    )
+
+
 def _by_id(session: Session, model, ids) -> dict:
     if not ids:
         return {}
@@ -109,6 +136,8 @@ def load_items(session: Session, keys) -> dict[tuple[str, int], ItemRef]:
         found["lesson", i] = _lesson_ref(lesson)
     for i, project in _by_id(session, Project, wanted["project"]).items():
         found["project", i] = _project_ref(project)
+    for i, barrier in _by_id(session, BarrierReport, wanted["barrier"]).items():
+        found["barrier", i] = _barrier_ref(barrier)
     return found
 
 

@@ -15,10 +15,11 @@ from .. import events, permissions
 from ..clock import utcnow
 from ..domain import InvalidInput, NotAllowed
 from .audit import Target, record
+from .barriers import forget_contact
 from .errors import InvalidAction, ItemNotFound
 from .models import Report, ReportReason, ReportStatus
 from .queries import open_report_by, open_reports_for
-from .reportable import ITEM_TYPES, load_item
+from .reportable import MEMBER_REPORTABLE, load_item
 from .rules import clean_reason, require_moderator
 
 
@@ -28,12 +29,14 @@ def file_report(
     """Report a post, lesson or project. One open report per user and item."""
     if not permissions.can_report(actor):
         raise NotAllowed(_l("You cannot report right now."))
-    if item_type not in ITEM_TYPES:
+    if item_type not in MEMBER_REPORTABLE:
         raise InvalidInput()
     try:
         reason_value = ReportReason(reason)
     except ValueError:
-        raise InvalidInput(_l("Choose a reason from the list.")) from None
+        reason_value = None
+    if reason_value in (None, ReportReason.accessibility):  # barriers have a form of their own
+        raise InvalidInput(_l("Choose a reason from the list."))
     item = load_item(session, item_type, item_id)
     if item is None or (item.hidden and not permissions.can_moderate(actor)):
         raise ItemNotFound()
@@ -122,6 +125,7 @@ def _settle_reports(session, actor, item_type, item_id, reason, status, action) 
     closed = close_reports(session, actor, item_type, item_id, status, reason)
     if not closed:
         raise InvalidAction(_l("There are no open reports on this item."))
+    forget_contact(session, item_type, item_id)
     record(
         session=session,
         actor=actor,

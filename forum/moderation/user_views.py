@@ -18,7 +18,7 @@ from . import queries, users
 from .action_flow import from_queue, settled_in_queue
 from .forms import NoteForm, OptionalReasonForm, SuspendForm, WarnForm
 from .loaders import back_to, own_warning_or_404, user_or_404
-from .reportable import ITEM_TYPES
+from .reportable import MEMBER_REPORTABLE
 from .views import bp
 
 
@@ -54,7 +54,7 @@ def user_page(user_id: int):
 def _item_context(form) -> dict:
     item_type = form.item_type.data or None
     item_id = whole_number(form.item_id.data)
-    if item_type not in ITEM_TYPES or item_id is None:
+    if item_type not in MEMBER_REPORTABLE or item_id is None:
         return {}
     return {"item_type": item_type, "item_id": item_id}
 

@@ -92,7 +92,9 @@ def on_solution_marked(sender, *, session: Session, actor, post, thread):
 
 @events.report_filed.connect
 def on_report_filed(sender, *, session: Session, actor, report):
-    fanout.for_moderators(session, kind=KIND_REPORT, actor_id=actor.id, report_id=report.id)
+    fanout.for_moderators(
+        session, kind=KIND_REPORT, actor_id=getattr(actor, "id", None), report_id=report.id
+    )
 
 
 @events.account_deleted.connect

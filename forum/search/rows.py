@@ -9,15 +9,23 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from ..accounts.models import User
+from ..accounts.urls import profile_path
 from ..discussions.models import Post, Thread
 from .documents import public_text
 
 
-def _names(session: Session, ids) -> dict[int, str]:
+def _names(session: Session, ids) -> dict[int, tuple[str, str | None]]:
+    """Each author's name and profile address (None for a deleted account)."""
     ids = {i for i in ids if i}
     if not ids:
         return {}
-    return dict(session.exec(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+    users = session.exec(select(User).where(User.id.in_(ids))).all()
+    return {user.id: (user.display_name, profile_path(user)) for user in users}
+
+
+def _author(names: dict, author_id: int | None) -> dict:
+    name, path = names.get(author_id, (None, None))
+    return {"author": name, "author_url": path}
 
 
 def _projects_by_id(session: Session, ids) -> dict[int, object]:
@@ -54,7 +62,7 @@ def _load_threads(session: Session, ids: list[int]) -> dict[str, dict]:
             url=thread_url(t),
             lang=t.language,
             created=t.created_at,
-            author=names.get(t.author_id),
+            **_author(names, t.author_id),
             theme_id=t.theme_id,
             project=projects.get(getattr(t, "project_id", None)),
             text=public_text(first.body_html) if first is not None and first.is_visible else "",
@@ -76,7 +84,7 @@ def _load_posts(session: Session, ids: list[int]) -> dict[str, dict]:
             url=thread_url(t, _anchor=f"post-{p.id}"),
             lang=p.language,
             created=p.created_at,
-            author=names.get(p.author_id),
+            **_author(names, p.author_id),
             theme_id=t.theme_id,
             project=projects.get(getattr(t, "project_id", None)),
             text=public_text(p.body_html),
@@ -99,7 +107,7 @@ def _load_lessons(session: Session, ids: list[int]) -> dict[str, dict]:
             url=url_for("lessons.lesson_detail", lesson_id=lesson.id),
             lang=lesson.language,
             created=lesson.published_at or lesson.created_at,
-            author=names.get(lesson.author_id),
+            **_author(names, lesson.author_id),
             theme_id=lesson.theme_id,
             project=projects.get(lesson.project_id),
             text=" ".join(public_text(getattr(lesson, f"{s}_html")) for s in LESSON_SECTIONS),

@@ -61,6 +61,7 @@ class ResultItem:
     lang: str
     created: datetime | None
     author: str | None = None
+    author_url: str | None = None  # the author's profile
     theme: Theme | None = None
     project: object | None = None
     time_code: str | None = None  # a moment of a recording (a transcript hit)

@@ -27,3 +27,6 @@ def home():
 def favicon():
     # Clients that ask by the old name (feed readers, some browsers) find the page's icon.
     return redirect(url_for("static", filename="img/favicon.svg"), 301)
+
+
+from . import pages  # noqa: E402,F401  (routes on this bp)

@@ -59,11 +59,23 @@ def _files_policy(response: Response) -> Response:
     return response
 
 
+PUBLIC_FILE = "forum_public_file"  # a view attribute: its answers are the same for everyone
+
+
+def public_file(view):
+    """A view that answers a file, the same for every reader (a member's picture): its own
+    ``Cache-Control`` stands, as a static file's does, whoever asks."""
+    setattr(view, PUBLIC_FILE, True)
+    return view
+
+
 def _private_cache_control(response: Response) -> Response:
     """A page made for one member (their name, CSRF token, notices), or any answer in a private
     area, is kept by nobody: not by a shared cache, not in the browser's history on a shared
     computer. Static files stay cacheable."""
-    if request.endpoint == "static":
+    if request.endpoint == "static" or getattr(
+        current_app.view_functions.get(request.endpoint), PUBLIC_FILE, False
+    ):
         return response
     if (
         getattr(current_user, "is_authenticated", False)

@@ -8,6 +8,7 @@ import pytest
 from tests.browser.support import live_user, log_in
 
 PUBLIC = ["/", "/t/klimatneutral-framtid", "/lessons", "/projects", "/search?q=tak", "/events"]
+PUBLIC += ["/about", "/privacy", "/accessibility"]  # the footer's pages
 MEMBERS = ["/settings", "/notices", "/threads/new", "/lessons/new"]
 STAFF = ["/admin/users", "/admin/glossary", "/mod/queue", "/mod/log"]
 
