@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from forum.accounts.demo import demo_user
 from forum.agenda.models import Event
+from forum.agenda.series_models import EventSeries
 from forum.discussions.models import Post, Thread
 from forum.lessons.models import Lesson
 from forum.projects.models import Project
@@ -24,8 +25,10 @@ def get_paths(app, session) -> list[str]:
     group = session.exec(select(GlossaryGroup).order_by(GlossaryGroup.id)).first()
     member = demo_user(session, "member")
     event = session.exec(select(Event).order_by(Event.id)).first()
+    series = session.exec(select(EventSeries).order_by(EventSeries.id)).first()
     values = {
         "event_id": event.id,
+        "series_id": series.id if series else None,
         "thread_id": thread.id,
         "post_id": post.id,
         "lesson_id": lesson.id,
