@@ -29,7 +29,7 @@ ALWAYS_CHOSEN = {"required": False}
 def csrf_field() -> Markup:
     """The CSRF token's hidden input, without the ``id="csrf_token"`` WTForms gives it: a page
     with several forms would repeat that id, which HTML forbids."""
-    return Markup('<input type="hidden" name="csrf_token" value="%s">') % escape(generate_csrf())
+    return Markup('<input name="csrf_token" type="hidden" value="%s">') % escape(generate_csrf())
 
 
 def optional_int(value):
