@@ -40,7 +40,7 @@ def _full_page(response) -> str | None:
     return None
 
 
-def _pages_of(app, client, role, language, paths) -> dict[str, str]:
+def _pages_of(client, role, language, paths) -> dict[str, str]:
     pages, errors_seen = {}, set()
     headers = {"Accept-Language": language}
     for path in paths:
@@ -90,7 +90,7 @@ def test_every_page_is_valid_html(app, db_session, tmp_path):
             client = app.test_client()
             if role:
                 login_as(client, demo_user(db_session, role))
-            pages.update(_pages_of(app, client, role, language, paths))
+            pages.update(_pages_of(client, role, language, paths))
     assert len(pages) > 300
     errors = html_errors(pages, tmp_path / "pages")
     assert errors == [], f"{len(errors)} errors on {len(pages)} pages:\n" + "\n".join(errors)
