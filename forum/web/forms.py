@@ -6,6 +6,7 @@ Repeating rows (partners, measured outcomes) are FieldLists with a few blank row
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import FieldList, SelectMultipleField
@@ -28,7 +29,10 @@ ALWAYS_CHOSEN = {"required": False}
 
 def csrf_field() -> Markup:
     """The CSRF token's hidden input, without the ``id="csrf_token"`` WTForms gives it: a page
-    with several forms would repeat that id, which HTML forbids."""
+    with several forms would repeat that id, which HTML forbids. Nothing where CSRF is off, as
+    WTForms renders no field then (and the session stays untouched)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return Markup("")
     return Markup('<input name="csrf_token" type="hidden" value="%s">') % escape(generate_csrf())
 
 
