@@ -10,7 +10,7 @@ WORKERS ?= 2
 export FLASK_APP := forum:create_app
 
 .PHONY: run dev lint test test-pg soak translations compile-translations setup db bench bench-cpu \
-	chromium redis-server clean
+	chromium redis-server java clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -84,8 +84,17 @@ redis-server:
 	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; \
 	fi
 
+# The Nu HTML checker (npm vnu-jar) that tests/http/test_valid_html.py runs is a Java program.
+java:
+	@if ! command -v java >/dev/null; then \
+	  echo "Installing Debian's default-jre-headless for the HTML checker of the tests"; \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y default-jre-headless; \
+	fi
+
+# --ignore-scripts: vnu-jar's install script would download a Java runtime where none is found;
+# the tests run Debian's (the java target) on the jar directly.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+	npm ci --ignore-scripts --no-audit --no-fund --silent
 
 # Lint first: ruff (rules, import order, formatting at 100 columns) and the layer contract.
 lint: $(VENV)/.installed-test
@@ -93,11 +102,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
-test: lint compile-translations chromium redis-server node_modules/.package-lock.json
+test: lint compile-translations chromium redis-server java node_modules/.package-lock.json
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The unit and HTTP tests again, on a real PostgreSQL server started for the run (.ci/with-postgres).
-test-pg: $(VENV)/.installed-test compile-translations redis-server
+test-pg: $(VENV)/.installed-test compile-translations redis-server java node_modules/.package-lock.json
 	.ci/with-postgres $(BIN)/pytest tests/unit tests/http $(PYTEST_ARGS)
 
 # The soak test at length: gunicorn and the job worker under 16 writing members (tests/http/test_soak.py).

@@ -136,9 +136,11 @@ def _prepare_directories(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date
 
+    from .clock import machine_time
     from .i18n import current_language, format_datetime, localized, time_ago
     from .permissions import TEMPLATE_PREDICATES
     from .web import current_path_with, register_template_globals
+    from .web.forms import csrf_field
 
     register_template_globals(
         app,
@@ -149,6 +151,8 @@ def _register_template_helpers(app: Flask) -> None:
             "time_ago": time_ago,
             "format_date": format_date,
             "format_datetime": format_datetime,
+            "machine_time": machine_time,
+            "csrf_field": csrf_field,
             "current_path_with": current_path_with,
             "languages": app.config["LANGUAGES"],
             **TEMPLATE_PREDICATES,

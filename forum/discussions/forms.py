@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..web.forms import MENTIONS
+from ..web.forms import ALWAYS_CHOSEN, MENTIONS
 from ..web.fragments import csrf_token, new_submission_key, submission_key_or_hole
 from .service import BODY_MAX, BODY_MIN, TITLE_MAX, TITLE_MIN
 
@@ -71,7 +71,10 @@ def _key_field():
 
 class ThreadForm(FlaskForm):
     theme = SelectField(
-        _l("Theme"), validators=[DataRequired(message=_l("Choose a theme."))], choices=[]
+        _l("Theme"),
+        validators=[DataRequired(message=_l("Choose a theme."))],
+        choices=[],
+        render_kw=ALWAYS_CHOSEN,
     )
     title = _title_field(DataRequired(message=_l("Give the thread a title.")))
     body = _body_field(_l("Text"))

@@ -29,7 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..clock import utcnow
 from ..web import MAX_DATABASE_INT
-from ..web.forms import MENTIONS
+from ..web.forms import ALWAYS_CHOSEN, MENTIONS
 from .rules import REASON_MAX
 from .users import NOTE_MAX
 
@@ -126,6 +126,7 @@ class MoveForm(FlaskForm):
         coerce=int,
         choices=[],
         validators=[DataRequired(message=_l("Choose a theme."))],
+        render_kw=ALWAYS_CHOSEN,
     )
     reason = _reason(required=False)
 

@@ -6,6 +6,9 @@ Repeating rows (partners, measured outcomes) are FieldLists with a few blank row
 
 from __future__ import annotations
 
+from flask import current_app
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from wtforms import FieldList, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -17,6 +20,20 @@ BLANK_ROWS = 3
 # Without JavaScript they are plain fields.
 MENTIONS = {"data-mentions": "markdown"}
 MEMBER_PICKER = {"data-mentions": "member", "autocomplete": "off", "spellcheck": "false"}
+
+# ``render_kw`` of a required select whose first choice is a real one (a theme is always chosen):
+# HTML allows ``required`` on a select only when its first option is an empty placeholder, and
+# there the browser would have nothing to check anyway. The validator still requires a value.
+ALWAYS_CHOSEN = {"required": False}
+
+
+def csrf_field() -> Markup:
+    """The CSRF token's hidden input, without the ``id="csrf_token"`` WTForms gives it: a page
+    with several forms would repeat that id, which HTML forbids. Nothing where CSRF is off, as
+    WTForms renders no field then (and the session stays untouched)."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return Markup("")
+    return Markup('<input name="csrf_token" type="hidden" value="%s">') % escape(generate_csrf())
 
 
 def optional_int(value):
