@@ -129,8 +129,10 @@ def list_threads(
     filters: ThreadFilters,
     page: int = 1,
     per_page: int = THREADS_PER_PAGE,
+    from_first: bool = False,
 ) -> ThreadListPage:
-    """One page of a theme's threads: pinned first, then by the chosen sort."""
+    """One page of a theme's threads: pinned first, then by the chosen sort; with
+    ``from_first``, the pages before it too (what "Load more" had shown)."""
     query = _listed(select(Thread))
     if theme is not None:
         query = query.where(Thread.theme_id == theme.id)
@@ -150,8 +152,9 @@ def list_threads(
         query = query.where(Thread.solution_post_id.is_(None))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     order = (Thread.pinned.desc(), *SORTS.get(filters.sort, SORTS["activity"]))
+    first = 0 if from_first else (page - 1) * per_page
     threads = list(
-        session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page))
+        session.exec(query.order_by(*order).offset(first).limit(page * per_page - first))
     )
     return _list_page(session, threads, page=page, total=total, per_page=per_page)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import NoReturn
 from urllib.parse import urlencode
 
@@ -39,6 +40,21 @@ def render(page: str, fragment: str | None = None, *, status: int = 200, **conte
     template = fragment if fragment and wants_fragment() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
+    return response
+
+
+ANNOUNCE_EVENT = "forum:announce"
+
+
+def announce(response: Response, message: str) -> Response:
+    """Have ``static/js/htmx-feedback.js`` read ``message`` out in the page's polite live region.
+
+    It travels in ``HX-Trigger`` (JSON, so ASCII: a header holds Latin-1 only) rather than in the
+    swapped markup: a live region that is itself swapped in is new to screen readers, which
+    announce changes to a region they already know.
+    """
+    if wants_fragment():
+        response.headers["HX-Trigger"] = json.dumps({ANNOUNCE_EVENT: str(message)})
     return response
 
 
