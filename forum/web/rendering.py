@@ -28,8 +28,9 @@ class ForumEnvironment(Environment):
 
 
 def wants_fragment() -> bool:
-    """True for an htmx request that is not a boosted page navigation."""
-    return bool(htmx) and not htmx.boosted
+    """True for an htmx request that is not a boosted page navigation, nor htmx asking for a
+    whole page on Back when its own copy of that page is gone (``HX-History-Restore-Request``)."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context) -> Response:
@@ -40,6 +41,7 @@ def render(page: str, fragment: str | None = None, *, status: int = 200, **conte
     template = fragment if fragment and wants_fragment() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
+    response.vary.add("HX-History-Restore-Request")
     return response
 
 

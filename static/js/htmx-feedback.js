@@ -183,6 +183,34 @@
     }
   });
 
+  // --- the place on a page, for Back --------------------------------------------------------------
+  // htmx keeps a copy of the pages left (with where they were scrolled); when that copy is gone,
+  // it asks the server for the page again and shows its top. The place is kept here as well.
+  // keyed by htmx's path of the page: on Back, the address has already changed when htmx saves
+  // the page being left
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    try {
+      sessionStorage.setItem("forum-scroll:" + event.detail.path, scrollY);
+    } catch (error) {
+      // storage switched off: Back shows the top of the page
+    }
+  });
+
+  document.addEventListener("htmx:historyRestore", function (event) {
+    if (!event.detail.cacheMiss) {
+      return;
+    }
+    var place = null;
+    try {
+      place = sessionStorage.getItem("forum-scroll:" + event.detail.path);
+    } catch (error) {
+      return;
+    }
+    if (place !== null) {
+      window.scrollTo(0, Number(place));
+    }
+  });
+
   // --- announcements ----------------------------------------------------------------------------
   document.addEventListener("forum:announce", function (event) {
     announce(event.detail && event.detail.value);
