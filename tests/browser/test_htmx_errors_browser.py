@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forum.discussions.models import Thread
-from tests.browser.support import live_session, live_user, log_in, mark_page, assert_not_reloaded
+from tests.browser.support import assert_not_reloaded, live_session, live_user, log_in, mark_page
 from tests.factories import make_thread
 
 TEXT = {
