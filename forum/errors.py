@@ -51,9 +51,15 @@ def render_error(status: int, detail: str | None = None):
     if wants_json():
         body = {"error": {"status": status, "title": str(title), "message": detail or str(message)}}
         return jsonify(body), status
-    template = "errors/_error.html" if wants_fragment() else "errors/error.html"
+    if wants_fragment():
+        # An action htmx sent for a part of a page (a reply, a quote, "load more") failed: a
+        # page-sized error must not land among the posts. The short message goes next to the
+        # control that sent it (static/js/htmx-feedback.js) and nothing is swapped, so what the
+        # member typed stays where it was.
+        body = render_template("errors/_htmx_error.html", message=detail or message)
+        return body, status, {"HX-Reswap": "none", "Vary": "HX-Request"}
     return render_template(
-        template, status=status, title=title, message=message, detail=detail
+        "errors/error.html", status=status, title=title, message=message, detail=detail
     ), status
 
 

@@ -16,7 +16,7 @@ from flask_login import current_user
 from .. import permissions
 from ..db import get_session
 from ..permissions import PARTICIPANT, Rule
-from ..web import fail, finish, render, requires, show_on_form, wants_fragment
+from ..web import announce, fail, finish, render, requires, show_on_form, wants_fragment
 from . import queries, service
 from .contributions import thread_location
 from .errors import InvalidContent
@@ -118,12 +118,13 @@ def reply(thread_id: int, thread: Thread):
     except InvalidContent as error:
         show_on_form(form, error)
         return _reply_invalid(thread, form)
-    return finish(
+    response = finish(
         _reply_location(post, thread),
         fragment="discussions/_reply_result.html",
         form=ReplyForm(formdata=None),
         **post_fragment_context(post, thread),
     )
+    return announce(response, _("Your reply was posted."))
 
 
 # --- edit and revisions -------------------------------------------------------------------------

@@ -152,8 +152,10 @@ def list_threads(
     filters: ThreadFilters,
     page: int = 1,
     per_page: int = THREADS_PER_PAGE,
+    from_first: bool = False,
 ) -> ThreadListPage:
-    """One page of a theme's threads: pinned first, then by the chosen sort."""
+    """One page of a theme's threads: pinned first, then by the chosen sort; with
+    ``from_first``, the pages before it too (what "Load more" had shown)."""
     sort = filters.sort if filters.sort in SORTS else "activity"
     count, rows = _thread_list_statements(
         theme is not None, bool(filters.goal), bool(filters.language), filters.solved, sort
@@ -164,7 +166,8 @@ def list_threads(
         "language": filters.language,
     }
     total = session.exec(count, params=params).one()
-    window = {**params, "offset": (page - 1) * per_page, "limit": per_page}
+    first = 0 if from_first else (page - 1) * per_page
+    window = {**params, "offset": first, "limit": page * per_page - first}
     threads = list(session.exec(rows, params=window))
     # A theme's list needs no other theme (and no statement to read them).
     themes = {theme.id: theme} if theme is not None else None

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
@@ -22,6 +23,7 @@ from ..language import choose_language
 from ..markup import render_markdown
 from ..permissions import PARTICIPANT
 from ..web import (
+    announce,
     fail,
     finish,
     page_arg,
@@ -83,13 +85,15 @@ def _filters_from_args() -> queries.ThreadFilters:
 def theme_page(slug: str):
     theme = get_theme_or_404(slug)
     filters = _filters_from_args()
-    page = page_arg()
-    listing = queries.list_threads(session=get_session(), theme=theme, filters=filters, page=page)
+    page, from_first = _pages_shown()
+    listing = queries.list_threads(
+        session=get_session(), theme=theme, filters=filters, page=page, from_first=from_first
+    )
     if page > listing.pages:
         fail(
             404, _("This page does not exist: the list has %(pages)d page(s).", pages=listing.pages)
         )
-    return render(
+    response = render(
         "discussions/theme.html",
         "discussions/_thread_rows.html",
         theme=theme,
@@ -97,6 +101,26 @@ def theme_page(slug: str):
         filters=filters,
         goals=core_queries.all_goals(get_session()),
     )
+    count = len(listing.threads)
+    return announce(
+        response, ngettext("%(num)d more thread shown", "%(num)d more threads shown", count)
+    )
+
+
+# "Load more" puts ?shown=N in the address (hx-replace-url), so that coming Back to the list, even
+# when htmx's copy of the page is gone, shows the N pages that were loaded rather than the first.
+MAX_PAGES_SHOWN = 20
+
+
+def _pages_shown() -> tuple[int, bool]:
+    """The page to list and whether the pages before it come along (``?shown=N``)."""
+    raw = request.args.get("shown")
+    if raw is None:
+        return page_arg(), False
+    shown = whole_number(raw, low=1, high=MAX_PAGES_SHOWN)
+    if shown is None:
+        fail(400, _("Up to %(most)d pages can be shown at once.", most=MAX_PAGES_SHOWN))
+    return shown, True
 
 
 # --- thread page --------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 from flask import Blueprint, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..permissions import Rule, can_manage_glossary, is_member
-from ..web import fail, finish, render, requires, show_on_form, wants_fragment
+from ..web import announce, fail, finish, render, requires, show_on_form, wants_fragment
 from . import get_search_service
 from .forms import GlossaryDeleteForm, GlossaryGroupForm
 from .glossary import GlossaryError, delete_group, list_groups, save_group
@@ -49,6 +50,8 @@ def search_page():
     else:
         response = render("search/search.html", **context)
     response.vary.add("HX-Target")
+    if result.searched and not result.unavailable:
+        announce(response, ngettext("%(num)d result", "%(num)d results", result.total))
     # server-side time of the whole page and of the search alone (read by `make bench`)
     response.headers["Server-Timing"] = (
         f"search;dur={result.elapsed_ms:.1f}, page;dur={(time.perf_counter() - started) * 1000:.1f}"
@@ -90,7 +93,7 @@ def _glossary_page(
     groups = list_groups(get_session())
     return render(
         "search/glossary.html",
-        "search/_glossary_form.html",
+        "search/_glossary_admin.html",
         status=status,
         form=form,
         groups=groups,
@@ -145,8 +148,26 @@ def _save(form: GlossaryGroupForm, group: GlossaryGroup | None):
         except GlossaryError as error:
             show_on_form(form, error)
         else:
-            return finish(url_for("search.glossary"), message=_("The glossary group was saved."))
+            return _saved(_("The glossary group was saved."))
     return _glossary_page(form, status=422, editing=group)
+
+
+def _saved(message: str):
+    """Plain: back to the glossary page. htmx: that page's list, count and message in place,
+    with a fresh form for a new group and the glossary's address (an edit had its own)."""
+    location = url_for("search.glossary")
+    response = finish(
+        location,
+        message=message,
+        fragment="search/_glossary_admin.html",
+        form=GlossaryGroupForm(formdata=None),
+        groups=list_groups(get_session()),
+        editing=None,
+        delete_form=GlossaryDeleteForm(),
+    )
+    if wants_fragment():
+        response.headers["HX-Push-Url"] = location
+    return announce(response, message)
 
 
 @bp.post("/admin/glossary/<int:group_id>/delete")

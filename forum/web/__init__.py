@@ -14,13 +14,14 @@ from .inputs import (
     redirect_target,
     whole_number,
 )
-from .rendering import current_path_with, fail, render, wants_fragment
+from .rendering import announce, current_path_with, fail, render, wants_fragment
 
 __all__ = [
     "MAX_DATABASE_INT",
     "DatabaseIntConverter",
     "ForumRequest",
     "accepts_uploads",
+    "announce",
     "current_path_with",
     "discard_request_body",
     "fail",

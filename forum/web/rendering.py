@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import NoReturn
 from urllib.parse import urlencode
 
@@ -27,8 +28,9 @@ class ForumEnvironment(Environment):
 
 
 def wants_fragment() -> bool:
-    """True for an htmx request that is not a boosted page navigation."""
-    return bool(htmx) and not htmx.boosted
+    """True for an htmx request that is not a boosted page navigation, nor htmx asking for a
+    whole page on Back when its own copy of that page is gone (``HX-History-Restore-Request``)."""
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(page: str, fragment: str | None = None, *, status: int = 200, **context) -> Response:
@@ -39,6 +41,22 @@ def render(page: str, fragment: str | None = None, *, status: int = 200, **conte
     template = fragment if fragment and wants_fragment() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")
+    response.vary.add("HX-History-Restore-Request")
+    return response
+
+
+ANNOUNCE_EVENT = "forum:announce"
+
+
+def announce(response: Response, message: str) -> Response:
+    """Have ``static/js/htmx-feedback.js`` read ``message`` out in the page's polite live region.
+
+    It travels in ``HX-Trigger`` (JSON, so ASCII: a header holds Latin-1 only) rather than in the
+    swapped markup: a live region that is itself swapped in is new to screen readers, which
+    announce changes to a region they already know.
+    """
+    if wants_fragment():
+        response.headers["HX-Trigger"] = json.dumps({ANNOUNCE_EVENT: str(message)})
     return response
 
 

@@ -1,4 +1,5 @@
-"""A rate-limited login in a real browser (the form is hx-boosted) shows the translated 429 page."""
+"""A rate-limited login in a real browser (the form is hx-boosted) shows the translated 429
+message next to the form, with what was typed kept."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def limited_server(tmp_path, migrated_db_template):
     app.extensions["forum_engine"].dispose()
 
 
-def test_too_many_logins_show_the_429_page(page, limited_server):
+def test_too_many_logins_show_the_429_message(page, limited_server):
     page.goto(limited_server.url + "/login")
     for _ in range(2):
         page.get_by_label("E-postadress").fill("nobody@example.org")
@@ -45,5 +46,8 @@ def test_too_many_logins_show_the_429_page(page, limited_server):
     page.get_by_label("E-postadress").fill("nobody@example.org")
     page.get_by_label("Lösenord").fill("not the password")
     page.get_by_role("button", name="Logga in").click()
-    expect(page.locator(".error-page h1")).to_have_text("För många förfrågningar")
+    message = page.locator("form .htmx-error")
+    expect(message).to_have_text("Du har gjort det för ofta. Vänta en stund och försök igen.")
+    expect(message).to_be_focused()
+    expect(page.get_by_label("E-postadress")).to_have_value("nobody@example.org")
     expect(page.locator("html")).to_have_attribute("lang", "sv")

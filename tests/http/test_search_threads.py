@@ -28,7 +28,7 @@ def more_links(html: str) -> list[tuple[str, str]]:
 
 
 def total(html: str) -> int:
-    return int(re.search(r'class="search-summary" role="status">\s*(\d+)', html).group(1))
+    return int(re.search(r'class="search-summary">\s*(\d+)', html).group(1))
 
 
 def facet(html: str, name: str, value: str) -> int | None:
