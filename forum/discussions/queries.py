@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from ..accounts.models import User
@@ -77,10 +77,16 @@ class ThreadView:
     page: int
     total_posts: int
     per_page: int = POSTS_PER_PAGE
+    solution_number: int | None = None
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total_posts // self.per_page))
+
+    @property
+    def first_number(self) -> int:
+        """The number of this page's first post: its place in the thread (see ``post_number``)."""
+        return (self.page - 1) * self.per_page + 1
 
 
 def users_by_id(session: Session, ids) -> dict[int, User]:
@@ -219,8 +225,12 @@ def thread_view(
             .limit(per_page)
         )
     )
-    total, first_id = session.exec(
-        select(func.count(Post.id), func.min(Post.id)).where(Post.thread_id == thread.id)
+    # the solution's number comes with the count: the posts up to it (it may be on another page)
+    solution_id = thread.solution_post_id or 0
+    total, first_id, solution_number = session.exec(
+        select(
+            func.count(Post.id), func.min(Post.id), func.count(case((Post.id <= solution_id, 1)))
+        ).where(Post.thread_id == thread.id)
     ).one()
     first_post = posts[0] if posts and posts[0].id == first_id else None
     solution = None
@@ -260,6 +270,7 @@ def thread_view(
         page=page,
         total_posts=total,
         per_page=per_page,
+        solution_number=solution_number if solution else None,
     )
 
 
@@ -283,4 +294,32 @@ def post_context(*, session: Session, viewer, post: Post, thread: Thread) -> dic
         "author": users_by_id(session, [post.author_id]).get(post.author_id),
         "marked": marked,
         "is_first": is_first_post(session=session, post=post),
+        "number": post_number(session=session, post=post),
     }
+
+
+MAX_POST_NUMBER = 2**31 - 1  # a number in an address beyond any thread (and any database integer)
+
+
+def post_number(*, session: Session, post: Post) -> int:
+    """The post's place in its thread, 1 for the first post: what readers call it ("#3").
+
+    A thread shows its posts in the order they were written (by id, as ``page_of_post`` counts),
+    and hidden and deleted posts keep their places, so a moderator and a reader see the same
+    numbers, and a post's number only changes when moderators move or erase posts before it.
+    """
+    earlier = session.exec(
+        select(func.count())
+        .select_from(Post)
+        .where(Post.thread_id == post.thread_id, Post.id < post.id)
+    ).one()
+    return earlier + 1
+
+
+def post_at(*, session: Session, thread: Thread, number: int) -> Post | None:
+    """The post numbered ``number`` in ``thread`` (``post_number``'s inverse)."""
+    if not 1 <= number <= MAX_POST_NUMBER:
+        return None
+    return session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id).offset(number - 1)
+    ).first()

@@ -13,12 +13,13 @@ from flask_login import current_user
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
 from ..permissions import Rule, can_manage_glossary, is_member
+from ..projects.queries import project_slug_choices
 from ..web import fail, finish, render, requires, show_on_form, wants_fragment
 from . import get_search_service
 from .forms import GlossaryDeleteForm, GlossaryGroupForm
 from .glossary import GlossaryError, delete_group, list_groups, save_group
 from .models import GlossaryGroup
-from .query import KIND_LABELS
+from .query import KIND_BADGES, KIND_LABELS
 from .saved import SORTS, params_from_args
 from .service import KINDS, run_search
 
@@ -37,9 +38,11 @@ def search_page():
         params=params,
         themes=all_themes(session),
         goals=all_goals(session),
+        projects=project_slug_choices(session=session),
         problems=problems,
         kinds=KINDS,
         kind_labels=KIND_LABELS,
+        kind_badges=KIND_BADGES,
         sorts=SORTS,
         search_url=search_url,
     )
