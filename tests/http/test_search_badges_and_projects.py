@@ -73,3 +73,26 @@ def test_a_project_typed_into_the_address_stays_chosen(client, db_session):
         as_text=True
     )
     assert '<option value="vastra" selected>vastra</option>' in html
+
+
+@pytest.mark.parametrize(
+    ("headers", "summary"),
+    [
+        (EN, "(3 on: Threads, Svenska, Newest first)"),
+        ({}, "(3 valda: Trådar, Svenska, Nyast först)"),
+    ],
+)
+def test_the_filters_are_folded_with_what_is_on_in_the_summary(
+    client, db_session, headers, summary
+):
+    make_thread(db_session, make_user(db_session), "Kompost i lägenhet", "Bokashi.", direct=True)
+    query = {"q": "kompost", "type": "thread", "language": "sv", "sort": "newest"}
+    for extra in ({}, {"HX-Request": "true", "HX-Target": "search-results"}):
+        html = client.get("/search", query_string=query, headers={**headers, **extra}).get_data(
+            as_text=True
+        )
+        fold = re.search(r"<details id=\"search-filters-details\"[^>]*>", html).group(0)
+        assert " open" not in fold  # closed in the HTML: a phone sees the results first
+        assert summary in html
+    plain = client.get("/search", query_string={"q": "kompost"}, headers=headers)
+    assert "filters-active" not in plain.get_data(as_text=True)
