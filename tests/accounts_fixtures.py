@@ -37,7 +37,9 @@ def mail_client(mail_app):
 
 
 def register(client, **overrides):
-    return client.post("/register", data={**REGISTRATION, **overrides})
+    """Register in a browser of its own: a new member is signed in there, and ``client`` stays
+    as it was (the tests open the mailed links or log in with it)."""
+    return client.application.test_client().post("/register", data={**REGISTRATION, **overrides})
 
 
 def login(client, email=REGISTRATION["email"], password=VALID_PASSWORD, **extra):

@@ -116,11 +116,14 @@ def register():
             fail(400, _("Your registration could not be accepted."))
         email = service.normalize_email(form.email.data)
         try:
-            _register(form, email)
+            user = _register(form, email)
         except AccountError as error:  # the password: nothing about the address
             get_session().rollback()
             show_on_form(form, error)
-        else:  # the same answer whether or not the address had an account (its owner gets mail)
+        else:
+            if user is not None:
+                return _welcome(user)
+            # a taken address: the owner gets mail; the answer is the one the form always gave
             return finish(
                 url_for("accounts.login"),
                 message=_(
@@ -135,9 +138,25 @@ def register():
     )
 
 
-def _register(form: RegisterForm, email: str) -> None:
+def _welcome(user):
+    """A new member is signed in at once (unconfirmed: they read until they open the link), so
+    they need not type their address and password again."""
+    sign_in(user, remember=False)
+    login_service.record_login(session=get_session(), user=user)
+    with in_language(user.locale):
+        message = _(
+            "Welcome to the forum, %(name)s! We sent a confirmation link to %(email)s: open it "
+            "to start posting.",
+            name=user.display_name,
+            email=user.email,
+        )
+    return finish(url_for("site.home"), message=message)
+
+
+def _register(form: RegisterForm, email: str):
+    """The new member, or None when the address already has an account."""
     try:
-        service.register(
+        return service.register(
             session=get_session(),
             display_name=form.display_name.data,
             email=email,
@@ -149,6 +168,7 @@ def _register(form: RegisterForm, email: str) -> None:
     except EmailTaken:  # a concurrent registration won the race: as for any taken address
         get_session().rollback()
         service.queue_registration_mail(session=get_session(), email=email)
+        return None
 
 
 @bp.get("/confirm/<token>")

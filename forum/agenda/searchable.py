@@ -278,5 +278,10 @@ register_thread_owner(
 LINKS[EventTheme] = ("event", "event_id")
 LINKS[EventGoal] = ("event", "event_id")
 LINKS[EventRecording] = ("event", "event_id")
-add_kind("event", _l("Events"), ("events", "evenemang"))
-add_kind("transcript", _l("Recordings"), ("transcripts", "recording", "inspelning", "inspelningar"))
+add_kind("event", _l("Events"), _l("Event"), ("events", "evenemang"))
+add_kind(
+    "transcript",
+    _l("Recordings"),
+    _l("Recording"),
+    ("transcripts", "recording", "inspelning", "inspelningar"),
+)

@@ -83,6 +83,18 @@ def post_permalink(post_id: int, post: Post, thread: Thread):
     return redirect(place_of(post, thread))
 
 
+@bp.get("/threads/<int:thread_id>-<slug>/<int:number>")
+@bp.get("/threads/<int:thread_id>/<int:number>")
+@requires(load=lambda thread_id, **_: load_visible_thread(thread_id))
+def numbered_post(thread_id: int, number: int, thread: Thread, slug: str | None = None):
+    """A post by its number in the thread ("#3"), as Discourse's /t/slug/id/3: the page showing
+    it. Not permanent (302): moving or erasing earlier posts renumbers; /posts/<id> never does."""
+    post = queries.post_at(session=get_session(), thread=thread, number=number)
+    if post is None:
+        fail(404, _("This thread has no post number %(number)d.", number=number))
+    return redirect(place_of(post, thread))
+
+
 # --- reply --------------------------------------------------------------------------------------
 def _reply_invalid(thread: Thread, form: ReplyForm):
     if wants_fragment():
@@ -234,6 +246,7 @@ def _revisions_of_visible_post(post_id: int, post: Post, thread: Thread):
         post=post,
         thread=thread,
         versions=versions,
+        number=queries.post_number(session=get_session(), post=post),
         location=place_of(post, thread),
     )
 

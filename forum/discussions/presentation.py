@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .. import permissions
 from ..accounts.models import User
 from ..i18n import current_language
+from ..markup import text_of
 from ..web.fragments import digest
 from .models import Post, Thread
 
@@ -26,6 +28,11 @@ def post_location(post: Post, thread: Thread, page: int) -> str:
     return thread_url(thread, **params) + f"#post-{post.id}"
 
 
+def post_excerpt(post: Post, limit: int = 240) -> Markup:
+    """The beginning of a post's text on one line (its rendered HTML without the tags)."""
+    return Markup(text_of(post.body_html or "", limit))  # noqa: S704 (every tag removed)
+
+
 def is_deleted_user(user: User | None) -> bool:
     return user is None or user.deleted_at is not None
 
@@ -34,12 +41,16 @@ def language_name(code: str | None) -> str:
     return {"sv": _("Swedish"), "en": _("English")}.get(code or "", code or "")
 
 
-def post_fragment_key(post: Post, author: User | None, *, is_solution: bool, ago: str) -> tuple:
+def post_fragment_key(
+    post: Post, author: User | None, *, is_solution: bool, ago: str, number: int
+) -> tuple:
     """Everything the cached part of a post shows: its header, notices and body (the per-viewer
-    footer is rendered outside). ``ago`` is the relative date as the reader sees it now."""
+    footer is rendered outside). ``ago`` is the relative date as the reader sees it now,
+    ``number`` the post's place in its thread (moving earlier posts changes it)."""
     return (
         "post",
         post.id,
+        number,
         digest(post.body_html),
         post.language,
         post.created_at,
@@ -149,6 +160,7 @@ TEMPLATE_HELPERS = {
     "post_fragment_key": post_fragment_key,
     "thread_url": thread_url,
     "post_url": post_url,
+    "post_excerpt": post_excerpt,
     "is_deleted_user": is_deleted_user,
     "language_name": language_name,
 }

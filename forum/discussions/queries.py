@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import bindparam, case, func
 from sqlmodel import Session, select
 
 from ..accounts.models import User
@@ -79,10 +79,16 @@ class ThreadView:
     page: int
     total_posts: int
     per_page: int = POSTS_PER_PAGE
+    solution_number: int | None = None
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total_posts // self.per_page))
+
+    @property
+    def first_number(self) -> int:
+        """The number of this page's first post: its place in the thread (see ``post_number``)."""
+        return (self.page - 1) * self.per_page + 1
 
 
 # The statements every list and thread page runs, built once and run with parameters: building a
@@ -101,9 +107,12 @@ _PAGE_OF_POSTS = (
     .offset(bindparam("offset"))
     .limit(bindparam("limit"))
 )
-_POST_COUNT_AND_FIRST = select(func.count(Post.id), func.min(Post.id)).where(
-    Post.thread_id == bindparam("thread_id")
-)
+# the solution's number comes with the count: the posts up to it (it may be on another page)
+_POST_COUNT_FIRST_AND_SOLUTION = select(
+    func.count(Post.id),
+    func.min(Post.id),
+    func.count(case((Post.id <= bindparam("solution_id"), 1))),
+).where(Post.thread_id == bindparam("thread_id"))
 _MARKED_USEFUL = select(Reaction.post_id).where(
     Reaction.user_id == bindparam("user_id"),
     Reaction.kind == USEFUL,
@@ -288,7 +297,10 @@ def thread_view(
     """Everything the thread page shows, in a fixed number of statements."""
     window = {"thread_id": thread.id, "offset": (page - 1) * per_page, "limit": per_page}
     posts = list(session.exec(_PAGE_OF_POSTS, params=window))
-    total, first_id = session.exec(_POST_COUNT_AND_FIRST, params={"thread_id": thread.id}).one()
+    counts = {"thread_id": thread.id, "solution_id": thread.solution_post_id or 0}
+    total, first_id, solution_number = session.exec(
+        _POST_COUNT_FIRST_AND_SOLUTION, params=counts
+    ).one()
     first_post = posts[0] if posts and posts[0].id == first_id else None
     solution = None
     if thread.solution_post_id is not None:
@@ -319,6 +331,7 @@ def thread_view(
         page=page,
         total_posts=total,
         per_page=per_page,
+        solution_number=solution_number if solution else None,
     )
 
 
@@ -342,4 +355,32 @@ def post_context(*, session: Session, viewer, post: Post, thread: Thread) -> dic
         "author": users_by_id(session, [post.author_id]).get(post.author_id),
         "marked": marked,
         "is_first": is_first_post(session=session, post=post),
+        "number": post_number(session=session, post=post),
     }
+
+
+MAX_POST_NUMBER = 2**31 - 1  # a number in an address beyond any thread (and any database integer)
+
+
+def post_number(*, session: Session, post: Post) -> int:
+    """The post's place in its thread, 1 for the first post: what readers call it ("#3").
+
+    A thread shows its posts in the order they were written (by id, as ``page_of_post`` counts),
+    and hidden and deleted posts keep their places, so a moderator and a reader see the same
+    numbers, and a post's number only changes when moderators move or erase posts before it.
+    """
+    earlier = session.exec(
+        select(func.count())
+        .select_from(Post)
+        .where(Post.thread_id == post.thread_id, Post.id < post.id)
+    ).one()
+    return earlier + 1
+
+
+def post_at(*, session: Session, thread: Thread, number: int) -> Post | None:
+    """The post numbered ``number`` in ``thread`` (``post_number``'s inverse)."""
+    if not 1 <= number <= MAX_POST_NUMBER:
+        return None
+    return session.exec(
+        select(Post).where(Post.thread_id == thread.id).order_by(Post.id).offset(number - 1)
+    ).first()

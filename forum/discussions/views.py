@@ -131,7 +131,8 @@ def quote_text(post: Post, author) -> str:
         else _("Deleted user")
     )
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
-    return f"> **{name}** ([#{post.id}]({post_url(post)})):\n{quoted}\n\n"
+    number = queries.post_number(session=get_session(), post=post)
+    return f"> **{name}** ([#{number}]({post_url(post)})):\n{quoted}\n\n"
 
 
 def thread_context(

@@ -17,7 +17,7 @@ from ..db import get_session
 from ..permissions import MODERATOR
 from ..web import register_template_globals, render, requires
 from ..web.inputs import whole_number
-from . import queries
+from . import logbook, queries
 from .approval import AWAITING_APPROVAL, is_awaiting_approval, pending_posts
 from .audit import ACTION_LABELS, ACTIONS, ITEM_TYPE_LABELS
 from .forms import LogFilterForm
@@ -126,6 +126,7 @@ def log_page():
         entries=entries,
         more=more,
         people=people,
+        lines=logbook.describe(session, entries, people),
     )
 
 

@@ -41,6 +41,13 @@ KIND_LABELS = {
     "lesson": _l("Lessons"),
     "project": _l("Projects"),
 }
+# the badge on one result: the singular of the label above
+KIND_BADGES = {
+    "thread": _l("Thread"),
+    "post": _l("Reply in a thread"),  # "Reply" alone is the verb of the reply form
+    "lesson": _l("Lesson"),
+    "project": _l("Project"),
+}
 # a type as written in a query (``type:``, ``typ:``) or the form, in both languages
 KIND_ALIASES = {
     "thread": "thread",
@@ -61,12 +68,14 @@ KIND_ALIASES = {
 }
 
 
-def add_kind(kind: str, label, aliases: tuple[str, ...] = ()) -> None:
-    """A kind of document a higher area indexes: its label on the search page and the words
-    that name it in ``type:`` (both languages)."""
+def add_kind(kind: str, label, badge, aliases: tuple[str, ...] = ()) -> None:
+    """A kind of document a higher area indexes: its label on the search page (plural, for the
+    filter), its badge on one result (singular) and the words that name it in ``type:`` (both
+    languages)."""
     if kind not in KINDS:
         KINDS.append(kind)
     KIND_LABELS[kind] = label
+    KIND_BADGES[kind] = badge
     KIND_ALIASES.update({kind: kind, **dict.fromkeys(aliases, kind)})
 
 

@@ -6,6 +6,7 @@ import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -13,13 +14,15 @@ from flask_login import current_user
 
 from ..core.queries import all_goals, all_themes
 from ..db import get_session
+from ..i18n import localized
 from ..permissions import Rule, can_manage_glossary, is_member
+from ..projects.queries import project_slug_choices
 from ..web import announce, fail, finish, render, requires, show_on_form, wants_fragment
 from . import get_search_service
 from .forms import GlossaryDeleteForm, GlossaryGroupForm
 from .glossary import GlossaryError, delete_group, list_groups, save_group
 from .models import GlossaryGroup
-from .query import KIND_LABELS
+from .query import KIND_BADGES, KIND_LABELS
 from .saved import SORTS, params_from_args
 from .service import KINDS, run_search
 
@@ -33,14 +36,19 @@ def search_page():
     params = params_from_args(request.args, problems)
     session = get_session()
     result = run_search(session=session, service=get_search_service(), params=params)
+    themes, goals = all_themes(session), all_goals(session)
+    projects = project_slug_choices(session=session)
     context = dict(
         result=result,
         params=params,
-        themes=all_themes(session),
-        goals=all_goals(session),
+        themes=themes,
+        goals=goals,
+        projects=projects,
+        active_filters=active_filters(params, themes, goals, projects),
         problems=problems,
         kinds=KINDS,
         kind_labels=KIND_LABELS,
+        kind_badges=KIND_BADGES,
         sorts=SORTS,
         search_url=search_url,
     )
@@ -57,6 +65,30 @@ def search_page():
         f"search;dur={result.elapsed_ms:.1f}, page;dur={(time.perf_counter() - started) * 1000:.1f}"
     )
     return response
+
+
+def active_filters(params, themes, goals, projects) -> list[str]:
+    """The filters in force, in words: the summary line of the folded filters says them, so a
+    phone shows what is chosen without opening them."""
+    themes = {theme.slug: localized(theme, "name") for theme in themes}
+    goals = {goal.number: f"{goal.number}. {localized(goal, 'name')}" for goal in goals}
+    words = [str(KIND_LABELS.get(kind, kind)) for kind in params.kinds]
+    words += [themes.get(slug, slug) for slug in params.themes]
+    words += [{"sv": "Svenska", "en": "English"}.get(code, code) for code in params.langs]
+    words += [goals.get(number, str(number)) for number in params.sdgs]
+    if params.project:
+        words.append(dict(projects).get(params.project, params.project))
+    if params.author:
+        words.append(_("Author: %(name)s", name=params.author))
+    if params.date_from:
+        words.append(_("From %(date)s", date=format_date(params.date_from)))
+    if params.date_to:
+        words.append(_("To %(date)s", date=format_date(params.date_to)))
+    if params.every_post:
+        words.append(_("Every matching post"))
+    if params.sort != "relevance":
+        words.append(_("Newest first"))
+    return words
 
 
 def search_url(**changes) -> str:

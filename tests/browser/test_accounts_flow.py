@@ -34,13 +34,15 @@ def _register(page, live_server, email: str, name: str = "Lina Berg") -> None:
     page.get_by_label("Du företräder").select_option("public")
     page.get_by_label("Jag godkänner forumets villkor").check()
     page.get_by_role("button", name="Skapa konto").click()
-    page.wait_for_url("**/login")
+    page.wait_for_url(live_server.url + "/")  # signed in at once, to read until confirmed
 
 
 def test_register_confirm_login_edit_profile_logout(page, live_server, smtp_server_session):
     email = f"lina.{uuid.uuid4().hex[:8]}@example.org"
     _register(page, live_server, email)
+    expect(page.locator(".flash")).to_contain_text("Välkommen till forumet, Lina Berg!")
     expect(page.locator(".flash")).to_contain_text("Vi har skickat en bekräftelselänk")
+    expect(page.locator("#confirm-notice")).to_be_visible()
 
     message = _wait_for_mail(smtp_server_session, email)
     assert message["Subject"] == "Bekräfta din e-postadress"
@@ -48,15 +50,20 @@ def test_register_confirm_login_edit_profile_logout(page, live_server, smtp_serv
     assert link.startswith(live_server.url)
     page.goto(link)
     page.get_by_role("button", name="Bekräfta min e-postadress").click()
-    page.wait_for_url("**/login")
+    page.wait_for_url("**/settings")
     expect(page.locator(".flash")).to_contain_text("din e-postadress är bekräftad")
+    expect(page.locator("#confirm-notice")).to_have_count(0)
 
+    page.locator(".account-menu summary").click()
+    page.get_by_role("button", name="Logga ut", exact=True).click()
+    page.wait_for_url(live_server.url + "/")
+    page.goto(live_server.url + "/login")
     page.get_by_label("E-postadress").fill(email.upper())
     page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_label("Kom ihåg mig på den här enheten").check()
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(live_server.url + "/")
-    expect(page.locator(".flash")).to_contain_text("Välkommen till forumet, Lina Berg.")
+    expect(page.locator(".flash")).to_contain_text("Välkommen tillbaka, Lina Berg.")
     expect(page.locator("#confirm-notice")).to_have_count(0)
 
     menu = page.locator(".account-menu summary")
@@ -86,9 +93,6 @@ def test_register_confirm_login_edit_profile_logout(page, live_server, smtp_serv
 def test_unconfirmed_user_gets_a_new_link_with_the_button(page, live_server, smtp_server_session):
     email = f"omar.{uuid.uuid4().hex[:8]}@example.org"
     _register(page, live_server, email, name="Omar Said")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
     notice = page.locator("#confirm-notice")
     expect(notice).to_contain_text("Bekräfta din e-postadress.")
     notice.get_by_role("button", name="Skicka länken igen").click()
@@ -106,10 +110,6 @@ def test_account_menu_works_without_javascript(browser, live_server, smtp_server
     try:
         email = f"nojs.{uuid.uuid4().hex[:8]}@example.org"
         _register(page, live_server, email, name="Utan Skript")
-        page.get_by_label("E-postadress").fill(email)
-        page.get_by_label("Lösenord").fill(PASSWORD)
-        page.get_by_role("button", name="Logga in").click()
-        page.wait_for_url(live_server.url + "/")
         page.locator(".account-menu summary").click()
         page.get_by_role("button", name="Logga ut").click()
         page.wait_for_url(live_server.url + "/")
@@ -131,10 +131,6 @@ def test_account_pages_are_accessible(page, live_server, axe, smtp_server_sessio
     # logged in: settings, the open menu, the profile and the delete page
     email = f"axe.{uuid.uuid4().hex[:8]}@example.org"
     _register(page, live_server, email, name="Tillgänglig Testare")
-    page.get_by_label("E-postadress").fill(email)
-    page.get_by_label("Lösenord").fill(PASSWORD)
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(live_server.url + "/")
     for path in ("/settings", "/settings/delete"):
         page.goto(live_server.url + path)
         assert axe(page) == [], path

@@ -79,9 +79,11 @@ def test_search_works_without_javascript(browser, live_server, search_content):
         page.locator("#search-q").press("Enter")
         page.wait_for_url("**/search?q=bokashi+worms**")
         expect(page.locator(".search-hit")).to_have_count(1)  # one entry per thread
+        page.locator("#search-filters-details > summary").click()  # folded without a script
         page.locator("input[name=posts][value=all]").check()
         page.locator(".search-filters button[type=submit]").click()
         expect(page.locator(".search-hit")).to_have_count(2)  # the thread and its reply
+        page.locator("#search-filters-details > summary").click()
         page.locator("input[name=language][value=sv]").check()
         page.locator(".search-filters button[type=submit]").click()
         expect(page.locator(".search-hit")).to_have_count(1)

@@ -115,23 +115,26 @@ def test_429_is_translated_and_has_an_htmx_fragment(limited_app):
 
 
 def test_registrations_are_limited_per_ip_and_per_address(limited_app):
-    client = limited_app.test_client()
     per_ip = [
-        client.post(
+        limited_app.test_client()  # each registration signs its own browser in
+        .post(
             "/register", data={**REGISTRATION, "email": f"new{n}@example.org"}, environ_base=_ip(4)
-        ).status_code
+        )
+        .status_code
         for n in range(3)
     ]
     assert per_ip == [303, 303, 429]
     per_address = [
-        client.post(
+        limited_app.test_client()
+        .post(
             "/register",
             data={**REGISTRATION, "email": "same@example.org"},
             environ_base=_ip(10 + n),
-        ).status_code
+        )
+        .status_code
         for n in range(3)
     ]
-    assert per_address == [303, 303, 429]  # a taken address is answered as a new one
+    assert per_address == [303, 303, 429]  # a taken address counts as a new one
 
 
 def test_reset_requests_are_limited_per_address_and_ip(limited_app, smtp_server, db_session):

@@ -56,7 +56,7 @@ def test_register_creates_unconfirmed_user_and_mails_a_link(mail_client, smtp_se
     response = register(
         mail_client, email="  Anna@Example.ORG ", locale="en", actor_type="academia"
     )
-    assert response.status_code == 303 and response.headers["Location"] == "/login"
+    assert response.status_code == 303 and response.headers["Location"] == "/"
     user = _user(db_session)
     assert (
         user.confirmed_at is None and user.actor_type == ActorType.academia and user.locale == "en"
@@ -190,7 +190,7 @@ def test_a_taken_address_gets_the_same_answer_and_its_owner_a_mail(
     make_user(db_session, email="anna@example.org", locale="en")
     new = register(mail_client, email="someone@example.org")
     taken = register(mail_client, email="ANNA@example.org")  # unique case-insensitively
-    assert (new.status_code, new.headers["Location"]) == (303, "/login")
+    assert (new.status_code, new.headers["Location"]) == (303, "/")  # signed in at once
     assert (taken.status_code, taken.headers["Location"]) == (303, "/login")
     assert len(db_session.exec(select(User).where(User.email == "anna@example.org")).all()) == 1
     [message] = smtp_server.to("anna@example.org")
@@ -313,3 +313,30 @@ def test_html_in_names_is_escaped_in_the_mail(mail_client, smtp_server):
         message
     ) and "<b>Anna</b>" not in body_html(message)
     assert "Hej <b>Anna</b> & co," in body_text(message)
+
+
+@pytest.mark.parametrize(
+    ("locale", "welcome", "notice"),
+    [
+        ("en", "Welcome to the forum, Anna Lindqvist!", "Confirm your e-mail address."),
+        ("sv", "Välkommen till forumet, Anna Lindqvist!", "Bekräfta din e-postadress."),
+    ],
+)
+def test_a_new_member_is_signed_in_at_once_and_reads_until_confirmed(
+    mail_client, smtp_server, db_session, locale, welcome, notice
+):
+    response = mail_client.post("/register", data={**REGISTRATION, "locale": locale})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    home = text(mail_client.get("/"))
+    assert welcome in home and 'action="/logout"' in home and notice in home
+    assert _user(db_session).last_login_at is not None  # this was the first login
+    assert mail_client.get("/threads/new").status_code == 403  # unconfirmed: reads only
+    mail_client.post("/logout")
+    again = text(mail_client.get(login(mail_client).headers["Location"]))
+    assert "Välkommen tillbaka" in again or "Welcome back" in again
+
+
+def test_the_registration_answer_with_htmx_signs_in_too(mail_client, smtp_server, db_session):
+    response = mail_client.post("/register", data=REGISTRATION, headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response.headers["HX-Redirect"] == "/"
+    assert 'action="/logout"' in text(mail_client.get("/"))
