@@ -6,10 +6,9 @@ import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 from ..core.queries import all_goals, all_themes

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 00:09:58.034058
+Create Date: 2026-12-01 02:27:02.349453
 """
 
 from collections.abc import Sequence
