@@ -131,6 +131,26 @@ def list_threads(
     per_page: int = THREADS_PER_PAGE,
 ) -> ThreadListPage:
     """One page of a theme's threads: pinned first, then by the chosen sort."""
+    query = filtered_threads(theme=theme, filters=filters)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    threads = list(
+        session.exec(
+            query.order_by(*thread_order(filters.sort))
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+    )
+    return _list_page(session, threads, page=page, total=total, per_page=per_page)
+
+
+def thread_order(sort: str) -> tuple:
+    """The order of a theme page: pinned first, then ``sort``."""
+    return (Thread.pinned.desc(), *SORTS.get(sort, SORTS["activity"]))
+
+
+def filtered_threads(*, theme: Theme | None, filters: ThreadFilters):
+    """The public discussion threads of ``theme`` (every theme when None) that ``filters``
+    keep, unordered: the theme page's rows, and the API's."""
     query = _listed(select(Thread))
     if theme is not None:
         query = query.where(Thread.theme_id == theme.id)
@@ -148,12 +168,7 @@ def list_threads(
         query = query.where(Thread.solution_post_id.is_not(None))
     elif filters.solved is False:
         query = query.where(Thread.solution_post_id.is_(None))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    order = (Thread.pinned.desc(), *SORTS.get(filters.sort, SORTS["activity"]))
-    threads = list(
-        session.exec(query.order_by(*order).offset((page - 1) * per_page).limit(per_page))
-    )
-    return _list_page(session, threads, page=page, total=total, per_page=per_page)
+    return query
 
 
 def latest_threads(*, session: Session, limit: int = 10) -> ThreadListPage:

@@ -52,7 +52,8 @@ def _register_template_helpers(state) -> None:
 
 
 # --- theme page ---------------------------------------------------------------------------------
-def _filters_from_args() -> queries.ThreadFilters:
+def thread_filters() -> queries.ThreadFilters:
+    """The filters of a theme page's query string (400 with a message for a bad one)."""
     args = request.args
     filters = queries.ThreadFilters()
     sdg = args.get("sdg", "")
@@ -80,7 +81,7 @@ def _filters_from_args() -> queries.ThreadFilters:
 @bp.get("/t/<slug>")
 def theme_page(slug: str):
     theme = get_theme_or_404(slug)
-    filters = _filters_from_args()
+    filters = thread_filters()
     page = page_arg()
     listing = queries.list_threads(session=get_session(), theme=theme, filters=filters, page=page)
     if page > listing.pages:

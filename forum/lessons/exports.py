@@ -52,6 +52,11 @@ CSV_COLUMNS = (
 def lesson_records(*, session: Session, filters: LessonFilters) -> list[dict]:
     """Published lessons matching ``filters`` as plain dicts (the JSON export's ``lessons``)."""
     lessons = list(session.exec(published_lessons_query(filters).limit(EXPORT_LIMIT)))
+    return records_of(session=session, lessons=lessons)
+
+
+def records_of(*, session: Session, lessons: list) -> list[dict]:
+    """``lessons`` (public ones) as the export's dicts, in a fixed number of statements."""
     ids = [lesson.id for lesson in lessons]
     projects = {
         p.id: p
@@ -114,7 +119,7 @@ def lesson_records(*, session: Session, filters: LessonFilters) -> list[dict]:
                 "sections": {name: getattr(lesson, name) for name in LESSON_SECTIONS},
                 "outcomes": outcomes[lesson.id],
                 "links": lesson.link_list,
-                "author": _author_name(author),
+                "author": author_name(author),
                 "published_at": lesson.published_at.isoformat() + "Z"
                 if lesson.published_at
                 else None,
@@ -126,7 +131,7 @@ def lesson_records(*, session: Session, filters: LessonFilters) -> list[dict]:
     return records
 
 
-def _author_name(user: User | None) -> str:
+def author_name(user: User | None) -> str:
     if user is None or user.deleted_at is not None:
         return "deleted user"
     return user.display_name

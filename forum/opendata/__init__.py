@@ -1,6 +1,7 @@
-"""Open data: Atom and RSS feeds of every public list, the sitemap and robots.txt, and the link
+"""Open data: Atom and RSS feeds of every public list, the sitemap and robots.txt, the link
 previews (Open Graph, Twitter card, schema.org JSON-LD) of thread, lesson, project and event
-pages. It reads every content area and sits beside ``site`` at the top of the layers."""
+pages, and the read-only JSON API (``api``). It reads every content area and sits beside
+``site`` at the top of the layers."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from flask import Flask
 def init_opendata(app: Flask) -> None:
     """The feeds, the sitemap and robots.txt, and the globals of ``opendata/_head.html``."""
     from ..web import register_template_globals
+    from .api import init_api
     from .discovery import bp as discovery_bp
     from .feed_views import bp as feeds_bp
     from .previews import TEMPLATE_GLOBALS
 
     app.register_blueprint(feeds_bp)
     app.register_blueprint(discovery_bp)
+    init_api(app)
     register_template_globals(app, "opendata", TEMPLATE_GLOBALS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import String, case, func, or_
 from sqlmodel import Session, select
 
 from .. import permissions
@@ -116,6 +116,22 @@ def activity_expression():
 def list_projects(
     *, session: Session, filters: ProjectFilters, page: int = 1, per_page: int = PROJECTS_PER_PAGE
 ) -> Page:
+    query = filtered_projects(filters)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    query = query.order_by(*project_order(filters.sort))
+    page = max(1, page)
+    items = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
+    return Page(items, total, page, per_page)
+
+
+def project_order(sort: str) -> tuple:
+    if sort == "activity":
+        return (activity_expression().desc(), Project.id.desc())
+    return (func.lower(Project.name, type_=String), Project.id)
+
+
+def filtered_projects(filters: ProjectFilters):
+    """The visible projects ``filters`` keep, unordered: the list page's rows, and the API's."""
     query = select(Project).where(Project.hidden_at.is_(None))
     if filters.theme is not None:
         query = query.where(
@@ -136,14 +152,7 @@ def list_projects(
         query = query.where(
             or_(Project.municipality == wanted, func.lower(Project.municipality) == wanted.lower())
         )
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    if filters.sort == "activity":
-        query = query.order_by(activity_expression().desc(), Project.id.desc())
-    else:
-        query = query.order_by(func.lower(Project.name), Project.id)
-    page = max(1, page)
-    items = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
-    return Page(items, total, page, per_page)
+    return query
 
 
 def municipality_choices(*, session: Session) -> list[str]:

@@ -60,10 +60,8 @@ def load_project(slug: str) -> dict:
     return {"project": project}
 
 
-# --- list -----------------------------------------------------------------------------------------
-@bp.get("/projects")
-def project_list():
-    session = get_session()
+def project_filters(session) -> queries.ProjectFilters:
+    """The filters of the project list's query string (400 with a message for a bad one)."""
     args = request.args
     status = args.get("status", "")
     if status and status not in ProjectStatus.__members__:
@@ -71,13 +69,20 @@ def project_list():
     sort = args.get("sort", "") or "name"
     if sort not in queries.PROJECT_SORTS:
         fail(400, _("Choose how to sort the projects."))
-    filters = queries.ProjectFilters(
+    return queries.ProjectFilters(
         theme=theme_arg(session, args.get("theme")),
         goal=goal_arg(session, args.get("sdg")),
         status=status or None,
         municipality=(args.get("municipality") or "").strip()[:120] or None,
         sort=sort,
     )
+
+
+# --- list -----------------------------------------------------------------------------------------
+@bp.get("/projects")
+def project_list():
+    session = get_session()
+    filters = project_filters(session)
     listing = queries.list_projects(session=session, filters=filters, page=page_arg())
     municipalities = queries.municipality_choices(session=session)
     return render(
