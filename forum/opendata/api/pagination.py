@@ -18,7 +18,7 @@ from datetime import datetime
 
 from flask import request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, bindparam, or_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -42,8 +42,14 @@ class Key:
     def ordering(self):
         return self.expression.desc() if self.descending else self.expression.asc()
 
+    def value(self, value):
+        """``value`` as a bound parameter of this key's type (SQLAlchemy refuses to compare a
+        boolean column with a bare True or False but for equality)."""
+        return bindparam(None, value, type_=self.expression.type)
+
     def beyond(self, value):
-        return self.expression < value if self.descending else self.expression > value
+        bound = self.value(value)
+        return self.expression < bound if self.descending else self.expression > bound
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ def after(keys: tuple[Key, ...], values: tuple):
     """Rows strictly after ``values`` in the order of ``keys``."""
     branches = []
     for position, key in enumerate(keys):
-        equal = [k.expression == v for k, v in zip(keys[:position], values[:position])]
+        equal = [k.expression == k.value(v) for k, v in zip(keys[:position], values[:position])]
         branches.append(and_(*equal, key.beyond(values[position])))
     return or_(*branches)
 

@@ -34,7 +34,8 @@ def _conditional(response: Response) -> Response:
 
 def apply_policies(bp: Blueprint) -> None:
     """Once, when the blueprint is made (a blueprint takes no setup once registered)."""
-    limiter.limit(
+    # one budget for the whole API, not one per address of it
+    limiter.shared_limit(
         lambda: current_app.config["RATELIMIT_API"],
         key_func=get_remote_address,
         scope="api",
@@ -44,6 +45,7 @@ def apply_policies(bp: Blueprint) -> None:
     CORS(
         bp,
         origins="*",
+        send_wildcard=True,
         methods=["GET", "HEAD", "OPTIONS"],
         expose_headers=["ETag", "Link", "Retry-After"],
         max_age=86400,
