@@ -19,6 +19,7 @@ from ...discussions.queries import goals_by_thread, users_by_id
 from ...lessons.exports import LICENCE_URL, author_name, records_of
 from ...lessons.models import Lesson
 from ...projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
+from ...projects.service import project_fields
 from ..feeds import site_url
 
 
@@ -174,17 +175,10 @@ def project_records(session: Session, projects: list[Project]) -> list[dict]:
             )
     return [
         {
+            **project_fields(project),
             "id": project.id,
             "url": api_url("project", project_id=project.id),
             "html_url": page_url("projects.project_detail", slug=project.slug),
-            "slug": project.slug,
-            "name": project.name,
-            "district": project.district,
-            "municipality": project.municipality,
-            "status": project.status.value,
-            "start_year": project.start_year,
-            "end_year": project.end_year,
-            "summary": project.summary,
             "summary_html": project.summary_html,
             "website": project.website or None,
             "themes": [theme.slug for theme in themes[project.id]],

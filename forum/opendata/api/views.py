@@ -69,6 +69,13 @@ def _one(data: list[dict]):
     return jsonify(data[0])
 
 
+def _listed(query, order: Order, build):
+    """The requested page of ``query`` in ``order``, each row made an object by ``build``."""
+    session = get_session()
+    page = paginate(session, query, order)
+    return _page(page, build(session, page.items))
+
+
 @bp.get("/")
 def index():
     return jsonify(
@@ -86,12 +93,10 @@ def index():
 # -- threads and posts ----------------------------------------------------------------------------
 @bp.get("/threads")
 def threads():
-    session = get_session()
     filters = thread_filters()
-    theme = theme_arg(session, request.args.get("theme"))
-    query = filtered_threads(theme=theme, filters=filters)
-    page = paginate(session, query, Order.of(f"threads-{filters.sort}", thread_order(filters.sort)))
-    return _page(page, records.thread_records(session, page.items))
+    theme = theme_arg(get_session(), request.args.get("theme"))
+    order = Order.of(f"threads-{filters.sort}", thread_order(filters.sort))
+    return _listed(filtered_threads(theme=theme, filters=filters), order, records.thread_records)
 
 
 @bp.get("/threads/<int:thread_id>")
@@ -110,10 +115,8 @@ def _visible_posts(thread_id: int):
 def thread_posts(thread_id: int):
     """The visible posts of a public thread (also a lesson's or an event's discussion), in the
     thread's order."""
-    session = get_session()
     public_thread(thread_id)
-    page = paginate(session, _visible_posts(thread_id), Order.of("posts", (Post.id,)))
-    return _page(page, records.post_records(session, page.items))
+    return _listed(_visible_posts(thread_id), Order.of("posts", (Post.id,)), records.post_records)
 
 
 @bp.get("/posts/<int:post_id>")
@@ -129,11 +132,9 @@ def post(post_id: int):
 # -- lessons and projects -------------------------------------------------------------------------
 @bp.get("/lessons")
 def lessons():
-    session = get_session()
-    filters = lesson_filters(session)
+    filters = lesson_filters(get_session())
     order = Order.of(f"lessons-{filters.sort}", lesson_order(filters.sort))
-    page = paginate(session, published_lessons_query(filters), order)
-    return _page(page, records.lesson_records(session, page.items))
+    return _listed(published_lessons_query(filters), order, records.lesson_records)
 
 
 @bp.get("/lessons/<int:lesson_id>")
@@ -147,11 +148,9 @@ def lesson(lesson_id: int):
 
 @bp.get("/projects")
 def projects():
-    session = get_session()
-    filters = project_filters(session)
+    filters = project_filters(get_session())
     order = Order.of(f"projects-{filters.sort}", project_order(filters.sort))
-    page = paginate(session, filtered_projects(filters), order)
-    return _page(page, records.project_records(session, page.items))
+    return _listed(filtered_projects(filters), order, records.project_records)
 
 
 @bp.get("/projects/<int:project_id>")
@@ -195,8 +194,7 @@ def goal(number: int):
 def events():
     """``/events``' filters; ``when`` narrows to the page's upcoming list (soonest first) or its
     past one (latest first); without it, every event from the earliest on."""
-    session = get_session()
-    _theme, _goal, _kind, _series, filters = event_filters(session)
+    _theme, _goal, _kind, _series, filters = event_filters(get_session())
     when = request.args.get("when", "")
     if when and when not in EVENT_TIMES:
         fail(400, _("Choose upcoming or past events."))
@@ -206,8 +204,7 @@ def events():
     elif when == "upcoming":
         query = query.where(col(Event.ends_at) >= utcnow())
     clauses = PAST_ORDER if when == "past" else UPCOMING_ORDER
-    page = paginate(session, query, Order.of(f"events-{when or 'all'}", clauses))
-    return _page(page, records.event_records(session, page.items))
+    return _listed(query, Order.of(f"events-{when or 'all'}", clauses), records.event_records)
 
 
 @bp.get("/events/<int:event_id>")
