@@ -7,7 +7,15 @@ import pytest
 
 from tests.browser.support import live_user, log_in
 
-PUBLIC = ["/", "/t/klimatneutral-framtid", "/lessons", "/projects", "/search?q=tak", "/events"]
+PUBLIC = [
+    "/",
+    "/t/klimatneutral-framtid",
+    "/lessons",
+    "/projects",
+    "/search?q=tak",
+    "/events",
+    "/api/dictionary",
+]
 MEMBERS = ["/settings", "/notices", "/threads/new", "/lessons/new"]
 STAFF = ["/admin/users", "/admin/glossary", "/mod/queue", "/mod/log"]
 
