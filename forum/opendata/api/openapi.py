@@ -63,6 +63,11 @@ PARAMETERS = {
     "project_sort": _choice("sort", _l("The order."), PROJECT_SORTS),
     "kind": _choice("kind", _l("Only this kind of event."), KINDS),
     "series": _query("series", _l("Only this series (its number)."), {"type": "integer"}),
+    "lang": _choice(
+        "lang",
+        _l("The language of error messages and descriptions (else Accept-Language)."),
+        schemas.LANGUAGES,
+    ),
     "when": _choice(
         "when", _l("Only upcoming or past events (each in the page's order)."), EVENT_TIMES
     ),
@@ -145,7 +150,7 @@ def _operation(endpoint: str, path_parameters: list[dict]) -> dict:
     return {
         "operationId": endpoint,
         "summary": summary,
-        "parameters": path_parameters + [PARAMETERS[name] for name in query],
+        "parameters": path_parameters + [PARAMETERS[name] for name in (*query, "lang")],
         "responses": responses,
     }
 
