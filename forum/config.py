@@ -178,6 +178,7 @@ class Config:
     RATELIMIT_CONFIRM_MAIL = "3 per hour"
     RATELIMIT_MEMBER_SEARCH = "60 per minute;600 per hour"  # the @handle suggestions, per user
     RATELIMIT_PREVIEW = "30 per minute;300 per hour"  # Markdown previews, per user (all forms)
+    RATELIMIT_API = "120 per minute;2400 per hour"  # the JSON API, per address
 
     # The invitation list: sign-up links' lifetime (seconds), mails per minute when an invitation
     # is sent, sign-ups per IP and per typed address, an address for mailto unsubscribing.

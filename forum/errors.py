@@ -36,6 +36,20 @@ MESSAGES = {
     ),
 }
 
+# Stable codes for programs reading a JSON error (the title and message are translated).
+CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "unprocessable",
+    429: "rate_limited",
+    500: "server_error",
+    503: "unavailable",
+}
+
 CSRF_MESSAGE = _l(
     "This form has expired or did not come from this site. Reload the page and try again."
 )
@@ -49,7 +63,15 @@ def wants_json() -> bool:
 def render_error(status: int, detail: str | None = None):
     title, message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     if wants_json():
-        body = {"error": {"status": status, "title": str(title), "message": detail or str(message)}}
+        code = CODES.get(status, "server_error" if status >= 500 else "bad_request")
+        body = {
+            "error": {
+                "code": code,
+                "status": status,
+                "title": str(title),
+                "message": detail or str(message),
+            }
+        }
         return jsonify(body), status
     if wants_fragment():
         # An action htmx sent for a part of a page (a reply, a quote, "load more") failed: a

@@ -16,6 +16,9 @@ from .service import to_local, to_utc
 
 # How long a cancelled event stays in the feed, so that subscribed calendars hear of it.
 CANCELLED_IN_FEED = timedelta(days=30)
+# The list's two orders: upcoming events soonest first, past ones latest first.
+UPCOMING_ORDER = (col(Event.starts_at), col(Event.id))
+PAST_ORDER = (col(Event.starts_at).desc(), col(Event.id).desc())
 
 
 @dataclass
@@ -65,13 +68,13 @@ def list_events(
     base = _events(with_drafts=with_drafts, **filters)
     upcoming = session.exec(
         base.where(col(Event.ends_at) >= now)
-        .order_by(col(Event.starts_at), col(Event.id))
+        .order_by(*UPCOMING_ORDER)
         .offset((upcoming_page - 1) * per_page)
         .limit(per_page + 1)
     ).all()
     past = session.exec(
         base.where(col(Event.ends_at) < now)
-        .order_by(col(Event.starts_at).desc(), col(Event.id).desc())
+        .order_by(*PAST_ORDER)
         .offset((past_page - 1) * per_page)
         .limit(per_page + 1)
     ).all()
@@ -144,6 +147,12 @@ def linked_ids(session: Session, event: Event) -> tuple[list[int], list[int]]:
     themes = session.exec(select(EventTheme.theme_id).where(EventTheme.event_id == event.id))
     goals = session.exec(select(EventGoal.goal_id).where(EventGoal.event_id == event.id))
     return list(themes), list(goals)
+
+
+def public_events(**filters):
+    """The events anyone may see (published and cancelled ones, never drafts) that ``filters``
+    keep, unordered: the list's rows for an anonymous reader, and the API's."""
+    return _events(with_drafts=False, **filters)
 
 
 def feed_events(session: Session, *, limit: int = 500, **filters) -> list[Event]:

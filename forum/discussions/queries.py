@@ -166,14 +166,8 @@ def list_threads(
     """One page of a theme's threads: pinned first, then by the chosen sort; with
     ``from_first``, the pages before it too (what "Load more" had shown)."""
     sort = filters.sort if filters.sort in SORTS else "activity"
-    count, rows = _thread_list_statements(
-        theme is not None, bool(filters.goal), bool(filters.language), filters.solved, sort
-    )
-    params = {
-        "theme_id": theme.id if theme is not None else None,
-        "goal": filters.goal,
-        "language": filters.language,
-    }
+    count, rows = _thread_list_statements(*_shape(theme, filters), sort)
+    params = _values(theme, filters)
     total = session.exec(count, params=params).one()
     first = 0 if from_first else (page - 1) * per_page
     window = {**params, "offset": first, "limit": page * per_page - first}
@@ -183,12 +177,40 @@ def list_threads(
     return _list_page(session, threads, page=page, total=total, per_page=per_page, themes=themes)
 
 
+def thread_order(sort: str) -> tuple:
+    """The order of a theme page: pinned first, then ``sort``."""
+    return (Thread.pinned.desc(), *SORTS.get(sort, SORTS["activity"]))
+
+
+def filtered_threads(*, theme: Theme | None, filters: ThreadFilters):
+    """The public discussion threads of ``theme`` (every theme when None) that ``filters``
+    keep, unordered, with the values bound: the theme page's rows, and the API's."""
+    return _filtered(*_shape(theme, filters)).params(**_values(theme, filters))
+
+
+def _shape(theme: Theme | None, filters: ThreadFilters) -> tuple:
+    return theme is not None, bool(filters.goal), bool(filters.language), filters.solved
+
+
+def _values(theme: Theme | None, filters: ThreadFilters) -> dict:
+    theme_id = theme.id if theme is not None else None
+    return {"theme_id": theme_id, "goal": filters.goal, "language": filters.language}
+
+
 @cache
 def _thread_list_statements(
     by_theme: bool, by_goal: bool, by_language: bool, solved: bool | None, sort: str
 ):
     """The count and the page of one shape of thread list (a few dozen shapes in all), built
     once and run with the values as parameters."""
+    query = _filtered(by_theme, by_goal, by_language, solved)
+    count = select(func.count()).select_from(query.subquery())
+    order = thread_order(sort)
+    return count, query.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit"))
+
+
+def _filtered(by_theme: bool, by_goal: bool, by_language: bool, solved: bool | None):
+    """The listed threads with the conditions of one shape of filters, values as parameters."""
     query = _listed(select(Thread))
     if by_theme:
         query = query.where(Thread.theme_id == bindparam("theme_id"))
@@ -206,9 +228,7 @@ def _thread_list_statements(
         query = query.where(Thread.solution_post_id.is_not(None))
     elif solved is False:
         query = query.where(Thread.solution_post_id.is_(None))
-    count = select(func.count()).select_from(query.subquery())
-    order = (Thread.pinned.desc(), *SORTS[sort])
-    return count, query.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit"))
+    return query
 
 
 _LATEST_THREADS = (

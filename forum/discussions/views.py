@@ -56,7 +56,8 @@ def _register_template_helpers(state) -> None:
 
 
 # --- theme page ---------------------------------------------------------------------------------
-def _filters_from_args() -> queries.ThreadFilters:
+def thread_filters() -> queries.ThreadFilters:
+    """The filters of a theme page's query string (400 with a message for a bad one)."""
     args = request.args
     filters = queries.ThreadFilters()
     sdg = args.get("sdg", "")
@@ -84,7 +85,7 @@ def _filters_from_args() -> queries.ThreadFilters:
 @bp.get("/t/<slug>")
 def theme_page(slug: str):
     theme = get_theme_or_404(slug)
-    filters = _filters_from_args()
+    filters = thread_filters()
     page, from_first = _pages_shown()
     listing = queries.list_threads(
         session=get_session(), theme=theme, filters=filters, page=page, from_first=from_first

@@ -121,7 +121,7 @@ def records_of(*, session: Session, lessons: list) -> list[dict]:
                 "sections": {name: getattr(lesson, name) for name in LESSON_SECTIONS},
                 "outcomes": outcomes[lesson.id],
                 "links": lesson.link_list,
-                "author": _author_name(author),
+                "author": author_name(author),
                 "published_at": lesson.published_at.isoformat() + "Z"
                 if lesson.published_at
                 else None,
@@ -133,7 +133,7 @@ def records_of(*, session: Session, lessons: list) -> list[dict]:
     return records
 
 
-def _author_name(user: User | None) -> str:
+def author_name(user: User | None) -> str:
     if user is None or user.deleted_at is not None:
         return "deleted user"
     return user.display_name

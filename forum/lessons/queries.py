@@ -81,14 +81,19 @@ def published_lessons_query(filters: LessonFilters):
         query = query.where(Lesson.lesson_type == LessonType(filters.lesson_type))
     if filters.language:
         query = query.where(Lesson.language == filters.language)
-    if filters.sort == "newest":
-        return query.order_by(Lesson.published_at.desc(), Lesson.id.desc())
     if filters.sort == "discussed":
-        replies = func.coalesce(Thread.post_count, 0)
-        return query.outerjoin(Thread, Thread.id == Lesson.thread_id).order_by(
-            replies.desc(), Lesson.published_at.desc(), Lesson.id.desc()
-        )
-    return query.order_by(Lesson.useful_count.desc(), Lesson.published_at.desc(), Lesson.id.desc())
+        query = query.outerjoin(Thread, Thread.id == Lesson.thread_id)
+    return query.order_by(*lesson_order(filters.sort))
+
+
+def lesson_order(sort: str) -> tuple:
+    """The order of ``sort`` (``discussed`` reads the lesson's thread, joined by the query)."""
+    newest = (Lesson.published_at.desc(), Lesson.id.desc())
+    if sort == "newest":
+        return newest
+    if sort == "discussed":
+        return (func.coalesce(Thread.post_count, 0).desc(), *newest)
+    return (Lesson.useful_count.desc(), *newest)
 
 
 def list_lessons(

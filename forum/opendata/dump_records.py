@@ -30,7 +30,7 @@ from ..lessons.models import Lesson
 from ..lessons.queries import LessonFilters, published_lessons_query
 from ..projects import exports as project_exports
 from ..projects.models import Project
-from ..projects.queries import ProjectFilters, filtered_projects_query
+from ..projects.queries import ProjectFilters, filtered_projects
 
 BATCH = 500
 
@@ -57,7 +57,7 @@ def lesson_records(session: Session) -> Iterator[dict]:
 
 
 def project_records(session: Session) -> Iterator[dict]:
-    for projects in _batches(session, filtered_projects_query(ProjectFilters()), Project.id):
+    for projects in _batches(session, filtered_projects(ProjectFilters()), Project.id):
         yield from project_exports.records_of(session=session, projects=projects)
 
 

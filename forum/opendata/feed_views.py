@@ -135,7 +135,7 @@ def lessons_feed(kind: str):
 
 
 # -- the posts of one thread ----------------------------------------------------------------------
-def _public_thread(thread_id: int) -> Thread:
+def public_thread(thread_id: int) -> Thread:
     """The thread when an anonymous reader may read it: not hidden, and for the discussion of a
     lesson or an event, that lesson or event public too."""
     session = get_session()
@@ -155,7 +155,7 @@ def _public_thread(thread_id: int) -> Thread:
 @bp.get("/threads/<int:thread_id>.atom")
 def thread_feed(thread_id: int):
     session = get_session()
-    thread = _public_thread(thread_id)
+    thread = public_thread(thread_id)
     posts = session.exec(
         select(Post)
         .where(Post.thread_id == thread.id, Post.deleted_at.is_(None), Post.hidden_at.is_(None))

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from ..core.licences import CC_BY_4_0
 from ..core.models import Goal, Theme
 from .models import Project, ProjectGoal, ProjectPartner, ProjectTheme
-from .queries import ProjectFilters, filtered_projects_query, project_order
+from .queries import ProjectFilters, filtered_projects, project_order
 
 LICENCE_NOTICE = (
     "Projects from Tillsammans forum, licensed under Creative Commons Attribution 4.0 "
@@ -46,7 +46,7 @@ CSV_COLUMNS = (
 
 def project_records(*, session: Session, filters: ProjectFilters) -> list[dict]:
     """Visible projects matching ``filters``, in the list's order, as plain dicts."""
-    query = filtered_projects_query(filters).order_by(*project_order(filters))
+    query = filtered_projects(filters).order_by(*project_order(filters.sort))
     return records_of(session=session, projects=list(session.exec(query.limit(EXPORT_LIMIT))))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import String, case, func, or_
 from sqlmodel import Session, select
 
 from .. import permissions
@@ -116,23 +116,23 @@ def activity_expression():
 def list_projects(
     *, session: Session, filters: ProjectFilters, page: int = 1, per_page: int = PROJECTS_PER_PAGE
 ) -> Page:
-    query = filtered_projects_query(filters)
+    query = filtered_projects(filters)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    query = query.order_by(*project_order(filters))
+    query = query.order_by(*project_order(filters.sort))
     page = max(1, page)
     items = list(session.exec(query.offset((page - 1) * per_page).limit(per_page)))
     return Page(items, total, page, per_page)
 
 
-def project_order(filters: ProjectFilters) -> tuple:
-    if filters.sort == "activity":
-        return activity_expression().desc(), Project.id.desc()
-    return func.lower(Project.name), Project.id
+def project_order(sort: str) -> tuple:
+    if sort == "activity":
+        return (activity_expression().desc(), Project.id.desc())
+    return (func.lower(Project.name, type_=String), Project.id)
 
 
-def filtered_projects_query(filters: ProjectFilters):
-    """Visible projects (never hidden ones) matching ``filters``, unordered: the list's
-    condition, which the exports and the dumps share."""
+def filtered_projects(filters: ProjectFilters):
+    """The visible projects ``filters`` keep, unordered: the list page's rows, the API's, the
+    exports' and the dumps'."""
     query = select(Project).where(Project.hidden_at.is_(None))
     if filters.theme is not None:
         query = query.where(

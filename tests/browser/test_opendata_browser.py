@@ -20,3 +20,10 @@ def test_the_data_page_is_accessible_and_fits_a_phone(page, live_server, axe):
         expect(page.locator("html")).to_have_attribute("lang", lang)
         assert axe(page) == []
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_the_data_dictionary_is_accessible(page, live_server, axe):
+    for lang in ("sv", "en"):
+        page.goto(f"{live_server.url}/api/dictionary?lang={lang}")
+        assert page.locator("h1").inner_text()
+        assert axe(page) == []

@@ -9,6 +9,7 @@ from tests.browser.support import live_user, log_in
 
 PUBLIC = ["/", "/t/klimatneutral-framtid", "/lessons", "/projects", "/search?q=tak", "/events"]
 PUBLIC += ["/about", "/privacy", "/accessibility"]  # the footer's pages
+PUBLIC += ["/data", "/api/dictionary"]
 MEMBERS = ["/settings", "/notices", "/threads/new", "/lessons/new"]
 STAFF = ["/admin/users", "/admin/glossary", "/mod/queue", "/mod/log"]
 

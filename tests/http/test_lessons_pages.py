@@ -363,7 +363,7 @@ def test_the_json_export_answers_a_bad_filter_in_json(client, query, message):
     assert response.status_code == 400
     assert response.mimetype == "application/json"
     assert response.get_json() == {
-        "error": {"status": 400, "title": "Bad request", "message": message}
+        "error": {"code": "bad_request", "status": 400, "title": "Bad request", "message": message}
     }
     missing = client.get("/lessons/none.json")
     assert missing.status_code == 404 and missing.get_json()["error"]["status"] == 404
