@@ -14,8 +14,8 @@ def init_opendata(app: Flask) -> None:
     ``opendata/_head.html``; importing ``dumps`` declares the nightly dump job."""
     from ..web import register_template_globals
     from . import dumps  # noqa: F401  (the job is declared when its module is imported)
-    from .data_views import bp as data_bp
     from .api import init_api
+    from .data_views import bp as data_bp
     from .discovery import bp as discovery_bp
     from .feed_views import bp as feeds_bp
     from .previews import TEMPLATE_GLOBALS
