@@ -265,7 +265,8 @@ def test_too_many_requests_from_one_address_is_a_429_in_json(app_settings):
         api.get("/api/v1/themes")
         answer = api.get("/api/v1/goals", 429, **{"Accept-Language": "en"})
         assert answer.get_json()["error"]["code"] == "rate_limited"
-        assert 0 < int(answer.headers["Retry-After"]) <= 60
+        # the limiter rounds the window's end up to a whole second, so a minute may read 61
+        assert 0 < int(answer.headers["Retry-After"]) <= 61
         other = app.test_client().get("/api/v1/goals", environ_base={"REMOTE_ADDR": "10.0.0.9"})
         assert other.status_code == 200
     finally:
