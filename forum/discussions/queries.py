@@ -16,7 +16,7 @@ from ..accounts.models import User
 from ..core import queries as core_queries
 from ..core.models import Goal, Theme
 from .models import Post, Reaction, Thread, ThreadGoal, ThreadRedirect
-from .service import POSTS_PER_PAGE, USEFUL, is_first_post
+from .service import POSTS_PER_PAGE, USEFUL
 
 THREADS_PER_PAGE = 25
 SORTS = {
@@ -113,6 +113,9 @@ _POST_COUNT_FIRST_AND_SOLUTION = select(
     func.min(Post.id),
     func.count(case((Post.id <= bindparam("solution_id"), 1))),
 ).where(Post.thread_id == bindparam("thread_id"))
+_AUTHORS_OF_POSTS = select(Post.id, Post.author_id).where(
+    Post.id.in_(bindparam("ids", expanding=True))
+)
 _MARKED_USEFUL = select(Reaction.post_id).where(
     Reaction.user_id == bindparam("user_id"),
     Reaction.kind == USEFUL,
@@ -144,14 +147,10 @@ def thread_merged_into(session: Session, thread_id: int) -> Thread | None:
     return session.get(Thread, link.new_thread_id) if link is not None else None
 
 
-def _listed(query):
-    return query.where(Thread.kind == "discussion", Thread.hidden_at.is_(None))
-
-
 def public_threads(query):
     """``query`` (of threads or their columns) narrowed to the discussion threads the lists show
     everyone: what the feeds and the sitemap list too."""
-    return _listed(query)
+    return query.where(Thread.kind == "discussion", Thread.hidden_at.is_(None))
 
 
 def list_threads(
@@ -211,7 +210,7 @@ def _thread_list_statements(
 
 def _filtered(by_theme: bool, by_goal: bool, by_language: bool, solved: bool | None):
     """The listed threads with the conditions of one shape of filters, values as parameters."""
-    query = _listed(select(Thread))
+    query = public_threads(select(Thread))
     if by_theme:
         query = query.where(Thread.theme_id == bindparam("theme_id"))
     if by_goal:
@@ -232,7 +231,7 @@ def _filtered(by_theme: bool, by_goal: bool, by_language: bool, solved: bool | N
 
 
 _LATEST_THREADS = (
-    _listed(select(Thread))
+    public_threads(select(Thread))
     .order_by(
         Thread.featured.desc(), Thread.pinned.desc(), Thread.last_post_at.desc(), Thread.id.desc()
     )
@@ -262,7 +261,7 @@ def _list_page(
         themes = core_queries.themes_by_id(session) if threads else {}
     replied = {t.last_post_id: t.id for t in threads if t.reply_count and t.last_post_id}
     last_authors = (
-        dict(session.exec(select(Post.id, Post.author_id).where(Post.id.in_(replied))).all())
+        dict(session.exec(_AUTHORS_OF_POSTS, params={"ids": sorted(replied)}).all())
         if replied
         else {}
     )
@@ -291,7 +290,7 @@ class ThemeStats:
     last_post_at: object
 
 
-_THEME_STATS = _listed(
+_THEME_STATS = public_threads(
     select(
         Thread.theme_id,
         func.count(Thread.id),
@@ -356,26 +355,18 @@ def thread_view(
 
 
 def post_context(*, session: Session, viewer, post: Post, thread: Thread) -> dict:
-    """What ``_post.html`` needs to render one post on its own (two statements)."""
-    marked = False
-    if viewer.is_authenticated:
-        marked = (
-            session.exec(
-                select(Reaction.id).where(
-                    Reaction.post_id == post.id,
-                    Reaction.user_id == viewer.id,
-                    Reaction.kind == USEFUL,
-                )
-            ).first()
-            is not None
-        )
+    """What ``_post.html`` needs to render one post on its own (three statements)."""
+    marked = viewer.is_authenticated and bool(
+        session.exec(_MARKED_USEFUL, params={"user_id": viewer.id, "ids": [post.id]}).first()
+    )
+    number = post_number(session=session, post=post)
     return {
         "post": post,
         "thread": thread,
         "author": users_by_id(session, [post.author_id]).get(post.author_id),
         "marked": marked,
-        "is_first": is_first_post(session=session, post=post),
-        "number": post_number(session=session, post=post),
+        "is_first": number == 1,
+        "number": number,
     }
 
 
