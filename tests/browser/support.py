@@ -9,6 +9,10 @@ from sqlmodel import Session
 
 from tests.factories import DEFAULT_PASSWORD, make_user
 
+# How long to wait for a page after a POST that writes much (a new thread: its language, search
+# entry and notifications) when six other test runs share two cores: an upper bound, not a pace.
+PUBLISH_WAIT_MS = 30_000
+
 
 @contextmanager
 def live_session(live_app):

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.support import assert_not_reloaded, live_user, log_in, mark_page
+from tests.browser.support import (
+    PUBLISH_WAIT_MS,
+    assert_not_reloaded,
+    live_user,
+    log_in,
+    mark_page,
+)
 
 TEXT = {
     "sv": {
@@ -90,7 +96,7 @@ def test_thread_reply_edit_useful_and_solution(browser, live_server, live_app, l
         expect(page.locator("#preview")).to_contain_text(t["detected"])
         assert_not_reloaded(page)
         page.get_by_role("button", name=t["publish"]).click()
-        expect(page.locator("#thread-title")).to_have_text(title)
+        expect(page.locator("#thread-title")).to_have_text(title, timeout=PUBLISH_WAIT_MS)
         thread_url = page.url.split("#")[0]
 
         # another member replies: appended in place, the form is cleared, no reload
@@ -151,7 +157,9 @@ def test_quote_button_fills_the_reply_box(browser, live_server, live_app):
         page.get_by_label("Rubrik", exact=True).fill("Citat i en tråd om Siptex")
         page.get_by_label("Text", exact=True).fill("Hur sorterade Siptex blandade fibrer?")
         page.get_by_role("button", name="Publicera tråden").click()
-        expect(page.locator("#thread-title")).to_have_text("Citat i en tråd om Siptex")
+        expect(page.locator("#thread-title")).to_have_text(
+            "Citat i en tråd om Siptex", timeout=PUBLISH_WAIT_MS
+        )
         page.get_by_label("Ditt svar").fill("Mitt utkast")
         mark_page(page)
         page.locator("article.post-first").get_by_role("link", name="Citera").click()
@@ -174,7 +182,7 @@ def test_theme_and_thread_pages_are_accessible(page, live_server, live_app, axe)
     page.get_by_label("Rubrik", exact=True).fill("Delaktighet i Rosengård: vad har fungerat?")
     page.get_by_label("Text", exact=True).fill("Berätta om **dialogvandringar** och andra metoder.")
     page.get_by_role("button", name="Publicera tråden").click()
-    expect(page.locator("#thread-title")).to_be_visible()
+    expect(page.locator("#thread-title")).to_be_visible(timeout=PUBLISH_WAIT_MS)
     page.get_by_label("Ditt svar").fill("In English: walks with interpreters worked well for us.")
     page.get_by_role("button", name="Skicka svar").click()
     expect(page.locator("#posts article.post")).to_have_count(2)
