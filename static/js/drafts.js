@@ -1,9 +1,10 @@
 /* Drafts of what a member is writing, kept in this browser, and a warning before leaving them.
 
-   A form with data-draft="<what>" and data-draft-owner="<member id>" (the reply form, the
-   new-thread form) keeps the text of its text boxes in localStorage under
-   "forum-draft:<member id>:<what>", at every keystroke. The key names the member, so another
-   member logging in on the same browser never sees it, and logging out removes every draft.
+   A form with data-draft="<what>" (the reply form, the new-thread form) and data-draft-owner=
+   "<member id>" on itself or around it (the reply form is cached for every member) keeps the
+   text of its text boxes in localStorage under "forum-draft:<member id>:<what>", at every
+   keystroke. The key names the member, so another member logging in on the same browser never
+   sees it, and logging out removes every draft.
 
    - Restored when the form appears: at page load, on a page htmx brings in (hx-boost) and when
      htmx restores a page from its history (Back), whose copy of the page has the text boxes as
@@ -37,7 +38,8 @@
   }
 
   function keyOf(form) {
-    var owner = form.getAttribute("data-draft-owner");
+    var holder = form.closest("[data-draft-owner]");
+    var owner = holder && holder.getAttribute("data-draft-owner");
     return owner ? PREFIX + owner + ":" + form.getAttribute("data-draft") : null;
   }
 

@@ -112,6 +112,18 @@ def test_the_form_follows_the_reader_language_and_its_thread(app, db_session, th
     assert f'action="/threads/{other.id}/replies"' in reply_form(page(client, other))
 
 
+def test_each_reader_keeps_drafts_under_their_own_id(app, db_session, thread):
+    """static/js/drafts.js keys a draft by the member its form names: the form cached for everyone
+    must not carry the id of the member it was first rendered for."""
+    first, second = make_user(db_session), make_user(db_session)
+    as_first, as_second = client_as(app, first), client_as(app, second)
+    page(as_first, thread)
+    html = served_from_cache(app, lambda: page(as_second, thread))
+    assert "data-draft-owner" not in reply_form(html)
+    owners = re.findall(r'<section id="reply"[^>]*data-draft-owner="(\d+)"', html)
+    assert owners == [str(second.id)]
+
+
 def test_a_quote_fills_a_form_of_its_own_and_the_next_load_is_empty(app, db_session, thread):
     client = client_as(app, make_user(db_session))
     served_from_cache(app, lambda: page(client, thread))
