@@ -144,10 +144,9 @@ def _search(session: Session, store, params: SearchParams) -> SearchPage:
     page.total = max(0, page.total - dropped)
     if params.grouped:
         more = dict(zip((key for key, _ in hits), (found.more.get(d, 0) for d in shown)))
+        # A reply that stands for its thread keeps its own badge: its author and text are shown.
         for item in page.items:
             item.more = more.get(item.key, 0)
-            if item.thread_id is not None:
-                item.kind = "thread"  # a reply stands for its thread
     if params.thread is not None:
         page.thread = _restricting_thread(session, params.thread)
     if page.total < FEW_RESULTS and parsed.words:

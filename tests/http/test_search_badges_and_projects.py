@@ -42,6 +42,19 @@ def test_each_result_has_a_singular_badge(client, db_session, headers, thread, r
     assert re.search(r"Threads|Trådar", html)
 
 
+def test_a_reply_standing_for_its_thread_is_badged_as_the_reply(client, db_session):
+    """One result per thread: when a reply matches best, the result shows the reply (its text and
+    its author, who need not have started the thread), so its badge says so too."""
+    made, _ = make_thread(
+        db_session, make_user(db_session), "Kompost i lägenhet", "Bokashi.", direct=True
+    )
+    replier = make_user(db_session, display_name="Oskar Nyström")
+    make_reply(db_session, made, replier, "Maskar i källaren fungerar.", direct=True)
+    html = client.get("/search", query_string={"q": "källaren"}, headers=EN).get_data(as_text=True)
+    assert badges(html) == ["Reply in a thread"]
+    assert "Oskar Nyström" in html and "Kompost i lägenhet" in html
+
+
 def test_the_project_filter_lists_the_visible_projects_by_name(client, db_session):
     author = make_user(db_session)
     make_thread(db_session, author, "Kompost i lägenhet", "Bokashi.", direct=True)
