@@ -59,20 +59,24 @@ def _linked(session: Session, link, owner_column, owner_ids: list[int], target) 
     return found
 
 
+def _visible_projects(session: Session, project_ids: list[int | None]) -> set[int]:
+    """Which of the ``project_ids`` name a project an anonymous reader may see: a link to a
+    hidden one is given as null, in one statement."""
+    wanted = {project_id for project_id in project_ids if project_id}
+    if not wanted:
+        return set()
+    return set(
+        session.exec(select(Project.id).where(Project.id.in_(wanted), Project.hidden_at.is_(None)))
+    )
+
+
 # -- threads and posts ----------------------------------------------------------------------------
 def thread_records(session: Session, threads: list[Thread]) -> list[dict]:
     ids = [thread.id for thread in threads]
     authors = users_by_id(session, [thread.author_id for thread in threads])
     goals = goals_by_thread(session, ids)
     themes = themes_by_id(session) if threads else {}
-    project_ids = {thread.project_id for thread in threads if thread.project_id}
-    visible_projects = set()
-    if project_ids:
-        visible_projects = set(
-            session.exec(
-                select(Project.id).where(Project.id.in_(project_ids), Project.hidden_at.is_(None))
-            )
-        )
+    visible_projects = _visible_projects(session, [thread.project_id for thread in threads])
     return [
         {
             "id": thread.id,
@@ -222,6 +226,7 @@ def event_records(session: Session, events: list[Event]) -> list[dict]:
     ids = [event.id for event in events]
     themes = _linked(session, EventTheme, EventTheme.event_id, ids, Theme)
     goals = _linked(session, EventGoal, EventGoal.event_id, ids, Goal)
+    visible_projects = _visible_projects(session, [event.project_id for event in events])
     return [
         {
             "id": event.id,
@@ -240,7 +245,7 @@ def event_records(session: Session, events: list[Event]) -> list[dict]:
             "meeting_point": event.meeting_point or None,
             "themes": [theme.slug for theme in themes[event.id]],
             "goals": _numbers(goals[event.id]),
-            "project_id": event.project_id,
+            "project_id": event.project_id if event.project_id in visible_projects else None,
             "updated_at": moment(event.updated_at),
             "posts_url": _posts_url(event.thread_id),
         }
