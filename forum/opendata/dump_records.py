@@ -89,10 +89,12 @@ def _goals(session: Session, link, owner_column, ids) -> dict[int, list[int]]:
     return found
 
 
-def _project_slugs(session: Session, rows) -> dict[int, str]:
+def visible_project_slugs(session: Session, rows) -> dict[int, str]:
     """The slugs of the visible projects ``rows`` (threads or events) name: a hidden project is
     not named, as its page is not shown."""
     ids = {row.project_id for row in rows if row.project_id}
+    if not ids:
+        return {}
     query = select(Project.id, Project.slug).where(Project.id.in_(ids), Project.hidden_at.is_(None))
     return dict(session.exec(query).all())
 
@@ -110,7 +112,7 @@ def thread_records(session: Session) -> Iterator[dict]:
             posts[post.thread_id].append(post)
         authors = users_by_id(session, [p.author_id for group in posts.values() for p in group])
         goals = _goals(session, ThreadGoal, ThreadGoal.thread_id, ids)
-        projects = _project_slugs(session, threads)
+        projects = visible_project_slugs(session, threads)
         for thread in threads:
             shown = posts[thread.id]
             if not shown:  # its opening post hidden or waiting: the page shows nothing either
@@ -164,7 +166,7 @@ def event_records(session: Session) -> Iterator[dict]:
             theme = themes.get(link.theme_id)
             if theme is not None:
                 event_themes[link.event_id].append(theme.slug)
-        projects = _project_slugs(session, events)
+        projects = visible_project_slugs(session, events)
         for event in events:
             yield {
                 "id": event.id,

@@ -6,8 +6,6 @@ in one statement per kind, so a page costs the same number of statements however
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import url_for
 from sqlmodel import Session, select
 
@@ -18,8 +16,9 @@ from ...discussions.models import Post, Thread
 from ...discussions.queries import goals_by_thread, users_by_id
 from ...lessons.exports import LICENCE_URL, author_name, records_of
 from ...lessons.models import Lesson
-from ...projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
-from ...projects.service import project_fields
+from ...projects import exports as project_exports
+from ...projects.models import Project
+from ..dump_records import visible_project_slugs
 from ..feeds import site_url
 
 
@@ -59,24 +58,13 @@ def _linked(session: Session, link, owner_column, owner_ids: list[int], target) 
     return found
 
 
-def _visible_projects(session: Session, project_ids: list[int | None]) -> set[int]:
-    """Which of the ``project_ids`` name a project an anonymous reader may see: a link to a
-    hidden one is given as null, in one statement."""
-    wanted = {project_id for project_id in project_ids if project_id}
-    if not wanted:
-        return set()
-    return set(
-        session.exec(select(Project.id).where(Project.id.in_(wanted), Project.hidden_at.is_(None)))
-    )
-
-
 # -- threads and posts ----------------------------------------------------------------------------
 def thread_records(session: Session, threads: list[Thread]) -> list[dict]:
     ids = [thread.id for thread in threads]
     authors = users_by_id(session, [thread.author_id for thread in threads])
     goals = goals_by_thread(session, ids)
     themes = themes_by_id(session) if threads else {}
-    visible_projects = _visible_projects(session, [thread.project_id for thread in threads])
+    visible_projects = visible_project_slugs(session, threads)
     return [
         {
             "id": thread.id,
@@ -164,35 +152,20 @@ def _posts_url(thread_id: int | None) -> str | None:
 
 
 def project_records(session: Session, projects: list[Project]) -> list[dict]:
-    ids = [project.id for project in projects]
-    themes = _linked(session, ProjectTheme, ProjectTheme.project_id, ids, Theme)
-    goals = _linked(session, ProjectGoal, ProjectGoal.project_id, ids, Goal)
-    partners = defaultdict(list)
-    if ids:
-        for partner in session.exec(
-            select(ProjectPartner)
-            .where(ProjectPartner.project_id.in_(ids))
-            .order_by(ProjectPartner.position)
-        ):
-            partners[partner.project_id].append(
-                {"organisation": partner.organisation, "actor_type": partner.actor_type.value}
-            )
+    """The projects as ``/projects.json`` gives them, with the API's addresses."""
     return [
         {
-            **project_fields(project),
-            "id": project.id,
+            **exported,
             "url": api_url("project", project_id=project.id),
-            "html_url": page_url("projects.project_detail", slug=project.slug),
+            "html_url": exported["url"],
             "summary_html": project.summary_html,
-            "website": project.website or None,
-            "themes": [theme.slug for theme in themes[project.id]],
-            "goals": _numbers(goals[project.id]),
-            "partners": partners[project.id],
             "created_at": moment(project.created_at),
             "updated_at": moment(project.updated_at),
             "lessons_url": api_url("lessons", project=project.slug),
         }
-        for project in projects
+        for project, exported in zip(
+            projects, project_exports.records_of(session=session, projects=projects)
+        )
     ]
 
 
@@ -226,7 +199,7 @@ def event_records(session: Session, events: list[Event]) -> list[dict]:
     ids = [event.id for event in events]
     themes = _linked(session, EventTheme, EventTheme.event_id, ids, Theme)
     goals = _linked(session, EventGoal, EventGoal.event_id, ids, Goal)
-    visible_projects = _visible_projects(session, [event.project_id for event in events])
+    visible_projects = visible_project_slugs(session, events)
     return [
         {
             "id": event.id,
