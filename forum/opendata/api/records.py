@@ -19,6 +19,7 @@ from ...lessons.models import Lesson
 from ...projects import exports as project_exports
 from ...projects.models import Project
 from ..dump_records import visible_project_slugs
+from ..entries import goals_of
 from ..feeds import site_url
 
 
@@ -39,22 +40,19 @@ def _numbers(goals) -> list[int]:
     return [goal.number for goal in goals]
 
 
-def _linked(session: Session, link, owner_column, owner_ids: list[int], target) -> dict:
-    """What each owner links to through ``link`` (``target``: Goal or Theme), by owner id, in
-    one statement."""
-    found: dict[int, list] = {owner_id: [] for owner_id in owner_ids}
+def _theme_slugs(session: Session, link, owner_column, owner_ids: list[int]) -> dict:
+    """The slugs of each owner's themes through ``link``, by owner id, in one statement."""
+    found: dict[int, list[str]] = {owner_id: [] for owner_id in owner_ids}
     if not owner_ids:
         return found
-    target_column = link.goal_id if target is Goal else link.theme_id
-    order = Goal.number if target is Goal else Theme.position
     rows = session.exec(
-        select(owner_column, target)
-        .join(target, target.id == target_column)
+        select(owner_column, Theme.slug)
+        .join(Theme, Theme.id == link.theme_id)
         .where(owner_column.in_(owner_ids))
-        .order_by(order)
+        .order_by(Theme.position)
     )
-    for owner_id, item in rows:
-        found[owner_id].append(item)
+    for owner_id, slug in rows:
+        found[owner_id].append(slug)
     return found
 
 
@@ -197,8 +195,8 @@ def goal_record(goal: Goal) -> dict:
 
 def event_records(session: Session, events: list[Event]) -> list[dict]:
     ids = [event.id for event in events]
-    themes = _linked(session, EventTheme, EventTheme.event_id, ids, Theme)
-    goals = _linked(session, EventGoal, EventGoal.event_id, ids, Goal)
+    themes = _theme_slugs(session, EventTheme, EventTheme.event_id, ids)
+    goals = goals_of(session, EventGoal, EventGoal.event_id, ids)
     visible_projects = visible_project_slugs(session, events)
     return [
         {
@@ -216,7 +214,7 @@ def event_records(session: Session, events: list[Event]) -> list[dict]:
             "online": event.online,
             "address": event.address or None,
             "meeting_point": event.meeting_point or None,
-            "themes": [theme.slug for theme in themes[event.id]],
+            "themes": themes[event.id],
             "goals": _numbers(goals[event.id]),
             "project_id": event.project_id if event.project_id in visible_projects else None,
             "updated_at": moment(event.updated_at),
