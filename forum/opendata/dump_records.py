@@ -19,7 +19,6 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from ..accounts.models import User
-from ..accounts.urls import public_name
 from ..agenda.models import DRAFT, Event, EventGoal, EventTheme
 from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread, ThreadGoal
@@ -134,7 +133,7 @@ def _post_record(post: Post, author) -> dict:
     return {
         "id": post.id,
         "url": url_for("discussions.post_permalink", post_id=post.id, _external=True),
-        "author": public_name(author),
+        "author": lesson_exports.author_name(author),
         "language": post.language,
         "created_at": _stamp(post.created_at),
         "edited_at": _stamp(post.edited_at),
