@@ -306,4 +306,6 @@ def test_the_data_dictionary_explains_every_field_in_both_languages(client):
     assert "<code>project.slug</code>" in page and "<code>outcomes[].label</code>" in page
     assert "How many members marked it useful." in page
     assert "How many members marked it useful." not in swedish.get_data(as_text=True)
+    assert "<td>array of integer</td>" in page  # the types' words are translated too
+    assert "array of" not in swedish.get_data(as_text=True)
     assert 'href="/api/v1/openapi.json"' in page
