@@ -150,6 +150,7 @@ DATASETS: tuple[Dataset, ...] = (
             Distribution("ics", "/events.ics", "text/calendar", _l("iCalendar feed")),
             Distribution("atom", "/events.atom", "application/atom+xml", _l("Atom feed")),
             _dump("events"),
+            _API,
         ),
     ),
 )

@@ -19,9 +19,7 @@ from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from ..accounts.models import User
-from ..accounts.urls import public_name
 from ..agenda.models import DRAFT, Event, EventGoal, EventTheme
-from ..core.models import Goal
 from ..core.queries import themes_by_id
 from ..discussions.models import Post, Thread, ThreadGoal
 from ..discussions.queries import public_threads, users_by_id
@@ -31,6 +29,7 @@ from ..lessons.queries import LessonFilters, published_lessons_query
 from ..projects import exports as project_exports
 from ..projects.models import Project
 from ..projects.queries import ProjectFilters, filtered_projects
+from .entries import goals_of
 
 BATCH = 500
 
@@ -77,22 +76,12 @@ def public_threads_query():
     )
 
 
-def _goals(session: Session, link, owner_column, ids) -> dict[int, list[int]]:
-    found = defaultdict(list)
-    for owner_id, number in session.exec(
-        select(owner_column, Goal.number)
-        .join(Goal, Goal.id == link.goal_id)
-        .where(owner_column.in_(ids))
-        .order_by(Goal.number)
-    ):
-        found[owner_id].append(number)
-    return found
-
-
-def _project_slugs(session: Session, rows) -> dict[int, str]:
+def visible_project_slugs(session: Session, rows) -> dict[int, str]:
     """The slugs of the visible projects ``rows`` (threads or events) name: a hidden project is
     not named, as its page is not shown."""
     ids = {row.project_id for row in rows if row.project_id}
+    if not ids:
+        return {}
     query = select(Project.id, Project.slug).where(Project.id.in_(ids), Project.hidden_at.is_(None))
     return dict(session.exec(query).all())
 
@@ -109,8 +98,8 @@ def thread_records(session: Session) -> Iterator[dict]:
         ):
             posts[post.thread_id].append(post)
         authors = users_by_id(session, [p.author_id for group in posts.values() for p in group])
-        goals = _goals(session, ThreadGoal, ThreadGoal.thread_id, ids)
-        projects = _project_slugs(session, threads)
+        goals = goals_of(session, ThreadGoal, ThreadGoal.thread_id, ids)
+        projects = visible_project_slugs(session, threads)
         for thread in threads:
             shown = posts[thread.id]
             if not shown:  # its opening post hidden or waiting: the page shows nothing either
@@ -127,7 +116,7 @@ def thread_records(session: Session) -> Iterator[dict]:
                 "kind": thread.kind,
                 "title": thread.title,
                 "theme": theme.slug if theme else None,
-                "goals": goals[thread.id],
+                "goals": [goal.number for goal in goals[thread.id]],
                 "language": thread.language,
                 "project": projects.get(thread.project_id),
                 "created_at": _stamp(thread.created_at),
@@ -144,7 +133,7 @@ def _post_record(post: Post, author) -> dict:
     return {
         "id": post.id,
         "url": url_for("discussions.post_permalink", post_id=post.id, _external=True),
-        "author": public_name(author),
+        "author": lesson_exports.author_name(author),
         "language": post.language,
         "created_at": _stamp(post.created_at),
         "edited_at": _stamp(post.edited_at),
@@ -158,13 +147,13 @@ def event_records(session: Session) -> Iterator[dict]:
     themes = themes_by_id(session)
     for events in _batches(session, select(Event).where(Event.state != DRAFT), Event.id):
         ids = [event.id for event in events]
-        goals = _goals(session, EventGoal, EventGoal.event_id, ids)
+        goals = goals_of(session, EventGoal, EventGoal.event_id, ids)
         event_themes = defaultdict(list)
         for link in session.exec(select(EventTheme).where(EventTheme.event_id.in_(ids))):
             theme = themes.get(link.theme_id)
             if theme is not None:
                 event_themes[link.event_id].append(theme.slug)
-        projects = _project_slugs(session, events)
+        projects = visible_project_slugs(session, events)
         for event in events:
             yield {
                 "id": event.id,
@@ -185,7 +174,7 @@ def event_records(session: Session) -> Iterator[dict]:
                 "capacity": event.capacity,
                 "project": projects.get(event.project_id),
                 "themes": sorted(event_themes[event.id]),
-                "goals": goals[event.id],
+                "goals": [goal.number for goal in goals[event.id]],
                 "series_id": event.series_id,
                 "created_at": _stamp(event.created_at),
                 "updated_at": _stamp(event.updated_at),

@@ -69,7 +69,7 @@ class Categories:
         return tuple(self._made["goal", goal.id] for goal in goals)
 
 
-def _goals_of(session: Session, link, owner_column, owner_ids: list[int]) -> dict[int, list]:
+def goals_of(session: Session, link, owner_column, owner_ids: list[int]) -> dict[int, list]:
     """The goals of each owner (lesson, event) in one statement, by owner id."""
     found: dict[int, list[Goal]] = {owner_id: [] for owner_id in owner_ids}
     if not owner_ids:
@@ -166,7 +166,7 @@ def lesson_content(lesson: Lesson) -> str:
 
 def lesson_entries(session: Session, lessons: list[Lesson]) -> list[FeedEntry]:
     authors = users_by_id(session, [lesson.author_id for lesson in lessons])
-    goals = _goals_of(session, LessonGoal, LessonGoal.lesson_id, [lesson.id for lesson in lessons])
+    goals = goals_of(session, LessonGoal, LessonGoal.lesson_id, [lesson.id for lesson in lessons])
     themes = themes_by_id(session) if lessons else {}
     categories = Categories()
     return [
@@ -201,7 +201,7 @@ def event_entries(session: Session, events: list[Event]) -> list[FeedEntry]:
     """Events in the reader's language where they have a translation; a cancelled one says so
     in its title, so subscribed readers learn of it."""
     ids = [event.id for event in events]
-    goals = _goals_of(session, EventGoal, EventGoal.event_id, ids)
+    goals = goals_of(session, EventGoal, EventGoal.event_id, ids)
     theme_ids: dict[int, list[int]] = {event_id: [] for event_id in ids}
     if ids:
         links = session.exec(select(EventTheme).where(EventTheme.event_id.in_(ids))).all()

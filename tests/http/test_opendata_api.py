@@ -192,6 +192,25 @@ def test_a_post_of_a_hidden_thread_is_a_404(api, content, db_session):
     assert content.thread.id not in [t["id"] for t in api.walk("/api/v1/threads")]
 
 
+def test_a_link_to_a_hidden_project_is_null(api, content, db_session):
+    content.event.project_id = content.project.id
+    db_session.add(content.event)
+    db_session.commit()
+    event_url, thread_url = (
+        f"/api/v1/events/{content.event.id}",
+        f"/api/v1/threads/{content.thread.id}",
+    )
+    assert api.get(event_url).get_json()["project_id"] == content.project.id
+    with api.client.application.test_request_context("/"):
+        moderator = make_user(db_session, role="moderator")
+        hide_item(session=db_session, actor=moderator, item=content.project, reason="spam")
+        db_session.commit()
+    assert api.get(event_url).get_json()["project_id"] is None
+    assert api.get(thread_url).get_json()["project_id"] is None
+    [event] = [e for e in api.walk("/api/v1/events") if e["id"] == content.event.id]
+    assert event["project_id"] is None
+
+
 @pytest.mark.parametrize(
     "path",
     [
@@ -287,4 +306,6 @@ def test_the_data_dictionary_explains_every_field_in_both_languages(client):
     assert "<code>project.slug</code>" in page and "<code>outcomes[].label</code>" in page
     assert "How many members marked it useful." in page
     assert "How many members marked it useful." not in swedish.get_data(as_text=True)
+    assert "<td>array of integer</td>" in page  # the types' words are translated too
+    assert "array of" not in swedish.get_data(as_text=True)
     assert 'href="/api/v1/openapi.json"' in page

@@ -94,6 +94,8 @@ def test_each_dataset_in_both_languages_with_licence_frequency_and_distributions
     api = "https://forum.example.org/api/v1/"
     assert graph.value(service, DCAT.endpointURL) == URIRef(api)
     assert graph.value(service, DCAT.endpointDescription) == URIRef(api + "openapi.json")
+    served = {str(d).rsplit("#", 1)[1] for d in graph.objects(service, DCAT.servesDataset)}
+    assert served == {d.name for d in DATASETS}  # the API has a list of each, events too
     dumps = {str(u) for u in graph.objects(None, DCAT.downloadURL) if "/data/dumps/" in str(u)}
     assert dumps == {f"https://forum.example.org/data/dumps/{d.name}.jsonl.gz" for d in DATASETS}
 

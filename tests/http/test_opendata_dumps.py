@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from forum.accounts.models import User
+from forum.clock import utcnow
 from forum.discussions.models import Post
 from forum.jobs import _DEFINITIONS, get_jobs
 from forum.moderation.posts import hide_post
@@ -70,6 +72,20 @@ def test_dumps_hold_public_content_only(app, runner, content):  # noqa: F811
     [event] = read_dump(directory / "events.jsonl.gz")
     assert event["title"] == "Solenergidag i Malmö" and event["goals"] == [7]
     assert event["starts_at"].endswith("Z") and "join_url" not in event
+
+
+def test_a_deleted_author_is_named_alike_in_every_dump(app, runner, content, db_session):  # noqa: F811
+    """The dumps are data, not pages: no reader's language, so "deleted user" is the same word
+    in the threads' posts as in the lessons (and the API)."""
+    author = db_session.get(User, content.thread.author_id)
+    author.deleted_at = utcnow()
+    db_session.add(author)
+    db_session.commit()
+    assert runner.invoke(args=["forum", "dump"]).exit_code == 0
+    [lesson] = read_dump(dump_dir(app) / "lessons.jsonl.gz")
+    threads = {t["id"]: t for t in read_dump(dump_dir(app) / "threads.jsonl.gz")}
+    opening = threads[content.thread.id]["posts"][0]
+    assert opening["author"] == lesson["author"] == "deleted user"
 
 
 def test_a_failed_dump_leaves_the_previous_file_whole(app, runner, content, monkeypatch):  # noqa: F811

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Blueprint, jsonify
+from flask_babel import gettext as _
 
 from ...web import render
 from . import schemas
@@ -35,7 +36,7 @@ def _kind(schema: dict) -> str:
     if schema.get("format"):
         kinds = [schema["format"] if kind == "string" else kind for kind in kinds]
     if "array" in kinds:
-        return f"array of {_kind(schema['items'])}"
+        return _("array of %(kind)s", kind=_kind(schema["items"]))
     return " | ".join(kinds)
 
 

@@ -6,8 +6,6 @@ in one statement per kind, so a page costs the same number of statements however
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from flask import url_for
 from sqlmodel import Session, select
 
@@ -18,8 +16,10 @@ from ...discussions.models import Post, Thread
 from ...discussions.queries import goals_by_thread, users_by_id
 from ...lessons.exports import LICENCE_URL, author_name, records_of
 from ...lessons.models import Lesson
-from ...projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
-from ...projects.service import project_fields
+from ...projects import exports as project_exports
+from ...projects.models import Project
+from ..dump_records import visible_project_slugs
+from ..entries import goals_of
 from ..feeds import site_url
 
 
@@ -40,22 +40,19 @@ def _numbers(goals) -> list[int]:
     return [goal.number for goal in goals]
 
 
-def _linked(session: Session, link, owner_column, owner_ids: list[int], target) -> dict:
-    """What each owner links to through ``link`` (``target``: Goal or Theme), by owner id, in
-    one statement."""
-    found: dict[int, list] = {owner_id: [] for owner_id in owner_ids}
+def _theme_slugs(session: Session, link, owner_column, owner_ids: list[int]) -> dict:
+    """The slugs of each owner's themes through ``link``, by owner id, in one statement."""
+    found: dict[int, list[str]] = {owner_id: [] for owner_id in owner_ids}
     if not owner_ids:
         return found
-    target_column = link.goal_id if target is Goal else link.theme_id
-    order = Goal.number if target is Goal else Theme.position
     rows = session.exec(
-        select(owner_column, target)
-        .join(target, target.id == target_column)
+        select(owner_column, Theme.slug)
+        .join(Theme, Theme.id == link.theme_id)
         .where(owner_column.in_(owner_ids))
-        .order_by(order)
+        .order_by(Theme.position)
     )
-    for owner_id, item in rows:
-        found[owner_id].append(item)
+    for owner_id, slug in rows:
+        found[owner_id].append(slug)
     return found
 
 
@@ -65,14 +62,7 @@ def thread_records(session: Session, threads: list[Thread]) -> list[dict]:
     authors = users_by_id(session, [thread.author_id for thread in threads])
     goals = goals_by_thread(session, ids)
     themes = themes_by_id(session) if threads else {}
-    project_ids = {thread.project_id for thread in threads if thread.project_id}
-    visible_projects = set()
-    if project_ids:
-        visible_projects = set(
-            session.exec(
-                select(Project.id).where(Project.id.in_(project_ids), Project.hidden_at.is_(None))
-            )
-        )
+    visible_projects = visible_project_slugs(session, threads)
     return [
         {
             "id": thread.id,
@@ -160,35 +150,20 @@ def _posts_url(thread_id: int | None) -> str | None:
 
 
 def project_records(session: Session, projects: list[Project]) -> list[dict]:
-    ids = [project.id for project in projects]
-    themes = _linked(session, ProjectTheme, ProjectTheme.project_id, ids, Theme)
-    goals = _linked(session, ProjectGoal, ProjectGoal.project_id, ids, Goal)
-    partners = defaultdict(list)
-    if ids:
-        for partner in session.exec(
-            select(ProjectPartner)
-            .where(ProjectPartner.project_id.in_(ids))
-            .order_by(ProjectPartner.position)
-        ):
-            partners[partner.project_id].append(
-                {"organisation": partner.organisation, "actor_type": partner.actor_type.value}
-            )
+    """The projects as ``/projects.json`` gives them, with the API's addresses."""
     return [
         {
-            **project_fields(project),
-            "id": project.id,
+            **exported,
             "url": api_url("project", project_id=project.id),
-            "html_url": page_url("projects.project_detail", slug=project.slug),
+            "html_url": exported["url"],
             "summary_html": project.summary_html,
-            "website": project.website or None,
-            "themes": [theme.slug for theme in themes[project.id]],
-            "goals": _numbers(goals[project.id]),
-            "partners": partners[project.id],
             "created_at": moment(project.created_at),
             "updated_at": moment(project.updated_at),
             "lessons_url": api_url("lessons", project=project.slug),
         }
-        for project in projects
+        for project, exported in zip(
+            projects, project_exports.records_of(session=session, projects=projects)
+        )
     ]
 
 
@@ -220,8 +195,9 @@ def goal_record(goal: Goal) -> dict:
 
 def event_records(session: Session, events: list[Event]) -> list[dict]:
     ids = [event.id for event in events]
-    themes = _linked(session, EventTheme, EventTheme.event_id, ids, Theme)
-    goals = _linked(session, EventGoal, EventGoal.event_id, ids, Goal)
+    themes = _theme_slugs(session, EventTheme, EventTheme.event_id, ids)
+    goals = goals_of(session, EventGoal, EventGoal.event_id, ids)
+    visible_projects = visible_project_slugs(session, events)
     return [
         {
             "id": event.id,
@@ -238,9 +214,9 @@ def event_records(session: Session, events: list[Event]) -> list[dict]:
             "online": event.online,
             "address": event.address or None,
             "meeting_point": event.meeting_point or None,
-            "themes": [theme.slug for theme in themes[event.id]],
+            "themes": themes[event.id],
             "goals": _numbers(goals[event.id]),
-            "project_id": event.project_id,
+            "project_id": event.project_id if event.project_id in visible_projects else None,
             "updated_at": moment(event.updated_at),
             "posts_url": _posts_url(event.thread_id),
         }
