@@ -84,7 +84,9 @@ def reencode(data: bytes) -> tuple[bytes, bytes]:
                     raise _too_large(max_pixels)
                 image.draft("RGB", (SIZES["large"] * 2, SIZES["large"] * 2))  # JPEG: decode small
                 image = ImageOps.exif_transpose(image)  # turned as the camera meant, then EXIF goes
-                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                # has_transparency_data: an alpha band, or a palette's or a colour's transparency
+                # (a logo saved as "PNG-8"), which a bare RGB would turn black
+                image = image.convert("RGBA" if image.has_transparency_data else "RGB")
                 # a quick box reduction first, keeping twice the large size: the fine resampling
                 # of a 12-megapixel photo would cost seconds
                 factor = min(image.size) // (SIZES["large"] * 2)

@@ -16,7 +16,7 @@ from flask_login import current_user
 from ..db import get_session
 from ..markup import MarkupTooComplex
 from ..permissions import SIGNED_IN
-from ..web import accepts_uploads, fail, finish, render, requires, show_on_form
+from ..web import accepts_uploads, fail, finish, redirect_target, render, requires, show_on_form
 from . import handles, logins, pictures, privacy
 from . import settings as settings_service
 from .errors import AccountError
@@ -31,7 +31,7 @@ from .forms import (
     ProfileForm,
 )
 from .session import sign_in, sign_out
-from .views import bp, me, safe_next
+from .views import bp, me
 
 SECTIONS = ("profile", "picture", "handle", "language", "email", "password")
 
@@ -171,7 +171,7 @@ def settings_language():
         session["lang"] = form.locale.data
         # The header's language switch posts here too, naming the page to go back to. The whole
         # page changes language: always a full navigation, never a fragment.
-        back = safe_next(request.form.get("next"))
+        back = redirect_target(request.form.get("next"))
         return finish(back or _section_url("language"), message=_("Your language is saved."))
     return _settings_page(422, "language", language=form)
 

@@ -18,13 +18,13 @@ from ..permissions import SIGNED_IN
 from ..web import (
     fail,
     finish,
+    redirect_target,
     register_template_globals,
     render,
     requires,
     show_on_form,
     wants_fragment,
 )
-from ..web.inputs import redirect_target
 from . import login as login_service
 from . import pictures, service
 from .errors import AccountError, AlreadyConfirmed, EmailTaken, ExpiredToken
@@ -91,10 +91,6 @@ def failed(response) -> bool:
 def me():
     """The logged-in ``User`` itself (not flask-login's proxy), for services and ``sign_in``."""
     return current_user._get_current_object()
-
-
-def safe_next(target: str | None) -> str | None:
-    return redirect_target(target)
 
 
 # --- registration and confirmation -------------------------------------------------------------
@@ -241,7 +237,7 @@ def resend_confirmation():
     if not wants_fragment():
         flash(message, category)
     return finish(
-        safe_next(request.form.get("next")) or url_for("site.home"),
+        redirect_target(request.form.get("next")) or url_for("site.home"),
         fragment="accounts/_confirm_notice.html",
         sent_message=message,
     )
@@ -262,8 +258,8 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         if current_user.is_authenticated:
-            return redirect(safe_next(request.args.get("next")) or url_for("site.home"))
-        form.next.data = safe_next(request.args.get("next")) or ""
+            return redirect(redirect_target(request.args.get("next")) or url_for("site.home"))
+        form.next.data = redirect_target(request.args.get("next")) or ""
     if form.validate_on_submit():
         try:
             user = login_service.authenticate(
@@ -281,7 +277,7 @@ def login():
                     else _("Welcome back, %(name)s.", name=user.display_name)
                 )
             # finish commits the login's moment (and a password hash that was upgraded)
-            return finish(safe_next(form.next.data) or url_for("site.home"), message=greeting)
+            return finish(redirect_target(form.next.data) or url_for("site.home"), message=greeting)
     status = 422 if request.method == "POST" else 200
     return render("accounts/login.html", "accounts/_login_form.html", status=status, form=form)
 

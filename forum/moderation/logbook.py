@@ -146,7 +146,7 @@ class _Context:
         if after.get("item_type") in ITEM_TYPES and after.get("item_id") is not None:
             item = self.items.get((after["item_type"], after["item_id"]))
             line.changes.append(Change(_("About"), None, self.item_link(item)))
-        line.notes = self.notes(before, after)
+        line.notes = self.notes(after)
         return line
 
     def target(self, entry: ModerationAction) -> Link | None:
@@ -203,7 +203,7 @@ class _Context:
             return ngettext("%(num)d post", "%(num)d posts", len(value))
         return str(value)
 
-    def notes(self, before: dict, after: dict) -> list[str]:
+    def notes(self, after: dict) -> list[str]:
         notes = []
         if after.get("thread_hidden"):
             notes.append(_("Its thread was hidden with it."))

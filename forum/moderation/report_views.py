@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from .. import permissions
 from ..db import get_session
-from ..extensions import limiter
+from ..extensions import limiter, user_or_address
 from ..permissions import MODERATOR, SIGNED_IN, Rule
 from ..web import fail, finish, render, requires
 from ..web.inputs import whole_number
@@ -71,14 +70,8 @@ def _report_limit() -> str:
     return current_app.config["MODERATION_REPORT_LIMIT"]
 
 
-def _reporter_key() -> str:
-    return (
-        f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
-    )
-
-
 @bp.post("/report")
-@limiter.limit(_report_limit, key_func=_reporter_key, scope="moderation-report")
+@limiter.limit(_report_limit, key_func=user_or_address, scope="moderation-report")
 @requires(SIGNED_IN)
 def file_report():
     item_type, item_id = _item_from_args(request.form)

@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from ..db import get_session
 from ..domain import InvalidInput
-from ..extensions import limiter, user_or_address
+from ..extensions import CreationLimit
 from ..i18n import current_language
 from ..moderation.barriers import file_barrier_report
 from ..web import finish, is_safe_redirect, render, show_on_form
@@ -93,12 +93,15 @@ def _accessibility_page(form: BarrierForm, status: int = 200):
     )
 
 
-def _barrier_limit() -> str:
-    return current_app.config["BARRIER_REPORT_LIMIT"]
+# Only a report that was filed counts: a form sent back with errors costs nothing, so a visitor
+# who struggles with the form (perhaps the very barrier they report) is not locked out by it.
+barrier_limit = CreationLimit(
+    lambda: current_app.config["BARRIER_REPORT_LIMIT"], scope="barrier-report"
+)
 
 
 @bp.post("/accessibility/report")
-@limiter.limit(_barrier_limit, key_func=user_or_address, scope="barrier-report")
+@barrier_limit
 def report_barrier():
     form = BarrierForm()
     if form.validate_on_submit():
@@ -114,6 +117,7 @@ def report_barrier():
             get_session().rollback()
             show_on_form(form, error)
         else:
+            barrier_limit.mark_created()
             return finish(
                 url_for("site.accessibility", _anchor="report-barrier"),
                 message=_("Thank you. The moderators will look at what you reported."),

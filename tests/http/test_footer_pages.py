@@ -208,3 +208,17 @@ def test_reports_are_rate_limited_per_address(app_settings, db_session):
     assert client.get("/accessibility").status_code == 200
     limiter.reset()
     app.extensions["forum_engine"].dispose()
+
+
+def test_a_form_sent_back_with_errors_does_not_count_against_the_limit(app_settings, db_session):
+    app = create_app(
+        {**app_settings, "RATELIMIT_ENABLED": True, "BARRIER_REPORT_LIMIT": "1 per hour"}
+    )
+    limiter.reset()
+    client = app.test_client()
+    mistakes = [client.post("/accessibility/report", data={}).status_code for _ in range(3)]
+    filed = client.post("/accessibility/report", data={"description": "Brist"}).status_code
+    again = client.post("/accessibility/report", data={"description": "Brist"}).status_code
+    assert (mistakes, filed, again) == ([422, 422, 422], 303, 429)
+    limiter.reset()
+    app.extensions["forum_engine"].dispose()

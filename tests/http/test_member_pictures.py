@@ -144,6 +144,23 @@ def test_transparent_png_keeps_its_transparency(client, db_session, member):
     assert Image.open(io.BytesIO(data)).mode == "RGBA"
 
 
+def test_a_palette_png_keeps_its_transparent_background(client, db_session, member):
+    # a logo saved with a palette (pngquant, most image editors' "PNG-8"): transparency is a
+    # palette index, not an alpha band
+    logo = Image.new("P", (120, 120), 0)
+    logo.putpalette([255, 255, 255, 200, 30, 30])
+    logo.paste(1, (40, 40, 80, 80))
+    out = io.BytesIO()
+    logo.save(out, "PNG", transparency=0)
+    login_as(client, member)
+    assert _upload(client, out.getvalue(), "logo.png").status_code == 303
+    db_session.refresh(member)
+    data = client.get(f"/u/{member.id}/picture-{member.picture_key}-large.webp").get_data()
+    picture = Image.open(io.BytesIO(data))
+    assert picture.mode == "RGBA" and picture.getpixel((2, 2))[3] == 0
+    assert picture.getpixel((128, 128))[3] == 255
+
+
 @pytest.mark.parametrize(
     ("data", "name", "message"),
     [
