@@ -127,27 +127,23 @@ class Config:
 
     SERVER_URL = "http://127.0.0.1:5000"
     # Who runs the forum: named on /about, as the controller of personal data on /privacy and on
-    # /accessibility (the open-data catalogue names the same body as its publisher). PUBLISHER_URL
-    # unset is SERVER_URL; PUBLISHER_ADDRESS is a postal address; CONTACT_EMAIL is where readers
-    # write (unset, the pages point to the barrier form and the moderators instead).
+    # /accessibility, and as the publisher of the open-data catalogue (DCAT-AP-SE). PUBLISHER_URL
+    # unset is SERVER_URL; PUBLISHER_ADDRESS is a postal address; PUBLISHER_TYPE is a code of the
+    # ADMS publisher type vocabulary; CONTACT_EMAIL is where readers write (unset, the pages point
+    # to the barrier form and the catalogue's contact point names only the /data page, which
+    # dataportal.se refuses: set it where the catalogue is harvested).
     PUBLISHER_NAME = "Tillsammans forum"
     PUBLISHER_URL: str | None = None
     PUBLISHER_ADDRESS: str | None = None
+    PUBLISHER_TYPE = "NonProfitOrganisation"
     CONTACT_EMAIL: str | None = None
     # Open data: the most addresses one sitemap file lists (the sitemap protocol allows 50,000);
     # /sitemap.xml is an index of as many files as that takes.
     SITEMAP_PAGE_SIZE = 50000
     # Open data (/data): the nightly dumps are written to DUMPS_DIR (unset: INSTANCE_DIR/dumps)
-    # at this hour, Stockholm time. The DCAT-AP-SE catalogue names the publisher and a contact
-    # point: PUBLISHER_URL unset is SERVER_URL; PUBLISHER_TYPE is a code of the ADMS publisher
-    # type vocabulary; CONTACT_EMAIL unset leaves the contact point with the /data page only
-    # (dataportal.se asks for an address: set it where the catalogue is harvested).
+    # at this hour, Stockholm time.
     DUMPS_DIR: str | None = None
     DUMPS_HOUR = 2
-    PUBLISHER_NAME = "Tillsammans forum"
-    PUBLISHER_URL: str | None = None
-    PUBLISHER_TYPE = "NonProfitOrganisation"
-    CONTACT_EMAIL: str | None = None
     # Notification mail: digests go out at this hour, Stockholm time (BABEL_DEFAULT_TIMEZONE);
     # an address whose mailbox is read for unsubscribe requests (List-Unsubscribe's mailto:)
     NOTIFICATIONS_DIGEST_HOUR = 7
