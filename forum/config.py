@@ -127,12 +127,11 @@ class Config:
 
     SERVER_URL = "http://127.0.0.1:5000"
     # Who runs the forum: named on /about, as the controller of personal data on /privacy and on
-    # /accessibility, and as the publisher of the open-data catalogue. PUBLISHER_URL unset is
-    # SERVER_URL; PUBLISHER_ADDRESS is a postal address; PUBLISHER_TYPE is a code of the ADMS
-    # publisher type vocabulary (the catalogue's). CONTACT_EMAIL is where readers write: unset,
-    # the pages point to the barrier form and the moderators instead, and the catalogue's contact
-    # point has the /data page only (dataportal.se asks for an address: set it where the
-    # catalogue is harvested).
+    # /accessibility, and as the publisher of the open-data catalogue (DCAT-AP-SE). PUBLISHER_URL
+    # unset is SERVER_URL; PUBLISHER_ADDRESS is a postal address; PUBLISHER_TYPE is a code of the
+    # ADMS publisher type vocabulary; CONTACT_EMAIL is where readers write (unset, the pages point
+    # to the barrier form and the catalogue's contact point names only the /data page, which
+    # dataportal.se refuses: set it where the catalogue is harvested).
     PUBLISHER_NAME = "Tillsammans forum"
     PUBLISHER_URL: str | None = None
     PUBLISHER_ADDRESS: str | None = None

@@ -98,6 +98,17 @@ def test_snippet_marks_matched_words_and_escapes_html(client, db_session, author
     assert "<script>alert" not in html
 
 
+def test_a_hit_names_its_language_in_the_language_of_the_page(client, db_session, author):
+    make_thread(
+        db_session, author, "Rainwater", "Collect rainwater in barrels.", language="en", direct=True
+    )
+    meta = re.compile(r'<p class="search-meta">.*?</p>', re.S)
+    swedish_page = meta.search(search(client, "rainwater").get_data(as_text=True)).group(0)
+    english_page = meta.search(search(client, "rainwater", lang="en").get_data(as_text=True))
+    assert "· Engelska" in swedish_page
+    assert "· English" in english_page.group(0)
+
+
 def test_hidden_and_deleted_content_is_never_found_nor_counted(client, db_session, author):
     thread, (first,) = make_thread(
         db_session, author, "Cykelvägar i Malmö", "Cykelvägar behöver snöröjning.", direct=True
