@@ -191,8 +191,9 @@ def worker_memory(master: subprocess.Popen) -> list[tuple[int, int]]:
     return figures
 
 
-def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
-    """Replies posted by the bench member while wrk reads; the number of replies written."""
+def soak(base: str, cookie: str, thread_path: str, seconds: int, master) -> int:
+    """Replies posted by the bench member while wrk reads; the number of replies written. Each
+    minute the workers' resident memory is printed, so that growth over a long soak shows."""
     thread_id = re.search(r"/threads/(\d+)", thread_path).group(1)
     stop_at = time.monotonic() + seconds
     written = [0]
@@ -203,6 +204,9 @@ def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
         n = 0
         while time.monotonic() < stop_at:
             page = opener.open(base + thread_path, timeout=30).read().decode()
+            if 'id="reply-form"' not in page:  # the thread has grown a page: reply on its last
+                last = re.search(r'href="([^"]+)#reply"', page).group(1).replace("&amp;", "&")
+                page = opener.open(base + last, timeout=30).read().decode()
             form = page[page.index('id="reply-form"') :]
             fields = dict(re.findall(r'name="(reply-[\w]+)" type="hidden" value="([^"]*)"', form))
             n += 1
@@ -220,7 +224,11 @@ def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
         ["wrk", "-t2", "-c4", f"-d{seconds}s", base + "/"],
         stdout=subprocess.DEVNULL,
     )
-    writer.join(seconds + 60)
+    started = time.monotonic()
+    while writer.is_alive() and time.monotonic() < started + seconds + 60:
+        writer.join(60)
+        minute = round((time.monotonic() - started) / 60)
+        print(f"  after {minute} min, {written[0]} replies: {worker_memory(master)}", flush=True)
     reading.wait(timeout=60)
     return written[0]
 
@@ -280,7 +288,7 @@ def main() -> None:
             print(f"{name:32} {page:14} {share:19.0%}")
         if SOAK_SECONDS:
             before = worker_memory(forum)
-            written = soak(base, cookie, paths["thread, 30 posts"], SOAK_SECONDS)
+            written = soak(base, cookie, paths["thread, 30 posts"], SOAK_SECONDS, forum)
             after = worker_memory(forum)
             print(
                 f"\nworker memory (peak/current MiB) before a {SOAK_SECONDS} s write soak: "
