@@ -179,15 +179,18 @@ def log_in(base: str, password: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def worker_memory(master: subprocess.Popen) -> list[tuple[int, int]]:
-    """(peak, current) resident MiB of each gunicorn worker of ``master``."""
+def worker_memory(master: subprocess.Popen) -> list[tuple[int, int, int]]:
+    """(peak, current, private) resident MiB of each gunicorn worker of ``master``: private is
+    what the worker alone holds (not the shared libraries' pages), what one more worker costs."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
     figures = []
     for pid in children:
         status = Path(f"/proc/{pid}/status").read_text()
         peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) // 1024
         now = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
-        figures.append((peak, now))
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        private = sum(int(n) for n in re.findall(r"Private_\w+:\s+(\d+)", rollup)) // 1024
+        figures.append((peak, now, private))
     return figures
 
 
@@ -253,7 +256,7 @@ def main() -> None:
         wait_until_up(base + "/healthz")
         wait_until_up(reference_url)
         fresh = worker_memory(forum)
-        print(f"worker memory (peak/current MiB) of fresh workers: {fresh}")
+        print(f"worker memory (peak/current/private MiB) of fresh workers: {fresh}")
         cookie = log_in(base, password)
         measured = {**paths, "thread, 30 posts, logged in": paths["thread, 30 posts"]}
         for name, path in measured.items():  # warm up, and measure the final address
@@ -291,7 +294,7 @@ def main() -> None:
             written = soak(base, cookie, paths["thread, 30 posts"], SOAK_SECONDS, forum)
             after = worker_memory(forum)
             print(
-                f"\nworker memory (peak/current MiB) before a {SOAK_SECONDS} s write soak: "
+                f"\nworker memory (peak/current/private MiB) before a {SOAK_SECONDS} s write soak: "
                 f"{before}; after {written} replies: {after}"
             )
             summary["memory"] = {"before": before, "after": after, "replies": written}
