@@ -53,6 +53,10 @@ def topic_feed_title(name: str) -> str:
     return _("Tillsammans forum: new in %(name)s", name=name)
 
 
+def goal_feed_title(goal) -> str:
+    return topic_feed_title(f"{goal.number}. {localized(goal, 'name')}")
+
+
 def thread_feed_title(thread: Thread) -> str:
     return _("Tillsammans forum: replies in “%(title)s”", title=thread.title)
 
@@ -103,7 +107,7 @@ def goal_feed(number: int):
         fail(404, _("Choose a goal between 1 and 17."))
     entries = build.thread_entries(session, _new_threads(goal_number=number))
     entries += build.lesson_entries(session, _new_lessons(goal=goal))
-    title = topic_feed_title(f"{number}. {localized(goal, 'name')}")
+    title = goal_feed_title(goal)
     return feed_response(_feed(title, url_for("search.search_page", sdg=number), entries))
 
 

@@ -276,6 +276,24 @@ def test_pages_announce_their_feeds(client, content):
     assert not any(".atom" in href for href in alternates(client, "/search"))
 
 
+def test_an_event_and_a_goal_announce_their_feeds(client, db_session, content):
+    event = content.event
+    assert event.thread_id  # a public event has its discussion from the start
+    announced = alternates(client, f"/events/{event.id}")
+    assert announced[f"/threads/{event.thread_id}.atom"] == "application/atom+xml"
+    read(client, f"/threads/{event.thread_id}.atom")
+    goal_page = alternates(client, "/search?sdg=7")  # where a goal's feed and its API link go
+    assert "/goals/7.atom" in goal_page and "/search.atom?sdg=7" in goal_page
+    assert "/goals/7.atom" not in alternates(client, "/search?sdg=7&type=lesson")
+    assert "/goals/7.atom" not in alternates(client, "/search?q=sol&sdg=7")
+    organiser = make_user(db_session, role="moderator")
+    draft = make_event(db_session, organiser, publish=False)
+    login_as(client, organiser)
+    assert client.get(f"/events/{draft.id}").status_code == 200
+    announced = alternates(client, f"/events/{draft.id}")  # its organiser sees it: no feed
+    assert not any(".atom" in href for href in announced)
+
+
 def test_a_feed_is_bounded(client, db_session, app):
     author = make_user(db_session)
     for number in range(55):
