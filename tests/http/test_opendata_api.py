@@ -10,7 +10,6 @@ from forum import create_app
 from forum.clock import utcnow
 from forum.extensions import limiter
 from forum.moderation.items import hide_item
-from forum.moderation.posts import hide_post
 from forum.opendata.api import schemas
 from tests.api_content import SECRETS, make_content, public_paths
 from tests.factories import make_user
@@ -137,6 +136,23 @@ def test_a_link_to_a_hidden_project_is_null(api, content, db_session):
 def test_bad_parameters_are_a_400_in_json(api, path):
     error = api.get(path, 400).get_json()["error"]
     assert error["code"] == "bad_request" and error["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/v1/threads"), ("put", "/api/v1/threads/1"), ("delete", "/api/v1/")],
+)
+def test_a_method_the_api_does_not_take_is_a_405_in_json(client, method, path):
+    answer = getattr(client, method)(path, headers={"Accept-Language": "en"})
+    assert answer.status_code == 405 and answer.mimetype == "application/json"
+    assert answer.get_json()["error"]["code"] == "method_not_allowed"
+    assert {"GET", "HEAD", "OPTIONS"} <= set(answer.headers["Allow"].split(", "))
+
+
+def test_an_address_outside_the_api_versions_is_a_404_in_json(api):
+    for path in ("/api/nothing", "/api/v2/threads", "/api/v1/threads/abc"):
+        assert api.client.get(path).mimetype == "application/json", path
+        api.get(path, 404)
 
 
 def test_errors_speak_the_readers_language(api):

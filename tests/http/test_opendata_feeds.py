@@ -12,6 +12,8 @@ from lxml import etree
 from forum.clock import utcnow
 from forum.moderation.items import hide_item
 from forum.moderation.posts import hide_post
+from forum.opendata import feeds
+from forum.opendata.feeds import FEED_SIZE
 from tests.atom_schema import ATOM, atom_problems
 from tests.events_helpers import make_event
 from tests.factories import (
@@ -296,13 +298,35 @@ def test_an_event_and_a_goal_announce_their_feeds(client, db_session, content):
 
 def test_a_feed_is_bounded(client, db_session, app):
     author = make_user(db_session)
-    for number in range(55):
+    for number in range(FEED_SIZE + 5):
         make_thread(db_session, author, f"Tråd nummer {number}", "Text.", commit=False)
     db_session.commit()
     _answer, parsed = read(client, "/threads.atom")
     titles = [entry.title for entry in parsed.entries]
-    assert len(titles) == 50
-    assert titles[0] == "Tråd nummer 54" and "Tråd nummer 4" not in titles
+    assert len(titles) == FEED_SIZE
+    assert titles[0] == f"Tråd nummer {FEED_SIZE + 4}" and "Tråd nummer 4" not in titles
+
+
+def test_a_document_is_written_once_for_the_same_data(client, db_session, content, monkeypatch):
+    written = []
+
+    def counted(feed, kind, language):
+        written.append((feed.self_url, kind, language))
+        return document(feed, kind, language)
+
+    document = feeds._document
+    monkeypatch.setattr(feeds, "DOCUMENTS", feeds.Documents(size=2))
+    monkeypatch.setattr(feeds, "_document", counted)
+    first = client.get("/threads.atom").data
+    assert client.get("/threads.atom").data == first and len(written) == 1
+    assert client.get("/threads.atom", headers={"Accept-Language": "en"}).data != first
+    client.get("/threads.rss")  # a third document: the first one is let go
+    client.get("/threads.rss")
+    assert len(written) == 3
+    assert client.get("/threads.atom").data == first and len(written) == 4
+    make_thread(db_session, make_user(db_session), "En alldeles ny tråd", "Ny.")
+    changed = client.get("/threads.atom").data
+    assert len(written) == 5 and "En alldeles ny tråd" in changed.decode()
 
 
 def test_the_lessons_feed_filters_like_the_list(client, db_session, content):
