@@ -23,7 +23,7 @@ from ..core.queries import goals_by_number
 from ..db import get_session
 from ..discussions.loaders import get_theme_or_404
 from ..discussions.models import Post, Thread
-from ..discussions.queries import ThreadFilters, filtered_threads, thread_order
+from ..discussions.queries import ThreadFilters, first_threads
 from ..i18n import localized
 from ..lessons.queries import LessonFilters, lesson_of_thread, published_lessons_query
 from ..lessons.views import lesson_filters
@@ -68,11 +68,9 @@ def search_feed_title(words: str) -> str:
 
 
 def _new_threads(theme=None, goal_number=None) -> list[Thread]:
-    """The newest threads of the theme page's own rows and order (pinned ones come along
-    first), without what the page adds around them (a count, the last posters)."""
+    """The newest threads of the theme page's own query (pinned ones come along first)."""
     filters = ThreadFilters(goal=goal_number, sort="newest")
-    query = filtered_threads(theme=theme, filters=filters).order_by(*thread_order("newest"))
-    return list(get_session().exec(query.limit(FEED_SIZE)))
+    return first_threads(session=get_session(), theme=theme, filters=filters, limit=FEED_SIZE)
 
 
 def _new_lessons(**filters) -> list:
