@@ -142,9 +142,10 @@ def test_bad_parameters_are_a_400_in_json(api, path):
     ("method", "path"),
     [("post", "/api/v1/threads"), ("put", "/api/v1/threads/1"), ("delete", "/api/v1/")],
 )
-def test_a_method_the_api_does_not_take_is_a_405_in_json(client, method, path):
-    answer = getattr(client, method)(path, headers={"Accept-Language": "en"})
+def test_a_method_the_api_does_not_take_is_a_405_in_json(api, method, path):
+    answer = getattr(api.client, method)(path, headers={"Accept-Language": "en"})
     assert answer.status_code == 405 and answer.mimetype == "application/json"
+    api.check({"$ref": "#/components/schemas/Error"}, answer.get_json())
     assert answer.get_json()["error"]["code"] == "method_not_allowed"
     assert {"GET", "HEAD", "OPTIONS"} <= set(answer.headers["Allow"].split(", "))
 
