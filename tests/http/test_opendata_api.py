@@ -21,11 +21,6 @@ def content(app, db_session):
     return make_content(app, db_session)
 
 
-@pytest.fixture
-def api(client) -> ApiClient:
-    return ApiClient(client)
-
-
 def test_the_document_is_valid_openapi_and_names_every_route(app, api):
     assert api.document["openapi"].startswith("3.1")
     routes = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}

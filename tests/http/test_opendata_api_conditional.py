@@ -24,11 +24,6 @@ def content(app, db_session):
     return make_content(app, db_session)
 
 
-@pytest.fixture
-def api(client) -> ApiClient:
-    return ApiClient(client)
-
-
 def tag_of(api: ApiClient, path: str, **headers) -> str:
     return api.get(path, **headers).headers["ETag"]
 
