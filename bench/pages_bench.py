@@ -10,7 +10,8 @@ Steps (everything in a temporary directory, removed at the end; nothing is commi
    each forum page (anonymous, and the thread page logged in), interleaved, so that a busy moment
    of the machine hits both; print the median over rounds of requests per second, p50 and p99,
    each as a share of the reference measured in the same round, with the load average; the
-   feeds and ``/lessons.json`` also as a share of the page they mirror (``MIRRORS``);
+   feeds, ``/lessons.json`` and the API's lists also as a share of the page they mirror
+   (``MIRRORS``), and one API list asked again with its own ETag (its 304, ``CONDITIONAL``);
 4. a write soak (``BENCH_SOAK_SECONDS``, default 60): members post replies over HTTP while
    readers load pages; then each forum worker's peak and current resident memory.
 
@@ -123,17 +124,34 @@ def pages(database: Path) -> dict[str, str]:
             "threads feed (Atom)": "/threads.atom",
             "lessons feed (Atom)": "/lessons.atom",
             "lessons JSON": "/lessons.json",
+            "projects list": "/projects",
+            "events list": "/events",
+            "threads API": "/api/v1/threads",
+            "threads API, theme": f"/api/v1/threads?theme={THEME}",
+            "threads API, theme, 304": f"/api/v1/threads?theme={THEME}",
+            "lessons API": "/api/v1/lessons",
+            "projects API": "/api/v1/projects",
+            "events API": "/api/v1/events?when=upcoming",
         }
     )
     return found
 
 
-# a feed or an export beside the page whose rows it serves: its speed as a share of that page's
+# a feed, an export or an API list beside the page whose rows it serves: its speed as a share of
+# that page's
 MIRRORS = {
     "threads feed (Atom)": "home",
     "lessons feed (Atom)": "lessons list",
     "lessons JSON": "lessons list",
+    "threads API": "home",
+    "threads API, theme": "theme page",
+    "threads API, theme, 304": "theme page",
+    "lessons API": "lessons list",
+    "projects API": "projects list",
+    "events API": "events list",
 }
+# a row asked with the ETag of its own first answer in If-None-Match: its 304
+CONDITIONAL = ("threads API, theme, 304",)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -144,12 +162,12 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, cookie: str | None = None) -> dict:
+def wrk(url: str, headers: dict[str, str] | None = None) -> dict:
     """Requests per second, p50 and p99 (ms) and non-2xx answers of one wrk run."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "--latency"]
     command.append(url)
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=SECONDS + 60, check=True
     ).stdout
@@ -259,10 +277,13 @@ def main() -> None:
         print(f"worker memory (peak/current/private MiB) of fresh workers: {fresh}")
         cookie = log_in(base, password)
         measured = {**paths, "thread, 30 posts, logged in": paths["thread, 30 posts"]}
+        headers: dict[str, dict] = {"thread, 30 posts, logged in": {"Cookie": cookie}}
         for name, path in measured.items():  # warm up, and measure the final address
             with urllib.request.urlopen(base + path, timeout=60) as answer:
                 answer.read()
                 measured[name] = answer.geturl().removeprefix(base)
+                if name in CONDITIONAL:
+                    headers[name] = {"If-None-Match": answer.headers["ETag"]}
         rows: dict[str, list[dict]] = {name: [] for name in ["reference", *measured]}
         loads = []
         for _ in range(ROUNDS):
@@ -270,7 +291,7 @@ def main() -> None:
             reference_figures = wrk(reference_url)
             rows["reference"].append({**reference_figures, "share": 1.0})
             for name, path in measured.items():
-                figures = wrk(base + path, cookie if "logged in" in name else None)
+                figures = wrk(base + path, headers.get(name))
                 figures["share"] = figures["rps"] / reference_figures["rps"]
                 rows[name].append(figures)
         print(f"\nPages, {count + 30:,} posts, wrk -t2 -c{CONNECTIONS}, {SECONDS} s x {ROUNDS}")
