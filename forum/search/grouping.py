@@ -8,13 +8,15 @@ from dataclasses import dataclass
 import numpy as np
 
 # A thread's score: its best document's, plus THREAD_SHARE times the next one's, THREAD_SHARE² times
-# the third's..., up to THREAD_DEPTH documents. Every share tried (0.1 to 0.75) ranked worse on the
-# labelled queries than none (bench/thread_eval.py): many matching replies are no sign of relevance.
-THREAD_SHARE = 0.0
-THREAD_DEPTH = 4
+# the third's..., up to THREAD_DEPTH documents: a thread whose title, opening post and several
+# replies are about the question ranks above one lone post that matches as well, but a long thread
+# can never more than double its best post (1 + 0.5 + 0.25 ... < 2), so many replies that merely
+# mention the words cannot carry it. 0.5 was chosen on half of each labelled set's questions and
+# checked on the other half (bench/thread_eval.py; 0.3 to 0.7 ranked alike, 0 clearly worse).
+THREAD_SHARE = 0.5
+THREAD_DEPTH = 8
 # A reply counts this much of its score toward its thread: short replies holding every word would
-# otherwise outrank the thread whose title and opening post are about the question (0.6-0.8 ranked
-# alike and best).
+# otherwise outrank the thread whose title and opening post are about the question.
 REPLY_WEIGHT = 0.7
 
 
