@@ -9,9 +9,10 @@ facets, so block-skipping cannot help. Here each term's postings are read once i
 operations:
 
 - ``Term``: BM25 as Whoosh computes it (``B`` 0.75, ``K1`` 1.2, Whoosh's idf and its byte-coded
-  field lengths), times the term's boost;
+  field lengths; titles with ``B`` 0.3), times the term's boost;
 - ``Or``: the union, scores added; with ``scale`` (the top level of a question) the sum is
-  multiplied by a coordination factor that rises with the share of the question's parts matched;
+  multiplied by a coordination factor that rises with the share of the question's parts matched
+  (which parts each document matched is kept, for the thread score);
 - ``And``: the intersection, scores added;
 - ``Prefix`` and other multi-term queries: the union of their terms, each match scoring the boost;
 - ``NumericRange``: its tiers of terms;
@@ -19,7 +20,8 @@ operations:
 
 Deleted documents (Whoosh keeps them in a segment until it is merged) never match. Facet counts
 use one value code (or SDG bit set) per document. The search page groups the matches by thread
-(:mod:`forum.search.grouping`): a thread is one entry, and facets count entries. The arrays of
+(:mod:`forum.search.grouping`): a thread is one entry, scored from its best documents, and facets
+count entries. The arrays of
 each segment are read and kept by :mod:`forum.search.segments`.
 """
 
@@ -56,6 +58,9 @@ _EMPTY_SCORES = np.zeros(0, dtype=np.float64)
 class Matches:
     ids: np.ndarray  # global document numbers, sorted, unique
     scores: np.ndarray
+    # (a question) each document's score before the coordination factor, the question's parts it
+    # matched (bit k: the k-th part matching anything) and those parts' weights
+    words: grouping.Words | None = None
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -180,20 +185,25 @@ class IndexView:
                 inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids)
             )
             if query.scale:
-                scores = scores * (
-                    1.0 + COORDINATION * self._share(parts, inverse, len(ids), query)
+                weights = self._weights(parts, query)
+                per_posting = np.repeat(weights, [len(p) for p in parts])
+                share = np.bincount(inverse, weights=per_posting, minlength=len(ids))
+                words = grouping.Words(
+                    raw=scores * query.boost,
+                    bits=grouping.word_bits([len(p) for p in parts], inverse, len(ids)),
+                    weights=weights,
+                    coordination=COORDINATION,
                 )
+                return Matches(ids, words.raw * (1.0 + COORDINATION * share), words)
         return Matches(ids, scores * query.boost)
 
-    def _share(self, parts: list[Matches], inverse, size: int, query: Q.Or) -> np.ndarray:
-        """The share of a question's parts each document matched (every part adds a document
-        once), each part weighed by its rarity (parts matching nothing left out), or counted."""
+    def _weights(self, parts: list[Matches], query: Q.Or) -> np.ndarray:
+        """The weight of each part matching anything in a question's share: its rarity, or 1."""
         if not RARITY_WEIGHTED:
-            return np.bincount(inverse, minlength=size) / len(query.subqueries)
+            return np.ones(len(parts)) / len(query.subqueries)
         n = self.alive_count
         weights = np.array([np.log1p((n - len(p) + 0.5) / (len(p) + 0.5)) for p in parts])
-        per_posting = np.repeat(weights, [len(p) for p in parts])
-        return np.bincount(inverse, weights=per_posting, minlength=size) / weights.sum()
+        return weights / weights.sum()
 
     def _and(self, query: Q.And) -> Matches:
         ids, scores = None, None
@@ -369,13 +379,17 @@ def search(
     if mask is not None:
         outside = ~view.docset(mask)[ids]
         keep = outside if keep is None else keep & outside
+    words = found.words
     if keep is not None:
         ids, scores = ids[keep], scores[keep]
+        words = words.select(keep) if words is not None else None
     if grouped:
         created, threads = view.column("created"), view.threads()[ids]
         if grouping.REPLY_WEIGHT != 1.0:
-            scores = np.where(view.is_reply()[ids], scores * grouping.REPLY_WEIGHT, scores)
-        groups = grouping.group_by_thread(ids, scores, threads, created[ids])
+            weight = np.where(view.is_reply()[ids], grouping.REPLY_WEIGHT, 1.0)
+            scores = scores * weight
+            words = words.weighed(weight) if words is not None else None
+        groups = grouping.group_by_thread(ids, scores, threads, created[ids], words)
         if newest:
             order = np.lexsort((-groups.best, -groups.newest))[:limit]
         else:

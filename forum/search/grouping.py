@@ -1,5 +1,6 @@
 """Search results by thread: a thread's documents (its title and opening post, its replies) make
-one entry, scored by the best of them; documents of no thread are entries of their own."""
+one entry, scored by the best of them plus a decaying share of the next ones and coordinated over
+the question's words any of them matched; documents of no thread are entries of their own."""
 
 from __future__ import annotations
 
@@ -8,16 +9,56 @@ from dataclasses import dataclass
 import numpy as np
 
 # A thread's score: its best document's, plus THREAD_SHARE times the next one's, THREAD_SHARE² times
-# the third's..., up to THREAD_DEPTH documents: a thread whose title, opening post and several
-# replies are about the question ranks above one lone post that matches as well, but a long thread
-# can never more than double its best post (1 + 0.5 + 0.25 ... < 2), so many replies that merely
-# mention the words cannot carry it. 0.5 was chosen on half of each labelled set's questions and
-# checked on the other half (bench/thread_eval.py; 0.3 to 0.7 ranked alike, 0 clearly worse).
+# the third's..., up to THREAD_DEPTH documents: a thread whose title, opening post and replies are
+# about the question ranks above one lone post that matches as well, but a long thread can never
+# more than double its best post (1 + 0.5 + 0.25 ... < 2), so many replies that merely mention the
+# words cannot carry it. 0.5 was chosen on half of each labelled set's questions and checked on the
+# other half (bench/thread_eval.py; 0.3 to 0.7 ranked alike, 0 clearly worse).
 THREAD_SHARE = 0.5
 THREAD_DEPTH = 8
-# A reply counts this much of its score toward its thread: short replies holding every word would
-# otherwise outrank the thread whose title and opening post are about the question.
-REPLY_WEIGHT = 0.7
+# The coordination bonus of a question (engine.COORDINATION) counts, for a thread, the words any
+# of its counted documents matched: a question answered across the title and a reply ("heat pump"
+# in the title, "noise" in the answer) is as covered as by one post holding every word, as BM25F
+# over a whole thread would have it (the thread's documents' own bonuses are not added up).
+THREAD_WORDS = True
+# A reply counts this much of its score toward its thread, as a thread's second document does:
+# short replies holding every word would otherwise outrank the thread whose title and opening post
+# are about the question, and a long thread of chatter would gather a place on every first page.
+REPLY_WEIGHT = 0.5
+
+
+WORD_BITS = 52  # a question's parts tracked per document (a float holds 52 bits exactly)
+
+
+@dataclass
+class Words:
+    """A question's matches word by word, for a thread's coordination over all its posts."""
+
+    raw: np.ndarray  # each document's score before the coordination factor
+    bits: np.ndarray  # the parts each document matched (bit k: the k-th part matching anything)
+    weights: np.ndarray  # each part's weight in the share (they add up to 1)
+    coordination: float
+
+    def select(self, keep: np.ndarray) -> Words:
+        return Words(self.raw[keep], self.bits[keep], self.weights, self.coordination)
+
+    def weighed(self, weight: np.ndarray) -> Words:
+        return Words(self.raw * weight, self.bits, self.weights, self.coordination)
+
+    def factor(self, bits: np.ndarray) -> np.ndarray:
+        """The coordination factor of documents (or threads) that matched ``bits``."""
+        share = np.zeros(len(bits))
+        for k, weight in enumerate(self.weights[:WORD_BITS]):
+            share += weight * ((bits >> np.uint64(k)) & np.uint64(1))
+        return 1.0 + self.coordination * share
+
+
+def word_bits(lengths: list[int], inverse: np.ndarray, size: int) -> np.ndarray:
+    """Which of the first WORD_BITS parts each document matched, as bits, from the parts' match
+    counts and each match's document (an index into ``size``); every part adds a document once,
+    so a float sum is exact."""
+    bit = np.array([2.0**k if k < WORD_BITS else 0.0 for k in range(len(lengths))])
+    return np.bincount(inverse, weights=np.repeat(bit, lengths), minlength=size).astype(np.uint64)
 
 
 @dataclass
@@ -29,10 +70,14 @@ class Groups:
     of: np.ndarray  # each matching document's group (an index into the arrays above)
 
 
-def group_by_thread(ids: np.ndarray, scores: np.ndarray, threads, created) -> Groups:
+def group_by_thread(
+    ids: np.ndarray, scores: np.ndarray, threads, created, words: Words | None = None
+) -> Groups:
     """Matches grouped by thread (a document of no thread is a group of its own), each group
     scored by its best document (ties: the lower document number) plus a decaying share of the
-    next ones. ``ids`` come sorted."""
+    next ones. With ``words`` (a question), the shares add the documents' scores before their
+    coordination factor, and the thread's factor counts the words any of those documents matched.
+    ``ids`` come sorted."""
     keys = np.where(threads > 0, threads, -(ids + 1))
     # by group, documents in order within each (a thread's documents mostly come in runs, which
     # a stable sort merges fast; sorting all matches by score would cost several times more)
@@ -52,7 +97,12 @@ def group_by_thread(ids: np.ndarray, scores: np.ndarray, threads, created) -> Gr
         ranked = scores[order]
         rank = np.arange(len(order)) - starts[group_of]
         weight = np.where(rank < THREAD_DEPTH, THREAD_SHARE ** np.minimum(rank, THREAD_DEPTH), 0)
-        totals = np.bincount(group_of, weights=ranked * weight, minlength=len(starts))
+        if words is None or not THREAD_WORDS:
+            totals = np.bincount(group_of, weights=ranked * weight, minlength=len(starts))
+        else:
+            raw = np.bincount(group_of, weights=words.raw[order] * weight, minlength=len(starts))
+            counted = np.where(rank < THREAD_DEPTH, words.bits[order], np.uint64(0))
+            totals = raw * words.factor(np.bitwise_or.reduceat(counted, starts))
         best = ids[order[starts]]
     else:
         totals = top

@@ -1,5 +1,7 @@
-"""Thread-level ranking (forum/search/engine.py): one entry per thread, scored by its best
-document with replies weighed lower; and the coordination bonus weighed by each word's rarity."""
+"""Thread-level ranking (forum/search/engine.py, grouping.py): one entry per thread, scored by its
+best document plus a decaying share of the next ones (replies weighed lower), with a coordination
+bonus for the question's words the thread matched in any of them; the coordination bonus weighed by
+each word's rarity."""
 
 from __future__ import annotations
 
@@ -68,7 +70,9 @@ def _threads_ranked(ix, q: str, *, grouped: bool) -> list[int]:
 def old_ranking(monkeypatch):
     def use():
         monkeypatch.setattr(engine, "RARITY_WEIGHTED", False)
+        monkeypatch.setattr(engine, "FIELD_BM25", {})
         monkeypatch.setattr(grouping, "REPLY_WEIGHT", 1.0)
+        monkeypatch.setattr(grouping, "THREAD_SHARE", 0.0)
 
     return use
 
@@ -159,10 +163,90 @@ def test_a_rare_word_outranks_two_common_ones(tmp_path, old_ranking):
     docs = []
     docs += _thread(1, "How do I get rid of the old sofa?", "Any tips to get rid of a sofa?", [])
     docs += _thread(2, "Slugs everywhere", "The slugs ate all of the lettuce in the beds.", [])
-    for n, text in enumerate(FILLER * 3, start=3):
-        docs += _thread(n, f"Note {n}", text, [])
+    for n, text in enumerate(FILLER * 3, start=3):  # the common words in some titles too
+        docs += _thread(n, text if n < 3 + len(FILLER) else f"Note {n}", text, [])
     ix = _index(tmp_path, docs)
     q = "get rid of slugs"
     assert _threads_ranked(ix, q, grouped=True)[0] == 2
     old_ranking()
     assert _threads_ranked(ix, q, grouped=True)[0] == 1
+
+
+def test_thread_score_with_words_counts_what_any_counted_document_matched(monkeypatch):
+    monkeypatch.setattr(grouping, "THREAD_SHARE", 0.5)
+    monkeypatch.setattr(grouping, "THREAD_DEPTH", 2)
+    ids = np.array([1, 2, 3, 4])
+    raw = np.array([2.0, 4.0, 1.0, 3.0])
+    bits = np.array([0b01, 0b10, 0b100, 0b11], dtype=np.uint64)  # 3 is the thread's third
+    words = grouping.Words(raw, bits, np.array([0.5, 0.3, 0.2]), coordination=0.5)
+    scores = raw * words.factor(bits)
+    threads = np.array([7, 7, 7, 0])
+    groups = grouping.group_by_thread(ids, scores, threads, np.zeros(4, dtype=np.int64), words)
+    by_best = dict(zip(groups.best.tolist(), groups.scores.tolist()))
+    # thread 7: documents 2 and 1 counted (depth 2), words 0 and 1 between them, not word 2
+    assert by_best[2] == pytest.approx((4.0 + 0.5 * 2.0) * (1 + 0.5 * (0.5 + 0.3)))
+    assert by_best[4] == pytest.approx(3.0 * (1 + 0.5 * 0.8))
+    assert sorted(groups.best.tolist()) == [2, 4]  # each group's best document leads it
+
+
+def opening_and_reply_documents() -> list[dict]:
+    """Thread 1 asks about a heat pump and its replies discuss the noise; thread 2 asks about
+    something else and mentions the noise in passing."""
+    docs = _thread(
+        1,
+        "Heat pump for an old house",
+        "We are thinking about a heat pump for our house from 1920.",
+        ["What about the noise?", "The noise is low, a heat pump hums."],
+    )
+    docs += _thread(
+        2,
+        "Heat pump or district heating for the attic flat",
+        "We renovate the attic; a friend says the noise could bother the neighbours.",
+        [],
+    )
+    for n, text in enumerate(FILLER * 2, start=3):
+        docs += _thread(n, f"Note {n}", text, [])
+    return docs
+
+
+def test_a_thread_answering_the_question_across_its_posts_ranks_first(tmp_path, monkeypatch):
+    ix = _index(tmp_path, opening_and_reply_documents())
+    q = "heat pump noise"
+    assert _threads_ranked(ix, q, grouped=True)[:2] == [1, 2]
+    monkeypatch.setattr(grouping, "THREAD_WORDS", False)  # each document's own words only
+    monkeypatch.setattr(grouping, "THREAD_SHARE", 0.0)
+    assert _threads_ranked(ix, q, grouped=True)[:2] == [2, 1]
+
+
+def test_a_long_chatter_thread_cannot_outrank_the_thread_about_the_question(tmp_path):
+    chatter = [
+        f"{word} came up again today, reply number {n}."
+        for n, word in enumerate(["Compost", "Apartment", "Balcony", "Winter"] * 15)
+    ]
+    docs = _thread(1, "General chat", "Talk about anything here.", chatter)
+    docs += _thread(
+        2,
+        "Compost in a small apartment?",
+        "Can I compost in a small apartment without a balcony?",
+        ["A bokashi bucket works, even in winter."],
+    )
+    for n, text in enumerate(FILLER, start=3):
+        docs += _thread(n, f"Note {n}", text, [])
+    ix = _index(tmp_path, docs)
+    q = "compost in an apartment with a balcony in winter"
+    ranked = _threads_ranked(ix, q, grouped=True)
+    assert ranked[:2] == [2, 1]
+    assert len(ranked) == len(set(ranked))
+
+
+def test_filters_and_exclusions_keep_the_thread_score_consistent(crowded):
+    built = build_query(crowded.schema, parse_query("compost kitchen scraps apartment -tomatoes"))
+    restrict = build_query(crowded.schema, parse_query("apartment")).scored
+    with crowded.searcher() as searcher:
+        found = engine.search(
+            searcher, built.scored, limit=10, mask=built.mask, restrict=restrict, grouped=True
+        )
+        keys = [searcher.stored_fields(d)["key"] for d in found.top]
+        whole = engine.search(searcher, built.scored, limit=10, mask=built.mask, grouped=True)
+        assert [searcher.stored_fields(d)["key"] for d in whole.top] == keys
+    assert keys[0] == "thread:1" and found.entries == 2
