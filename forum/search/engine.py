@@ -389,7 +389,9 @@ def search(
             weight = np.where(view.is_reply()[ids], grouping.REPLY_WEIGHT, 1.0)
             scores = scores * weight
             words = words.weighed(weight) if words is not None else None
-        groups = grouping.group_by_thread(ids, scores, threads, created[ids], words)
+        groups = grouping.group_by_thread(
+            ids, scores, threads, created[ids], words, limit=0 if newest else limit
+        )
         if newest:
             order = np.lexsort((-groups.best, -groups.newest))[:limit]
         else:

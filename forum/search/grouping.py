@@ -71,13 +71,19 @@ class Groups:
 
 
 def group_by_thread(
-    ids: np.ndarray, scores: np.ndarray, threads, created, words: Words | None = None
+    ids: np.ndarray,
+    scores: np.ndarray,
+    threads,
+    created,
+    words: Words | None = None,
+    limit: int | None = None,
 ) -> Groups:
     """Matches grouped by thread (a document of no thread is a group of its own), each group
     scored by its best document (ties: the lower document number) plus a decaying share of the
     next ones. With ``words`` (a question), the shares add the documents' scores before their
     coordination factor, and the thread's factor counts the words any of those documents matched.
-    ``ids`` come sorted."""
+    ``limit``: only the first ``limit`` groups by score need their exact score (the others keep
+    their best document's, below those). ``ids`` come sorted."""
     keys = np.where(threads > 0, threads, -(ids + 1))
     # by group, documents in order within each (a thread's documents mostly come in runs, which
     # a stable sort merges fast; sorting all matches by score would cost several times more)
@@ -92,25 +98,49 @@ def group_by_thread(
         empty = np.zeros(0, dtype=np.int64)
         return Groups(best=empty, scores=np.zeros(0), sizes=empty, newest=empty, of=empty)
     top = np.maximum.reduceat(ranked, starts)
-    if THREAD_SHARE:
-        order = order[np.lexsort((-ranked, group_of))]  # best first within each group
-        ranked = scores[order]
-        rank = np.arange(len(order)) - starts[group_of]
-        weight = np.where(rank < THREAD_DEPTH, THREAD_SHARE ** np.minimum(rank, THREAD_DEPTH), 0)
-        if words is None or not THREAD_WORDS:
-            totals = np.bincount(group_of, weights=ranked * weight, minlength=len(starts))
-        else:
-            raw = np.bincount(group_of, weights=words.raw[order] * weight, minlength=len(starts))
-            counted = np.where(rank < THREAD_DEPTH, words.bits[order], np.uint64(0))
-            totals = raw * words.factor(np.bitwise_or.reduceat(counted, starts))
-        best = ids[order[starts]]
-    else:
-        totals = top
-        at_top = np.flatnonzero(ranked == top[group_of])
-        firsts = at_top[np.diff(group_of[at_top], prepend=-1) != 0]
-        best = ids[order[firsts]]
+    at_top = np.flatnonzero(ranked == top[group_of])
+    firsts = at_top[np.diff(group_of[at_top], prepend=-1) != 0]
+    best = ids[order[firsts]]
+    totals = top
+    if THREAD_SHARE and limit != 0:
+        totals = _thread_scores(scores, order, group_of, top, words, limit)
     newest = np.maximum.reduceat(created[order], starts)
     sizes = np.diff(np.append(starts, len(order)))
     of = np.empty(len(order), dtype=np.int64)
     of[order] = group_of
     return Groups(best=best, scores=totals, sizes=sizes, newest=newest, of=of)
+
+
+def _thread_scores(scores, order, group_of, top, words: Words | None, limit: int | None):
+    """The thread score of the groups that can be among the first ``limit`` (every group when
+    None); the others keep ``top``. A thread scores at least its best document (``top``) and at
+    most ``top / (1 - THREAD_SHARE)`` times the largest coordination factor, so only groups whose
+    bound reaches the ``limit``-th best ``top`` are scored: a few hundred of 100,000 matches."""
+    with_words = words is not None and THREAD_WORDS
+    totals = top.astype(np.float64)
+    if limit is not None and limit < len(top):
+        bound = (1 + words.coordination if with_words else 1.0) / (1 - THREAD_SHARE)
+        cutoff = -np.partition(-top, limit - 1)[limit - 1]
+        chosen = top * bound >= cutoff
+    else:
+        chosen = np.ones(len(top), dtype=bool)
+    picked = np.flatnonzero(chosen[group_of])
+    docs, groups = order[picked], group_of[picked]
+    within = np.lexsort((-scores[docs], groups))  # best first within each group
+    docs, groups = docs[within], groups[within]
+    new = np.ones(len(groups), dtype=bool)
+    new[1:] = groups[1:] != groups[:-1]
+    starts = np.flatnonzero(new)
+    rank = np.arange(len(groups)) - starts[np.cumsum(new) - 1]
+    counted = rank < THREAD_DEPTH
+    docs, groups, rank = docs[counted], groups[counted], rank[counted]
+    weight = THREAD_SHARE ** rank.astype(np.float64)
+    starts = np.flatnonzero(np.diff(groups, prepend=-1) != 0)
+    if not with_words:
+        summed = np.add.reduceat(scores[docs] * weight, starts) if len(docs) else np.zeros(0)
+    else:
+        summed = np.add.reduceat(words.raw[docs] * weight, starts) if len(docs) else np.zeros(0)
+        if len(docs):
+            summed = summed * words.factor(np.bitwise_or.reduceat(words.bits[docs], starts))
+    totals[groups[starts]] = summed
+    return totals

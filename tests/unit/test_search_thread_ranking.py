@@ -250,3 +250,24 @@ def test_filters_and_exclusions_keep_the_thread_score_consistent(crowded):
         whole = engine.search(searcher, built.scored, limit=10, mask=built.mask, grouped=True)
         assert [searcher.stored_fields(d)["key"] for d in whole.top] == keys
     assert keys[0] == "thread:1" and found.entries == 2
+
+
+@pytest.mark.parametrize("with_words", [False, True])
+def test_scoring_only_the_threads_that_can_be_listed_lists_the_same(with_words):
+    rng = np.random.default_rng(5)
+    size = 5000
+    ids = np.arange(size)
+    threads = np.where(rng.random(size) < 0.8, rng.integers(1, 600, size), 0)
+    raw = rng.exponential(2.0, size)
+    bits = rng.integers(0, 16, size).astype(np.uint64)
+    words = grouping.Words(raw, bits, np.array([0.4, 0.3, 0.2, 0.1]), 0.5) if with_words else None
+    scores = raw * words.factor(bits) if with_words else raw
+    created = np.zeros(size, dtype=np.int64)
+    every = grouping.group_by_thread(ids, scores, threads, created, words)
+    for limit in (1, 10, 20, 100):
+        some = grouping.group_by_thread(ids, scores, threads, created, words, limit=limit)
+        first = engine._best_first(every.best, every.scores, limit)
+        assert some.best[engine._best_first(some.best, some.scores, limit)].tolist() == (
+            every.best[first].tolist()
+        )
+        assert np.all(some.scores <= every.scores + 1e-9)  # the others keep a lower score
