@@ -102,28 +102,28 @@ def group_by_thread(
     firsts = at_top[np.diff(group_of[at_top], prepend=-1) != 0]
     best = ids[order[firsts]]
     totals = top
-    if THREAD_SHARE and limit != 0:
-        totals = _thread_scores(scores, order, group_of, top, words, limit)
-    newest = np.maximum.reduceat(created[order], starts)
     sizes = np.diff(np.append(starts, len(order)))
+    if THREAD_SHARE and limit != 0:
+        totals = _thread_scores(scores, order, group_of, top, sizes, words, limit)
+    newest = np.maximum.reduceat(created[order], starts)
     of = np.empty(len(order), dtype=np.int64)
     of[order] = group_of
     return Groups(best=best, scores=totals, sizes=sizes, newest=newest, of=of)
 
 
-def _thread_scores(scores, order, group_of, top, words: Words | None, limit: int | None):
+def _thread_scores(scores, order, group_of, top, sizes, words: Words | None, limit: int | None):
     """The thread score of the groups that can be among the first ``limit`` (every group when
-    None); the others keep ``top``. A thread scores at least its best document (``top``) and at
-    most ``top / (1 - THREAD_SHARE)`` times the largest coordination factor, so only groups whose
-    bound reaches the ``limit``-th best ``top`` are scored: a few hundred of 100,000 matches."""
+    None); the others keep ``top``, as a group of one document does (its score is its own). A
+    thread scores at least its best document (``top``) and at most ``top / (1 - THREAD_SHARE)``
+    times the largest coordination factor, so only groups whose bound reaches the ``limit``-th
+    best ``top`` are scored: a few hundred of 100,000 matches."""
     with_words = words is not None and THREAD_WORDS
     totals = top.astype(np.float64)
+    chosen = sizes > 1
     if limit is not None and limit < len(top):
         bound = (1 + words.coordination if with_words else 1.0) / (1 - THREAD_SHARE)
         cutoff = -np.partition(-top, limit - 1)[limit - 1]
-        chosen = top * bound >= cutoff
-    else:
-        chosen = np.ones(len(top), dtype=bool)
+        chosen &= top * bound >= cutoff
     picked = np.flatnonzero(chosen[group_of])
     docs, groups = order[picked], group_of[picked]
     within = np.lexsort((-scores[docs], groups))  # best first within each group
