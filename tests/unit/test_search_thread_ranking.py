@@ -8,12 +8,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
+from whoosh import query as Q
 
 from forum.search import engine, grouping
 from forum.search.documents import text_fields
 from forum.search.index import CODEC, build_schema
 from forum.search.parsing import parse_query
-from forum.search.query import build_query
+from forum.search.query import build_query, word_query
 
 FILLER = [
     "We went to get some bread and could not get rid of the smell of the oven.",
@@ -271,3 +272,20 @@ def test_scoring_only_the_threads_that_can_be_listed_lists_the_same(with_words):
             every.best[first].tolist()
         )
         assert np.all(some.scores <= every.scores + 1e-9)  # the others keep a lower score
+
+
+def test_a_question_of_more_words_than_tracked_still_ranks_threads(tmp_path):
+    # the page takes at most 24 words; a query built otherwise may hold more parts than bits
+    words = [f"zq{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(60)]
+    docs = _thread(1, "Every word", " ".join(words), [])
+    docs += _thread(2, "Some words", " ".join(words[:20]), [" ".join(words[20:40])])
+    docs += _thread(3, "Other words", " ".join(words[40:]), [])
+    for n, text in enumerate(FILLER, start=4):
+        docs += _thread(n, f"Note {n}", text, [])
+    ix = _index(tmp_path, docs)
+    question = Q.Or([word_query(ix.schema, word) for word in words], scale=2.0)
+    assert len(question.subqueries) > grouping.WORD_BITS
+    with ix.searcher() as searcher:
+        found = engine.search(searcher, question, limit=10, grouped=True)
+        keys = [searcher.stored_fields(d)["key"] for d in found.top]
+    assert found.entries == 3 and keys[:2] == ["thread:1", "thread:2"]
