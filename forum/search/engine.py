@@ -21,8 +21,7 @@ operations:
 Deleted documents (Whoosh keeps them in a segment until it is merged) never match. Facet counts
 use one value code (or SDG bit set) per document. The search page groups the matches by thread
 (:mod:`forum.search.grouping`): a thread is one entry, scored from its best documents, and facets
-count entries. The arrays of
-each segment are read and kept by :mod:`forum.search.segments`.
+count entries. The arrays of each segment are read and kept by :mod:`forum.search.segments`.
 """
 
 from __future__ import annotations
@@ -185,15 +184,10 @@ class IndexView:
                 inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids)
             )
             if query.scale:
-                weights = self._weights(parts, query)
-                per_posting = np.repeat(weights, [len(p) for p in parts])
-                share = np.bincount(inverse, weights=per_posting, minlength=len(ids))
-                words = grouping.Words(
-                    raw=scores * query.boost,
-                    bits=grouping.word_bits([len(p) for p in parts], inverse, len(ids)),
-                    weights=weights,
-                    coordination=COORDINATION,
-                )
+                weights, lengths = self._weights(parts, query), [len(p) for p in parts]
+                share = np.bincount(inverse, np.repeat(weights, lengths), minlength=len(ids))
+                bits = grouping.word_bits(lengths, inverse, len(ids))
+                words = grouping.Words(scores * query.boost, bits, weights, COORDINATION)
                 return Matches(ids, words.raw * (1.0 + COORDINATION * share), words)
         return Matches(ids, scores * query.boost)
 
