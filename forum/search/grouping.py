@@ -104,43 +104,57 @@ def group_by_thread(
     totals = top
     sizes = np.diff(np.append(starts, len(order)))
     if THREAD_SHARE and limit != 0:
-        totals = _thread_scores(scores, order, group_of, top, sizes, words, limit)
+        totals = _thread_scores(scores, order, starts, top, sizes, words, limit)
     newest = np.maximum.reduceat(created[order], starts)
     of = np.empty(len(order), dtype=np.int64)
     of[order] = group_of
     return Groups(best=best, scores=totals, sizes=sizes, newest=newest, of=of)
 
 
-def _thread_scores(scores, order, group_of, top, sizes, words: Words | None, limit: int | None):
+def _thread_scores(scores, order, starts, top, sizes, words: Words | None, limit: int | None):
     """The thread score of the groups that can be among the first ``limit`` (every group when
     None); the others keep ``top``, as a group of one document does (its score is its own). A
     thread scores at least its best document (``top``) and at most ``top / (1 - THREAD_SHARE)``
-    times the largest coordination factor, so only groups whose bound reaches the ``limit``-th
-    best ``top`` are scored: a few hundred of 100,000 matches."""
+    times the largest coordination factor. So the ``limit`` groups with the best documents are
+    scored first, then only those whose bound reaches the lowest of those scores: a few hundred
+    of 100,000 matches."""
     with_words = words is not None and THREAD_WORDS
     totals = top.astype(np.float64)
-    chosen = sizes > 1
-    if limit is not None and limit < len(top):
-        bound = (1 + words.coordination if with_words else 1.0) / (1 - THREAD_SHARE)
-        cutoff = -np.partition(-top, limit - 1)[limit - 1]
-        chosen &= top * bound >= cutoff
-    picked = np.flatnonzero(chosen[group_of])
-    docs, groups = order[picked], group_of[picked]
+    multi = sizes > 1
+    if limit is None or limit >= len(top):
+        _score_groups(scores, order, starts, sizes, np.flatnonzero(multi), words, totals)
+        return totals
+    first = np.argpartition(-top, limit - 1)[:limit]
+    _score_groups(scores, order, starts, sizes, first[multi[first]], words, totals)
+    bound = (1 + words.coordination if with_words else 1.0) / (1 - THREAD_SHARE)
+    rest = multi & (top * bound >= totals[first].min())
+    rest[first] = False
+    _score_groups(scores, order, starts, sizes, np.flatnonzero(rest), words, totals)
+    return totals
+
+
+def _score_groups(scores, order, starts, sizes, chosen, words: Words | None, totals) -> None:
+    """Writes the thread score of the ``chosen`` groups into ``totals``."""
+    if not len(chosen):
+        return
+    lengths = sizes[chosen]
+    # the chosen groups' documents: each group's run of positions in ``order``
+    offsets = np.repeat(starts[chosen] - np.cumsum(lengths) + lengths, lengths)
+    docs = order[offsets + np.arange(len(offsets))]
+    groups = np.repeat(chosen, lengths)
     within = np.lexsort((-scores[docs], groups))  # best first within each group
     docs, groups = docs[within], groups[within]
     new = np.ones(len(groups), dtype=bool)
     new[1:] = groups[1:] != groups[:-1]
-    starts = np.flatnonzero(new)
-    rank = np.arange(len(groups)) - starts[np.cumsum(new) - 1]
+    heads = np.flatnonzero(new)
+    rank = np.arange(len(groups)) - heads[np.cumsum(new) - 1]
     counted = rank < THREAD_DEPTH
     docs, groups, rank = docs[counted], groups[counted], rank[counted]
     weight = THREAD_SHARE ** rank.astype(np.float64)
-    starts = np.flatnonzero(np.diff(groups, prepend=-1) != 0)
-    if not with_words:
-        summed = np.add.reduceat(scores[docs] * weight, starts) if len(docs) else np.zeros(0)
+    heads = np.flatnonzero(np.diff(groups, prepend=-1) != 0)
+    if words is None or not THREAD_WORDS:
+        summed = np.add.reduceat(scores[docs] * weight, heads)
     else:
-        summed = np.add.reduceat(words.raw[docs] * weight, starts) if len(docs) else np.zeros(0)
-        if len(docs):
-            summed = summed * words.factor(np.bitwise_or.reduceat(words.bits[docs], starts))
-    totals[groups[starts]] = summed
-    return totals
+        summed = np.add.reduceat(words.raw[docs] * weight, heads)
+        summed = summed * words.factor(np.bitwise_or.reduceat(words.bits[docs], heads))
+    totals[groups[heads]] = summed
