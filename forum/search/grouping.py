@@ -104,21 +104,32 @@ def group_by_thread(
     totals = top
     sizes = np.diff(np.append(starts, len(order)))
     if THREAD_SHARE and limit != 0:
-        totals = _thread_scores(scores, order, starts, top, sizes, words, limit)
+        others = ranked.copy()
+        others[firsts] = -np.inf
+        bound = _bounds(top, np.maximum.reduceat(others, starts), order[firsts], words)
+        totals = _thread_scores(scores, order, starts, top, bound, sizes, words, limit)
     newest = np.maximum.reduceat(created[order], starts)
     of = np.empty(len(order), dtype=np.int64)
     of[order] = group_of
     return Groups(best=best, scores=totals, sizes=sizes, newest=newest, of=of)
 
 
-def _thread_scores(scores, order, starts, top, sizes, words: Words | None, limit: int | None):
+def _bounds(top, second, best_docs, words: Words | None) -> np.ndarray:
+    """The most each group's thread score can be: its best document's score (before the
+    coordination factor, times the largest factor, with ``words``) plus every share of the next
+    ones at the second best document's score."""
+    rest = np.maximum(second, 0) * THREAD_SHARE / (1 - THREAD_SHARE)
+    if words is None or not THREAD_WORDS:
+        return top + rest
+    return (1 + words.coordination) * (words.raw[best_docs] + rest)
+
+
+def _thread_scores(scores, order, starts, top, bound, sizes, words: Words | None, limit):
     """The thread score of the groups that can be among the first ``limit`` (every group when
     None); the others keep ``top``, as a group of one document does (its score is its own). A
-    thread scores at least its best document (``top``) and at most ``top / (1 - THREAD_SHARE)``
-    times the largest coordination factor. So the ``limit`` groups with the best documents are
-    scored first, then only those whose bound reaches the lowest of those scores: a few hundred
-    of 100,000 matches."""
-    with_words = words is not None and THREAD_WORDS
+    thread scores at least its best document (``top``) and at most ``bound``: so the ``limit``
+    groups with the best documents are scored first, then only those whose bound reaches the
+    lowest of those scores (a few hundred of 100,000 matches)."""
     totals = top.astype(np.float64)
     multi = sizes > 1
     if limit is None or limit >= len(top):
@@ -126,8 +137,7 @@ def _thread_scores(scores, order, starts, top, sizes, words: Words | None, limit
         return totals
     first = np.argpartition(-top, limit - 1)[:limit]
     _score_groups(scores, order, starts, sizes, first[multi[first]], words, totals)
-    bound = (1 + words.coordination if with_words else 1.0) / (1 - THREAD_SHARE)
-    rest = multi & (top * bound >= totals[first].min())
+    rest = multi & (bound >= totals[first].min())
     rest[first] = False
     _score_groups(scores, order, starts, sizes, np.flatnonzero(rest), words, totals)
     return totals
