@@ -10,10 +10,10 @@ import numpy as np
 
 # A thread's score: its best document's, plus THREAD_SHARE times the next one's, THREAD_SHARE² times
 # the third's..., up to THREAD_DEPTH documents: a thread whose title, opening post and replies are
-# about the question ranks above one lone post that matches as well, but a long thread can never
-# more than double its best post (1 + 0.5 + 0.25 ... < 2), so many replies that merely mention the
-# words cannot carry it. 0.5 was chosen on half of each labelled set's questions and checked on the
-# other half (bench/thread_eval.py; 0.3 to 0.7 ranked alike, 0 clearly worse).
+# about the question ranks above one lone post that matches as well, but the shares of a long
+# thread never more than double its best post (1 + 0.5 + 0.25 ... < 2), so many replies that merely
+# mention the words cannot carry it. 0.5 was chosen on half of each labelled set's questions and
+# checked on the other half (bench/thread_eval.py; 0.3 to 0.7 ranked alike, 0 clearly worse).
 THREAD_SHARE = 0.5
 THREAD_DEPTH = 8
 # The coordination bonus of a question (engine.COORDINATION) counts, for a thread, the words any
