@@ -94,12 +94,6 @@ class ThreadView:
 # The statements every list and thread page runs, built once and run with parameters: building a
 # statement (and its cache key) costs several times more than running one of these.
 _USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
-_GOALS_OF_THREADS = (
-    select(ThreadGoal.thread_id, Goal)
-    .join(Goal, Goal.id == ThreadGoal.goal_id)
-    .where(ThreadGoal.thread_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Goal.number)
-)
 _PAGE_OF_POSTS = (
     select(Post)
     .where(Post.thread_id == bindparam("thread_id"))
@@ -128,17 +122,6 @@ def users_by_id(session: Session, ids) -> dict[int, User]:
     if not ids:
         return {}
     return {u.id: u for u in session.exec(_USERS, params={"ids": sorted(ids)})}
-
-
-def goals_by_thread(session: Session, thread_ids) -> dict[int, list[Goal]]:
-    thread_ids = list(thread_ids)
-    result: dict[int, list[Goal]] = {tid: [] for tid in thread_ids}
-    if not thread_ids:
-        return result
-    rows = session.exec(_GOALS_OF_THREADS, params={"ids": thread_ids})
-    for thread_id, goal in rows:
-        result[thread_id].append(goal)
-    return result
 
 
 def thread_merged_into(session: Session, thread_id: int) -> Thread | None:
@@ -274,7 +257,9 @@ def _list_page(
             for post_id, author_id in last_authors.items()
             if author_id in people
         },
-        goals=goals_by_thread(session, [t.id for t in threads]),
+        goals=core_queries.goals_of(
+            session, ThreadGoal, ThreadGoal.thread_id, [t.id for t in threads]
+        ),
         themes=themes,
         page=page,
         total=total,
