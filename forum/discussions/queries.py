@@ -146,11 +146,14 @@ def list_threads(
     from_first: bool = False,
 ) -> ThreadListPage:
     """One page of a theme's threads: pinned first, then by the chosen sort; with
-    ``from_first``, the pages before it too (what "Load more" had shown)."""
+    ``from_first``, the pages before it too (what "Load more" had shown), up to the last page:
+    an address saved before threads went away shows the threads that are left."""
     sort = filters.sort if filters.sort in SORTS else "activity"
     count, rows = _thread_list_statements(*_shape(theme, filters), sort)
     params = _values(theme, filters)
     total = session.exec(count, params=params).one()
+    if from_first:
+        page = min(page, max(1, -(-total // per_page)))
     first = 0 if from_first else (page - 1) * per_page
     window = {**params, "offset": first, "limit": page * per_page - first}
     threads = list(session.exec(rows, params=window))
