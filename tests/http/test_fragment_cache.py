@@ -369,3 +369,16 @@ def test_a_watch_level_shows_at_once_and_only_to_its_member(app, db_session, thr
     db_session.commit()
     assert selected_level(page(as_first, thread)) == notifications.WATCHING
     assert selected_level(page(as_second, thread)) == ""
+
+
+def test_the_watch_form_follows_the_members_language(app, db_session, thread):
+    member = make_user(db_session)
+    client = client_as(app, member)
+    swedish = warm(app, client, thread)
+    member.locale = "en"
+    db_session.commit()
+    english = page(client, thread)
+    form = re.compile(r'<form class="watch-form".*?</form>', re.S)
+    assert "Bevakar inte" in form.search(swedish).group(0)
+    assert "Not watching" in form.search(english).group(0)
+    assert "Bevakar inte" not in form.search(english).group(0)
