@@ -224,3 +224,19 @@ def test_the_catalogue_and_the_about_page_name_the_same_operator(app_settings):
     assert set(graph.objects(agent, FOAF.name)) == {Literal("Tillsammans forum")}
     assert set(graph.objects(agent, FOAF.homepage)) == {URIRef("https://malmo.se/")}
     assert set(graph.objects(None, VCARD_EMAIL)) == {URIRef("mailto:skriv@example.org")}
+
+
+def test_the_catalogue_kept_in_the_process_follows_the_settings(app_settings):
+    """The built catalogue is kept per process under the settings it names: two forums in one
+    process (or one restarted with a new contact) never share a copy."""
+    answers = []
+    for email in ("forsta@example.org", "andra@example.org"):
+        application = create_app({**app_settings, **PUBLISHER, "CONTACT_EMAIL": email})
+        try:
+            answers.append(catalogue(application.test_client(), "ttl"))
+        finally:
+            application.extensions["forum_engine"].dispose()
+    assert [set(graph.objects(None, VCARD_EMAIL)) for graph in answers] == [
+        {URIRef("mailto:forsta@example.org")},
+        {URIRef("mailto:andra@example.org")},
+    ]
