@@ -72,22 +72,27 @@ def warm(app, reader: Reader, path, headers=None) -> str:
     return served_from_cache(app, lambda: page(reader, path, headers))
 
 
+def edit(db_session, lesson, **fields) -> None:
+    """``lesson`` edited by its author through the lessons service (in Swedish)."""
+    project = db_session.get(Project, lesson.project_id)
+    data = lesson_input(db_session, project, language="sv", **fields)
+    author = db_session.get(User, lesson.author_id)
+    lessons.update_lesson(session=db_session, actor=author, lesson=lesson, data=data)
+    db_session.commit()
+
+
 def test_the_featured_lesson_is_on_the_theme_of_the_factories(featured, db_session):
     assert featured.theme_id == theme(db_session).id  # the theme page below shows it
 
 
 def test_an_edited_title_and_text_show_at_once(app, db_session, reader, path, featured):
     assert "Solceller på skoltaken" in warm(app, reader, path)
-    data = lesson_input(
+    edit(
         db_session,
-        db_session.get(Project, featured.project_id),
+        featured,
         title="Solceller på förskolans tak",
-        language="sv",
         context="Ett nytt sammanhang om förskolor.",
     )
-    author = db_session.get(User, featured.author_id)
-    lessons.update_lesson(session=db_session, actor=author, lesson=featured, data=data)
-    db_session.commit()
     html = page(reader, path)
     assert "Solceller på förskolans tak" in html and "Solceller på skoltaken" not in html
     assert "Ett nytt sammanhang om förskolor." in html
@@ -132,16 +137,7 @@ def test_a_lesson_moved_to_another_theme_leaves_the_theme_page(
     """Its key names what the list shows of it, not its theme: the list is chosen again on every
     load, so the theme page drops it at once and the home page keeps it."""
     assert "Solceller på skoltaken" in warm(app, reader, path)
-    data = lesson_input(
-        db_session,
-        db_session.get(Project, featured.project_id),
-        title="Solceller på skoltaken",
-        language="sv",
-        theme_id=theme(db_session, 2).id,
-    )
-    author = db_session.get(User, featured.author_id)
-    lessons.update_lesson(session=db_session, actor=author, lesson=featured, data=data)
-    db_session.commit()
+    edit(db_session, featured, title="Solceller på skoltaken", theme_id=theme(db_session, 2).id)
     assert ("Solceller på skoltaken" in page(reader, path)) is (path == "/")
 
 
