@@ -7,6 +7,7 @@ No secret has a default outside tests. ``make run`` writes a random key into
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -214,6 +215,34 @@ class Config:
                 server_url_of_bind(os.environ.get("FORUM_BIND")) or settings["SERVER_URL"]
             )
         return settings
+
+
+@dataclass(frozen=True)
+class Publisher:
+    """Who runs the forum, as the footer's pages and the open-data catalogue name them."""
+
+    name: str
+    url: str
+    address: str | None
+    type: str | None
+    email: str | None
+
+
+def publisher_of(settings) -> Publisher:
+    """The one reading of the PUBLISHER_* and CONTACT_EMAIL settings (see ``Config``), so the
+    pages and the catalogue cannot name two different operators. A setting left empty in the
+    environment counts as unset: an empty name or address in the catalogue is refused."""
+
+    def setting(key: str) -> str | None:
+        return (settings.get(key) or "").strip() or None
+
+    return Publisher(
+        name=setting("PUBLISHER_NAME") or Config.PUBLISHER_NAME,
+        url=setting("PUBLISHER_URL") or settings["SERVER_URL"],
+        address=setting("PUBLISHER_ADDRESS"),
+        type=setting("PUBLISHER_TYPE"),
+        email=setting("CONTACT_EMAIL"),
+    )
 
 
 def server_url_of_bind(bind: str | None) -> str | None:

@@ -293,7 +293,9 @@ def text_of(html: str, limit: int | None = None) -> str:
     """The text of some rendered HTML on one line, cut to ``limit`` characters with "…"."""
     text = " ".join(nh3.clean(html, tags=set()).split())
     if limit is not None and len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
+        text = text[: limit - 1].rstrip()
+        # a text cut right after its own "…" or "..." shows no second one
+        text = text if text.endswith(("…", "...")) else text + "…"
     return text
 
 

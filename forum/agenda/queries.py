@@ -9,6 +9,7 @@ from sqlmodel import Session, col, or_, select
 
 from ..clock import utcnow
 from ..core.models import Goal, Theme
+from ..core.queries import goals_linked
 from ..projects.models import Project
 from .models import CANCELLED, DRAFT, PUBLISHED, Event, EventGoal, EventTheme
 from .series_models import EventOrganiser
@@ -132,12 +133,7 @@ def details_of(session: Session, themes_link, goals_link, key, item) -> EventDet
         .where(getattr(themes_link, name) == item.id)
         .order_by(col(Theme.position))
     ).all()
-    goals = session.exec(
-        select(Goal)
-        .join(goals_link, col(goals_link.goal_id) == Goal.id)
-        .where(getattr(goals_link, name) == item.id)
-        .order_by(col(Goal.number))
-    ).all()
+    goals = goals_linked(session, goals_link, getattr(goals_link, name), item.id)
     project = session.get(Project, item.project_id) if item.project_id else None
     return EventDetails(list(themes), list(goals), project)
 

@@ -53,16 +53,29 @@ def unknown_goal_ids(session: Session, goal_ids) -> set[int]:
 
 
 @cache
-def _linked_goals(link_table, owner_name: str):
+def _goals_of_owners(link_table, owner_name: str):
+    owner = getattr(link_table, owner_name)
     return (
-        select(Goal)
+        select(owner, Goal)
         .join(link_table, link_table.goal_id == Goal.id)
-        .where(getattr(link_table, owner_name) == bindparam("owner_id"))
+        .where(owner.in_(bindparam("owner_ids", expanding=True)))
         .order_by(Goal.number)
     )
 
 
+def goals_of(session: Session, link_table, owner_column, owner_ids) -> dict[int, list[Goal]]:
+    """The goals of each owner (thread, project, lesson, event...) through its link table, by
+    number, in one statement whatever their number; every owner asked for has an entry."""
+    owner_ids = list(owner_ids)
+    found: dict[int, list[Goal]] = {owner_id: [] for owner_id in owner_ids}
+    if not owner_ids:
+        return found
+    statement = _goals_of_owners(link_table, owner_column.key)
+    for owner_id, goal in session.exec(statement, params={"owner_ids": owner_ids}):
+        found[owner_id].append(goal)
+    return found
+
+
 def goals_linked(session: Session, link_table, owner_column, owner_id: int) -> list[Goal]:
     """The goals of one thread, project or lesson through its link table, by number."""
-    statement = _linked_goals(link_table, owner_column.key)
-    return list(session.exec(statement, params={"owner_id": owner_id}))
+    return goals_of(session, link_table, owner_column, [owner_id])[owner_id]

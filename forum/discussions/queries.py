@@ -94,12 +94,6 @@ class ThreadView:
 # The statements every list and thread page runs, built once and run with parameters: building a
 # statement (and its cache key) costs several times more than running one of these.
 _USERS = select(User).where(User.id.in_(bindparam("ids", expanding=True)))
-_GOALS_OF_THREADS = (
-    select(ThreadGoal.thread_id, Goal)
-    .join(Goal, Goal.id == ThreadGoal.goal_id)
-    .where(ThreadGoal.thread_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Goal.number)
-)
 _PAGE_OF_POSTS = (
     select(Post)
     .where(Post.thread_id == bindparam("thread_id"))
@@ -130,17 +124,6 @@ def users_by_id(session: Session, ids) -> dict[int, User]:
     return {u.id: u for u in session.exec(_USERS, params={"ids": sorted(ids)})}
 
 
-def goals_by_thread(session: Session, thread_ids) -> dict[int, list[Goal]]:
-    thread_ids = list(thread_ids)
-    result: dict[int, list[Goal]] = {tid: [] for tid in thread_ids}
-    if not thread_ids:
-        return result
-    rows = session.exec(_GOALS_OF_THREADS, params={"ids": thread_ids})
-    for thread_id, goal in rows:
-        result[thread_id].append(goal)
-    return result
-
-
 def thread_merged_into(session: Session, thread_id: int) -> Thread | None:
     """The thread that took the posts of thread ``thread_id`` when moderation merged it away."""
     link = session.get(ThreadRedirect, thread_id)
@@ -163,11 +146,14 @@ def list_threads(
     from_first: bool = False,
 ) -> ThreadListPage:
     """One page of a theme's threads: pinned first, then by the chosen sort; with
-    ``from_first``, the pages before it too (what "Load more" had shown)."""
+    ``from_first``, the pages before it too (what "Load more" had shown), up to the last page:
+    an address saved before threads went away shows the threads that are left."""
     sort = filters.sort if filters.sort in SORTS else "activity"
     count, rows = _thread_list_statements(*_shape(theme, filters), sort)
     params = _values(theme, filters)
     total = session.exec(count, params=params).one()
+    if from_first:
+        page = min(page, max(1, -(-total // per_page)))
     first = 0 if from_first else (page - 1) * per_page
     window = {**params, "offset": first, "limit": page * per_page - first}
     threads = list(session.exec(rows, params=window))
@@ -285,7 +271,9 @@ def _list_page(
             for post_id, author_id in last_authors.items()
             if author_id in people
         },
-        goals=goals_by_thread(session, [t.id for t in threads]),
+        goals=core_queries.goals_of(
+            session, ThreadGoal, ThreadGoal.thread_id, [t.id for t in threads]
+        ),
         themes=themes,
         page=page,
         total=total,

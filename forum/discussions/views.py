@@ -90,7 +90,7 @@ def theme_page(slug: str):
     listing = queries.list_threads(
         session=get_session(), theme=theme, filters=filters, page=page, from_first=from_first
     )
-    if page > listing.pages:
+    if listing.page > listing.pages:
         fail(
             404, _("This page does not exist: the list has %(pages)d page(s).", pages=listing.pages)
         )

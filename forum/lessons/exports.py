@@ -14,8 +14,7 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..core.licences import CC_BY_4_0
-from ..core.models import Goal
-from ..core.queries import themes_by_id
+from ..core.queries import goals_of, themes_by_id
 from ..projects.models import Project
 from .models import LESSON_SECTIONS, LessonGoal, LessonOutcome
 from .queries import LessonFilters, format_value, published_lessons_query, reply_counts
@@ -75,14 +74,7 @@ def records_of(*, session: Session, lessons: list) -> list[dict]:
             )
         )
     }
-    goals = defaultdict(list)
-    for lesson_id, number in session.exec(
-        select(LessonGoal.lesson_id, Goal.number)
-        .join(Goal, Goal.id == LessonGoal.goal_id)
-        .where(LessonGoal.lesson_id.in_(ids))
-        .order_by(Goal.number)
-    ):
-        goals[lesson_id].append(number)
+    goals = goals_of(session, LessonGoal, LessonGoal.lesson_id, ids)
     outcomes = defaultdict(list)
     for outcome in session.exec(
         select(LessonOutcome)
@@ -116,7 +108,7 @@ def records_of(*, session: Session, lessons: list) -> list[dict]:
                 },
                 "lesson_type": lesson.lesson_type.value,
                 "theme": theme.slug,
-                "goals": goals[lesson.id],
+                "goals": [goal.number for goal in goals[lesson.id]],
                 "language": lesson.language,
                 "sections": {name: getattr(lesson, name) for name in LESSON_SECTIONS},
                 "outcomes": outcomes[lesson.id],

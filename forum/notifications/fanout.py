@@ -13,7 +13,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from ..accounts.models import Role, User, not_suspended
-from ..core.models import Goal
+from ..core.queries import goals_linked
 from ..discussions.models import Post, Thread, ThreadGoal
 from ..lessons.models import Lesson, LessonGoal
 from . import service
@@ -137,10 +137,7 @@ def _new_item(
 
 
 def _goal_targets(session: Session, link, column, item_id: int) -> list[tuple[str, str]]:
-    numbers = session.exec(
-        select(Goal.number).join(link, link.goal_id == Goal.id).where(column == item_id)
-    ).all()
-    return [("goal", str(number)) for number in numbers]
+    return [("goal", str(goal.number)) for goal in goals_linked(session, link, column, item_id)]
 
 
 def thread_started(

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, XSD
 
+from ..config import publisher_of
 from ..core.licences import CC_BY_4_0, Licence
 from ..i18n import in_language
 from .datasets import (
@@ -108,20 +109,19 @@ class CatalogueBuilder:
             self._add(subject, DCTERMS.language, URIRef(f"{EU_AUTHORITY}language/{code}"))
 
     def _agent(self) -> None:
-        config, node = self.config, self.publisher
+        publisher, node = publisher_of(self.config), self.publisher
         self._add(node, RDF.type, FOAF.Agent)
-        self._add(node, FOAF.name, Literal(config["PUBLISHER_NAME"]))
-        homepage = config.get("PUBLISHER_URL") or config["SERVER_URL"]
-        self._add(node, FOAF.homepage, URIRef(homepage))
-        if config.get("PUBLISHER_TYPE"):
-            self._add(node, DCTERMS.type, URIRef(ADMS_PUBLISHER_TYPE + config["PUBLISHER_TYPE"]))
+        self._add(node, FOAF.name, Literal(publisher.name))
+        self._add(node, FOAF.homepage, URIRef(publisher.url))
+        if publisher.type:
+            self._add(node, DCTERMS.type, URIRef(ADMS_PUBLISHER_TYPE + publisher.type))
 
     def _contact_point(self) -> None:
-        node = self.contact
+        publisher, node = publisher_of(self.config), self.contact
         self._add(node, RDF.type, VCARD.Organization)
-        self._add(node, VCARD.fn, Literal(self.config["PUBLISHER_NAME"]))
-        if self.config.get("CONTACT_EMAIL"):
-            self._add(node, VCARD.hasEmail, URIRef("mailto:" + self.config["CONTACT_EMAIL"]))
+        self._add(node, VCARD.fn, Literal(publisher.name))
+        if publisher.email:
+            self._add(node, VCARD.hasEmail, URIRef("mailto:" + publisher.email))
         self._add(node, VCARD.hasURL, self._url("/data"))
 
     def _licence(self, licence: Licence) -> URIRef:

@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from ..config import publisher_of
 from ..core.licences import licensed
 from ..web import fail, render
 from .datasets import (
@@ -37,13 +38,6 @@ from .dumps import dump_filename, dumps_dir, read_manifest
 
 bp = Blueprint("data", __name__)
 CATALOGUE_TYPES = {"ttl": "text/turtle", "jsonld": "application/ld+json"}
-CATALOGUE_SETTINGS = (
-    "SERVER_URL",
-    "PUBLISHER_NAME",
-    "PUBLISHER_URL",
-    "PUBLISHER_TYPE",
-    "CONTACT_EMAIL",
-)
 
 
 @bp.get("/data")
@@ -92,7 +86,7 @@ def _catalogue_bytes(media_type: str, modified: str | None, _settings: tuple) ->
 
 def _catalogue_response(media_type: str) -> Response:
     modified = (read_manifest() or {}).get("finished_at")
-    settings = tuple(current_app.config.get(key) for key in CATALOGUE_SETTINGS)
+    settings = (current_app.config["SERVER_URL"], publisher_of(current_app.config))
     body = _catalogue_bytes(media_type, modified, settings)
     response = Response(body, mimetype=media_type)
     response.charset = "utf-8"

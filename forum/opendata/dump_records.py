@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from ..accounts.models import User
 from ..agenda.models import DRAFT, Event, EventGoal, EventTheme
-from ..core.queries import themes_by_id
+from ..core.queries import goals_of, themes_by_id
 from ..discussions.models import Post, Thread, ThreadGoal
 from ..discussions.queries import public_threads, users_by_id
 from ..lessons import exports as lesson_exports
@@ -29,7 +29,6 @@ from ..lessons.queries import LessonFilters, published_lessons_query
 from ..projects import exports as project_exports
 from ..projects.models import Project
 from ..projects.queries import ProjectFilters, filtered_projects
-from .entries import goals_of
 
 BATCH = 500
 

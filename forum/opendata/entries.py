@@ -18,9 +18,9 @@ from ..agenda.labels import kind_label
 from ..agenda.models import Event, EventGoal, EventTheme
 from ..agenda.service import to_local
 from ..core.models import Goal, Theme
-from ..core.queries import themes_by_id
-from ..discussions.models import Post, Thread
-from ..discussions.queries import goals_by_thread, users_by_id
+from ..core.queries import goals_of, themes_by_id
+from ..discussions.models import Post, Thread, ThreadGoal
+from ..discussions.queries import users_by_id
 from ..i18n import current_language, format_datetime
 from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal
 from .feeds import EPOCH, Category, FeedEntry, absolute_links, html_text, site_url
@@ -69,22 +69,6 @@ class Categories:
         return tuple(self._made["goal", goal.id] for goal in goals)
 
 
-def goals_of(session: Session, link, owner_column, owner_ids: list[int]) -> dict[int, list]:
-    """The goals of each owner (lesson, event) in one statement, by owner id."""
-    found: dict[int, list[Goal]] = {owner_id: [] for owner_id in owner_ids}
-    if not owner_ids:
-        return found
-    rows = session.exec(
-        select(owner_column, Goal)
-        .join(Goal, Goal.id == link.goal_id)
-        .where(owner_column.in_(owner_ids))
-        .order_by(Goal.number)
-    )
-    for owner_id, goal in rows:
-        found[owner_id].append(goal)
-    return found
-
-
 # -- threads and posts ----------------------------------------------------------------------------
 def _opening_posts(session: Session, thread_ids: list[int]) -> dict[int, Post]:
     if not thread_ids:
@@ -100,7 +84,7 @@ def thread_entries(session: Session, threads: list[Thread]) -> list[FeedEntry]:
     ids = [thread.id for thread in threads]
     firsts = _opening_posts(session, ids)
     authors = users_by_id(session, [thread.author_id for thread in threads])
-    goals = goals_by_thread(session, ids)
+    goals = goals_of(session, ThreadGoal, ThreadGoal.thread_id, ids)
     themes = themes_by_id(session) if threads else {}
     entries, categories = [], Categories()
     for thread in threads:

@@ -183,8 +183,11 @@ DOCUMENTS = Documents()
 
 def feed_response(feed: Feed, kind: str = "atom") -> Response:
     """``feed`` as an Atom (``kind="atom"``) or RSS 2.0 document, or 304 when the reader's copy
-    (``If-None-Match``, else ``If-Modified-Since``) is still current. Shared caches may keep it
-    but must ask again (``no-cache``): a hidden post leaves every feed at once."""
+    (``If-None-Match``) is still current. Shared caches may keep it but must ask again
+    (``no-cache``): a hidden post leaves every feed at once.
+
+    ``Last-Modified`` is only information: a hide, a deletion, a rename or a move changes a feed
+    without making any entry newer, so ``If-Modified-Since`` alone would keep a stale copy."""
     language = current_language()
     response = Response(mimetype=MIMETYPES[kind])
     etag = _digest(feed, kind, language)
@@ -193,7 +196,7 @@ def feed_response(feed: Feed, kind: str = "atom") -> Response:
     response.cache_control.public = True
     response.cache_control.no_cache = True
     response.vary.update(("Accept-Language", "Cookie"))
-    if not is_resource_modified(request.environ, etag=etag, last_modified=feed.updated):
+    if not is_resource_modified(request.environ, etag=etag):
         response.status_code = 304
         return response
     response.set_data(DOCUMENTS.get(etag, lambda: _document(feed, kind, language)))

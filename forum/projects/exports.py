@@ -14,7 +14,8 @@ from flask import url_for
 from sqlmodel import Session, select
 
 from ..core.licences import CC_BY_4_0
-from ..core.models import Goal, Theme
+from ..core.models import Theme
+from ..core.queries import goals_of
 from .models import Project, ProjectGoal, ProjectPartner, ProjectTheme
 from .queries import ProjectFilters, filtered_projects, project_order
 
@@ -58,7 +59,8 @@ def records_of(*, session: Session, projects: list[Project]) -> list[dict]:
     """``projects`` (visible ones: the caller chose them) as export records, in their order;
     a constant number of statements whatever their number."""
     ids = [project.id for project in projects]
-    themes, goals, partners = defaultdict(list), defaultdict(list), defaultdict(list)
+    goals = goals_of(session, ProjectGoal, ProjectGoal.project_id, ids)
+    themes, partners = defaultdict(list), defaultdict(list)
     for project_id, slug in session.exec(
         select(ProjectTheme.project_id, Theme.slug)
         .join(Theme, Theme.id == ProjectTheme.theme_id)
@@ -66,13 +68,6 @@ def records_of(*, session: Session, projects: list[Project]) -> list[dict]:
         .order_by(Theme.position)
     ):
         themes[project_id].append(slug)
-    for project_id, number in session.exec(
-        select(ProjectGoal.project_id, Goal.number)
-        .join(Goal, Goal.id == ProjectGoal.goal_id)
-        .where(ProjectGoal.project_id.in_(ids))
-        .order_by(Goal.number)
-    ):
-        goals[project_id].append(number)
     for partner in session.exec(
         select(ProjectPartner)
         .where(ProjectPartner.project_id.in_(ids))
@@ -93,7 +88,7 @@ def records_of(*, session: Session, projects: list[Project]) -> list[dict]:
             "start_year": project.start_year,
             "end_year": project.end_year,
             "themes": themes[project.id],
-            "goals": goals[project.id],
+            "goals": [goal.number for goal in goals[project.id]],
             "partners": partners[project.id],
             "summary": project.summary,
             "website": project.website or None,

@@ -23,8 +23,7 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
-from ..core.models import Goal
-from ..core.queries import themes_by_id
+from ..core.queries import goals_of, themes_by_id
 from ..discussions.models import Post, Thread, ThreadGoal
 from ..web.inputs import whole_number
 
@@ -156,18 +155,6 @@ def _theme_slugs(session: Session) -> dict[int, str]:
     return {theme_id: theme.slug for theme_id, theme in themes_by_id(session).items()}
 
 
-def _thread_goals(session: Session, thread_ids: list[int]) -> dict[int, list[int]]:
-    rows = session.exec(
-        select(ThreadGoal.thread_id, Goal.number)
-        .join(Goal, Goal.id == ThreadGoal.goal_id)
-        .where(ThreadGoal.thread_id.in_(thread_ids))
-    ).all()
-    goals: dict[int, list[int]] = {}
-    for thread_id, number in rows:
-        goals.setdefault(thread_id, []).append(number)
-    return goals
-
-
 def thread_documents(session: Session, ids: list[int]) -> dict[int, list[dict]]:
     """Each thread's documents: the thread (title + first post) and each visible reply."""
     out: dict[int, list[dict]] = {i: [] for i in ids}
@@ -180,7 +167,7 @@ def thread_documents(session: Session, ids: list[int]) -> dict[int, list[dict]]:
         ]
         if not threads:
             continue
-        goals = _thread_goals(session, [t.id for t in threads])
+        goals = goals_of(session, ThreadGoal, ThreadGoal.thread_id, [t.id for t in threads])
         posts = session.exec(
             select(Post)
             .where(Post.thread_id.in_([t.id for t in threads]))
@@ -260,7 +247,7 @@ def apply_posts(session: Session, writer, ids: list[int], done: set[str]) -> Non
             select(Thread).where(Thread.id.in_({p.thread_id for p in replies}))
         ).all()
     }
-    goals = _thread_goals(session, list(threads))
+    goals = goals_of(session, ThreadGoal, ThreadGoal.thread_id, threads)
     for post in replies:
         writer.delete_by_term("key", f"post:{post.id}")
         thread = threads.get(post.thread_id)
@@ -300,7 +287,7 @@ def _shared_fields(thread: Thread, themes: dict, goals: dict) -> dict:
         thread=thread.id,
         theme=themes.get(thread.theme_id),
         project=str(thread.project_id) if getattr(thread, "project_id", None) else None,
-        sdg=",".join(str(n) for n in sorted(goals.get(thread.id, []))),
+        sdg=",".join(str(goal.number) for goal in goals.get(thread.id, [])),
     )
 
 

@@ -7,14 +7,13 @@ A project is public unless a moderator hid it; a lesson only once published and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import Select
 
-from ..core.models import Goal
-from ..core.queries import themes_by_id
+from ..core.queries import goals_of, themes_by_id
 from ..language import detect_language
 from ..lessons.models import LESSON_SECTIONS, Lesson, LessonGoal, LessonStatus
 from ..projects.models import Project, ProjectGoal, ProjectPartner, ProjectTheme
@@ -29,17 +28,6 @@ from .documents import (
     register_thread_owner,
     text_fields,
 )
-
-
-def _goal_numbers(session: Session, link, key: str, ids: Iterable[int]) -> dict[int, list[int]]:
-    column = getattr(link, key)
-    rows = session.exec(
-        select(column, Goal.number).join(Goal, Goal.id == link.goal_id).where(column.in_(list(ids)))
-    ).all()
-    out: dict[int, list[int]] = {}
-    for owner, number in rows:
-        out.setdefault(owner, []).append(number)
-    return out
 
 
 def _themes(session: Session) -> dict[int, str]:
@@ -81,7 +69,7 @@ _PUBLIC_LESSON = (Lesson.status == LessonStatus.published, Lesson.hidden_at.is_(
 
 def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]:
     lessons = session.exec(select(Lesson).where(Lesson.id.in_(ids), *_PUBLIC_LESSON)).all()
-    goals = _goal_numbers(session, LessonGoal, "lesson_id", [lesson.id for lesson in lessons])
+    goals = goals_of(session, LessonGoal, LessonGoal.lesson_id, [lesson.id for lesson in lessons])
     themes = _themes(session)
     out: dict[int, dict | None] = dict.fromkeys(ids)
     for lesson in lessons:
@@ -96,7 +84,7 @@ def lesson_documents(session: Session, ids: list[int]) -> dict[int, dict | None]
             **moment_fields(lesson.published_at or lesson.created_at),
             theme=themes.get(lesson.theme_id),
             project=str(lesson.project_id),
-            sdg=",".join(str(n) for n in sorted(goals.get(lesson.id, []))),
+            sdg=",".join(str(goal.number) for goal in goals[lesson.id]),
             **text_fields(lesson.language, lesson.title, body),
         )
     return out
@@ -126,7 +114,7 @@ def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None
         select(Project).where(Project.id.in_(ids), Project.hidden_at.is_(None))
     ).all()
     found = [p.id for p in projects]
-    goals = _goal_numbers(session, ProjectGoal, "project_id", found)
+    goals = goals_of(session, ProjectGoal, ProjectGoal.project_id, found)
     themes = _themes(session)
     first_theme: dict[int, int] = {}
     for project_id, theme_id in session.exec(
@@ -154,7 +142,7 @@ def project_documents(session: Session, ids: list[int]) -> dict[int, dict | None
             **moment_fields(project.created_at),
             theme=themes.get(first_theme.get(project.id)),
             project=str(project.id),
-            sdg=",".join(str(n) for n in sorted(goals.get(project.id, []))),
+            sdg=",".join(str(goal.number) for goal in goals[project.id]),
             **text_fields(lang, project.name, body),
         )
     return out

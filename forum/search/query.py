@@ -282,8 +282,9 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
                 m.span() for m in islice(_finder(frozenset(matched_words)).finditer(text), 400)
             ]
     if not spans:
-        short = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …" if len(text) > SNIPPET_CHARS else text
-        return str(escape(short))
+        if len(text) <= SNIPPET_CHARS:
+            return str(escape(text))
+        return str(escape(_cut_off(text[:SNIPPET_CHARS].rsplit(" ", 1)[0])))
     fragments = []  # (start, end, matched spans)
     for span in spans:
         if fragments and span[1] - fragments[-1][0] <= SNIPPET_CHARS:
@@ -294,7 +295,7 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
     chosen = sorted(
         sorted(fragments, key=lambda f: -len(f[2]))[:SNIPPET_FRAGMENTS], key=lambda f: f[0]
     )
-    parts = []
+    parts, pieces = [], []
     for start, end, matched in chosen:
         end = min(len(text), max(end, start + SNIPPET_CHARS))
         if start > 0:  # begin and end on whole words
@@ -312,10 +313,31 @@ def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
             ]
             at = right
         out.append(escape(text[at:end]))
-        parts.append(
-            ("… " if start > 0 else "") + "".join(map(str, out)) + (" …" if end < len(text) else "")
-        )
-    return " ".join(parts)
+        parts.append("".join(map(str, out)))
+        pieces.append((start, end))
+    # One "…" for each gap: before the first fragment, between two, after the last; none where
+    # the text itself shows one at that edge ("och sedan…").
+    html = parts[0] if pieces[0][0] == 0 or _opens_cut(text, pieces[0][0]) else "… " + parts[0]
+    for (_start, end), (start, _end), part in zip(pieces[:-1], pieces[1:], parts[1:], strict=True):
+        html += (" " if _ends_cut(text, end) or _opens_cut(text, start) else " … ") + part
+    last_end = pieces[-1][1]
+    return html if last_end >= len(text) or _ends_cut(text, last_end) else html + " …"
+
+
+_ELLIPSES = ("…", "...")
+
+
+def _ends_cut(text: str, end: int) -> bool:
+    return text[:end].rstrip().endswith(_ELLIPSES)
+
+
+def _opens_cut(text: str, start: int) -> bool:
+    return text[start:].lstrip().startswith(_ELLIPSES)
+
+
+def _cut_off(text: str) -> str:
+    """``text``, cut from a longer one, with "…" unless it already ends with one."""
+    return text if text.rstrip().endswith(_ELLIPSES) else text + " …"
 
 
 _FOLDED_AWAY = re.compile(r"[^a-z0-9åäö_'’]")  # letters the index folds (é -> e...)

@@ -16,6 +16,7 @@ from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..config import publisher_of
 from ..db import get_session
 from ..domain import InvalidInput
 from ..extensions import CreationLimit
@@ -29,16 +30,6 @@ from .views import bp
 STATEMENT_REVIEWED = date(2026, 12, 1)
 
 
-def _operator() -> dict:
-    config = current_app.config
-    return {
-        "name": config.get("PUBLISHER_NAME") or _("Tillsammans forum"),
-        "url": config.get("PUBLISHER_URL") or config["SERVER_URL"],
-        "address": config.get("PUBLISHER_ADDRESS"),
-        "email": config.get("CONTACT_EMAIL"),
-    }
-
-
 def _page(name: str, title: str, *, status: int = 200, fragment: str | None = None, **context):
     return render(
         "site/page.html",
@@ -46,7 +37,7 @@ def _page(name: str, title: str, *, status: int = 200, fragment: str | None = No
         status=status,
         title=title,
         body=f"site/pages/{name}_{current_language()}.html",
-        operator=_operator(),
+        operator=publisher_of(current_app.config),
         **context,
     )
 

@@ -80,9 +80,10 @@ def digest(text: str | None) -> bytes:
 
 
 def templates_digest(directory: Path) -> str:
-    """One digest of every template source: part of each key (a changed template, a new key)."""
+    """One digest of every template source: part of each key (a changed template, a new key).
+    Every file counts, not only ``.html``: templates include icons (``_icons/*.svg``) and text."""
     hasher = hashlib.blake2b(digest_size=8)
-    for path in sorted(directory.rglob("*.html")):
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         hasher.update(path.relative_to(directory).as_posix().encode())
         hasher.update(path.read_bytes())
     return hasher.hexdigest()

@@ -210,6 +210,12 @@ def test_a_template_change_at_deploy_makes_new_keys(tmp_path):
     template.write_text("<article>{{ post }}</article>")
     after = templates_digest(tmp_path)
     assert before != after
+    # templates include files that are not .html (the useful mark's _icons/thumb_up.svg)
+    (tmp_path / "_icons").mkdir()
+    (tmp_path / "_icons" / "thumb_up.svg").write_text('<svg class="icon"></svg>')
+    with_icon = templates_digest(tmp_path)
+    (tmp_path / "_icons" / "thumb_up.svg").write_text('<svg class="icon"><path/></svg>')
+    assert len({after, with_icon, templates_digest(tmp_path)}) == 3
     old, new = FragmentCache(size=10, version=before), FragmentCache(size=10, version=after)
     old.get_or_render(("post", 1), lambda: "<p>gammal</p>")
     shared = old._entries  # one store, as a shared cache would be after a deploy
@@ -356,3 +362,16 @@ def test_a_watch_level_shows_at_once_and_only_to_its_member(app, db_session, thr
     db_session.commit()
     assert selected_level(page(as_first, thread)) == notifications.WATCHING
     assert selected_level(page(as_second, thread)) == ""
+
+
+def test_the_watch_form_follows_the_members_language(app, db_session, thread):
+    member = make_user(db_session)
+    client = client_as(app, member)
+    swedish = warm(app, client, thread)
+    member.locale = "en"
+    db_session.commit()
+    english = page(client, thread)
+    form = re.compile(r'<form class="watch-form".*?</form>', re.S)
+    assert "Bevakar inte" in form.search(swedish).group(0)
+    assert "Not watching" in form.search(english).group(0)
+    assert "Bevakar inte" not in form.search(english).group(0)

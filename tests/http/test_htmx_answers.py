@@ -11,6 +11,7 @@ from flask import abort
 from sqlmodel import Session, select
 
 from forum import create_app
+from forum.moderation.posts import delete_post_permanently
 from forum.search.models import GlossaryGroup
 from tests.factories import login_as, make_reply, make_thread, make_user, theme
 
@@ -140,9 +141,41 @@ def test_load_more_is_an_address(client, db_session):
     assert f'href="/t/{home.slug}?page=3"' in both  # "Load more" goes on from there
     all_three = client.get(f"/t/{home.slug}?shown=3").get_data(as_text=True)
     assert len(rows.findall(all_three)) == 55
-    assert client.get(f"/t/{home.slug}?shown=4").status_code == 404
+    past_the_end = client.get(f"/t/{home.slug}?shown=4")
+    assert past_the_end.status_code == 200
+    assert len(rows.findall(past_the_end.get_data(as_text=True))) == 55
+    assert "?page=4" not in past_the_end.get_data(as_text=True)
     for bad in ("0", "21", "x", "²"):
         assert client.get(f"/t/{home.slug}?shown={bad}").status_code == 400
+
+
+def test_an_old_load_more_address_shows_the_threads_left_after_deletions(app, client, db_session):
+    """``?shown=3`` saved (Back, a bookmark) before threads were deleted: the threads that are
+    left, not a 404, as Discourse keeps an old position working."""
+    home = theme(db_session)
+    made = [
+        make_thread(db_session, title=f"Tråd nummer {number:02d} om skyfall", theme=home)
+        for number in range(55)
+    ]
+    admin = make_user(db_session, role="admin")
+    with app.test_request_context():
+        for _thread, posts in made[:25]:
+            delete_post_permanently(session=db_session, actor=admin, post=posts[0], reason="Spam")
+        db_session.commit()
+    rows = re.compile(r'<li class="thread-row')
+    for plain_or_htmx in ({}, {**HX, "HX-History-Restore-Request": "true"}):
+        answer = client.get(f"/t/{home.slug}?shown=3", headers=plain_or_htmx)
+        assert answer.status_code == 200
+        html = answer.get_data(as_text=True)
+        assert len(rows.findall(html)) == 30
+        assert f'href="/t/{home.slug}?page=2"' not in html and "?page=3" not in html
+    # a thread list with no thread left at all still answers
+    with app.test_request_context():
+        for _thread, posts in made[25:]:
+            delete_post_permanently(session=db_session, actor=admin, post=posts[0], reason="Spam")
+        db_session.commit()
+    empty = client.get(f"/t/{home.slug}?shown=2")
+    assert empty.status_code == 200 and not rows.findall(empty.get_data(as_text=True))
 
 
 def test_a_reply_and_a_search_are_read_out(client, db_session):

@@ -205,3 +205,38 @@ def test_rdflib_is_loaded_by_the_first_catalogue_not_by_every_worker(tmp_path):
     migrate_and_seed(f"sqlite:///{tmp_path / 'forum.db'}")  # the database the probe's app opens
     loaded = _modules_after_a_request(tmp_path, PROBE, JOBS_WORKER="false")
     assert loaded == [False, False, True]
+
+
+def test_the_catalogue_and_the_about_page_name_the_same_operator(app_settings):
+    """One reading of the settings: a name left blank in the environment is the default on both,
+    never an empty publisher in the catalogue beside a named one on /about."""
+    settings = {**PUBLISHER, "PUBLISHER_NAME": "  ", "CONTACT_EMAIL": " skriv@example.org "}
+    application = create_app({**app_settings, **settings})
+    try:
+        client = application.test_client()
+        about = client.get("/about?lang=en").get_data(as_text=True)
+        graph = catalogue(client, "ttl")
+    finally:
+        application.extensions["forum_engine"].dispose()
+    assert '<a href="https://malmo.se/">Tillsammans forum</a>' in about
+    assert 'href="mailto:skriv@example.org"' in about
+    agent = next(graph.subjects(RDF.type, FOAF.Agent))
+    assert set(graph.objects(agent, FOAF.name)) == {Literal("Tillsammans forum")}
+    assert set(graph.objects(agent, FOAF.homepage)) == {URIRef("https://malmo.se/")}
+    assert set(graph.objects(None, VCARD_EMAIL)) == {URIRef("mailto:skriv@example.org")}
+
+
+def test_the_catalogue_kept_in_the_process_follows_the_settings(app_settings):
+    """The built catalogue is kept per process under the settings it names: two forums in one
+    process (or one restarted with a new contact) never share a copy."""
+    answers = []
+    for email in ("forsta@example.org", "andra@example.org"):
+        application = create_app({**app_settings, **PUBLISHER, "CONTACT_EMAIL": email})
+        try:
+            answers.append(catalogue(application.test_client(), "ttl"))
+        finally:
+            application.extensions["forum_engine"].dispose()
+    assert [set(graph.objects(None, VCARD_EMAIL)) for graph in answers] == [
+        {URIRef("mailto:forsta@example.org")},
+        {URIRef("mailto:andra@example.org")},
+    ]

@@ -205,8 +205,9 @@ def test_a_repeated_request_is_answered_304_until_something_changes(client, db_s
     assert "public" in first.headers["Cache-Control"]
     again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
+    # the date alone cannot vouch for a copy (a hide changes a feed, no entry gets newer)
     since = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
-    assert since.status_code == 304
+    assert since.status_code == 200 and since.data == first.data
     make_reply(db_session, content.thread, make_user(db_session), "Ett nytt svar")
     changed = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]

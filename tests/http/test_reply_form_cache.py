@@ -19,7 +19,7 @@ from forum.accounts.models import Role
 from forum.discussions.models import Post, Thread
 from forum.moderation import threads as moderation_threads
 from forum.web.fragments import KEY_HOLE, TOKEN_HOLE
-from tests.factories import client_as, make_reply, make_thread, make_user
+from tests.factories import client_as, make_reply, make_thread, make_user, theme
 from tests.fragments import served_from_cache
 
 
@@ -172,3 +172,33 @@ def test_readers_who_may_not_reply_never_get_the_cached_form(app, db_session, th
     else:
         reader = client_as(app, make_user(db_session, confirmed=False))
     assert 'id="reply-form"' not in page(reader, thread)
+
+
+def test_a_merge_a_move_and_a_role_change_never_bring_another_threads_form(app, db_session, thread):
+    """The form names its thread (its address) and nothing of the posts, the theme or the
+    member's role: after a merge the target's page has the target's form, after a move and a
+    promotion the same thread's."""
+    member = make_user(db_session)
+    moderator = make_user(db_session, role=Role.moderator)
+    client = client_as(app, member)
+    target, _ = make_thread(db_session, make_user(db_session), title="Solceller", body="Mål.")
+    assert f"/threads/{thread.id}/replies" in reply_form(
+        served_from_cache(app, lambda: page(client, thread))
+    )
+    served_from_cache(app, lambda: page(client, target))
+    moderation_threads.move_thread(
+        session=db_session, actor=moderator, thread=thread, theme=theme(db_session, 2)
+    )
+    db_session.commit()
+    assert f'action="/threads/{thread.id}/replies"' in reply_form(page(client, thread))
+    member.role = Role.moderator
+    db_session.commit()
+    assert f'action="/threads/{thread.id}/replies"' in reply_form(page(client, thread))
+    moderation_threads.merge_thread(
+        session=db_session, actor=moderator, source=thread, target=target, reason="Samma fråga"
+    )
+    db_session.commit()
+    merged = page(client, thread)  # the old address leads to the target
+    assert "Första texten." in merged
+    assert f'action="/threads/{target.id}/replies"' in reply_form(merged)
+    assert f"/threads/{thread.id}/replies" not in merged

@@ -16,6 +16,7 @@ from whoosh import scoring
 from whoosh.fields import TEXT
 
 from forum.config import PROJECT_ROOT
+from forum.markup import text_of
 from forum.search import engine
 from forum.search.documents import moment_fields, text_fields
 from forum.search.index import CODEC, build_schema
@@ -216,3 +217,24 @@ def test_snippet_marks_the_words_of_the_query_terms():
     assert "&lt;b&gt;går&lt;/b&gt;" in html and html.startswith("… ") and html.endswith(" …")
     assert len(html) < 400
     assert snippet(schema, "Inget här", "sv", {"kompost"}) == "Inget här"
+
+
+def test_a_snippet_shows_one_ellipsis_for_each_gap():
+    """Two fragments far apart are joined by one "…" (each fragment's own end and start gave
+    "… …"), and a text cut right after its own "…" gets no second one."""
+    schema = build_schema()
+    terms = {t.text for t in schema["body_sv"].analyzer("kompost", mode="index")}
+    text = "Kompost i början. " + "Annat ord här. " * 60 + "Mer kompost på slutet. " + "Slut. " * 60
+    html = snippet(schema, text, "sv", terms)
+    assert html.count("<mark>") == 2 and html.count("…") == 2, html
+    assert "… …" not in html and html.endswith(" …")
+    for words_before in range(0, 60, 3):
+        trailing = "Ord " * words_before + "kompost och sedan… " + "fyll " * 80
+        html = snippet(schema, trailing, "sv", terms)
+        assert "… …" not in html and "……" not in html, html
+        opening = "Inledning " * 30 + "...och sedan kompost " + "fyll " * words_before
+        html = snippet(schema, opening, "sv", terms)
+        assert "… ..." not in html and "… …" not in html, html
+    unmatched = "Utan träff " * 19 + "och sen… " + "mer " * 40
+    assert snippet(schema, unmatched, "sv", set()).endswith("sen…")
+    assert text_of("<p>" + "Ord " * 9 + "och sen… mer text här</p>", 45).endswith("sen…")

@@ -11,15 +11,14 @@ from sqlmodel import Session, select
 
 from ...agenda.models import Event, EventGoal, EventTheme
 from ...core.models import Goal, Theme
-from ...core.queries import themes_by_id
-from ...discussions.models import Post, Thread
-from ...discussions.queries import goals_by_thread, users_by_id
+from ...core.queries import goals_of, themes_by_id
+from ...discussions.models import Post, Thread, ThreadGoal
+from ...discussions.queries import users_by_id
 from ...lessons.exports import LICENCE_URL, author_name, records_of
 from ...lessons.models import Lesson
 from ...projects import exports as project_exports
 from ...projects.models import Project
 from ..dump_records import visible_project_slugs
-from ..entries import goals_of
 from ..feeds import site_url
 
 
@@ -60,7 +59,7 @@ def _theme_slugs(session: Session, link, owner_column, owner_ids: list[int]) -> 
 def thread_records(session: Session, threads: list[Thread]) -> list[dict]:
     ids = [thread.id for thread in threads]
     authors = users_by_id(session, [thread.author_id for thread in threads])
-    goals = goals_by_thread(session, ids)
+    goals = goals_of(session, ThreadGoal, ThreadGoal.thread_id, ids)
     themes = themes_by_id(session) if threads else {}
     visible_projects = visible_project_slugs(session, threads)
     return [
