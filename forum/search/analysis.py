@@ -29,7 +29,7 @@ from whoosh.analysis import (
 )
 from whoosh.lang import stopwords_for_language
 
-from .swedish import split_compound, stem_word
+from .swedish import Lexicon, split_compound, stem_word
 
 LANGUAGES = ("sv", "en")
 # Words are runs of letters and digits (with inner apostrophes or hyphen-less joins).
@@ -48,7 +48,7 @@ MIN_ZIPF = 2.5
 PART_MARK = "+"
 # Which analysis an index was written with: a change makes ``IndexStore.is_current`` false, so
 # the index is rebuilt beside the live one at the next start.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3  # 3: names are not split
 
 
 def fold_accents(text: str) -> str:
@@ -234,15 +234,20 @@ class WordAnalyzer(Analyzer):
         return terms
 
     def positions(self, text: str) -> dict[str, list[int]]:
-        """term -> its positions, exactly as the chain numbers them in index mode (stop words
-        removed and the following words renumbered; compound parts at the compound's position)."""
+        """term -> its positions, as the chain numbers them in index mode (stop words removed and
+        the following words renumbered; compound parts at the compound's position), except that
+        a name is not split: a word the dictionary does not know, written with a capital inside
+        a sentence ("Damberg", "Kapellskär"; names it knows are never split)."""
         found: dict[str, list[int]] = {}
         terms_of_word = self.terms_of_word
         position = -1
-        for index, word in enumerate(_WORD.findall(text)):
+        for index, match in enumerate(_WORD.finditer(text)):
+            word = match.group()
             terms = terms_of_word(word)
             if not terms:
                 continue
+            if len(terms) > 1 and is_name_in_sentence(text, match.start(), word):
+                terms = tuple(term for term in terms if not term.startswith(PART_MARK))
             position = index if position < 0 else position + 1
             for term in terms:
                 places = found.get(term)
@@ -278,6 +283,23 @@ def ngram_analyzer(lang: str):
 
 
 _WORD = re.compile(TOKEN_PATTERN)
+
+
+_SENTENCE_ENDS = frozenset(".!?:;…\"”»•*#|>([")
+
+
+def is_name_in_sentence(text: str, start: int, word: str) -> bool:
+    """The word at ``start`` is capitalised (not all capitals), follows a word of the same
+    sentence and is not a word of the dictionary: a name ("Damberg", "Hyllie"), not a compound
+    that starts a sentence or title ("Klimatkontrakt för Malmö")."""
+    if not word[:1].isupper() or not word[1:].islower():
+        return False
+    head = text[max(0, start - 40) : start]
+    before = head.rstrip()
+    # (a new line starts a list item or a heading)
+    if not before or before[-1] in _SENTENCE_ENDS or "\n" in head[len(before) :]:
+        return False
+    return normalise_word(word) not in Lexicon.data().known
 
 
 def normalise_word(word: str) -> str:
