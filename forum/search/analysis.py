@@ -285,7 +285,7 @@ def ngram_analyzer(lang: str):
 _WORD = re.compile(TOKEN_PATTERN)
 
 
-_SENTENCE_ENDS = frozenset(".!?:;…\"”»•*#|>([")
+_SENTENCE_ENDS = frozenset('.!?:;…"”»•*#|>([')
 
 
 def is_name_in_sentence(text: str, start: int, word: str) -> bool:

@@ -11,9 +11,9 @@ knows, and their lemmas.
 ("fram+kommer", "före+skrifter"), and "-era" verbs, their nouns, the forms of simple words and
 proper names are not compounds ("stimulera", "planeringen", "transporterna", "Ringhals": the
 dictionary writes a name's lemma with a capital; names it does not know are left whole where the
-text writes them with a capital inside a sentence, ``analysis.WordAnalyzer.positions``). Among the splits left, the
-fewest parts win, then those without a short part, then the commoner last part ("flyg+skatt",
-not "flyg+s+katt").
+text writes them with a capital inside a sentence, ``analysis.WordAnalyzer.positions``). Among
+the splits left, the fewest parts win, then those without a short part, then the commoner last
+part ("flyg+skatt", not "flyg+s+katt").
 
 **Stems** (:func:`stem_word`): Snowball keeps apart word forms a dictionary joins, so a word is
 first replaced by its lemma ("resan" -> "resa"), and derivations whose base is a word are stemmed
