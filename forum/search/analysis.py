@@ -145,7 +145,7 @@ class DecompoundFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            parts = split_compound(token.text)
+            parts = () if getattr(token, "is_name", False) else split_compound(token.text)
             if not parts or (
                 token.mode == "query" and not getattr(token, "decompound_query", False)
             ):
@@ -156,6 +156,17 @@ class DecompoundFilter(Filter):
             for part in parts:
                 token.text = PART_MARK + part
                 yield token
+
+
+class NameMarkingTokenizer(RegexTokenizer):
+    """Words, each marked ``is_name`` when the text has it as a name (``is_name_in_sentence``):
+    the decompounding filter leaves names whole, as the fast path does."""
+
+    def __call__(self, value, **kwargs):
+        offset = kwargs.get("start_char", 0)
+        for token in super().__call__(value, **{**kwargs, "chars": True}):
+            token.is_name = is_name_in_sentence(value, token.startchar - offset, token.text)
+            yield token
 
 
 class WordAnalyzer(Analyzer):
@@ -191,7 +202,7 @@ class WordAnalyzer(Analyzer):
             "lemma": lemma,
             "version": version,
         }
-        chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+        chain = NameMarkingTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
         if kind == "language":
             chain = chain | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
             if decompound and lang == "sv":
@@ -234,10 +245,9 @@ class WordAnalyzer(Analyzer):
         return terms
 
     def positions(self, text: str) -> dict[str, list[int]]:
-        """term -> its positions, as the chain numbers them in index mode (stop words removed and
-        the following words renumbered; compound parts at the compound's position), except that
-        a name is not split: a word the dictionary does not know, written with a capital inside
-        a sentence ("Damberg", "Kapellskär"; names it knows are never split)."""
+        """term -> its positions, exactly as the chain numbers them in index mode (stop words
+        removed and the following words renumbered; compound parts at the compound's position;
+        a name left whole: ``is_name_in_sentence``)."""
         found: dict[str, list[int]] = {}
         terms_of_word = self.terms_of_word
         position = -1
