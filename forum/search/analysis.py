@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from whoosh.analysis import (
     Analyzer,
@@ -251,13 +252,16 @@ class WordAnalyzer(Analyzer):
         found: dict[str, list[int]] = {}
         terms_of_word = self.terms_of_word
         position = -1
-        for index, match in enumerate(_WORD.finditer(text)):
-            word = match.group()
+        cursor = 0  # the text is searched for a word's place only when a capitalised compound
+        for index, word in enumerate(_WORD.findall(text)):  # needs its context (findall is fast)
             terms = terms_of_word(word)
             if not terms:
                 continue
-            if len(terms) > 1 and is_name_in_sentence(text, match.start(), word):
-                terms = tuple(term for term in terms if not term.startswith(PART_MARK))
+            if len(terms) > 1 and word[0].isupper():
+                start = _place(text, word, cursor)
+                cursor = start + len(word)
+                if is_name_in_sentence(text, start, word):
+                    terms = tuple(term for term in terms if not term.startswith(PART_MARK))
             position = index if position < 0 else position + 1
             for term in terms:
                 places = found.get(term)
@@ -295,6 +299,28 @@ def ngram_analyzer(lang: str):
 _WORD = re.compile(TOKEN_PATTERN)
 
 
+def _place(text: str, word: str, cursor: int) -> int:
+    """Where ``word`` next stands as a token at or after ``cursor`` (every earlier token equal to
+    it was placed already, so the first whole-token match is this one)."""
+    at = text.find(word, cursor)
+    while at >= 0 and not _token_at(text, at, word):
+        at = text.find(word, at + 1)
+    return at if at >= 0 else cursor
+
+
+def _token_at(text: str, at: int, word: str) -> bool:
+    if at > 0 and (
+        _WORD_CHAR.match(text, at - 1)
+        or text[at - 1] in "'’"
+        and at > 1
+        and _WORD_CHAR.match(text, at - 2)
+    ):
+        return False  # inside a word, or after a joining apostrophe ("l'Damberg")
+    match = _WORD.match(text, at)
+    return match is not None and match.group() == word
+
+
+_WORD_CHAR = re.compile(r"\w")
 _SENTENCE_ENDS = frozenset('.!?:;…"”»•*#|>([')
 
 
@@ -309,6 +335,11 @@ def is_name_in_sentence(text: str, start: int, word: str) -> bool:
     # (a new line starts a list item or a heading)
     if not before or before[-1] in _SENTENCE_ENDS or "\n" in head[len(before) :]:
         return False
+    return _unknown_word(word)
+
+
+@lru_cache(maxsize=100_000)
+def _unknown_word(word: str) -> bool:
     return normalise_word(word) not in Lexicon.data().known
 
 
