@@ -203,7 +203,9 @@ class WordAnalyzer(Analyzer):
             "lemma": lemma,
             "version": version,
         }
-        chain = NameMarkingTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+        splits = kind == "language" and decompound and lang == "sv"
+        tokenizer = NameMarkingTokenizer if splits else RegexTokenizer
+        chain = tokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
         if kind == "language":
             chain = chain | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
             if decompound and lang == "sv":
