@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .analysis import is_name_in_sentence, is_stop_word, normalise_word, words_in, words_of
+from .analysis import is_stop_word, normalise_word, words_of
 
 MAX_QUERY_CHARS = 500
 MAX_WORDS = 24
@@ -56,8 +56,6 @@ class ParsedQuery:
     excluded_phrases: list[list[str]] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
     truncated: bool = False
-    # words typed as names (capitalised after another word, unknown to the dictionary): not split
-    names: set[str] = field(default_factory=set)
 
     @property
     def has_text(self) -> bool:
@@ -86,11 +84,6 @@ def clean(raw: str | None) -> tuple[str, bool]:
 def parse_query(raw: str | None) -> ParsedQuery:
     text, truncated = clean(raw)
     parsed = ParsedQuery(raw=text, truncated=truncated)
-    parsed.names = {
-        normalise_word(m.group())
-        for m in words_in(text)
-        if is_name_in_sentence(text, m.start(), m.group())
-    }
     budget = MAX_WORDS
     for match in _TOKEN.finditer(text):
         if budget <= 0:

@@ -89,9 +89,8 @@ def _analyzed(schema, fieldname: str, text: str, mode: str = "query") -> list[st
     return [t for t in schema[fieldname].process_text(text, mode=mode) if t]
 
 
-def word_query(schema, word: str, boost: float = 1.0, *, is_name: bool = False) -> Q.Query | None:
-    """One word over every language field (and its n-gram subfield when the schema has one);
-    ``is_name``: a proper name, not searched by the parts it would split into."""
+def word_query(schema, word: str, boost: float = 1.0) -> Q.Query | None:
+    """One word over every language field (and its n-gram subfield when the schema has one)."""
     subs: list[Q.Query] = []
     for lang in LANGS:
         for name, weight in ((f"title_{lang}", TITLE_BOOST), (f"body_{lang}", 1.0)):
@@ -101,19 +100,19 @@ def word_query(schema, word: str, boost: float = 1.0, *, is_name: bool = False) 
         grams = _analyzed(schema, "body_sv_ng", word)
         if grams:
             subs.append(Q.And([Q.Term("body_sv_ng", g) for g in dict.fromkeys(grams)], boost=0.3))
-    subs.extend(compound_part_queries(schema, word, is_name=is_name))
+    subs.extend(compound_part_queries(schema, word))
     if not subs:
         return None
     return Q.Or(subs, boost=boost)
 
 
-def compound_part_queries(schema, word: str, *, is_name: bool = False) -> list[Q.Query]:
+def compound_part_queries(schema, word: str) -> list[Q.Query]:
     """The Swedish compound alternatives of one query word, each weighted below the word itself:
 
     - the word as a part of a document's compound ("kongress" in "hållbarhetskongressen");
     - when the word is a compound, its parts: all of them in a body ("klimat" and "kontrakt"
       for "klimatkontrakt"), or any one in a title ("fjärrvärmepriser" reaches a title about
-      "fjärrvärme"), whole or as parts themselves; not for a name (``is_name``).
+      "fjärrvärme"), whole or as parts themselves.
     """
     if "title_sv" not in schema or "body_sv_ng" in schema:
         return []
@@ -121,7 +120,7 @@ def compound_part_queries(schema, word: str, *, is_name: bool = False) -> list[Q
     for name, place, weight in (("title_sv", "title", TITLE_BOOST), ("body_sv", "body", 1.0)):
         for term in dict.fromkeys(_analyzed(schema, name, word)):
             subs.append(Q.Term(name, PART_MARK + term, boost=weight * FOUND_AS_PART[place]))
-    parts = () if is_name else split_compound(normalise_word(word))
+    parts = split_compound(normalise_word(word))
     part_terms = [_analyzed(schema, "body_sv", part)[:1] for part in parts]
     if not parts or not all(part_terms):
         return subs
@@ -186,8 +185,7 @@ def build_query(
     expansions = expansions or {}
     subs: list[Q.Query] = []
     for position, word in enumerate(parsed.words):
-        found = word_query(schema, word, is_name=word in parsed.names)
-        alternatives = [found] if found is not None else []
+        alternatives = [q for q in [word_query(schema, word)] if q is not None]
         for term in expansions.get(position, []):
             extra = expansion_query(schema, term)
             if extra is not None:
