@@ -17,8 +17,9 @@ Words of too many threads say nothing about a subject and are left out, as are t
 terms. ``feedback_terms`` is the classic alternative (RM3-style pseudo-relevance feedback: the
 best threads' words by weight and rarity).
 
-No expansion when the question is precise: a quoted phrase, a prefix, exclusions, only filters,
-sorting by date, one thread's matches, or a first pass whose best thread stands far above the rest.
+A precise question is not expanded (``applies``): a quoted phrase, a prefix, exclusions, only
+filters; the grid also tries leaving out a first pass whose best thread stands far above the rest
+(``precise``). The defaults below are the association setting chosen on the tuning halves.
 """
 
 from __future__ import annotations
@@ -33,9 +34,9 @@ from forum.search import engine
 from forum.search.analysis import PART_MARK
 from forum.search.parsing import ParsedQuery
 
-FEEDBACK_THREADS = 5  # the first pass's best threads whose words are the candidates
-EXPANSION_TERMS = 8  # terms added at most
-EXPANSION_WEIGHT = 2.0  # the added terms together (each term's BM25 weighed by its share)
+FEEDBACK_THREADS = 10  # the first pass's best threads whose words are the candidates
+EXPANSION_TERMS = 4  # terms added at most
+EXPANSION_WEIGHT = 0.5  # the added terms together (each term's BM25 weighed by its share)
 MIN_SHARED = 2  # threads a candidate must share with a question word
 MAX_SHARE = 0.1  # a word in more than this share of the threads says nothing about a subject
 MAX_CANDIDATES = 80  # candidates scored at most (the most frequent in the best threads)
