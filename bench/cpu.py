@@ -14,7 +14,9 @@ time one request takes in its process does not depend on that. So, in this one p
    taking turns request by request; print each page's ``time.process_time`` per request (best
    and median batch) and its share of the reference (the median over batches of the reference's
    CPU ms over the page's in the same batch: the share of the reference's requests per second a
-   CPU-bound server would reach).
+   CPU-bound server would reach); then each feed, export and API list as a share of the page
+   it mirrors (``MIRRORS``: the page's CPU ms over its own, median over batches), one API list
+   asked with its own ETag (its 304) among them.
 
 ``--profile PAGE`` runs cProfile over that page's requests instead and prints the functions with
 the most time of their own and with the most time below them. Background threads are switched off
@@ -34,7 +36,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .pages_bench import build_forum, pages
+from .pages_bench import CONDITIONAL, MIRRORS, build_forum, pages
 from .search_bench import bench_env
 
 POSTS = int(os.environ.get("BENCH_CPU_POSTS", "20000"))
@@ -66,21 +68,22 @@ def prepare(keep: Path | None) -> tuple[Path, dict, str]:
 class Caller:
     """One page of one WSGI application, called as gunicorn calls it."""
 
-    def __init__(self, app, path: str, cookie: str | None = None):
+    def __init__(self, app, path: str, headers: dict | None = None, expected: str = "200"):
         from werkzeug.test import EnvironBuilder
 
-        headers = {"Accept-Language": "sv", "User-Agent": "bench"}
-        if cookie:
-            headers["Cookie"] = cookie
+        headers = {"Accept-Language": "sv", "User-Agent": "bench", **(headers or {})}
         builder = EnvironBuilder(path=path, base_url="http://127.0.0.1:8000", headers=headers)
         self.environ = builder.get_environ()
         self.environ["REMOTE_ADDR"] = "127.0.0.1"
         self.app = app
         self.path = path
+        self.expected = expected
         self.status = ""
+        self.etag = ""
 
     def _start_response(self, status, headers, exc_info=None):
         self.status = status
+        self.etag = dict(headers).get("ETag", "")
 
     def __call__(self) -> bytes:
         answer = self.app(dict(self.environ), self._start_response)
@@ -89,7 +92,7 @@ class Caller:
         finally:
             if hasattr(answer, "close"):
                 answer.close()
-        if not self.status.startswith("200"):
+        if not self.status.startswith(self.expected):
             raise SystemExit(f"{self.environ['PATH_INFO']} answered {self.status}")
         return body
 
@@ -121,8 +124,15 @@ def callers(env: dict, password: str) -> dict[str, Caller]:
     found = {REFERENCE: Caller(reference_app.app, f"/threads/{thread_id}")}
     client = forum.test_client()
     for name, path in paths.items():  # the final address, after a redirect to the canonical one
-        found[name] = Caller(forum, client.get(path, follow_redirects=True).request.path)
-    found[LOGGED_IN] = Caller(forum, found["thread, 30 posts"].path, log_in(forum, password))
+        asked = client.get(path, follow_redirects=True).request
+        query = asked.query_string.decode()
+        final = asked.path + (f"?{query}" if query else "")
+        found[name] = Caller(forum, final)
+        if name in CONDITIONAL:  # asked with the ETag of its own answer: its 304
+            found[name]()
+            found[name] = Caller(forum, final, {"If-None-Match": found[name].etag}, "304")
+    cookie = {"Cookie": log_in(forum, password)}
+    found[LOGGED_IN] = Caller(forum, found["thread, 30 posts"].path, cookie)
     if b'id="reply-form"' not in found[LOGGED_IN]():
         raise SystemExit("the logged-in thread page has no reply form: not logged in?")
     return found
@@ -156,6 +166,11 @@ def report(batches: dict[str, list[float]]) -> None:
     for name, samples in batches.items():
         share = statistics.median(r / s for r, s in zip(reference, samples, strict=True))
         print(f"{name:32} {min(samples):7.2f} {statistics.median(samples):7.2f} {share:6.0%}")
+    print(f"\n{'data address':32} {'mirrors':14} {'share of that page':>20}")
+    for name, page in MIRRORS.items():
+        if name in batches and page in batches:
+            share = statistics.median(p / d for p, d in zip(batches[page], batches[name]))
+            print(f"{name:32} {page:14} {share:19.0%}")
 
 
 def profile(call: Caller, sort: str, lines: int = 35) -> None:

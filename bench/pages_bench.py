@@ -10,7 +10,8 @@ Steps (everything in a temporary directory, removed at the end; nothing is commi
    each forum page (anonymous, and the thread page logged in), interleaved, so that a busy moment
    of the machine hits both; print the median over rounds of requests per second, p50 and p99,
    each as a share of the reference measured in the same round, with the load average; the
-   feeds and ``/lessons.json`` also as a share of the page they mirror (``MIRRORS``);
+   feeds, ``/lessons.json`` and the API's lists also as a share of the page they mirror
+   (``MIRRORS``), and one API list asked again with its own ETag (its 304, ``CONDITIONAL``);
 4. a write soak (``BENCH_SOAK_SECONDS``, default 60): members post replies over HTTP while
    readers load pages; then each forum worker's peak and current resident memory.
 
@@ -123,17 +124,34 @@ def pages(database: Path) -> dict[str, str]:
             "threads feed (Atom)": "/threads.atom",
             "lessons feed (Atom)": "/lessons.atom",
             "lessons JSON": "/lessons.json",
+            "projects list": "/projects",
+            "events list": "/events",
+            "threads API": "/api/v1/threads",
+            "threads API, theme": f"/api/v1/threads?theme={THEME}",
+            "threads API, theme, 304": f"/api/v1/threads?theme={THEME}",
+            "lessons API": "/api/v1/lessons",
+            "projects API": "/api/v1/projects",
+            "events API": "/api/v1/events?when=upcoming",
         }
     )
     return found
 
 
-# a feed or an export beside the page whose rows it serves: its speed as a share of that page's
+# a feed, an export or an API list beside the page whose rows it serves: its speed as a share of
+# that page's
 MIRRORS = {
     "threads feed (Atom)": "home",
     "lessons feed (Atom)": "lessons list",
     "lessons JSON": "lessons list",
+    "threads API": "home",
+    "threads API, theme": "theme page",
+    "threads API, theme, 304": "theme page",
+    "lessons API": "lessons list",
+    "projects API": "projects list",
+    "events API": "events list",
 }
+# a row asked with the ETag of its own first answer in If-None-Match: its 304
+CONDITIONAL = ("threads API, theme, 304",)
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -144,12 +162,12 @@ def _ms(text: str) -> float:
     return float(number) * _UNITS[unit]
 
 
-def wrk(url: str, cookie: str | None = None) -> dict:
+def wrk(url: str, headers: dict[str, str] | None = None) -> dict:
     """Requests per second, p50 and p99 (ms) and non-2xx answers of one wrk run."""
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s", "--latency"]
     command.append(url)
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    for name, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{name}: {value}"]
     output = subprocess.run(
         command, capture_output=True, text=True, timeout=SECONDS + 60, check=True
     ).stdout
@@ -179,20 +197,24 @@ def log_in(base: str, password: str) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-def worker_memory(master: subprocess.Popen) -> list[tuple[int, int]]:
-    """(peak, current) resident MiB of each gunicorn worker of ``master``."""
+def worker_memory(master: subprocess.Popen) -> list[tuple[int, int, int]]:
+    """(peak, current, private) resident MiB of each gunicorn worker of ``master``: private is
+    what the worker alone holds (not the shared libraries' pages), what one more worker costs."""
     children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
     figures = []
     for pid in children:
         status = Path(f"/proc/{pid}/status").read_text()
         peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) // 1024
         now = int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) // 1024
-        figures.append((peak, now))
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        private = sum(int(n) for n in re.findall(r"Private_\w+:\s+(\d+)", rollup)) // 1024
+        figures.append((peak, now, private))
     return figures
 
 
-def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
-    """Replies posted by the bench member while wrk reads; the number of replies written."""
+def soak(base: str, cookie: str, thread_path: str, seconds: int, master) -> int:
+    """Replies posted by the bench member while wrk reads; the number of replies written. Each
+    minute the workers' resident memory is printed, so that growth over a long soak shows."""
     thread_id = re.search(r"/threads/(\d+)", thread_path).group(1)
     stop_at = time.monotonic() + seconds
     written = [0]
@@ -203,6 +225,9 @@ def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
         n = 0
         while time.monotonic() < stop_at:
             page = opener.open(base + thread_path, timeout=30).read().decode()
+            if 'id="reply-form"' not in page:  # the thread has grown a page: reply on its last
+                last = re.search(r'href="([^"]+)#reply"', page).group(1).replace("&amp;", "&")
+                page = opener.open(base + last, timeout=30).read().decode()
             form = page[page.index('id="reply-form"') :]
             fields = dict(re.findall(r'name="(reply-[\w]+)" type="hidden" value="([^"]*)"', form))
             n += 1
@@ -220,7 +245,11 @@ def soak(base: str, cookie: str, thread_path: str, seconds: int) -> int:
         ["wrk", "-t2", "-c4", f"-d{seconds}s", base + "/"],
         stdout=subprocess.DEVNULL,
     )
-    writer.join(seconds + 60)
+    started = time.monotonic()
+    while writer.is_alive() and time.monotonic() < started + seconds + 60:
+        writer.join(60)
+        minute = round((time.monotonic() - started) / 60)
+        print(f"  after {minute} min, {written[0]} replies: {worker_memory(master)}", flush=True)
     reading.wait(timeout=60)
     return written[0]
 
@@ -245,13 +274,16 @@ def main() -> None:
         wait_until_up(base + "/healthz")
         wait_until_up(reference_url)
         fresh = worker_memory(forum)
-        print(f"worker memory (peak/current MiB) of fresh workers: {fresh}")
+        print(f"worker memory (peak/current/private MiB) of fresh workers: {fresh}")
         cookie = log_in(base, password)
         measured = {**paths, "thread, 30 posts, logged in": paths["thread, 30 posts"]}
+        headers: dict[str, dict] = {"thread, 30 posts, logged in": {"Cookie": cookie}}
         for name, path in measured.items():  # warm up, and measure the final address
             with urllib.request.urlopen(base + path, timeout=60) as answer:
                 answer.read()
                 measured[name] = answer.geturl().removeprefix(base)
+                if name in CONDITIONAL:
+                    headers[name] = {"If-None-Match": answer.headers["ETag"]}
         rows: dict[str, list[dict]] = {name: [] for name in ["reference", *measured]}
         loads = []
         for _ in range(ROUNDS):
@@ -259,7 +291,7 @@ def main() -> None:
             reference_figures = wrk(reference_url)
             rows["reference"].append({**reference_figures, "share": 1.0})
             for name, path in measured.items():
-                figures = wrk(base + path, cookie if "logged in" in name else None)
+                figures = wrk(base + path, headers.get(name))
                 figures["share"] = figures["rps"] / reference_figures["rps"]
                 rows[name].append(figures)
         print(f"\nPages, {count + 30:,} posts, wrk -t2 -c{CONNECTIONS}, {SECONDS} s x {ROUNDS}")
@@ -280,10 +312,10 @@ def main() -> None:
             print(f"{name:32} {page:14} {share:19.0%}")
         if SOAK_SECONDS:
             before = worker_memory(forum)
-            written = soak(base, cookie, paths["thread, 30 posts"], SOAK_SECONDS)
+            written = soak(base, cookie, paths["thread, 30 posts"], SOAK_SECONDS, forum)
             after = worker_memory(forum)
             print(
-                f"\nworker memory (peak/current MiB) before a {SOAK_SECONDS} s write soak: "
+                f"\nworker memory (peak/current/private MiB) before a {SOAK_SECONDS} s write soak: "
                 f"{before}; after {written} replies: {after}"
             )
             summary["memory"] = {"before": before, "after": after, "replies": written}

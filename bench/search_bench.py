@@ -8,10 +8,12 @@ Steps (everything in a temporary directory, removed at the end; nothing is commi
 3. ``flask forum reindex`` (full rebuild beside the live index, then swap);
 4. serve it with gunicorn (2 workers) on 127.0.0.1 and request ``/search`` pages with
    natural-language queries (snippets and facets on): median and p95 of the server-side time
-   (``Server-Timing``);
+   (``Server-Timing``), wall-clock and CPU time (the CPU time does not grow on a busy machine);
 5. a reply with its index update, in-process: median commit time with and without the index update.
 
-The script stops by itself (a time limit per step; gunicorn is stopped at the end). Measuring only.
+``BENCH_SEARCH_DIR=dir`` keeps the generated forum there: a later run with the same directory only
+reindexes (with the code of that run) and measures. The script stops by itself (a time limit per
+step; gunicorn is stopped at the end). Measuring only.
 """
 
 from __future__ import annotations
@@ -158,7 +160,7 @@ def queries(rng: random.Random) -> list[str]:
 
 def measure_search(base: str) -> dict:
     rng = random.Random(7)
-    server, client = [], []
+    server, cpu, client = [], [], []
     for n, q in enumerate(queries(rng)):
         url = f"{base}/search?" + urllib.parse.urlencode({"q": q})
         started = time.perf_counter()
@@ -170,9 +172,13 @@ def measure_search(base: str) -> dict:
         if n >= 10:  # the first requests warm the workers' caches
             client.append(elapsed)
             server.append(float(match.group(1)) if match else elapsed)
+            cpu.append(float(re.search(r"cpu;dur=([\d.]+)", timing).group(1)))
     return {
         "server_median_ms": statistics.median(server),
         "server_p95_ms": _p95(server),
+        "server_cpu_median_ms": statistics.median(cpu),
+        "server_cpu_p95_ms": _p95(cpu),
+        "load_average": os.getloadavg()[0],
         "client_median_ms": statistics.median(client),
         "client_p95_ms": _p95(client),
     }
@@ -269,24 +275,30 @@ def stop(process: subprocess.Popen | None) -> None:
 
 
 def main() -> None:
-    tmp = Path(tempfile.mkdtemp(prefix="forum-bench-"))
+    keep = os.environ.get("BENCH_SEARCH_DIR")
+    tmp = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="forum-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
     env = bench_env(tmp)
     gunicorn = None
     figures: dict[str, float | int | str] = {}
     try:
         data = tmp / "bench.jsonl.gz"
-        if CORPUS:
+        if (tmp / "imported").exists():  # kept from an earlier run: reindex and measure again
+            figures["posts"] = sum(1 for _ in gzip.open(data, "rt", encoding="utf-8"))
+        elif CORPUS:
             shutil.copy(CORPUS_DIR / f"{CORPUS.removesuffix('.jsonl.gz')}.jsonl.gz", data)
             figures["posts"] = sum(1 for _ in gzip.open(data, "rt", encoding="utf-8"))
         else:
             figures["posts"] = generate(data, POSTS)
-        migrate(env)
-        run(env, "forum", "seed")
-        run(env, "forum", "seed-glossary")
-        elapsed, line = run(env, "forum", "import", str(data), "--theme", THEME)
-        figures["import_seconds"] = round(elapsed, 1)
-        figures["import_posts_per_second"] = round(figures["posts"] / elapsed, 1)
-        print("import:", line, flush=True)
+        if not (tmp / "imported").exists():
+            migrate(env)
+            run(env, "forum", "seed")
+            run(env, "forum", "seed-glossary")
+            elapsed, line = run(env, "forum", "import", str(data), "--theme", THEME)
+            figures["import_seconds"] = round(elapsed, 1)
+            figures["import_posts_per_second"] = round(figures["posts"] / elapsed, 1)
+            print("import:", line, flush=True)
+            (tmp / "imported").touch()
         elapsed, line = run(env, "forum", "reindex")
         figures["reindex_seconds"] = round(elapsed, 1)
         print("reindex:", line, flush=True)
@@ -300,7 +312,8 @@ def main() -> None:
         figures.update({k: round(v, 1) for k, v in measure_replies(env).items()})
     finally:
         stop(gunicorn)
-        shutil.rmtree(tmp, ignore_errors=True)
+        if not keep:
+            shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(figures, indent=1))
 
 

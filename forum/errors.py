@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -94,7 +94,11 @@ def register_error_handlers(app: Flask) -> None:
         detail = exc.description if getattr(exc, "forum_message", False) else None
         if isinstance(exc, CSRFError):
             detail = str(CSRF_MESSAGE)
-        return render_error(status, detail)
+        response = make_response(render_error(status, detail))
+        allowed = getattr(exc, "valid_methods", None)
+        if status == 405 and allowed:  # RFC 9110: a 405 says which methods the address takes
+            response.headers["Allow"] = ", ".join(allowed)
+        return response
 
     @app.errorhandler(DomainError)
     def _refused(exc: DomainError):

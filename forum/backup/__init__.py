@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
 from flask import Flask
 
 from ..agenda import uploads
@@ -96,6 +95,8 @@ class Restored:
 def _check_revision(url: str, revision: str | None) -> str:
     """This code's head revision, once the backup's is known to it (a backup of a newer forum
     version must be restored by that version)."""
+    from alembic.script import ScriptDirectory  # only here: see forum/migrate.py
+
     scripts = ScriptDirectory.from_config(alembic_config(url))
     known = {script.revision for script in scripts.walk_revisions()}
     if revision not in known:

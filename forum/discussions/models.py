@@ -26,8 +26,16 @@ class ThreadGoal(SQLModel, table=True):
 
 class Thread(SQLModel, table=True):
     __tablename__ = "thread"
+    # The lists read public threads (``kind`` first: every list asks for discussions) in the
+    # order of an index, so a page of them is found without sorting every thread; counts and the
+    # home page's figures per theme are read from one covering index, not from the rows.
+    # SQLite picks these without ANALYZE statistics: an equality and then the order.
     __table_args__ = (
-        Index("ix_thread_theme_activity", "theme_id", "pinned", "last_post_at"),
+        Index("ix_thread_theme_activity", "kind", "theme_id", "pinned", "last_post_at", "id"),
+        Index("ix_thread_activity", "kind", "pinned", "last_post_at", "id"),
+        Index("ix_thread_newest", "kind", "pinned", "created_at", "id"),  # the feeds' order
+        Index("ix_thread_latest", "kind", "featured", "pinned", "last_post_at", "id"),
+        Index("ix_thread_listed", "kind", "theme_id", "hidden_at", "post_count", "last_post_at"),
         Index("ix_thread_featured_activity", "featured", "last_post_at"),
     )
 

@@ -176,6 +176,17 @@ def list_threads(
     return _list_page(session, threads, page=page, total=total, per_page=per_page, themes=themes)
 
 
+def first_threads(
+    *, session: Session, theme: Theme | None, filters: ThreadFilters, limit: int
+) -> list[Thread]:
+    """The first ``limit`` threads of that list, without what its page adds around them (the
+    count, the last posters): a feed's rows, in one statement."""
+    sort = filters.sort if filters.sort in SORTS else "activity"
+    _count, rows = _thread_list_statements(*_shape(theme, filters), sort)
+    window = {**_values(theme, filters), "offset": 0, "limit": limit}
+    return list(session.exec(rows, params=window))
+
+
 def thread_order(sort: str) -> tuple:
     """The order of a theme page: pinned first, then ``sort``."""
     return (Thread.pinned.desc(), *SORTS.get(sort, SORTS["activity"]))

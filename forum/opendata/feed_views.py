@@ -23,7 +23,7 @@ from ..core.queries import goals_by_number
 from ..db import get_session
 from ..discussions.loaders import get_theme_or_404
 from ..discussions.models import Post, Thread
-from ..discussions.queries import ThreadFilters, list_threads
+from ..discussions.queries import ThreadFilters, first_threads
 from ..i18n import localized
 from ..lessons.queries import LessonFilters, lesson_of_thread, published_lessons_query
 from ..lessons.views import lesson_filters
@@ -53,6 +53,10 @@ def topic_feed_title(name: str) -> str:
     return _("Tillsammans forum: new in %(name)s", name=name)
 
 
+def goal_feed_title(goal) -> str:
+    return topic_feed_title(f"{goal.number}. {localized(goal, 'name')}")
+
+
 def thread_feed_title(thread: Thread) -> str:
     return _("Tillsammans forum: replies in “%(title)s”", title=thread.title)
 
@@ -66,8 +70,7 @@ def search_feed_title(words: str) -> str:
 def _new_threads(theme=None, goal_number=None) -> list[Thread]:
     """The newest threads of the theme page's own query (pinned ones come along first)."""
     filters = ThreadFilters(goal=goal_number, sort="newest")
-    listing = list_threads(session=get_session(), theme=theme, filters=filters, per_page=FEED_SIZE)
-    return listing.threads
+    return first_threads(session=get_session(), theme=theme, filters=filters, limit=FEED_SIZE)
 
 
 def _new_lessons(**filters) -> list:
@@ -103,7 +106,7 @@ def goal_feed(number: int):
         fail(404, _("Choose a goal between 1 and 17."))
     entries = build.thread_entries(session, _new_threads(goal_number=number))
     entries += build.lesson_entries(session, _new_lessons(goal=goal))
-    title = topic_feed_title(f"{number}. {localized(goal, 'name')}")
+    title = goal_feed_title(goal)
     return feed_response(_feed(title, url_for("search.search_page", sdg=number), entries))
 
 

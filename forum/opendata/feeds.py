@@ -2,15 +2,18 @@
 ``Last-Modified`` and ``304 Not Modified``.
 
 A feed is first gathered as plain data (``Feed`` and its ``FeedEntry`` rows); the document is a
-pure function of that data, so its digest is the ``ETag``, and a reader whose copy is current gets
-its 304 before any XML is written. Everything in a feed is public: the areas' own queries for
-anonymous readers choose the rows, whoever asks.
+pure function of that data, so its digest is the ``ETag``, a reader whose copy is current gets
+its 304 before any XML is written, and a document already written for the same digest is served
+again as it is (``DOCUMENTS``, in each process). Everything in a feed is public: the areas' own
+queries for anonymous readers choose the rows, whoever asks.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -24,7 +27,7 @@ from werkzeug.http import is_resource_modified
 from ..i18n import current_language
 
 # At most this many entries in a feed: readers poll, and older items are on the pages.
-FEED_SIZE = 50
+FEED_SIZE = 20
 MIMETYPES = {"atom": "application/atom+xml", "rss": "application/rss+xml"}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # The date of an empty feed: any fixed moment keeps its ETag stable.
@@ -151,6 +154,33 @@ def _digest(feed: Feed, kind: str, language: str) -> str:
     return hashlib.sha256(repr((kind, language, feed)).encode()).hexdigest()[:32]
 
 
+class Documents:
+    """The documents last written, by their digest: a feed whose data has not changed is not
+    written again for the next reader who has no copy. The digest names every byte of the data
+    the document is made from, so a kept document is never stale."""
+
+    def __init__(self, size: int = 64):
+        self.size = size
+        self._kept: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, digest: str, write) -> bytes:
+        with self._lock:
+            document = self._kept.get(digest)
+            if document is not None:
+                self._kept.move_to_end(digest)
+                return document
+        document = write()
+        with self._lock:
+            self._kept[digest] = document
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return document
+
+
+DOCUMENTS = Documents()
+
+
 def feed_response(feed: Feed, kind: str = "atom") -> Response:
     """``feed`` as an Atom (``kind="atom"``) or RSS 2.0 document, or 304 when the reader's copy
     (``If-None-Match``, else ``If-Modified-Since``) is still current. Shared caches may keep it
@@ -166,5 +196,5 @@ def feed_response(feed: Feed, kind: str = "atom") -> Response:
     if not is_resource_modified(request.environ, etag=etag, last_modified=feed.updated):
         response.status_code = 304
         return response
-    response.set_data(_document(feed, kind, language))
+    response.set_data(DOCUMENTS.get(etag, lambda: _document(feed, kind, language)))
     return response

@@ -20,6 +20,7 @@ from sqlmodel import select
 from ..accounts.urls import is_deleted
 from ..agenda.models import DRAFT
 from ..agenda.service import LOCAL_ZONE
+from ..core.queries import goals_by_number
 from ..db import get_session
 from ..discussions.models import Post
 from ..i18n import localized
@@ -123,12 +124,26 @@ def _event_list_feeds(context) -> list[dict]:
     return [_feed("feeds.events_feed", _("Tillsammans forum: events"), values=_filters())]
 
 
+def _event_feeds(context) -> list[dict]:
+    """An event's discussion, as its thread page would announce it (a draft has none)."""
+    event = context.get("event")
+    if event is None or event.state == DRAFT:
+        return []
+    return _thread_feed(context.get("thread"))
+
+
 def _search_feeds(context) -> list[dict]:
-    result = context.get("result")
+    result, params = context.get("result"), context.get("params")
     if result is None or not result.searched:  # the empty search page has nothing to follow
         return []
-    title = feed_views.search_feed_title(context["params"].q)
-    return [_feed("feeds.search_feed", title, values=_filters())]
+    feeds = [_feed("feeds.search_feed", feed_views.search_feed_title(params.q), values=_filters())]
+    if set(_filters()) == {"sdg"} and len(params.sdgs) == 1:
+        # one goal and nothing else: the page a goal's feed links to, so it names that feed too
+        goal = goals_by_number(get_session()).get(params.sdgs[0])
+        if goal is not None:
+            title = feed_views.goal_feed_title(goal)
+            feeds.insert(0, _feed("feeds.goal_feed", title, values={"number": goal.number}))
+    return feeds
 
 
 _FEEDS = {
@@ -139,6 +154,7 @@ _FEEDS = {
     "lessons.lesson_detail": _lesson_feeds,
     "projects.project_detail": _project_feeds,
     "events.event_list": _event_list_feeds,
+    "events.event_detail": _event_feeds,
     "search.search_page": _search_feeds,
 }
 

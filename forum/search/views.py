@@ -30,7 +30,7 @@ bp = Blueprint("search", __name__)
 
 @bp.get("/search")
 def search_page():
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.thread_time()
     problems: list[str] = []
     params = params_from_args(request.args, problems)
     session = get_session()
@@ -59,9 +59,12 @@ def search_page():
     response.vary.add("HX-Target")
     if result.searched and not result.unavailable:
         announce(response, ngettext("%(num)d result", "%(num)d results", result.total))
-    # server-side time of the whole page and of the search alone (read by `make bench`)
+    # server-side time of the whole page and of the search alone, and the page's CPU time, which
+    # a busy machine does not inflate (read by `make bench`)
+    page_ms = (time.perf_counter() - started) * 1000
+    cpu_ms = (time.thread_time() - cpu_started) * 1000
     response.headers["Server-Timing"] = (
-        f"search;dur={result.elapsed_ms:.1f}, page;dur={(time.perf_counter() - started) * 1000:.1f}"
+        f"search;dur={result.elapsed_ms:.1f}, page;dur={page_ms:.1f}, cpu;dur={cpu_ms:.1f}"
     )
     return response
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 02:27:02.349453
+Create Date: 2026-12-01 05:51:27.373929
 """
 
 from collections.abc import Sequence
@@ -817,15 +817,31 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_thread")),
     )
     with op.batch_alter_table("thread", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_thread_activity", ["kind", "pinned", "last_post_at", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_thread_author_id"), ["author_id"], unique=False)
         batch_op.create_index(
             "ix_thread_featured_activity", ["featured", "last_post_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_thread_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_thread_last_post_at"), ["last_post_at"], unique=False)
+        batch_op.create_index(
+            "ix_thread_latest", ["kind", "featured", "pinned", "last_post_at", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_thread_listed",
+            ["kind", "theme_id", "hidden_at", "post_count", "last_post_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_thread_newest", ["kind", "pinned", "created_at", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_thread_project_id"), ["project_id"], unique=False)
         batch_op.create_index(
-            "ix_thread_theme_activity", ["theme_id", "pinned", "last_post_at"], unique=False
+            "ix_thread_theme_activity",
+            ["kind", "theme_id", "pinned", "last_post_at", "id"],
+            unique=False,
         )
         batch_op.create_index(batch_op.f("ix_thread_theme_id"), ["theme_id"], unique=False)
 
@@ -1530,10 +1546,14 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_thread_theme_id"))
         batch_op.drop_index("ix_thread_theme_activity")
         batch_op.drop_index(batch_op.f("ix_thread_project_id"))
+        batch_op.drop_index("ix_thread_newest")
+        batch_op.drop_index("ix_thread_listed")
+        batch_op.drop_index("ix_thread_latest")
         batch_op.drop_index(batch_op.f("ix_thread_last_post_at"))
         batch_op.drop_index(batch_op.f("ix_thread_kind"))
         batch_op.drop_index("ix_thread_featured_activity")
         batch_op.drop_index(batch_op.f("ix_thread_author_id"))
+        batch_op.drop_index("ix_thread_activity")
 
     op.drop_table("thread")
     op.drop_table("project_theme")

@@ -7,6 +7,7 @@ import pytest
 from forum import create_app
 from forum.projects.service import PartnerInput
 from tests.factories import goal, make_project, make_user
+from tests.openapi_check import ApiClient
 
 
 @pytest.fixture
@@ -59,3 +60,9 @@ def worker_app(worker_settings):
     application = create_app(worker_settings)
     yield application
     application.extensions["forum_engine"].dispose()
+
+
+@pytest.fixture
+def api(client) -> ApiClient:
+    """The JSON API, every answer checked against the OpenAPI document it serves."""
+    return ApiClient(client)

@@ -4,123 +4,21 @@ the reader's language, the rate limit, and the data dictionary."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from forum import create_app
 from forum.clock import utcnow
 from forum.extensions import limiter
 from forum.moderation.items import hide_item
-from forum.moderation.posts import hide_post
 from forum.opendata.api import schemas
-from tests.events_helpers import make_event
-from tests.factories import goal, make_lesson, make_project, make_reply, make_thread, make_user
+from tests.api_content import SECRETS, make_content, public_paths
+from tests.factories import make_user
 from tests.openapi_check import ApiClient
-
-
-@dataclass
-class Content:
-    thread: object
-    hidden_thread: object
-    reply: object
-    hidden_reply: object
-    deleted_reply: object
-    project: object
-    hidden_project: object
-    lesson: object
-    draft: object
-    hidden_lesson: object
-    event: object
-    draft_event: object
 
 
 @pytest.fixture
 def content(app, db_session):
-    """Public content of every kind (SDG 7), and the hidden, deleted and draft things no answer
-    may show, each with a title that says so."""
-    author = make_user(db_session, display_name="Astrid Author", email="astrid@example.org")
-    mod = make_user(db_session, role="moderator")
-    with app.test_request_context("/"):
-        project = make_project(
-            db_session, author, name="Solparken i Lund", goal_ids=[goal(db_session, 7).id]
-        )
-        thread, _posts = make_thread(
-            db_session,
-            author,
-            "Solceller på skolans tak",
-            "Vi satte **solceller** på taket.",
-            goal_ids=[goal(db_session, 7).id],
-            project_id=project.id,
-        )
-        reply = make_reply(db_session, thread, make_user(db_session), "Ett publikt svar")
-        hidden_reply = make_reply(db_session, thread, make_user(db_session), "DOLT SVAR spam")
-        hide_post(session=db_session, actor=mod, post=hidden_reply, reason="spam")
-        deleted_reply = make_reply(db_session, thread, author, "RADERAT SVAR")
-        deleted_reply.deleted_at = utcnow()
-        hidden_thread, _ = make_thread(
-            db_session, author, "DOLD TRÅD om solceller", "Dold.", hidden_at=utcnow()
-        )
-        lesson = make_lesson(db_session, project, author, title="Andelsägd solpark", language="sv")
-        draft = make_lesson(db_session, project, author, title="UTKAST lektion", publish=False)
-        hidden_lesson = make_lesson(db_session, project, author, title="DOLD LEKTION")
-        hide_item(session=db_session, actor=mod, item=hidden_lesson, reason="spam")
-        hidden_project = make_project(db_session, author, name="DOLT PROJEKT")
-        hide_item(session=db_session, actor=mod, item=hidden_project, reason="spam")
-        event = make_event(
-            db_session, mod, title="Solenergidag i Malmö", goal_ids=[goal(db_session, 7).id]
-        )
-        draft_event = make_event(db_session, mod, title="UTKAST evenemang", publish=False)
-        db_session.commit()
-    return Content(
-        thread,
-        hidden_thread,
-        reply,
-        hidden_reply,
-        deleted_reply,
-        project,
-        hidden_project,
-        lesson,
-        draft,
-        hidden_lesson,
-        event,
-        draft_event,
-    )
-
-
-SECRETS = ("DOLT SVAR", "RADERAT SVAR", "DOLD TRÅD", "UTKAST", "DOLD LEKTION", "DOLT PROJEKT")
-
-
-@pytest.fixture
-def api(client) -> ApiClient:
-    return ApiClient(client)
-
-
-def public_paths(c: Content) -> list[str]:
-    return [
-        "/api/v1/",
-        "/api/v1/threads",
-        "/api/v1/threads?sdg=7&language=sv&solved=no&sort=replies&theme=klimatneutral-framtid",
-        f"/api/v1/threads/{c.thread.id}",
-        f"/api/v1/threads/{c.thread.id}/posts",
-        f"/api/v1/threads/{c.lesson.thread_id}/posts",
-        f"/api/v1/posts/{c.reply.id}",
-        "/api/v1/lessons",
-        f"/api/v1/lessons?project={c.project.slug}&sdg=7&sort=discussed&language=sv",
-        f"/api/v1/lessons/{c.lesson.id}",
-        "/api/v1/projects",
-        "/api/v1/projects?sort=activity&sdg=7&status=ongoing",
-        f"/api/v1/projects/{c.project.id}",
-        "/api/v1/themes",
-        "/api/v1/themes/1",
-        "/api/v1/goals",
-        "/api/v1/goals/7",
-        "/api/v1/events",
-        "/api/v1/events?when=upcoming&sdg=7&kind=webinar",
-        "/api/v1/events?when=past",
-        f"/api/v1/events/{c.event.id}",
-        "/api/v1/openapi.json",
-    ]
+    return make_content(app, db_session)
 
 
 def test_the_document_is_valid_openapi_and_names_every_route(app, api):
@@ -235,6 +133,24 @@ def test_bad_parameters_are_a_400_in_json(api, path):
     assert error["code"] == "bad_request" and error["message"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/v1/threads"), ("put", "/api/v1/threads/1"), ("delete", "/api/v1/")],
+)
+def test_a_method_the_api_does_not_take_is_a_405_in_json(api, method, path):
+    answer = getattr(api.client, method)(path, headers={"Accept-Language": "en"})
+    assert answer.status_code == 405 and answer.mimetype == "application/json"
+    api.check({"$ref": "#/components/schemas/Error"}, answer.get_json())
+    assert answer.get_json()["error"]["code"] == "method_not_allowed"
+    assert {"GET", "HEAD", "OPTIONS"} <= set(answer.headers["Allow"].split(", "))
+
+
+def test_an_address_outside_the_api_versions_is_a_404_in_json(api):
+    for path in ("/api/nothing", "/api/v2/threads", "/api/v1/threads/abc"):
+        assert api.client.get(path).mimetype == "application/json", path
+        api.get(path, 404)
+
+
 def test_errors_speak_the_readers_language(api):
     swedish = api.get("/api/v1/threads?limit=0", 400, **{"Accept-Language": "sv"})
     english = api.get("/api/v1/threads?limit=0", 400, **{"Accept-Language": "en"})
@@ -243,21 +159,6 @@ def test_errors_speak_the_readers_language(api):
     assert swedish.get_json()["error"]["code"] == "bad_request"
     chosen = api.get("/api/v1/threads?limit=0&lang=en", 400, **{"Accept-Language": "sv"})
     assert chosen.get_json()["error"]["message"] == "Give a limit between 1 and 100."
-
-
-def test_a_repeated_request_is_answered_304_until_something_changes(api, content, db_session):
-    path = f"/api/v1/threads/{content.thread.id}/posts"
-    first = api.get(path)
-    assert first.headers["ETag"] and "no-cache" in first.headers["Cache-Control"]
-    assert "Accept-Language" in first.headers["Vary"]
-    api.get(path, 304, **{"If-None-Match": first.headers["ETag"]})
-    with api.client.application.test_request_context("/"):
-        moderator = make_user(db_session, role="moderator")
-        hide_post(session=db_session, actor=moderator, post=content.reply, reason="spam")
-        db_session.commit()
-    again = api.get(path, 200, **{"If-None-Match": first.headers["ETag"]})
-    assert again.headers["ETag"] != first.headers["ETag"]
-    assert "Ett publikt svar" not in again.get_data(as_text=True)
 
 
 def test_any_origin_may_read_the_api(api, client, content):

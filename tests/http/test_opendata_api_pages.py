@@ -13,15 +13,9 @@ from forum.lessons.queries import LESSON_SORTS, LessonFilters, list_lessons
 from forum.projects.queries import PROJECT_SORTS, ProjectFilters, list_projects
 from tests.events_helpers import make_event
 from tests.factories import make_lesson, make_project, make_thread, make_user, themes
-from tests.openapi_check import ApiClient
 from tests.statements import recording
 
 START = datetime(2026, 1, 1, 12, 0)
-
-
-@pytest.fixture
-def api(client) -> ApiClient:
-    return ApiClient(client)
 
 
 def add_threads(session, author, count: int, *, first: int = 0) -> list:

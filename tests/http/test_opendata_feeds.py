@@ -12,6 +12,8 @@ from lxml import etree
 from forum.clock import utcnow
 from forum.moderation.items import hide_item
 from forum.moderation.posts import hide_post
+from forum.opendata import feeds
+from forum.opendata.feeds import FEED_SIZE
 from tests.atom_schema import ATOM, atom_problems
 from tests.events_helpers import make_event
 from tests.factories import (
@@ -276,15 +278,55 @@ def test_pages_announce_their_feeds(client, content):
     assert not any(".atom" in href for href in alternates(client, "/search"))
 
 
+def test_an_event_and_a_goal_announce_their_feeds(client, db_session, content):
+    event = content.event
+    assert event.thread_id  # a public event has its discussion from the start
+    announced = alternates(client, f"/events/{event.id}")
+    assert announced[f"/threads/{event.thread_id}.atom"] == "application/atom+xml"
+    read(client, f"/threads/{event.thread_id}.atom")
+    goal_page = alternates(client, "/search?sdg=7")  # where a goal's feed and its API link go
+    assert "/goals/7.atom" in goal_page and "/search.atom?sdg=7" in goal_page
+    assert "/goals/7.atom" not in alternates(client, "/search?sdg=7&type=lesson")
+    assert "/goals/7.atom" not in alternates(client, "/search?q=sol&sdg=7")
+    organiser = make_user(db_session, role="moderator")
+    draft = make_event(db_session, organiser, publish=False)
+    login_as(client, organiser)
+    assert client.get(f"/events/{draft.id}").status_code == 200
+    announced = alternates(client, f"/events/{draft.id}")  # its organiser sees it: no feed
+    assert not any(".atom" in href for href in announced)
+
+
 def test_a_feed_is_bounded(client, db_session, app):
     author = make_user(db_session)
-    for number in range(55):
+    for number in range(FEED_SIZE + 5):
         make_thread(db_session, author, f"Tråd nummer {number}", "Text.", commit=False)
     db_session.commit()
     _answer, parsed = read(client, "/threads.atom")
     titles = [entry.title for entry in parsed.entries]
-    assert len(titles) == 50
-    assert titles[0] == "Tråd nummer 54" and "Tråd nummer 4" not in titles
+    assert len(titles) == FEED_SIZE
+    assert titles[0] == f"Tråd nummer {FEED_SIZE + 4}" and "Tråd nummer 4" not in titles
+
+
+def test_a_document_is_written_once_for_the_same_data(client, db_session, content, monkeypatch):
+    written = []
+
+    def counted(feed, kind, language):
+        written.append((feed.self_url, kind, language))
+        return document(feed, kind, language)
+
+    document = feeds._document
+    monkeypatch.setattr(feeds, "DOCUMENTS", feeds.Documents(size=2))
+    monkeypatch.setattr(feeds, "_document", counted)
+    first = client.get("/threads.atom").data
+    assert client.get("/threads.atom").data == first and len(written) == 1
+    assert client.get("/threads.atom", headers={"Accept-Language": "en"}).data != first
+    client.get("/threads.rss")  # a third document: the first one is let go
+    client.get("/threads.rss")
+    assert len(written) == 3
+    assert client.get("/threads.atom").data == first and len(written) == 4
+    make_thread(db_session, make_user(db_session), "En alldeles ny tråd", "Ny.")
+    changed = client.get("/threads.atom").data
+    assert len(written) == 5 and "En alldeles ny tråd" in changed.decode()
 
 
 def test_the_lessons_feed_filters_like_the_list(client, db_session, content):

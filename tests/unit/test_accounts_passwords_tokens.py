@@ -47,15 +47,21 @@ def test_hashing_costs_come_from_the_config(app):
         assert passwords.verify_password(stronger, "test costs are cheap")
 
 
-def test_a_hash_with_argon2_cffis_former_defaults_is_upgraded_to_the_forums_costs(app):
-    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("an older secret!")
+@pytest.mark.parametrize(
+    "former", [(3, 65536, 4), (2, 19456, 1)], ids=["argon2-cffi default", "OWASP 19 MiB"]
+)
+def test_a_hash_with_former_costs_is_upgraded_to_the_forums_costs(app, former):
+    time_cost, memory_cost, parallelism = former
+    old = PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism
+    ).hash("an older secret!")
     costs = ("ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM")
     app.config.update({key: getattr(Config, key) for key in costs})
     with app.app_context():
         assert passwords.verify_password(old, "an older secret!")
         assert passwords.needs_rehash(old)
         upgraded = passwords.hash_password("an older secret!")
-        assert "m=19456,t=2,p=1" in upgraded
+        assert "m=7168,t=5,p=1" in upgraded
         assert not passwords.needs_rehash(upgraded)
 
 

@@ -62,6 +62,34 @@ def test_a_queue_in_redis_loads_the_redis_client(tmp_path):
     assert loaded["redis"] and not loaded["psycopg"]
 
 
+# A web worker's memory: the migration tool stays out (its CLI commands are registered, not run),
+# and detecting a post's language loads lingua's small models (the full ones take some 86 MiB).
+WORKER_PROBE = textwrap.dedent(
+    """
+    import json, re, sys
+    from forum import create_app
+    from forum.language import detect_language
+
+    def resident():
+        status = open("/proc/self/status").read()
+        return int(re.search(r"VmRSS:\\s+(\\d+)", status).group(1)) / 1024
+
+    app = create_app()
+    app.test_client().get("/")
+    before = resident()
+    language = detect_language("Fjärrvärmen i kvarteret blev billigare efter bytet av pannor.")
+    print(json.dumps({"alembic": "alembic" in sys.modules, "mako": "mako" in sys.modules,
+                      "language": language, "detector_mib": resident() - before}))
+    """
+)
+
+
+def test_a_web_worker_leaves_out_alembic_and_the_large_language_models(tmp_path):
+    loaded = _modules_after_a_request(tmp_path, probe=WORKER_PROBE)
+    assert (loaded["alembic"], loaded["mako"], loaded["language"]) == (False, False, "sv")
+    assert loaded["detector_mib"] < 40
+
+
 def test_hidden_modules_are_importable_again_after_the_block():
     name = "forum_optional_imports_probe"
     with without_modules("json", name):

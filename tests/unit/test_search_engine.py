@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from whoosh import index as whoosh_index
 from whoosh import query as Q
+from whoosh import scoring
 from whoosh.fields import TEXT
 
 from forum.config import PROJECT_ROOT
@@ -115,6 +116,21 @@ def test_term_scores_are_whooshs_bm25(index):
             expected = whoosh_matches(searcher, query)
             found = engine.view_of(searcher).evaluate(query)
             assert len(found) == len(expected)
+            for docnum, score in zip(found.ids.tolist(), found.scores.tolist()):
+                assert math.isclose(score, expected[docnum], rel_tol=1e-5)
+
+
+def test_title_scores_are_bm25_with_titles_own_length_normalisation(index):
+    """Titles weigh their length less (``FIELD_BM25``): Whoosh's BM25F with the title's B."""
+    b, k1 = engine.FIELD_BM25["title"]
+    assert b < engine.B
+    weighting = scoring.BM25F(B=engine.B, K1=k1, title_sv_B=b, title_en_B=b)
+    with index.searcher(weighting=weighting) as searcher:
+        for fieldname, text in (("title_sv", "vaccin"), ("title_en", "energi")):
+            query = Q.Term(fieldname, text, boost=2.5)
+            expected = whoosh_matches(searcher, query)
+            found = engine.view_of(searcher).evaluate(query)
+            assert len(found) == len(expected) > 0
             for docnum, score in zip(found.ids.tolist(), found.scores.tolist()):
                 assert math.isclose(score, expected[docnum], rel_tol=1e-5)
 

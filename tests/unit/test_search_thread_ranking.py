@@ -1,17 +1,20 @@
-"""Thread-level ranking (forum/search/engine.py): one entry per thread, scored by its best
-document with replies weighed lower; and the coordination bonus weighed by each word's rarity."""
+"""Thread-level ranking (forum/search/engine.py, grouping.py): one entry per thread, scored by its
+best document plus a decaying share of the next ones (replies weighed lower), with a coordination
+bonus for the question's words the thread matched in any of them; the coordination bonus weighed by
+each word's rarity."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from whoosh import index as whoosh_index
+from whoosh import query as Q
 
 from forum.search import engine, grouping
 from forum.search.documents import text_fields
 from forum.search.index import CODEC, build_schema
 from forum.search.parsing import parse_query
-from forum.search.query import build_query
+from forum.search.query import build_query, word_query
 
 FILLER = [
     "We went to get some bread and could not get rid of the smell of the oven.",
@@ -68,7 +71,9 @@ def _threads_ranked(ix, q: str, *, grouped: bool) -> list[int]:
 def old_ranking(monkeypatch):
     def use():
         monkeypatch.setattr(engine, "RARITY_WEIGHTED", False)
+        monkeypatch.setattr(engine, "FIELD_BM25", {})
         monkeypatch.setattr(grouping, "REPLY_WEIGHT", 1.0)
+        monkeypatch.setattr(grouping, "THREAD_SHARE", 0.0)
 
     return use
 
@@ -159,10 +164,128 @@ def test_a_rare_word_outranks_two_common_ones(tmp_path, old_ranking):
     docs = []
     docs += _thread(1, "How do I get rid of the old sofa?", "Any tips to get rid of a sofa?", [])
     docs += _thread(2, "Slugs everywhere", "The slugs ate all of the lettuce in the beds.", [])
-    for n, text in enumerate(FILLER * 3, start=3):
-        docs += _thread(n, f"Note {n}", text, [])
+    for n, text in enumerate(FILLER * 3, start=3):  # the common words in some titles too
+        docs += _thread(n, text if n < 3 + len(FILLER) else f"Note {n}", text, [])
     ix = _index(tmp_path, docs)
     q = "get rid of slugs"
     assert _threads_ranked(ix, q, grouped=True)[0] == 2
     old_ranking()
     assert _threads_ranked(ix, q, grouped=True)[0] == 1
+
+
+def test_thread_score_with_words_counts_what_any_counted_document_matched(monkeypatch):
+    monkeypatch.setattr(grouping, "THREAD_SHARE", 0.5)
+    monkeypatch.setattr(grouping, "THREAD_DEPTH", 2)
+    ids = np.array([1, 2, 3, 4])
+    raw = np.array([2.0, 4.0, 1.0, 3.0])
+    bits = np.array([0b01, 0b10, 0b100, 0b11], dtype=np.uint64)  # 3 is the thread's third
+    words = grouping.Words(raw, bits, np.array([0.5, 0.3, 0.2]), coordination=0.5)
+    scores = raw * words.factor(bits)
+    threads = np.array([7, 7, 7, 0])
+    groups = grouping.group_by_thread(ids, scores, threads, np.zeros(4, dtype=np.int64), words)
+    by_best = dict(zip(groups.best.tolist(), groups.scores.tolist()))
+    # thread 7: documents 2 and 1 counted (depth 2), words 0 and 1 between them, not word 2
+    assert by_best[2] == pytest.approx((4.0 + 0.5 * 2.0) * (1 + 0.5 * (0.5 + 0.3)))
+    assert by_best[4] == pytest.approx(3.0 * (1 + 0.5 * 0.8))
+    assert sorted(groups.best.tolist()) == [2, 4]  # each group's best document leads it
+
+
+def opening_and_reply_documents() -> list[dict]:
+    """Thread 1 asks about a heat pump and its replies discuss the noise; thread 2 asks about
+    something else and mentions the noise in passing."""
+    docs = _thread(
+        1,
+        "Heat pump for an old house",
+        "We are thinking about a heat pump for our house from 1920.",
+        ["What about the noise?", "The noise is low, a heat pump hums."],
+    )
+    docs += _thread(
+        2,
+        "Heat pump or district heating for the attic flat",
+        "We renovate the attic; a friend says the noise could bother the neighbours.",
+        [],
+    )
+    for n, text in enumerate(FILLER * 2, start=3):
+        docs += _thread(n, f"Note {n}", text, [])
+    return docs
+
+
+def test_a_thread_answering_the_question_across_its_posts_ranks_first(tmp_path, monkeypatch):
+    ix = _index(tmp_path, opening_and_reply_documents())
+    q = "heat pump noise"
+    assert _threads_ranked(ix, q, grouped=True)[:2] == [1, 2]
+    monkeypatch.setattr(grouping, "THREAD_WORDS", False)  # each document's own words only
+    monkeypatch.setattr(grouping, "THREAD_SHARE", 0.0)
+    assert _threads_ranked(ix, q, grouped=True)[:2] == [2, 1]
+
+
+def test_a_long_chatter_thread_cannot_outrank_the_thread_about_the_question(tmp_path):
+    chatter = [
+        f"{word} came up again today, reply number {n}."
+        for n, word in enumerate(["Compost", "Apartment", "Balcony", "Winter"] * 15)
+    ]
+    docs = _thread(1, "General chat", "Talk about anything here.", chatter)
+    docs += _thread(
+        2,
+        "Compost in a small apartment?",
+        "Can I compost in a small apartment without a balcony?",
+        ["A bokashi bucket works, even in winter."],
+    )
+    for n, text in enumerate(FILLER, start=3):
+        docs += _thread(n, f"Note {n}", text, [])
+    ix = _index(tmp_path, docs)
+    q = "compost in an apartment with a balcony in winter"
+    ranked = _threads_ranked(ix, q, grouped=True)
+    assert ranked[:2] == [2, 1]
+    assert len(ranked) == len(set(ranked))
+
+
+def test_filters_and_exclusions_keep_the_thread_score_consistent(crowded):
+    built = build_query(crowded.schema, parse_query("compost kitchen scraps apartment -tomatoes"))
+    restrict = build_query(crowded.schema, parse_query("apartment")).scored
+    with crowded.searcher() as searcher:
+        found = engine.search(
+            searcher, built.scored, limit=10, mask=built.mask, restrict=restrict, grouped=True
+        )
+        keys = [searcher.stored_fields(d)["key"] for d in found.top]
+        whole = engine.search(searcher, built.scored, limit=10, mask=built.mask, grouped=True)
+        assert [searcher.stored_fields(d)["key"] for d in whole.top] == keys
+    assert keys[0] == "thread:1" and found.entries == 2
+
+
+@pytest.mark.parametrize("with_words", [False, True])
+def test_scoring_only_the_threads_that_can_be_listed_lists_the_same(with_words):
+    rng = np.random.default_rng(5)
+    size = 5000
+    ids = np.arange(size)
+    threads = np.where(rng.random(size) < 0.8, rng.integers(1, 600, size), 0)
+    raw = rng.exponential(2.0, size)
+    bits = rng.integers(0, 16, size).astype(np.uint64)
+    words = grouping.Words(raw, bits, np.array([0.4, 0.3, 0.2, 0.1]), 0.5) if with_words else None
+    scores = raw * words.factor(bits) if with_words else raw
+    created = np.zeros(size, dtype=np.int64)
+    every = grouping.group_by_thread(ids, scores, threads, created, words)
+    for limit in (1, 10, 20, 100):
+        some = grouping.group_by_thread(ids, scores, threads, created, words, limit=limit)
+        first = engine._best_first(every.best, every.scores, limit)
+        assert some.best[engine._best_first(some.best, some.scores, limit)].tolist() == (
+            every.best[first].tolist()
+        )
+        assert np.all(some.scores <= every.scores + 1e-9)  # the others keep a lower score
+
+
+def test_a_question_of_more_words_than_tracked_still_ranks_threads(tmp_path):
+    # the page takes at most 24 words; a query built otherwise may hold more parts than bits
+    words = [f"zq{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(60)]
+    docs = _thread(1, "Every word", " ".join(words), [])
+    docs += _thread(2, "Some words", " ".join(words[:20]), [" ".join(words[20:40])])
+    docs += _thread(3, "Other words", " ".join(words[40:]), [])
+    for n, text in enumerate(FILLER, start=4):
+        docs += _thread(n, f"Note {n}", text, [])
+    ix = _index(tmp_path, docs)
+    question = Q.Or([word_query(ix.schema, word) for word in words], scale=2.0)
+    assert len(question.subqueries) > grouping.WORD_BITS
+    with ix.searcher() as searcher:
+        found = engine.search(searcher, question, limit=10, grouped=True)
+        keys = [searcher.stored_fields(d)["key"] for d in found.top]
+    assert found.entries == 3 and keys[:2] == ["thread:1", "thread:2"]

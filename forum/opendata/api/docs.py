@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, jsonify
+from flask import Blueprint
 from flask_babel import gettext as _
 
 from ...web import render
 from . import schemas
 from .openapi import document
+from .policy import json_answer
 from .views import bp as api_bp
 
 bp = Blueprint("api_docs", __name__)
@@ -18,7 +19,7 @@ bp = Blueprint("api_docs", __name__)
 
 @api_bp.get("/openapi.json")
 def openapi():
-    return jsonify(document())
+    return json_answer(document())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ for by its id is a 404 like an unknown id. Lists are cursor pages in the pages' 
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
@@ -36,7 +36,7 @@ from ...web import fail
 from ..feed_views import public_thread
 from . import records
 from .pagination import Order, Page, paginate
-from .policy import apply_policies
+from .policy import apply_policies, json_answer
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 apply_policies(bp)
@@ -54,7 +54,7 @@ COLLECTIONS = {
 
 
 def _page(page: Page, data: list[dict]):
-    response = jsonify({"data": data, "next": page.next_url, "limit": page.limit})
+    response = json_answer({"data": data, "next": page.next_url, "limit": page.limit})
     if page.next_url:
         response.headers["Link"] = f'<{page.next_url}>; rel="next"'
     return response
@@ -62,11 +62,11 @@ def _page(page: Page, data: list[dict]):
 
 def _whole_list(data: list[dict]):
     """A list short enough for one page (themes, goals), in the shape of every list."""
-    return jsonify({"data": data, "next": None, "limit": len(data)})
+    return json_answer({"data": data, "next": None, "limit": len(data)})
 
 
 def _one(data: list[dict]):
-    return jsonify(data[0])
+    return json_answer(data[0])
 
 
 def _listed(query, order: Order, build):
@@ -78,7 +78,7 @@ def _listed(query, order: Order, build):
 
 @bp.get("/")
 def index():
-    return jsonify(
+    return json_answer(
         {
             "collections": [
                 {"name": name, "url": records.api_url(name), "description": str(description)}
@@ -173,7 +173,7 @@ def theme(theme_id: int):
     found = next((t for t in all_themes(get_session()) if t.id == theme_id), None)
     if found is None:
         fail(404, _("There is no theme with that name."))
-    return jsonify(records.theme_record(found))
+    return json_answer(records.theme_record(found))
 
 
 @bp.get("/goals")
@@ -186,7 +186,7 @@ def goal(number: int):
     found = goals_by_number(get_session()).get(number)
     if found is None:
         fail(404, _("Choose a goal between 1 and 17."))
-    return jsonify(records.goal_record(found))
+    return json_answer(records.goal_record(found))
 
 
 # -- events ---------------------------------------------------------------------------------------
