@@ -187,7 +187,7 @@ def default_setting() -> dict:
         "threads": expansion.FEEDBACK_THREADS,
         "terms": expansion.EXPANSION_TERMS,
         "weight": expansion.EXPANSION_WEIGHT,
-        "guard": False,
+        "guard": True,
     }
 
 
