@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from whoosh.analysis import (
     Analyzer,
@@ -29,7 +30,7 @@ from whoosh.analysis import (
 )
 from whoosh.lang import stopwords_for_language
 
-from .swedish import split_compound, stem_word
+from .swedish import Lexicon, split_compound, stem_word
 
 LANGUAGES = ("sv", "en")
 # Words are runs of letters and digits (with inner apostrophes or hyphen-less joins).
@@ -48,7 +49,7 @@ MIN_ZIPF = 2.5
 PART_MARK = "+"
 # Which analysis an index was written with: a change makes ``IndexStore.is_current`` false, so
 # the index is rebuilt beside the live one at the next start.
-ANALYSIS_VERSION = 2
+ANALYSIS_VERSION = 3  # 3: names are not split
 
 
 def fold_accents(text: str) -> str:
@@ -145,7 +146,7 @@ class DecompoundFilter(Filter):
 
     def __call__(self, tokens):
         for token in tokens:
-            parts = split_compound(token.text)
+            parts = () if getattr(token, "is_name", False) else split_compound(token.text)
             if not parts or (
                 token.mode == "query" and not getattr(token, "decompound_query", False)
             ):
@@ -156,6 +157,17 @@ class DecompoundFilter(Filter):
             for part in parts:
                 token.text = PART_MARK + part
                 yield token
+
+
+class NameMarkingTokenizer(RegexTokenizer):
+    """Words, each marked ``is_name`` when the text has it as a name (``is_name_in_sentence``):
+    the decompounding filter leaves names whole, as the fast path does."""
+
+    def __call__(self, value, **kwargs):
+        offset = kwargs.get("start_char", 0)
+        for token in super().__call__(value, **{**kwargs, "chars": True}):
+            token.is_name = is_name_in_sentence(value, token.startchar - offset, token.text)
+            yield token
 
 
 class WordAnalyzer(Analyzer):
@@ -191,7 +203,9 @@ class WordAnalyzer(Analyzer):
             "lemma": lemma,
             "version": version,
         }
-        chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
+        splits = kind == "language" and decompound and lang == "sv"
+        tokenizer = NameMarkingTokenizer if splits else RegexTokenizer
+        chain = tokenizer(TOKEN_PATTERN) | LowercaseFilter() | AccentFoldFilter()
         if kind == "language":
             chain = chain | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
             if decompound and lang == "sv":
@@ -235,14 +249,21 @@ class WordAnalyzer(Analyzer):
 
     def positions(self, text: str) -> dict[str, list[int]]:
         """term -> its positions, exactly as the chain numbers them in index mode (stop words
-        removed and the following words renumbered; compound parts at the compound's position)."""
+        removed and the following words renumbered; compound parts at the compound's position;
+        a name left whole: ``is_name_in_sentence``)."""
         found: dict[str, list[int]] = {}
         terms_of_word = self.terms_of_word
         position = -1
-        for index, word in enumerate(_WORD.findall(text)):
+        cursor = 0  # the text is searched for a word's place only when a capitalised compound
+        for index, word in enumerate(_WORD.findall(text)):  # needs its context (findall is fast)
             terms = terms_of_word(word)
             if not terms:
                 continue
+            if len(terms) > 1 and word[0].isupper():
+                start = _place(text, word, cursor)
+                cursor = start + len(word)
+                if is_name_in_sentence(text, start, word):
+                    terms = tuple(term for term in terms if not term.startswith(PART_MARK))
             position = index if position < 0 else position + 1
             for term in terms:
                 places = found.get(term)
@@ -278,6 +299,50 @@ def ngram_analyzer(lang: str):
 
 
 _WORD = re.compile(TOKEN_PATTERN)
+
+
+def _place(text: str, word: str, cursor: int) -> int:
+    """Where ``word`` next stands as a token at or after ``cursor`` (every earlier token equal to
+    it was placed already, so the first whole-token match is this one)."""
+    at = text.find(word, cursor)
+    while at >= 0 and not _token_at(text, at, word):
+        at = text.find(word, at + 1)
+    return at if at >= 0 else cursor
+
+
+def _token_at(text: str, at: int, word: str) -> bool:
+    if at > 0 and (
+        _WORD_CHAR.match(text, at - 1)
+        or text[at - 1] in "'’"
+        and at > 1
+        and _WORD_CHAR.match(text, at - 2)
+    ):
+        return False  # inside a word, or after a joining apostrophe ("l'Damberg")
+    match = _WORD.match(text, at)
+    return match is not None and match.group() == word
+
+
+_WORD_CHAR = re.compile(r"\w")
+_SENTENCE_ENDS = frozenset('.!?:;…"”»•*#|>([')
+
+
+def is_name_in_sentence(text: str, start: int, word: str) -> bool:
+    """The word at ``start`` is capitalised (not all capitals), follows a word of the same
+    sentence and is not a word of the dictionary: a name ("Damberg", "Hyllie"), not a compound
+    that starts a sentence or title ("Klimatkontrakt för Malmö")."""
+    if not word[:1].isupper() or not word[1:].islower():
+        return False
+    head = text[max(0, start - 40) : start]
+    before = head.rstrip()
+    # (a new line starts a list item or a heading)
+    if not before or before[-1] in _SENTENCE_ENDS or "\n" in head[len(before) :]:
+        return False
+    return _unknown_word(word)
+
+
+@lru_cache(maxsize=100_000)
+def _unknown_word(word: str) -> bool:
+    return normalise_word(word) not in Lexicon.data().known
 
 
 def normalise_word(word: str) -> str:

@@ -7,10 +7,12 @@ process, and written to ``<instance>/cache/``; every process then reads just tho
 name carries a digest of everything the choice depends on, so an upgrade of wordfreq or a change of
 the thresholds makes a new file instead of reusing a stale one.
 
-Each line is ``word, frequency, known, lemma``: *known* says that the ``simplemma`` dictionary
-has the word (a compound part must be a real word); *lemma* is ``=`` for a word that is its own
-lemma, the lemma when it looks like an inflection of the word, else empty (simplemma's whole
-dictionary takes some 100 MB in memory; these columns about 6 MB more than the word list alone).
+Each line is ``word, frequency, known, lemma, name``: *known* says that the ``simplemma``
+dictionary has the word (a compound part must be a real word); *lemma* is ``=`` for a word that is
+its own lemma, the lemma when it looks like an inflection of the word, else empty; *name* says
+the dictionary writes the lemma with a capital: a proper name ("Ringhals", "Landvetter"), which
+is never split (simplemma's whole dictionary takes some 100 MB in memory; these columns about 6 MB
+more than the word list alone).
 
 ``python -m forum.search.lexicon PATH`` writes the file (what the child process runs).
 """
@@ -25,7 +27,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 2
+FORMAT = 3
 OWN_LEMMA = "="  # the lemma column of a word that is its own lemma
 
 
@@ -34,6 +36,7 @@ class Words:
     frequencies: dict[str, float]  # folded word -> frequency (wordfreq)
     known: frozenset[str]  # words of the dictionary
     lemmas: dict[str, str]  # word -> lemma, where the lemma stems differently
+    names: frozenset[str] = frozenset()  # proper names (the dictionary writes them capitalised)
 
 
 def wanted_words() -> dict[str, float]:
@@ -64,18 +67,21 @@ def wanted(frequencies: dict[str, float]) -> Words:
 
     from .analysis import fold_accents
 
-    known, lemmas = set(), {}
+    known, lemmas, names = set(), {}, set()
     for word in frequencies:
         if not simplemma.is_known(word, lang="sv"):
             continue
         known.add(word)
-        lemma = fold_accents(simplemma.lemmatize(word, lang="sv").lower())
+        written = simplemma.lemmatize(word, lang="sv")
+        if written[:1].isupper():
+            names.add(word)
+        lemma = fold_accents(written.lower())
         if lemma == word:
             lemmas[word] = OWN_LEMMA
         elif plausible_lemma(word, lemma):
             lemmas[word] = lemma
             known.add(lemma)
-    return Words(frequencies, frozenset(known), lemmas)
+    return Words(frequencies, frozenset(known), lemmas, frozenset(names))
 
 
 def file_name() -> str:
@@ -100,7 +106,7 @@ def write(path: Path) -> None:
     partial.write_text(
         "".join(
             f"{w}\t{words.frequencies.get(w, 0.0)!r}\t{int(w in words.known)}\t"
-            f"{words.lemmas.get(w, '')}\n"
+            f"{words.lemmas.get(w, '')}\t{int(w in words.names)}\n"
             for w in words.frequencies.keys() | words.known
         ),
         encoding="utf-8",
@@ -109,17 +115,19 @@ def write(path: Path) -> None:
 
 
 def read(path: Path) -> Words:
-    frequencies, known, lemmas = {}, set(), {}
+    frequencies, known, lemmas, names = {}, set(), {}, set()
     with path.open(encoding="utf-8") as handle:
         for line in handle:
-            word, frequency, is_known, lemma = line.rstrip("\n").split("\t")
+            word, frequency, is_known, lemma, is_name = line.rstrip("\n").split("\t")
+            if is_name == "1":
+                names.add(word)
             if frequency != "0.0":
                 frequencies[word] = float(frequency)
             if is_known == "1":
                 known.add(word)
             if lemma:
                 lemmas[word] = lemma
-    return Words(frequencies, frozenset(known), lemmas)
+    return Words(frequencies, frozenset(known), lemmas, frozenset(names))
 
 
 def load(directory: Path | None) -> Words:

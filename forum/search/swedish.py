@@ -8,10 +8,12 @@ knows, and their lemmas.
 *and* known to the dictionary) and long enough (4 letters; 3 only for a very common head such as
 "bil" or "väg"). A part never is an inflection or derivation ending that happens to be a word
 ("vaccin+e+ring", "hav+ande", "åtgärd+erna"), a compound never starts with a verb particle
-("fram+kommer", "före+skrifter"), and "-era" verbs, their nouns and the forms of simple words
-are not compounds ("stimulera", "planeringen", "transporterna"). Among the splits left, the
-fewest parts win, then those without a short part, then the commoner last part ("flyg+skatt",
-not "flyg+s+katt").
+("fram+kommer", "före+skrifter"), and "-era" verbs, their nouns, the forms of simple words and
+proper names are not compounds ("stimulera", "planeringen", "transporterna", "Ringhals": the
+dictionary writes a name's lemma with a capital; names it does not know are left whole where the
+text writes them with a capital inside a sentence, ``analysis.WordAnalyzer.positions``). Among
+the splits left, the fewest parts win, then those without a short part, then the commoner last
+part ("flyg+skatt", not "flyg+s+katt").
 
 **Stems** (:func:`stem_word`): Snowball keeps apart word forms a dictionary joins, so a word is
 first replaced by its lemma ("resan" -> "resa"), and derivations whose base is a word are stemmed
@@ -112,7 +114,7 @@ def split_compound(word: str) -> tuple[str, ...]:
 
 
 def _compound(word: str, data, *, follow_lemma: bool) -> tuple[str, ...]:
-    if data.frequencies.get(word, 0.0) >= COMMON_WORD:
+    if data.frequencies.get(word, 0.0) >= COMMON_WORD or word in data.names:
         return ()
     if word.endswith(VERB_ENDINGS) and word in data.known or _verb_noun(word, data):
         return ()  # a verb of the dictionary, or its noun ("stimulera", "planeringen")

@@ -10,7 +10,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from forum.search import engine
-from forum.search.analysis import PART_MARK, WordAnalyzer, language_analyzer
+from forum.search.analysis import PART_MARK, WordAnalyzer, language_analyzer, normalise_word
 from forum.search.documents import text_fields
 from forum.search.index import CODEC, IndexStore, build_schema
 from forum.search.parsing import parse_query
@@ -98,6 +98,44 @@ FALSE_SPLITS = [
 ]
 
 
+# Proper names of the corpora that look like compounds: the word and the part it must not yield.
+# Names the dictionary knows (it writes their lemma with a capital) are never split, whatever the
+# case; names it does not know are left whole where the text writes them capitalised inside a
+# sentence.
+DICTIONARY_NAMES = [
+    line.split()
+    for line in """
+    Ringhals hals
+    Landvetter land
+    Rosengren gren
+    Skaraborg borg
+    Österåker åker
+    Sveaskog skog
+    Tyskland land
+    Karlskrona krona
+    Drottningholm holm
+    """.strip().splitlines()
+]
+NAMES_IN_TEXT = [
+    line.split()
+    for line in """
+    Damberg berg
+    Carlgren gren
+    Kapellskär skär
+    Strandhäll häll
+    Billström ström
+    Ringholm ring
+    Nordstan stan
+    Tomelilla lilla
+    Tullinge tull
+    Olofström ström
+    Flemingsberg berg
+    Hallandsåsen såsen
+    Lillgrund grund
+    """.strip().splitlines()
+]
+
+
 def terms(text: str, mode: str = "index") -> list[str]:
     return [t.text for t in language_analyzer("sv")(text, mode=mode)]
 
@@ -111,6 +149,33 @@ def stem(word: str) -> str:
 def test_false_splits_never_happen(word, wrong):
     assert wrong not in split_compound(word)
     assert PART_MARK + stem(wrong) not in terms(word)
+
+
+@pytest.mark.parametrize("name, wrong", DICTIONARY_NAMES)
+def test_names_the_dictionary_knows_are_never_split(name, wrong):
+    assert split_compound(normalise_word(name)) == ()
+    assert PART_MARK + stem(wrong) not in terms(name.lower())
+    assert PART_MARK + stem(wrong) not in language_analyzer("sv").positions(f"Om {name} i år")
+
+
+@pytest.mark.parametrize("name, wrong", NAMES_IN_TEXT)
+def test_names_capitalised_inside_a_sentence_are_not_split(name, wrong):
+    analyzer = language_analyzer("sv")
+    indexed = analyzer.positions(f"Frågan gäller {name} och inget annat.")
+    assert stem(name.lower()) in indexed and PART_MARK + stem(wrong) not in indexed
+
+
+@pytest.mark.parametrize(
+    "text, part",
+    [
+        ("Klimatkontrakt för städer", "kontrakt"),  # a title's first word
+        ("Det gäller alla. Fjärrvärmepriser stiger.", "priser"),  # a sentence's
+        ("Listan:\nSolcellsskatten tas bort", "skatten"),  # a list item's
+        ("vi höjer fjärrvärmepriser i år", "priser"),  # lower case
+    ],
+)
+def test_compounds_that_start_a_sentence_still_split(text, part):
+    assert PART_MARK + stem(part) in language_analyzer("sv").positions(text)
 
 
 def test_the_false_split_list_is_long_enough():
