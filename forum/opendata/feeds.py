@@ -13,13 +13,13 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from html import unescape
 
 import nh3
+from cachetools import LRUCache
 from flask import Response, current_app, request
 from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
@@ -160,21 +160,16 @@ class Documents:
     the document is made from, so a kept document is never stale."""
 
     def __init__(self, size: int = 64):
-        self.size = size
-        self._kept: OrderedDict[str, bytes] = OrderedDict()
+        self._kept: LRUCache[str, bytes] = LRUCache(maxsize=size)
         self._lock = threading.Lock()
 
     def get(self, digest: str, write) -> bytes:
         with self._lock:
             document = self._kept.get(digest)
-            if document is not None:
-                self._kept.move_to_end(digest)
-                return document
-        document = write()
-        with self._lock:
-            self._kept[digest] = document
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+        if document is None:
+            document = write()
+            with self._lock:
+                self._kept[digest] = document
         return document
 
 
