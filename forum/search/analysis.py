@@ -342,7 +342,7 @@ def is_name_in_sentence(text: str, start: int, word: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def _unknown_word(word: str) -> bool:
-    return normalise_word(word) not in Lexicon.data().known
+    return not Lexicon.data().known(normalise_word(word))
 
 
 def normalise_word(word: str) -> str:

@@ -83,7 +83,7 @@ def _zipf(frequency: float) -> float:
 
 
 def _is_part(word: str, data, *, head: bool) -> bool:
-    if word not in data.known:
+    if not data.known(word):
         return False
     if head and word in PREFIX_HEADS:
         return False
@@ -92,12 +92,12 @@ def _is_part(word: str, data, *, head: bool) -> bool:
     if len(word) > MIN_PART:
         return True
     if len(word) == MIN_PART:  # a rare short word is more likely an accident ("besk", "tran")
-        return _zipf(data.frequencies.get(word, 0.0)) >= ZIPF_SHORT_PART
+        return _zipf(data.frequency(word)) >= ZIPF_SHORT_PART
     return (
         head
         and len(word) >= MIN_SHORT_HEAD
-        and _zipf(data.frequencies.get(word, 0.0)) >= ZIPF_SHORT_HEAD
-        and data.lemmas.get(word) == OWN_LEMMA
+        and _zipf(data.frequency(word)) >= ZIPF_SHORT_HEAD
+        and data.lemma(word) == OWN_LEMMA
     )
 
 
@@ -114,12 +114,12 @@ def split_compound(word: str) -> tuple[str, ...]:
 
 
 def _compound(word: str, data, *, follow_lemma: bool) -> tuple[str, ...]:
-    if data.frequencies.get(word, 0.0) >= COMMON_WORD or word in data.names:
+    if data.frequency(word) >= COMMON_WORD or data.name(word):
         return ()
-    if word.endswith(VERB_ENDINGS) and word in data.known or _verb_noun(word, data):
+    if word.endswith(VERB_ENDINGS) and data.known(word) or _verb_noun(word, data):
         return ()  # a verb of the dictionary, or its noun ("stimulera", "planeringen")
-    lemma = data.lemmas.get(word, OWN_LEMMA)
-    if follow_lemma and lemma != OWN_LEMMA and lemma in data.known:
+    lemma = data.lemma(word) or OWN_LEMMA
+    if follow_lemma and lemma != OWN_LEMMA and data.known(lemma):
         if not _compound(lemma, data, follow_lemma=False):
             return ()  # a form of a simple word ("transporterna", "inkomsten", "flygets")
     best = _best_split(word, data, 0)
@@ -128,11 +128,11 @@ def _compound(word: str, data, *, follow_lemma: bool) -> tuple[str, ...]:
 
 def _verb_noun(word: str, data) -> str | None:
     """The "-era" verb whose noun the word is ("planeringen" -> "planera"), if any."""
-    lemma = data.lemmas.get(word, OWN_LEMMA)
+    lemma = data.lemma(word) or OWN_LEMMA
     lemma = word if lemma == OWN_LEMMA else lemma
     for ending in ("ering", "ation"):
         base = lemma[: -len(ending)]
-        if lemma.endswith(ending) and len(base) >= 4 and base + "era" in data.known:
+        if lemma.endswith(ending) and len(base) >= 4 and data.known(base + "era"):
             return base + "era"
     return None
 
@@ -165,13 +165,12 @@ def _best_split(word: str, data, depth: int) -> tuple[str, ...] | None:
         return None
     # fewest parts, then the longest shortest part, then the commoner last part ("flyg+skatt",
     # not "flyg+s+katt"; "marknad+s+värdet", not "marknad+svärdet")
-    frequencies = data.frequencies
     return min(
         candidates,
         key=lambda parts: (
             len(parts),
             -min(MIN_PART + 1, *map(len, parts)),
-            -frequencies.get(parts[-1], 0.0),
+            -data.frequency(parts[-1]),
         ),
     )
 
@@ -183,13 +182,13 @@ def stem_word(word: str, snowball) -> str:
     """The stem of a Swedish word: its lemma's Snowball stem, derivations stemmed as their base.
     ``snowball`` stems one word."""
     data = Lexicon.data()
-    lemma = data.lemmas.get(word)
-    if lemma is None and word.endswith(("ande", "ende")) and word in data.known:
+    lemma = data.lemma(word)
+    if lemma is None and word.endswith(("ande", "ende")) and data.known(word):
         return word  # not a verb's participle, though it looks like one ("havande" is not "hav")
     if lemma is None or lemma == OWN_LEMMA:
         lemma = word
-    if len(lemma) > 6 and lemma.endswith("het") and lemma[:-3] in data.known:
-        base = data.lemmas.get(lemma[:-3], OWN_LEMMA)
+    if len(lemma) > 6 and lemma.endswith("het") and data.known(lemma[:-3]):
+        base = data.lemma(lemma[:-3]) or OWN_LEMMA
         return snowball(lemma[:-3] if base == OWN_LEMMA else base)  # säkerhet -> säker
     verb = _verb_noun(lemma, data)
     return snowball(verb or lemma)  # vaccinering, vaccination -> vaccinera
