@@ -16,7 +16,6 @@ import warnings
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlmodel import Session
 
 from .errors import AccountError
@@ -54,7 +53,9 @@ def picture_url(user: User, size: str = "small") -> str | None:
     return url_for("accounts.picture", user_id=user.id, key=user.picture_key, size=size)
 
 
-def _encode(image: Image.Image, side: int) -> bytes:
+def _encode(image, side: int) -> bytes:
+    from PIL import Image, ImageOps
+
     fitted = ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS)
     # A new image from the pixels alone: ``fit`` copies the original's info (EXIF, ICC...).
     clean = Image.frombytes(fitted.mode, fitted.size, fitted.tobytes())
@@ -74,6 +75,9 @@ def _too_large(max_pixels: int) -> BadPicture:
 
 def reencode(data: bytes) -> tuple[bytes, bytes]:
     """The large and small WebP of an uploaded file; ``BadPicture`` for anything else."""
+    # Pillow is imported by the process that re-encodes a picture, not by every web worker
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     max_pixels = current_app.config["PICTURE_MAX_PIXELS"]
     try:
         with warnings.catch_warnings():

@@ -9,9 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-import webvtt
 from flask_babel import lazy_gettext as _l
-from webvtt.errors import MalformedCaptionError, MalformedFileError
 
 from ..domain import InvalidInput
 
@@ -32,6 +30,9 @@ def parse_captions(text: str, *, field: str = "captions") -> list[Cue]:
         raise InvalidInput(
             _l("The captions file is too large (at most %(size)s MB).", size=2), field=field
         )
+    import webvtt  # only where captions are read: most processes never read any
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
     try:
         captions = webvtt.from_buffer(io.StringIO(text.lstrip("\ufeff")))
     except (MalformedFileError, MalformedCaptionError, ValueError, IndexError):

@@ -16,18 +16,22 @@ series' title in CATEGORIES.
 from __future__ import annotations
 
 from datetime import UTC
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from ..clock import utcnow
 from ..markup import plain_text
 from .models import Event
 from .service import LOCAL_ZONE
 
+if TYPE_CHECKING:  # imported where a calendar is written: most processes never write one
+    import icalendar
+
 
 def _vevent(
     event: Event, *, host: str, url: str, join_link: bool = False, series=None
 ) -> icalendar.Event:
+    import icalendar
+
     entry = icalendar.Event()
     entry.add("uid", f"event-{event.id}@{host}")
     entry.add("dtstamp", utcnow().replace(tzinfo=UTC))
@@ -53,6 +57,8 @@ def _vevent(
 
 
 def _calendar(method: str) -> icalendar.Calendar:
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Tillsammans forum//events//EN")
     calendar.add("version", "2.0")

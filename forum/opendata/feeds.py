@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from werkzeug.http import is_resource_modified
 
 from ..i18n import current_language
+from ..optional_imports import without_modules
 
 # At most this many entries in a feed: readers poll, and older items are on the pages.
 FEED_SIZE = 20
@@ -94,12 +95,19 @@ def site_url(path: str) -> str:
 
 
 # feedgen (and lxml under it) is imported when a feed is first written, not when a worker starts:
-# together they add 18 MiB to every process that holds them.
+# together they add 18 MiB to every process that holds them. lxml also imports rnc2rng (a RELAX
+# NG compact parser, 1.5 MiB) whenever it is installed, as the tests install it; no feed needs it.
+@cache
+def _feedgen():
+    with without_modules("rnc2rng"):
+        import feedgen.ext.base
+        import feedgen.feed
+    return feedgen
+
+
 @cache
 def _entry_language():
-    from feedgen.ext.base import BaseEntryExtension
-
-    class EntryLanguage(BaseEntryExtension):
+    class EntryLanguage(_feedgen().ext.base.BaseEntryExtension):
         """``xml:lang`` on an Atom entry: feedgen writes it only on the feed itself."""
 
         def __init__(self):
@@ -114,9 +122,7 @@ def _entry_language():
 
 
 def _document(feed: Feed, kind: str, language: str) -> bytes:
-    from feedgen.feed import FeedGenerator
-
-    generator = FeedGenerator()
+    generator = _feedgen().feed.FeedGenerator()
     if kind == "rss":
         generator.load_extension("dc", atom=False, rss=True)
     generator.id(feed.self_url)
