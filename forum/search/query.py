@@ -1,12 +1,12 @@
 """Turning a parsed query into Whoosh queries, running it, and shaping the results.
 
-Ranking: each query word becomes one sub-query over the Swedish and English title and body
-fields (titles weigh more) plus its glossary equivalents (weighted lower than the word itself);
-in the Swedish fields also its compound parts and its family's words ("invandring" for
-"invandrare"), all weighed down when the word is common in Swedish at large; the sub-queries are
-OR-ed with a coordination bonus, so documents that match more of the words
-rank higher while none is required. Stop words are not counted. Phrases, prefixes, exclusions and
-filters come from :mod:`forum.search.parsing`.
+Ranking: each query word becomes one sub-query over the Swedish and English title and body fields
+(titles weigh more) plus its glossary equivalents (weighted lower than the word itself); in the
+Swedish fields also its compound parts and its family's words ("invandring" for "invandrare"), all
+weighed down when the word is common in Swedish at large; the sub-queries are OR-ed with a
+coordination bonus, so documents that match more of the words rank higher while none is required.
+Stop words are not counted. Phrases, prefixes, exclusions and filters come from
+:mod:`forum.search.parsing`.
 """
 
 from __future__ import annotations
