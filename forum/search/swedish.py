@@ -223,7 +223,7 @@ def word_family(word: str) -> tuple[str, ...]:
     ('invandra', 'invandring')
     """
     data = Lexicon.data()
-    lemma = data.lemmas.get(word)
+    lemma = data.lemma(word)
     bases = {word} | ({lemma} if lemma and lemma != OWN_LEMMA else set())
     roots = set()
     for base in bases:
@@ -233,15 +233,14 @@ def word_family(word: str) -> tuple[str, ...]:
         if ending:
             roots.add(base[: -len(ending)])
     family = {root + ending for root in roots for ending in FAMILY_GROW} - bases
-    return tuple(sorted(w for w in family if w in data.known and w not in data.names))
+    return tuple(sorted(w for w in family if data.known(w) and not data.name(w)))
 
 
 def general_weight(word: str) -> float:
     """The weight of a (folded) query word by how common it is in Swedish at large: 1 up to
     ``GENERAL_ZIPF``, then falling linearly to 0 at Zipf 9 ("får": 0.49, "brott": 0.76). A forum's
     own statistics cannot tell: in a few hundred answers "går" can be as rare as "tiggare"."""
-    frequency = Lexicon.data().frequencies.get(word, 0.0)
-    zipf = _zipf(frequency)
+    zipf = _zipf(Lexicon.data().frequency(word))
     if zipf <= GENERAL_ZIPF:
         return 1.0
     return max(0.0, (9 - zipf) / (9 - GENERAL_ZIPF))
