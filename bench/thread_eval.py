@@ -1,6 +1,7 @@
 """Thread-level relevance of the search page's ranking: old (post by post, then the first hit of
 each thread) against new (one entry per thread by thread score: its best post plus a decaying
-share of the next ones, coordinated over the words any of them matched).
+share of the next ones, coordinated over the words any of them matched; a Swedish query word also
+finds its family's words, and words common in Swedish at large weigh less).
 
     python -m bench.thread_eval [corpus ...] [--chatter 40]
 
@@ -20,7 +21,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from forum.search import engine, grouping
+from forum.search import engine, grouping, query, swedish
 from forum.search.documents import text_fields
 from forum.search.parsing import parse_query
 from forum.search.query import build_query
@@ -38,13 +39,16 @@ from .search_eval import (
 # name -> (grouped, settings); grouped None: the old page's first 10 posts (a thread listed twice
 # takes two of the ten places), False: posts collapsed to their threads. Settings not named keep
 # the current values.
+WORDS_BEFORE = {"query.FAMILY_WEIGHT": 0.0, "swedish.GENERAL_ZIPF": 9.0}  # no families, no weights
 OLD = {
+    **WORDS_BEFORE,
     "engine.RARITY_WEIGHTED": False,
     "engine.FIELD_BM25": {},
     "grouping.REPLY_WEIGHT": 1.0,
     "grouping.THREAD_SHARE": 0.0,
 }
 MAIN = {  # one entry per thread by its best post (replies at 0.7), before the thread score
+    **WORDS_BEFORE,
     "engine.FIELD_BM25": {},
     "grouping.REPLY_WEIGHT": 0.7,
     "grouping.THREAD_SHARE": 0.0,
@@ -58,12 +62,15 @@ VARIANTS = {
         {**MAIN, "grouping.THREAD_SHARE": 0.5, "grouping.THREAD_WORDS": False},
     ),
     "+ thread words": (True, {**MAIN, "grouping.THREAD_SHARE": 0.5}),
-    "+ replies 0.5": (True, {"engine.FIELD_BM25": {}}),
-    "new: + title length counts less": (True, {}),
+    "+ replies 0.5": (True, {**WORDS_BEFORE, "engine.FIELD_BM25": {}}),
+    "+ title length counts less": (True, WORDS_BEFORE),
+    "+ word families": (True, {"swedish.GENERAL_ZIPF": 9.0}),
+    "new: + common words weigh less": (True, {}),
+    "new, no word families": (True, {"query.FAMILY_WEIGHT": 0.0}),
     "new, replies 0.7": (True, {"grouping.REPLY_WEIGHT": 0.7}),
     "new, plain coordination": (True, {"engine.RARITY_WEIGHTED": False}),
 }
-MODULES = {"engine": engine, "grouping": grouping}
+MODULES = {"engine": engine, "grouping": grouping, "query": query, "swedish": swedish}
 CHATTER, CHATTER_REPLIES = "chatter-", 60
 
 

@@ -1,10 +1,12 @@
 """Turning a parsed query into Whoosh queries, running it, and shaping the results.
 
-Ranking: each query word becomes one sub-query over the Swedish and English title and body
-fields (titles weigh more) plus its glossary equivalents (weighted lower than the word itself);
-the sub-queries are OR-ed with a coordination bonus, so documents that match more of the words
-rank higher while none is required. Stop words are not counted. Phrases, prefixes, exclusions and
-filters come from :mod:`forum.search.parsing`.
+Ranking: each query word becomes one sub-query over the Swedish and English title and body fields
+(titles weigh more) plus its glossary equivalents (weighted lower than the word itself); in the
+Swedish fields also its compound parts and its family's words ("invandring" for "invandrare"), all
+weighed down when the word is common in Swedish at large; the sub-queries are OR-ed with a
+coordination bonus, so documents that match more of the words rank higher while none is required.
+Stop words are not counted. Phrases, prefixes, exclusions and filters come from
+:mod:`forum.search.parsing`.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from whoosh import query as Q
 from .analysis import PART_MARK, normalise_word, split_compound, words_of
 from .documents import moment_fields
 from .parsing import ParsedQuery
+from .swedish import general_weight, word_family
 
 LANGS = ("sv", "en")
 TITLE_BOOST = 2.5
@@ -33,6 +36,9 @@ SYNONYM_WEIGHT = 0.45  # glossary equivalents count less than the words typed
 FOUND_AS_PART = {"title": 0.4, "body": 0.5}
 COMPOUND_PART_WEIGHT = 0.5  # "klimatkontrakt" typed: its parts together in a body
 TITLE_PART_WEIGHT = 0.6  # "fjärrvärmepriser" typed: each part alone in a title (0.2 to 1 tried)
+# The other words of a Swedish query word's family ("invandring" for "invandrare", "kostnad" for
+# "kostar"; swedish.word_family) weigh this share of the word (0.3 to 0.7 tried)
+FAMILY_WEIGHT = 0.7
 # The kinds of documents (the type filter, in this order); higher areas add theirs (add_kind).
 KINDS = ["thread", "post", "lesson", "project"]
 KIND_LABELS = {
@@ -92,18 +98,37 @@ def _analyzed(schema, fieldname: str, text: str, mode: str = "query") -> list[st
 def word_query(schema, word: str, boost: float = 1.0) -> Q.Query | None:
     """One word over every language field (and its n-gram subfield when the schema has one)."""
     subs: list[Q.Query] = []
+    swedish: list[Q.Query] = []
     for lang in LANGS:
         for name, weight in ((f"title_{lang}", TITLE_BOOST), (f"body_{lang}", 1.0)):
             for term in dict.fromkeys(_analyzed(schema, name, word)):
-                subs.append(Q.Term(name, term, boost=weight))
+                (swedish if lang == "sv" else subs).append(Q.Term(name, term, boost=weight))
     if "body_sv_ng" in schema and len(word) >= 5:
         grams = _analyzed(schema, "body_sv_ng", word)
         if grams:
             subs.append(Q.And([Q.Term("body_sv_ng", g) for g in dict.fromkeys(grams)], boost=0.3))
-    subs.extend(compound_part_queries(schema, word))
+    swedish.extend(compound_part_queries(schema, word))
+    swedish.extend(family_queries(schema, word, {q.text for q in swedish if isinstance(q, Q.Term)}))
+    # how common the word is in Swedish at large, which a small forum's statistics do not show
+    general = general_weight(normalise_word(word))
+    if swedish and general < 1.0:
+        swedish = [Q.Or(swedish, boost=general)]
+    subs = swedish + subs
     if not subs:
         return None
     return Q.Or(subs, boost=boost)
+
+
+def family_queries(schema, word: str, own: set[str]) -> list[Q.Query]:
+    """The other words of a Swedish query word's family, at ``FAMILY_WEIGHT`` of the word."""
+    if not FAMILY_WEIGHT or "title_sv" not in schema or "body_sv_ng" in schema:
+        return []
+    family = word_family(normalise_word(word))
+    return [
+        Q.Term(name, term, boost=weight * FAMILY_WEIGHT)
+        for name, weight in (("title_sv", TITLE_BOOST), ("body_sv", 1.0))
+        for term in sorted({t for other in family for t in _analyzed(schema, name, other)} - own)
+    ]
 
 
 def compound_part_queries(schema, word: str) -> list[Q.Query]:

@@ -19,6 +19,11 @@ part ("flyg+skatt", not "flyg+s+katt").
 first replaced by its lemma ("resan" -> "resa"), and derivations whose base is a word are stemmed
 as the base: "-het" ("säkerhet" -> "säker"), "-ering"/"-ation" of an "-era" verb ("vaccinering",
 "vaccination" -> "vaccinera").
+
+**The query side**: :func:`word_family` gives the words of a query word's root that people use
+for the same thing ("invandrare", "invandring"; "kostar", "kostnad"), which a query also looks
+for at a lower weight, and :func:`general_weight` weighs a question's words by how common they
+are in Swedish at large ("får", "kommer", "många" count for less).
 """
 
 from __future__ import annotations
@@ -192,3 +197,50 @@ def stem_word(word: str, snowball) -> str:
         return snowball(lemma[:-3] if base == OWN_LEMMA else base)  # säkerhet -> säker
     verb = _verb_noun(lemma, data)
     return snowball(verb or lemma)  # vaccinering, vaccination -> vaccinera
+
+
+# -- the query side: word families and words common in Swedish at large ------------------------
+# Endings of inflection and derivation taken off a query word (or its lemma) to find its root, and
+# put on the root to find the family's other words: the agent noun, the action noun, the verb
+# ("invandrare" -> "invandring", "kostar" -> "kostnad", "tiggeri" -> "tiggare", "vaccineras" ->
+# "vaccin"). Only words of the dictionary count, never names.
+FAMILY_STRIP = (
+    "ningen ningar ning ingen ingar ing aren arna are andet ande naden nader nad eriet eri "
+    "ationen ation erade erad erar eras era ade ar as a er e"
+).split()
+FAMILY_GROW = ("ing", "ning", "are", "ande", "nad", "eri", "ation", "era", "a", "")
+MIN_ROOT = 4
+# A word more common than this in wordfreq's Swedish list (Zipf scale: 6 is "får", "kommer";
+# 5 "brott"; 4 "kostnad") weighs less in a question, linearly down to nothing at Zipf 9.
+GENERAL_ZIPF = 3.75
+
+
+@lru_cache(maxsize=20_000)
+def word_family(word: str) -> tuple[str, ...]:
+    """Dictionary words of the same root as ``word`` (folded), itself and its lemma excluded.
+
+    >>> word_family("invandrare")
+    ('invandra', 'invandring')
+    """
+    data = Lexicon.data()
+    lemma = data.lemma(word)
+    bases = {word} | ({lemma} if lemma and lemma != OWN_LEMMA else set())
+    roots = set()
+    for base in bases:
+        ending = next(
+            (e for e in FAMILY_STRIP if base.endswith(e) and len(base) - len(e) >= MIN_ROOT), ""
+        )
+        if ending:
+            roots.add(base[: -len(ending)])
+    family = {root + ending for root in roots for ending in FAMILY_GROW} - bases
+    return tuple(sorted(w for w in family if data.known(w) and not data.name(w)))
+
+
+def general_weight(word: str) -> float:
+    """The weight of a (folded) query word by how common it is in Swedish at large: 1 up to
+    ``GENERAL_ZIPF``, then falling linearly to 0 at Zipf 9 ("får": 0.49, "brott": 0.76). A forum's
+    own statistics cannot tell: in a few hundred answers "går" can be as rare as "tiggare"."""
+    zipf = _zipf(Lexicon.data().frequency(word))
+    if zipf <= GENERAL_ZIPF:
+        return 1.0
+    return max(0.0, (9 - zipf) / (9 - GENERAL_ZIPF))
