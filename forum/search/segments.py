@@ -2,19 +2,24 @@
 
 Segments never change once Whoosh has written them, so their arrays are shared by every searcher
 that includes them (deletions are applied by the engine, from the reader of the current
-generation); the most recently used segments are kept.
+generation); the most recently used segments are kept. Postings are kept for the whole process
+within one budget of bytes (``POSTINGS_BYTES``), the least recently used dropped first: a web
+worker that answers years of different questions holds no more than a fresh one plus the budget.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections import OrderedDict
 
 import numpy as np
+from cachetools import LRUCache
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, STORED_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
+POSTINGS_BYTES = 8 * 1024 * 1024
 _BYTE_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
@@ -23,17 +28,11 @@ class SegmentArrays:
     deletions are applied separately, from the reader of the current generation). The arrays
     outlive the readers they were read with, so every method is given the current reader."""
 
-    POSTINGS_LIMIT = (
-        2_000_000  # postings kept in memory per segment (about 24 MB), least recent dropped
-    )
-
-    def __init__(self, count: int):
+    def __init__(self, key, count: int):
+        self.key = key  # (index directory, segment id): Whoosh never reuses a segment id
         self.count = count
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, np.ndarray] = {}
-        self._postings: OrderedDict = OrderedDict()
-        self._held = 0
-        self._lock = threading.Lock()
 
     def _raw_column(self, reader, name: str, column, dtype) -> np.ndarray:
         values = np.zeros(self.count, dtype=dtype)
@@ -65,14 +64,13 @@ class SegmentArrays:
 
     def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, term frequencies) of a term in this segment, deleted ones included."""
-        key = (fieldname, btext)
-        with self._lock:
-            found = self._postings.get(key)
-            if found is not None:
-                self._postings.move_to_end(key)
-                return found
+        key = (self.key, fieldname, btext)
+        with _postings_lock:
+            found = _postings.get(key)
+        if found is not None:
+            return found
         terms = reader._terms
-        if key not in terms:
+        if (fieldname, btext) not in terms:
             found = (EMPTY_IDS, np.zeros(0, dtype=np.float32))
         else:
             matcher = terms.matcher(fieldname, btext, reader.schema[fieldname].format)
@@ -84,13 +82,17 @@ class SegmentArrays:
                 weights.extend(matcher._weights)
                 matcher._next_block()
             found = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
-        with self._lock:
-            self._postings[key] = found
-            self._held += len(found[0])
-            while self._held > self.POSTINGS_LIMIT and len(self._postings) > 1:
-                _, (old, _) = self._postings.popitem(last=False)
-                self._held -= len(old)
+        with _postings_lock, contextlib.suppress(ValueError):  # one term over the budget
+            _postings[key] = found
         return found
+
+
+def _postings_bytes(found: tuple[np.ndarray, np.ndarray]) -> int:
+    return found[0].nbytes + found[1].nbytes + 200  # and the key and the tuple
+
+
+_postings: LRUCache = LRUCache(maxsize=POSTINGS_BYTES, getsizeof=_postings_bytes)
+_postings_lock = threading.Lock()
 
 
 def hold_files(searcher) -> None:
@@ -131,7 +133,7 @@ def segment_arrays(reader) -> SegmentArrays:
         if found is not None:
             _segments.move_to_end(key)
             return found
-        found = _segments[key] = SegmentArrays(reader.doc_count_all())
+        found = _segments[key] = SegmentArrays(key, reader.doc_count_all())
         while len(_segments) > SEGMENTS_KEPT:
             _segments.popitem(last=False)
         return found

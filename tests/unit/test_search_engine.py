@@ -10,6 +10,7 @@ import math
 from datetime import datetime, timedelta
 
 import pytest
+from cachetools import LRUCache
 from whoosh import index as whoosh_index
 from whoosh import query as Q
 from whoosh import scoring
@@ -17,7 +18,7 @@ from whoosh.fields import TEXT
 
 from forum.config import PROJECT_ROOT
 from forum.markup import text_of
-from forum.search import engine
+from forum.search import engine, segments
 from forum.search.documents import moment_fields, text_fields
 from forum.search.index import CODEC, build_schema
 from forum.search.parsing import parse_query
@@ -238,3 +239,31 @@ def test_a_snippet_shows_one_ellipsis_for_each_gap():
     unmatched = "Utan träff " * 19 + "och sen… " + "mer " * 40
     assert snippet(schema, unmatched, "sv", set()).endswith("sen…")
     assert text_of("<p>" + "Ord " * 9 + "och sen… mer text här</p>", 45).endswith("sen…")
+
+
+def test_kept_postings_stay_within_the_process_budget(index, monkeypatch):
+    """Every term a worker was ever asked for is not kept for good: the postings of all segments
+    share one budget of bytes, and a term's postings read again match the first reading."""
+    budget = 40_000
+    monkeypatch.setattr(
+        segments, "_postings", LRUCache(maxsize=budget, getsizeof=segments._postings_bytes)
+    )
+    with index.searcher() as searcher:
+        view = engine.view_of(searcher)
+        terms = [t for t in searcher.reader().field_terms("body_sv")][:300]
+        first = {t: view.postings("body_sv", t.encode()) for t in terms}
+        assert 0 < segments._postings.currsize <= budget
+        assert len(segments._postings) < len(terms) * len(view.leaves)  # some were dropped
+        for term in terms[:20]:  # dropped ones are read again, and alike
+            again = view.postings("body_sv", term.encode())
+            assert again[0].tolist() == first[term][0].tolist()
+            assert again[1].tolist() == first[term][1].tolist()
+
+
+def test_a_term_over_the_budget_is_answered_but_not_kept(index, monkeypatch):
+    monkeypatch.setattr(
+        segments, "_postings", LRUCache(maxsize=300, getsizeof=segments._postings_bytes)
+    )
+    with index.searcher() as searcher:
+        ids, _ = engine.view_of(searcher).postings("body_en", b"energi")
+        assert len(ids) and segments._postings.currsize <= 300
