@@ -5,7 +5,9 @@ Steps (everything in a temporary directory, removed at the end; nothing is commi
 1. generate ``BENCH_PAGE_POSTS`` posts (default 20,000) from the shared corpora, plus one thread
    of exactly 30 posts, and import them with the demo content (themes, projects, lessons);
 2. serve the forum and ``bench/reference_app.py`` (bare Flask + Jinja + sqlite3 rendering the
-   same 30 posts from the same database) with gunicorn, 2 sync workers each, exactly alike;
+   same 30 posts from the same database) with gunicorn, 2 sync workers each, exactly alike; the
+   forum's job worker runs beside it, as ``make run`` runs it (``BENCH_JOBS_WORKER=false``: the
+   web workers run the jobs, the search index updates among them, themselves);
 3. for ``BENCH_ROUNDS`` rounds, measure with ``wrk -t2 -c8`` the reference's thread page, then
    each forum page (anonymous, and the thread page logged in), interleaved, so that a busy moment
    of the machine hits both; print the median over rounds of requests per second, p50 and p99,
@@ -260,12 +262,21 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="forum-pages-bench-"))
     database = tmp / "bench.db"
     env = {**bench_env(tmp), "BENCH_DATABASE": str(database)}
-    forum = reference = None
+    env["FORUM_JOBS_WORKER"] = os.environ.get("BENCH_JOBS_WORKER", "true")
+    forum = reference = jobs = None
     try:
         count, password = build_forum(tmp, env, POSTS)
         paths = pages(database)
         forum_port, reference_port = free_port(), free_port()
         forum = serve("forum:create_app()", forum_port, env)
+        if env["FORUM_JOBS_WORKER"] == "true":
+            jobs = subprocess.Popen(
+                [str(BIN / "flask"), "forum", "worker"],
+                env=env,
+                cwd=PROJECT_ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         reference = serve("bench.reference_app:app", reference_port, env)
         base = f"http://127.0.0.1:{forum_port}"
         reference_base = f"http://127.0.0.1:{reference_port}"
@@ -323,6 +334,7 @@ def main() -> None:
     finally:
         stop(forum)
         stop(reference)
+        stop(jobs)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
