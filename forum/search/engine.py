@@ -33,7 +33,7 @@ import numpy as np
 from whoosh import query as Q
 
 from . import grouping
-from .segments import EMPTY_IDS, segment_arrays
+from .segments import EMPTY_IDS, LENGTH_OF_CODE, segment_arrays
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # Titles are short and vary little in length: a longer title is no sign of a wordier text, so
@@ -95,10 +95,12 @@ class IndexView:
             return np.zeros(0)
         return np.concatenate(arrays) if len(arrays) != 1 else arrays[0]
 
-    def lengths(self, fieldname: str) -> np.ndarray:
+    def length_codes(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
         if found is None:
-            found = self._lengths[fieldname] = self._joined(lambda s, r: s.lengths(r, fieldname))
+            found = self._lengths[fieldname] = self._joined(
+                lambda s, r: s.length_codes(r, fieldname)
+            )
         return found
 
     def column(self, fieldname: str) -> np.ndarray:
@@ -113,10 +115,12 @@ class IndexView:
             )
         return self._threads
 
-    def postings(self, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
+    def postings(
+        self, fieldname: str, btext: bytes, keep: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = [], []
         for segment, reader, offset in self.leaves:
-            seg_ids, seg_weights = segment.postings(reader, fieldname, btext)
+            seg_ids, seg_weights = segment.postings(reader, fieldname, btext, keep)
             if len(seg_ids):
                 ids.append(seg_ids + offset if offset else seg_ids)
                 weights.append(seg_weights)
@@ -167,7 +171,7 @@ class IndexView:
                 self.searcher.avg_field_length(query.fieldname) or 1.0
             )
         idf = self.searcher.idf(query.fieldname, query.text)
-        lengths = self.lengths(query.fieldname)[ids]
+        lengths = LENGTH_OF_CODE[self.length_codes(query.fieldname)[ids]]
         b, k1 = FIELD_BM25.get(query.fieldname.split("_")[0], (B, K1))
         scores = idf * (tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * lengths / avg))
         return Matches(ids, scores.astype(np.float64) * query.boost)
@@ -271,7 +275,7 @@ class IndexView:
                 )
                 codes = np.full(self.total, -1, dtype=np.int16)
                 for number, value in enumerate(values):
-                    codes[self.evaluate(Q.Term(name, value)).ids] = number
+                    codes[self._facet_ids(name, value)] = number
                 facets[name] = (values, codes)
             goals = (
                 [v for v in reader.field_terms(SDG_FIELD)]
@@ -280,10 +284,15 @@ class IndexView:
             )
             bits = np.zeros((self.total, max(1, len(goals))), dtype=bool)
             for number, value in enumerate(goals):
-                bits[self.evaluate(Q.Term(SDG_FIELD, value)).ids, number] = True
+                bits[self._facet_ids(SDG_FIELD, value), number] = True
             facets[SDG_FIELD] = (goals, bits)
             self._facets = facets
         return self._facets
+
+    def _facet_ids(self, fieldname: str, value: str) -> np.ndarray:
+        """The live documents with a facet value: read once per searcher, so not kept."""
+        btext = self.searcher.schema[fieldname].to_bytes(value)
+        return self.postings(fieldname, btext, keep=False)[0]
 
     def facet_counts(
         self, ids: np.ndarray, groups: np.ndarray | None = None

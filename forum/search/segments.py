@@ -20,7 +20,7 @@ from whoosh.util.numeric import byte_to_length
 
 EMPTY_IDS = np.zeros(0, dtype=np.int64)
 POSTINGS_BYTES = 8 * 1024 * 1024
-_BYTE_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
+LENGTH_OF_CODE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float32)
 
 
 class SegmentArrays:
@@ -45,11 +45,14 @@ class SegmentArrays:
         values[:stored] = np.frombuffer(raw, dtype=dtype)
         return values
 
-    def lengths(self, reader, fieldname: str) -> np.ndarray:
+    def length_codes(self, reader, fieldname: str) -> np.ndarray:
+        """Whoosh's one-byte code of each document's length in ``fieldname`` (``LENGTH_OF_CODE``
+        turns codes into lengths: kept as codes, a field's lengths take a quarter of the memory)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            codes = self._raw_column(reader, _lenfield(fieldname), LENGTHS_COLUMN, np.uint8)
-            found = self._lengths[fieldname] = _BYTE_LENGTHS[codes]
+            found = self._lengths[fieldname] = self._raw_column(
+                reader, _lenfield(fieldname), LENGTHS_COLUMN, np.uint8
+            )
         return found
 
     def column(self, reader, fieldname: str) -> np.ndarray:
@@ -62,8 +65,11 @@ class SegmentArrays:
             ).astype(np.int64)
         return found
 
-    def postings(self, reader, fieldname: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-        """(document numbers, term frequencies) of a term in this segment, deleted ones included."""
+    def postings(
+        self, reader, fieldname: str, btext: bytes, keep: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(document numbers, term frequencies) of a term in this segment, deleted ones included;
+        kept for the next question unless ``keep`` is false."""
         key = (self.key, fieldname, btext)
         with _postings_lock:
             found = _postings.get(key)
@@ -82,8 +88,9 @@ class SegmentArrays:
                 weights.extend(matcher._weights)
                 matcher._next_block()
             found = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float32))
-        with _postings_lock, contextlib.suppress(ValueError):  # one term over the budget
-            _postings[key] = found
+        if keep:
+            with _postings_lock, contextlib.suppress(ValueError):  # one term over the budget
+                _postings[key] = found
         return found
 
 
