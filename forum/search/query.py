@@ -32,6 +32,7 @@ SYNONYM_WEIGHT = 0.45  # glossary equivalents count less than the words typed
 FOUND_AS_PART = {"title": 0.4, "body": 0.5}
 COMPOUND_PART_WEIGHT = 0.5  # "klimatkontrakt" typed: its parts together in a body
 TITLE_PART_WEIGHT = 0.6  # "fjärrvärmepriser" typed: each part alone in a title (0.2 to 1 tried)
+BODY_PART_WEIGHT = 0.2  # "svarsdag" typed: each part alone in a body (0.1 to 0.45 tried)
 # The other words of a Swedish query word's family ("invandring" for "invandrare", "kostnad" for
 # "kostar"; swedish.word_family) weigh this share of the word (0.3 to 0.7 tried)
 FAMILY_WEIGHT = 0.7
@@ -129,7 +130,8 @@ def compound_part_queries(schema, word: str) -> list[Q.Query]:
     - the word as a part of a document's compound ("kongress" in "hållbarhetskongressen");
     - when the word is a compound, its parts: all of them in a body ("klimat" and "kontrakt"
       for "klimatkontrakt"), or any one in a title ("fjärrvärmepriser" reaches a title about
-      "fjärrvärme"), whole or as parts themselves.
+      "fjärrvärme"), whole or as parts themselves; any one alone in a body weighs least ("svar"
+      for "svarsdag": an answer names the thing, not the compound the question used).
     """
     if "title_sv" not in schema or "body_sv_ng" in schema:
         return []
@@ -154,6 +156,8 @@ def compound_part_queries(schema, word: str) -> list[Q.Query]:
     subs.extend(
         whole_or_part("title_sv", t, TITLE_BOOST * TITLE_PART_WEIGHT) for (t,) in part_terms
     )
+    if BODY_PART_WEIGHT:
+        subs.extend(whole_or_part("body_sv", t, BODY_PART_WEIGHT) for (t,) in part_terms)
     return subs
 
 
