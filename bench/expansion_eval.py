@@ -28,7 +28,8 @@ import numpy as np
 
 from forum.search import engine, grouping
 from forum.search.parsing import parse_query
-from forum.search.query import build_query, query_terms
+from forum.search.query import build_query
+from forum.search.snippets import query_terms
 from forum.search.swedish import Lexicon
 
 from . import expansion

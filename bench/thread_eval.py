@@ -1,7 +1,8 @@
 """Thread-level relevance of the search page's ranking: old (post by post, then the first hit of
 each thread) against new (one entry per thread by thread score: its best post plus a decaying
 share of the next ones, coordinated over the words any of them matched; a Swedish query word also
-finds its family's words, and words common in Swedish at large weigh less).
+finds its family's words, words common in Swedish at large weigh less, and a query compound's
+parts count alone in a body too).
 
     python -m bench.thread_eval [corpus ...] [--chatter 40]
 
@@ -39,7 +40,12 @@ from .search_eval import (
 # name -> (grouped, settings); grouped None: the old page's first 10 posts (a thread listed twice
 # takes two of the ten places), False: posts collapsed to their threads. Settings not named keep
 # the current values.
-WORDS_BEFORE = {"query.FAMILY_WEIGHT": 0.0, "swedish.GENERAL_ZIPF": 9.0}  # no families, no weights
+# no families, no weights, no compound part alone in a body
+WORDS_BEFORE = {
+    "query.FAMILY_WEIGHT": 0.0,
+    "swedish.GENERAL_ZIPF": 9.0,
+    "query.BODY_PART_WEIGHT": 0.0,
+}
 OLD = {
     **WORDS_BEFORE,
     "engine.RARITY_WEIGHTED": False,
@@ -64,8 +70,9 @@ VARIANTS = {
     "+ thread words": (True, {**MAIN, "grouping.THREAD_SHARE": 0.5}),
     "+ replies 0.5": (True, {**WORDS_BEFORE, "engine.FIELD_BM25": {}}),
     "+ title length counts less": (True, WORDS_BEFORE),
-    "+ word families": (True, {"swedish.GENERAL_ZIPF": 9.0}),
-    "new: + common words weigh less": (True, {}),
+    "+ word families": (True, {"swedish.GENERAL_ZIPF": 9.0, "query.BODY_PART_WEIGHT": 0.0}),
+    "+ common words weigh less": (True, {"query.BODY_PART_WEIGHT": 0.0}),
+    "new: + a part alone in a body": (True, {}),
     "new, no word families": (True, {"query.FAMILY_WEIGHT": 0.0}),
     "new, replies 0.7": (True, {"grouping.REPLY_WEIGHT": 0.7}),
     "new, plain coordination": (True, {"engine.RARITY_WEIGHTED": False}),

@@ -49,7 +49,7 @@ MIN_ZIPF = 2.5
 PART_MARK = "+"
 # Which analysis an index was written with: a change makes ``IndexStore.is_current`` false, so
 # the index is rebuilt beside the live one at the next start.
-ANALYSIS_VERSION = 3  # 3: names are not split
+ANALYSIS_VERSION = 4  # 3: names are not split; 4: last parts of three letters ("svars+dag")
 
 
 def fold_accents(text: str) -> str:

@@ -6,22 +6,18 @@ Swedish fields also its compound parts and its family's words ("invandring" for 
 weighed down when the word is common in Swedish at large; the sub-queries are OR-ed with a
 coordination bonus, so documents that match more of the words rank higher while none is required.
 Stop words are not counted. Phrases, prefixes, exclusions and filters come from
-:mod:`forum.search.parsing`.
+:mod:`forum.search.parsing`; a result's highlighted fragments from :mod:`forum.search.snippets`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
-from itertools import islice
 
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
 from whoosh import query as Q
 
-from .analysis import PART_MARK, normalise_word, split_compound, words_of
+from .analysis import PART_MARK, normalise_word, split_compound
 from .documents import moment_fields
 from .parsing import ParsedQuery
 from .swedish import general_weight, word_family
@@ -36,6 +32,7 @@ SYNONYM_WEIGHT = 0.45  # glossary equivalents count less than the words typed
 FOUND_AS_PART = {"title": 0.4, "body": 0.5}
 COMPOUND_PART_WEIGHT = 0.5  # "klimatkontrakt" typed: its parts together in a body
 TITLE_PART_WEIGHT = 0.6  # "fjärrvärmepriser" typed: each part alone in a title (0.2 to 1 tried)
+BODY_PART_WEIGHT = 0.2  # "svarsdag" typed: each part alone in a body (0.1 to 0.45 tried)
 # The other words of a Swedish query word's family ("invandring" for "invandrare", "kostnad" for
 # "kostar"; swedish.word_family) weigh this share of the word (0.3 to 0.7 tried)
 FAMILY_WEIGHT = 0.7
@@ -83,10 +80,6 @@ def add_kind(kind: str, label, badge, aliases: tuple[str, ...] = ()) -> None:
     KIND_LABELS[kind] = label
     KIND_BADGES[kind] = badge
     KIND_ALIASES.update({kind: kind, **dict.fromkeys(aliases, kind)})
-
-
-MAX_PREFIX_EXPANSION = 64
-SNIPPET_SOURCE_CHARS = 20_000  # as much as is indexed (``documents.MAX_BODY``)
 
 
 def _analyzed(schema, fieldname: str, text: str, mode: str = "query") -> list[str]:
@@ -137,7 +130,8 @@ def compound_part_queries(schema, word: str) -> list[Q.Query]:
     - the word as a part of a document's compound ("kongress" in "hållbarhetskongressen");
     - when the word is a compound, its parts: all of them in a body ("klimat" and "kontrakt"
       for "klimatkontrakt"), or any one in a title ("fjärrvärmepriser" reaches a title about
-      "fjärrvärme"), whole or as parts themselves.
+      "fjärrvärme"), whole or as parts themselves; any one alone in a body weighs least ("svar"
+      for "svarsdag": an answer names the thing, not the compound the question used).
     """
     if "title_sv" not in schema or "body_sv_ng" in schema:
         return []
@@ -162,6 +156,8 @@ def compound_part_queries(schema, word: str) -> list[Q.Query]:
     subs.extend(
         whole_or_part("title_sv", t, TITLE_BOOST * TITLE_PART_WEIGHT) for (t,) in part_terms
     )
+    if BODY_PART_WEIGHT:
+        subs.extend(whole_or_part("body_sv", t, BODY_PART_WEIGHT) for (t,) in part_terms)
     return subs
 
 
@@ -275,138 +271,3 @@ def filter_query(
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else Q.And(parts)
-
-
-SNIPPET_CHARS = 220  # the length of one fragment
-SNIPPET_CONTEXT = 70  # characters shown before the first matched word of a fragment
-SNIPPET_FRAGMENTS = 2
-
-
-def snippet(schema, text: str, lang: str, terms: set[str]) -> str:
-    """Up to two fragments of ``text`` around the words whose index terms are in ``terms``
-    (those in ``<mark>``, everything escaped), the fragments with most matched words first
-    chosen, shown in text order; the start of the text when nothing matches."""
-    text = text[:SNIPPET_SOURCE_CHARS]
-    analyzer = schema[f"body_{lang if lang in LANGS else 'sv'}"].analyzer
-    terms_of = getattr(analyzer, "terms_of_word", None) or (
-        lambda word: [t.text for t in analyzer(word, mode="index")]
-    )
-    spans = []
-    if terms:
-        # Analysing every distinct word of a long text (first sight of a word: splitting and
-        # stemming) cost most of a search; only words holding the start of a term can yield it
-        # (stemmers and splitting cut words, they keep a term's first letters).
-        probe = _probe(frozenset(terms))
-        matched_words = {
-            word
-            for word in set(words_of(text))
-            if _holds_probe(probe, word) and any(t in terms for t in terms_of(word))
-        }
-        if matched_words:
-            spans = [
-                m.span() for m in islice(_finder(frozenset(matched_words)).finditer(text), 400)
-            ]
-    if not spans:
-        if len(text) <= SNIPPET_CHARS:
-            return str(escape(text))
-        return str(escape(_cut_off(text[:SNIPPET_CHARS].rsplit(" ", 1)[0])))
-    fragments = []  # (start, end, matched spans)
-    for span in spans:
-        if fragments and span[1] - fragments[-1][0] <= SNIPPET_CHARS:
-            fragments[-1][1] = span[1]
-            fragments[-1][2].append(span)
-        else:
-            fragments.append([max(0, span[0] - SNIPPET_CONTEXT), span[1], [span]])
-    chosen = sorted(
-        sorted(fragments, key=lambda f: -len(f[2]))[:SNIPPET_FRAGMENTS], key=lambda f: f[0]
-    )
-    parts, pieces = [], []
-    for start, end, matched in chosen:
-        end = min(len(text), max(end, start + SNIPPET_CHARS))
-        if start > 0:  # begin and end on whole words
-            start = text.find(" ", start, matched[0][0]) + 1 or start
-        if end < len(text):
-            cut = text.rfind(" ", matched[-1][1], end)
-            end = cut if cut > 0 else end
-        out, at = [], start
-        for left, right in matched:
-            out += [
-                escape(text[at:left]),
-                Markup("<mark>"),
-                escape(text[left:right]),
-                Markup("</mark>"),
-            ]
-            at = right
-        out.append(escape(text[at:end]))
-        parts.append("".join(map(str, out)))
-        pieces.append((start, end))
-    # One "…" for each gap: before the first fragment, between two, after the last; none where
-    # the text itself shows one at that edge ("och sedan…").
-    html = parts[0] if pieces[0][0] == 0 or _opens_cut(text, pieces[0][0]) else "… " + parts[0]
-    for (_start, end), (start, _end), part in zip(pieces[:-1], pieces[1:], parts[1:], strict=True):
-        html += (" " if _ends_cut(text, end) or _opens_cut(text, start) else " … ") + part
-    last_end = pieces[-1][1]
-    return html if last_end >= len(text) or _ends_cut(text, last_end) else html + " …"
-
-
-_ELLIPSES = ("…", "...")
-
-
-def _ends_cut(text: str, end: int) -> bool:
-    return text[:end].rstrip().endswith(_ELLIPSES)
-
-
-def _opens_cut(text: str, start: int) -> bool:
-    return text[start:].lstrip().startswith(_ELLIPSES)
-
-
-def _cut_off(text: str) -> str:
-    """``text``, cut from a longer one, with "…" unless it already ends with one."""
-    return text if text.rstrip().endswith(_ELLIPSES) else text + " …"
-
-
-_FOLDED_AWAY = re.compile(r"[^a-z0-9åäö_'’]")  # letters the index folds (é -> e...)
-
-
-def _holds_probe(probe: re.Pattern, word: str) -> bool:
-    low = word.lower()
-    if probe.search(low):
-        return True
-    return _FOLDED_AWAY.search(low) is not None and probe.search(normalise_word(word)) is not None
-
-
-@lru_cache(maxsize=256)
-def _probe(terms: frozenset[str]) -> re.Pattern:
-    """Finds, in a folded word, the first letters of any of ``terms`` (three of a longer term)."""
-    starts = {term[:3] if len(term) > 3 else term[:2] for term in terms if term}
-    return re.compile("|".join(map(re.escape, sorted(starts, key=len, reverse=True))) or "(?!)")
-
-
-@lru_cache(maxsize=256)
-def _finder(words: frozenset[str]) -> re.Pattern:
-    """Finds ``words`` as whole words of a text (as ``words_in`` cuts it)."""
-    alternatives = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-    return re.compile(rf"(?<!\w)(?<!\w['’])(?:{alternatives})(?!\w|['’]\w)")
-
-
-def query_terms(query: Q.Query | None, reader, lang: str) -> set[str]:
-    """The index terms of the query in the body/title fields of one language (prefixes expanded)."""
-    if query is None:
-        return set()
-    wanted = {f"body_{lang}", f"title_{lang}"}
-    terms: set[str] = set()
-    try:
-        for leaf in query.leaves():
-            if isinstance(leaf, Q.Prefix):
-                if leaf.fieldname in wanted:
-                    for n, text in enumerate(reader.expand_prefix(leaf.fieldname, leaf.text)):
-                        if n >= MAX_PREFIX_EXPANSION:
-                            break
-                        terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-                continue
-            for fieldname, text in leaf.iter_all_terms(phrases=True):
-                if fieldname in wanted:
-                    terms.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    except Exception:  # highlighting is a nicety; a query it cannot list terms for just has none
-        return set()
-    return terms

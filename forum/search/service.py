@@ -23,8 +23,9 @@ from .documents import REGISTRY, split_key
 from .glossary import expansions_for
 from .index import IndexUnavailable
 from .parsing import ParsedQuery, parse_query
-from .query import KIND_ALIASES, KINDS, build_query, filter_query, query_terms, snippet
+from .query import KIND_ALIASES, KINDS, build_query, filter_query
 from .rows import LOADERS, thread_url
+from .snippets import query_terms, snippet
 
 log = logging.getLogger("forum.search")
 PER_PAGE = 20

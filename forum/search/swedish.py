@@ -35,7 +35,9 @@ from functools import lru_cache
 from .lexicon import OWN_LEMMA
 
 MIN_PART = 4  # letters of a compound part
-MIN_SHORT_HEAD = 3  # a head this short must be very common (ZIPF_SHORT_HEAD) and known
+# A part this short must be very common (ZIPF_SHORT_HEAD) and known, and a last part this short
+# a noun ("svars+dag", "familje+hem", "hyres+hus"; not "bra" or "nog")
+MIN_SHORT_HEAD = 3
 ZIPF_SHORT_HEAD = 4.5
 ZIPF_SHORT_PART = 3.5  # how common a part of exactly MIN_PART letters must be
 MIN_WORD = 7
@@ -54,6 +56,10 @@ SUFFIX_TAILS = frozenset(
     ingen inget inga
     """.split()
 )
+# Nouns of three letters that are mostly the end of another word: "-erad" participles
+# ("reformerad" is not reform+rad), "-aren" agents ("förorenaren"), "-sson" surnames, loans in
+# "-tur" and "-ton" ("apparatur", "plankton").
+SHORT_TAIL_ENDINGS = frozenset(("rad", "ren", "son", "tur", "ton"))
 # Endings of words that always take the linking -s- in a compound ("hållbarhets-", "kostnads-").
 S_LINKED = ("het", "ning", "tion", "nad", "dom", "skap", "else", "ande", "ende", "itet", "ism")
 # Particles and prefixes a verb or derivation starts with: not the head of a compound
@@ -99,11 +105,16 @@ def _is_part(word: str, data, *, head: bool) -> bool:
     if len(word) == MIN_PART:  # a rare short word is more likely an accident ("besk", "tran")
         return _zipf(data.frequency(word)) >= ZIPF_SHORT_PART
     return (
-        head
-        and len(word) >= MIN_SHORT_HEAD
+        len(word) >= MIN_SHORT_HEAD
         and _zipf(data.frequency(word)) >= ZIPF_SHORT_HEAD
         and data.lemma(word) == OWN_LEMMA
+        and (head or word not in SHORT_TAIL_ENDINGS and _noun(word, data))
     )
+
+
+def _noun(word: str, data) -> bool:
+    """The dictionary knows a definite form of the word ("dagen", "huset", "hemmet")."""
+    return any(data.known(stem + end) for stem in (word, word + word[-1]) for end in ("en", "et"))
 
 
 @lru_cache(maxsize=200_000)
@@ -148,7 +159,7 @@ def _best_split(word: str, data, depth: int) -> tuple[str, ...] | None:
     if depth >= MAX_PARTS - 1:
         return None
     candidates: list[tuple[str, ...]] = []
-    for cut in range(MIN_SHORT_HEAD, len(word) - MIN_PART + 1):
+    for cut in range(MIN_SHORT_HEAD, len(word) - MIN_SHORT_HEAD + 1):
         head, rest = word[:cut], word[cut:]
         if rest[0] == "s" and head.endswith(S_LINKED):
             continue  # kostnad+s+ökningar, not kostnad+sökningar

@@ -22,7 +22,8 @@ from forum.search import engine, segments
 from forum.search.documents import moment_fields, text_fields
 from forum.search.index import CODEC, build_schema
 from forum.search.parsing import parse_query
-from forum.search.query import build_query, filter_query, snippet
+from forum.search.query import build_query, filter_query
+from forum.search.snippets import snippet
 
 CORPUS = PROJECT_ROOT / "tests" / "data" / "corpus"
 
