@@ -60,8 +60,8 @@ class Config:
     # in Redis instead, shared by several machines
     REDIS_URL: str | None = None
 
-    # Rendered posts kept per process (forum/web/fragments.py); about 4 KB each. 0 turns it off.
-    FRAGMENT_CACHE_SIZE = 4000
+    # MiB of rendered posts and rows kept per process (forum/web/fragments.py). 0 turns it off.
+    FRAGMENT_CACHE_MB = 4
 
     LANGUAGES = ("sv", "en")
     BABEL_DEFAULT_LOCALE = "sv"

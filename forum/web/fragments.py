@@ -22,9 +22,11 @@ process there.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import secrets
+import sys
 import threading
 from contextvars import ContextVar
 from pathlib import Path
@@ -46,11 +48,19 @@ _HOLES = re.compile(f"{TOKEN_HOLE}|{KEY_HOLE}")
 _leaving_holes: ContextVar[bool] = ContextVar("leaving_holes", default=False)
 
 
+def _footprint(markup: str) -> int:
+    """The bytes one kept fragment holds: its text (one byte a character, two for a text with a
+    character beyond Latin-1, such as "…" or "’") and its key and the LRU's node."""
+    return sys.getsizeof(markup) + 300
+
+
 class FragmentCache:
+    """Rendered fragments by key, within ``size`` bytes, least recently used dropped first."""
+
     def __init__(self, *, size: int, version: str, enabled: bool = True):
         self.version = version
         self.enabled = enabled and size > 0
-        self._entries: LRUCache = LRUCache(maxsize=max(size, 1))
+        self._entries: LRUCache = LRUCache(maxsize=max(size, 1), getsizeof=_footprint)
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
@@ -65,7 +75,7 @@ class FragmentCache:
             return found
         self.misses += 1
         markup = Markup(render())
-        with self._lock:
+        with self._lock, contextlib.suppress(ValueError):  # one fragment over the whole budget
             self._entries[key] = markup
         return markup
 
@@ -92,7 +102,7 @@ def templates_digest(directory: Path) -> str:
 def init_fragments(app: Flask) -> None:
     template_dir = Path(app.root_path, app.template_folder or "templates")
     app.extensions[_EXTENSION] = FragmentCache(
-        size=app.config["FRAGMENT_CACHE_SIZE"],
+        size=int(app.config["FRAGMENT_CACHE_MB"] * 1024 * 1024),
         version=templates_digest(template_dir),
         enabled=not (app.debug or app.config.get("TEMPLATES_AUTO_RELOAD")),
     )

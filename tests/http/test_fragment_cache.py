@@ -216,7 +216,7 @@ def test_a_template_change_at_deploy_makes_new_keys(tmp_path):
     with_icon = templates_digest(tmp_path)
     (tmp_path / "_icons" / "thumb_up.svg").write_text('<svg class="icon"><path/></svg>')
     assert len({after, with_icon, templates_digest(tmp_path)}) == 3
-    old, new = FragmentCache(size=10, version=before), FragmentCache(size=10, version=after)
+    old, new = FragmentCache(size=10_000, version=before), FragmentCache(size=10_000, version=after)
     old.get_or_render(("post", 1), lambda: "<p>gammal</p>")
     shared = old._entries  # one store, as a shared cache would be after a deploy
     new._entries = shared
@@ -375,3 +375,14 @@ def test_the_watch_form_follows_the_members_language(app, db_session, thread):
     assert "Bevakar inte" in form.search(swedish).group(0)
     assert "Not watching" in form.search(english).group(0)
     assert "Bevakar inte" not in form.search(english).group(0)
+
+
+def test_the_cache_keeps_no_more_bytes_than_its_budget():
+    cache = FragmentCache(size=20_000, version="v")
+    for n in range(100):  # about 2.4 KB each in memory: "…" takes two bytes a character
+        cache.get_or_render(("post", n), lambda n=n: f"<p>Inlägg {n}: " + "…" * 1000 + "</p>")
+    assert 0 < cache._entries.currsize <= 20_000
+    assert 5 <= len(cache._entries) <= 10  # the last ones kept, the first dropped
+    assert ("v", "post", 99) in cache._entries and ("v", "post", 0) not in cache._entries
+    big = cache.get_or_render(("post", "big"), lambda: "<p>" + "x" * 30_000 + "</p>")
+    assert len(big) == 30_007 and ("v", "post", "big") not in cache._entries  # served, not kept
