@@ -39,7 +39,11 @@ def test_too_many_logins_show_the_429_message(page, limited_server):
     for _ in range(2):
         page.get_by_label("E-postadress").fill("nobody@example.org")
         page.get_by_label("Lösenord").fill("not the password")
-        page.get_by_role("button", name="Logga in").click()
+        # the first answer's message is still shown while the second is on its way: wait for
+        # the answer, or the next fill races the form htmx swaps in
+        with page.expect_response(lambda r: r.request.method == "POST" and "/login" in r.url):
+            page.get_by_role("button", name="Logga in").click()
+        expect(page.locator(".htmx-request")).to_have_count(0)  # and for its swap
         expect(page.locator(".form-error")).to_contain_text(
             "E-postadressen eller lösenordet är fel."
         )
