@@ -97,6 +97,6 @@ def format_datetime(moment: datetime, format: str = "medium") -> str:
     return _formatted(_locale_code(), get_timezone(), moment, format)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)  # a page shows a few dozen moments; each new post brings one more
 def _formatted(language: str, zone, moment: datetime, format: str) -> str:
     return babel_format_datetime(moment, format, tzinfo=zone, locale=language)

@@ -7,8 +7,9 @@ low-accuracy mode errs more often (0.5% of short titles and queries against 0.1%
 surer. Under ``MIN_CONFIDENCE`` detection gives no answer: a reply then takes its thread's
 language (``choose_language``'s fallback), anything else Swedish.
 
-Reading the models, lingua frees about 4 MiB of buffers that glibc's allocator would keep for the
-process; the models are read as the detector is first built and that memory is handed back at once.
+Reading the models, lingua frees buffers (up to 4 MiB measured) that glibc's allocator would keep
+for the process; the models are read as the detector is first built, and that memory is handed
+back at once.
 """
 
 from __future__ import annotations

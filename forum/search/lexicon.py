@@ -111,7 +111,10 @@ class Words:
         start = _HEADER.size + trie_length
         if magic != _MAGIC or len(data) != start + 13 * size:
             raise ValueError("not a word list")
-        trie = marisa_trie.Trie().frombytes(data[_HEADER.size : start])
+        try:
+            trie = marisa_trie.Trie().frombytes(data[_HEADER.size : start])
+        except RuntimeError as error:  # MARISA's own check of its bytes
+            raise ValueError("not a word list") from error
         columns = array("d"), array("B"), array("i")
         for column, width in zip(columns, (8, 1, 4), strict=True):
             column.frombytes(data[start : start + width * size])

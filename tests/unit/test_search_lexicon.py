@@ -28,3 +28,12 @@ def test_other_thresholds_make_another_file(monkeypatch):
 def test_an_unreadable_file_falls_back_to_choosing_in_this_process(tmp_path):
     (tmp_path / lexicon.file_name()).write_bytes(b"LEX4 and then not a word list")
     assert lexicon.load(tmp_path).known("kongress")
+
+
+def test_a_damaged_trie_falls_back_to_choosing_in_this_process(tmp_path):
+    good = lexicon.load(tmp_path)
+    path = tmp_path / lexicon.file_name()
+    data = bytearray(path.read_bytes())
+    data[12:40] = bytes(28)  # the trie's own header, the file's length unchanged
+    path.write_bytes(bytes(data))
+    assert lexicon.load(tmp_path) == good
