@@ -90,6 +90,35 @@ def test_a_web_worker_leaves_out_alembic_and_the_large_language_models(tmp_path)
     assert loaded["detector_mib"] < 40
 
 
+# What a worker imports only where it is used: a calendar (icalendar), a picture (Pillow),
+# captions (webvtt); and what lxml would import for feeds that never need it (rnc2rng).
+PAGES_PROBE = textwrap.dedent(
+    """
+    import json, sys
+    from sqlmodel import SQLModel
+    from forum import create_app
+    app = create_app()
+    SQLModel.metadata.create_all(app.extensions["forum_engine"])
+    client = app.test_client()
+    for path in ("/", "/threads.atom", "/events", "/search?q=energi"):
+        assert client.get(path).status_code == 200, path
+    print(json.dumps({name: name in sys.modules for name in ("icalendar", "PIL", "webvtt",
+                                                            "rnc2rng", "feedgen")}))
+    """
+)
+
+
+def test_pages_and_feeds_leave_out_calendars_pictures_captions_and_rnc2rng(tmp_path):
+    loaded = _modules_after_a_request(tmp_path, probe=PAGES_PROBE)
+    assert loaded == {
+        "icalendar": False,
+        "PIL": False,
+        "webvtt": False,
+        "rnc2rng": False,
+        "feedgen": True,
+    }
+
+
 def test_hidden_modules_are_importable_again_after_the_block():
     name = "forum_optional_imports_probe"
     with without_modules("json", name):
