@@ -262,11 +262,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="forum-pages-bench-"))
     database = tmp / "bench.db"
     env = {**bench_env(tmp), "BENCH_DATABASE": str(database)}
-    env["FORUM_JOBS_WORKER"] = os.environ.get("BENCH_JOBS_WORKER", "true")
     forum = reference = jobs = None
     try:
-        count, password = build_forum(tmp, env, POSTS)
+        count, password = build_forum(tmp, env, POSTS)  # its jobs run as it goes
         paths = pages(database)
+        env["FORUM_JOBS_WORKER"] = os.environ.get("BENCH_JOBS_WORKER", "true")
         forum_port, reference_port = free_port(), free_port()
         forum = serve("forum:create_app()", forum_port, env)
         if env["FORUM_JOBS_WORKER"] == "true":
