@@ -106,7 +106,10 @@ def test_a_member_and_an_admin_use_htmx_under_the_policy(live_server, site, watc
     expect(page.locator("#posts article.post").last).to_contain_text("med sedum")
     assert page.evaluate("window.__sameDocument") is True  # htmx appended it: no reload
 
+    # the reply's swap settles and moves the focus after the post shows: type only after that
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     page.locator("#header-q").press_sequentially("sedum", delay=30)  # active search
+    expect(page.locator("#header-q")).to_have_value("sedum")
     expect(page.locator(".search-hit").first).to_be_visible()
     assert page.evaluate("window.__sameDocument") is True
 
