@@ -55,16 +55,18 @@ class Words:
     ) -> Words:
         trie = marisa_trie.Trie(frequencies.keys() | known)
         size = len(trie)
-        columns = array("d", [0.0]) * size, array("B", [0]) * size, array("i", [_NO_LEMMA]) * size
+        frequency_of = array("d", [0.0]) * size
+        flags = array("B", [0]) * size
+        lemma_of = array("i", [_NO_LEMMA]) * size
         for word, frequency in frequencies.items():
-            columns[0][trie[word]] = frequency
+            frequency_of[trie[word]] = frequency
         for word in known:
-            columns[1][trie[word]] |= _KNOWN
+            flags[trie[word]] |= _KNOWN
         for word in names:
-            columns[1][trie[word]] |= _NAME
+            flags[trie[word]] |= _NAME
         for word, lemma in lemmas.items():
-            columns[2][trie[word]] = _OWN if lemma == OWN_LEMMA else trie[lemma]
-        return cls(trie, *columns)
+            lemma_of[trie[word]] = _OWN if lemma == OWN_LEMMA else trie[lemma]
+        return cls(trie, frequency_of, flags, lemma_of)
 
     def frequency(self, word: str) -> float:
         """wordfreq's frequency of the word, 0.0 for a word it does not list."""

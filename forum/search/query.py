@@ -112,9 +112,14 @@ def word_query(schema, word: str, boost: float = 1.0) -> Q.Query | None:
     return Q.Or(subs, boost=boost)
 
 
+def _splits_swedish(schema) -> bool:
+    """The schema has Swedish fields analysed by splitting (not the n-gram variant)."""
+    return "title_sv" in schema and "body_sv_ng" not in schema
+
+
 def family_queries(schema, word: str, own: set[str]) -> list[Q.Query]:
     """The other words of a Swedish query word's family, at ``FAMILY_WEIGHT`` of the word."""
-    if not FAMILY_WEIGHT or "title_sv" not in schema or "body_sv_ng" in schema:
+    if not FAMILY_WEIGHT or not _splits_swedish(schema):
         return []
     family = word_family(normalise_word(word))
     return [
@@ -133,7 +138,7 @@ def compound_part_queries(schema, word: str) -> list[Q.Query]:
       "fjärrvärme"), whole or as parts themselves; any one alone in a body weighs least ("svar"
       for "svarsdag": an answer names the thing, not the compound the question used).
     """
-    if "title_sv" not in schema or "body_sv_ng" in schema:
+    if not _splits_swedish(schema):
         return []
     subs: list[Q.Query] = []
     for name, place, weight in (("title_sv", "title", TITLE_BOOST), ("body_sv", "body", 1.0)):
