@@ -32,8 +32,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query as Q
 
-from . import grouping
-from .segments import EMPTY_IDS, LENGTH_OF_CODE, segment_arrays
+from . import grouping, segments
+from .segments import EMPTY_IDS, LENGTH_OF_CODE
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # Titles are short and vary little in length: a longer title is no sign of a wordier text, so
@@ -71,56 +71,61 @@ class IndexView:
     def __init__(self, searcher):
         self.searcher = searcher
         self.total = searcher.doc_count_all()
-        self.leaves = []  # (SegmentArrays, segment reader, offset)
+        self.leaves = []  # (segment key, segment reader, offset)
         self.alive = np.ones(self.total, dtype=bool)
         for leaf, offset in searcher.leaf_searchers():
             reader = leaf.reader()
             if getattr(reader, "segment", lambda: None)() is None:  # an empty index
                 continue
-            self.leaves.append((segment_arrays(reader), reader, offset))
+            self.leaves.append((segments.segment_key(reader), reader, offset))
             if reader.has_deletions():
                 deleted = np.fromiter(reader._perdoc.deleted_docs(), dtype=np.int64)
                 self.alive[deleted + offset] = False
         self.alive_count = int(self.alive.sum())
         self._lengths: dict[str, np.ndarray] = {}
-        self._threads: np.ndarray | None = None
+        self._columns: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
         self._facets: dict | None = None
         self._filters: OrderedDict = OrderedDict()
 
     # -- arrays over the whole index --------------------------------------------------------------
-    def _joined(self, part) -> np.ndarray:
-        arrays = [part(segment, reader) for segment, reader, _ in self.leaves]
-        if not arrays:
-            return np.zeros(0)
-        return np.concatenate(arrays) if len(arrays) != 1 else arrays[0]
+    def _filled(self, dtype, read) -> np.ndarray:
+        """An array over the index, each segment's slice filled by ``read(reader, slice)``."""
+        values = np.zeros(self.total, dtype=dtype)
+        for _, reader, offset in self.leaves:
+            read(reader, values[offset : offset + reader.doc_count_all()])
+        return values
 
     def length_codes(self, fieldname: str) -> np.ndarray:
         found = self._lengths.get(fieldname)
         if found is None:
-            found = self._lengths[fieldname] = self._joined(
-                lambda s, r: s.length_codes(r, fieldname)
+            found = self._lengths[fieldname] = self._filled(
+                np.uint8, lambda r, out: segments.read_length_codes(r, fieldname, out)
             )
         return found
 
-    def column(self, fieldname: str) -> np.ndarray:
-        return self._joined(lambda s, r: s.column(r, fieldname))
+    def column(self, fieldname: str, dtype=np.int64) -> np.ndarray:
+        """A numeric column over the index, 0 where a document has none or the schema no such
+        field."""
+        found = self._columns.get(fieldname)
+        if found is None:
+            if fieldname in self.searcher.schema:
+                found = self._filled(dtype, lambda r, out: segments.read_numbers(r, fieldname, out))
+            else:
+                found = np.zeros(self.total, dtype=dtype)
+            self._columns[fieldname] = found
+        return found
 
     def threads(self) -> np.ndarray:
         """Each document's thread id (a thread's and its replies'), 0 for other documents."""
-        if self._threads is None:
-            has = THREAD_COLUMN in self.searcher.schema
-            self._threads = (
-                self.column(THREAD_COLUMN) if has else np.zeros(self.total, dtype=np.int64)
-            )
-        return self._threads
+        return self.column(THREAD_COLUMN, np.int32)  # ids of the database's 32-bit keys
 
     def postings(
         self, fieldname: str, btext: bytes, keep: bool = True
     ) -> tuple[np.ndarray, np.ndarray]:
         ids, weights = [], []
-        for segment, reader, offset in self.leaves:
-            seg_ids, seg_weights = segment.postings(reader, fieldname, btext, keep)
+        for key, reader, offset in self.leaves:
+            seg_ids, seg_weights = segments.postings(reader, key, fieldname, btext, keep)
             if len(seg_ids):
                 ids.append(seg_ids + offset if offset else seg_ids)
                 weights.append(seg_weights)
@@ -264,8 +269,8 @@ class IndexView:
 
     # -- facets -----------------------------------------------------------------------------------
     def _facet_codes(self) -> dict:
-        """field -> (values, per-document code: index into values, -1 for none); and the SDG
-        bits."""
+        """field -> (values, per-document code: index into values, -1 for none); and for the
+        goals, (values, per-document bit set: bit k for the k-th value)."""
         if self._facets is None:
             reader = self.searcher.reader()
             facets = {}
@@ -273,7 +278,8 @@ class IndexView:
                 values = (
                     [v for v in reader.field_terms(name)] if name in self.searcher.schema else []
                 )
-                codes = np.full(self.total, -1, dtype=np.int16)
+                # the narrowest type that holds -1 and every value's number plus one
+                codes = np.full(self.total, -1, dtype=np.min_scalar_type(-len(values) - 1))
                 for number, value in enumerate(values):
                     codes[self._facet_ids(name, value)] = number
                 facets[name] = (values, codes)
@@ -282,9 +288,9 @@ class IndexView:
                 if SDG_FIELD in self.searcher.schema
                 else []
             )
-            bits = np.zeros((self.total, max(1, len(goals))), dtype=bool)
+            bits = np.zeros(self.total, dtype=np.uint32)  # the 17 goals, one bit each
             for number, value in enumerate(goals):
-                bits[self._facet_ids(SDG_FIELD, value), number] = True
+                bits[self._facet_ids(SDG_FIELD, value)] |= np.uint32(1 << number)
             facets[SDG_FIELD] = (goals, bits)
             self._facets = facets
         return self._facets
@@ -320,14 +326,14 @@ class IndexView:
             counts[name] = {value: int(n) for value, n in zip(values, tally) if n}
         goals, bits = facets[SDG_FIELD]
         chosen_bits = bits[ids]
-        if groups is not None and len(ids) and goals:
-            tally = [
-                int((np.bincount(groups, weights=chosen_bits[:, n], minlength=entries) > 0).sum())
-                for n in range(len(goals))
-            ]
-        else:
-            tally = chosen_bits.sum(axis=0) if len(ids) and goals else []
-        counts[SDG_FIELD] = {value: int(n) for value, n in zip(goals, tally) if n}
+        tally = {}
+        for number, value in enumerate(goals):
+            has = (chosen_bits & np.uint32(1 << number)) != 0
+            if groups is not None:
+                tally[value] = int(np.count_nonzero(np.bincount(groups[has], minlength=entries)))
+            else:
+                tally[value] = int(np.count_nonzero(has))
+        counts[SDG_FIELD] = {value: n for value, n in tally.items() if n}
         return counts
 
 

@@ -289,3 +289,28 @@ def test_a_question_of_more_words_than_tracked_still_ranks_threads(tmp_path):
         found = engine.search(searcher, question, limit=10, grouped=True)
         keys = [searcher.stored_fields(d)["key"] for d in found.top]
     assert found.entries == 3 and keys[:2] == ["thread:1", "thread:2"]
+
+
+def test_grouped_facets_count_threads_across_segments(tmp_path):
+    """A thread's documents in different segments (its reply written later) still make one entry;
+    a goal counts each thread with a matching document once, a goal held by no match not at all."""
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    goals = {1: "7,11", 2: "7", 3: "3"}
+    for part in ("threads", "replies"):
+        writer = ix.writer(codec=CODEC)
+        for number, sdg in goals.items():
+            thread, reply = _thread(number, f"Heat pump {number}", "Heat pump", ["heat pump"])
+            writer.add_document(**(thread if part == "threads" else reply), sdg=sdg)
+        writer.commit(merge=False)
+    built = build_query(ix.schema, parse_query("heat pump"))
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) == 2
+        view = engine.view_of(searcher)
+        assert view.threads().tolist() == [1, 2, 3, 1, 2, 3]
+        found = engine.search(searcher, built.scored, limit=10, grouped=True)
+        assert found.entries == 3 and len(found.matched) == 6
+        facets = view.facet_counts(found.matched, found.groups)
+        assert facets["sdg"] == {"7": 2, "11": 1, "3": 1}
+        assert facets["kind"] == {"thread": 3}
+        ungrouped = view.facet_counts(found.matched)
+        assert ungrouped["sdg"] == {"7": 4, "11": 2, "3": 2}
