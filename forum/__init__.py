@@ -24,7 +24,8 @@ def create_app(config: dict | type | None = None) -> Flask:
     from .accounts.session import load_user
     from .config import PROJECT_ROOT, Config, ConfigError, https_settings
     from .extensions import babel, csrf, htmx, login_manager
-    from .i18n import remember_language_choice, select_locale
+    from .i18n import BABEL_LOCALES, remember_language_choice, select_locale
+    from .locale_data import load_trimmed
     from .web import DatabaseIntConverter, ForumRequest
     from .web.conditional import init_conditional_get
     from .web.fragments import init_fragments
@@ -55,6 +56,7 @@ def create_app(config: dict | type | None = None) -> Flask:
 
     db.init_app(app)
     jobs.init_app(app)
+    load_trimmed(BABEL_LOCALES.values())
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
     csrf.init_app(app)

@@ -61,7 +61,7 @@ class Config:
     REDIS_URL: str | None = None
 
     # MiB of rendered posts and rows kept per process (forum/web/fragments.py). 0 turns it off.
-    FRAGMENT_CACHE_MB = 4
+    FRAGMENT_CACHE_MB = 2
 
     LANGUAGES = ("sv", "en")
     BABEL_DEFAULT_LOCALE = "sv"
