@@ -21,7 +21,7 @@ operations:
 Deleted documents (Whoosh keeps them in a segment until it is merged) never match. Facet counts
 use one value code (or SDG bit set) per document. The search page groups the matches by thread
 (:mod:`forum.search.grouping`): a thread is one entry, scored from its best documents, and facets
-count entries. The arrays of each segment are read and kept by :mod:`forum.search.segments`.
+count entries. :mod:`forum.search.segments` reads (and keeps) the postings and reads the columns.
 """
 
 from __future__ import annotations
