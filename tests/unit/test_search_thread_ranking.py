@@ -292,8 +292,8 @@ def test_a_question_of_more_words_than_tracked_still_ranks_threads(tmp_path):
 
 
 def test_grouped_facets_count_threads_across_segments(tmp_path):
-    """A thread's documents in different segments (its reply written later) still make one entry;
-    a goal counts each thread with a matching document once, a goal held by no match not at all."""
+    """A thread's documents in different segments (its reply written later) still make one entry,
+    and a goal counts each thread with a matching document once."""
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     goals = {1: "7,11", 2: "7", 3: "3"}
     for part in ("threads", "replies"):
