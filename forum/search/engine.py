@@ -83,7 +83,7 @@ class IndexView:
                 self.alive[deleted + offset] = False
         self.alive_count = int(self.alive.sum())
         self._lengths: dict[str, np.ndarray] = {}
-        self._columns: dict[str, np.ndarray] = {}
+        self._columns: dict[tuple, np.ndarray] = {}  # (field, dtype) -> array
         self._avg: dict[str, float] = {}
         self._facets: dict | None = None
         self._filters: OrderedDict = OrderedDict()
@@ -107,13 +107,14 @@ class IndexView:
     def column(self, fieldname: str, dtype=np.int64) -> np.ndarray:
         """A numeric column over the index, 0 where a document has none or the schema no such
         field."""
-        found = self._columns.get(fieldname)
+        key = (fieldname, np.dtype(dtype))
+        found = self._columns.get(key)
         if found is None:
             if fieldname in self.searcher.schema:
                 found = self._filled(dtype, lambda r, out: segments.read_numbers(r, fieldname, out))
             else:
                 found = np.zeros(self.total, dtype=dtype)
-            self._columns[fieldname] = found
+            self._columns[key] = found
         return found
 
     def threads(self) -> np.ndarray:

@@ -307,6 +307,7 @@ def test_grouped_facets_count_threads_across_segments(tmp_path):
         assert len(searcher.leaf_searchers()) == 2
         view = engine.view_of(searcher)
         assert view.threads().tolist() == [1, 2, 3, 1, 2, 3]
+        assert view.threads().dtype == np.int32 and view.column("thread").dtype == np.int64
         found = engine.search(searcher, built.scored, limit=10, grouped=True)
         assert found.entries == 3 and len(found.matched) == 6
         facets = view.facet_counts(found.matched, found.groups)
