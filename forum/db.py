@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import Column, event
+from sqlalchemy import Column, Index, event, text
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -36,6 +36,21 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 def enum_column(enum_cls: type[enum.Enum], name: str, *, length: int = 30) -> Column:
     """A required enum column stored as the member's value in a string column (no database enum)."""
     return Column(SAEnum(enum_cls, name=name, native_enum=False, length=length), nullable=False)
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index of the rows where the SQL condition ``where`` holds, on SQLite and PostgreSQL.
+
+    The condition reaches the dialect only as the index is created: naming ``postgresql_where``
+    in a model makes SQLAlchemy import PostgreSQL's dialect and its drivers (2 MiB) in every
+    process on SQLite too, just to check the keyword. The migrations write the condition out."""
+    return Index(name, *columns, unique=unique, info={"where": where})
+
+
+@event.listens_for(Index, "before_create")
+def _give_partial_index_its_condition(index: Index, connection, **_kw) -> None:
+    if "where" in index.info:
+        index.dialect_options[connection.dialect.name]["where"] = text(index.info["where"])
 
 
 def init_app(app: Flask) -> None:

@@ -6,11 +6,12 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, event, text
+from sqlalchemy import JSON, Column, Index, Text, event
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
 from ..clock import utcnow
+from ..db import partial_index
 
 
 class ReportReason(str, enum.Enum):
@@ -37,14 +38,13 @@ class Report(SQLModel, table=True):
     __tablename__ = "report"
     __table_args__ = (
         Index("ix_report_item", "item_type", "item_id", "status"),
-        Index(
+        partial_index(
             "uq_report_open_per_user_item",
             "reporter_id",
             "item_type",
             "item_id",
             unique=True,
-            sqlite_where=text("status = 'open'"),
-            postgresql_where=text("status = 'open'"),
+            where="status = 'open'",
         ),
     )
 

@@ -71,11 +71,15 @@ def init_app(app: Flask) -> None:
     if not queue.immediate:  # without a worker, `flask forum check-index --repair` does it
         service.repair = lambda: nudge("search.repair_index", jobs=queue)
     try:
+        # With a worker, the worker builds (forum/search/jobs.py says why), not a web process.
         state = service.ensure_index(
-            background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)), rebuild=not in_cli
+            background=bool(app.config.get("SEARCH_BACKGROUND_REBUILD", True)),
+            rebuild=not in_cli and queue.immediate,
         )
         if state == "ok" and queue.immediate:  # the worker applies them at its start
             service.apply_pending()
+        elif state in ("outdated", "missing") and not in_cli:
+            nudge("search.rebuild_index", jobs=queue)
     except Exception as exc:  # the forum serves on without search; /search says so
         app.logger.error("search index unavailable at start: %s", exc)
     if not in_cli:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from importlib import import_module
 
 from sqlalchemy import delete, exists, literal, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from ..clock import utcnow
@@ -122,6 +122,7 @@ def prune(
 
 def _insert(session: Session, model):
     """INSERT that leaves an existing row alone (two workers of a node may mark the same row)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(model).on_conflict_do_nothing()
+    # The engine has loaded its own dialect; importing PostgreSQL's on SQLite would add its four
+    # drivers' modules (some 2 MiB) to every web worker.
+    dialect = import_module(f"sqlalchemy.dialects.{session.get_bind().dialect.name}")
+    return dialect.insert(model).on_conflict_do_nothing()

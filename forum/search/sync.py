@@ -352,16 +352,16 @@ class SearchService:
     def _start_rebuild(self, background: bool, *, replace: bool) -> None:
         if background:
             self.rebuild_thread = threading.Thread(
-                target=self._rebuild_if_first,
+                target=self.rebuild_if_first,
                 kwargs={"replace": replace},
                 name="search-rebuild",
                 daemon=True,
             )
             self.rebuild_thread.start()
         else:
-            self._rebuild_if_first(replace=replace)
+            self.rebuild_if_first(replace=replace)
 
-    def _rebuild_if_first(self, replace: bool = False) -> None:
+    def rebuild_if_first(self, replace: bool = False) -> None:
         """Rebuild unless another process does (or, without ``replace``, did: the index exists)."""
         with self.store.rebuild_lock() as mine:
             if not mine:

@@ -42,7 +42,7 @@ def test_while_rebuilding_search_says_so_and_the_forum_serves(
 
     started = []
     monkeypatch.setattr(
-        SearchService, "_rebuild_if_first", lambda self, replace=False: started.append(self)
+        SearchService, "rebuild_if_first", lambda self, replace=False: started.append(self)
     )
     restarted = _restart(app_settings)
     service = get_search_service(restarted)
@@ -56,7 +56,7 @@ def test_while_rebuilding_search_says_so_and_the_forum_serves(
     assert client.get("/").status_code == 200
     assert started == [service]
     monkeypatch.undo()
-    service._rebuild_if_first()
+    service.rebuild_if_first()
     assert "Vindkraft i Öresund" in client.get("/search?q=vindkraft").get_data(as_text=True)
 
 
@@ -84,16 +84,14 @@ def test_corrupt_index_is_moved_aside_and_rebuilt(app, app_settings, db_session)
     assert list(Path(app_settings["SEARCH_DIR"]).glob("corrupt-*"))
 
 
-def test_index_of_an_older_version_is_searched_then_replaced(app, app_settings, db_session):
-    """An index whose fields differ from this version's (here: the date as Whoosh's DATETIME,
-    as version 1 wrote it) is rebuilt beside the live one."""
+def publish_an_older_index(store) -> Path:
+    """An empty index whose fields differ from this version's (here: the date as Whoosh's
+    DATETIME, as version 1 wrote it), made the live one; its directory."""
     from whoosh import index as whoosh_index
     from whoosh.fields import DATETIME
 
     from forum.search.index import build_schema
 
-    make_thread(db_session, **WIND_POWER)
-    store = get_search_service(app).store
     old_schema = build_schema()
     old_schema.remove("day")
     old_schema.remove("created")
@@ -102,6 +100,13 @@ def test_index_of_an_older_version_is_searched_then_replaced(app, app_settings, 
     whoosh_index.create_in(str(old), old_schema)
     store._publish(old)
     assert not store.is_current()
+    return old
+
+
+def test_index_of_an_older_version_is_searched_then_replaced(app, app_settings, db_session):
+    """An index written by an older version is rebuilt beside the live one."""
+    make_thread(db_session, **WIND_POWER)
+    old = publish_an_older_index(get_search_service(app).store)
     restarted = _restart(app_settings, SEARCH_BACKGROUND_REBUILD=False)
     service = get_search_service(restarted)
     assert service.store.is_current() and service.store.live_path() != old

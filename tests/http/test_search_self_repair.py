@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from forum import create_app
 from forum.search import get_search_service, health
 from tests.factories import login_as, make_thread, make_user
 from tests.http.test_jobs_worker import KEY, running_worker, wait_for
+from tests.http.test_search_index_state import publish_an_older_index
 
 NOTICE = "The search index is being rebuilt"
 
@@ -70,6 +72,40 @@ def test_the_worker_repairs_the_damage(
     print(f"{damage.__name__}: search answered again {seconds:.2f} s after the damage")
     assert answer.status_code == 200, answer.json
     assert "rebuilt" in log_path.read_text() or "repaired" in log_path.read_text()
+
+
+def found(client, thread_id: int) -> bool:
+    return f"/threads/{thread_id}" in client.get("/search?q=skyfallsplan&lang=en").text
+
+
+@pytest.mark.parametrize("state", ["missing", "outdated"])
+def test_a_web_process_leaves_the_rebuild_at_its_start_to_the_worker(
+    state, worker_app, worker_settings, db_session, tmp_path: Path
+):
+    """A web process that starts beside a missing index, or one an older version wrote, builds
+    nothing itself: the build's memory would stay with it. It asks the worker, which builds."""
+    thread, _ = make_thread(db_session, title="Skyfallsplan för Malmö", body="Regnbäddar.")
+    store = get_search_service(worker_app).store
+    if state == "missing":
+        delete_search_directory(store)
+    else:
+        publish_an_older_index(store)
+    restarted = create_app(worker_settings)
+    try:
+        service = get_search_service(restarted)
+        client = restarted.test_client()
+        page = client.get("/search?q=skyfallsplan&lang=en")
+        assert service.rebuild_thread is None
+        assert not (service.store.exists() and service.store.is_current())
+        assert not found(client, thread.id)
+        assert (NOTICE in page.text) == (state == "missing")
+        log_path = tmp_path / "worker.log"
+        with running_worker(worker_settings, log_path):
+            wait_for(lambda: found(client, thread.id), log_path, "the worker's rebuild")
+        assert service.store.is_current()
+        assert "rebuilt" in log_path.read_text()
+    finally:
+        restarted.extensions["forum_engine"].dispose()
 
 
 def test_healthz_names_a_silent_worker(worker_app, worker_settings, tmp_path: Path):

@@ -6,6 +6,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from babel.messages.extract import extract_from_dir
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import func, select
 
 from forum import create_app
@@ -13,7 +15,7 @@ from forum.catalogues import catalogue_path, problems
 from forum.config import PROJECT_ROOT, Config, ConfigError, ratelimit_storage_uri
 from forum.core.models import Goal, Theme
 from forum.core.seed import seed_reference_data
-from forum.db import make_engine
+from forum.db import make_engine, partial_index
 from forum.migrate import upgrade
 from forum.models import metadata
 from forum.web import is_safe_redirect
@@ -40,6 +42,38 @@ def test_models_and_migrations_agree_on_postgresql(postgres_engine):
     with postgres_engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, metadata) == []
+
+
+def _partial_index_holds(connection) -> None:
+    """A unique partial index made from a model: two open rows clash, a closed one does not."""
+    table = Table(
+        "partial_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("item", Integer),
+        Column("status", String(10)),
+        partial_index("uq_partial_probe_open", "item", unique=True, where="status = 'open'"),
+    )
+    table.create(connection)
+    connection.execute(table.insert(), [{"item": 1, "status": "open"}, {"item": 1, "status": "x"}])
+    with pytest.raises(IntegrityError), connection.begin_nested():
+        connection.execute(table.insert(), {"item": 1, "status": "open"})
+
+
+def test_partial_index_on_sqlite(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'partial.db'}")
+    with engine.begin() as connection:
+        _partial_index_holds(connection)
+    engine.dispose()
+
+
+@pytest.mark.skipif(
+    not POSTGRES_URL, reason="runs in `make test-pg`, against the real PostgreSQL server"
+)
+def test_partial_index_on_postgresql(postgres_engine):
+    with postgres_engine.connect() as connection:
+        _partial_index_holds(connection)
+        connection.rollback()
 
 
 def test_seed_is_idempotent(app, db_session):

@@ -91,7 +91,8 @@ def test_a_web_worker_leaves_out_alembic_and_the_large_language_models(tmp_path)
 
 
 # What a worker imports only where it is used: a calendar (icalendar), a picture (Pillow),
-# captions (webvtt); and what lxml would import for feeds that never need it (rnc2rng).
+# captions (webvtt); what lxml would import for feeds that never need it (rnc2rng); and, on
+# SQLite, PostgreSQL's dialect.
 PAGES_PROBE = textwrap.dedent(
     """
     import json, sys
@@ -102,13 +103,13 @@ PAGES_PROBE = textwrap.dedent(
     client = app.test_client()
     for path in ("/", "/threads.atom", "/events", "/search?q=energi"):
         assert client.get(path).status_code == 200, path
-    print(json.dumps({name: name in sys.modules for name in ("icalendar", "PIL", "webvtt",
-                                                            "rnc2rng", "feedgen")}))
+    names = ("icalendar", "PIL", "webvtt", "rnc2rng", "feedgen", "sqlalchemy.dialects.postgresql")
+    print(json.dumps({name: name in sys.modules for name in names}))
     """
 )
 
 
-def test_pages_and_feeds_leave_out_calendars_pictures_captions_and_rnc2rng(tmp_path):
+def test_pages_and_feeds_leave_out_calendars_pictures_captions_rnc2rng_and_postgresql(tmp_path):
     loaded = _modules_after_a_request(tmp_path, probe=PAGES_PROBE)
     assert loaded == {
         "icalendar": False,
@@ -116,6 +117,7 @@ def test_pages_and_feeds_leave_out_calendars_pictures_captions_and_rnc2rng(tmp_p
         "webvtt": False,
         "rnc2rng": False,
         "feedgen": True,
+        "sqlalchemy.dialects.postgresql": False,
     }
 
 
