@@ -41,16 +41,30 @@ def enum_column(enum_cls: type[enum.Enum], name: str, *, length: int = 30) -> Co
 def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
     """An index of the rows where the SQL condition ``where`` holds, on SQLite and PostgreSQL.
 
-    The condition reaches the dialect only as the index is created: naming ``postgresql_where``
-    in a model makes SQLAlchemy import PostgreSQL's dialect and its drivers (2 MiB) in every
-    process on SQLite too, just to check the keyword. The migrations write the condition out."""
+    The condition reaches a dialect only as the index is created, or as a migration is written
+    (``spell_out_partial_indexes``): naming ``postgresql_where`` in a model makes SQLAlchemy
+    import PostgreSQL's dialect and its drivers (2 MiB) in every process on SQLite too, just to
+    check the keyword."""
     return Index(name, *columns, unique=unique, info={"where": where})
 
 
-@event.listens_for(Index, "before_create")
-def _give_partial_index_its_condition(index: Index, connection, **_kw) -> None:
+def _give_condition(index: Index, dialect: str) -> None:
     if "where" in index.info:
-        index.dialect_options[connection.dialect.name]["where"] = text(index.info["where"])
+        index.dialect_options[dialect]["where"] = text(index.info["where"])
+
+
+@event.listens_for(Index, "before_create")
+def _before_create(index: Index, connection, **_kw) -> None:
+    _give_condition(index, connection.dialect.name)
+
+
+def spell_out_partial_indexes(metadata) -> None:
+    """Give each partial index its condition for both databases, for Alembic's autogenerate to
+    write into a migration."""
+    for table in metadata.tables.values():
+        for index in table.indexes:
+            for dialect in ("sqlite", "postgresql"):
+                _give_condition(index, dialect)
 
 
 def init_app(app: Flask) -> None:

@@ -7,10 +7,11 @@ from logging.config import fileConfig
 from alembic import context
 
 from forum.config import Config
-from forum.db import make_engine
+from forum.db import make_engine, spell_out_partial_indexes
 from forum.models import metadata
 
 config = context.config
+spell_out_partial_indexes(metadata)
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
