@@ -76,6 +76,23 @@ def test_partial_index_on_postgresql(postgres_engine):
         connection.rollback()
 
 
+def test_make_schema_writes_the_partial_condition_for_both_databases(tmp_path):
+    """Autogenerate, as ``make schema`` runs it, into a scratch directory."""
+    from alembic import command
+
+    from forum.migrate import alembic_config
+
+    cfg = alembic_config(f"sqlite:///{tmp_path / 'empty.db'}")
+    cfg.set_main_option("version_locations", str(tmp_path))
+    command.revision(
+        cfg, message="probe", autogenerate=True, rev_id="probe", version_path=str(tmp_path)
+    )
+    (script,) = tmp_path.glob("probe_*.py")
+    written = script.read_text()
+    for dialect in ("sqlite", "postgresql"):
+        assert f"""{dialect}_where=sa.text("status = 'open'")""" in written
+
+
 def test_seed_is_idempotent(app, db_session):
     # the template database is already seeded: a second run changes nothing
     assert seed_reference_data(db_session) == 0
