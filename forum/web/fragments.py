@@ -48,10 +48,16 @@ _HOLES = re.compile(f"{TOKEN_HOLE}|{KEY_HOLE}")
 _leaving_holes: ContextVar[bool] = ContextVar("leaving_holes", default=False)
 
 
+# What a kept fragment holds besides its text: its key, measured at 640 bytes on average over a
+# full cache in the write soak of `make bench` (a post's key holds tuples of its version, author
+# and dates), and the LRU's three entries for it, some 300 bytes.
+_KEY_AND_NODE = 950
+
+
 def _footprint(markup: str) -> int:
     """The bytes one kept fragment holds: its text (one byte a character, two for a text with a
-    character beyond Latin-1, such as "…" or "’") and its key and the LRU's node."""
-    return sys.getsizeof(markup) + 300
+    character beyond Latin-1, such as "…" or "’"), its key and the LRU's node."""
+    return sys.getsizeof(markup) + _KEY_AND_NODE
 
 
 class FragmentCache:
