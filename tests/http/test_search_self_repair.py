@@ -43,6 +43,10 @@ def corrupt_table_of_contents(store) -> None:
     (store.live_path() / f"_MAIN_{latest + 1}.toc").write_bytes(b"\x00garbage" * 8)
 
 
+def found(client, thread_id: int) -> bool:
+    return f"/threads/{thread_id}" in client.get("/search?q=skyfallsplan&lang=en").text
+
+
 @pytest.mark.parametrize(
     "damage",
     [delete_live_directory, delete_search_directory, truncate_postings, corrupt_table_of_contents],
@@ -53,12 +57,9 @@ def test_the_worker_repairs_the_damage(
     thread, _ = make_thread(db_session, title="Skyfallsplan för Malmö", body="Regnbäddar.")
     client = worker_app.test_client()
 
-    def found() -> bool:
-        return f"/threads/{thread.id}" in client.get("/search?q=skyfallsplan&lang=en").text
-
     log_path = tmp_path / "worker.log"
     with running_worker(worker_settings, log_path):
-        assert found()
+        assert found(client, thread.id)
         damage(get_search_service(worker_app).store)
         damaged = time.monotonic()
         page = client.get("/search?q=skyfallsplan&lang=en")
@@ -66,16 +67,12 @@ def test_the_worker_repairs_the_damage(
         answer = client.get("/healthz")
         assert answer.status_code == 503 and answer.json["search_index"].startswith("error")
         assert answer.json["worker"] == "ok"
-        wait_for(found, log_path, "search after the repair")
+        wait_for(lambda: found(client, thread.id), log_path, "search after the repair")
         seconds = time.monotonic() - damaged
         answer = client.get("/healthz")
     print(f"{damage.__name__}: search answered again {seconds:.2f} s after the damage")
     assert answer.status_code == 200, answer.json
     assert "rebuilt" in log_path.read_text() or "repaired" in log_path.read_text()
-
-
-def found(client, thread_id: int) -> bool:
-    return f"/threads/{thread_id}" in client.get("/search?q=skyfallsplan&lang=en").text
 
 
 @pytest.mark.parametrize("state", ["missing", "outdated"])
